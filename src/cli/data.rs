@@ -1,0 +1,362 @@
+//! Commands over data: import, tables, query, export, demo, activity, set-role, delete.
+
+use super::progress_bar::with_bar;
+use clap::Args;
+use loupe::dataset::{ColumnType, Role};
+use loupe::error::{Error, Result};
+use loupe::export::{ExportOptions, export_dataset};
+use loupe::import::{
+    DelimiterChoice, EncodingChoice, HeaderChoice, ImportOptions, RaggedPolicy, import_files,
+};
+use loupe::query::{OutputFormat, query_to};
+use loupe::store::Project;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// Files to import; several files of the same columns append into one dataset.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The project file (created if it does not exist).
+    #[arg(long)]
+    project: PathBuf,
+    /// Dataset name (default: from the first file's name).
+    #[arg(long)]
+    name: Option<String>,
+    /// auto, utf-8, gbk, gb18030, utf-16le or utf-16be.
+    #[arg(long, default_value = "auto")]
+    encoding: EncodingChoice,
+    /// auto, ',', tab, ';', '|' or whitespace.
+    #[arg(long, default_value = "auto")]
+    delimiter: DelimiterChoice,
+    /// The first row is data, not column names (columns are named column_1 … column_N).
+    #[arg(long, conflicts_with = "header")]
+    no_header: bool,
+    /// The first row names the columns (default: detected).
+    #[arg(long)]
+    header: bool,
+    /// Worksheet of an Excel file (default: the first).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// A column's role, e.g. --role 下单时间=timestamp (repeatable; COLUMN= for no role).
+    #[arg(long = "role", value_name = "COLUMN=ROLE")]
+    roles: Vec<String>,
+    /// A column's type, e.g. --type zip=text (integer, float, boolean, date, datetime, text).
+    #[arg(long = "type", value_name = "COLUMN=TYPE")]
+    types: Vec<String>,
+    /// Rows whose number of fields differs from the header's: error (default) or pad.
+    #[arg(long, default_value = "error", value_parser = ["error", "pad"])]
+    ragged: String,
+    /// Replace a dataset of the same name.
+    #[arg(long)]
+    replace: bool,
+    /// Print one JSON object describing the result.
+    #[arg(long)]
+    json: bool,
+}
+
+fn split_pair(s: &str) -> Result<(String, String)> {
+    s.rsplit_once('=')
+        .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+        .ok_or_else(|| Error::InvalidArgument(format!("'{s}' should look like COLUMN=VALUE")))
+}
+
+pub fn import(a: ImportArgs) -> Result<()> {
+    let mut opts = ImportOptions {
+        name: a.name,
+        encoding: a.encoding,
+        delimiter: a.delimiter,
+        header: if a.no_header {
+            HeaderChoice::No
+        } else if a.header {
+            HeaderChoice::Yes
+        } else {
+            HeaderChoice::Auto
+        },
+        sheet: a.sheet,
+        ragged: if a.ragged == "pad" {
+            RaggedPolicy::Pad
+        } else {
+            RaggedPolicy::Error
+        },
+        replace: a.replace,
+        ..ImportOptions::default()
+    };
+    for r in &a.roles {
+        let (col, role) = split_pair(r)?;
+        if role.is_empty() || role == "none" {
+            opts.no_roles.push(col);
+        } else {
+            opts.roles.push((col, role.parse::<Role>()?));
+        }
+    }
+    for t in &a.types {
+        let (col, ty) = split_pair(t)?;
+        opts.types.push((
+            col,
+            ty.parse::<ColumnType>().map_err(Error::InvalidArgument)?,
+        ));
+    }
+    let created = !a.project.exists();
+    let mut project = Project::open_or_create(&a.project)?;
+    let result = with_bar(|rep| import_files(&mut project, &a.files, &opts, rep));
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            if created {
+                // Do not leave an empty project behind a failed first import.
+                drop(project);
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", a.project.display()));
+                }
+            }
+            return Err(e);
+        }
+    };
+    if a.json {
+        let cols: Vec<serde_json::Value> = report
+            .columns
+            .iter()
+            .map(|c| serde_json::json!({"name": c.name, "type": c.ty, "role": c.role, "nulls": c.nulls, "note": c.note}))
+            .collect();
+        let v = serde_json::json!({
+            "dataset": report.dataset,
+            "rows": report.rows,
+            "format": report.format,
+            "encoding": report.encoding,
+            "delimiter": report.delimiter,
+            "header": report.header,
+            "columns": cols,
+            "warnings": report.warnings,
+            "seconds": report.seconds,
+        });
+        println!("{v}");
+    } else {
+        println!(
+            "Imported {} rows into '{}' ({}{}{}) in {:.2} s",
+            fmt_int(report.rows),
+            report.dataset,
+            report.format,
+            report
+                .encoding
+                .as_deref()
+                .map(|e| format!(", {e}"))
+                .unwrap_or_default(),
+            report
+                .delimiter
+                .as_deref()
+                .map(|d| format!(", delimiter {d}"))
+                .unwrap_or_default(),
+            report.seconds
+        );
+        print_columns(&report.columns);
+        for w in &report.warnings {
+            println!("note: {w}");
+        }
+    }
+    Ok(())
+}
+
+fn print_columns(cols: &[loupe::dataset::ColumnInfo]) {
+    let w = cols
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(6);
+    for c in cols {
+        let pad = w - c.name.chars().count();
+        println!(
+            "  {}{}  {:<8}  {:<11}{}",
+            c.name,
+            " ".repeat(pad),
+            c.ty.as_str(),
+            c.role.map(|r| r.as_str()).unwrap_or("-"),
+            c.note
+                .as_deref()
+                .map(|n| format!("  ({n})"))
+                .unwrap_or_default()
+        );
+    }
+}
+
+pub fn fmt_int(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[derive(Args)]
+pub struct TablesArgs {
+    #[arg(long)]
+    project: PathBuf,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn tables(a: TablesArgs) -> Result<()> {
+    let project = Project::open_read_only(&a.project)?;
+    let sets = project.datasets()?;
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string(&sets).map_err(|e| Error::InvalidArgument(e.to_string()))?
+        );
+        return Ok(());
+    }
+    if sets.is_empty() {
+        println!(
+            "The project has no datasets; import one with: loupe import FILE --project {}",
+            a.project.display()
+        );
+    }
+    for d in sets {
+        println!(
+            "{}  {} rows, {} columns, imported {}",
+            d.name,
+            fmt_int(d.rows),
+            d.columns.len(),
+            d.imported_at
+        );
+        print_columns(&d.columns);
+    }
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct QueryArgs {
+    #[arg(long)]
+    project: PathBuf,
+    /// One read-only statement (SELECT, WITH, VALUES or EXPLAIN).
+    sql: String,
+    #[arg(long, default_value = "csv")]
+    format: OutputFormat,
+}
+
+pub fn query(a: QueryArgs) -> Result<()> {
+    let project = Project::open_read_only(&a.project)?;
+    let stdout = std::io::stdout();
+    let mut lock = std::io::BufWriter::new(stdout.lock());
+    query_to(&project, &a.sql, a.format, &mut lock)?;
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    #[arg(long)]
+    project: PathBuf,
+    #[arg(long)]
+    dataset: String,
+    /// Output file: .csv, .xlsx or .parquet.
+    #[arg(long)]
+    out: PathBuf,
+    /// Start the CSV with a UTF-8 byte-order mark (for Excel on Chinese Windows).
+    #[arg(long)]
+    bom: bool,
+    /// Only these columns, comma-separated, in this order.
+    #[arg(long, value_delimiter = ',')]
+    columns: Option<Vec<String>>,
+}
+
+pub fn export(a: ExportArgs) -> Result<()> {
+    let project = Project::open(&a.project)?;
+    let opts = ExportOptions {
+        bom: a.bom,
+        columns: a.columns,
+    };
+    let r = with_bar(|rep| export_dataset(&project, &a.dataset, &a.out, &opts, rep))?;
+    eprintln!("Exported {} rows to {}", fmt_int(r.rows), r.path);
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Where to create the sample project.
+    #[arg(long)]
+    project: PathBuf,
+}
+
+pub fn demo(a: DemoArgs) -> Result<()> {
+    let project = with_bar(|rep| loupe::demo::build_demo(&a.project, rep))?;
+    println!("Built the sample project {}:", a.project.display());
+    for d in project.datasets()? {
+        println!("  {:<15} {:>7} rows", d.name, fmt_int(d.rows));
+    }
+    println!("Open it with: loupe --project {}", a.project.display());
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct ActivityArgs {
+    #[arg(long)]
+    project: PathBuf,
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn activity(a: ActivityArgs) -> Result<()> {
+    let project = Project::open_read_only(&a.project)?;
+    let entries = project.activity(a.limit)?;
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string(&entries).map_err(|e| Error::InvalidArgument(e.to_string()))?
+        );
+        return Ok(());
+    }
+    for e in entries {
+        println!(
+            "{}  {:<7} {:<16} {:>9}  {}",
+            e.at,
+            e.action,
+            e.dataset.as_deref().unwrap_or("-"),
+            e.rows.map(fmt_int).unwrap_or_default(),
+            e.detail
+        );
+    }
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct SetRoleArgs {
+    #[arg(long)]
+    project: PathBuf,
+    #[arg(long)]
+    dataset: String,
+    /// COLUMN=ROLE, or COLUMN= to clear the role.
+    assignment: String,
+}
+
+pub fn set_role(a: SetRoleArgs) -> Result<()> {
+    let (col, role) = split_pair(&a.assignment)?;
+    let role = if role.is_empty() || role == "none" {
+        None
+    } else {
+        Some(role.parse::<Role>()?)
+    };
+    let mut project = Project::open(&a.project)?;
+    project.set_role(&a.dataset, &col, role)?;
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct DeleteArgs {
+    #[arg(long)]
+    project: PathBuf,
+    #[arg(long)]
+    dataset: String,
+}
+
+pub fn delete(a: DeleteArgs) -> Result<()> {
+    let mut project = Project::open(&a.project)?;
+    project.delete_dataset(&a.dataset)?;
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! The command line: argument parsing and printing, over the library.
+
+mod data;
+mod progress_bar;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "loupe",
+    version,
+    about = "Loupe: local-first marketing analytics. Run without a command to open the workbench.",
+    after_help = "Examples:\n  loupe demo --project shop.loupe\n  loupe import orders.csv --project shop.loupe --json\n  loupe query --project shop.loupe \"SELECT count(*) FROM orders\""
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Project to open in the workbench.
+    #[arg(long, global = false)]
+    project: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import files into a project as one dataset (creates the project if needed).
+    Import(data::ImportArgs),
+    /// List the datasets of a project with their columns, types and roles.
+    Tables(data::TablesArgs),
+    /// Run a read-only SQL query; each dataset is a table under its own name.
+    Query(data::QueryArgs),
+    /// Export a dataset to CSV, XLSX or Parquet.
+    Export(data::ExportArgs),
+    /// Build the sample project.
+    Demo(data::DemoArgs),
+    /// Show the project's activity log.
+    Activity(data::ActivityArgs),
+    /// Set or clear the role of a column (COLUMN=ROLE, or COLUMN= to clear).
+    SetRole(data::SetRoleArgs),
+    /// Delete a dataset.
+    Delete(data::DeleteArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => loupe::ui::run(cli.project).map_err(|e| e.to_string()),
+        Some(cmd) => run(cmd).map_err(|e| e.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cmd: Command) -> loupe::Result<()> {
+    match cmd {
+        Command::Import(a) => data::import(a),
+        Command::Tables(a) => data::tables(a),
+        Command::Query(a) => data::query(a),
+        Command::Export(a) => data::export(a),
+        Command::Demo(a) => data::demo(a),
+        Command::Activity(a) => data::activity(a),
+        Command::SetRole(a) => data::set_role(a),
+        Command::Delete(a) => data::delete(a),
+    }
+}

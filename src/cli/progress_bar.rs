@@ -1,0 +1,52 @@
+//! A terminal progress bar over the library's progress reports (hidden when stderr is not a terminal).
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use loupe::progress::{CancelToken, Progress, Reporter, Unit};
+
+pub struct Bar {
+    bar: ProgressBar,
+}
+
+impl Bar {
+    pub fn new() -> Self {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg:>10} [{bar:40.cyan/blue}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        Bar { bar }
+    }
+
+    pub fn update(&self, p: &Progress) {
+        if let Some(t) = p.total {
+            self.bar.set_length(t);
+        }
+        if p.unit == Unit::Rows {
+            self.bar.set_style(
+                ProgressStyle::with_template(
+                    "{msg:>10} [{bar:40.cyan/blue}] {pos}/{len} rows ETA {eta}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+        }
+        self.bar.set_position(p.done);
+        self.bar.set_message(p.stage);
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// Runs `f` with a reporter that draws a progress bar.
+pub fn with_bar<T>(f: impl FnOnce(&Reporter) -> T) -> T {
+    let bar = Bar::new();
+    let sink = |p: &Progress| bar.update(p);
+    let rep = Reporter::new(CancelToken::new(), &sink);
+    let out = f(&rep);
+    bar.finish();
+    out
+}

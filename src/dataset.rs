@@ -1,0 +1,230 @@
+//! What a dataset is: its columns, their types and semantic roles, and where it came from.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The storage type of a column, as inferred at import or set by the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnType {
+    Integer,
+    Float,
+    Boolean,
+    /// Calendar date, stored as `YYYY-MM-DD` text.
+    Date,
+    /// Date and time, stored as `YYYY-MM-DD HH:MM:SS[.ffffff]` text.
+    Datetime,
+    Text,
+}
+
+impl ColumnType {
+    pub const ALL: [ColumnType; 6] = [
+        ColumnType::Integer,
+        ColumnType::Float,
+        ColumnType::Boolean,
+        ColumnType::Date,
+        ColumnType::Datetime,
+        ColumnType::Text,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColumnType::Integer => "integer",
+            ColumnType::Float => "float",
+            ColumnType::Boolean => "boolean",
+            ColumnType::Date => "date",
+            ColumnType::Datetime => "datetime",
+            ColumnType::Text => "text",
+        }
+    }
+
+    /// The declared type of the SQLite column.
+    pub fn sql_decl(self) -> &'static str {
+        match self {
+            ColumnType::Integer | ColumnType::Boolean => "INTEGER",
+            ColumnType::Float => "REAL",
+            ColumnType::Date | ColumnType::Datetime | ColumnType::Text => "TEXT",
+        }
+    }
+
+    pub fn is_numeric(self) -> bool {
+        matches!(self, ColumnType::Integer | ColumnType::Float)
+    }
+
+    pub fn is_temporal(self) -> bool {
+        matches!(self, ColumnType::Date | ColumnType::Datetime)
+    }
+}
+
+impl fmt::Display for ColumnType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ColumnType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ColumnType::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| format!("unknown column type '{s}'"))
+    }
+}
+
+/// What a column means to a marketer. Later analyses find their inputs by role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    CustomerId,
+    OrderId,
+    Timestamp,
+    Amount,
+    Quantity,
+    UnitPrice,
+    ItemId,
+    ItemName,
+    Category,
+    Channel,
+    Campaign,
+    EventType,
+}
+
+impl Role {
+    pub const ALL: [Role; 12] = [
+        Role::CustomerId,
+        Role::OrderId,
+        Role::Timestamp,
+        Role::Amount,
+        Role::Quantity,
+        Role::UnitPrice,
+        Role::ItemId,
+        Role::ItemName,
+        Role::Category,
+        Role::Channel,
+        Role::Campaign,
+        Role::EventType,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::CustomerId => "customer_id",
+            Role::OrderId => "order_id",
+            Role::Timestamp => "timestamp",
+            Role::Amount => "amount",
+            Role::Quantity => "quantity",
+            Role::UnitPrice => "unit_price",
+            Role::ItemId => "item_id",
+            Role::ItemName => "item_name",
+            Role::Category => "category",
+            Role::Channel => "channel",
+            Role::Campaign => "campaign",
+            Role::EventType => "event_type",
+        }
+    }
+
+    /// Identifier roles keep their values as text, whatever they look like.
+    pub fn is_identifier(self) -> bool {
+        matches!(self, Role::CustomerId | Role::OrderId | Role::ItemId)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = crate::error::ImportError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let norm = s.trim().to_ascii_lowercase().replace('-', "_");
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == norm)
+            .ok_or_else(|| crate::error::ImportError::UnknownRole(s.to_string()))
+    }
+}
+
+/// Whether a role was inferred by Loupe or set by the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleSource {
+    Name,
+    Content,
+    User,
+}
+
+impl RoleSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleSource::Name => "name",
+            RoleSource::Content => "content",
+            RoleSource::User => "user",
+        }
+    }
+}
+
+impl FromStr for RoleSource {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "name" => Ok(RoleSource::Name),
+            "content" => Ok(RoleSource::Content),
+            "user" => Ok(RoleSource::User),
+            _ => Err(format!("unknown role source '{s}'")),
+        }
+    }
+}
+
+/// One column of a dataset, as the catalog records it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnInfo {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: ColumnType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_source: Option<RoleSource>,
+    pub nulls: u64,
+    /// How the import read the values, for people (e.g. "dates as month/day/year").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One source file of a dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceFile {
+    pub path: String,
+    pub size: u64,
+    /// Modification time of the file, RFC 3339, when the file system tells it.
+    pub modified: Option<String>,
+    pub sha256: String,
+    pub rows: u64,
+}
+
+/// A dataset in the catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetInfo {
+    pub name: String,
+    pub format: String,
+    pub encoding: Option<String>,
+    pub delimiter: Option<String>,
+    pub has_header: bool,
+    pub imported_at: String,
+    pub rows: u64,
+    pub sources: Vec<SourceFile>,
+    pub columns: Vec<ColumnInfo>,
+}
+
+impl DatasetInfo {
+    pub fn column_with_role(&self, role: Role) -> Option<&ColumnInfo> {
+        self.columns.iter().find(|c| c.role == Some(role))
+    }
+
+    pub fn column(&self, name: &str) -> Option<&ColumnInfo> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}

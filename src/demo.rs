@@ -1,0 +1,75 @@
+//! The sample project: a small e-commerce business (customers, orders, products, behaviour events,
+//! campaigns with spend and contacts, and a randomised e-mail experiment), built from the files in
+//! `sample-data/`, which are compiled into the binary so the demo works wherever Loupe runs.
+
+use crate::error::{Error, Result};
+use crate::import::{self, ImportOptions};
+use crate::progress::Reporter;
+use crate::store::Project;
+use std::path::Path;
+
+/// The sample files: dataset name and contents.
+pub const SAMPLE_FILES: &[(&str, &[u8])] = &[
+    ("customers", include_bytes!("../sample-data/customers.csv")),
+    ("products", include_bytes!("../sample-data/products.csv")),
+    ("orders", include_bytes!("../sample-data/orders.csv")),
+    ("events", include_bytes!("../sample-data/events.csv")),
+    ("campaigns", include_bytes!("../sample-data/campaigns.csv")),
+    (
+        "campaign_spend",
+        include_bytes!("../sample-data/campaign_spend.csv"),
+    ),
+    ("contacts", include_bytes!("../sample-data/contacts.csv")),
+    (
+        "experiment",
+        include_bytes!("../sample-data/experiment.csv"),
+    ),
+];
+
+/// Builds the sample project at `path`, which must not exist yet.
+pub fn build_demo(path: &Path, rep: &Reporter) -> Result<Project> {
+    if path.exists() {
+        return Err(Error::InvalidArgument(format!(
+            "{} already exists; give a new file name for the sample project",
+            path.display()
+        )));
+    }
+    let dir = tempdir()?;
+    let result = (|| {
+        let mut project = Project::create(path)?;
+        for (name, bytes) in SAMPLE_FILES {
+            rep.check()?;
+            let file = dir.join(format!("{name}.csv"));
+            std::fs::write(&file, bytes).map_err(|e| Error::io(&file, e))?;
+            let opts = ImportOptions {
+                name: Some((*name).to_string()),
+                ..ImportOptions::default()
+            };
+            import::import_files(&mut project, &[file], &opts, rep)?;
+        }
+        Ok(project)
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    if result.is_err() {
+        // A half-built sample project is of no use to anyone.
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+    result
+}
+
+fn tempdir() -> Result<std::path::PathBuf> {
+    let base = std::env::temp_dir();
+    for i in 0..1000u32 {
+        let d = base.join(format!("loupe-demo-{}-{i}", std::process::id()));
+        match std::fs::create_dir(&d) {
+            Ok(()) => return Ok(d),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(&d, e)),
+        }
+    }
+    Err(Error::InvalidArgument(
+        "cannot create a temporary folder".into(),
+    ))
+}

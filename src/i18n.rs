@@ -1,0 +1,430 @@
+//! Every user-visible string of the window, in English and Simplified Chinese.
+//!
+//! One table ([`T`]), one lookup: `lang.tr(T::Open)`; placeholders `{0}`, `{1}` are filled by
+//! [`Lang::f`]. The language is a value (not a global), so it can change while the app runs and
+//! tests in parallel do not disturb each other.
+
+use crate::dataset::{ColumnType, Role};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// A language of the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "en")]
+    En,
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::ZhCn];
+
+    /// BCP-47 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+
+    /// The language's name in itself, for the language menu.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::ZhCn => "简体中文",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let c = code.to_ascii_lowercase().replace('_', "-");
+        if c.starts_with("zh") {
+            Some(Lang::ZhCn)
+        } else if c.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The text of `key` in this language.
+    pub fn tr(self, key: T) -> &'static str {
+        match self {
+            Lang::En => key.en(),
+            Lang::ZhCn => key.zh(),
+        }
+    }
+
+    /// The text of `key` with `{0}`, `{1}`, … replaced by `args`.
+    pub fn f(self, key: T, args: &[&dyn std::fmt::Display]) -> String {
+        let mut s = self.tr(key).to_string();
+        for (i, a) in args.iter().enumerate() {
+            s = s.replace(&format!("{{{i}}}"), &a.to_string());
+        }
+        s
+    }
+
+    pub fn column_type(self, ty: ColumnType) -> &'static str {
+        self.tr(match ty {
+            ColumnType::Integer => T::TypeInteger,
+            ColumnType::Float => T::TypeFloat,
+            ColumnType::Boolean => T::TypeBoolean,
+            ColumnType::Date => T::TypeDate,
+            ColumnType::Datetime => T::TypeDatetime,
+            ColumnType::Text => T::TypeText,
+        })
+    }
+
+    pub fn role(self, role: Role) -> &'static str {
+        self.tr(match role {
+            Role::CustomerId => T::RoleCustomerId,
+            Role::OrderId => T::RoleOrderId,
+            Role::Timestamp => T::RoleTimestamp,
+            Role::Amount => T::RoleAmount,
+            Role::Quantity => T::RoleQuantity,
+            Role::UnitPrice => T::RoleUnitPrice,
+            Role::ItemId => T::RoleItemId,
+            Role::ItemName => T::RoleItemName,
+            Role::Category => T::RoleCategory,
+            Role::Channel => T::RoleChannel,
+            Role::Campaign => T::RoleCampaign,
+            Role::EventType => T::RoleEventType,
+        })
+    }
+
+    /// A progress stage reported by the library (English) in this language.
+    pub fn stage(self, stage: &str) -> String {
+        let key = match stage {
+            "Reading" => Some(T::StageReading),
+            "Scanning" => Some(T::StageScanning),
+            "Loading" => Some(T::StageLoading),
+            "Committing" => Some(T::StageCommitting),
+            "Exporting" => Some(T::StageExporting),
+            "Sorting" => Some(T::StageSorting),
+            "Profiling" => Some(T::StageProfiling),
+            _ => None,
+        };
+        key.map_or_else(|| stage.to_string(), |k| self.tr(k).to_string())
+    }
+
+    /// An activity-log action (`import`, `export`, …) in this language.
+    pub fn action(self, action: &str) -> String {
+        let key = match action {
+            "create" => Some(T::ActionCreate),
+            "import" => Some(T::ActionImport),
+            "export" => Some(T::ActionExport),
+            "delete" => Some(T::ActionDelete),
+            "rebuild" => Some(T::ActionRebuild),
+            "edit" => Some(T::ActionEdit),
+            _ => None,
+        };
+        key.map_or_else(|| action.to_string(), |k| self.tr(k).to_string())
+    }
+
+    /// A duration such as an ETA: `45 s`, `3 min 05 s`, `1 h 02 min`.
+    pub fn duration(self, d: Duration) -> String {
+        let s = d.as_secs();
+        let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
+        match self {
+            Lang::En if h > 0 => format!("{h} h {m:02} min"),
+            Lang::En if m > 0 => format!("{m} min {s:02} s"),
+            Lang::En => format!("{s} s"),
+            Lang::ZhCn if h > 0 => format!("{h} 小时 {m:02} 分"),
+            Lang::ZhCn if m > 0 => format!("{m} 分 {s:02} 秒"),
+            Lang::ZhCn => format!("{s} 秒"),
+        }
+    }
+}
+
+/// An integer with thousands separators: `541,909`.
+pub fn int(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A byte count for people: `512 B`, `3.4 MB`.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut x = n as f64;
+    let mut u = 0;
+    while x >= 1000.0 && u + 1 < UNITS.len() {
+        x /= 1000.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{x:.1} {}", UNITS[u])
+    }
+}
+
+macro_rules! strings {
+    ($($key:ident => $en:expr, $zh:expr;)*) => {
+        /// A user-visible string.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum T { $($key),* }
+
+        impl T {
+            pub const ALL: &'static [T] = &[$(T::$key),*];
+            pub fn en(self) -> &'static str { match self { $(T::$key => $en),* } }
+            pub fn zh(self) -> &'static str { match self { $(T::$key => $zh),* } }
+        }
+    };
+}
+
+strings! {
+    AppName => "Loupe", "Loupe";
+    Tagline => "Local-first marketing analytics", "本地优先的营销分析工具";
+    New => "New…", "新建…";
+    Open => "Open…", "打开…";
+    Import => "Import…", "导入…";
+    Recent => "Recent", "最近";
+    NoRecent => "No recent projects", "没有最近的项目";
+    Language => "Language", "语言";
+    Theme => "Theme", "主题";
+    ThemeLight => "Light", "浅色";
+    ThemeDark => "Dark", "深色";
+    ThemeSystem => "System", "跟随系统";
+    NoProject => "No project open", "未打开项目";
+    ProjectFilter => "Loupe project", "Loupe 项目";
+    DataFiles => "Data files", "数据文件";
+    NewProjectTitle => "Create a project", "新建项目";
+    OpenProjectTitle => "Open a project", "打开项目";
+    ImportFilesTitle => "Choose files to import", "选择要导入的文件";
+    ReadOnly => "read-only", "只读";
+
+    // Navigation and page descriptions.
+    NavData => "Data", "数据";
+    NavClean => "Clean", "清洗";
+    NavExplore => "Explore", "探索";
+    NavCustomers => "Customers", "客户";
+    NavSegments => "Segments", "分群";
+    NavRecommendations => "Recommendations", "推荐";
+    NavCampaigns => "Campaigns", "营销活动";
+    NavActivity => "Activity", "活动日志";
+    Planned => "Planned for a later version", "将在后续版本中提供";
+    DescClean => "Find and fix problems in your data: duplicate rows, inconsistent spellings, missing values, outliers and mixed date formats, with every change recorded and reversible.",
+        "发现并修复数据中的问题：重复行、拼写不一致、缺失值、异常值和混杂的日期格式。每一次修改都有记录，并且可以撤销。";
+    DescExplore => "Ask questions of your data without writing SQL: group, filter and chart any dataset, compare periods and drill down from a total to the rows behind it.",
+        "无需编写 SQL 即可分析数据：对任意数据集分组、筛选和制图，比较不同时期，并从汇总值一直下钻到明细行。";
+    DescCustomers => "One view per customer built from orders and events: lifetime value, purchase frequency, recency, churn risk and the full timeline of what each customer did.",
+        "基于订单和行为事件为每位客户建立画像：生命周期价值、购买频次、最近购买时间、流失风险，以及客户的完整行为时间线。";
+    DescSegments => "Group customers into segments with RFM scores, cohorts or your own rules, see how segments change over time and export them for campaigns.",
+        "通过 RFM 评分、同期群或自定义规则对客户分群，观察各分群随时间的变化，并导出用于营销活动。";
+    DescRecommendations => "Suggest the next product for each customer from purchase history (frequently bought together, similar customers) and check the suggestions against held-out orders.",
+        "根据购买历史为每位客户推荐下一件商品（经常一起购买、相似客户），并用预留的订单检验推荐效果。";
+    DescCampaigns => "Measure campaigns: spend, reach, conversions and return on ad spend per channel, and the lift of randomised experiments with confidence intervals.",
+        "衡量营销活动效果：按渠道统计花费、触达、转化和广告支出回报率，并以置信区间评估随机实验的提升效果。";
+    CapabilityWill => "What this page will do", "此页面将提供的功能";
+
+    // Welcome and project states.
+    Welcome => "Welcome to Loupe", "欢迎使用 Loupe";
+    WelcomeBody => "Open a project or import a file to start. Loupe keeps all data on this computer.",
+        "打开一个项目或导入一个文件即可开始。Loupe 的所有数据都保存在这台电脑上。";
+    PreparingSample => "Preparing the sample project…", "正在准备示例项目…";
+    OpenSample => "Open the sample project", "打开示例项目";
+
+    // Status bar and jobs.
+    Ready => "Ready", "就绪";
+    Cancel => "Cancel", "取消";
+    Cancelled => "Cancelled", "已取消";
+    JobSample => "Building the sample project", "正在构建示例项目";
+    JobImport => "Importing {0}", "正在导入 {0}";
+    JobSort => "Preparing rows of {0}", "正在准备 {0} 的数据行";
+    JobProfile => "Profiling column {0}", "正在分析列 {0}";
+    JobPreview => "Reading a preview of {0}", "正在读取 {0} 的预览";
+    Remaining => "{0} left", "剩余 {0}";
+    RowsDone => "{0} rows", "{0} 行";
+    RowsOf => "{0} of {1} rows", "{0} / {1} 行";
+    StageReading => "Reading", "读取中";
+    StageScanning => "Scanning", "扫描中";
+    StageLoading => "Loading", "写入中";
+    StageCommitting => "Saving", "保存中";
+    StageExporting => "Exporting", "导出中";
+    StageSorting => "Sorting", "排序中";
+    StageProfiling => "Profiling", "分析中";
+    Imported => "Imported {0} rows into “{1}”", "已导入 {0} 行到“{1}”";
+    Errors => "Problems", "问题";
+    Dismiss => "Dismiss", "关闭";
+    DismissAll => "Dismiss all", "全部关闭";
+    Warnings => "Warnings", "警告";
+    JobsRunning => "{0} jobs running", "{0} 个任务正在运行";
+
+    // Data page.
+    Datasets => "Datasets", "数据集";
+    NoDatasets => "No datasets yet. Import a CSV, Excel, Parquet or JSON file to start.",
+        "还没有数据集。导入 CSV、Excel、Parquet 或 JSON 文件即可开始。";
+    RowsColumns => "{0} rows · {1} columns", "{0} 行 · {1} 列";
+    Source => "Source", "来源";
+    ImportedAt => "Imported", "导入时间";
+    Filter => "Filter", "筛选";
+    FilterHint => "Filter rows… (Ctrl+F)", "筛选行…（Ctrl+F）";
+    AllColumns => "All columns", "所有列";
+    In => "in", "范围";
+    ClearFilter => "Clear", "清除";
+    Loading => "Loading…", "加载中…";
+    NoMatches => "No rows match the filter.", "没有符合筛选条件的行。";
+    SelectDataset => "Select a dataset on the left.", "请在左侧选择一个数据集。";
+    SortHint => "Click to sort", "点击排序";
+    RowNumber => "#", "#";
+
+    // Column profile.
+    ColumnProfile => "Column profile", "列概况";
+    Column => "Column", "列";
+    Type => "Type", "类型";
+    Role => "Role", "角色";
+    NoRole => "—", "—";
+    Nulls => "Empty", "空值";
+    Distinct => "Distinct", "不同值";
+    Min => "Minimum", "最小值";
+    Max => "Maximum", "最大值";
+    TopValues => "Most common values", "最常见的值";
+    Distribution => "Distribution", "分布";
+    Count => "Count", "计数";
+    Value => "Value", "值";
+    PickColumn => "Click a column header to see its profile.", "点击列标题查看该列的概况。";
+
+    // Column types and roles.
+    TypeInteger => "Integer", "整数";
+    TypeFloat => "Decimal", "小数";
+    TypeBoolean => "Yes/No", "是/否";
+    TypeDate => "Date", "日期";
+    TypeDatetime => "Date & time", "日期时间";
+    TypeText => "Text", "文本";
+    RoleCustomerId => "Customer ID", "客户 ID";
+    RoleOrderId => "Order ID", "订单 ID";
+    RoleTimestamp => "Timestamp", "时间戳";
+    RoleAmount => "Amount", "金额";
+    RoleQuantity => "Quantity", "数量";
+    RoleUnitPrice => "Unit price", "单价";
+    RoleItemId => "Item ID", "商品 ID";
+    RoleItemName => "Item name", "商品名称";
+    RoleCategory => "Category", "品类";
+    RoleChannel => "Channel", "渠道";
+    RoleCampaign => "Campaign", "营销活动";
+    RoleEventType => "Event type", "事件类型";
+
+    // Activity page.
+    ActivityTitle => "Activity log", "活动日志";
+    NoActivity => "Nothing has happened in this project yet.", "此项目还没有任何操作记录。";
+    Time => "Time", "时间";
+    Action => "Action", "操作";
+    Dataset => "Dataset", "数据集";
+    Rows => "Rows", "行数";
+    Details => "Details", "详情";
+    ActionCreate => "Create", "创建";
+    ActionImport => "Import", "导入";
+    ActionExport => "Export", "导出";
+    ActionDelete => "Delete", "删除";
+    ActionRebuild => "Rebuild", "重建";
+    ActionEdit => "Edit", "编辑";
+    Refresh => "Refresh", "刷新";
+
+    // Import dialog.
+    ImportTitle => "Import data", "导入数据";
+    Files => "Files", "文件";
+    DatasetName => "Dataset name", "数据集名称";
+    Encoding => "Encoding", "编码";
+    Delimiter => "Delimiter", "分隔符";
+    Header => "Header row", "标题行";
+    Format => "Format", "格式";
+    Auto => "Automatic", "自动";
+    Detected => "detected: {0}", "检测结果：{0}";
+    HeaderYes => "First row has names", "首行是列名";
+    HeaderNo => "No header", "没有标题行";
+    DelimComma => "Comma ,", "逗号 ,";
+    DelimTab => "Tab", "制表符";
+    DelimSemicolon => "Semicolon ;", "分号 ;";
+    DelimPipe => "Pipe |", "竖线 |";
+    DelimWhitespace => "Spaces", "空格";
+    Columns => "Columns", "列";
+    PreviewRows => "Preview: the first {0} rows as Loupe will read them", "预览：Loupe 读取的前 {0} 行";
+    ReadingPreview => "Reading the file…", "正在读取文件…";
+    ImportButton => "Import", "导入";
+    Replace => "Replace a dataset of the same name", "替换同名数据集";
+    DropHint => "Drop files to import them", "拖放文件即可导入";
+    Yes => "Yes", "是";
+    No => "No", "否";
+    Size => "Size", "大小";
+    NameTaken => "A dataset with this name exists; tick “Replace” or choose another name.", "已存在同名数据集；请勾选“替换”或换一个名称。";
+    NeedProject => "Open or create a project first.", "请先打开或新建一个项目。";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(s: &str) -> Vec<String> {
+        let mut v: Vec<String> = (0..4)
+            .map(|i| format!("{{{i}}}"))
+            .filter(|p| s.contains(p.as_str()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn every_string_is_translated_with_the_same_placeholders() {
+        for &k in T::ALL {
+            assert!(!k.en().is_empty() && !k.zh().is_empty(), "{k:?}");
+            assert_eq!(placeholders(k.en()), placeholders(k.zh()), "{k:?}");
+        }
+    }
+
+    #[test]
+    fn chinese_strings_are_in_the_shipped_font() {
+        // The bundled font covers GB2312 (plus ASCII and Latin-1): every Chinese string must too,
+        // so that Chinese renders on machines without a CJK font.
+        let check = |s: &str| {
+            for ch in s.chars() {
+                if (ch as u32) < 0x100 {
+                    continue;
+                }
+                let mut buf = [0u8; 4];
+                let (bytes, _, bad) = encoding_rs::GBK.encode(ch.encode_utf8(&mut buf));
+                let ok = !bad
+                    && bytes.len() == 2
+                    && (0xA1..=0xF7).contains(&bytes[0])
+                    && (0xA1..=0xFE).contains(&bytes[1]);
+                assert!(ok, "'{ch}' (U+{:04X}) in {s:?} is not in GB2312", ch as u32);
+            }
+        };
+        for &k in T::ALL {
+            check(k.zh());
+        }
+        check(Lang::ZhCn.native_name());
+    }
+
+    #[test]
+    fn switching_language() {
+        assert_eq!(Lang::En.tr(T::NavData), "Data");
+        assert_eq!(Lang::ZhCn.tr(T::NavData), "数据");
+        assert_eq!(Lang::ZhCn.f(T::RowsOf, &[&int(12), &int(541_909)]), "12 / 541,909 行");
+        assert_eq!(Lang::En.stage("Scanning"), "Scanning");
+        assert_eq!(Lang::ZhCn.stage("Scanning"), "扫描中");
+        assert_eq!(Lang::ZhCn.stage("Unheard of"), "Unheard of");
+        assert_eq!(Lang::ZhCn.column_type(ColumnType::Date), "日期");
+        assert_eq!(Lang::from_code("zh_CN"), Some(Lang::ZhCn));
+        assert_eq!(Lang::from_code("en-GB"), Some(Lang::En));
+    }
+
+    #[test]
+    fn numbers_and_durations() {
+        assert_eq!(int(0), "0");
+        assert_eq!(int(999), "999");
+        assert_eq!(int(541_909), "541,909");
+        assert_eq!(int(1_000_000), "1,000,000");
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(2_300_000), "2.3 MB");
+        assert_eq!(Lang::En.duration(Duration::from_secs(185)), "3 min 05 s");
+        assert_eq!(Lang::ZhCn.duration(Duration::from_secs(42)), "42 秒");
+    }
+}

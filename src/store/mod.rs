@@ -1,0 +1,352 @@
+//! The project file: one SQLite database holding the imported tables, the catalog and the activity log.
+//!
+//! Opening checks what the file is before anything writes to it: a file that is not SQLite, an SQLite
+//! file of another program, a project from a newer Loupe, or a damaged file each get their own message
+//! and are left untouched.
+
+mod activity;
+mod catalog;
+mod names;
+mod schema;
+
+pub use activity::{Action, ActivityEntry, now_rfc3339 as now};
+pub use catalog::NewDataset;
+pub use names::{dataset_name_from_path, quote_ident, validate_dataset_name};
+pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
+
+use crate::dataset::DatasetInfo;
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// An open project.
+pub struct Project {
+    conn: Connection,
+    path: PathBuf,
+    read_only: bool,
+}
+
+impl std::fmt::Debug for Project {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Project")
+            .field("path", &self.path)
+            .field("read_only", &self.read_only)
+            .finish()
+    }
+}
+
+impl Project {
+    /// Creates a new, empty project. Fails if the file exists.
+    pub fn create(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        if path.exists() {
+            return Err(Error::InvalidArgument(format!(
+                "{} already exists; open it, or choose another file name for the new project",
+                path.display()
+            )));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.exists()
+        {
+            return Err(Error::InvalidArgument(format!(
+                "cannot create {}: the folder {} does not exist",
+                path.display(),
+                dir.display()
+            )));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let mut project = Project {
+            conn,
+            path: path.to_path_buf(),
+            read_only: false,
+        };
+        project.configure()?;
+        schema::migrate(&mut project.conn)?;
+        Ok(project)
+    }
+
+    /// Opens an existing project for reading and writing, upgrading an older schema.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        check_is_project(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| corrupt_or(path, e))?;
+        let mut project = Project {
+            conn,
+            path: path.to_path_buf(),
+            read_only: false,
+        };
+        project.configure()?;
+        schema::migrate(&mut project.conn).map_err(|e| match e {
+            Error::Sqlite(s) => corrupt_or(path, s),
+            other => other,
+        })?;
+        Ok(project)
+    }
+
+    /// Opens an existing project, or creates it when the file does not exist.
+    pub fn open_or_create(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        if path.exists() {
+            Self::open(path)
+        } else {
+            Self::create(path)
+        }
+    }
+
+    /// Opens a project read-only: nothing can write through this connection.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let version = check_is_project(path)?;
+        if version < SCHEMA_VERSION {
+            // An old schema needs its upgrade first; do it through a writable connection.
+            drop(Self::open(path)?);
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| corrupt_or(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "query_only", true)?;
+        Ok(Project {
+            conn,
+            path: path.to_path_buf(),
+            read_only: true,
+        })
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // WAL lets the window read while an import writes; NORMAL is durable at each checkpoint
+        // and never corrupts on a crash.
+        self.conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// The display name of the project: its file name without extension.
+    pub fn name(&self) -> String {
+        self.path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "project".into())
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// All datasets in the catalog, in the order they were imported.
+    pub fn datasets(&self) -> Result<Vec<DatasetInfo>> {
+        catalog::list(&self.conn)
+    }
+
+    /// One dataset; the error lists the datasets there are.
+    pub fn dataset(&self, name: &str) -> Result<DatasetInfo> {
+        match catalog::get(&self.conn, name)? {
+            Some(d) => Ok(d),
+            None => {
+                let names: Vec<String> = self.datasets()?.into_iter().map(|d| d.name).collect();
+                let hint = if names.is_empty() {
+                    "; the project has no datasets yet (import one with loupe import)".to_string()
+                } else {
+                    format!("; the datasets are: {}", names.join(", "))
+                };
+                Err(Error::NoSuchDataset {
+                    name: name.to_string(),
+                    hint,
+                })
+            }
+        }
+    }
+
+    pub fn has_dataset(&self, name: &str) -> Result<bool> {
+        Ok(catalog::get(&self.conn, name)?.is_some())
+    }
+
+    /// Deletes a dataset and its table, and logs it.
+    pub fn delete_dataset(&mut self, name: &str) -> Result<()> {
+        let info = self.dataset(name)?;
+        let tx = self.conn.transaction()?;
+        catalog::remove(&tx, name)?;
+        activity::append(
+            &tx,
+            Action::Delete,
+            Some(name),
+            Some(info.rows),
+            &serde_json::json!({}),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets or clears a column's role (a user decision, recorded as such).
+    pub fn set_role(
+        &mut self,
+        dataset: &str,
+        column: &str,
+        role: Option<crate::dataset::Role>,
+    ) -> Result<()> {
+        let info = self.dataset(dataset)?;
+        if info.column(column).is_none() {
+            return Err(Error::InvalidArgument(format!(
+                "dataset '{dataset}' has no column '{column}'"
+            )));
+        }
+        let tx = self.conn.transaction()?;
+        catalog::set_role(&tx, dataset, column, role)?;
+        activity::append(
+            &tx,
+            Action::Edit,
+            Some(dataset),
+            None,
+            &serde_json::json!({"column": column, "role": role.map(|r| r.as_str())}),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The activity log, newest first.
+    pub fn activity(&self, limit: usize) -> Result<Vec<ActivityEntry>> {
+        activity::list(&self.conn, limit)
+    }
+
+    /// Appends to the activity log.
+    pub fn log(
+        &self,
+        action: Action,
+        dataset: Option<&str>,
+        rows: Option<u64>,
+        detail: &serde_json::Value,
+    ) -> Result<()> {
+        activity::append(&self.conn, action, dataset, rows, detail)
+    }
+}
+
+pub(crate) use activity::append as append_activity;
+pub(crate) use catalog::insert as insert_dataset;
+pub(crate) use catalog::remove as remove_dataset;
+
+fn corrupt_or(path: &Path, e: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => Error::CorruptProject {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        },
+        _ => Error::Sqlite(e),
+    }
+}
+
+/// Checks, without writing, that `path` is a Loupe project this version can read; returns its schema
+/// version.
+fn check_is_project(path: &Path) -> Result<i64> {
+    let mut f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::NoSuchProject {
+                path: path.to_path_buf(),
+            });
+        }
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let mut header = [0u8; 100];
+    let n = read_up_to(&mut f, &mut header).map_err(|e| Error::io(path, e))?;
+    if n == 0 {
+        return Err(Error::NotAProject {
+            path: path.to_path_buf(),
+            why: "the file is empty".into(),
+        });
+    }
+    if n < 100 || &header[..16] != b"SQLite format 3\0" {
+        return Err(Error::NotAProject {
+            path: path.to_path_buf(),
+            why: "it is not an SQLite database".into(),
+        });
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| corrupt_or(path, e))?;
+    let app_id: i64 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|e| corrupt_or(path, e))?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| corrupt_or(path, e))?;
+    if app_id != APPLICATION_ID as i64 {
+        return Err(Error::NotAProject {
+            path: path.to_path_buf(),
+            why: "it is an SQLite database of another program".into(),
+        });
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::NewerProject {
+            path: path.to_path_buf(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    // A damaged page shows up on the first real read: read the schema and the catalog.
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| corrupt_or(path, e))?;
+    if version >= 1 {
+        for table in [
+            "_loupe_datasets",
+            "_loupe_columns",
+            "_loupe_sources",
+            "_loupe_activity",
+        ] {
+            conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::Unknown) | None => Error::CorruptProject {
+                    path: path.to_path_buf(),
+                    detail: format!("its catalog table {table} cannot be read: {e}"),
+                },
+                _ => corrupt_or(path, e),
+            })?;
+        }
+    }
+    Ok(version)
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}

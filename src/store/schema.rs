@@ -1,0 +1,97 @@
+//! The project schema and its migrations.
+//!
+//! `PRAGMA application_id` marks a file as a Loupe project; `PRAGMA user_version` is its schema
+//! version. Each migration runs in one transaction, so a failed upgrade leaves the file as it was.
+
+use crate::error::Result;
+use rusqlite::Connection;
+
+/// "Loup" in ASCII.
+pub const APPLICATION_ID: i32 = 0x4C6F_7570;
+
+/// The schema version this Loupe writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Migration `i` takes the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 0 -> 1: catalog and activity log.
+    r#"
+    CREATE TABLE _loupe_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE _loupe_datasets (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        kind        TEXT NOT NULL DEFAULT 'imported',
+        format      TEXT NOT NULL,
+        encoding    TEXT,
+        delimiter   TEXT,
+        has_header  INTEGER NOT NULL,
+        imported_at TEXT NOT NULL,
+        row_count   INTEGER NOT NULL
+    );
+    CREATE TABLE _loupe_sources (
+        dataset_id INTEGER NOT NULL REFERENCES _loupe_datasets(id) ON DELETE CASCADE,
+        ordinal    INTEGER NOT NULL,
+        path       TEXT NOT NULL,
+        size       INTEGER NOT NULL,
+        modified   TEXT,
+        sha256     TEXT NOT NULL,
+        rows       INTEGER NOT NULL,
+        PRIMARY KEY (dataset_id, ordinal)
+    );
+    CREATE TABLE _loupe_columns (
+        dataset_id  INTEGER NOT NULL REFERENCES _loupe_datasets(id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,
+        name        TEXT NOT NULL,
+        type        TEXT NOT NULL,
+        role        TEXT,
+        role_source TEXT,
+        nulls       INTEGER NOT NULL DEFAULT 0,
+        note        TEXT,
+        PRIMARY KEY (dataset_id, position)
+    );
+    CREATE TABLE _loupe_activity (
+        id      INTEGER PRIMARY KEY,
+        at      TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        dataset TEXT,
+        rows    INTEGER,
+        detail  TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TRIGGER _loupe_activity_no_update BEFORE UPDATE ON _loupe_activity
+        BEGIN SELECT RAISE(ABORT, 'the activity log is append-only'); END;
+    CREATE TRIGGER _loupe_activity_no_delete BEFORE DELETE ON _loupe_activity
+        BEGIN SELECT RAISE(ABORT, 'the activity log is append-only'); END;
+    "#,
+];
+
+/// Brings the schema up to [`SCHEMA_VERSION`].
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current == 0 {
+        // A brand-new file, or one an older step created empty: claim it.
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        if tables > 0 {
+            let app: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+            if app != APPLICATION_ID as i64 {
+                return Err(crate::error::Error::InvalidArgument(
+                    "the database has tables but is not a Loupe project".into(),
+                ));
+            }
+        }
+    }
+    for (from, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", from as i64 + 1)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO _loupe_meta(key, value) VALUES ('written_by', ?1)",
+            [concat!("loupe ", env!("CARGO_PKG_VERSION"))],
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,513 @@
+//! The import dialog: previews the first rows as Loupe will read them, shows what was detected
+//! (encoding, delimiter, header, column types and roles) and lets the user change it.
+
+use crate::dataset::{ColumnType, Role};
+use crate::i18n::{Lang, T, bytes};
+use crate::import::{DelimiterChoice, EncodingChoice, HeaderChoice, ImportOptions, Preview};
+use crate::store::{self, Project};
+use crate::ui::state::{JobOutput, Workspace};
+use crate::ui::theme;
+use egui::{Align, Layout, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+use std::path::PathBuf;
+
+/// Rows the preview shows.
+pub const PREVIEW_ROWS: usize = 50;
+
+/// Encodings the user can choose (labels `EncodingChoice` parses).
+const ENCODINGS: [&str; 6] = ["auto", "utf-8", "gbk", "gb18030", "utf-16le", "utf-16be"];
+
+/// What the user did in the dialog this frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialogAction {
+    None,
+    Close,
+    /// The import job started.
+    Started,
+}
+
+/// State of the import dialog.
+#[derive(Debug)]
+pub struct ImportDialog {
+    pub files: Vec<PathBuf>,
+    pub name: String,
+    pub encoding: &'static str,
+    pub delimiter: DelimiterChoice,
+    pub header: HeaderChoice,
+    pub replace: bool,
+    /// Types the user set, by column.
+    pub types: Vec<(String, ColumnType)>,
+    /// Roles the user set, by column (`None`: no role).
+    pub roles: Vec<(String, Option<Role>)>,
+    preview: Option<Result<Preview, String>>,
+    generation: u64,
+    preview_job: Option<u64>,
+    dirty: bool,
+    sizes: Vec<u64>,
+}
+
+impl ImportDialog {
+    pub fn new(files: Vec<PathBuf>) -> ImportDialog {
+        let name = files
+            .first()
+            .map(|f| store::dataset_name_from_path(f))
+            .unwrap_or_default();
+        let sizes = files
+            .iter()
+            .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+            .collect();
+        ImportDialog {
+            files,
+            name,
+            encoding: "auto",
+            delimiter: DelimiterChoice::Auto,
+            header: HeaderChoice::Auto,
+            replace: false,
+            types: Vec::new(),
+            roles: Vec::new(),
+            preview: None,
+            generation: 0,
+            preview_job: None,
+            dirty: true,
+            sizes,
+        }
+    }
+
+    /// The import options the dialog's settings make.
+    pub fn options(&self) -> ImportOptions {
+        let encoding = self
+            .encoding
+            .parse::<EncodingChoice>()
+            .unwrap_or(EncodingChoice::Auto);
+        ImportOptions {
+            name: Some(self.name.trim().to_string()).filter(|n| !n.is_empty()),
+            encoding,
+            delimiter: self.delimiter,
+            header: self.header,
+            types: self.types.clone(),
+            roles: self
+                .roles
+                .iter()
+                .filter_map(|(c, r)| r.map(|r| (c.clone(), r)))
+                .collect(),
+            no_roles: self
+                .roles
+                .iter()
+                .filter(|(_, r)| r.is_none())
+                .map(|(c, _)| c.clone())
+                .collect(),
+            replace: self.replace,
+            ..ImportOptions::default()
+        }
+    }
+
+    pub fn preview(&self) -> Option<&Result<Preview, String>> {
+        self.preview.as_ref()
+    }
+
+    pub fn preview_job(&self) -> Option<u64> {
+        self.preview_job
+    }
+
+    /// Starts a preview when settings changed since the last one.
+    pub fn refresh(&mut self, ws: &mut Workspace) {
+        if !self.dirty {
+            return;
+        }
+        self.dirty = false;
+        let Some(file) = self.files.first().cloned() else {
+            return;
+        };
+        if let Some(id) = self.preview_job.take() {
+            ws.cancel_job(id);
+        }
+        self.generation += 1;
+        let generation = self.generation;
+        let opts = self.options();
+        let detail = file
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.preview_job = ws.spawn(T::JobPreview, detail, move |_rep| {
+            let p = crate::import::preview(&file, &opts, PREVIEW_ROWS)?;
+            Ok(JobOutput::Preview(generation, Box::new(p)))
+        });
+    }
+
+    pub fn on_preview(&mut self, generation: u64, p: Preview) {
+        if generation == self.generation {
+            self.preview = Some(Ok(p));
+            self.preview_job = None;
+        }
+    }
+
+    pub fn on_preview_error(&mut self, job: u64, message: String) {
+        if self.preview_job == Some(job) {
+            self.preview = Some(Err(message));
+            self.preview_job = None;
+        }
+    }
+
+    fn changed(&mut self) {
+        self.dirty = true;
+    }
+
+    /// Sets the type of a column and re-runs the preview.
+    pub fn set_type(&mut self, column: &str, ty: ColumnType) {
+        self.types.retain(|(c, _)| c != column);
+        self.types.push((column.to_string(), ty));
+        self.changed();
+    }
+
+    /// Sets (or clears) the role of a column and re-runs the preview.
+    pub fn set_role(&mut self, column: &str, role: Option<Role>) {
+        self.roles.retain(|(c, _)| c != column);
+        self.roles.push((column.to_string(), role));
+        self.changed();
+    }
+
+    /// Whether Import can be pressed, and if not why.
+    pub fn blocker(&self, ws: &Workspace) -> Option<String> {
+        if ws.project.is_none() {
+            return Some(ws.tr(T::NeedProject).into());
+        }
+        if let Err(e) = store::validate_dataset_name(self.name.trim()) {
+            return Some(e.to_string());
+        }
+        if !self.replace && ws.dataset(self.name.trim()).is_some() {
+            return Some(ws.tr(T::NameTaken).into());
+        }
+        match &self.preview {
+            Some(Ok(_)) => None,
+            Some(Err(e)) => Some(e.clone()),
+            None => Some(ws.tr(T::ReadingPreview).into()),
+        }
+    }
+
+    /// Starts the import on its own thread with its own connection; returns the job id.
+    pub fn start_import(&self, ws: &mut Workspace) -> Option<u64> {
+        let path = ws.project_path()?;
+        let files = self.files.clone();
+        let opts = self.options();
+        let name = self.name.trim().to_string();
+        ws.spawn(T::JobImport, name, move |rep| {
+            let mut project = Project::open(&path)?;
+            let report = crate::import::import_files(&mut project, &files, &opts, rep)?;
+            Ok(JobOutput::Imported(report))
+        })
+    }
+
+    /// Draws the dialog as a modal window.
+    pub fn show(&mut self, ctx: &egui::Context, ws: &mut Workspace) -> DialogAction {
+        self.refresh(ws);
+        let mut action = DialogAction::None;
+        let modal = egui::Modal::new(egui::Id::unique("import-dialog")).show(ctx, |ui| {
+            let screen = ui.ctx().content_rect();
+            ui.set_width((screen.width() - 80.0).clamp(480.0, 1000.0));
+            ui.set_max_height((screen.height() - 80.0).max(320.0));
+            action = self.ui(ui, ws);
+        });
+        if modal.should_close() && action == DialogAction::None {
+            action = DialogAction::Close;
+        }
+        if action != DialogAction::None
+            && let Some(id) = self.preview_job.take()
+        {
+            ws.cancel_job(id);
+        }
+        action
+    }
+
+    fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) -> DialogAction {
+        let lang = ws.lang;
+        let mut action = DialogAction::None;
+        theme::page_header(ui, lang.tr(T::ImportTitle), None);
+
+        // Files.
+        for (f, size) in self.files.iter().zip(&self.sizes) {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(f.display().to_string()).monospace());
+                theme::muted(ui, bytes(*size));
+            });
+        }
+        ui.add_space(theme::GAP);
+
+        let detected = self.preview.as_ref().and_then(|p| p.as_ref().ok()).cloned();
+        egui::Grid::new("import-settings")
+            .num_columns(3)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                let label = ui.label(lang.tr(T::DatasetName));
+                let r = ui
+                    .add(egui::TextEdit::singleline(&mut self.name).desired_width(240.0))
+                    .labelled_by(label.id);
+                if r.changed() {
+                    // The name does not change how the file reads: no new preview.
+                }
+                ui.checkbox(&mut self.replace, lang.tr(T::Replace));
+                ui.end_row();
+
+                let label = ui.label(lang.tr(T::Encoding));
+                let mut enc = self.encoding;
+                egui::ComboBox::from_id_salt("import-encoding")
+                    .width(240.0)
+                    .selected_text(encoding_label(lang, enc))
+                    .show_ui(ui, |ui| {
+                        for e in ENCODINGS {
+                            ui.selectable_value(&mut enc, e, encoding_label(lang, e));
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                if enc != self.encoding {
+                    self.encoding = enc;
+                    self.changed();
+                }
+                detected_label(ui, lang, detected.as_ref().and_then(|p| p.encoding.clone()));
+                ui.end_row();
+
+                let label = ui.label(lang.tr(T::Delimiter));
+                let mut d = self.delimiter;
+                egui::ComboBox::from_id_salt("import-delimiter")
+                    .width(240.0)
+                    .selected_text(delimiter_label(lang, d))
+                    .show_ui(ui, |ui| {
+                        for c in [
+                            DelimiterChoice::Auto,
+                            DelimiterChoice::Byte(b','),
+                            DelimiterChoice::Byte(b'\t'),
+                            DelimiterChoice::Byte(b';'),
+                            DelimiterChoice::Byte(b'|'),
+                            DelimiterChoice::Whitespace,
+                        ] {
+                            ui.selectable_value(&mut d, c, delimiter_label(lang, c));
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                if d != self.delimiter {
+                    self.delimiter = d;
+                    self.changed();
+                }
+                detected_label(ui, lang, detected.as_ref().and_then(|p| p.delimiter.clone()));
+                ui.end_row();
+
+                let label = ui.label(lang.tr(T::Header));
+                let mut h = self.header;
+                egui::ComboBox::from_id_salt("import-header")
+                    .width(240.0)
+                    .selected_text(header_label(lang, h))
+                    .show_ui(ui, |ui| {
+                        for c in [HeaderChoice::Auto, HeaderChoice::Yes, HeaderChoice::No] {
+                            ui.selectable_value(&mut h, c, header_label(lang, c));
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                if h != self.header {
+                    self.header = h;
+                    self.changed();
+                }
+                detected_label(
+                    ui,
+                    lang,
+                    detected
+                        .as_ref()
+                        .map(|p| lang.tr(if p.has_header { T::Yes } else { T::No }).to_string()),
+                );
+                ui.end_row();
+
+                if let Some(p) = &detected {
+                    ui.label(lang.tr(T::Format));
+                    ui.label(&p.format);
+                    ui.label("");
+                    ui.end_row();
+                }
+            });
+
+        ui.add_space(theme::GAP);
+        match self.preview.clone() {
+            None => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    theme::muted(ui, lang.tr(T::ReadingPreview));
+                });
+            }
+            Some(Err(e)) => {
+                theme::error_card(ui, lang.tr(T::ImportTitle), &e, lang.tr(T::Dismiss));
+            }
+            Some(Ok(p)) => {
+                if self.preview_job.is_some() {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        theme::muted(ui, lang.tr(T::ReadingPreview));
+                    });
+                }
+                self.columns_ui(ui, lang, &p);
+                ui.add_space(theme::GAP);
+                theme::section(ui, &lang.f(T::PreviewRows, &[&p.rows.len()]));
+                preview_table(ui, &p);
+            }
+        }
+
+        ui.add_space(theme::GAP);
+        ui.separator();
+        let blocker = self.blocker(ws);
+        ui.horizontal(|ui| {
+            if let Some(b) = &blocker
+                && self.preview.is_some()
+            {
+                ui.label(RichText::new(b).color(theme::error_color(ui)));
+            }
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                let import = ui.add_enabled(
+                    blocker.is_none(),
+                    egui::Button::new(RichText::new(lang.tr(T::ImportButton)).strong())
+                        .fill(theme::ACCENT.linear_multiply(0.25)),
+                );
+                if import.clicked() && self.start_import(ws).is_some() {
+                    action = DialogAction::Started;
+                }
+                if ui.button(lang.tr(T::Cancel)).clicked() {
+                    action = DialogAction::Close;
+                }
+            });
+        });
+        action
+    }
+
+    fn columns_ui(&mut self, ui: &mut Ui, lang: Lang, p: &Preview) {
+        theme::section(ui, lang.tr(T::Columns));
+        let mut set_type = None;
+        let mut set_role = None;
+        egui::ScrollArea::vertical()
+            .id_salt("import-columns")
+            .max_height(180.0)
+            .show(ui, |ui| {
+                egui::Grid::new("import-columns-grid")
+                    .num_columns(3)
+                    .striped(true)
+                    .spacing([16.0, 4.0])
+                    .show(ui, |ui| {
+                        ui.label(RichText::new(lang.tr(T::Column)).strong());
+                        ui.label(RichText::new(lang.tr(T::Type)).strong());
+                        ui.label(RichText::new(lang.tr(T::Role)).strong());
+                        ui.end_row();
+                        for (i, c) in p.columns.iter().enumerate() {
+                            let name = ui.label(&c.name);
+                            let mut ty = c.ty;
+                            egui::ComboBox::from_id_salt(("import-type", i))
+                                .width(130.0)
+                                .selected_text(lang.column_type(ty))
+                                .show_ui(ui, |ui| {
+                                    for t in ColumnType::ALL {
+                                        ui.selectable_value(&mut ty, t, lang.column_type(t));
+                                    }
+                                })
+                                .response
+                                .labelled_by(name.id);
+                            if ty != c.ty {
+                                set_type = Some((c.name.clone(), ty));
+                            }
+                            let mut role = c.role;
+                            egui::ComboBox::from_id_salt(("import-role", i))
+                                .width(150.0)
+                                .selected_text(role.map_or(lang.tr(T::NoRole), |r| lang.role(r)))
+                                .show_ui(ui, |ui| {
+                                    ui.selectable_value(&mut role, None, lang.tr(T::NoRole));
+                                    for r in Role::ALL {
+                                        ui.selectable_value(&mut role, Some(r), lang.role(r));
+                                    }
+                                })
+                                .response
+                                .labelled_by(name.id);
+                            if role != c.role {
+                                set_role = Some((c.name.clone(), role));
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
+        if let Some((c, t)) = set_type {
+            self.set_type(&c, t);
+        }
+        if let Some((c, r)) = set_role {
+            self.set_role(&c, r);
+        }
+    }
+}
+
+fn preview_table(ui: &mut Ui, p: &Preview) {
+    egui::ScrollArea::horizontal()
+        .id_salt("import-preview-scroll")
+        .show(ui, |ui| {
+            let mut t = TableBuilder::new(ui)
+                .id_salt(("import-preview", p.columns.len()))
+                .striped(true)
+                .resizable(true)
+                .max_scroll_height(260.0)
+                .cell_layout(Layout::left_to_right(Align::Center));
+            for c in &p.columns {
+                let w = if c.ty.is_numeric() { 90.0 } else { 140.0 };
+                t = t.column(Column::initial(w).at_least(50.0).clip(true));
+            }
+            t.header(theme::HEADER_HEIGHT, |mut h| {
+                for c in &p.columns {
+                    h.col(|ui| {
+                        ui.label(RichText::new(&c.name).strong());
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(theme::ROW_HEIGHT, p.rows.len(), |mut row| {
+                    let Some(r) = p.rows.get(row.index()) else { return };
+                    for (j, c) in p.columns.iter().enumerate() {
+                        let v = r.get(j).map(String::as_str).unwrap_or("");
+                        row.col(|ui| {
+                            if c.ty.is_numeric() {
+                                ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                                    ui.add(egui::Label::new(v).truncate());
+                                });
+                            } else {
+                                ui.add(egui::Label::new(v).truncate());
+                            }
+                        });
+                    }
+                });
+            });
+        });
+}
+
+fn detected_label(ui: &mut Ui, lang: Lang, what: Option<String>) {
+    match what {
+        Some(w) => theme::muted(ui, lang.f(T::Detected, &[&w])),
+        None => ui.label(""),
+    };
+}
+
+fn encoding_label(lang: Lang, e: &str) -> String {
+    match e {
+        "auto" => lang.tr(T::Auto).to_string(),
+        other => other.to_ascii_uppercase(),
+    }
+}
+
+fn delimiter_label(lang: Lang, d: DelimiterChoice) -> String {
+    match d {
+        DelimiterChoice::Auto => lang.tr(T::Auto).into(),
+        DelimiterChoice::Byte(b',') => lang.tr(T::DelimComma).into(),
+        DelimiterChoice::Byte(b'\t') => lang.tr(T::DelimTab).into(),
+        DelimiterChoice::Byte(b';') => lang.tr(T::DelimSemicolon).into(),
+        DelimiterChoice::Byte(b'|') => lang.tr(T::DelimPipe).into(),
+        DelimiterChoice::Byte(b) => format!("'{}'", b as char),
+        DelimiterChoice::Whitespace => lang.tr(T::DelimWhitespace).into(),
+    }
+}
+
+fn header_label(lang: Lang, h: HeaderChoice) -> &'static str {
+    lang.tr(match h {
+        HeaderChoice::Auto => T::Auto,
+        HeaderChoice::Yes => T::HeaderYes,
+        HeaderChoice::No => T::HeaderNo,
+    })
+}

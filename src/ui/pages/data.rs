@@ -1,0 +1,694 @@
+//! The Data page: the catalog's datasets, a table view that scrolls through every row by fetching
+//! only the visible window, sorting and a quick filter, and a column profile.
+
+use crate::browse::{Filter, RowCache, SortDir, View};
+use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo};
+use crate::i18n::{T, int};
+use crate::profile::{ColumnProfile, format_edge};
+use crate::query::Cell;
+use crate::ui::state::{RowIds, Workspace};
+use crate::ui::theme::{self, icon};
+use egui::{Align, Layout, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long typing must pause before the filter runs.
+const FILTER_DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// State of the Data page.
+#[derive(Default)]
+pub struct DataPage {
+    selected: Option<String>,
+    view: Option<View>,
+    ids: Option<RowIds>,
+    generation: u64,
+    rows_job: Option<u64>,
+    cache: RowCache,
+    /// The quick filter as typed.
+    pub filter_text: String,
+    filter_column: Option<String>,
+    filter_edited: Option<Instant>,
+    profile_column: Option<String>,
+    profiles: HashMap<(String, String), Box<ColumnProfile>>,
+    profile_job: Option<(u64, String, String)>,
+    fetch_error: Option<String>,
+    scroll_to_top: bool,
+    seen_rev: u64,
+    /// Set by Ctrl+F: focus the filter on the next frame.
+    pub focus_filter: bool,
+}
+
+impl DataPage {
+    pub fn selected(&self) -> Option<&str> {
+        self.selected.as_deref()
+    }
+
+    /// Rows in the current view, once known.
+    pub fn row_count(&self) -> Option<usize> {
+        self.ids.as_ref().map(|i| i.len())
+    }
+
+    /// The filter text the shown rows are filtered by (after the typing pause).
+    pub fn applied_filter(&self) -> Option<&str> {
+        self.view
+            .as_ref()
+            .map(|v| v.filter.text.as_str())
+            .filter(|t| !t.is_empty())
+    }
+
+    /// The column and direction the rows are sorted by.
+    pub fn sort(&self) -> Option<(String, SortDir)> {
+        self.view.as_ref().and_then(|v| v.sort.clone())
+    }
+
+    pub fn profile_column(&self) -> Option<&str> {
+        self.profile_column.as_deref()
+    }
+
+    /// After the catalog changed (an import): forget cached profiles and show `name`.
+    pub fn show_after_change(&mut self, ws: &mut Workspace, name: &str) {
+        self.profiles.clear();
+        self.profile_job = None;
+        self.select(ws, name);
+    }
+
+    /// Shows a dataset (resets sort, filter and scroll).
+    pub fn select(&mut self, ws: &mut Workspace, name: &str) {
+        self.seen_rev = ws.catalog_rev;
+        let Some(info) = ws.dataset(name).cloned() else {
+            return;
+        };
+        self.selected = Some(info.name.clone());
+        self.filter_text.clear();
+        self.filter_column = None;
+        self.filter_edited = None;
+        self.view = Some(View::new(
+            info.name.clone(),
+            info.columns.iter().map(|c| c.name.clone()).collect(),
+        ));
+        self.profile_column = info
+            .columns
+            .iter()
+            .find(|c| c.ty.is_numeric() || c.ty.is_temporal())
+            .or(info.columns.first())
+            .map(|c| c.name.clone());
+        self.restart_rows(ws);
+        self.ensure_profile(ws);
+    }
+
+    fn restart_rows(&mut self, ws: &mut Workspace) {
+        if let Some(id) = self.rows_job.take() {
+            ws.cancel_job(id);
+        }
+        self.generation += 1;
+        self.ids = None;
+        self.cache.clear();
+        self.fetch_error = None;
+        self.scroll_to_top = true;
+        if let Some(view) = self.view.clone() {
+            self.rows_job = ws.spawn_rows(self.generation, view);
+        }
+    }
+
+    fn ensure_profile(&mut self, ws: &mut Workspace) {
+        let (Some(ds), Some(col)) = (self.selected.clone(), self.profile_column.clone()) else {
+            return;
+        };
+        let key = (ds.clone(), col.clone());
+        if self.profiles.contains_key(&key) {
+            return;
+        }
+        if let Some((id, d, c)) = &self.profile_job {
+            if *d == ds && *c == col && ws.job_running(Some(*id)) {
+                return;
+            }
+            ws.cancel_job(*id);
+        }
+        let Some(info) = ws.dataset(&ds).cloned() else {
+            return;
+        };
+        self.profile_job = ws.spawn_profile(info, col.clone()).map(|id| (id, ds, col));
+    }
+
+    /// A row order arrived from a job.
+    pub fn on_rows(&mut self, generation: u64, ids: Vec<i64>) {
+        if generation == self.generation {
+            self.ids = Some(Arc::new(ids));
+            self.rows_job = None;
+            self.cache.clear();
+            self.scroll_to_top = true;
+        }
+    }
+
+    /// A column profile arrived from a job.
+    pub fn on_profile(&mut self, p: Box<ColumnProfile>) {
+        if self
+            .profile_job
+            .as_ref()
+            .is_some_and(|(_, d, c)| *d == p.dataset && *c == p.column)
+        {
+            self.profile_job = None;
+        }
+        self.profiles.insert((p.dataset.clone(), p.column.clone()), p);
+    }
+
+    /// The rows job failed or was cancelled: stop waiting for it.
+    pub fn on_rows_failed(&mut self, job: u64) {
+        if self.rows_job == Some(job) {
+            self.rows_job = None;
+            self.ids = Some(Arc::new(Vec::new()));
+        }
+    }
+
+    /// Follows catalog changes (project opened, dataset imported).
+    pub fn sync(&mut self, ws: &mut Workspace) {
+        if ws.catalog_rev == self.seen_rev {
+            return;
+        }
+        self.seen_rev = ws.catalog_rev;
+        self.profiles.clear();
+        self.profile_job = None;
+        let keep = self.selected.clone().filter(|s| ws.dataset(s).is_some());
+        match keep.or_else(|| ws.datasets.first().map(|d| d.name.clone())) {
+            Some(name) => self.select(ws, &name),
+            None => {
+                self.selected = None;
+                self.view = None;
+                self.ids = None;
+            }
+        }
+    }
+
+    fn set_sort(&mut self, ws: &mut Workspace, column: &str) {
+        let Some(view) = &mut self.view else { return };
+        view.sort = match &view.sort {
+            Some((c, SortDir::Asc)) if c == column => Some((c.clone(), SortDir::Desc)),
+            Some((c, SortDir::Desc)) if c == column => None,
+            _ => Some((column.to_string(), SortDir::Asc)),
+        };
+        self.restart_rows(ws);
+    }
+
+    fn apply_filter(&mut self, ws: &mut Workspace) {
+        let Some(view) = &mut self.view else { return };
+        let filter = Filter {
+            text: self.filter_text.clone(),
+            column: self.filter_column.clone(),
+        };
+        if view.filter != filter {
+            view.filter = filter;
+            self.restart_rows(ws);
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
+        self.sync(ws);
+        if let Some(t) = self.filter_edited
+            && t.elapsed() >= FILTER_DEBOUNCE
+        {
+            self.filter_edited = None;
+            self.apply_filter(ws);
+        }
+
+        egui::Panel::left("data-datasets")
+            .resizable(true)
+            .default_size(250.0)
+            .size_range(200.0..=420.0)
+            .show(ui, |ui| self.datasets_ui(ui, ws));
+
+        let info = self.selected.as_deref().and_then(|s| ws.dataset(s)).cloned();
+        if let Some(info) = &info {
+            egui::Panel::right("data-profile")
+                .resizable(true)
+                .default_size(300.0)
+                .size_range(240.0..=480.0)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| self.profile_ui(ui, ws, info));
+                });
+        }
+
+        egui::CentralPanel::default().show(ui, |ui| match &info {
+            Some(info) => self.table_area_ui(ui, ws, info),
+            None => {
+                ui.add_space(40.0);
+                ui.vertical_centered(|ui| {
+                    theme::muted(
+                        ui,
+                        ws.tr(if ws.datasets.is_empty() {
+                            T::NoDatasets
+                        } else {
+                            T::SelectDataset
+                        }),
+                    );
+                });
+            }
+        });
+    }
+
+    fn datasets_ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
+        theme::section(ui, ws.tr(T::Datasets));
+        ui.separator();
+        if ws.datasets.is_empty() {
+            theme::muted(ui, "—");
+            return;
+        }
+        let mut clicked = None;
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for d in &ws.datasets {
+                    let selected = self.selected.as_deref() == Some(d.name.as_str());
+                    let job = dataset_item(ui, ws, d);
+                    let r = ui.add_sized(
+                        [ui.available_width(), 0.0],
+                        egui::Button::selectable(selected, job),
+                    );
+                    let source = d
+                        .sources
+                        .iter()
+                        .map(|s| s.path.clone())
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    let r = r.on_hover_text(format!(
+                        "{}: {}\n{}: {}",
+                        ws.tr(T::Source),
+                        source,
+                        ws.tr(T::ImportedAt),
+                        d.imported_at
+                    ));
+                    if r.clicked() && !selected {
+                        clicked = Some(d.name.clone());
+                    }
+                }
+            });
+        if let Some(name) = clicked {
+            self.select(ws, &name);
+        }
+    }
+
+    fn table_area_ui(&mut self, ui: &mut Ui, ws: &mut Workspace, info: &DatasetInfo) {
+        // Toolbar: title, counts, quick filter.
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(&info.name).size(18.0).strong());
+            let total = int(info.rows);
+            let shown = match (&self.ids, self.view.as_ref().is_some_and(|v| !v.filter.is_empty())) {
+                (Some(ids), true) => ws.lang.f(T::RowsOf, &[&int(ids.len() as u64), &total]),
+                _ => ws.lang.f(T::RowsColumns, &[&total, &info.columns.len()]),
+            };
+            theme::muted(ui, shown);
+            if self.rows_job.is_some() {
+                ui.spinner();
+            }
+        });
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            let label = ui.label(format!("{} {}", icon::EXPLORE, ws.tr(T::Filter)));
+            let edit = egui::TextEdit::singleline(&mut self.filter_text)
+                .hint_text(ws.tr(T::FilterHint))
+                .desired_width(260.0);
+            let r = ui.add(edit).labelled_by(label.id);
+            if self.focus_filter {
+                self.focus_filter = false;
+                r.request_focus();
+            }
+            if r.changed() {
+                self.filter_edited = Some(Instant::now());
+            }
+            if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                self.filter_edited = None;
+                self.apply_filter(ws);
+            }
+            let mut col = self.filter_column.clone();
+            let in_label = ui.label(RichText::new(ws.tr(T::In)).weak());
+            egui::ComboBox::from_id_salt("filter-column")
+                .selected_text(col.clone().unwrap_or_else(|| ws.tr(T::AllColumns).into()))
+                .width(150.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut col, None, ws.tr(T::AllColumns));
+                    for c in &info.columns {
+                        ui.selectable_value(&mut col, Some(c.name.clone()), &c.name);
+                    }
+                })
+                .response
+                .labelled_by(in_label.id);
+            if col != self.filter_column {
+                self.filter_column = col;
+                self.filter_edited = None;
+                self.apply_filter(ws);
+            }
+            if !self.filter_text.is_empty() && ui.button(ws.tr(T::ClearFilter)).clicked() {
+                self.filter_text.clear();
+                self.filter_edited = None;
+                self.apply_filter(ws);
+            }
+        });
+        if self.filter_edited.is_some() {
+            ui.ctx().request_repaint_after(FILTER_DEBOUNCE);
+        }
+        ui.add_space(4.0);
+        if let Some(e) = self.fetch_error.clone()
+            && theme::error_card(ui, ws.tr(T::Datasets), &e, ws.tr(T::Dismiss))
+        {
+            self.fetch_error = None;
+        }
+        let Some(ids) = self.ids.clone() else {
+            ui.add_space(24.0);
+            ui.vertical_centered(|ui| {
+                ui.spinner();
+                theme::muted(ui, ws.tr(T::Loading));
+            });
+            return;
+        };
+        if ids.is_empty() {
+            ui.add_space(24.0);
+            ui.vertical_centered(|ui| theme::muted(ui, ws.tr(T::NoMatches)));
+            return;
+        }
+        if let Some(col) = self.table_ui(ui, ws, info, &ids) {
+            self.profile_column = Some(col.clone());
+            self.set_sort(ws, &col);
+            self.ensure_profile(ws);
+        }
+    }
+
+    /// Draws the table; returns the column whose header was clicked.
+    fn table_ui(
+        &mut self,
+        ui: &mut Ui,
+        ws: &Workspace,
+        info: &DatasetInfo,
+        ids: &[i64],
+    ) -> Option<String> {
+        let Some(conn) = ws.project.as_ref().map(|p| p.conn()) else {
+            return None;
+        };
+        let sort = self.view.as_ref().and_then(|v| v.sort.clone());
+        let names: Vec<String> = info.columns.iter().map(|c| c.name.clone()).collect();
+        let mut clicked = None;
+        let mut error = None;
+        let row_digits = int(ids.len() as u64).len() as f32;
+        let lang = ws.lang;
+        let cache = &mut self.cache;
+        let scroll_to_top = std::mem::take(&mut self.scroll_to_top);
+        // Wide datasets scroll sideways; the table scrolls its rows itself.
+        egui::ScrollArea::horizontal()
+            .id_salt(("data-table-h", &info.name))
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                let mut table = TableBuilder::new(ui)
+                    .id_salt(("data-table", &info.name))
+                    .striped(true)
+                    .resizable(true)
+                    .auto_shrink([false, false])
+                    .cell_layout(Layout::left_to_right(Align::Center))
+                    .column(Column::exact(12.0 + row_digits * 7.5));
+                for c in &info.columns {
+                    table = table.column(
+                        Column::initial(column_width(c))
+                            .at_least(48.0)
+                            .clip(true),
+                    );
+                }
+                if scroll_to_top {
+                    table = table.scroll_to_row(0, None);
+                }
+                table
+                    .header(theme::HEADER_HEIGHT, |mut header| {
+                        header.col(|ui| {
+                            ui.label(RichText::new(lang.tr(T::RowNumber)).weak());
+                        });
+                        for c in &info.columns {
+                            header.col(|ui| {
+                                let arrow = match &sort {
+                                    Some((name, SortDir::Asc)) if *name == c.name => icon::SORT_ASC,
+                                    Some((name, SortDir::Desc)) if *name == c.name => icon::SORT_DESC,
+                                    _ => "",
+                                };
+                                let layout = if c.ty.is_numeric() {
+                                    Layout::right_to_left(Align::Center)
+                                } else {
+                                    Layout::left_to_right(Align::Center)
+                                };
+                                ui.with_layout(layout, |ui| {
+                                    let text = if arrow.is_empty() {
+                                        c.name.clone()
+                                    } else {
+                                        format!("{} {arrow}", c.name)
+                                    };
+                                    let r = ui
+                                        .add(egui::Button::new(RichText::new(text).strong()).frame(false))
+                                        .on_hover_text(column_tooltip(lang, c));
+                                    if r.clicked() {
+                                        clicked = Some(c.name.clone());
+                                    }
+                                });
+                            });
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(theme::ROW_HEIGHT, ids.len(), |mut row| {
+                            let i = row.index();
+                            let cells = match cache.get_or_fetch(conn, &info.name, &names, ids, i) {
+                                Ok(c) => c,
+                                Err(e) => {
+                                    error = Some(e.to_string());
+                                    None
+                                }
+                            };
+                            row.col(|ui| {
+                                ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                                    ui.label(RichText::new(int(i as u64 + 1)).weak().small());
+                                });
+                            });
+                            for (j, c) in info.columns.iter().enumerate() {
+                                let cell = cells.and_then(|r| r.get(j));
+                                row.col(|ui| cell_ui(ui, c.ty, cell));
+                            }
+                        });
+                    });
+            });
+        if let Some(e) = error {
+            self.fetch_error = Some(e);
+        }
+        clicked
+    }
+
+    fn profile_ui(&mut self, ui: &mut Ui, ws: &mut Workspace, info: &DatasetInfo) {
+        theme::section(ui, ws.tr(T::ColumnProfile));
+        ui.separator();
+        let mut col = self.profile_column.clone();
+        ui.horizontal(|ui| {
+            let label = ui.label(RichText::new(ws.tr(T::Column)).weak());
+            egui::ComboBox::from_id_salt("profile-column")
+                .selected_text(col.clone().unwrap_or_default())
+                .width(ui.available_width() - 8.0)
+                .show_ui(ui, |ui| {
+                    for c in &info.columns {
+                        ui.selectable_value(&mut col, Some(c.name.clone()), &c.name);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        if col != self.profile_column {
+            self.profile_column = col;
+            self.ensure_profile(ws);
+        }
+        let Some(col) = self.profile_column.clone() else {
+            theme::muted(ui, ws.tr(T::PickColumn));
+            return;
+        };
+        let Some(p) = self.profiles.get(&(info.name.clone(), col)) else {
+            ui.add_space(12.0);
+            ui.horizontal(|ui| {
+                ui.spinner();
+                theme::muted(ui, ws.tr(T::Loading));
+            });
+            return;
+        };
+        let lang = ws.lang;
+        ui.add_space(4.0);
+        egui::Grid::new("profile-grid")
+            .num_columns(2)
+            .spacing([16.0, 4.0])
+            .show(ui, |ui| {
+                theme::kv(ui, lang.tr(T::Type), lang.column_type(p.ty));
+                theme::kv(
+                    ui,
+                    lang.tr(T::Role),
+                    p.role.map_or(lang.tr(T::NoRole), |r| lang.role(r)),
+                );
+                theme::kv(ui, lang.tr(T::Rows), int(p.rows));
+                theme::kv(
+                    ui,
+                    lang.tr(T::Nulls),
+                    format!("{} ({:.1}%)", int(p.nulls), p.null_share() * 100.0),
+                );
+                theme::kv(ui, lang.tr(T::Distinct), int(p.distinct));
+                theme::kv(ui, lang.tr(T::Min), short(p.min.as_ref()));
+                theme::kv(ui, lang.tr(T::Max), short(p.max.as_ref()));
+            });
+
+        if let Some(h) = &p.histogram {
+            theme::section(ui, lang.tr(T::Distribution));
+            histogram_ui(ui, lang, h, &p.column);
+        }
+
+        if !p.top.is_empty() {
+            theme::section(ui, lang.tr(T::TopValues));
+            let max = p.top.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+            egui::Grid::new("profile-top")
+                .num_columns(2)
+                .spacing([12.0, 3.0])
+                .striped(true)
+                .show(ui, |ui| {
+                    for (v, n) in &p.top {
+                        ui.add(egui::Label::new(v.display()).truncate());
+                        ui.horizontal(|ui| {
+                            let w = 60.0 * (*n as f32 / max as f32);
+                            let (rect, _) =
+                                ui.allocate_exact_size(egui::vec2(60.0, 8.0), egui::Sense::hover());
+                            let bar = egui::Rect::from_min_size(rect.min, egui::vec2(w, 8.0));
+                            ui.painter().rect_filled(bar, 2.0, theme::ACCENT.linear_multiply(0.7));
+                            ui.label(RichText::new(int(*n)).small());
+                        });
+                        ui.end_row();
+                    }
+                });
+        }
+    }
+}
+
+fn dataset_item(ui: &Ui, ws: &Workspace, d: &DatasetInfo) -> egui::text::LayoutJob {
+    use egui::text::{LayoutJob, TextFormat};
+    let style = ui.style();
+    let strong = TextFormat {
+        font_id: egui::FontId::proportional(14.0),
+        color: style.visuals.strong_text_color(),
+        ..Default::default()
+    };
+    let weak = TextFormat {
+        font_id: egui::FontId::proportional(11.5),
+        color: style.visuals.weak_text_color(),
+        ..Default::default()
+    };
+    let mut job = LayoutJob::default();
+    job.append(&d.name, 0.0, strong);
+    let source = d
+        .sources
+        .first()
+        .map(|s| {
+            std::path::Path::new(&s.path)
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_else(|| s.path.clone())
+        })
+        .unwrap_or_default();
+    let when = d.imported_at.get(..16).unwrap_or(&d.imported_at).replace('T', " ");
+    job.append(
+        &format!(
+            "\n{}\n{} · {}",
+            ws.lang.f(T::RowsColumns, &[&int(d.rows), &d.columns.len()]),
+            source,
+            when
+        ),
+        0.0,
+        weak,
+    );
+    job
+}
+
+fn column_width(c: &ColumnInfo) -> f32 {
+    let by_type: f32 = match c.ty {
+        ColumnType::Integer | ColumnType::Float | ColumnType::Boolean => 90.0,
+        ColumnType::Date => 100.0,
+        ColumnType::Datetime => 150.0,
+        ColumnType::Text => 150.0,
+    };
+    // Room for the header and its sort arrow.
+    by_type.max(c.name.chars().count() as f32 * 7.5 + 26.0).min(320.0)
+}
+
+fn column_tooltip(lang: crate::i18n::Lang, c: &ColumnInfo) -> String {
+    let mut s = format!("{} · {}", c.name, lang.column_type(c.ty));
+    if let Some(r) = c.role {
+        s.push_str(&format!(" · {}", lang.role(r)));
+    }
+    s.push('\n');
+    s.push_str(lang.tr(T::SortHint));
+    s
+}
+
+fn cell_ui(ui: &mut Ui, ty: ColumnType, cell: Option<&Cell>) {
+    let Some(cell) = cell else {
+        ui.label(RichText::new("…").weak());
+        return;
+    };
+    if *cell == Cell::Null {
+        return;
+    }
+    let text = cell.display();
+    let numeric = matches!(cell, Cell::Int(_) | Cell::Real(_)) && ty.is_numeric();
+    if numeric {
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            ui.add(egui::Label::new(text).truncate());
+        });
+    } else {
+        ui.add(egui::Label::new(text).truncate());
+    }
+}
+
+fn short(c: Option<&Cell>) -> String {
+    let s = c.map(Cell::display).unwrap_or_default();
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s
+    }
+}
+
+fn histogram_ui(ui: &mut Ui, lang: crate::i18n::Lang, h: &crate::profile::Histogram, column: &str) {
+    use egui_plot::{Bar, BarChart, Plot};
+    let temporal = h.temporal;
+    let bars: Vec<Bar> = h
+        .bins
+        .iter()
+        .map(|b| {
+            Bar::new((b.lo + b.hi) / 2.0, b.count as f64)
+                .width((b.hi - b.lo) * 0.9)
+                .name(format!(
+                    "{} – {}",
+                    format_edge(b.lo, temporal),
+                    format_edge(b.hi, temporal)
+                ))
+        })
+        .collect();
+    let count = lang.tr(T::Count).to_string();
+    let chart = BarChart::new(column, bars)
+        .color(theme::ACCENT)
+        .element_formatter(Box::new(move |bar, _| {
+            format!("{}\n{}: {}", bar.name, count, int(bar.value.max(0.0) as u64))
+        }));
+    Plot::new(("histogram", column))
+        .height(150.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show_grid([false, true])
+        .y_axis_min_width(28.0)
+        .x_axis_formatter(move |m, _| format_edge(m.value, temporal))
+        .y_axis_formatter(|m, _| {
+            if m.value < 0.0 {
+                String::new()
+            } else {
+                int(m.value as u64)
+            }
+        })
+        .show(ui, |p| p.bar_chart(chart));
+}

@@ -1,0 +1,75 @@
+//! One struct per page of the workbench, each with its own `ui` method.
+
+pub mod activity;
+pub mod data;
+pub mod planned;
+
+use crate::i18n::T;
+use crate::ui::theme::icon;
+use serde::{Deserialize, Serialize};
+
+/// A page of the left navigation, one per capability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Page {
+    #[default]
+    Data,
+    Clean,
+    Explore,
+    Customers,
+    Segments,
+    Recommendations,
+    Campaigns,
+    Activity,
+}
+
+impl Page {
+    pub const ALL: [Page; 8] = [
+        Page::Data,
+        Page::Clean,
+        Page::Explore,
+        Page::Customers,
+        Page::Segments,
+        Page::Recommendations,
+        Page::Campaigns,
+        Page::Activity,
+    ];
+
+    pub fn title(self) -> T {
+        match self {
+            Page::Data => T::NavData,
+            Page::Clean => T::NavClean,
+            Page::Explore => T::NavExplore,
+            Page::Customers => T::NavCustomers,
+            Page::Segments => T::NavSegments,
+            Page::Recommendations => T::NavRecommendations,
+            Page::Campaigns => T::NavCampaigns,
+            Page::Activity => T::NavActivity,
+        }
+    }
+
+    pub fn icon(self) -> &'static str {
+        match self {
+            Page::Data => icon::DATA,
+            Page::Clean => icon::CLEAN,
+            Page::Explore => icon::EXPLORE,
+            Page::Customers => icon::CUSTOMERS,
+            Page::Segments => icon::SEGMENTS,
+            Page::Recommendations => icon::RECOMMENDATIONS,
+            Page::Campaigns => icon::CAMPAIGNS,
+            Page::Activity => icon::ACTIVITY,
+        }
+    }
+
+    /// What a page that is not built yet will do.
+    pub fn description(self) -> Option<T> {
+        match self {
+            Page::Clean => Some(T::DescClean),
+            Page::Explore => Some(T::DescExplore),
+            Page::Customers => Some(T::DescCustomers),
+            Page::Segments => Some(T::DescSegments),
+            Page::Recommendations => Some(T::DescRecommendations),
+            Page::Campaigns => Some(T::DescCampaigns),
+            Page::Data | Page::Activity => None,
+        }
+    }
+}

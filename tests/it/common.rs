@@ -1,0 +1,97 @@
+//! Helpers shared by the integration tests.
+
+use loupe::import::{ImportOptions, ImportReport, import_files};
+use loupe::progress::Reporter;
+use loupe::query::{Cell, query_table};
+use loupe::store::Project;
+use std::path::{Path, PathBuf};
+
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Self {
+        Scratch {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, bytes).expect("write test file");
+        p
+    }
+    pub fn project(&self) -> Project {
+        Project::open_or_create(self.path("test.loupe")).expect("project")
+    }
+}
+
+pub fn import(
+    project: &mut Project,
+    files: &[&Path],
+    opts: ImportOptions,
+) -> loupe::Result<ImportReport> {
+    let files: Vec<PathBuf> = files.iter().map(|p| p.to_path_buf()).collect();
+    import_files(project, &files, &opts, &Reporter::silent())
+}
+
+pub fn named(name: &str) -> ImportOptions {
+    ImportOptions {
+        name: Some(name.to_string()),
+        ..ImportOptions::default()
+    }
+}
+
+/// The whole result of a query, cells as display text (NULL as "∅").
+pub fn rows(project: &Project, sql: &str) -> Vec<Vec<String>> {
+    query_table(project, sql, usize::MAX)
+        .expect("query")
+        .rows
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
+                .map(|c| match c {
+                    Cell::Null => "∅".to_string(),
+                    other => other.display(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+pub fn types_of(r: &ImportReport) -> Vec<(String, String, Option<String>)> {
+    r.columns
+        .iter()
+        .map(|c| {
+            (
+                c.name.clone(),
+                c.ty.to_string(),
+                c.role.map(|x| x.to_string()),
+            )
+        })
+        .collect()
+}
+
+pub fn col<'a>(r: &'a ImportReport, name: &str) -> &'a loupe::dataset::ColumnInfo {
+    r.columns
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no column {name} in {:?}", types_of(r)))
+}
+
+/// The path of the shared Online Retail file, or None (with a message) when ../shared is absent.
+pub fn online_retail() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/online_retail.csv.gz");
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!(
+            "SKIPPED: {} is absent; the Online Retail checks need ../shared/data beside the repository",
+            p.display()
+        );
+        None
+    }
+}

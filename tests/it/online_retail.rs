@@ -1,0 +1,77 @@
+//! The real UCI Online Retail file (541,909 lines): counts known from an independent pandas count.
+
+use crate::common::*;
+use loupe::dataset::{ColumnType, Role};
+
+#[test]
+fn online_retail_imports_with_types_and_roles() {
+    let Some(path) = online_retail() else { return };
+    let s = Scratch::new();
+    let mut p = s.project();
+    let r = import(&mut p, &[&path], named("online_retail")).unwrap();
+    assert_eq!(r.rows, 541_909);
+    let expect = [
+        ("InvoiceNo", ColumnType::Text, Some(Role::OrderId)),
+        ("StockCode", ColumnType::Text, Some(Role::ItemId)),
+        ("Description", ColumnType::Text, Some(Role::ItemName)),
+        ("Quantity", ColumnType::Integer, Some(Role::Quantity)),
+        ("InvoiceDate", ColumnType::Datetime, Some(Role::Timestamp)),
+        ("UnitPrice", ColumnType::Float, Some(Role::UnitPrice)),
+        ("CustomerID", ColumnType::Text, Some(Role::CustomerId)),
+        ("Country", ColumnType::Text, None),
+    ];
+    for (name, ty, role) in expect {
+        let c = col(&r, name);
+        assert_eq!((c.ty, c.role), (ty, role), "{name}");
+    }
+    assert_eq!(col(&r, "CustomerID").nulls, 135_080);
+    assert_eq!(col(&r, "Description").nulls, 1_454);
+    let q = |sql: &str| rows(&p, sql)[0][0].clone();
+    assert_eq!(
+        q("SELECT CustomerID FROM online_retail WHERE rowid = 1"),
+        "17850"
+    );
+    assert_eq!(
+        q("SELECT count(DISTINCT CustomerID) FROM online_retail"),
+        "4372"
+    );
+    assert_eq!(
+        q("SELECT count(DISTINCT StockCode) FROM online_retail"),
+        "4070"
+    );
+    assert_eq!(
+        q("SELECT count(DISTINCT InvoiceNo) FROM online_retail"),
+        "25900"
+    );
+    assert_eq!(q("SELECT count(DISTINCT Country) FROM online_retail"), "38");
+    assert_eq!(
+        q("SELECT count(*) FROM online_retail WHERE InvoiceNo LIKE 'C%'"),
+        "9288"
+    );
+    assert_eq!(
+        q("SELECT count(*) FROM online_retail WHERE Quantity <= 0"),
+        "10624"
+    );
+    assert_eq!(
+        q("SELECT count(*) FROM online_retail WHERE UnitPrice <= 0"),
+        "2517"
+    );
+    assert_eq!(
+        q("SELECT count(*) FROM online_retail WHERE UnitPrice < 0"),
+        "2"
+    );
+    assert_eq!(
+        q("SELECT min(InvoiceDate) || ' ' || max(InvoiceDate) FROM online_retail"),
+        "2010-12-01 08:26:00 2011-12-09 12:50:00"
+    );
+    assert_eq!(
+        q("SELECT count(*) FROM online_retail WHERE Description <> trim(Description)"),
+        "113452"
+    );
+    assert_eq!(
+        q(
+            "SELECT typeof(Quantity) || typeof(UnitPrice) || typeof(CustomerID) FROM online_retail WHERE rowid = 1"
+        ),
+        "integerrealtext"
+    );
+}

@@ -1,0 +1,3 @@
+// Temporary (UI helper session): runs tests/it/ui.rs while tests/it does not compile. Delete me.
+#[path = "it/ui.rs"]
+mod ui;
