@@ -13,7 +13,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn main() {
-    let runs: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(3);
+    let runs: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let gz = root.join("../shared/data/online_retail.csv.gz");
     if !gz.exists() {
@@ -43,14 +46,17 @@ fn main() {
 
     let mut results = vec![];
     let sqlite = which("sqlite3");
-    for (name, make): (&str, Box<dyn Fn(&Path) -> Command>) in [
+    type Maker<'a> = Box<dyn Fn(&Path) -> Command + 'a>;
+    let tools: Vec<(&str, Maker)> = vec![
         (
             "sqlite3 .import (all TEXT)",
             Box::new(|db: &Path| {
                 let mut c = Command::new(sqlite.clone().unwrap_or_else(|| "sqlite3".into()));
-                c.arg(db).arg(".mode csv").arg(format!(".import {} t", csv.display()));
+                c.arg(db)
+                    .arg(".mode csv")
+                    .arg(format!(".import {} t", csv.display()));
                 c
-            }) as Box<dyn Fn(&Path) -> Command>,
+            }),
         ),
         (
             "loupe import (typed)",
@@ -60,7 +66,8 @@ fn main() {
                 c
             }),
         ),
-    ] {
+    ];
+    for (name, make) in tools {
         if name.starts_with("sqlite3") && sqlite.is_none() {
             println!("sqlite3 not found; install it (apt-get install sqlite3) to compare");
             continue;
@@ -68,7 +75,10 @@ fn main() {
         let mut times = vec![];
         let mut peaks = vec![];
         for i in 0..runs {
-            let db = dir.join(format!("run-{i}-{}.db", name.split(' ').next().unwrap_or("x")));
+            let db = dir.join(format!(
+                "run-{i}-{}.db",
+                name.split(' ').next().unwrap_or("x")
+            ));
             let _ = std::fs::remove_file(&db);
             let (t, peak) = run(make(&db));
             times.push(t);
@@ -86,7 +96,11 @@ fn main() {
     println!("\n| tool | median wall time | peak RSS |");
     println!("|---|---:|---:|");
     for (name, t, peak) in &results {
-        println!("| {name} | {:.3} s | {:.0} MiB |", t.as_secs_f64(), *peak as f64 / 1024.0);
+        println!(
+            "| {name} | {:.3} s | {:.0} MiB |",
+            t.as_secs_f64(),
+            *peak as f64 / 1024.0
+        );
     }
     if results.len() == 2 {
         let ratio = results[1].1.as_secs_f64() / results[0].1.as_secs_f64();

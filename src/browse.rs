@@ -153,7 +153,10 @@ pub fn count(conn: &Connection, view: &View) -> Result<u64> {
 pub fn row_ids(conn: &Connection, view: &View, rep: &Reporter) -> Result<Vec<i64>> {
     let (wh, param) = view.where_clause()?;
     let order = view.order_clause()?;
-    let sql = format!("SELECT rowid FROM {}{wh}{order}", quote_ident(&view.dataset));
+    let sql = format!(
+        "SELECT rowid FROM {}{wh}{order}",
+        quote_ident(&view.dataset)
+    );
     let mut stmt = conn.prepare(&sql).map_err(query_err)?;
     let mut rows = match &param {
         Some(p) => stmt.query([p]),
@@ -174,7 +177,12 @@ pub fn row_ids(conn: &Connection, view: &View, rep: &Reporter) -> Result<Vec<i64
 }
 
 /// The rows with these rowids, in the given order, with the given columns.
-pub fn fetch(conn: &Connection, dataset: &str, columns: &[String], ids: &[i64]) -> Result<Vec<Vec<Cell>>> {
+pub fn fetch(
+    conn: &Connection,
+    dataset: &str,
+    columns: &[String],
+    ids: &[i64],
+) -> Result<Vec<Vec<Cell>>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -222,7 +230,11 @@ pub fn page(conn: &Connection, view: &View, offset: u64, limit: usize) -> Result
     let cols: Vec<String> = view.columns.iter().map(|c| quote_ident(c)).collect();
     let sql = format!(
         "SELECT {} FROM {}{wh}{order} LIMIT {limit} OFFSET {offset}",
-        if cols.is_empty() { "rowid".to_string() } else { cols.join(", ") },
+        if cols.is_empty() {
+            "rowid".to_string()
+        } else {
+            cols.join(", ")
+        },
         quote_ident(&view.dataset)
     );
     let mut stmt = conn.prepare(&sql).map_err(query_err)?;
@@ -331,7 +343,10 @@ mod tests {
     #[test]
     fn unsorted_is_file_order() {
         let c = db();
-        assert_eq!(names(&c, &view()), ["Alice", "bob", "Carol", "dave_x", "Eve"]);
+        assert_eq!(
+            names(&c, &view()),
+            ["Alice", "bob", "Carol", "dave_x", "Eve"]
+        );
         assert_eq!(count(&c, &view()).unwrap(), 5);
     }
 
@@ -386,10 +401,18 @@ mod tests {
         let ids = row_ids(&c, &v, &Reporter::silent()).unwrap();
         let mut cache = RowCache::default();
         let cols = v.columns.clone();
-        let r = cache.get_or_fetch(&c, "big", &cols, &ids, 500).unwrap().unwrap();
+        let r = cache
+            .get_or_fetch(&c, "big", &cols, &ids, 500)
+            .unwrap()
+            .unwrap();
         assert_eq!(r[0], Cell::Int(501));
         assert!(cache.get(400).is_some() && cache.get(699).is_some());
         assert!(cache.get(399).is_none() && cache.get(700).is_none());
-        assert!(cache.get_or_fetch(&c, "big", &cols, &ids, 1000).unwrap().is_none());
+        assert!(
+            cache
+                .get_or_fetch(&c, "big", &cols, &ids, 1000)
+                .unwrap()
+                .is_none()
+        );
     }
 }

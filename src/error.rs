@@ -71,7 +71,7 @@ pub enum Error {
     BadDatasetName { name: String, why: String },
 
     #[error("{0}")]
-    Import(#[from] ImportError),
+    Import(Box<ImportError>),
 
     #[error("the query was refused: {0}")]
     QueryRefused(String),
@@ -176,6 +176,12 @@ pub enum ImportError {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<ImportError> for Error {
+    fn from(e: ImportError) -> Self {
+        Error::Import(Box::new(e))
+    }
+}
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {

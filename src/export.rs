@@ -184,7 +184,7 @@ fn write_csv(
         }
         w.write_record(&rec).map_err(csv_err)?;
         n += 1;
-        if n % 16384 == 0 {
+        if n.is_multiple_of(16384) {
             rep.check()?;
             rep.report("Exporting", n, Some(expected), Unit::Rows, n, false);
         }
@@ -272,7 +272,7 @@ fn write_xlsx(
                 (ValueRef::Blob(_), _) => {}
             }
         }
-        if r % 16384 == 0 {
+        if r.is_multiple_of(16384) {
             rep.check()?;
             rep.report(
                 "Exporting",

@@ -142,7 +142,7 @@ pub fn int(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -407,7 +407,10 @@ mod tests {
     fn switching_language() {
         assert_eq!(Lang::En.tr(T::NavData), "Data");
         assert_eq!(Lang::ZhCn.tr(T::NavData), "数据");
-        assert_eq!(Lang::ZhCn.f(T::RowsOf, &[&int(12), &int(541_909)]), "12 / 541,909 行");
+        assert_eq!(
+            Lang::ZhCn.f(T::RowsOf, &[&int(12), &int(541_909)]),
+            "12 / 541,909 行"
+        );
         assert_eq!(Lang::En.stage("Scanning"), "Scanning");
         assert_eq!(Lang::ZhCn.stage("Scanning"), "扫描中");
         assert_eq!(Lang::ZhCn.stage("Unheard of"), "Unheard of");

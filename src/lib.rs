@@ -9,12 +9,12 @@ pub mod progress;
 pub mod store;
 
 pub use error::{Error, Result};
+pub mod browse;
 pub mod demo;
 pub mod export;
 pub mod frame;
-pub mod query;
-pub mod browse;
 pub mod i18n;
 pub mod jobs;
 pub mod profile;
+pub mod query;
 pub mod ui;

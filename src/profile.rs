@@ -82,10 +82,7 @@ pub fn profile_column(
     rep: &Reporter,
 ) -> Result<ColumnProfile> {
     let col = info.column(column).ok_or_else(|| {
-        Error::InvalidArgument(format!(
-            "dataset '{}' has no column '{column}'",
-            info.name
-        ))
+        Error::InvalidArgument(format!("dataset '{}' has no column '{column}'", info.name))
     })?;
     let t = quote_ident(&info.name);
     let c = quote_ident(column);
@@ -96,14 +93,23 @@ pub fn profile_column(
         .query_row(
             &format!("SELECT count(*), count({c}), min({c}), max({c}) FROM {t}"),
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, cell(r.get_ref(2)?), cell(r.get_ref(3)?))),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    cell(r.get_ref(2)?),
+                    cell(r.get_ref(3)?),
+                ))
+            },
         )
         .map_err(q)?;
     rep.check()?;
     rep.report("Profiling", 1, Some(steps), Unit::Steps, rows as u64, true);
 
     let distinct: i64 = conn
-        .query_row(&format!("SELECT count(DISTINCT {c}) FROM {t}"), [], |r| r.get(0))
+        .query_row(&format!("SELECT count(DISTINCT {c}) FROM {t}"), [], |r| {
+            r.get(0)
+        })
         .map_err(q)?;
     rep.check()?;
     rep.report("Profiling", 2, Some(steps), Unit::Steps, rows as u64, true);
@@ -117,7 +123,10 @@ pub fn profile_column(
             .map_err(q)?;
         let mut rs = stmt.query([]).map_err(q)?;
         while let Some(r) = rs.next().map_err(q)? {
-            top.push((cell(r.get_ref(0).map_err(q)?), r.get::<_, i64>(1).map_err(q)?.max(0) as u64));
+            top.push((
+                cell(r.get_ref(0).map_err(q)?),
+                r.get::<_, i64>(1).map_err(q)?.max(0) as u64,
+            ));
         }
     }
     rep.check()?;
@@ -128,7 +137,14 @@ pub fn profile_column(
     } else {
         None
     };
-    rep.report("Profiling", steps, Some(steps), Unit::Steps, rows as u64, true);
+    rep.report(
+        "Profiling",
+        steps,
+        Some(steps),
+        Unit::Steps,
+        rows as u64,
+        true,
+    );
 
     let some = |x: Cell| if x == Cell::Null { None } else { Some(x) };
     Ok(ColumnProfile {
@@ -155,9 +171,11 @@ fn histogram(conn: &Connection, t: &str, c: &str, temporal: bool) -> Result<Opti
         format!("(CASE WHEN typeof({c}) IN ('integer', 'real') THEN {c} END)")
     };
     let (lo, hi, n): (Option<f64>, Option<f64>, i64) = conn
-        .query_row(&format!("SELECT min({x}), max({x}), count({x}) FROM {t}"), [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            &format!("SELECT min({x}), max({x}), count({x}) FROM {t}"),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .map_err(q)?;
     let (Some(lo), Some(hi)) = (lo, hi) else {
         return Ok(None);
@@ -296,7 +314,11 @@ mod tests {
         assert_eq!(h.bins.len(), HISTOGRAM_BINS);
         assert_eq!(h.bins.iter().map(|b| b.count).sum::<u64>(), 4);
         assert_eq!(h.bins[0].count, 1);
-        assert_eq!(h.bins[HISTOGRAM_BINS - 1].count, 2, "the maximum is in the last bin");
+        assert_eq!(
+            h.bins[HISTOGRAM_BINS - 1].count,
+            2,
+            "the maximum is in the last bin"
+        );
         assert!((p.null_share() - 0.2).abs() < 1e-9);
     }
 

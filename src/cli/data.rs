@@ -5,6 +5,7 @@ use clap::Args;
 use loupe::dataset::{ColumnType, Role};
 use loupe::error::{Error, Result};
 use loupe::export::{ExportOptions, export_dataset};
+use loupe::i18n::int as fmt_int;
 use loupe::import::{
     DelimiterChoice, EncodingChoice, HeaderChoice, ImportOptions, RaggedPolicy, import_files,
 };
@@ -178,18 +179,6 @@ fn print_columns(cols: &[loupe::dataset::ColumnInfo]) {
                 .unwrap_or_default()
         );
     }
-}
-
-pub fn fmt_int(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 #[derive(Args)]

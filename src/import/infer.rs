@@ -81,10 +81,8 @@ pub fn parse_number(s: &str) -> Option<Num> {
         return None; // "inf", "nan", "e5"
     }
     if !body.is_empty() && body.iter().all(u8::is_ascii_digit) {
-        return t.parse::<i64>().ok().map(Num::Int).or_else(|| {
-            // Too long for i64: an identifier, not a number we compute with.
-            None
-        });
+        // Too long for i64: an identifier, not a number we compute with.
+        return t.parse::<i64>().ok().map(Num::Int);
     }
     if !body
         .iter()
@@ -202,9 +200,12 @@ impl ColumnStats {
             return;
         }
         self.non_null += 1;
-        if !self.sample_full && !self.sample.iter().any(|s| s == v) {
-            self.sample.push(v.to_string());
-            self.sample_full = self.sample.len() >= 32;
+        // The first distinct values, looked for among the first 10,000 only (it is a hint).
+        if !self.sample_full {
+            if !self.sample.iter().any(|s| s == v) {
+                self.sample.push(v.to_string());
+            }
+            self.sample_full = self.sample.len() >= 32 || self.non_null >= 10_000;
         }
         if self.int_ok || self.float_ok {
             match parse_number(v) {
@@ -491,9 +492,16 @@ pub enum Value<'a> {
     Owned,
 }
 
-/// Converts one raw value. `Err(())` means the plan cannot read it: the caller keeps it as text and
-/// reports it.
-pub fn convert<'a>(raw: &'a str, conv: Conversion, scratch: &mut String) -> Result<Value<'a>, ()> {
+/// A value the plan cannot read: the caller keeps it as written and reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unreadable;
+
+/// Converts one raw value.
+pub fn convert<'a>(
+    raw: &'a str,
+    conv: Conversion,
+    scratch: &mut String,
+) -> Result<Value<'a>, Unreadable> {
     let v = raw.trim();
     if v.is_empty() {
         return Ok(Value::Null);
@@ -504,16 +512,18 @@ pub fn convert<'a>(raw: &'a str, conv: Conversion, scratch: &mut String) -> Resu
         _ if NULL_TOKENS.contains(&v) => Ok(Value::Null),
         Conversion::Integer => match parse_number(v) {
             Some(Num::Int(i)) => Ok(Value::Int(i)),
-            _ => Err(()),
+            _ => Err(Unreadable),
         },
         Conversion::Float => match parse_number(v) {
             Some(Num::Int(i)) => Ok(Value::Real(i as f64)),
             Some(Num::Float(f)) => Ok(Value::Real(f)),
-            None => Err(()),
+            None => Err(Unreadable),
         },
-        Conversion::Boolean => parse_bool(v).map(|b| Value::Int(b as i64)).ok_or(()),
+        Conversion::Boolean => parse_bool(v)
+            .map(|b| Value::Int(b as i64))
+            .ok_or(Unreadable),
         Conversion::Temporal { fmt, ty } => {
-            let p = temporal::parse(v, fmt).ok_or(())?;
+            let p = temporal::parse(v, fmt).ok_or(Unreadable)?;
             scratch.clear();
             if ty == ColumnType::Date {
                 temporal::format_date(p.at, scratch);
@@ -524,9 +534,9 @@ pub fn convert<'a>(raw: &'a str, conv: Conversion, scratch: &mut String) -> Resu
         }
         Conversion::Unix { millis } => {
             let Some(Num::Int(i)) = parse_number(v) else {
-                return Err(());
+                return Err(Unreadable);
             };
-            let at = temporal::from_unix(i, millis).ok_or(())?;
+            let at = temporal::from_unix(i, millis).ok_or(Unreadable)?;
             scratch.clear();
             temporal::format_datetime(at, scratch);
             Ok(Value::Owned)
@@ -653,7 +663,7 @@ mod tests {
         );
         assert_eq!(scratch, "2010-12-01 08:26:00");
         assert!(p.note.unwrap().contains("month first"));
-        assert_eq!(convert("not a date", p.conv, &mut scratch), Err(()));
+        assert_eq!(convert("not a date", p.conv, &mut scratch), Err(Unreadable));
     }
 
     #[test]

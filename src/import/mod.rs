@@ -150,6 +150,7 @@ pub fn import_files(
 
     // Pass 1: scan.
     let scan = scan(&sniffed, columns.len(), opts.ragged, total_bytes, rep)?;
+    let scanned = started.elapsed();
     let mut warnings = scan.warnings.clone();
     for k in columns.len()..scan.stats.len() {
         columns.push(format!("column_{}", k + 1));
@@ -187,6 +188,7 @@ pub fn import_files(
         .collect();
     writer::create_table(&tx, &name, &typed)?;
     let load = load(&tx, &name, &sniffed, &plans, total_bytes, rep)?;
+    let loaded = started.elapsed();
     for (i, (count, line, value)) in load.kept_as_text.iter().enumerate() {
         if *count > 0 {
             warnings.push(format!(
@@ -258,6 +260,14 @@ pub fn import_files(
         true,
     );
     tx.commit()?;
+    if std::env::var_os("LOUPE_IMPORT_TIMES").is_some() {
+        eprintln!(
+            "import phases: scan {:.3} s, load {:.3} s, commit {:.3} s",
+            scanned.as_secs_f64(),
+            (loaded - scanned).as_secs_f64(),
+            (started.elapsed() - loaded).as_secs_f64()
+        );
+    }
     Ok(ImportReport {
         dataset: name,
         rows: load.rows,
@@ -486,7 +496,7 @@ fn scan(
                         st.nulls += 1;
                     }
                 }
-                if rows % 8192 == 0 {
+                if rows.is_multiple_of(8192) {
                     rep.check()?;
                     rep.report(
                         "Scanning",
@@ -700,7 +710,7 @@ fn convert_all(
                     Ok(Value::Real(v)) => batch.cells.push(Cell::Real(v)),
                     Ok(Value::Text(t)) => batch.push_text(t),
                     Ok(Value::Owned) => batch.push_text(&scratch),
-                    Err(()) => {
+                    Err(infer::Unreadable) => {
                         let k = &mut kept[j];
                         if k.0 == 0 {
                             k.1 = src.line();

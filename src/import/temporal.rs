@@ -299,33 +299,44 @@ pub fn from_unix(v: i64, millis: bool) -> Option<NaiveDateTime> {
     (1990..=2100).contains(&y).then(|| dt.naive_utc())
 }
 
+fn push_digits(out: &mut String, v: u32, width: usize) {
+    let mut buf = [b'0'; 10];
+    let mut v = v;
+    for i in (0..width).rev() {
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[..width]).unwrap_or("0"));
+}
+
 /// Writes a date as `YYYY-MM-DD`.
 pub fn format_date(at: NaiveDateTime, out: &mut String) {
-    use std::fmt::Write;
-    let _ = write!(out, "{:04}-{:02}-{:02}", at.year(), at.month(), at.day());
+    push_digits(out, at.year().clamp(0, 9999) as u32, 4);
+    out.push('-');
+    push_digits(out, at.month(), 2);
+    out.push('-');
+    push_digits(out, at.day(), 2);
 }
 
 /// Writes a date and time as `YYYY-MM-DD HH:MM:SS`, with fractional seconds only when present.
 pub fn format_datetime(at: NaiveDateTime, out: &mut String) {
-    use std::fmt::Write;
-    let _ = write!(
-        out,
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        at.year(),
-        at.month(),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    );
+    format_date(at, out);
+    out.push(' ');
+    push_digits(out, at.hour(), 2);
+    out.push(':');
+    push_digits(out, at.minute(), 2);
+    out.push(':');
+    push_digits(out, at.second(), 2);
     let n = at.nanosecond();
     if n != 0 {
-        if n % 1_000_000 == 0 {
-            let _ = write!(out, ".{:03}", n / 1_000_000);
-        } else if n % 1000 == 0 {
-            let _ = write!(out, ".{:06}", n / 1000);
+        out.push('.');
+        if n.is_multiple_of(1_000_000) {
+            push_digits(out, n / 1_000_000, 3);
+        } else if n.is_multiple_of(1000) {
+            push_digits(out, n / 1000, 6);
         } else {
-            let _ = write!(out, ".{n:09}");
+            push_digits(out, n, 9);
         }
     }
 }

@@ -67,7 +67,7 @@ pub fn dataset_name_from_path(path: &Path) -> String {
         out.insert_str(0, "t_");
     }
     if out.starts_with("_loupe") || out.starts_with("sqlite_") {
-        out.insert_str(0, "t");
+        out.insert(0, 't');
     }
     out.chars().take(64).collect()
 }

@@ -5,10 +5,10 @@ use crate::error::Error;
 use crate::i18n::{Lang, T, bytes, int};
 use crate::progress::Unit;
 use crate::ui::import_dialog::{DialogAction, ImportDialog};
+use crate::ui::pages::Page;
 use crate::ui::pages::activity::ActivityPage;
 use crate::ui::pages::data::DataPage;
 use crate::ui::pages::planned::PlannedPage;
-use crate::ui::pages::Page;
 use crate::ui::state::{self, JobOutput, RunningJob, Settings, ThemeChoice, Workspace};
 use crate::ui::theme::{self, icon};
 use egui::{Align, Key, KeyboardShortcut, Layout, Modifiers, RichText, Ui};
@@ -73,7 +73,10 @@ impl LoupeApp {
             .and_then(|s| eframe::get_value(s, Settings::STORAGE_KEY))
             .unwrap_or_default();
         // LOUPE_LANG=zh-CN (or en) picks the language, e.g. for screenshots.
-        if let Some(l) = std::env::var("LOUPE_LANG").ok().and_then(|c| Lang::from_code(&c)) {
+        if let Some(l) = std::env::var("LOUPE_LANG")
+            .ok()
+            .and_then(|c| Lang::from_code(&c))
+        {
             settings.lang = l;
         }
         let system_fonts = std::env::var_os("LOUPE_NO_SYSTEM_FONTS").is_none();
@@ -129,7 +132,9 @@ impl LoupeApp {
 
     /// Opens the sample project, building it first (as a job) if it does not exist yet.
     pub fn open_sample(&mut self) {
-        let Some(path) = self.ws.sample_path.clone() else { return };
+        let Some(path) = self.ws.sample_path.clone() else {
+            return;
+        };
         if path.exists() {
             self.open_project(&path);
             return;
@@ -307,7 +312,9 @@ impl LoupeApp {
             .set_title(lang.tr(T::ImportFilesTitle))
             .add_filter(
                 lang.tr(T::DataFiles),
-                &["csv", "tsv", "txt", "xlsx", "xls", "parquet", "json", "jsonl", "gz"],
+                &[
+                    "csv", "tsv", "txt", "xlsx", "xls", "parquet", "json", "jsonl", "gz",
+                ],
             )
             .pick_files()
         {
@@ -338,10 +345,16 @@ impl LoupeApp {
         }
 
         egui::Panel::top("top-bar")
-            .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(egui::Margin::symmetric(10, 6)))
+            .frame(
+                egui::Frame::side_top_panel(ui.style())
+                    .inner_margin(egui::Margin::symmetric(10, 6)),
+            )
             .show(ui, |ui| self.top_bar(ui));
         egui::Panel::bottom("status-bar")
-            .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(egui::Margin::symmetric(10, 4)))
+            .frame(
+                egui::Frame::side_top_panel(ui.style())
+                    .inner_margin(egui::Margin::symmetric(10, 4)),
+            )
             .show(ui, |ui| self.status_bar(ui));
         if self.show_problems && !self.ws.problems.is_empty() {
             egui::Panel::bottom("problems")
@@ -374,7 +387,12 @@ impl LoupeApp {
     fn top_bar(&mut self, ui: &mut Ui) {
         let lang = self.ws.lang;
         ui.horizontal(|ui| {
-            ui.label(RichText::new("Loupe").size(17.0).strong().color(theme::ACCENT));
+            ui.label(
+                RichText::new("Loupe")
+                    .size(17.0)
+                    .strong()
+                    .color(theme::ACCENT),
+            );
             ui.separator();
             match &self.ws.project {
                 Some(p) => {
@@ -469,27 +487,27 @@ impl LoupeApp {
     fn nav(&mut self, ui: &mut Ui) {
         let lang = self.ws.lang;
         ui.add_space(8.0);
-        for page in Page::ALL {
-            if page == Page::Activity {
-                ui.add_space(4.0);
-                ui.separator();
-                ui.add_space(4.0);
+        ui.with_layout(Layout::top_down_justified(Align::Min), |ui| {
+            for page in Page::ALL {
+                if page == Page::Activity {
+                    ui.add_space(4.0);
+                    ui.separator();
+                    ui.add_space(4.0);
+                }
+                let selected = self.page == page;
+                let text = RichText::new(nav_label(lang, page)).size(14.0);
+                let text = if selected { text.strong() } else { text };
+                let r = ui
+                    .add(egui::Button::selectable(selected, text).min_size(egui::vec2(0.0, 30.0)));
+                let r = match page.description() {
+                    Some(d) => r.on_hover_text(lang.tr(d)),
+                    None => r,
+                };
+                if r.clicked() {
+                    self.page = page;
+                }
             }
-            let selected = self.page == page;
-            let text = RichText::new(nav_label(lang, page)).size(14.0);
-            let text = if selected { text.strong() } else { text };
-            let r = ui.add_sized(
-                [ui.available_width(), 30.0],
-                egui::Button::selectable(selected, text),
-            );
-            let r = match page.description() {
-                Some(d) => r.on_hover_text(lang.tr(d)),
-                None => r,
-            };
-            if r.clicked() {
-                self.page = page;
-            }
-        }
+        });
     }
 
     fn welcome(&mut self, ui: &mut Ui) {
@@ -508,7 +526,8 @@ impl LoupeApp {
                 } else {
                     ui.label(lang.tr(T::WelcomeBody));
                     ui.add_space(8.0);
-                    if self.ws.sample_path.is_some() && ui.button(lang.tr(T::OpenSample)).clicked() {
+                    if self.ws.sample_path.is_some() && ui.button(lang.tr(T::OpenSample)).clicked()
+                    {
                         self.open_sample();
                     }
                 }
@@ -521,7 +540,11 @@ impl LoupeApp {
         let mut cancel = None;
         ui.horizontal(|ui| {
             if self.ws.jobs.is_empty() {
-                let text = self.ws.notice.clone().unwrap_or_else(|| lang.tr(T::Ready).into());
+                let text = self
+                    .ws
+                    .notice
+                    .clone()
+                    .unwrap_or_else(|| lang.tr(T::Ready).into());
                 ui.label(RichText::new(format!("{} {text}", icon::OK)).weak());
             }
             // The most recent jobs first, a few at most; the rest are counted.
@@ -555,7 +578,10 @@ impl LoupeApp {
                     } else {
                         String::new()
                     };
-                    ui.add(egui::Label::new(RichText::new(format!("{path}{ro}")).weak().small()).truncate());
+                    ui.add(
+                        egui::Label::new(RichText::new(format!("{path}{ro}")).weak().small())
+                            .truncate(),
+                    );
                 }
             });
         });
@@ -564,7 +590,8 @@ impl LoupeApp {
         }
         if self.busy() {
             // Keep the ETA and elapsed time moving between progress events.
-            ui.ctx().request_repaint_after(std::time::Duration::from_millis(250));
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(250));
         }
     }
 
@@ -636,7 +663,10 @@ fn job_ui(ui: &mut Ui, lang: Lang, j: &RunningJob) -> bool {
         }
         if p.unit == Unit::Bytes && p.done > 0 {
             // Imports count the file twice (scan, then load).
-            let total = p.total.map(|t| format!(" / {}", bytes(t))).unwrap_or_default();
+            let total = p
+                .total
+                .map(|t| format!(" / {}", bytes(t)))
+                .unwrap_or_default();
             parts.push(format!("{}{total}", bytes(p.done)));
         }
         if let Some(eta) = p.eta() {
@@ -644,8 +674,11 @@ fn job_ui(ui: &mut Ui, lang: Lang, j: &RunningJob) -> bool {
         }
         theme::muted(ui, parts.join(" · "));
     }
-    ui.add_enabled(!j.job.is_cancelled(), egui::Button::new(lang.tr(T::Cancel)).small())
-        .clicked()
+    ui.add_enabled(
+        !j.job.is_cancelled(),
+        egui::Button::new(lang.tr(T::Cancel)).small(),
+    )
+    .clicked()
 }
 
 impl eframe::App for LoupeApp {

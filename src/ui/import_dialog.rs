@@ -289,7 +289,11 @@ impl ImportDialog {
                     self.delimiter = d;
                     self.changed();
                 }
-                detected_label(ui, lang, detected.as_ref().and_then(|p| p.delimiter.clone()));
+                detected_label(
+                    ui,
+                    lang,
+                    detected.as_ref().and_then(|p| p.delimiter.clone()),
+                );
                 ui.end_row();
 
                 let label = ui.label(lang.tr(T::Header));
@@ -311,9 +315,10 @@ impl ImportDialog {
                 detected_label(
                     ui,
                     lang,
-                    detected
-                        .as_ref()
-                        .map(|p| lang.tr(if p.has_header { T::Yes } else { T::No }).to_string()),
+                    detected.as_ref().map(|p| {
+                        lang.tr(if p.has_header { T::Yes } else { T::No })
+                            .to_string()
+                    }),
                 );
                 ui.end_row();
 
@@ -460,7 +465,9 @@ fn preview_table(ui: &mut Ui, p: &Preview) {
             })
             .body(|body| {
                 body.rows(theme::ROW_HEIGHT, p.rows.len(), |mut row| {
-                    let Some(r) = p.rows.get(row.index()) else { return };
+                    let Some(r) = p.rows.get(row.index()) else {
+                        return;
+                    };
                     for (j, c) in p.columns.iter().enumerate() {
                         let v = r.get(j).map(String::as_str).unwrap_or("");
                         row.col(|ui| {

@@ -52,8 +52,14 @@ const SYSTEM_CJK: &[(&str, u32)] = &[
     ("/System/Library/Fonts/Hiragino Sans GB.ttc", 0),
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
     ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf", 0),
+    (
+        "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+        2,
+    ),
+    (
+        "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
+        0,
+    ),
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
     ("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc", 0),
 ];
@@ -89,7 +95,11 @@ pub fn install_fonts(ctx: &egui::Context, system: bool) {
             }
         }
     }
-    insert(ctx, "noto-sans-sc-subset", FontData::from_static(BUNDLED_CJK));
+    insert(
+        ctx,
+        "noto-sans-sc-subset",
+        FontData::from_static(BUNDLED_CJK),
+    );
 }
 
 /// Spacing and shapes shared by both themes.
@@ -105,7 +115,6 @@ pub fn apply_style(ctx: &egui::Context) {
         style.visuals.widgets.inactive.corner_radius = CornerRadius::same(4);
         style.visuals.widgets.hovered.corner_radius = CornerRadius::same(4);
         style.visuals.widgets.active.corner_radius = CornerRadius::same(4);
-        style.visuals.striped = true;
     });
 }
 
@@ -162,7 +171,11 @@ pub fn error_card(ui: &mut Ui, title: &str, message: &str, dismiss: &str) -> boo
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
-                ui.label(RichText::new(format!("{} {title}", icon::WARNING)).color(color).strong());
+                ui.label(
+                    RichText::new(format!("{} {title}", icon::WARNING))
+                        .color(color)
+                        .strong(),
+                );
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui.small_button(dismiss).clicked() {
                         dismissed = true;

@@ -1,10 +1,10 @@
 //! Integration tests, in one crate so the stack links once.
 
+mod cli;
 mod common;
 mod formats;
 mod import_errors;
 mod online_retail;
 mod outputs;
 mod project_file;
-mod cli;
 mod ui;

@@ -50,13 +50,17 @@ impl ActivityPage {
                             } else {
                                 Layout::left_to_right(Align::Center)
                             };
-                            ui.with_layout(layout, |ui| ui.label(RichText::new(lang.tr(k)).strong()));
+                            ui.with_layout(layout, |ui| {
+                                ui.label(RichText::new(lang.tr(k)).strong())
+                            });
                         });
                     }
                 })
                 .body(|body| {
                     body.rows(theme::ROW_HEIGHT, ws.activity.len(), |mut row| {
-                        let Some(e) = ws.activity.get(row.index()) else { return };
+                        let Some(e) = ws.activity.get(row.index()) else {
+                            return;
+                        };
                         row.col(|ui| {
                             let when = e.at.get(..19).unwrap_or(&e.at).replace('T', " ");
                             ui.label(when);
@@ -65,7 +69,9 @@ impl ActivityPage {
                             ui.label(lang.action(&e.action));
                         });
                         row.col(|ui| {
-                            ui.add(egui::Label::new(e.dataset.clone().unwrap_or_default()).truncate());
+                            ui.add(
+                                egui::Label::new(e.dataset.clone().unwrap_or_default()).truncate(),
+                            );
                         });
                         row.col(|ui| {
                             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {

@@ -151,7 +151,8 @@ impl DataPage {
         {
             self.profile_job = None;
         }
-        self.profiles.insert((p.dataset.clone(), p.column.clone()), p);
+        self.profiles
+            .insert((p.dataset.clone(), p.column.clone()), p);
     }
 
     /// The rows job failed or was cancelled: stop waiting for it.
@@ -218,7 +219,11 @@ impl DataPage {
             .size_range(200.0..=420.0)
             .show(ui, |ui| self.datasets_ui(ui, ws));
 
-        let info = self.selected.as_deref().and_then(|s| ws.dataset(s)).cloned();
+        let info = self
+            .selected
+            .as_deref()
+            .and_then(|s| ws.dataset(s))
+            .cloned();
         if let Some(info) = &info {
             egui::Panel::right("data-profile")
                 .resizable(true)
@@ -260,30 +265,29 @@ impl DataPage {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                for d in &ws.datasets {
-                    let selected = self.selected.as_deref() == Some(d.name.as_str());
-                    let job = dataset_item(ui, ws, d);
-                    let r = ui.add_sized(
-                        [ui.available_width(), 0.0],
-                        egui::Button::selectable(selected, job),
-                    );
-                    let source = d
-                        .sources
-                        .iter()
-                        .map(|s| s.path.clone())
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                    let r = r.on_hover_text(format!(
-                        "{}: {}\n{}: {}",
-                        ws.tr(T::Source),
-                        source,
-                        ws.tr(T::ImportedAt),
-                        d.imported_at
-                    ));
-                    if r.clicked() && !selected {
-                        clicked = Some(d.name.clone());
+                ui.with_layout(Layout::top_down_justified(Align::Min), |ui| {
+                    for d in &ws.datasets {
+                        let selected = self.selected.as_deref() == Some(d.name.as_str());
+                        let job = dataset_item(ui, ws, d);
+                        let r = ui.add(egui::Button::selectable(selected, job));
+                        let source = d
+                            .sources
+                            .iter()
+                            .map(|s| s.path.clone())
+                            .collect::<Vec<_>>()
+                            .join("\n");
+                        let r = r.on_hover_text(format!(
+                            "{}: {}\n{}: {}",
+                            ws.tr(T::Source),
+                            source,
+                            ws.tr(T::ImportedAt),
+                            d.imported_at
+                        ));
+                        if r.clicked() && !selected {
+                            clicked = Some(d.name.clone());
+                        }
                     }
-                }
+                });
             });
         if let Some(name) = clicked {
             self.select(ws, &name);
@@ -295,7 +299,10 @@ impl DataPage {
         ui.horizontal(|ui| {
             ui.label(RichText::new(&info.name).size(18.0).strong());
             let total = int(info.rows);
-            let shown = match (&self.ids, self.view.as_ref().is_some_and(|v| !v.filter.is_empty())) {
+            let shown = match (
+                &self.ids,
+                self.view.as_ref().is_some_and(|v| !v.filter.is_empty()),
+            ) {
                 (Some(ids), true) => ws.lang.f(T::RowsOf, &[&int(ids.len() as u64), &total]),
                 _ => ws.lang.f(T::RowsColumns, &[&total, &info.columns.len()]),
             };
@@ -383,9 +390,7 @@ impl DataPage {
         info: &DatasetInfo,
         ids: &[i64],
     ) -> Option<String> {
-        let Some(conn) = ws.project.as_ref().map(|p| p.conn()) else {
-            return None;
-        };
+        let conn = ws.project.as_ref().map(|p| p.conn())?;
         let sort = self.view.as_ref().and_then(|v| v.sort.clone());
         let names: Vec<String> = info.columns.iter().map(|c| c.name.clone()).collect();
         let mut clicked = None;
@@ -407,11 +412,8 @@ impl DataPage {
                     .cell_layout(Layout::left_to_right(Align::Center))
                     .column(Column::exact(12.0 + row_digits * 7.5));
                 for c in &info.columns {
-                    table = table.column(
-                        Column::initial(column_width(c))
-                            .at_least(48.0)
-                            .clip(true),
-                    );
+                    table =
+                        table.column(Column::initial(column_width(c)).at_least(48.0).clip(true));
                 }
                 if scroll_to_top {
                     table = table.scroll_to_row(0, None);
@@ -425,7 +427,9 @@ impl DataPage {
                             header.col(|ui| {
                                 let arrow = match &sort {
                                     Some((name, SortDir::Asc)) if *name == c.name => icon::SORT_ASC,
-                                    Some((name, SortDir::Desc)) if *name == c.name => icon::SORT_DESC,
+                                    Some((name, SortDir::Desc)) if *name == c.name => {
+                                        icon::SORT_DESC
+                                    }
                                     _ => "",
                                 };
                                 let layout = if c.ty.is_numeric() {
@@ -440,7 +444,10 @@ impl DataPage {
                                         format!("{} {arrow}", c.name)
                                     };
                                     let r = ui
-                                        .add(egui::Button::new(RichText::new(text).strong()).frame(false))
+                                        .add(
+                                            egui::Button::new(RichText::new(text).strong())
+                                                .frame(false),
+                                        )
                                         .on_hover_text(column_tooltip(lang, c));
                                     if r.clicked() {
                                         clicked = Some(c.name.clone());
@@ -553,7 +560,8 @@ impl DataPage {
                             let (rect, _) =
                                 ui.allocate_exact_size(egui::vec2(60.0, 8.0), egui::Sense::hover());
                             let bar = egui::Rect::from_min_size(rect.min, egui::vec2(w, 8.0));
-                            ui.painter().rect_filled(bar, 2.0, theme::ACCENT.linear_multiply(0.7));
+                            ui.painter()
+                                .rect_filled(bar, 2.0, theme::ACCENT.linear_multiply(0.7));
                             ui.label(RichText::new(int(*n)).small());
                         });
                         ui.end_row();
@@ -588,7 +596,11 @@ fn dataset_item(ui: &Ui, ws: &Workspace, d: &DatasetInfo) -> egui::text::LayoutJ
                 .unwrap_or_else(|| s.path.clone())
         })
         .unwrap_or_default();
-    let when = d.imported_at.get(..16).unwrap_or(&d.imported_at).replace('T', " ");
+    let when = d
+        .imported_at
+        .get(..16)
+        .unwrap_or(&d.imported_at)
+        .replace('T', " ");
     job.append(
         &format!(
             "\n{}\n{} · {}",
@@ -610,7 +622,9 @@ fn column_width(c: &ColumnInfo) -> f32 {
         ColumnType::Text => 150.0,
     };
     // Room for the header and its sort arrow.
-    by_type.max(c.name.chars().count() as f32 * 7.5 + 26.0).min(320.0)
+    by_type
+        .max(c.name.chars().count() as f32 * 7.5 + 26.0)
+        .min(320.0)
 }
 
 fn column_tooltip(lang: crate::i18n::Lang, c: &ColumnInfo) -> String {
@@ -671,7 +685,12 @@ fn histogram_ui(ui: &mut Ui, lang: crate::i18n::Lang, h: &crate::profile::Histog
     let chart = BarChart::new(column, bars)
         .color(theme::ACCENT)
         .element_formatter(Box::new(move |bar, _| {
-            format!("{}\n{}: {}", bar.name, count, int(bar.value.max(0.0) as u64))
+            format!(
+                "{}\n{}: {}",
+                bar.name,
+                count,
+                int(bar.value.max(0.0) as u64)
+            )
         }));
     Plot::new(("histogram", column))
         .height(150.0)

@@ -10,7 +10,11 @@ pub struct PlannedPage;
 impl PlannedPage {
     pub fn ui(ui: &mut Ui, lang: Lang, page: Page) {
         egui::CentralPanel::default().show(ui, |ui| {
-            theme::page_header(ui, &format!("{}  {}", page.icon(), lang.tr(page.title())), None);
+            theme::page_header(
+                ui,
+                &format!("{}  {}", page.icon(), lang.tr(page.title())),
+                None,
+            );
             theme::card(ui, |ui| {
                 ui.set_max_width(640.0);
                 ui.label(RichText::new(lang.tr(T::CapabilityWill)).strong());
