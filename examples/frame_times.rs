@@ -103,6 +103,11 @@ fn main() {
         std::thread::sleep(Duration::from_millis(16).saturating_sub(t.elapsed()));
     }
     report("scrolling 541,909 rows end to end in 300 frames", &scroll);
+    h.run_steps(3);
+    use egui_kittest::kittest::Queryable;
+    let at_end = h.query_by_label("541,909").is_some();
+    println!("  the last row (541,909) is on screen after the scroll: {at_end}");
+    assert!(at_end, "the scroll did not reach the end of the table");
 }
 
 /// Steps frames at 60 Hz until `done`; returns each frame's time.

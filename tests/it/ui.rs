@@ -233,3 +233,40 @@ fn switches_to_chinese_while_running() {
     h.run_steps(3);
     h.get_by_label("此页面将提供的功能");
 }
+
+#[test]
+fn chinese_headers_from_a_gbk_file_show_in_the_table_and_the_profile() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("shop.loupe");
+    loupe::store::Project::create(&project).expect("project");
+    let text = "会员ID,城市,实付金额\nM001,杭州,88.5\nM002,成都,120\nM003,杭州,35\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    let csv = dir.path().join("会员.csv");
+    std::fs::write(&csv, &gbk).expect("write gbk csv");
+
+    let mut h = app(&project, Lang::En);
+    h.run_steps(3);
+    h.state_mut().open_import(vec![csv]);
+    wait_until(&mut h, "the preview", |a| {
+        a.import.as_ref().is_some_and(|d| d.preview().is_some()) && !a.busy()
+    });
+    h.get_by_label_contains("gb18030");
+    h.get_by_role_and_label(Role::Button, "Import").click();
+    wait_until(&mut h, "the import", |a| {
+        a.import.is_none() && a.ws.datasets.len() == 1 && idle(a)
+    });
+    // Headers and values in the table.
+    h.get_by_label("城市");
+    h.get_by_label("实付金额");
+    assert_eq!(h.query_all_by_label("杭州").count(), 2);
+    // The profile of the Chinese column: clicking its header selects it.
+    h.get_by_label("城市").click();
+    wait_until(&mut h, "the profile of 城市", |a| {
+        idle(a) && a.data.profile_column() == Some("城市")
+    });
+    h.get_by_value("城市");
+    // Each city now stands in the table, as the profile's minimum or maximum, and among its most
+    // common values.
+    assert_eq!(h.query_all_by_label("成都").count(), 1 + 1 + 1);
+    assert_eq!(h.query_all_by_label("杭州").count(), 2 + 1 + 1);
+}
