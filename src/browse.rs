@@ -256,13 +256,7 @@ pub fn page(conn: &Connection, view: &View, offset: u64, limit: usize) -> Result
 }
 
 fn cell(v: ValueRef<'_>) -> Cell {
-    match v {
-        ValueRef::Null => Cell::Null,
-        ValueRef::Integer(i) => Cell::Int(i),
-        ValueRef::Real(f) => Cell::Real(f),
-        ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Blob(b) => Cell::Text(format!("<{} bytes>", b.len())),
-    }
+    Cell::from_ref(v)
 }
 
 /// A window of fetched rows around the visible ones: what the table view keeps between frames.

@@ -65,13 +65,7 @@ fn q(e: rusqlite::Error) -> Error {
 }
 
 fn cell(v: ValueRef<'_>) -> Cell {
-    match v {
-        ValueRef::Null => Cell::Null,
-        ValueRef::Integer(i) => Cell::Int(i),
-        ValueRef::Real(f) => Cell::Real(f),
-        ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Blob(b) => Cell::Text(format!("<{} bytes>", b.len())),
-    }
+    Cell::from_ref(v)
 }
 
 /// Profiles column `column` of `info`'s dataset.

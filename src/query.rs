@@ -33,7 +33,8 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn from_ref(v: ValueRef<'_>) -> Cell {
+    /// A cell read from SQLite.
+    pub fn from_ref(v: ValueRef<'_>) -> Cell {
         match v {
             ValueRef::Null => Cell::Null,
             ValueRef::Integer(i) => Cell::Int(i),
