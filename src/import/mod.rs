@@ -1,14 +1,17 @@
 //! Import: files as marketers have them (CSV/TSV/TXT in any common encoding, Excel, Parquet, JSON)
 //! become one typed dataset in the project.
 //!
-//! Two passes over the data keep memory bounded whatever the file size: the scan pass reads every
-//! value to infer types and roles (and checks the shape), the load pass converts and inserts in
-//! batches, on a reader thread feeding the SQLite writer. Everything the load writes is in one
-//! transaction: an import that fails or is cancelled leaves the project exactly as it was.
+//! Memory stays bounded whatever the file size: values stream from the file through a reader
+//! thread that converts them into batches for the SQLite writer. Types come from every value: the
+//! load converts with a plan from the first rows while it watches every value, and loads again in
+//! the rare case that a later value changes a column's plan (`--ragged pad`, whose width is known
+//! only at the end, scans first). Everything the load writes is in one transaction: an import that
+//! fails or is cancelled leaves the project exactly as it was.
 
 pub mod encoding;
 mod formats;
 pub mod infer;
+mod passes;
 mod preview;
 pub mod roles;
 pub mod sniff;
@@ -25,13 +28,11 @@ use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo, Role, RoleSource, Sour
 use crate::error::{Error, ImportError, Result};
 use crate::progress::{Reporter, Unit};
 use crate::store::{self, Action, Project};
-use infer::{ColumnStats, Hints, Plan, Value};
+use infer::{ColumnStats, Hints, Plan};
 use serde::Serialize;
 use sniff::SniffedFile;
-use source::ByteCounter;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use writer::{Batch, Cell};
 
 /// The `--delimiter` choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -117,6 +118,33 @@ pub struct ImportReport {
 
 const BATCH_ROWS: usize = 4096;
 
+/// Rows read for the provisional plan of a single-pass import.
+const SAMPLE_ROWS: u64 = 20_000;
+
+/// The plan of each column: the user's type, or the one the values call for.
+fn plans_for(
+    columns: &[String],
+    stats: &[ColumnStats],
+    hints: &[Hints],
+    opts: &ImportOptions,
+) -> Vec<Plan> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let forced = opts
+                .types
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(c))
+                .map(|(_, t)| *t);
+            match forced {
+                Some(t) => Plan::forced(t, &stats[i]),
+                None => stats[i].plan(hints[i]),
+            }
+        })
+        .collect()
+}
+
 /// Imports `files` (of the same columns) as one dataset.
 pub fn import_files(
     project: &mut Project,
@@ -147,48 +175,87 @@ pub fn import_files(
 
     let mut hints = column_hints(&columns, opts)?;
     let total_bytes: u64 = sniffed.iter().map(|f| f.size).sum::<u64>().max(1);
+    let hasher = passes::hash_files(&sniffed);
+    let mut warnings = Vec::new();
 
-    // Pass 1: scan.
-    let scan = scan(&sniffed, columns.len(), opts.ragged, total_bytes, rep)?;
+    // Types come from every value. With --ragged pad the width is known only after a full scan, so
+    // that path scans first. Otherwise one pass loads with a plan from the first rows while it
+    // watches every value, and loads again only if a later value changed a column's plan.
+    let (mut observed, span) = match opts.ragged {
+        RaggedPolicy::Pad => {
+            let obs = passes::scan(&sniffed, columns.len(), true, total_bytes, rep)?;
+            obs.check_shape(&sniffed, columns.len(), opts.ragged, &mut warnings)?;
+            for k in columns.len()..obs.stats.len() {
+                columns.push(format!("column_{}", k + 1));
+                hints.push(Hints::default());
+            }
+            let span = passes::Span {
+                base: total_bytes,
+                total: 2 * total_bytes,
+            };
+            (Some(obs), span)
+        }
+        RaggedPolicy::Error => (
+            None,
+            passes::Span {
+                base: 0,
+                total: total_bytes,
+            },
+        ),
+    };
     let scanned = started.elapsed();
-    let mut warnings = scan.warnings.clone();
-    for k in columns.len()..scan.stats.len() {
-        columns.push(format!("column_{}", k + 1));
-        hints.push(Hints::default());
-    }
-    let mut stats = scan.stats;
-    stats.resize(columns.len(), ColumnStats::default());
+    let mut plans = match &observed {
+        Some(obs) => plans_for(&columns, &obs.stats, &hints, opts),
+        None => {
+            let stats = passes::sample(&sniffed, columns.len(), SAMPLE_ROWS)?;
+            plans_for(&columns, &stats, &hints, opts)
+        }
+    };
 
-    // Types and roles.
-    let mut plans: Vec<Plan> = Vec::with_capacity(columns.len());
-    for (i, c) in columns.iter().enumerate() {
-        let forced = opts
-            .types
+    let (tx, load) = loop {
+        rep.check()?;
+        let tx = project.conn_mut().transaction()?;
+        if opts.replace {
+            store::remove_dataset(&tx, &name)?;
+        }
+        let typed: Vec<(String, ColumnType)> = columns
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(c))
-            .map(|(_, t)| *t);
-        plans.push(match forced {
-            Some(t) => Plan::forced(t, &stats[i]),
-            None => stats[i].plan(hints[i]),
-        });
-    }
-    let roles = final_roles(&columns, &hints, &plans, &stats, opts, &mut warnings)?;
-
-    // Pass 2: load, in one transaction.
+            .cloned()
+            .zip(plans.iter().map(|p| p.ty))
+            .collect();
+        writer::create_table(&tx, &name, &typed)?;
+        let mut watch = observed
+            .is_none()
+            .then(|| passes::Observed::new(columns.len(), sniffed.len(), false));
+        let load = passes::load(&tx, &name, &sniffed, &plans, watch.as_mut(), span, rep)?;
+        if let Some(obs) = watch {
+            obs.check_shape(&sniffed, columns.len(), opts.ragged, &mut warnings)?;
+            let exact = plans_for(&columns, &obs.stats, &hints, opts);
+            let same = exact
+                .iter()
+                .zip(&plans)
+                .all(|(a, b)| a.conv == b.conv && a.ty == b.ty);
+            plans = exact;
+            observed = Some(obs);
+            if !same {
+                // A value past the first rows changed a column's type: load again (rare).
+                drop(tx);
+                continue;
+            }
+        }
+        break (tx, load);
+    };
+    let loaded = started.elapsed();
+    let Some(observed) = observed else {
+        return Err(Error::InvalidArgument("the import saw no rows".into()));
+    };
+    let stats = &observed.stats;
+    let roles = final_roles(&columns, &hints, &plans, stats, opts, &mut warnings)?;
+    let hashes = hasher
+        .join()
+        .unwrap_or_else(|_| Err(Error::InvalidArgument("hashing the files failed".into())))?;
     let enc = sniffed[0].encoding;
     let delim = sniffed[0].delimiter;
-    let tx = project.conn_mut().transaction()?;
-    if opts.replace {
-        store::remove_dataset(&tx, &name)?;
-    }
-    let typed: Vec<(String, ColumnType)> = columns
-        .iter()
-        .cloned()
-        .zip(plans.iter().map(|p| p.ty))
-        .collect();
-    writer::create_table(&tx, &name, &typed)?;
-    let load = load(&tx, &name, &sniffed, &plans, total_bytes, rep)?;
-    let loaded = started.elapsed();
     for (i, (count, line, value)) in load.kept_as_text.iter().enumerate() {
         if *count > 0 {
             warnings.push(format!(
@@ -211,8 +278,8 @@ pub fn import_files(
         .collect();
     let sources: Vec<SourceFile> = sniffed
         .iter()
-        .zip(&scan.hashes)
-        .zip(&scan.rows_per_file)
+        .zip(&hashes)
+        .zip(&observed.rows_per_file)
         .map(|((f, h), rows)| SourceFile {
             path: absolute(&f.path),
             size: f.size,
@@ -262,7 +329,7 @@ pub fn import_files(
     tx.commit()?;
     if std::env::var_os("LOUPE_IMPORT_TIMES").is_some() {
         eprintln!(
-            "import phases: scan {:.3} s, load {:.3} s, commit {:.3} s",
+            "import phases: sample or scan {:.3} s, load {:.3} s, commit {:.3} s",
             scanned.as_secs_f64(),
             (loaded - scanned).as_secs_f64(),
             (started.elapsed() - loaded).as_secs_f64()
@@ -445,126 +512,6 @@ fn final_roles(
     Ok(out)
 }
 
-struct ScanResult {
-    stats: Vec<ColumnStats>,
-    rows_per_file: Vec<u64>,
-    hashes: Vec<String>,
-    warnings: Vec<String>,
-}
-
-/// Pass 1: every value seen, shapes checked, files hashed (on a second thread).
-fn scan(
-    files: &[SniffedFile],
-    width: usize,
-    ragged: RaggedPolicy,
-    total_bytes: u64,
-    rep: &Reporter,
-) -> Result<ScanResult> {
-    let mut stats = vec![ColumnStats::default(); width];
-    let mut rows_per_file = Vec::with_capacity(files.len());
-    let mut warnings = Vec::new();
-    let mut bytes_before = 0u64;
-    let mut rows_total = 0u64;
-    let hashes = std::thread::scope(|s| -> Result<Vec<String>> {
-        let hasher = s.spawn(|| -> Result<Vec<String>> {
-            files.iter().map(|f| sha256_file(&f.path)).collect()
-        });
-        for f in files {
-            let counter = ByteCounter::default();
-            let mut src = f.rows(&counter)?;
-            let mut rec = csv::StringRecord::new();
-            let mut rows = 0u64;
-            let mut bad_lines: Vec<(u64, usize)> = Vec::new();
-            let mut bad_count = 0u64;
-            while src.next_record(&mut rec)? {
-                rows += 1;
-                let line = src.line();
-                if rec.len() != width {
-                    bad_count += 1;
-                    if bad_lines.len() < 10 {
-                        bad_lines.push((line, rec.len()));
-                    }
-                }
-                if rec.len() > stats.len() && ragged == RaggedPolicy::Pad {
-                    stats.resize(rec.len(), ColumnStats::default());
-                }
-                for (st, v) in stats.iter_mut().zip(rec.iter()) {
-                    st.observe(v, line);
-                }
-                if rec.len() < stats.len() {
-                    for st in &mut stats[rec.len()..] {
-                        st.nulls += 1;
-                    }
-                }
-                if rows.is_multiple_of(8192) {
-                    rep.check()?;
-                    rep.report(
-                        "Scanning",
-                        bytes_before + progress_bytes(f, &counter, rows),
-                        Some(2 * total_bytes),
-                        Unit::Bytes,
-                        rows_total + rows,
-                        false,
-                    );
-                }
-            }
-            if bad_count > 0 {
-                let lines = bad_lines
-                    .iter()
-                    .map(|(l, n)| format!("line {l} has {n}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-                    + if bad_count > bad_lines.len() as u64 {
-                        ", …"
-                    } else {
-                        ""
-                    };
-                match ragged {
-                    RaggedPolicy::Error => {
-                        return Err(ImportError::Ragged {
-                            path: f.path.clone(),
-                            expected: width,
-                            count: bad_count,
-                            lines,
-                        }
-                        .into());
-                    }
-                    RaggedPolicy::Pad => warnings.push(format!(
-                        "{}: {bad_count} row(s) without the {width} fields of the header were kept ({lines})",
-                        f.path.display()
-                    )),
-                }
-            }
-            bytes_before += f.size;
-            rows_total += rows;
-            rows_per_file.push(rows);
-        }
-        hasher
-            .join()
-            .unwrap_or_else(|_| Err(Error::InvalidArgument("hashing failed".into())))
-    })?;
-    if rows_total == 0 {
-        return Err(ImportError::NoRows {
-            path: files[0].path.clone(),
-        }
-        .into());
-    }
-    Ok(ScanResult {
-        stats,
-        rows_per_file,
-        hashes,
-        warnings,
-    })
-}
-
-/// Progress within one file: bytes read, or for in-memory formats, the share of rows.
-fn progress_bytes(f: &SniffedFile, counter: &ByteCounter, rows: u64) -> u64 {
-    match f.rows_in_memory() {
-        Some(n) if n > 0 => f.size * rows / n as u64,
-        _ => counter.get().min(f.size),
-    }
-}
-
 pub fn sha256_file(path: &Path) -> Result<String> {
     use sha2::Digest;
     use std::io::Read;
@@ -579,163 +526,4 @@ pub fn sha256_file(path: &Path) -> Result<String> {
         h.update(&buf[..n]);
     }
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
-}
-
-struct LoadResult {
-    rows: u64,
-    nulls: Vec<u64>,
-    /// Per column: values kept as written, the first line and value.
-    kept_as_text: Vec<(u64, u64, String)>,
-}
-
-/// Pass 2: convert on a reader thread, insert on this one.
-fn load(
-    conn: &rusqlite::Connection,
-    table: &str,
-    files: &[SniffedFile],
-    plans: &[Plan],
-    total_bytes: u64,
-    rep: &Reporter,
-) -> Result<LoadResult> {
-    let cols = plans.len();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch>>(4);
-    let (back_tx, back_rx) = std::sync::mpsc::channel::<Batch>();
-    std::thread::scope(|s| {
-        let producer = s.spawn(move || -> (Vec<u64>, Vec<(u64, u64, String)>) {
-            let mut nulls = vec![0u64; cols];
-            let mut kept = vec![(0u64, 0u64, String::new()); cols];
-            let result = convert_all(
-                files,
-                plans,
-                &tx,
-                &back_rx,
-                &mut nulls,
-                &mut kept,
-                total_bytes,
-                rep,
-            );
-            if let Err(e) = result {
-                let _ = tx.send(Err(e));
-            }
-            (nulls, kept)
-        });
-        let mut w = writer::TableWriter::new(conn, table, cols)?;
-        let mut rows = 0u64;
-        let mut failure = None;
-        for batch in rx.iter() {
-            match batch {
-                Ok(b) => {
-                    if let Err(e) = rep.check().and_then(|_| w.write(&b)) {
-                        failure = Some(e);
-                        break;
-                    }
-                    rows += b.rows as u64;
-                    rep.report(
-                        "Loading",
-                        total_bytes + b.bytes_done,
-                        Some(2 * total_bytes),
-                        Unit::Bytes,
-                        rows,
-                        false,
-                    );
-                    let _ = back_tx.send(b);
-                }
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            }
-        }
-        drop(rx);
-        drop(back_tx);
-        let (nulls, kept) = producer
-            .join()
-            .map_err(|_| Error::InvalidArgument("the reader thread failed".into()))?;
-        if let Some(e) = failure {
-            return Err(e);
-        }
-        Ok(LoadResult {
-            rows,
-            nulls,
-            kept_as_text: kept,
-        })
-    })
-}
-
-#[allow(clippy::too_many_arguments)]
-fn convert_all(
-    files: &[SniffedFile],
-    plans: &[Plan],
-    tx: &std::sync::mpsc::SyncSender<Result<Batch>>,
-    recycled: &std::sync::mpsc::Receiver<Batch>,
-    nulls: &mut [u64],
-    kept: &mut [(u64, u64, String)],
-    total_bytes: u64,
-    rep: &Reporter,
-) -> Result<()> {
-    let cols = plans.len();
-    let mut scratch = String::new();
-    let mut bytes_before = 0u64;
-    let new_batch = || {
-        recycled
-            .try_recv()
-            .map(|mut b| {
-                b.rows = 0;
-                b.cells.clear();
-                b.text.clear();
-                b
-            })
-            .unwrap_or_else(|_| Batch::with_capacity(BATCH_ROWS, cols))
-    };
-    for f in files {
-        let counter = ByteCounter::default();
-        let mut src = f.rows(&counter)?;
-        let mut rec = csv::StringRecord::new();
-        let mut batch = new_batch();
-        let mut rows_in_file = 0u64;
-        while src.next_record(&mut rec)? {
-            rows_in_file += 1;
-            for (j, plan) in plans.iter().enumerate() {
-                let Some(raw) = rec.get(j) else {
-                    nulls[j] += 1;
-                    batch.cells.push(Cell::Null);
-                    continue;
-                };
-                match infer::convert(raw, plan.conv, &mut scratch) {
-                    Ok(Value::Null) => {
-                        nulls[j] += 1;
-                        batch.cells.push(Cell::Null);
-                    }
-                    Ok(Value::Int(v)) => batch.cells.push(Cell::Int(v)),
-                    Ok(Value::Real(v)) => batch.cells.push(Cell::Real(v)),
-                    Ok(Value::Text(t)) => batch.push_text(t),
-                    Ok(Value::Owned) => batch.push_text(&scratch),
-                    Err(infer::Unreadable) => {
-                        let k = &mut kept[j];
-                        if k.0 == 0 {
-                            k.1 = src.line();
-                            k.2 = raw.to_string();
-                        }
-                        k.0 += 1;
-                        batch.push_text(raw);
-                    }
-                }
-            }
-            batch.rows += 1;
-            if batch.rows == BATCH_ROWS {
-                rep.check()?;
-                batch.bytes_done = bytes_before + progress_bytes(f, &counter, rows_in_file);
-                if tx.send(Ok(batch)).is_err() {
-                    return Ok(()); // the writer stopped; it reports why
-                }
-                batch = new_batch();
-            }
-        }
-        bytes_before += f.size;
-        batch.bytes_done = bytes_before.min(total_bytes);
-        if batch.rows > 0 && tx.send(Ok(batch)).is_err() {
-            return Ok(());
-        }
-    }
-    Ok(())
 }

@@ -411,3 +411,47 @@ fn gzip_input_is_read_transparently() {
     assert_eq!(r.dataset, "g");
     assert_eq!(r.rows, 2);
 }
+
+#[test]
+fn a_late_value_that_changes_a_type_is_honoured() {
+    // The load starts with a plan from the first 20,000 rows; values after that decide too.
+    let s = Scratch::new();
+    let mut text = String::from("code,day,n\n");
+    for i in 0..30_000 {
+        text.push_str(&format!(
+            "{},{}/{}/2011,{i}\n",
+            100 + i,
+            1 + i % 12,
+            1 + i % 12
+        ));
+    }
+    // Row 30,001: a leading zero makes `code` an identifier; a day over 12 makes `day` day-first.
+    text.push_str("0042,13/1/2011,7.5\n");
+    let f = s.write("late.csv", &text);
+    let mut p = s.project();
+    let r = import(&mut p, &[&f], named("late")).unwrap();
+    assert_eq!(r.rows, 30_001);
+    assert_eq!(col(&r, "code").ty, ColumnType::Text);
+    assert_eq!(col(&r, "day").ty, ColumnType::Date);
+    assert_eq!(col(&r, "n").ty, ColumnType::Float);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    assert_eq!(
+        rows(&p, "SELECT code, day, n FROM late WHERE rowid = 1")[0],
+        vec!["100", "2011-01-01", "0"]
+    );
+    assert_eq!(
+        rows(&p, "SELECT code, day FROM late WHERE rowid = 3")[0],
+        vec!["102", "2011-03-03"]
+    );
+    assert_eq!(
+        rows(&p, "SELECT code, day, n FROM late WHERE rowid = 30001")[0],
+        vec!["0042", "2011-01-13", "7.5"]
+    );
+    assert_eq!(
+        rows(
+            &p,
+            "SELECT typeof(code), typeof(n) FROM late WHERE rowid = 2"
+        )[0],
+        vec!["text", "real"]
+    );
+}
