@@ -1,6 +1,7 @@
 //! Commands over data: import, tables, query, export, demo, activity, set-role, delete.
 
 use super::progress_bar::with_bar;
+use super::say;
 use clap::Args;
 use loupe::dataset::{ColumnType, Role};
 use loupe::error::{Error, Result};
@@ -131,9 +132,9 @@ pub fn import(a: ImportArgs) -> Result<()> {
             "warnings": report.warnings,
             "seconds": report.seconds,
         });
-        println!("{v}");
+        say!("{v}");
     } else {
-        println!(
+        say!(
             "Imported {} rows into '{}' ({}{}{}) in {:.2} s",
             fmt_int(report.rows),
             report.dataset,
@@ -152,7 +153,7 @@ pub fn import(a: ImportArgs) -> Result<()> {
         );
         print_columns(&report.columns);
         for w in &report.warnings {
-            println!("note: {w}");
+            say!("note: {w}");
         }
     }
     Ok(())
@@ -167,7 +168,7 @@ fn print_columns(cols: &[loupe::dataset::ColumnInfo]) {
         .max(6);
     for c in cols {
         let pad = w - c.name.chars().count();
-        println!(
+        say!(
             "  {}{}  {:<8}  {:<11}{}",
             c.name,
             " ".repeat(pad),
@@ -193,20 +194,20 @@ pub fn tables(a: TablesArgs) -> Result<()> {
     let project = Project::open_read_only(&a.project)?;
     let sets = project.datasets()?;
     if a.json {
-        println!(
+        say!(
             "{}",
             serde_json::to_string(&sets).map_err(|e| Error::InvalidArgument(e.to_string()))?
         );
         return Ok(());
     }
     if sets.is_empty() {
-        println!(
+        say!(
             "The project has no datasets; import one with: loupe import FILE --project {}",
             a.project.display()
         );
     }
     for d in sets {
-        println!(
+        say!(
             "{}  {} rows, {} columns, imported {}",
             d.name,
             fmt_int(d.rows),
@@ -273,11 +274,11 @@ pub struct DemoArgs {
 
 pub fn demo(a: DemoArgs) -> Result<()> {
     let project = with_bar(|rep| loupe::demo::build_demo(&a.project, rep))?;
-    println!("Built the sample project {}:", a.project.display());
+    say!("Built the sample project {}:", a.project.display());
     for d in project.datasets()? {
-        println!("  {:<15} {:>7} rows", d.name, fmt_int(d.rows));
+        say!("  {:<15} {:>7} rows", d.name, fmt_int(d.rows));
     }
-    println!("Open it with: loupe --project {}", a.project.display());
+    say!("Open it with: loupe --project {}", a.project.display());
     Ok(())
 }
 
@@ -295,14 +296,14 @@ pub fn activity(a: ActivityArgs) -> Result<()> {
     let project = Project::open_read_only(&a.project)?;
     let entries = project.activity(a.limit)?;
     if a.json {
-        println!(
+        say!(
             "{}",
             serde_json::to_string(&entries).map_err(|e| Error::InvalidArgument(e.to_string()))?
         );
         return Ok(());
     }
     for e in entries {
-        println!(
+        say!(
             "{}  {:<7} {:<16} {:>9}  {}",
             e.at,
             e.action,
