@@ -151,3 +151,42 @@ fn demo_builds_the_sample_project() {
         "0"
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let s = Scratch::new();
+    let mut text = String::from("n,label\n");
+    for i in 0..200_000 {
+        text.push_str(&format!("{i},row number {i}\n"));
+    }
+    let f = s.write("many.csv", text);
+    let project = s.path("p.loupe");
+    let out = loupe()
+        .arg("import")
+        .arg(&f)
+        .arg("--project")
+        .arg(&project)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // Like `loupe query … | head -1`: the reader goes away after one line.
+    let mut child = loupe()
+        .args(["query", "--project"])
+        .arg(&project)
+        .arg("SELECT * FROM many")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first, "n,label\n");
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
