@@ -356,6 +356,41 @@ strings! {
     Size => "Size", "大小";
     NameTaken => "A dataset with this name exists; tick “Replace” or choose another name.", "已存在同名数据集；请勾选“替换”或换一个名称。";
     NeedProject => "Open or create a project first.", "请先打开或新建一个项目。";
+    CleanTitle => "Data quality", "数据质量";
+    CheckQuality => "Check quality", "检查质量";
+    JobQuality => "Checking the quality of {0}", "正在检查 {0} 的数据质量";
+    QualitySummary => "{0} rows · {1} exact duplicate rows", "{0} 行 · {1} 行完全重复";
+    Findings => "Findings", "发现的问题";
+    NoFindings => "No problems found.", "没有发现问题。";
+    Problem => "Problem", "问题";
+    Fixes => "Fixes that apply", "适用的修复";
+    ColumnsHeading => "Columns", "各列";
+    Missing => "Missing", "缺失";
+    Invalid => "Invalid", "无效";
+    Untrimmed => "Untrimmed", "首尾空格";
+    OutliersIqr => "Outliers (IQR)", "异常值 (IQR)";
+    ChooseDataset => "Choose a dataset", "选择数据集";
+    RecipeNext => "Next: fix these with a reversible recipe of steps. Each finding lists the steps that will apply.", "下一步：用可撤销的步骤配方修复这些问题。每个问题都列出了适用的步骤。";
+    KindExactDuplicates => "Exact duplicate rows", "完全重复的行";
+    KindKeyDuplicates => "Duplicates on the key", "键重复的行";
+    KindRuleFailed => "Rows failing a rule", "不满足规则的行";
+    KindMissing => "Missing values", "缺失值";
+    KindInvalid => "Values invalid for the type", "与类型不符的值";
+    KindUntrimmed => "Leading or trailing spaces", "首尾有空格";
+    KindOutliers => "Outliers (IQR)", "异常值 (IQR)";
+    KindVariants => "Spelling variants of one category", "同一类别的不同写法";
+    KindCancellations => "Cancellations (order id starts with C)", "取消的订单 (订单号以 C 开头)";
+    KindNonPositiveQuantity => "Quantity ≤ 0", "数量 ≤ 0";
+    KindNonPositivePrice => "Price ≤ 0", "价格 ≤ 0";
+    KindFutureDates => "Dates in the future", "未来的日期";
+    FixRemoveExactDuplicates => "remove exact duplicates", "删除完全重复的行";
+    FixRemoveKeyDuplicates => "remove duplicates on the key", "按键去重";
+    FixDropRows => "drop these rows", "删除这些行";
+    FixFillMissing => "fill missing values", "填充缺失值";
+    FixCastType => "cast the type", "转换类型";
+    FixMapValues => "replace or map values", "替换或映射值";
+    FixTrimWhitespace => "trim whitespace", "去除首尾空格";
+    FixClipOutliers => "clip or flag outliers", "截断或标记异常值";
 }
 
 #[cfg(test)]

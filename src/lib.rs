@@ -2,19 +2,21 @@
 //!
 //! All logic lives in this library; the `loupe` binary's window and command line are thin over it.
 
-pub mod dataset;
-pub mod error;
-pub mod import;
-pub mod progress;
-pub mod store;
-
-pub use error::{Error, Result};
 pub mod browse;
+pub mod clean;
+pub mod customers;
+pub mod dataset;
 pub mod demo;
+pub mod error;
 pub mod export;
 pub mod frame;
 pub mod i18n;
+pub mod import;
 pub mod jobs;
 pub mod profile;
+pub mod progress;
 pub mod query;
+pub mod store;
 pub mod ui;
+
+pub use error::{Error, Result};

@@ -1,5 +1,7 @@
 //! The command line: argument parsing and printing, over the library.
 
+mod clean;
+mod clv;
 mod data;
 mod progress_bar;
 
@@ -49,6 +51,10 @@ enum Command {
     SetRole(data::SetRoleArgs),
     /// Delete a dataset.
     Delete(data::DeleteArgs),
+    /// Fit lifetime-value models (BG/NBD, Gamma-Gamma) on a dataset of transactions.
+    Clv(clv::ClvArgs),
+    /// The quality report of a dataset: missing, invalid, duplicated and odd values.
+    Profile(clean::ProfileArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -78,5 +84,7 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Activity(a) => data::activity(a),
         Command::SetRole(a) => data::set_role(a),
         Command::Delete(a) => data::delete(a),
+        Command::Clv(a) => clv::clv(a),
+        Command::Profile(a) => clean::profile(a),
     }
 }

@@ -7,6 +7,7 @@ use crate::progress::Unit;
 use crate::ui::import_dialog::{DialogAction, ImportDialog};
 use crate::ui::pages::Page;
 use crate::ui::pages::activity::ActivityPage;
+use crate::ui::pages::clean::CleanPage;
 use crate::ui::pages::data::DataPage;
 use crate::ui::pages::planned::PlannedPage;
 use crate::ui::state::{self, JobOutput, RunningJob, Settings, ThemeChoice, Workspace};
@@ -33,6 +34,7 @@ pub struct LoupeApp {
     pub page: Page,
     pub data: DataPage,
     pub activity: ActivityPage,
+    pub clean: CleanPage,
     pub import: Option<ImportDialog>,
     startup: Option<Startup>,
     sample_job: Option<u64>,
@@ -56,6 +58,7 @@ impl LoupeApp {
             page: Page::Data,
             data: DataPage::default(),
             activity: ActivityPage,
+            clean: CleanPage::default(),
             import: None,
             startup: Some(startup),
             sample_job: None,
@@ -219,6 +222,7 @@ impl LoupeApp {
             }
             Ok(JobOutput::Rows(generation, ids)) => self.data.on_rows(generation, ids),
             Ok(JobOutput::Profile(p)) => self.data.on_profile(p),
+            Ok(JobOutput::Quality(r)) => self.clean.on_report(r),
             Ok(JobOutput::Preview(generation, p)) => {
                 if let Some(d) = &mut self.import {
                     d.on_preview(generation, *p);
@@ -372,6 +376,7 @@ impl LoupeApp {
             Page::Data if self.ws.project.is_none() => self.welcome(ui),
             Page::Data => self.data.ui(ui, &mut self.ws),
             Page::Activity => self.activity.ui(ui, &mut self.ws),
+            Page::Clean => self.clean.ui(ui, &mut self.ws),
             other => PlannedPage::ui(ui, self.ws.lang, other),
         }
 

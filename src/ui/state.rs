@@ -74,6 +74,8 @@ pub enum JobOutput {
     Profile(Box<ColumnProfile>),
     /// A preview for the import dialog (generation).
     Preview(u64, Box<Preview>),
+    /// The quality report for the Clean page.
+    Quality(Box<crate::clean::QualityReport>),
 }
 
 /// A job the status bar shows.

@@ -1,6 +1,8 @@
 //! Integration tests, in one crate so the stack links once.
 
+mod clean;
 mod cli;
+mod clv;
 mod common;
 mod formats;
 mod import_errors;

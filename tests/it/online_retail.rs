@@ -74,4 +74,51 @@ fn online_retail_imports_with_types_and_roles() {
         ),
         "integerrealtext"
     );
+
+    // The quality report finds the known problems.
+    use loupe::clean::{FindingKind, ReportOptions, quality_report};
+    let report = quality_report(
+        &p,
+        "online_retail",
+        &ReportOptions {
+            today: Some("2026-11-23".into()),
+            ..ReportOptions::default()
+        },
+        &loupe::progress::Reporter::silent(),
+    )
+    .unwrap();
+    assert_eq!(report.exact_duplicate_rows, 5_268);
+    let missing = |c: &str| report.columns.iter().find(|x| x.name == c).unwrap().missing;
+    assert_eq!(missing("CustomerID"), 135_080);
+    assert_eq!(missing("Description"), 1_454);
+    let found = |k: FindingKind| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.kind == k)
+            .map(|f| (f.column.clone(), f.count))
+    };
+    assert_eq!(found(FindingKind::ExactDuplicates), Some((None, 5_268)));
+    assert_eq!(
+        found(FindingKind::Cancellations),
+        Some((Some("InvoiceNo".into()), 9_288))
+    );
+    assert_eq!(
+        found(FindingKind::NonPositiveQuantity),
+        Some((Some("Quantity".into()), 10_624))
+    );
+    assert_eq!(
+        found(FindingKind::NonPositivePrice),
+        Some((Some("UnitPrice".into()), 2_517))
+    );
+    assert_eq!(found(FindingKind::Untrimmed).map(|f| f.1), Some(113_452));
+    assert_eq!(found(FindingKind::FutureDates), None);
+    // Each finding's condition selects exactly its rows.
+    for f in &report.findings {
+        let n = q(&format!(
+            "SELECT count(*) FROM online_retail WHERE {}",
+            f.rows_where
+        ));
+        assert_eq!(n, f.count.to_string(), "{:?}", f.kind);
+    }
 }

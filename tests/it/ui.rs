@@ -270,3 +270,37 @@ fn chinese_headers_from_a_gbk_file_show_in_the_table_and_the_profile() {
     assert_eq!(h.query_all_by_label("成都").count(), 1 + 1 + 1);
     assert_eq!(h.query_all_by_label("杭州").count(), 2 + 1 + 1);
 }
+
+#[test]
+fn the_clean_page_reports_quality_problems() {
+    let mut h = app(sample(), Lang::En);
+    wait_until(&mut h, "the first dataset", idle);
+    h.get_by_label(&nav_label(Lang::En, Page::Clean)).click();
+    h.run_steps(3);
+    h.get_by_label("Data quality");
+    // Pick the orders and check them, as a user would.
+    h.get_by_value("customers").click();
+    h.run_steps(2);
+    h.get_by_label("orders").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Check quality")
+        .click();
+    wait_until(&mut h, "the quality report", |a| {
+        !a.busy() && a.clean.report().is_some()
+    });
+    let report = h.state().clean.report().cloned().expect("report");
+    assert_eq!(report.dataset, "orders");
+    let cancellations = report
+        .findings
+        .iter()
+        .find(|f| f.kind == loupe::clean::FindingKind::Cancellations)
+        .expect("the sample orders hold cancellations");
+    h.get_by_label("Cancellations (order id starts with C)");
+    // Its count stands in the findings (the negative quantities of those lines share it).
+    assert!(
+        h.query_all_by_label(&loupe::i18n::int(cancellations.count))
+            .next()
+            .is_some()
+    );
+    h.get_by_label_contains("24,005 rows");
+}

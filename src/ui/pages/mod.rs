@@ -1,6 +1,7 @@
 //! One struct per page of the workbench, each with its own `ui` method.
 
 pub mod activity;
+pub mod clean;
 pub mod data;
 pub mod planned;
 
@@ -63,13 +64,12 @@ impl Page {
     /// What a page that is not built yet will do.
     pub fn description(self) -> Option<T> {
         match self {
-            Page::Clean => Some(T::DescClean),
             Page::Explore => Some(T::DescExplore),
             Page::Customers => Some(T::DescCustomers),
             Page::Segments => Some(T::DescSegments),
             Page::Recommendations => Some(T::DescRecommendations),
             Page::Campaigns => Some(T::DescCampaigns),
-            Page::Data | Page::Activity => None,
+            Page::Data | Page::Clean | Page::Activity => None,
         }
     }
 }

@@ -1,0 +1,447 @@
+//! The quality report of a dataset: per column and per dataset, what is missing, invalid, odd or
+//! duplicated — each finding with the SQL condition that selects its rows and the fixes that apply.
+//!
+//! Computed in SQLite over the imported table, read-only.
+
+use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo, Role};
+use crate::error::{Error, Result};
+use crate::progress::{Reporter, Unit};
+use crate::store::{Project, quote_ident};
+use rusqlite::Connection;
+use serde::Serialize;
+
+/// What to check beyond the built-in checks.
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// Count rows that share these columns' values (beyond the first of each).
+    pub key: Vec<String>,
+    /// Rules rows must satisfy, as SQL conditions (e.g. `Quantity > 0`).
+    pub rules: Vec<String>,
+    /// Dates after this are in the future (`YYYY-MM-DD`); today when not given.
+    pub today: Option<String>,
+}
+
+/// The report.
+#[derive(Debug, Clone, Serialize)]
+pub struct QualityReport {
+    pub dataset: String,
+    pub rows: u64,
+    /// Rows equal in every column to an earlier row.
+    pub exact_duplicate_rows: u64,
+    pub columns: Vec<ColumnQuality>,
+    pub findings: Vec<Finding>,
+}
+
+/// One column's numbers.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnQuality {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: ColumnType,
+    pub role: Option<Role>,
+    /// NULL, or text that is empty or only spaces.
+    pub missing: u64,
+    pub distinct: u64,
+    /// Values stored as text in a column of another type (kept as written at import).
+    pub invalid: u64,
+    /// Text with leading or trailing spaces.
+    pub untrimmed: u64,
+    pub outliers_iqr: Option<u64>,
+    pub outliers_z: Option<u64>,
+    /// Groups of values that look like one category written differently.
+    pub variants: Vec<Vec<String>>,
+}
+
+/// A kind of recipe step that fixes a finding.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Fix {
+    RemoveExactDuplicates,
+    RemoveKeyDuplicates,
+    DropRows,
+    FillMissing,
+    CastType,
+    MapValues,
+    TrimWhitespace,
+    ClipOutliers,
+}
+
+impl Fix {
+    /// In English, for the command line (the window translates).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Fix::RemoveExactDuplicates => "remove exact duplicates",
+            Fix::RemoveKeyDuplicates => "remove duplicates on the key (keep first or last)",
+            Fix::DropRows => "drop these rows",
+            Fix::FillMissing => "fill missing values (constant, mean, median, mode, forward fill)",
+            Fix::CastType => "cast the type, reporting the values that fail",
+            Fix::MapValues => "replace or map values",
+            Fix::TrimWhitespace => "trim whitespace",
+            Fix::ClipOutliers => "clip or flag outliers",
+        }
+    }
+}
+
+/// Something worth fixing, with the rows behind it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// The column, for column findings.
+    pub column: Option<String>,
+    pub count: u64,
+    /// An SQL condition over the dataset's table that selects the rows.
+    pub rows_where: String,
+    /// The recipe steps that apply.
+    pub fixes: Vec<Fix>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    ExactDuplicates,
+    KeyDuplicates,
+    RuleFailed,
+    Missing,
+    Invalid,
+    Untrimmed,
+    Outliers,
+    Variants,
+    Cancellations,
+    NonPositiveQuantity,
+    NonPositivePrice,
+    FutureDates,
+}
+
+fn count(conn: &Connection, sql: &str) -> Result<u64> {
+    let n: i64 = conn
+        .query_row(sql, [], |r| r.get(0))
+        .map_err(|e| Error::Query(format!("{e} (in: {sql})")))?;
+    Ok(n.max(0) as u64)
+}
+
+/// Builds the quality report of a dataset.
+pub fn quality_report(
+    project: &Project,
+    dataset: &str,
+    opts: &ReportOptions,
+    rep: &Reporter,
+) -> Result<QualityReport> {
+    let info = project.dataset(dataset)?;
+    let conn = project.conn();
+    let t = quote_ident(&info.name);
+    let all_cols = info
+        .columns
+        .iter()
+        .map(|c| quote_ident(&c.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let steps = info.columns.len() as u64 + 2;
+    rep.report("Profiling", 0, Some(steps), Unit::Steps, 0, true);
+    let mut findings = Vec::new();
+
+    // Exact duplicates: rows beyond the first of each group of equal rows.
+    let distinct_rows = count(
+        conn,
+        &format!("SELECT count(*) FROM (SELECT 1 FROM {t} GROUP BY {all_cols})"),
+    )?;
+    let exact_duplicate_rows = info.rows.saturating_sub(distinct_rows);
+    if exact_duplicate_rows > 0 {
+        findings.push(Finding {
+            kind: FindingKind::ExactDuplicates,
+            column: None,
+            count: exact_duplicate_rows,
+            rows_where: format!("rowid NOT IN (SELECT min(rowid) FROM {t} GROUP BY {all_cols})"),
+            fixes: vec![Fix::RemoveExactDuplicates],
+        });
+    }
+    rep.check()?;
+    rep.report("Profiling", 1, Some(steps), Unit::Steps, 0, false);
+
+    if !opts.key.is_empty() {
+        let key = opts
+            .key
+            .iter()
+            .map(|k| {
+                info.column(k).map(|c| quote_ident(&c.name)).ok_or_else(|| {
+                    Error::InvalidArgument(format!("dataset '{dataset}' has no column '{k}'"))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?
+            .join(", ");
+        let groups = count(
+            conn,
+            &format!("SELECT count(*) FROM (SELECT 1 FROM {t} GROUP BY {key})"),
+        )?;
+        let dups = info.rows.saturating_sub(groups);
+        if dups > 0 {
+            findings.push(Finding {
+                kind: FindingKind::KeyDuplicates,
+                column: Some(opts.key.join(", ")),
+                count: dups,
+                rows_where: format!("rowid NOT IN (SELECT min(rowid) FROM {t} GROUP BY {key})"),
+                fixes: vec![Fix::RemoveKeyDuplicates],
+            });
+        }
+    }
+    for rule in &opts.rules {
+        let failing = count(
+            conn,
+            &format!("SELECT count(*) FROM {t} WHERE NOT coalesce(({rule}), 0)"),
+        )
+        .map_err(|e| Error::InvalidArgument(format!("the rule '{rule}' cannot be checked: {e}")))?;
+        if failing > 0 {
+            findings.push(Finding {
+                kind: FindingKind::RuleFailed,
+                column: None,
+                count: failing,
+                rows_where: format!("NOT coalesce(({rule}), 0)"),
+                fixes: vec![Fix::DropRows],
+            });
+        }
+    }
+
+    let today = opts
+        .today
+        .clone()
+        .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d").to_string());
+    let mut columns = Vec::with_capacity(info.columns.len());
+    for (i, c) in info.columns.iter().enumerate() {
+        rep.check()?;
+        columns.push(column_quality(conn, &info, c, &today, &mut findings)?);
+        rep.report(
+            "Profiling",
+            i as u64 + 2,
+            Some(steps),
+            Unit::Steps,
+            0,
+            false,
+        );
+    }
+    Ok(QualityReport {
+        dataset: info.name.clone(),
+        rows: info.rows,
+        exact_duplicate_rows,
+        columns,
+        findings,
+    })
+}
+
+fn column_quality(
+    conn: &Connection,
+    info: &DatasetInfo,
+    c: &ColumnInfo,
+    today: &str,
+    findings: &mut Vec<Finding>,
+) -> Result<ColumnQuality> {
+    let t = quote_ident(&info.name);
+    let q = quote_ident(&c.name);
+    let mut push = |kind, count: u64, rows_where: String, fixes: &[Fix]| {
+        if count > 0 {
+            findings.push(Finding {
+                kind,
+                column: Some(c.name.clone()),
+                count,
+                rows_where,
+                fixes: fixes.to_vec(),
+            });
+        }
+    };
+    let missing_where = format!("{q} IS NULL OR trim({q}) = ''");
+    let missing = count(
+        conn,
+        &format!("SELECT count(*) FROM {t} WHERE {missing_where}"),
+    )?;
+    let distinct = count(conn, &format!("SELECT count(DISTINCT {q}) FROM {t}"))?;
+    push(
+        FindingKind::Missing,
+        missing,
+        missing_where,
+        &[Fix::DropRows, Fix::FillMissing],
+    );
+    let invalid_where = match c.ty {
+        ColumnType::Integer | ColumnType::Boolean => Some(format!("typeof({q}) = 'text'")),
+        ColumnType::Float => Some(format!("typeof({q}) = 'text'")),
+        ColumnType::Date => Some(format!("{q} IS NOT NULL AND date({q}) IS NULL")),
+        ColumnType::Datetime => Some(format!("{q} IS NOT NULL AND datetime({q}) IS NULL")),
+        ColumnType::Text => None,
+    };
+    let invalid = match &invalid_where {
+        Some(w) => count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?,
+        None => 0,
+    };
+    if let Some(w) = invalid_where {
+        push(
+            FindingKind::Invalid,
+            invalid,
+            w,
+            &[Fix::CastType, Fix::MapValues],
+        );
+    }
+    let mut untrimmed = 0;
+    let mut variants = Vec::new();
+    if c.ty == ColumnType::Text {
+        let w = format!("{q} <> trim({q})");
+        untrimmed = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
+        push(FindingKind::Untrimmed, untrimmed, w, &[Fix::TrimWhitespace]);
+        if distinct <= 5000 {
+            variants = category_variants(conn, &t, &q)?;
+            if !variants.is_empty() {
+                let list = variants
+                    .iter()
+                    .flatten()
+                    .map(|v| format!("'{}'", v.replace('\'', "''")))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let rows = count(
+                    conn,
+                    &format!("SELECT count(*) FROM {t} WHERE {q} IN ({list})"),
+                )?;
+                push(
+                    FindingKind::Variants,
+                    rows,
+                    format!("{q} IN ({list})"),
+                    &[Fix::MapValues],
+                );
+            }
+        }
+    }
+    let (mut outliers_iqr, mut outliers_z) = (None, None);
+    if c.ty.is_numeric() {
+        let numeric = format!("typeof({q}) IN ('integer', 'real')");
+        let n = count(conn, &format!("SELECT count(*) FROM {t} WHERE {numeric}"))?;
+        if n >= 4 {
+            // Quartiles interpolated linearly between order statistics, as pandas and numpy do.
+            let quantile = |p: f64| -> Result<f64> {
+                let h = (n - 1) as f64 * p;
+                let k = h.floor() as i64;
+                let mut stmt = conn.prepare(&format!(
+                    "SELECT {q} FROM {t} WHERE {numeric} ORDER BY {q} LIMIT 2 OFFSET {k}"
+                ))?;
+                let xs: Vec<f64> = stmt
+                    .query_map([], |r| r.get::<_, f64>(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let lo = xs.first().copied().unwrap_or(0.0);
+                let hi = xs.get(1).copied().unwrap_or(lo);
+                Ok(lo + (h - k as f64) * (hi - lo))
+            };
+            let (q1, q3) = (quantile(0.25)?, quantile(0.75)?);
+            let iqr = q3 - q1;
+            let (lo, hi) = (q1 - 1.5 * iqr, q3 + 1.5 * iqr);
+            let w = format!("{numeric} AND ({q} < {lo:?} OR {q} > {hi:?})");
+            let k = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
+            outliers_iqr = Some(k);
+            push(FindingKind::Outliers, k, w, &[Fix::ClipOutliers]);
+            let (mean, mean_sq): (f64, f64) = conn.query_row(
+                &format!("SELECT avg({q}), avg({q} * {q}) FROM {t} WHERE {numeric}"),
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let sd = (mean_sq - mean * mean).max(0.0).sqrt();
+            outliers_z = Some(if sd > 0.0 {
+                count(
+                    conn,
+                    &format!(
+                        "SELECT count(*) FROM {t} WHERE {numeric} AND abs({q} - {mean:?}) > {:?}",
+                        3.0 * sd
+                    ),
+                )?
+            } else {
+                0
+            });
+        }
+        let name = c.name.to_lowercase();
+        let is_qty = c.role == Some(Role::Quantity) || name.contains("quantity") || name == "qty";
+        let is_price =
+            matches!(c.role, Some(Role::UnitPrice | Role::Amount)) || name.contains("price");
+        if is_qty {
+            let w = format!("{q} <= 0");
+            let k = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
+            push(FindingKind::NonPositiveQuantity, k, w, &[Fix::DropRows]);
+        }
+        if is_price {
+            let w = format!("{q} <= 0");
+            let k = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
+            push(FindingKind::NonPositivePrice, k, w, &[Fix::DropRows]);
+        }
+    }
+    if c.ty.is_temporal() {
+        let w = format!("date({q}) > '{today}'");
+        let k = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
+        push(FindingKind::FutureDates, k, w, &[Fix::DropRows]);
+    }
+    if c.role == Some(Role::OrderId) && c.ty == ColumnType::Text {
+        let w = format!("{q} LIKE 'C%'");
+        let k = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
+        push(FindingKind::Cancellations, k, w, &[Fix::DropRows]);
+    }
+    Ok(ColumnQuality {
+        name: c.name.clone(),
+        ty: c.ty,
+        role: c.role,
+        missing,
+        distinct,
+        invalid,
+        untrimmed,
+        outliers_iqr,
+        outliers_z,
+        variants,
+    })
+}
+
+/// Key-collision clustering, in the spirit of OpenRefine: values whose fingerprints agree are
+/// probably one category written differently (`Beijing`, `beijing `, `北京`, `北京市`).
+fn category_variants(conn: &Connection, t: &str, q: &str) -> Result<Vec<Vec<String>>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT DISTINCT {q} FROM {t} WHERE typeof({q}) = 'text' LIMIT 5001"
+    ))?;
+    let values: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for v in values {
+        let key = fingerprint(&v);
+        if !key.is_empty() {
+            groups.entry(key).or_default().push(v);
+        }
+    }
+    Ok(groups
+        .into_values()
+        .filter(|g| g.len() > 1)
+        .map(|mut g| {
+            g.sort();
+            g
+        })
+        .collect())
+}
+
+/// The key of a category value: case, spacing and punctuation ignored, and the administrative
+/// suffixes of Chinese place names (市, 省) dropped.
+pub fn fingerprint(v: &str) -> String {
+    let lowered: String = v
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    let mut key = lowered.as_str();
+    for suffix in ["市", "省"] {
+        if key.chars().count() > 2 {
+            key = key.strip_suffix(suffix).unwrap_or(key);
+        }
+    }
+    key.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_group_spellings() {
+        assert_eq!(fingerprint("Beijing"), fingerprint(" beijing "));
+        assert_eq!(fingerprint("北京市"), fingerprint("北京"));
+        assert_eq!(fingerprint("New-York"), fingerprint("new york"));
+        assert_ne!(fingerprint("上海"), fingerprint("北京"));
+        assert_eq!(fingerprint("市"), "市");
+    }
+}
