@@ -2,6 +2,7 @@
 
 mod clean;
 mod clv;
+mod customers;
 mod data;
 mod progress_bar;
 
@@ -55,6 +56,8 @@ enum Command {
     Clv(clv::ClvArgs),
     /// The quality report of a dataset: missing, invalid, duplicated and odd values.
     Profile(clean::ProfileArgs),
+    /// The customer table with RFM scores, groups and lifecycle stages.
+    Customers(customers::CustomersArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -86,5 +89,6 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Delete(a) => data::delete(a),
         Command::Clv(a) => clv::clv(a),
         Command::Profile(a) => clean::profile(a),
+        Command::Customers(a) => customers::customers(a),
     }
 }

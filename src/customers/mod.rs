@@ -1,8 +1,9 @@
 //! Customer-base analysis: who is still a customer, how much they will buy, and what it is worth.
 //!
-//! [`clv`] holds the probability models (BG/NBD for the number of purchases, Gamma-Gamma for the
+//! [`rfm`] builds the customer table with RFM scores, groups and lifecycle stages; [`clv`] holds the probability models (BG/NBD for the number of purchases, Gamma-Gamma for the
 //! spend per purchase) and their maximum-likelihood fits; [`summary`] builds their input from a
 //! dataset by its roles.
 
 pub mod clv;
+pub mod rfm;
 pub mod summary;

@@ -4,6 +4,7 @@ mod clean;
 mod cli;
 mod clv;
 mod common;
+mod customers;
 mod formats;
 mod import_errors;
 mod online_retail;

@@ -121,4 +121,41 @@ fn online_retail_imports_with_types_and_roles() {
         ));
         assert_eq!(n, f.count.to_string(), "{:?}", f.kind);
     }
+
+    // The customer table of the cleaned lines: 4,338 customers (the README's count).
+    use loupe::customers::rfm::{RfmOptions, rfm_table};
+    let clean =
+        "CustomerID IS NOT NULL AND InvoiceNo NOT LIKE 'C%' AND Quantity > 0 AND UnitPrice > 0";
+    let t = rfm_table(
+        &p,
+        "online_retail",
+        &RfmOptions {
+            filter: Some(clean.into()),
+            ..RfmOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(t.as_of.to_string(), "2011-12-10");
+    assert_eq!(t.customers.len(), 4_338);
+    let c = t
+        .customers
+        .iter()
+        .find(|c| c.customer_id == "12346")
+        .unwrap();
+    assert_eq!((c.recency_days, c.frequency), (326, 1));
+    assert!((c.monetary - 77_183.6).abs() < 1e-6, "{}", c.monetary);
+    let total: f64 = t.customers.iter().map(|c| c.monetary).sum();
+    let sql_total: f64 = q(&format!(
+        "SELECT sum(Quantity * UnitPrice) FROM online_retail WHERE {clean}"
+    ))
+    .parse()
+    .unwrap();
+    assert!((total - sql_total).abs() < 1e-3, "{total} vs {sql_total}");
+    let orders: u64 = t.customers.iter().map(|c| c.frequency).sum();
+    assert_eq!(
+        orders.to_string(),
+        q(&format!(
+            "SELECT count(DISTINCT InvoiceNo) FROM online_retail WHERE {clean}"
+        ))
+    );
 }

@@ -1,0 +1,70 @@
+//! `loupe customers`: the customer table with RFM scores, groups and lifecycle stages.
+
+use super::say;
+use clap::Args;
+use loupe::customers::rfm::{LifecycleThresholds, RfmOptions, rfm_table, write_table};
+use loupe::error::{Error, Result};
+use loupe::i18n::int;
+use loupe::store::Project;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct CustomersArgs {
+    #[arg(long)]
+    project: PathBuf,
+    /// The transactions dataset (roles customer_id, timestamp, amount or quantity × unit_price).
+    #[arg(long)]
+    dataset: String,
+    /// The as-of date, YYYY-MM-DD (default: the day after the last transaction).
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Only rows satisfying this SQL condition, e.g. "Quantity > 0 AND UnitPrice > 0".
+    #[arg(long = "where")]
+    filter: Option<String>,
+    /// Lifecycle thresholds in days.
+    #[arg(long, default_value_t = 30)]
+    new_days: i64,
+    #[arg(long, default_value_t = 90)]
+    active_days: i64,
+    #[arg(long, default_value_t = 180)]
+    at_risk_days: i64,
+    #[arg(long, default_value_t = 365)]
+    lapsed_days: i64,
+    /// Output file: .csv or .parquet.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn customers(a: CustomersArgs) -> Result<()> {
+    let as_of = a
+        .as_of
+        .as_deref()
+        .map(|s| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                Error::InvalidArgument(format!(
+                    "--as-of '{s}' is not a date; write it as YYYY-MM-DD"
+                ))
+            })
+        })
+        .transpose()?;
+    let project = Project::open_read_only(&a.project)?;
+    let opts = RfmOptions {
+        as_of,
+        filter: a.filter,
+        lifecycle: LifecycleThresholds {
+            new_days: a.new_days,
+            active_days: a.active_days,
+            at_risk_days: a.at_risk_days,
+            lapsed_days: a.lapsed_days,
+        },
+    };
+    let table = rfm_table(&project, &a.dataset, &opts)?;
+    write_table(&table, &a.out)?;
+    say!(
+        "{} customers as of {} written to {}",
+        int(table.customers.len() as u64),
+        table.as_of,
+        a.out.display()
+    );
+    Ok(())
+}

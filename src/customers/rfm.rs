@@ -1,0 +1,638 @@
+//! The customer table with RFM: one row per customer, derived as of a date from a transactions
+//! dataset by its roles (customer_id, timestamp; amount or quantity × unit_price; order_id).
+//!
+//! * `recency_days`: whole days from the last purchase date to the as-of date, which defaults to
+//!   the day after the last transaction.
+//! * `frequency`: distinct orders (by order_id; without one, each distinct (customer, timestamp)).
+//! * `monetary`: total revenue.
+//! * Scores 1–5 by quintile of rank. Ties share a score: a value's score comes from the average
+//!   rank of all customers with that value, `score = 1 + floor(5 · (avg_rank − 1) / n)`. Recency is
+//!   ranked from the longest to the shortest, so recent customers score 5.
+//! * Groups from the R and F scores, by this grid (rows R, columns F):
+//!
+//! | R \ F | 1 | 2 | 3 | 4 | 5 |
+//! |---|---|---|---|---|---|
+//! | 5 | New | Potential loyalist | Potential loyalist | Champions | Champions |
+//! | 4 | Promising | Potential loyalist | Loyal | Champions | Champions |
+//! | 3 | About to sleep | Need attention | Need attention | Loyal | Loyal |
+//! | 2 | Hibernating | Hibernating | At risk | At risk | Can't lose them |
+//! | 1 | Lost | Lost | At risk | Can't lose them | Can't lose them |
+
+use crate::dataset::Role;
+use crate::frame::parse_stored_date;
+use crate::store::{Project, quote_ident};
+use crate::{Error, Result};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The named RFM groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum RfmGroup {
+    Champions,
+    Loyal,
+    #[serde(rename = "Potential loyalist")]
+    PotentialLoyalist,
+    New,
+    Promising,
+    #[serde(rename = "Need attention")]
+    NeedAttention,
+    #[serde(rename = "About to sleep")]
+    AboutToSleep,
+    #[serde(rename = "At risk")]
+    AtRisk,
+    #[serde(rename = "Can't lose them")]
+    CantLoseThem,
+    Hibernating,
+    Lost,
+}
+
+impl RfmGroup {
+    pub fn name(self) -> &'static str {
+        match self {
+            RfmGroup::Champions => "Champions",
+            RfmGroup::Loyal => "Loyal",
+            RfmGroup::PotentialLoyalist => "Potential loyalist",
+            RfmGroup::New => "New",
+            RfmGroup::Promising => "Promising",
+            RfmGroup::NeedAttention => "Need attention",
+            RfmGroup::AboutToSleep => "About to sleep",
+            RfmGroup::AtRisk => "At risk",
+            RfmGroup::CantLoseThem => "Can't lose them",
+            RfmGroup::Hibernating => "Hibernating",
+            RfmGroup::Lost => "Lost",
+        }
+    }
+
+    /// The group of an (R, F) pair of scores, by the grid above.
+    pub fn of(r: Score, f: Score) -> RfmGroup {
+        use RfmGroup::*;
+        const GRID: [[RfmGroup; 5]; 5] = [
+            // R = 1
+            [Lost, Lost, AtRisk, CantLoseThem, CantLoseThem],
+            // R = 2
+            [Hibernating, Hibernating, AtRisk, AtRisk, CantLoseThem],
+            // R = 3
+            [AboutToSleep, NeedAttention, NeedAttention, Loyal, Loyal],
+            // R = 4
+            [Promising, PotentialLoyalist, Loyal, Champions, Champions],
+            // R = 5
+            [
+                New,
+                PotentialLoyalist,
+                PotentialLoyalist,
+                Champions,
+                Champions,
+            ],
+        ];
+        GRID[r.index()][f.index()]
+    }
+}
+
+/// A quintile score, 1 to 5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Score(u8);
+
+impl Score {
+    pub fn new(v: u8) -> Option<Score> {
+        (1..=5).contains(&v).then_some(Score(v))
+    }
+    pub fn get(self) -> u8 {
+        self.0
+    }
+    fn index(self) -> usize {
+        self.0 as usize - 1
+    }
+}
+
+/// Lifecycle stages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lifecycle {
+    New,
+    Active,
+    AtRisk,
+    Lapsed,
+    Churned,
+}
+
+impl Lifecycle {
+    pub fn name(self) -> &'static str {
+        match self {
+            Lifecycle::New => "new",
+            Lifecycle::Active => "active",
+            Lifecycle::AtRisk => "at_risk",
+            Lifecycle::Lapsed => "lapsed",
+            Lifecycle::Churned => "churned",
+        }
+    }
+}
+
+/// Thresholds of the lifecycle stages, in days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LifecycleThresholds {
+    /// First purchase at most this many days before the as-of date: new.
+    pub new_days: i64,
+    /// Otherwise, last purchase at most this many days ago: active; then at risk, lapsed; beyond
+    /// `lapsed_days`, churned.
+    pub active_days: i64,
+    pub at_risk_days: i64,
+    pub lapsed_days: i64,
+}
+
+impl Default for LifecycleThresholds {
+    fn default() -> Self {
+        LifecycleThresholds {
+            new_days: 30,
+            active_days: 90,
+            at_risk_days: 180,
+            lapsed_days: 365,
+        }
+    }
+}
+
+impl LifecycleThresholds {
+    pub fn validate(&self) -> Result<()> {
+        let ok = self.new_days >= 0
+            && self.active_days >= 0
+            && self.active_days <= self.at_risk_days
+            && self.at_risk_days <= self.lapsed_days;
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::InvalidArgument(
+                "lifecycle thresholds must satisfy 0 <= active <= at-risk <= lapsed days".into(),
+            ))
+        }
+    }
+
+    pub fn stage(&self, first_days_ago: i64, recency_days: i64) -> Lifecycle {
+        if first_days_ago <= self.new_days {
+            Lifecycle::New
+        } else if recency_days <= self.active_days {
+            Lifecycle::Active
+        } else if recency_days <= self.at_risk_days {
+            Lifecycle::AtRisk
+        } else if recency_days <= self.lapsed_days {
+            Lifecycle::Lapsed
+        } else {
+            Lifecycle::Churned
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RfmOptions {
+    /// Default: the day after the last transaction.
+    pub as_of: Option<NaiveDate>,
+    /// Only rows satisfying this SQL condition (e.g. `Quantity > 0 AND UnitPrice > 0`).
+    pub filter: Option<String>,
+    pub lifecycle: LifecycleThresholds,
+}
+
+/// One customer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CustomerRfm {
+    pub customer_id: String,
+    pub first_purchase: NaiveDate,
+    pub last_purchase: NaiveDate,
+    pub orders: u64,
+    pub revenue: f64,
+    pub average_order_value: f64,
+    pub tenure_days: i64,
+    /// Mean days between purchase dates; none with a single order.
+    pub mean_interval_days: Option<f64>,
+    pub recency_days: i64,
+    pub frequency: u64,
+    pub monetary: f64,
+    pub r_score: Score,
+    pub f_score: Score,
+    pub m_score: Score,
+    pub rfm_group: RfmGroup,
+    pub lifecycle_stage: Lifecycle,
+}
+
+/// The customer table.
+#[derive(Debug, Clone, Serialize)]
+pub struct RfmTable {
+    pub as_of: NaiveDate,
+    pub customers: Vec<CustomerRfm>,
+    /// Rows without a customer or a readable date.
+    pub skipped_rows: u64,
+}
+
+fn column(info: &crate::dataset::DatasetInfo, role: Role) -> Option<String> {
+    info.column_with_role(role).map(|c| quote_ident(&c.name))
+}
+
+/// Builds the customer table with RFM scores, groups and lifecycle stages.
+pub fn rfm_table(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<RfmTable> {
+    opts.lifecycle.validate()?;
+    let info = project.dataset(dataset)?;
+    let need = |role: Role| {
+        column(&info, role).ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "dataset '{dataset}' has no column with the role {role}; set one with loupe set-role --project P --dataset {dataset} COLUMN={role}"
+            ))
+        })
+    };
+    let cust = need(Role::CustomerId)?;
+    let ts = need(Role::Timestamp)?;
+    let amount = match (
+        column(&info, Role::Amount),
+        column(&info, Role::Quantity),
+        column(&info, Role::UnitPrice),
+    ) {
+        (Some(a), _, _) => a,
+        (None, Some(q), Some(p)) => format!("{q} * {p}"),
+        _ => {
+            return Err(Error::InvalidArgument(format!(
+                "dataset '{dataset}' needs an amount, or a quantity and a unit_price, for monetary value; set the roles with loupe set-role"
+            )));
+        }
+    };
+    let order = column(&info, Role::OrderId).unwrap_or_else(|| ts.clone());
+    let t = quote_ident(&info.name);
+    let filter = opts
+        .filter
+        .as_deref()
+        .map(|f| format!(" AND ({f})"))
+        .unwrap_or_default();
+    let valid =
+        format!("{cust} IS NOT NULL AND trim({cust}) <> '' AND date({ts}) IS NOT NULL{filter}");
+    let conn = project.conn();
+    let skipped: i64 = conn
+        .query_row(
+            &format!("SELECT count(*) FROM {t} WHERE NOT ({cust} IS NOT NULL AND trim({cust}) <> '' AND date({ts}) IS NOT NULL)"),
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| Error::Query(e.to_string()))?;
+    let as_of = match opts.as_of {
+        Some(d) => d,
+        None => {
+            let last: Option<String> = conn
+                .query_row(
+                    &format!("SELECT max(date({ts})) FROM {t} WHERE {valid}"),
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(|e| Error::InvalidArgument(format!("cannot read the data: {e}")))?;
+            let last = last
+                .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+                .ok_or_else(|| {
+                    Error::InvalidArgument(format!(
+                        "dataset '{dataset}' has no rows with a customer and a date"
+                    ))
+                })?;
+            last + chrono::Duration::days(1)
+        }
+    };
+    let sql = format!(
+        "SELECT CAST({cust} AS TEXT), min(date({ts})), max(date({ts})), count(DISTINCT {order}), \
+         coalesce(sum({amount}), 0), count(DISTINCT date({ts})) \
+         FROM {t} WHERE {valid} AND date({ts}) < '{as_of}' GROUP BY 1 ORDER BY 1"
+    );
+    let mut stmt = conn
+        .prepare(&sql)
+        .map_err(|e| Error::InvalidArgument(format!("cannot build the customer table: {e}")))?;
+    let mut rows = stmt.query([])?;
+    struct Raw {
+        id: String,
+        first: NaiveDate,
+        last: NaiveDate,
+        orders: u64,
+        revenue: f64,
+    }
+    let mut raw = Vec::new();
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let day = |s: String| parse_stored_date(&s).map(|d| epoch + chrono::Duration::days(d.into()));
+    while let Some(r) = rows.next()? {
+        let (Some(first), Some(last)) = (day(r.get(1)?), day(r.get(2)?)) else {
+            continue;
+        };
+        raw.push(Raw {
+            id: r.get(0)?,
+            first,
+            last,
+            orders: r.get::<_, i64>(3)?.max(0) as u64,
+            revenue: r.get(4)?,
+        });
+    }
+    if raw.is_empty() {
+        return Err(Error::InvalidArgument(format!(
+            "no customer of dataset '{dataset}' bought before {as_of}"
+        )));
+    }
+    let recency: Vec<i64> = raw.iter().map(|c| (as_of - c.last).num_days()).collect();
+    // Recent is good: rank the negated recency.
+    let r_scores = quintile_scores(&recency.iter().map(|d| -(*d as f64)).collect::<Vec<_>>());
+    let f_scores = quintile_scores(&raw.iter().map(|c| c.orders as f64).collect::<Vec<_>>());
+    let m_scores = quintile_scores(&raw.iter().map(|c| c.revenue).collect::<Vec<_>>());
+    let customers = raw
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let tenure = (c.last - c.first).num_days();
+            CustomerRfm {
+                average_order_value: c.revenue / c.orders.max(1) as f64,
+                mean_interval_days: (c.orders > 1).then(|| tenure as f64 / (c.orders - 1) as f64),
+                tenure_days: tenure,
+                recency_days: recency[i],
+                frequency: c.orders,
+                monetary: c.revenue,
+                r_score: r_scores[i],
+                f_score: f_scores[i],
+                m_score: m_scores[i],
+                rfm_group: RfmGroup::of(r_scores[i], f_scores[i]),
+                lifecycle_stage: opts
+                    .lifecycle
+                    .stage((as_of - c.first).num_days(), recency[i]),
+                customer_id: c.id,
+                first_purchase: c.first,
+                last_purchase: c.last,
+                orders: c.orders,
+                revenue: c.revenue,
+            }
+        })
+        .collect();
+    Ok(RfmTable {
+        as_of,
+        customers,
+        skipped_rows: skipped.max(0) as u64,
+    })
+}
+
+/// Scores 1–5 by quintile of rank; equal values share the score of their average rank.
+pub fn quintile_scores(values: &[f64]) -> Vec<Score> {
+    let n = values.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let mut scores = vec![Score(1); n];
+    let mut i = 0;
+    while i < n {
+        let mut j = i;
+        while j + 1 < n && values[order[j + 1]] == values[order[i]] {
+            j += 1;
+        }
+        // 1-based ranks i+1 ..= j+1; their average.
+        let avg_rank = (i + j) as f64 / 2.0 + 1.0;
+        let s = 1 + ((5.0 * (avg_rank - 1.0) / n as f64).floor() as u8).min(4);
+        for &k in &order[i..=j] {
+            scores[k] = Score(s);
+        }
+        i = j + 1;
+    }
+    scores
+}
+
+/// The column names of the written table, in order.
+pub const COLUMNS: [&str; 16] = [
+    "customer_id",
+    "first_purchase",
+    "last_purchase",
+    "orders",
+    "revenue",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_group",
+    "lifecycle_stage",
+    "average_order_value",
+    "tenure_days",
+    "mean_interval_days",
+];
+
+/// Writes the table as CSV (UTF-8) or Parquet, by the file's extension, through a temporary file.
+pub fn write_table(table: &RfmTable, path: &std::path::Path) -> Result<()> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let tmp = path.with_extension(format!("{ext}.loupe-partial"));
+    let written = match ext.as_str() {
+        "csv" => write_csv(table, &tmp),
+        "parquet" => write_parquet(table, &tmp),
+        _ => {
+            return Err(Error::InvalidArgument(format!(
+                "cannot write the customer table to '{}': name the file .csv or .parquet",
+                path.display()
+            )));
+        }
+    };
+    match written {
+        Ok(()) => std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn write_csv(table: &RfmTable, path: &std::path::Path) -> Result<()> {
+    let err = |e: csv::Error| Error::Export(format!("{}: {e}", path.display()));
+    let mut w = csv::Writer::from_path(path).map_err(err)?;
+    w.write_record(COLUMNS).map_err(err)?;
+    let real = crate::query::format_real;
+    for c in &table.customers {
+        w.write_record([
+            c.customer_id.clone(),
+            c.first_purchase.to_string(),
+            c.last_purchase.to_string(),
+            c.orders.to_string(),
+            real(c.revenue),
+            c.recency_days.to_string(),
+            c.frequency.to_string(),
+            real(c.monetary),
+            c.r_score.get().to_string(),
+            c.f_score.get().to_string(),
+            c.m_score.get().to_string(),
+            c.rfm_group.name().to_string(),
+            c.lifecycle_stage.name().to_string(),
+            real(c.average_order_value),
+            c.tenure_days.to_string(),
+            c.mean_interval_days.map(real).unwrap_or_default(),
+        ])
+        .map_err(err)?;
+    }
+    w.flush().map_err(|e| Error::io(path, e))?;
+    Ok(())
+}
+
+fn write_parquet(table: &RfmTable, path: &std::path::Path) -> Result<()> {
+    use polars::prelude::*;
+    let cs = &table.customers;
+    let days = |d: NaiveDate| {
+        (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days() as i32
+    };
+    let col = |name: &str, c: Column| c.with_name(name.into());
+    let columns = vec![
+        col(
+            COLUMNS[0],
+            Column::new(
+                "".into(),
+                cs.iter().map(|c| c.customer_id.clone()).collect::<Vec<_>>(),
+            ),
+        ),
+        col(
+            COLUMNS[1],
+            Column::new(
+                "".into(),
+                cs.iter()
+                    .map(|c| days(c.first_purchase))
+                    .collect::<Vec<_>>(),
+            )
+            .cast(&DataType::Date)?,
+        ),
+        col(
+            COLUMNS[2],
+            Column::new(
+                "".into(),
+                cs.iter().map(|c| days(c.last_purchase)).collect::<Vec<_>>(),
+            )
+            .cast(&DataType::Date)?,
+        ),
+        col(
+            COLUMNS[3],
+            Column::new("".into(), cs.iter().map(|c| c.orders).collect::<Vec<_>>()),
+        ),
+        col(
+            COLUMNS[4],
+            Column::new("".into(), cs.iter().map(|c| c.revenue).collect::<Vec<_>>()),
+        ),
+        col(
+            COLUMNS[5],
+            Column::new(
+                "".into(),
+                cs.iter().map(|c| c.recency_days).collect::<Vec<_>>(),
+            ),
+        ),
+        col(
+            COLUMNS[6],
+            Column::new(
+                "".into(),
+                cs.iter().map(|c| c.frequency).collect::<Vec<_>>(),
+            ),
+        ),
+        col(
+            COLUMNS[7],
+            Column::new("".into(), cs.iter().map(|c| c.monetary).collect::<Vec<_>>()),
+        ),
+        col(
+            COLUMNS[8],
+            Column::new(
+                "".into(),
+                cs.iter()
+                    .map(|c| c.r_score.get() as i32)
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        col(
+            COLUMNS[9],
+            Column::new(
+                "".into(),
+                cs.iter()
+                    .map(|c| c.f_score.get() as i32)
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        col(
+            COLUMNS[10],
+            Column::new(
+                "".into(),
+                cs.iter()
+                    .map(|c| c.m_score.get() as i32)
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        col(
+            COLUMNS[11],
+            Column::new(
+                "".into(),
+                cs.iter().map(|c| c.rfm_group.name()).collect::<Vec<_>>(),
+            ),
+        ),
+        col(
+            COLUMNS[12],
+            Column::new(
+                "".into(),
+                cs.iter()
+                    .map(|c| c.lifecycle_stage.name())
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        col(
+            COLUMNS[13],
+            Column::new(
+                "".into(),
+                cs.iter().map(|c| c.average_order_value).collect::<Vec<_>>(),
+            ),
+        ),
+        col(
+            COLUMNS[14],
+            Column::new(
+                "".into(),
+                cs.iter().map(|c| c.tenure_days).collect::<Vec<_>>(),
+            ),
+        ),
+        col(
+            COLUMNS[15],
+            Column::new(
+                "".into(),
+                cs.iter().map(|c| c.mean_interval_days).collect::<Vec<_>>(),
+            ),
+        ),
+    ];
+    let mut df = DataFrame::new(cs.len(), columns)?;
+    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    ParquetWriter::new(file).finish(&mut df)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quintiles_with_ties() {
+        let s: Vec<u8> = quintile_scores(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0])
+            .iter()
+            .map(|s| s.get())
+            .collect();
+        assert_eq!(s, vec![1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+        // Six of ten tied at the bottom: average rank 3.5 → score 2 for all six.
+        let s: Vec<u8> = quintile_scores(&[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+            .iter()
+            .map(|s| s.get())
+            .collect();
+        assert_eq!(s, vec![2, 2, 2, 2, 2, 2, 4, 4, 5, 5]);
+        assert_eq!(quintile_scores(&[7.0]), vec![Score(1)]);
+    }
+
+    #[test]
+    fn grid_and_stages() {
+        let s = |v| Score::new(v).expect("score");
+        assert_eq!(RfmGroup::of(s(5), s(5)), RfmGroup::Champions);
+        assert_eq!(RfmGroup::of(s(5), s(1)), RfmGroup::New);
+        assert_eq!(RfmGroup::of(s(1), s(5)), RfmGroup::CantLoseThem);
+        assert_eq!(RfmGroup::of(s(1), s(1)), RfmGroup::Lost);
+        assert_eq!(RfmGroup::of(s(3), s(1)), RfmGroup::AboutToSleep);
+        assert_eq!(Score::new(0), None);
+        let t = LifecycleThresholds::default();
+        assert_eq!(t.stage(10, 10), Lifecycle::New);
+        assert_eq!(t.stage(100, 90), Lifecycle::Active);
+        assert_eq!(t.stage(400, 91), Lifecycle::AtRisk);
+        assert_eq!(t.stage(400, 365), Lifecycle::Lapsed);
+        assert_eq!(t.stage(400, 366), Lifecycle::Churned);
+        assert!(
+            LifecycleThresholds {
+                active_days: 200,
+                ..t
+            }
+            .validate()
+            .is_err()
+        );
+    }
+}
