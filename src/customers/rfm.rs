@@ -23,6 +23,7 @@ use crate::frame::parse_stored_date;
 use crate::store::{Project, quote_ident};
 use crate::{Error, Result};
 use chrono::NaiveDate;
+use rusqlite::types::ValueRef;
 use serde::Serialize;
 
 /// The named RFM groups.
@@ -257,45 +258,92 @@ pub fn rfm_table(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<
         .as_deref()
         .map(|f| format!(" AND ({f})"))
         .unwrap_or_default();
-    let valid =
-        format!("{cust} IS NOT NULL AND trim({cust}) <> '' AND date({ts}) IS NOT NULL{filter}");
+    // One scan; the aggregation is done here, which is several times faster than SQLite's
+    // GROUP BY with count(DISTINCT …) and date() per row.
     let conn = project.conn();
-    let skipped: i64 = conn
-        .query_row(
-            &format!("SELECT count(*) FROM {t} WHERE NOT ({cust} IS NOT NULL AND trim({cust}) <> '' AND date({ts}) IS NOT NULL)"),
-            [],
-            |r| r.get(0),
-        )
-        .map_err(|e| Error::Query(e.to_string()))?;
-    let as_of = match opts.as_of {
-        Some(d) => d,
-        None => {
-            let last: Option<String> = conn
-                .query_row(
-                    &format!("SELECT max(date({ts})) FROM {t} WHERE {valid}"),
-                    [],
-                    |r| r.get(0),
-                )
-                .map_err(|e| Error::InvalidArgument(format!("cannot read the data: {e}")))?;
-            let last = last
-                .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-                .ok_or_else(|| {
-                    Error::InvalidArgument(format!(
-                        "dataset '{dataset}' has no rows with a customer and a date"
-                    ))
-                })?;
-            last + chrono::Duration::days(1)
-        }
-    };
     let sql = format!(
-        "SELECT CAST({cust} AS TEXT), min(date({ts})), max(date({ts})), count(DISTINCT {order}), \
-         coalesce(sum({amount}), 0), count(DISTINCT date({ts})) \
-         FROM {t} WHERE {valid} AND date({ts}) < '{as_of}' GROUP BY 1 ORDER BY 1"
+        "SELECT CAST({cust} AS TEXT), {ts}, CAST({order} AS TEXT), {amount} FROM {t} WHERE 1{filter}"
     );
     let mut stmt = conn
         .prepare(&sql)
         .map_err(|e| Error::InvalidArgument(format!("cannot build the customer table: {e}")))?;
     let mut rows = stmt.query([])?;
+    struct Acc {
+        id: String,
+        first: i32,
+        last: i32,
+        revenue: f64,
+        /// Neumaier's compensation, as SQLite's sum() does, so totals agree with SQL.
+        compensation: f64,
+        orders: Vec<String>,
+    }
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let limit = opts.as_of.map(|d| (d - epoch).num_days() as i32);
+    let mut index: std::collections::HashMap<String, usize> = Default::default();
+    let mut accs: Vec<Acc> = Vec::new();
+    let mut skipped = 0u64;
+    while let Some(r) = rows.next()? {
+        let id: Option<String> = r.get(0)?;
+        let day = match r.get_ref(1)? {
+            ValueRef::Text(b) => std::str::from_utf8(b).ok().and_then(parse_stored_date),
+            _ => None,
+        };
+        let (Some(id), Some(day)) = (id.filter(|s| !s.trim().is_empty()), day) else {
+            skipped += 1;
+            continue;
+        };
+        if limit.is_some_and(|l| day >= l) {
+            continue;
+        }
+        let order: Option<String> = r.get(2)?;
+        let amount = match r.get_ref(3)? {
+            ValueRef::Integer(i) => i as f64,
+            ValueRef::Real(f) => f,
+            _ => 0.0,
+        };
+        let k = match index.get(&id) {
+            Some(&k) => k,
+            None => {
+                index.insert(id.clone(), accs.len());
+                accs.push(Acc {
+                    id,
+                    first: day,
+                    last: day,
+                    revenue: 0.0,
+                    compensation: 0.0,
+                    orders: Vec::new(),
+                });
+                accs.len() - 1
+            }
+        };
+        let a = &mut accs[k];
+        a.first = a.first.min(day);
+        a.last = a.last.max(day);
+        let t = a.revenue + amount;
+        a.compensation += if a.revenue.abs() >= amount.abs() {
+            (a.revenue - t) + amount
+        } else {
+            (amount - t) + a.revenue
+        };
+        a.revenue = t;
+        if let Some(o) = order
+            && a.orders.last() != Some(&o)
+        {
+            a.orders.push(o);
+        }
+    }
+    let as_of = match opts.as_of {
+        Some(d) => d,
+        None => {
+            let last = accs.iter().map(|a| a.last).max().ok_or_else(|| {
+                Error::InvalidArgument(format!(
+                    "dataset '{dataset}' has no rows with a customer and a date"
+                ))
+            })?;
+            epoch + chrono::Duration::days(i64::from(last) + 1)
+        }
+    };
+    accs.sort_by(|x, y| x.id.cmp(&y.id));
     struct Raw {
         id: String,
         first: NaiveDate,
@@ -303,21 +351,20 @@ pub fn rfm_table(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<
         orders: u64,
         revenue: f64,
     }
-    let mut raw = Vec::new();
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    let day = |s: String| parse_stored_date(&s).map(|d| epoch + chrono::Duration::days(d.into()));
-    while let Some(r) = rows.next()? {
-        let (Some(first), Some(last)) = (day(r.get(1)?), day(r.get(2)?)) else {
-            continue;
-        };
-        raw.push(Raw {
-            id: r.get(0)?,
-            first,
-            last,
-            orders: r.get::<_, i64>(3)?.max(0) as u64,
-            revenue: r.get(4)?,
-        });
-    }
+    let raw: Vec<Raw> = accs
+        .into_iter()
+        .map(|mut a| {
+            a.orders.sort_unstable();
+            a.orders.dedup();
+            Raw {
+                first: epoch + chrono::Duration::days(a.first.into()),
+                last: epoch + chrono::Duration::days(a.last.into()),
+                orders: a.orders.len() as u64,
+                revenue: a.revenue + a.compensation,
+                id: a.id,
+            }
+        })
+        .collect();
     if raw.is_empty() {
         return Err(Error::InvalidArgument(format!(
             "no customer of dataset '{dataset}' bought before {as_of}"
@@ -358,7 +405,7 @@ pub fn rfm_table(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<
     Ok(RfmTable {
         as_of,
         customers,
-        skipped_rows: skipped.max(0) as u64,
+        skipped_rows: skipped,
     })
 }
 
