@@ -10,7 +10,6 @@ use crate::progress::{Reporter, Unit};
 use crate::query::Cell;
 use crate::store::quote_ident;
 use rusqlite::Connection;
-use rusqlite::types::ValueRef;
 use std::collections::HashMap;
 
 /// Sort direction.
@@ -209,7 +208,7 @@ pub fn fetch(
             let id: i64 = row.get(0).map_err(query_err)?;
             let mut cells = Vec::with_capacity(columns.len());
             for j in 0..columns.len() {
-                cells.push(cell(row.get_ref(j + 1).map_err(query_err)?));
+                cells.push(Cell::from_ref(row.get_ref(j + 1).map_err(query_err)?));
             }
             if let Some(&i) = pos.get(&id) {
                 out[i] = Some(cells);
@@ -248,15 +247,11 @@ pub fn page(conn: &Connection, view: &View, offset: u64, limit: usize) -> Result
     while let Some(row) = rows.next().map_err(query_err)? {
         let mut cells = Vec::with_capacity(n);
         for j in 0..n {
-            cells.push(cell(row.get_ref(j).map_err(query_err)?));
+            cells.push(Cell::from_ref(row.get_ref(j).map_err(query_err)?));
         }
         out.push(cells);
     }
     Ok(out)
-}
-
-fn cell(v: ValueRef<'_>) -> Cell {
-    Cell::from_ref(v)
 }
 
 /// A window of fetched rows around the visible ones: what the table view keeps between frames.

@@ -8,7 +8,6 @@ use crate::progress::{Reporter, Unit};
 use crate::query::{Cell, format_real};
 use crate::store::quote_ident;
 use rusqlite::Connection;
-use rusqlite::types::ValueRef;
 
 /// How many bins a histogram has at most.
 pub const HISTOGRAM_BINS: usize = 24;
@@ -64,10 +63,6 @@ fn q(e: rusqlite::Error) -> Error {
     Error::Query(e.to_string())
 }
 
-fn cell(v: ValueRef<'_>) -> Cell {
-    Cell::from_ref(v)
-}
-
 /// Profiles column `column` of `info`'s dataset.
 pub fn profile_column(
     conn: &Connection,
@@ -91,8 +86,8 @@ pub fn profile_column(
                 Ok((
                     r.get(0)?,
                     r.get(1)?,
-                    cell(r.get_ref(2)?),
-                    cell(r.get_ref(3)?),
+                    Cell::from_ref(r.get_ref(2)?),
+                    Cell::from_ref(r.get_ref(3)?),
                 ))
             },
         )
@@ -118,7 +113,7 @@ pub fn profile_column(
         let mut rs = stmt.query([]).map_err(q)?;
         while let Some(r) = rs.next().map_err(q)? {
             top.push((
-                cell(r.get_ref(0).map_err(q)?),
+                Cell::from_ref(r.get_ref(0).map_err(q)?),
                 r.get::<_, i64>(1).map_err(q)?.max(0) as u64,
             ));
         }

@@ -247,28 +247,36 @@ fn column_quality(
         }
     };
     let missing_where = format!("{q} IS NULL OR trim({q}) = ''");
-    let missing = count(
-        conn,
-        &format!("SELECT count(*) FROM {t} WHERE {missing_where}"),
-    )?;
-    let distinct = count(conn, &format!("SELECT count(DISTINCT {q}) FROM {t}"))?;
+    let invalid_where = match c.ty {
+        ColumnType::Integer | ColumnType::Boolean | ColumnType::Float => {
+            Some(format!("typeof({q}) = 'text'"))
+        }
+        ColumnType::Date => Some(format!("{q} IS NOT NULL AND date({q}) IS NULL")),
+        ColumnType::Datetime => Some(format!("{q} IS NOT NULL AND datetime({q}) IS NULL")),
+        ColumnType::Text => None,
+    };
+    let untrimmed_where = (c.ty == ColumnType::Text).then(|| format!("{q} <> trim({q})"));
+    // One scan for the counts every column gets.
+    let (missing, distinct, invalid, untrimmed): (i64, i64, i64, i64) = conn
+        .query_row(
+            &format!(
+                "SELECT coalesce(sum({missing_where}), 0), count(DISTINCT {q}), \
+                 coalesce(sum({}), 0), coalesce(sum({}), 0) FROM {t}",
+                invalid_where.as_deref().unwrap_or("0"),
+                untrimmed_where.as_deref().unwrap_or("0"),
+            ),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .map_err(|e| Error::Query(e.to_string()))?;
+    let [missing, distinct, invalid, untrimmed] =
+        [missing, distinct, invalid, untrimmed].map(|v| v.max(0) as u64);
     push(
         FindingKind::Missing,
         missing,
         missing_where,
         &[Fix::DropRows, Fix::FillMissing],
     );
-    let invalid_where = match c.ty {
-        ColumnType::Integer | ColumnType::Boolean => Some(format!("typeof({q}) = 'text'")),
-        ColumnType::Float => Some(format!("typeof({q}) = 'text'")),
-        ColumnType::Date => Some(format!("{q} IS NOT NULL AND date({q}) IS NULL")),
-        ColumnType::Datetime => Some(format!("{q} IS NOT NULL AND datetime({q}) IS NULL")),
-        ColumnType::Text => None,
-    };
-    let invalid = match &invalid_where {
-        Some(w) => count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?,
-        None => 0,
-    };
     if let Some(w) = invalid_where {
         push(
             FindingKind::Invalid,
@@ -277,74 +285,54 @@ fn column_quality(
             &[Fix::CastType, Fix::MapValues],
         );
     }
-    let mut untrimmed = 0;
-    let mut variants = Vec::new();
-    if c.ty == ColumnType::Text {
-        let w = format!("{q} <> trim({q})");
-        untrimmed = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
+    if let Some(w) = untrimmed_where {
         push(FindingKind::Untrimmed, untrimmed, w, &[Fix::TrimWhitespace]);
-        if distinct <= 5000 {
-            variants = category_variants(conn, &t, &q)?;
-            if !variants.is_empty() {
-                let list = variants
-                    .iter()
-                    .flatten()
-                    .map(|v| format!("'{}'", v.replace('\'', "''")))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let rows = count(
-                    conn,
-                    &format!("SELECT count(*) FROM {t} WHERE {q} IN ({list})"),
-                )?;
-                push(
-                    FindingKind::Variants,
-                    rows,
-                    format!("{q} IN ({list})"),
-                    &[Fix::MapValues],
-                );
-            }
+    }
+    let mut variants = Vec::new();
+    if c.ty == ColumnType::Text && distinct <= 5000 {
+        variants = category_variants(conn, &t, &q)?;
+        if !variants.is_empty() {
+            let list = variants
+                .iter()
+                .flatten()
+                .map(|v| format!("'{}'", v.replace('\'', "''")))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let rows = count(
+                conn,
+                &format!("SELECT count(*) FROM {t} WHERE {q} IN ({list})"),
+            )?;
+            push(
+                FindingKind::Variants,
+                rows,
+                format!("{q} IN ({list})"),
+                &[Fix::MapValues],
+            );
         }
     }
     let (mut outliers_iqr, mut outliers_z) = (None, None);
     if c.ty.is_numeric() {
+        // The numbers, read once and sorted here: quartiles, fences, mean and deviation.
         let numeric = format!("typeof({q}) IN ('integer', 'real')");
-        let n = count(conn, &format!("SELECT count(*) FROM {t} WHERE {numeric}"))?;
-        if n >= 4 {
-            // Quartiles interpolated linearly between order statistics, as pandas and numpy do.
-            let quantile = |p: f64| -> Result<f64> {
-                let h = (n - 1) as f64 * p;
-                let k = h.floor() as i64;
-                let mut stmt = conn.prepare(&format!(
-                    "SELECT {q} FROM {t} WHERE {numeric} ORDER BY {q} LIMIT 2 OFFSET {k}"
-                ))?;
-                let xs: Vec<f64> = stmt
-                    .query_map([], |r| r.get::<_, f64>(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                let lo = xs.first().copied().unwrap_or(0.0);
-                let hi = xs.get(1).copied().unwrap_or(lo);
-                Ok(lo + (h - k as f64) * (hi - lo))
-            };
-            let (q1, q3) = (quantile(0.25)?, quantile(0.75)?);
+        let mut xs: Vec<f64> = conn
+            .prepare(&format!("SELECT {q} FROM {t} WHERE {numeric}"))?
+            .query_map([], |r| r.get::<_, f64>(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if xs.len() >= 4 {
+            xs.sort_by(f64::total_cmp);
+            let (q1, q3) = (quantile(&xs, 0.25), quantile(&xs, 0.75));
             let iqr = q3 - q1;
             let (lo, hi) = (q1 - 1.5 * iqr, q3 + 1.5 * iqr);
-            let w = format!("{numeric} AND ({q} < {lo:?} OR {q} > {hi:?})");
-            let k = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
+            let k = xs.iter().filter(|&&x| x < lo || x > hi).count() as u64;
             outliers_iqr = Some(k);
+            let w = format!("{numeric} AND ({q} < {lo:?} OR {q} > {hi:?})");
             push(FindingKind::Outliers, k, w, &[Fix::ClipOutliers]);
-            let (mean, mean_sq): (f64, f64) = conn.query_row(
-                &format!("SELECT avg({q}), avg({q} * {q}) FROM {t} WHERE {numeric}"),
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+            let n = xs.len() as f64;
+            let mean = xs.iter().sum::<f64>() / n;
+            let mean_sq = xs.iter().map(|x| x * x).sum::<f64>() / n;
             let sd = (mean_sq - mean * mean).max(0.0).sqrt();
             outliers_z = Some(if sd > 0.0 {
-                count(
-                    conn,
-                    &format!(
-                        "SELECT count(*) FROM {t} WHERE {numeric} AND abs({q} - {mean:?}) > {:?}",
-                        3.0 * sd
-                    ),
-                )?
+                xs.iter().filter(|&&x| (x - mean).abs() > 3.0 * sd).count() as u64
             } else {
                 0
             });
@@ -386,6 +374,16 @@ fn column_quality(
         outliers_z,
         variants,
     })
+}
+
+/// The `p` quantile of sorted values, interpolated linearly between order statistics as pandas
+/// and numpy do.
+fn quantile(sorted: &[f64], p: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * p;
+    let k = h.floor() as usize;
+    let lo = sorted[k];
+    let hi = sorted.get(k + 1).copied().unwrap_or(lo);
+    lo + (h - k as f64) * (hi - lo)
 }
 
 /// Key-collision clustering, in the spirit of OpenRefine: values whose fingerprints agree are
@@ -435,6 +433,14 @@ pub fn fingerprint(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantiles_interpolate() {
+        let xs = [0.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 11.0, 12.0, 1000.0];
+        assert_eq!(quantile(&xs, 0.25), 10.0);
+        assert_eq!(quantile(&xs, 0.75), 10.75);
+        assert_eq!(quantile(&[1.0, 2.0], 1.0), 2.0);
+    }
 
     #[test]
     fn fingerprints_group_spellings() {

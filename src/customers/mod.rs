@@ -5,5 +5,6 @@
 //! dataset by its roles.
 
 pub mod clv;
+pub mod columns;
 pub mod rfm;
 pub mod summary;

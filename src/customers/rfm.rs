@@ -18,7 +18,7 @@
 //! | 2 | Hibernating | Hibernating | At risk | At risk | Can't lose them |
 //! | 1 | Lost | Lost | At risk | Can't lose them | Can't lose them |
 
-use crate::dataset::Role;
+use super::columns::TransactionColumns;
 use crate::frame::parse_stored_date;
 use crate::store::{Project, quote_ident};
 use crate::{Error, Result};
@@ -221,37 +221,19 @@ pub struct RfmTable {
     pub skipped_rows: u64,
 }
 
-fn column(info: &crate::dataset::DatasetInfo, role: Role) -> Option<String> {
-    info.column_with_role(role).map(|c| quote_ident(&c.name))
-}
-
 /// Builds the customer table with RFM scores, groups and lifecycle stages.
 pub fn rfm_table(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<RfmTable> {
     opts.lifecycle.validate()?;
     let info = project.dataset(dataset)?;
-    let need = |role: Role| {
-        column(&info, role).ok_or_else(|| {
-            Error::InvalidArgument(format!(
-                "dataset '{dataset}' has no column with the role {role}; set one with loupe set-role --project P --dataset {dataset} COLUMN={role}"
-            ))
-        })
-    };
-    let cust = need(Role::CustomerId)?;
-    let ts = need(Role::Timestamp)?;
-    let amount = match (
-        column(&info, Role::Amount),
-        column(&info, Role::Quantity),
-        column(&info, Role::UnitPrice),
-    ) {
-        (Some(a), _, _) => a,
-        (None, Some(q), Some(p)) => format!("{q} * {p}"),
-        _ => {
-            return Err(Error::InvalidArgument(format!(
-                "dataset '{dataset}' needs an amount, or a quantity and a unit_price, for monetary value; set the roles with loupe set-role"
-            )));
-        }
-    };
-    let order = column(&info, Role::OrderId).unwrap_or_else(|| ts.clone());
+    let cols = TransactionColumns::find(&info)?;
+    let (cust, ts) = (&cols.customer, &cols.timestamp);
+    let amount = cols.amount.clone().ok_or_else(|| {
+        Error::InvalidArgument(format!(
+            "dataset '{dataset}' needs an amount, or a quantity and a unit_price, for monetary value; set the roles with loupe set-role"
+        ))
+    })?;
+    // Without an order id, each distinct timestamp of a customer is one order.
+    let order = cols.order.clone().unwrap_or_else(|| ts.clone());
     let t = quote_ident(&info.name);
     let filter = opts
         .filter

@@ -14,7 +14,7 @@
 //! transactions after it.
 
 use super::clv::{BgNbdFit, GammaGammaFit, Spend, Summary, fit_bg_nbd, fit_gamma_gamma};
-use crate::dataset::{DatasetInfo, Role};
+use super::columns::TransactionColumns;
 use crate::frame::parse_stored_date;
 use crate::store::{Project, quote_ident};
 use crate::{Error, Result};
@@ -89,16 +89,6 @@ pub struct CustomerTable {
     pub skipped_rows: u64,
 }
 
-fn column_of(info: &DatasetInfo, role: Role) -> Option<&str> {
-    info.column_with_role(role).map(|c| c.name.as_str())
-}
-
-fn missing_role(dataset: &str, role: Role) -> Error {
-    Error::InvalidArgument(format!(
-        "dataset '{dataset}' has no column with the role {role}; set one with loupe set-role --project P {dataset} COLUMN={role}"
-    ))
-}
-
 fn text_of(v: &Value) -> Option<String> {
     match v {
         Value::Null => None,
@@ -129,23 +119,13 @@ fn epoch() -> NaiveDate {
 /// quantity × unit_price) roles.
 pub fn summarize(project: &Project, dataset: &str, opts: &SummaryOptions) -> Result<CustomerTable> {
     let info = project.dataset(dataset)?;
-    let customer = column_of(&info, Role::CustomerId)
-        .ok_or_else(|| missing_role(dataset, Role::CustomerId))?;
-    let timestamp =
-        column_of(&info, Role::Timestamp).ok_or_else(|| missing_role(dataset, Role::Timestamp))?;
-    let amount_expr = match (
-        column_of(&info, Role::Amount),
-        column_of(&info, Role::Quantity),
-        column_of(&info, Role::UnitPrice),
-    ) {
-        (Some(a), _, _) => Some(quote_ident(a)),
-        (None, Some(q), Some(p)) => Some(format!("{} * {}", quote_ident(q), quote_ident(p))),
-        _ => None,
-    };
+    let cols = TransactionColumns::find(&info)?;
+    let timestamp = &cols.timestamp_name;
+    let amount_expr = cols.amount.clone();
     let sql = format!(
         "SELECT {}, {}, {} FROM {}",
-        quote_ident(customer),
-        quote_ident(timestamp),
+        cols.customer,
+        cols.timestamp,
         amount_expr.as_deref().unwrap_or("NULL"),
         quote_ident(&info.name)
     );

@@ -1,0 +1,53 @@
+//! The columns of a transactions dataset that the customer analyses read, found by their roles.
+
+use crate::dataset::{DatasetInfo, Role};
+use crate::store::quote_ident;
+use crate::{Error, Result};
+
+/// Quoted SQL for the customer, the timestamp, the order and the amount of each transaction line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransactionColumns {
+    pub customer: String,
+    pub timestamp: String,
+    /// The timestamp column's name, for messages.
+    pub timestamp_name: String,
+    /// The order id; `None` when the dataset has none.
+    pub order: Option<String>,
+    /// The amount column, or `quantity * unit_price`; `None` when neither exists.
+    pub amount: Option<String>,
+}
+
+impl TransactionColumns {
+    /// Finds the columns; a missing customer_id or timestamp role is an error that says how to
+    /// set it.
+    pub fn find(info: &DatasetInfo) -> Result<TransactionColumns> {
+        let quoted = |role: Role| info.column_with_role(role).map(|c| quote_ident(&c.name));
+        let need = |role: Role| quoted(role).ok_or_else(|| missing_role(&info.name, role));
+        let amount = match (
+            quoted(Role::Amount),
+            quoted(Role::Quantity),
+            quoted(Role::UnitPrice),
+        ) {
+            (Some(a), _, _) => Some(a),
+            (None, Some(q), Some(p)) => Some(format!("{q} * {p}")),
+            _ => None,
+        };
+        Ok(TransactionColumns {
+            customer: need(Role::CustomerId)?,
+            timestamp: need(Role::Timestamp)?,
+            timestamp_name: info
+                .column_with_role(Role::Timestamp)
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
+            order: quoted(Role::OrderId),
+            amount,
+        })
+    }
+}
+
+/// The error for a role a dataset lacks, with the command that sets it.
+pub fn missing_role(dataset: &str, role: Role) -> Error {
+    Error::InvalidArgument(format!(
+        "dataset '{dataset}' has no column with the role {role}; set one with loupe set-role --project P --dataset {dataset} COLUMN={role}"
+    ))
+}
