@@ -48,14 +48,7 @@ fn main() {
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])
         .with_context_setup(|ctx| loupe::ui::theme::install_fonts(ctx, false))
-        .build_ui_state(
-            |ui, app: &mut LoupeApp| {
-                let ctx = ui.ctx().clone();
-                app.poll(&ctx);
-                app.draw(ui);
-            },
-            app,
-        );
+        .build_ui_state(|ui, app: &mut LoupeApp| app.frame(ui), app);
     h.run_steps(5);
 
     // Import through the dialog's own job, as the Import button does.

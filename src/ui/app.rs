@@ -327,6 +327,13 @@ impl LoupeApp {
     }
 
     /// Draws one frame (`App::ui`).
+    /// One whole frame, as eframe runs it (`logic`, then `ui`): for headless drivers.
+    pub fn frame(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.poll(&ctx);
+        self.draw(ui);
+    }
+
     pub fn draw(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         if self.startup.is_some() {

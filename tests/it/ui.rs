@@ -44,14 +44,7 @@ fn app_sized(project: &Path, lang: Lang, size: [f32; 2]) -> Harness<'static, Lou
     Harness::builder()
         .with_size(size)
         .with_context_setup(|ctx| loupe::ui::theme::install_fonts(ctx, false))
-        .build_ui_state(
-            |ui, app: &mut LoupeApp| {
-                let ctx = ui.ctx().clone();
-                app.poll(&ctx);
-                app.draw(ui);
-            },
-            app,
-        )
+        .build_ui_state(|ui, app: &mut LoupeApp| app.frame(ui), app)
 }
 
 /// Steps frames until `done` holds (background jobs run on threads).
