@@ -64,6 +64,8 @@ fn check_output(project: &Project, dataset: &str, output: &str) -> Result<()> {
                     "'{output}' is the cleaned table of '{src}'; choose another name with --out"
                 )));
             }
+            // A cleaned table no recipe builds any more (its recipe now writes elsewhere).
+            None if catalog_kind(project.conn(), output)?.as_deref() == Some("cleaned") => {}
             None => {
                 return Err(Error::InvalidArgument(format!(
                     "a dataset named '{output}' exists and is not a cleaned table; choose another name with --out"
@@ -179,6 +181,17 @@ pub fn save_recipe(project: &Project, dataset: &str, recipe: &Recipe) -> Result<
         .map(|s| s.output)
         .unwrap_or_else(|| default_output(dataset));
     recipes::put(project.conn(), dataset, &output, &recipe.to_json())
+}
+
+fn catalog_kind(conn: &rusqlite::Connection, name: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT kind FROM _loupe_datasets WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 fn catalog_has(conn: &rusqlite::Connection, name: &str) -> Result<bool> {
