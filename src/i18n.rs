@@ -505,6 +505,9 @@ strings! {
     FieldCountry => "Country code for numbers without one", "无国家代码时使用的代码";
     Apply => "Apply", "应用";
     AddButton => "Add", "添加";
+    ShowRows => "Show rows", "查看这些行";
+    ShowingRowsOf => "Showing the rows of: {0}", "正在显示以下问题涉及的行：{0}";
+    ShowAllRows => "Show all rows", "显示所有行";
 }
 
 #[cfg(test)]

@@ -160,10 +160,11 @@ pub fn preview_step(
                 .collect()
         };
         // Columns an expression changes in place (derive onto an existing name).
-        if let Step::Derive { name, .. } = step {
-            if bn.contains(name) && !t.contains(name) {
-                t.push(name.clone());
-            }
+        if let Step::Derive { name, .. } = step
+            && bn.contains(name)
+            && !t.contains(name)
+        {
+            t.push(name.clone());
         }
         t
     };

@@ -47,6 +47,7 @@ pub struct CleanPage {
     rebuilt: Option<Box<RebuildSummary>>,
     editor: Option<StepEditor>,
     tab: Tab,
+    show_rows: Option<(String, String, String)>,
 }
 
 impl CleanPage {
@@ -692,12 +693,12 @@ impl CleanPage {
             .report
             .as_deref()
             .filter(|r| Some(&r.dataset) == self.dataset.as_ref());
-        let mut add = Vec::new();
+        let mut actions = report::ReportActions::default();
         egui::ScrollArea::vertical()
             .id_salt("report-scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| match shown {
-                Some(r) => add = report::report_ui(ui, lang, r),
+                Some(r) => actions = report::report_ui(ui, lang, r),
                 None => {
                     if ws.job_running(self.report_job) {
                         ui.spinner();
@@ -706,7 +707,15 @@ impl CleanPage {
                     }
                 }
             });
-        self.add_steps(ws, add);
+        self.add_steps(ws, actions.add);
+        if let (Some((sql, label)), Some(d)) = (actions.show, self.dataset.clone()) {
+            self.show_rows = Some((d, sql, label));
+        }
+    }
+
+    /// Rows the user asked to see (dataset, SQL condition, label): the app opens the Data page.
+    pub fn take_show_rows(&mut self) -> Option<(String, String, String)> {
+        self.show_rows.take()
     }
 
     fn preview_tab(&mut self, ui: &mut Ui, lang: Lang) {
