@@ -158,6 +158,8 @@ impl CleanPage {
             let df = crate::clean::load_raw(&project, &name)?;
             Ok(JobOutput::RawFrame(name, Arc::new(df)))
         });
+        // The report starts at once: it is what the page is for.
+        self.check(ws, dataset);
     }
 
     /// Starts the quality report of the dataset as a background job.
