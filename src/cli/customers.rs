@@ -30,6 +30,13 @@ pub struct CustomersArgs {
     at_risk_days: i64,
     #[arg(long, default_value_t = 365)]
     lapsed_days: i64,
+    /// A customers dataset whose columns (gender, city, …) are joined on by customer_id.
+    #[arg(long, value_name = "DATASET")]
+    attributes: Option<String>,
+    /// A products dataset (roles item_id and category) that gives each line its category when
+    /// the transactions have none.
+    #[arg(long, value_name = "DATASET")]
+    products: Option<String>,
     /// Output file: .csv or .parquet.
     #[arg(long)]
     out: PathBuf,
@@ -57,6 +64,8 @@ pub fn customers(a: CustomersArgs) -> Result<()> {
             at_risk_days: a.at_risk_days,
             lapsed_days: a.lapsed_days,
         },
+        attributes: a.attributes,
+        products: a.products,
     };
     let table = rfm_table(&project, &a.dataset, &opts)?;
     write_table(&table, &a.out)?;

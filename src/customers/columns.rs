@@ -15,6 +15,14 @@ pub struct TransactionColumns {
     pub order: Option<String>,
     /// The amount column, or `quantity * unit_price`; `None` when neither exists.
     pub amount: Option<String>,
+    /// The quantity column, when there is one.
+    pub quantity: Option<String>,
+    /// What identifies an item for the customer's favourites: its name, else its id.
+    pub item: Option<String>,
+    /// The item id (to look a category up in a products dataset).
+    pub item_id: Option<String>,
+    pub category: Option<String>,
+    pub channel: Option<String>,
 }
 
 impl TransactionColumns {
@@ -41,6 +49,11 @@ impl TransactionColumns {
                 .unwrap_or_default(),
             order: quoted(Role::OrderId),
             amount,
+            quantity: quoted(Role::Quantity),
+            item: quoted(Role::ItemName).or_else(|| quoted(Role::ItemId)),
+            item_id: quoted(Role::ItemId),
+            category: quoted(Role::Category),
+            channel: quoted(Role::Channel),
         })
     }
 }
