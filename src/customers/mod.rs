@@ -7,8 +7,10 @@
 //! dataset by its roles.
 
 pub mod attributes;
+pub mod card;
 pub mod clv;
 pub mod columns;
+pub mod portrait;
 pub mod rfm;
 pub mod scan;
 pub mod stats;

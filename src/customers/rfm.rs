@@ -56,6 +56,21 @@ pub enum RfmGroup {
 }
 
 impl RfmGroup {
+    /// Best first.
+    pub const ALL: [RfmGroup; 11] = [
+        RfmGroup::Champions,
+        RfmGroup::Loyal,
+        RfmGroup::PotentialLoyalist,
+        RfmGroup::New,
+        RfmGroup::Promising,
+        RfmGroup::NeedAttention,
+        RfmGroup::AboutToSleep,
+        RfmGroup::AtRisk,
+        RfmGroup::CantLoseThem,
+        RfmGroup::Hibernating,
+        RfmGroup::Lost,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             RfmGroup::Champions => "Champions",
@@ -125,6 +140,14 @@ pub enum Lifecycle {
 }
 
 impl Lifecycle {
+    pub const ALL: [Lifecycle; 5] = [
+        Lifecycle::New,
+        Lifecycle::Active,
+        Lifecycle::AtRisk,
+        Lifecycle::Lapsed,
+        Lifecycle::Churned,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Lifecycle::New => "new",
@@ -281,6 +304,20 @@ fn date(day: i32) -> NaiveDate {
 /// preferences, returns). Only purchases count towards first/last purchase, orders, revenue and
 /// RFM; a customer with nothing but returns is left out.
 pub fn rfm_table(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<RfmTable> {
+    Ok(customer_base(project, dataset, opts)?.table)
+}
+
+/// The customer table with the scanned lines behind it, for the customer cards.
+#[derive(Debug)]
+pub struct CustomerBase {
+    pub table: RfmTable,
+    pub scan: super::scan::Scan,
+    /// For each customer of the table, its index in `scan.customers`.
+    pub lines_of: Vec<usize>,
+}
+
+/// Builds the customer table and keeps the lines it was built from.
+pub fn customer_base(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<CustomerBase> {
     opts.lifecycle.validate()?;
     let info = project.dataset(dataset)?;
     let cols = TransactionColumns::find(&info)?;
@@ -313,7 +350,7 @@ pub fn rfm_table(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<
             &scanned.channels,
             &mut scratch,
         ) {
-            Some(s) => stats.push((c.id.as_str(), s)),
+            Some(s) => stats.push((c.id.as_str(), s, k)),
             None => return_only += 1,
         }
     }
@@ -340,7 +377,7 @@ pub fn rfm_table(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<
     }
     let recency: Vec<i64> = stats
         .iter()
-        .map(|(_, c)| (as_of - date(c.last_day)).num_days())
+        .map(|(_, c, _)| (as_of - date(c.last_day)).num_days())
         .collect();
     // Recent is good: rank the negated recency.
     let r_scores = quintile_scores(&recency.iter().map(|d| -(*d as f64)).collect::<Vec<_>>());
@@ -352,7 +389,7 @@ pub fn rfm_table(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<
     let customers: Vec<CustomerRfm> = stats
         .iter()
         .enumerate()
-        .map(|(i, (id, c))| {
+        .map(|(i, (id, c, _))| {
             let (first, last) = (date(c.first_day), date(c.last_day));
             let tenure = (last - first).num_days();
             CustomerRfm {
@@ -393,7 +430,8 @@ pub fn rfm_table(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<
         }
         None => None,
     };
-    Ok(RfmTable {
+    let lines_of = stats.iter().map(|s| s.2).collect();
+    let table = RfmTable {
         as_of,
         customers,
         skipped_rows: scanned.skipped_rows,
@@ -402,6 +440,11 @@ pub fn rfm_table(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<
         has_category: !scanned.categories.is_empty(),
         has_channel: !scanned.channels.is_empty(),
         has_time: scanned.has_time,
+    };
+    Ok(CustomerBase {
+        table,
+        scan: scanned,
+        lines_of,
     })
 }
 

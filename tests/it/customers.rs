@@ -512,3 +512,48 @@ fn per_customer_columns_agree_with_sql_on_online_retail() {
         },
     );
 }
+
+#[test]
+fn customer_card_on_the_hand_checked_case() {
+    use loupe::customers::card::customer_card;
+    use loupe::customers::rfm::customer_base;
+    let s = Scratch::new();
+    let mut p = s.project();
+    orders_with_everything(&s, &mut p);
+    let base = customer_base(&p, "lines", &RfmOptions::default()).unwrap();
+    let card = customer_card(&base, 0);
+    let orders: Vec<(&str, String, u32, f64, f64, bool)> = card
+        .orders
+        .iter()
+        .map(|o| {
+            (
+                o.order.as_str(),
+                o.date.to_string(),
+                o.lines,
+                o.items,
+                o.amount,
+                o.is_return,
+            )
+        })
+        .collect();
+    assert_eq!(
+        orders,
+        [
+            ("A1", "2024-01-01".into(), 2, 3.0, 25.0, false),
+            ("A2", "2024-03-01".into(), 1, 5.0, 15.0, false),
+            ("A3", "2024-03-04".into(), 1, 1.0, 8.0, false),
+            ("C1002", "2024-03-05".into(), 1, -2.0, -6.0, true),
+        ]
+    );
+    assert_eq!(card.orders[1].channel.as_deref(), Some("app"));
+    assert_eq!(card.orders[1].hour, Some(15));
+    let mix: Vec<(&str, f64)> = card
+        .categories
+        .iter()
+        .map(|c| (c.category.as_str(), c.revenue))
+        .collect();
+    assert_eq!(mix, [("kitchen", 20.0), ("office", 20.0), ("home", 8.0)]);
+    assert!((card.categories[2].share - 8.0 / 48.0).abs() < 1e-12);
+    // Out of range: an empty card, no panic.
+    assert!(customer_card(&base, 99).orders.is_empty());
+}
