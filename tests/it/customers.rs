@@ -557,3 +557,42 @@ fn customer_card_on_the_hand_checked_case() {
     // Out of range: an empty card, no panic.
     assert!(customer_card(&base, 99).orders.is_empty());
 }
+
+#[test]
+fn lifetime_value_from_the_table_matches_the_clv_summary() {
+    use loupe::customers::summary::{Period, SummaryOptions, fit_dataset, summarize};
+    use loupe::customers::value::{customer_value, histories};
+    // The sample orders without their returns (the CLV summary reads every line).
+    let s = Scratch::new();
+    let p0 = loupe::demo::build_demo(&s.path("sample.loupe"), &loupe::progress::Reporter::silent())
+        .unwrap();
+    let lines = rows(
+        &p0,
+        "SELECT order_id, order_time, customer_id, amount FROM orders WHERE quantity > 0",
+    );
+    let mut w = csv::Writer::from_path(s.path("clean.csv")).unwrap();
+    w.write_record(["order_id", "order_time", "customer_id", "amount"])
+        .unwrap();
+    for r in &lines {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+    let mut p = s.project();
+    import(&mut p, &[&s.path("clean.csv")], named("clean")).unwrap();
+    let t = rfm_table(&p, "clean", &RfmOptions::default()).unwrap();
+    let opts = SummaryOptions {
+        calibration_end: Some(t.as_of - chrono::Duration::days(1)),
+        period: Period::Week,
+    };
+    let summary = summarize(&p, "clean", &opts).unwrap();
+    let h = histories(&t).unwrap();
+    assert_eq!(summary.customers.len(), h.len());
+    for (c, mine) in summary.customers.iter().zip(&h) {
+        assert_eq!(c.summary, *mine, "{}", c.customer_id);
+    }
+    let v = customer_value(&t).unwrap();
+    let report = fit_dataset(&p, "clean", &opts).unwrap();
+    assert_eq!(v.fit.params, report.bg_nbd.params);
+    assert!(v.p_alive.iter().all(|p| (0.0..=1.0).contains(p)));
+    assert!(v.expected_purchases.iter().all(|e| *e >= 0.0));
+}
