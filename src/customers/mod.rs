@@ -10,6 +10,7 @@ pub mod attributes;
 pub mod card;
 pub mod clv;
 pub mod columns;
+pub mod overview;
 pub mod portrait;
 pub mod rfm;
 pub mod scan;

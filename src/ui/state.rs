@@ -76,6 +76,8 @@ pub enum JobOutput {
     Preview(u64, Box<Preview>),
     /// The quality report for the Clean page.
     Quality(Box<crate::clean::QualityReport>),
+    /// The customer table and what the Customers page draws from it.
+    Customers(Box<crate::customers::overview::Overview>),
 }
 
 /// A job the status bar shows.

@@ -564,8 +564,11 @@ fn lifetime_value_from_the_table_matches_the_clv_summary() {
     use loupe::customers::value::{customer_value, histories};
     // The sample orders without their returns (the CLV summary reads every line).
     let s = Scratch::new();
-    let p0 = loupe::demo::build_demo(&s.path("sample.loupe"), &loupe::progress::Reporter::silent())
-        .unwrap();
+    let p0 = loupe::demo::build_demo(
+        &s.path("sample.loupe"),
+        &loupe::progress::Reporter::silent(),
+    )
+    .unwrap();
     let lines = rows(
         &p0,
         "SELECT order_id, order_time, customer_id, amount FROM orders WHERE quantity > 0",
