@@ -9,6 +9,7 @@ pub mod dataset;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod expr;
 pub mod frame;
 pub mod i18n;
 pub mod import;

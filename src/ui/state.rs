@@ -78,6 +78,12 @@ pub enum JobOutput {
     Quality(Box<crate::clean::QualityReport>),
     /// The customer table and what the Customers page draws from it.
     Customers(Box<crate::customers::overview::Overview>),
+    /// A dataset's raw frame, loaded for the recipe editor.
+    RawFrame(String, Arc<polars::prelude::DataFrame>),
+    /// A step preview (recipe generation).
+    StepPreview(u64, Box<crate::clean::StepPreview>),
+    /// The cleaned table was rebuilt.
+    Rebuilt(Box<crate::clean::RebuildSummary>),
 }
 
 /// A job the status bar shows.
