@@ -485,6 +485,17 @@ strings! {
     Saturday => "Sat", "周六";
     Sunday => "Sun", "周日";
     DimReturnOrders => "Return orders", "退货订单数";
+    CustTabTags => "Tags", "标签";
+    TagName => "Tag name", "标签名称";
+    TagRule => "Rule", "规则";
+    TagCount => "{0} customers", "{0} 位客户";
+    TagSave => "Save", "保存";
+    TagRemove => "Remove", "删除";
+    TagAdd => "Add tag", "添加标签";
+    TagNewRule => "New rule", "新规则";
+    TagHelp => "A tag is a condition over the customer table, e.g. m_score = 5 or preferred_weekday in ('Sat', 'Sun'). Columns you can use: {0}", "标签是对客户表的条件，例如 m_score = 5 或 preferred_weekday in ('Sat', 'Sun')。可用的列：{0}";
+    TagError => "Cannot evaluate: {0}", "无法计算：{0}";
+    TagSaveFailed => "Saving the tag", "保存标签";
 
     // Recipe steps, as the recipe list describes them.
     StepRemoveDuplicates => "Remove exact duplicate rows, keeping the {0}", "删除完全重复的行，保留{0}";

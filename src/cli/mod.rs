@@ -5,6 +5,7 @@ mod clv;
 mod customers;
 mod data;
 mod progress_bar;
+mod tags;
 
 /// Prints a line to stdout. A closed pipe (`loupe tables … | head`) is not an error: output stops.
 macro_rules! say {
@@ -60,6 +61,8 @@ enum Command {
     Clean(clean::CleanArgs),
     /// The customer table with RFM scores, groups and lifecycle stages.
     Customers(customers::CustomersArgs),
+    /// List, add or remove customer tag rules; with --dataset, count the customers per tag.
+    Tags(tags::TagsArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -93,5 +96,6 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Profile(a) => clean::profile(a),
         Command::Clean(a) => clean::clean(a),
         Command::Customers(a) => customers::customers(a),
+        Command::Tags(a) => tags::tags(a),
     }
 }

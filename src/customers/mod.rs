@@ -16,5 +16,6 @@ pub mod rfm;
 pub mod scan;
 pub mod stats;
 pub mod summary;
+pub mod tags;
 pub mod value;
 pub mod write;

@@ -4,6 +4,7 @@
 
 use super::portrait::{Dimension, dimensions};
 use super::rfm::{CustomerBase, RfmOptions, customer_base};
+use super::tags::{Tags, evaluate, rules};
 use super::value::{CustomerValue, customer_value};
 use crate::Result;
 use crate::progress::Reporter;
@@ -18,6 +19,8 @@ pub struct Overview {
     pub dimensions: Vec<Dimension>,
     /// Customers per (R score − 1, F score − 1).
     pub grid: [[u64; 5]; 5],
+    /// The project's tag rules evaluated over the table.
+    pub tags: Tags,
 }
 
 /// Customers per cell of the R × F grid: `grid[r − 1][f − 1]`.
@@ -43,11 +46,13 @@ pub fn overview(
     rep.check()?;
     let dims = dimensions(&base.table);
     let grid = rf_grid(&base);
+    let tags = evaluate(&base.table, &rules(project)?)?;
     Ok(Overview {
         dataset: dataset.to_string(),
         base,
         value,
         dimensions: dims,
         grid,
+        tags,
     })
 }

@@ -599,3 +599,80 @@ fn lifetime_value_from_the_table_matches_the_clv_summary() {
     assert!(v.p_alive.iter().all(|p| (0.0..=1.0).contains(p)));
     assert!(v.expected_purchases.iter().all(|e| *e >= 0.0));
 }
+
+#[test]
+fn tags_from_rules_kept_in_the_project() {
+    use loupe::customers::tags::{evaluate, put_rule, remove_rule, rules};
+    let s = Scratch::new();
+    let mut p = s.project();
+    orders_with_everything(&s, &mut p);
+    // A new project starts with example rules.
+    let start = rules(&p).unwrap();
+    assert!(
+        start
+            .iter()
+            .any(|r| r.name == "high value" && r.rule == "m_score = 5")
+    );
+    put_rule(&p, "big", "revenue > 40").unwrap();
+    put_rule(&p, "mug fan", "favourite_item = 'mug' and city = 'Beijing'").unwrap();
+    put_rule(&p, "broken", "no_such_column > 1").unwrap();
+    put_rule(&p, "weekend shopper", "preferred_weekday in ('Mon')").unwrap();
+    let e = put_rule(&p, "bad", "revenue >").unwrap_err().to_string();
+    assert!(e.contains("revenue"), "{e}");
+    let all = rules(&p).unwrap();
+    // Replacing keeps the place; new ones go last.
+    assert_eq!(all.len(), start.len() + 3);
+    assert_eq!(all[all.len() - 1].name, "broken");
+    let t = rfm_table(
+        &p,
+        "lines",
+        &RfmOptions {
+            attributes: Some("people".into()),
+            ..RfmOptions::default()
+        },
+    )
+    .unwrap();
+    let tags = evaluate(&t, &all).unwrap();
+    let members = |name: &str| {
+        let k = all.iter().position(|r| r.name == name).unwrap();
+        tags.members[k].clone()
+    };
+    // a (48), b (10), d (50): customers a and d.
+    assert_eq!(members("big"), Ok(vec![true, false, true]));
+    assert_eq!(members("mug fan"), Ok(vec![true, false, false]));
+    assert_eq!(members("weekend shopper"), Ok(vec![true, false, false]));
+    let err = members("broken").unwrap_err();
+    assert!(err.contains("no_such_column"), "{err}");
+    assert!(tags.of(0).contains(&"big") && tags.of(0).contains(&"mug fan"));
+    assert!(!tags.of(1).contains(&"big"));
+    remove_rule(&p, "broken").unwrap();
+    let e = remove_rule(&p, "broken").unwrap_err().to_string();
+    assert!(e.contains("no tag 'broken'") && e.contains("big"), "{e}");
+
+    // The command line: add, count, remove.
+    drop(p);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
+        .args(["tags", "--project"])
+        .arg(s.path("test.loupe"))
+        .args([
+            "--dataset",
+            "lines",
+            "--add",
+            "two orders=orders >= 2",
+            "--remove",
+            "big",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("two orders\torders >= 2\t1 of 3 customers"),
+        "{text}"
+    );
+    assert!(!text.contains("big\t"), "{text}");
+}

@@ -105,3 +105,81 @@ fn customers_page_in_chinese() {
     h.run_steps(3);
     assert!(h.query_all_by_label_contains("冠军客户").count() >= 1);
 }
+
+#[test]
+fn tags_tab_edits_rules_in_the_project() {
+    // Its own copy of the sample project: this test writes to it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sample.loupe");
+    loupe::demo::build_demo(&path, &loupe::progress::Reporter::silent()).unwrap();
+    let mut h = app(&path, Lang::En);
+    wait_until(&mut h, "the first dataset", |a| !a.busy());
+    h.get_by_label(&nav_label(Lang::En, Page::Customers))
+        .click();
+    wait_until(&mut h, "the customer table", built);
+    h.get_by_label("Tags").click();
+    h.run_steps(3);
+    let high = {
+        let o = h.state().customers.overview().unwrap();
+        let k = o
+            .tags
+            .rules
+            .iter()
+            .position(|r| r.name == "high value")
+            .unwrap();
+        o.tags.counts()[k].unwrap()
+    };
+    h.get_by_label("high value");
+    assert!(
+        h.query_all_by_label(&format!("{} customers", int(high as u64)))
+            .count()
+            >= 1
+    );
+
+    // Add a tag through the form; the table is rebuilt with it.
+    h.get_by_role_and_label(Role::TextInput, "Tag name").focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, "Tag name")
+        .type_text("big basket");
+    h.get_by_role_and_label(Role::TextInput, "New rule").focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, "New rule")
+        .type_text("items >= 500");
+    h.run_steps(2);
+    h.get_by_label("Add tag").click();
+    h.run_steps(2);
+    wait_until(&mut h, "the rebuilt table", |a| {
+        built(a)
+            && a.customers
+                .overview()
+                .is_some_and(|o| o.tags.rules.iter().any(|r| r.name == "big basket"))
+    });
+    let expected = h
+        .state()
+        .customers
+        .overview()
+        .unwrap()
+        .base
+        .table
+        .customers
+        .iter()
+        .filter(|c| c.items >= 500.0)
+        .count();
+    let o = h.state().customers.overview().unwrap();
+    let k = o
+        .tags
+        .rules
+        .iter()
+        .position(|r| r.name == "big basket")
+        .unwrap();
+    assert_eq!(o.tags.counts()[k], Some(expected));
+    h.get_by_label("big basket");
+    let stored =
+        loupe::customers::tags::rules(&loupe::store::Project::open_read_only(&path).unwrap())
+            .unwrap();
+    assert!(
+        stored
+            .iter()
+            .any(|r| r.name == "big basket" && r.rule == "items >= 500")
+    );
+}

@@ -45,6 +45,9 @@ pub fn ui(ui: &mut Ui, lang: Lang, o: &Overview, i: usize, card: &CustomerCard) 
                     lang.tr(stage_label(c.lifecycle_stage)),
                     Color32::from_rgb(0x6a, 0x8a, 0x3a),
                 );
+                for t in o.tags.of(i) {
+                    badge(ui, t, Color32::from_rgb(0xb0, 0x6a, 0x10));
+                }
             });
             theme::section(ui, lang.tr(T::SecTimeline));
             timeline(ui, lang, card);

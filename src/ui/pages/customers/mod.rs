@@ -6,6 +6,7 @@ mod card;
 mod list;
 mod map;
 mod portrait;
+mod tags;
 
 use crate::customers::columns::guess_sources;
 use crate::customers::overview::{Overview, overview};
@@ -23,6 +24,7 @@ pub enum Tab {
     List,
     Map,
     Portrait,
+    Tags,
 }
 
 /// A set of customers to portray.
@@ -30,6 +32,8 @@ pub enum Tab {
 pub enum GroupPick {
     Rfm(RfmGroup),
     Stage(Lifecycle),
+    /// The tag at this position of the project's rules.
+    Tag(usize),
 }
 
 impl Default for GroupPick {
@@ -53,6 +57,7 @@ pub struct CustomersPage {
     list: list::ListState,
     pub pick: GroupPick,
     portrait: portrait::PortraitState,
+    tags: tags::TagEditor,
 }
 
 impl CustomersPage {
@@ -64,6 +69,7 @@ impl CustomersPage {
         self.job = None;
         self.list = list::ListState::default();
         self.portrait = portrait::PortraitState::default();
+        self.tags = tags::TagEditor::default();
         self.overview = Some(o);
     }
 
@@ -123,6 +129,7 @@ impl CustomersPage {
             self.auto_built_rev = Some(ws.catalog_rev);
             self.build(ws);
         }
+        let mut rebuild = false;
         egui::CentralPanel::default().show(ui, |ui| {
             theme::page_header(ui, lang.tr(T::NavCustomers), Some(lang.tr(T::CustSubtitle)));
             self.toolbar(ui, ws);
@@ -138,6 +145,7 @@ impl CustomersPage {
                     (Tab::List, T::CustTabList),
                     (Tab::Map, T::CustTabMap),
                     (Tab::Portrait, T::CustTabPortrait),
+                    (Tab::Tags, T::CustTabTags),
                 ] {
                     if ui.selectable_label(self.tab == tab, lang.tr(key)).clicked() {
                         self.tab = tab;
@@ -154,8 +162,12 @@ impl CustomersPage {
                     }
                 }
                 Tab::Portrait => self.portrait.ui(ui, lang, o, &mut self.pick),
+                Tab::Tags => rebuild = self.tags.ui(ui, ws, o),
             }
         });
+        if rebuild {
+            self.build(ws);
+        }
     }
 
     fn toolbar(&mut self, ui: &mut Ui, ws: &mut Workspace) {

@@ -17,10 +17,16 @@ pub struct PortraitState {
     cached: Option<(GroupPick, Portrait)>,
 }
 
-fn pick_label(lang: Lang, p: GroupPick) -> &'static str {
+fn pick_label(lang: Lang, o: &Overview, p: GroupPick) -> String {
     match p {
-        GroupPick::Rfm(g) => lang.tr(group_label(g)),
-        GroupPick::Stage(s) => lang.tr(stage_label(s)),
+        GroupPick::Rfm(g) => lang.tr(group_label(g)).into(),
+        GroupPick::Stage(s) => lang.tr(stage_label(s)).into(),
+        GroupPick::Tag(k) => o
+            .tags
+            .rules
+            .get(k)
+            .map(|r| r.name.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -29,19 +35,27 @@ impl PortraitState {
         ui.horizontal(|ui| {
             ui.label(lang.tr(T::PortraitGroup));
             egui::ComboBox::from_id_salt("portrait-group")
-                .selected_text(pick_label(lang, *pick))
+                .selected_text(pick_label(lang, o, *pick))
                 .height(480.0)
                 .show_ui(ui, |ui| {
                     ui.label(RichText::new(lang.tr(T::ColRfmGroup)).weak());
                     for g in RfmGroup::ALL {
                         let p = GroupPick::Rfm(g);
-                        ui.selectable_value(pick, p, pick_label(lang, p));
+                        ui.selectable_value(pick, p, pick_label(lang, o, p));
                     }
                     ui.separator();
                     ui.label(RichText::new(lang.tr(T::ColStage)).weak());
                     for s in Lifecycle::ALL {
                         let p = GroupPick::Stage(s);
-                        ui.selectable_value(pick, p, pick_label(lang, p));
+                        ui.selectable_value(pick, p, pick_label(lang, o, p));
+                    }
+                    ui.separator();
+                    ui.label(RichText::new(lang.tr(T::CustTabTags)).weak());
+                    for (k, m) in o.tags.members.iter().enumerate() {
+                        if m.is_ok() {
+                            let p = GroupPick::Tag(k);
+                            ui.selectable_value(pick, p, pick_label(lang, o, p));
+                        }
                     }
                 });
         });
@@ -56,6 +70,13 @@ impl PortraitState {
                 GroupPick::Stage(s) => (
                     cs.iter().map(|c| c.lifecycle_stage == s).collect(),
                     &["lifecycle_stage"],
+                ),
+                GroupPick::Tag(k) => (
+                    match o.tags.members.get(k) {
+                        Some(Ok(m)) => m.clone(),
+                        _ => vec![false; cs.len()],
+                    },
+                    &[],
                 ),
             };
             self.cached = Some((*pick, portrait(&o.dimensions, &members, skip)));
