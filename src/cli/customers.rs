@@ -2,7 +2,9 @@
 
 use super::say;
 use clap::Args;
-use loupe::customers::rfm::{LifecycleThresholds, RfmOptions, rfm_table, write_table};
+use loupe::customers::rfm::{LifecycleThresholds, RfmOptions, rfm_table};
+use loupe::customers::tags::{evaluate, rules};
+use loupe::customers::write::write_table_with_tags;
 use loupe::error::{Error, Result};
 use loupe::i18n::int;
 use loupe::store::Project;
@@ -68,7 +70,14 @@ pub fn customers(a: CustomersArgs) -> Result<()> {
         products: a.products,
     };
     let table = rfm_table(&project, &a.dataset, &opts)?;
-    write_table(&table, &a.out)?;
+    // The project's tag rules add a `tags` column; a rule that fails is named on stderr.
+    let tags = evaluate(&table, &rules(&project)?)?;
+    for (r, m) in tags.rules.iter().zip(&tags.members) {
+        if let Err(e) = m {
+            eprintln!("tag '{}' left out: {e}", r.name);
+        }
+    }
+    write_table_with_tags(&table, Some(&tags), &a.out)?;
     say!(
         "{} customers as of {} written to {}",
         int(table.customers.len() as u64),

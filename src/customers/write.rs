@@ -153,14 +153,30 @@ pub fn out_columns(table: &RfmTable) -> Vec<(String, OutColumn)> {
 
 /// Writes the table as CSV (UTF-8) or Parquet, by the file's extension, through a temporary file.
 pub fn write_table(table: &RfmTable, path: &std::path::Path) -> Result<()> {
+    write_table_with_tags(table, None, path)
+}
+
+/// [`write_table`] with a last column `tags`: each customer's tag names, joined by `; `.
+pub fn write_table_with_tags(
+    table: &RfmTable,
+    tags: Option<&super::tags::Tags>,
+    path: &std::path::Path,
+) -> Result<()> {
+    let mut cols = out_columns(table);
+    if let Some(t) = tags {
+        let v = (0..table.customers.len())
+            .map(|i| Some(t.of(i).join("; ")).filter(|s| !s.is_empty()))
+            .collect();
+        cols.push(("tags".into(), OutColumn::Text(v)));
+    }
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let tmp = path.with_extension(format!("{ext}.loupe-partial"));
     let written = match ext.as_str() {
-        "csv" => write_csv(table, &tmp),
-        "parquet" => write_parquet(table, &tmp),
+        "csv" => write_csv(table.customers.len(), &cols, &tmp),
+        "parquet" => write_parquet(table.customers.len(), cols, &tmp),
         _ => {
             return Err(Error::InvalidArgument(format!(
                 "cannot write the customer table to '{}': name the file .csv or .parquet",
@@ -177,13 +193,12 @@ pub fn write_table(table: &RfmTable, path: &std::path::Path) -> Result<()> {
     }
 }
 
-fn write_csv(table: &RfmTable, path: &std::path::Path) -> Result<()> {
+fn write_csv(rows: usize, cols: &[(String, OutColumn)], path: &std::path::Path) -> Result<()> {
     let err = |e: csv::Error| Error::Export(format!("{}: {e}", path.display()));
-    let cols = out_columns(table);
     let mut w = csv::Writer::from_path(path).map_err(err)?;
     w.write_record(cols.iter().map(|c| c.0.as_str()))
         .map_err(err)?;
-    for i in 0..table.customers.len() {
+    for i in 0..rows {
         w.write_record(cols.iter().map(|c| c.1.cell(i)))
             .map_err(err)?;
     }
@@ -191,9 +206,9 @@ fn write_csv(table: &RfmTable, path: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-fn write_parquet(table: &RfmTable, path: &std::path::Path) -> Result<()> {
+fn write_parquet(rows: usize, out: Vec<(String, OutColumn)>, path: &std::path::Path) -> Result<()> {
     use polars::prelude::*;
-    let columns = out_columns(table)
+    let columns = out
         .into_iter()
         .map(|(name, c)| {
             let name: PlSmallStr = name.into();
@@ -205,7 +220,7 @@ fn write_parquet(table: &RfmTable, path: &std::path::Path) -> Result<()> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let mut df = DataFrame::new(table.customers.len(), columns)?;
+    let mut df = DataFrame::new(rows, columns)?;
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     ParquetWriter::new(file).finish(&mut df)?;
     Ok(())

@@ -675,4 +675,30 @@ fn tags_from_rules_kept_in_the_project() {
         "{text}"
     );
     assert!(!text.contains("big\t"), "{text}");
+
+    // loupe customers writes each customer's tags.
+    let csv_out = s.path("with_tags.csv");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
+        .args(["customers", "--project"])
+        .arg(s.path("test.loupe"))
+        .args(["--dataset", "lines", "--attributes", "people", "--out"])
+        .arg(&csv_out)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut p = loupe::store::Project::open(s.path("test.loupe")).unwrap();
+    import(&mut p, &[&csv_out], named("with_tags")).unwrap();
+    let got = rows(
+        &p,
+        "SELECT customer_id, tags FROM with_tags ORDER BY customer_id",
+    );
+    assert!(
+        got[0][1].contains("two orders") && got[0][1].contains("mug fan"),
+        "{got:?}"
+    );
+    assert!(!got[1][1].contains("two orders"), "{got:?}");
 }
