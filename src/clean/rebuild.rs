@@ -207,10 +207,10 @@ fn catalog_has(conn: &rusqlite::Connection, name: &str) -> Result<bool> {
 fn original_name(recipe: &Recipe, name: &str) -> String {
     let mut current = name.to_string();
     for s in recipe.steps.iter().rev().filter(|s| s.enabled) {
-        if let super::recipe::Step::Rename { from, to } = &s.step {
-            if *to == current {
-                current = from.clone();
-            }
+        if let super::recipe::Step::Rename { from, to } = &s.step
+            && *to == current
+        {
+            current = from.clone();
         }
     }
     current

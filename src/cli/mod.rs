@@ -5,6 +5,7 @@ mod clv;
 mod customers;
 mod data;
 mod progress_bar;
+mod recommend;
 mod tags;
 
 /// Prints a line to stdout. A closed pipe (`loupe tables … | head`) is not an error: output stops.
@@ -59,6 +60,8 @@ enum Command {
     Profile(clean::ProfileArgs),
     /// Clean a dataset with a recipe of steps into a cleaned dataset (raw data stays as imported).
     Clean(clean::CleanArgs),
+    /// Association rules ("bought together") mined from baskets with FP-growth.
+    Rules(recommend::RulesArgs),
     /// The customer table with RFM scores, groups and lifecycle stages.
     Customers(customers::CustomersArgs),
     /// List, add or remove customer tag rules; with --dataset, count the customers per tag.
@@ -95,6 +98,7 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Clv(a) => clv::clv(a),
         Command::Profile(a) => clean::profile(a),
         Command::Clean(a) => clean::clean(a),
+        Command::Rules(a) => recommend::rules(a),
         Command::Customers(a) => customers::customers(a),
         Command::Tags(a) => tags::tags(a),
     }

@@ -73,7 +73,8 @@ const MIGRATIONS: &[&str] = &[
         recipe     TEXT NOT NULL,
         updated_at TEXT NOT NULL
     );
-    "#, // 2 -> 3: customer tag rules (conditions over the customer table), with starting examples
+    "#,
+    // 2 -> 3: customer tag rules (conditions over the customer table), with starting examples
     // the user edits.
     r#"
     CREATE TABLE _loupe_tags (

@@ -12,4 +12,5 @@ mod online_retail;
 mod outputs;
 mod project_file;
 mod recipe;
+mod rules;
 mod ui;
