@@ -11,7 +11,9 @@
 //! groupby for last date, distinct invoices and summed amount — on a frame already in memory.
 
 use loupe::customers::clv::fit_bg_nbd;
+use loupe::customers::columns::TransactionColumns;
 use loupe::customers::rfm::{RfmOptions, rfm_table};
+use loupe::customers::scan::{ScanOptions, scan};
 use loupe::customers::value::histories;
 use loupe::import::{ImportOptions, import_files};
 use loupe::progress::Reporter;
@@ -125,14 +127,21 @@ fn main() {
         let build = median(7, || {
             rfm_table(&p, table, &opts).expect("customer table");
         });
+        // The scan of the lines alone (SQLite and interning), the rest being per-customer work.
+        let info = p.dataset(table).expect("dataset");
+        let cols = TransactionColumns::find(&info).expect("roles");
+        let scan_only = median(7, || {
+            scan(&p, &info, &cols, &ScanOptions::default()).expect("scan");
+        });
         let h = histories(&t).expect("histories");
         let fit = median(7, || {
             fit_bg_nbd(&h).expect("fit");
         });
         println!(
-            "{table}: customer table of {} customers {}; BG/NBD fit {}; pandas bare RFM {}",
+            "{table}: customer table of {} customers {} (scan {}); BG/NBD fit {}; pandas bare RFM {}",
             t.customers.len(),
             ms(build),
+            ms(scan_only),
             ms(fit),
             pandas(&db, table)
         );
