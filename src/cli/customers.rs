@@ -2,7 +2,9 @@
 
 use super::say;
 use clap::Args;
-use loupe::customers::rfm::{LifecycleThresholds, RfmOptions, rfm_table, write_table};
+use loupe::customers::rfm::{LifecycleThresholds, RfmOptions, rfm_table};
+use loupe::customers::tags::{evaluate, rules};
+use loupe::customers::write::write_table_with_tags;
 use loupe::error::{Error, Result};
 use loupe::i18n::int;
 use loupe::store::Project;
@@ -30,6 +32,13 @@ pub struct CustomersArgs {
     at_risk_days: i64,
     #[arg(long, default_value_t = 365)]
     lapsed_days: i64,
+    /// A customers dataset whose columns (gender, city, …) are joined on by customer_id.
+    #[arg(long, value_name = "DATASET")]
+    attributes: Option<String>,
+    /// A products dataset (roles item_id and category) that gives each line its category when
+    /// the transactions have none.
+    #[arg(long, value_name = "DATASET")]
+    products: Option<String>,
     /// Output file: .csv or .parquet.
     #[arg(long)]
     out: PathBuf,
@@ -57,9 +66,18 @@ pub fn customers(a: CustomersArgs) -> Result<()> {
             at_risk_days: a.at_risk_days,
             lapsed_days: a.lapsed_days,
         },
+        attributes: a.attributes,
+        products: a.products,
     };
     let table = rfm_table(&project, &a.dataset, &opts)?;
-    write_table(&table, &a.out)?;
+    // The project's tag rules add a `tags` column; a rule that fails is named on stderr.
+    let tags = evaluate(&table, &rules(&project)?)?;
+    for (r, m) in tags.rules.iter().zip(&tags.members) {
+        if let Err(e) = m {
+            eprintln!("tag '{}' left out: {e}", r.name);
+        }
+    }
+    write_table_with_tags(&table, Some(&tags), &a.out)?;
     say!(
         "{} customers as of {} written to {}",
         int(table.customers.len() as u64),

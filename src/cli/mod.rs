@@ -6,6 +6,7 @@ mod customers;
 mod data;
 mod progress_bar;
 mod recommend;
+mod tags;
 
 /// Prints a line to stdout. A closed pipe (`loupe tables … | head`) is not an error: output stops.
 macro_rules! say {
@@ -63,6 +64,8 @@ enum Command {
     Rules(recommend::RulesArgs),
     /// The customer table with RFM scores, groups and lifecycle stages.
     Customers(customers::CustomersArgs),
+    /// List, add or remove customer tag rules; with --dataset, count the customers per tag.
+    Tags(tags::TagsArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -97,5 +100,6 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Clean(a) => clean::clean(a),
         Command::Rules(a) => recommend::rules(a),
         Command::Customers(a) => customers::customers(a),
+        Command::Tags(a) => tags::tags(a),
     }
 }

@@ -15,6 +15,14 @@ pub struct TransactionColumns {
     pub order: Option<String>,
     /// The amount column, or `quantity * unit_price`; `None` when neither exists.
     pub amount: Option<String>,
+    /// The quantity column, when there is one.
+    pub quantity: Option<String>,
+    /// What identifies an item for the customer's favourites: its name, else its id.
+    pub item: Option<String>,
+    /// The item id (to look a category up in a products dataset).
+    pub item_id: Option<String>,
+    pub category: Option<String>,
+    pub channel: Option<String>,
 }
 
 impl TransactionColumns {
@@ -41,6 +49,11 @@ impl TransactionColumns {
                 .unwrap_or_default(),
             order: quoted(Role::OrderId),
             amount,
+            quantity: quoted(Role::Quantity),
+            item: quoted(Role::ItemName).or_else(|| quoted(Role::ItemId)),
+            item_id: quoted(Role::ItemId),
+            category: quoted(Role::Category),
+            channel: quoted(Role::Channel),
         })
     }
 }
@@ -50,4 +63,50 @@ pub fn missing_role(dataset: &str, role: Role) -> Error {
     Error::InvalidArgument(format!(
         "dataset '{dataset}' has no column with the role {role}; set one with loupe set-role --project P --dataset {dataset} COLUMN={role}"
     ))
+}
+
+/// Whether a dataset can feed the customer table: customer_id, timestamp, and an amount or a
+/// quantity with a unit price.
+pub fn is_transactions(info: &DatasetInfo) -> bool {
+    let has = |r: Role| info.column_with_role(r).is_some();
+    has(Role::CustomerId)
+        && has(Role::Timestamp)
+        && (has(Role::Amount) || (has(Role::Quantity) && has(Role::UnitPrice)))
+}
+
+/// The datasets the Customers page starts with: transactions (those with an order id first),
+/// customer attributes (named `customers`, else one with a customer id but no timestamp), and
+/// products (item_id and category, no customer id).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sources {
+    pub transactions: Option<String>,
+    pub attributes: Option<String>,
+    pub products: Option<String>,
+}
+
+pub fn guess_sources(datasets: &[DatasetInfo]) -> Sources {
+    let has = |d: &DatasetInfo, r: Role| d.column_with_role(r).is_some();
+    let transactions = datasets
+        .iter()
+        .filter(|d| is_transactions(d))
+        .max_by_key(|d| (has(d, Role::OrderId), std::cmp::Reverse(d.name.clone())))
+        .map(|d| d.name.clone());
+    let candidates = || {
+        datasets
+            .iter()
+            .filter(|d| Some(&d.name) != transactions.as_ref() && has(d, Role::CustomerId))
+    };
+    let attributes = candidates()
+        .find(|d| d.name.eq_ignore_ascii_case("customers"))
+        .or_else(|| candidates().find(|d| !has(d, Role::Timestamp) && !has(d, Role::Amount)))
+        .map(|d| d.name.clone());
+    let products = datasets
+        .iter()
+        .find(|d| has(d, Role::ItemId) && has(d, Role::Category) && !has(d, Role::CustomerId))
+        .map(|d| d.name.clone());
+    Sources {
+        transactions,
+        attributes,
+        products,
+    }
 }

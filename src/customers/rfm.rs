@@ -4,7 +4,13 @@
 //! * `recency_days`: whole days from the last purchase date to the as-of date, which defaults to
 //!   the day after the last transaction.
 //! * `frequency`: distinct orders (by order_id; without one, each distinct (customer, timestamp)).
-//! * `monetary`: total revenue.
+//! * `monetary`: total revenue of the purchases.
+//! * Returns and cancellations (lines with a negative quantity or amount) are not purchases: they never count as orders or revenue, and are reported in `return_orders`,
+//!   `returned_items`, `returned_amount` and `net_revenue`.
+//! * Per customer also: items, average order value, tenure, the mean interval between orders,
+//!   favourite category and item (by revenue), preferred channel, hour and weekday (by number of
+//!   orders); the exact rules are in [`super::stats`].
+//! * Attributes from a customers dataset are joined by customer id ([`super::attributes`]).
 //! * Scores 1–5 by quintile of rank. Ties share a score: a value's score comes from the average
 //!   rank of all customers with that value, `score = 1 + floor(5 · (avg_rank − 1) / n)`. Recency is
 //!   ranked from the longest to the shortest, so recent customers score 5.
@@ -18,12 +24,14 @@
 //! | 2 | Hibernating | Hibernating | At risk | At risk | Can't lose them |
 //! | 1 | Lost | Lost | At risk | Can't lose them | Can't lose them |
 
+use super::attributes::{Attributes, join_attributes};
 use super::columns::TransactionColumns;
-use crate::frame::parse_stored_date;
-use crate::store::{Project, quote_ident};
+use super::scan::{ScanOptions, scan};
+use super::stats::{WEEKDAYS, customer_stats};
+pub use super::write::{COLUMNS, write_table};
+use crate::store::Project;
 use crate::{Error, Result};
 use chrono::NaiveDate;
-use rusqlite::types::ValueRef;
 use serde::Serialize;
 
 /// The named RFM groups.
@@ -48,6 +56,21 @@ pub enum RfmGroup {
 }
 
 impl RfmGroup {
+    /// Best first.
+    pub const ALL: [RfmGroup; 11] = [
+        RfmGroup::Champions,
+        RfmGroup::Loyal,
+        RfmGroup::PotentialLoyalist,
+        RfmGroup::New,
+        RfmGroup::Promising,
+        RfmGroup::NeedAttention,
+        RfmGroup::AboutToSleep,
+        RfmGroup::AtRisk,
+        RfmGroup::CantLoseThem,
+        RfmGroup::Hibernating,
+        RfmGroup::Lost,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             RfmGroup::Champions => "Champions",
@@ -117,6 +140,14 @@ pub enum Lifecycle {
 }
 
 impl Lifecycle {
+    pub const ALL: [Lifecycle; 5] = [
+        Lifecycle::New,
+        Lifecycle::Active,
+        Lifecycle::AtRisk,
+        Lifecycle::Lapsed,
+        Lifecycle::Churned,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Lifecycle::New => "new",
@@ -188,6 +219,11 @@ pub struct RfmOptions {
     /// Only rows satisfying this SQL condition (e.g. `Quantity > 0 AND UnitPrice > 0`).
     pub filter: Option<String>,
     pub lifecycle: LifecycleThresholds,
+    /// A customers dataset whose columns are joined on by customer id.
+    pub attributes: Option<String>,
+    /// A products dataset (item_id, category) giving each line its category when the
+    /// transactions have no category column.
+    pub products: Option<String>,
 }
 
 /// One customer.
@@ -197,10 +233,14 @@ pub struct CustomerRfm {
     pub first_purchase: NaiveDate,
     pub last_purchase: NaiveDate,
     pub orders: u64,
+    /// Distinct days with a purchase.
+    pub purchase_days: u64,
+    /// Revenue of the purchase lines (returns not deducted; see `net_revenue`).
     pub revenue: f64,
     pub average_order_value: f64,
+    /// Days from the first to the last purchase.
     pub tenure_days: i64,
-    /// Mean days between purchase dates; none with a single order.
+    /// Mean days between consecutive orders, `tenure_days / (orders − 1)`; none with one order.
     pub mean_interval_days: Option<f64>,
     pub recency_days: i64,
     pub frequency: u64,
@@ -210,159 +250,155 @@ pub struct CustomerRfm {
     pub m_score: Score,
     pub rfm_group: RfmGroup,
     pub lifecycle_stage: Lifecycle,
+    /// Units bought (summed quantity; the number of lines without a quantity column).
+    pub items: f64,
+    pub favourite_category: Option<String>,
+    pub favourite_item: Option<String>,
+    pub preferred_channel: Option<String>,
+    /// 0–23; none when the timestamps have no time of day.
+    pub preferred_hour: Option<u8>,
+    /// 0 = Monday … 6 = Sunday; see [`WEEKDAYS`].
+    pub preferred_weekday: Option<u8>,
+    /// Distinct orders with a return or cancellation line.
+    pub return_orders: u64,
+    pub returned_items: f64,
+    pub returned_amount: f64,
+    /// `revenue − returned_amount`.
+    pub net_revenue: f64,
+}
+
+impl CustomerRfm {
+    pub fn weekday_name(&self) -> Option<&'static str> {
+        self.preferred_weekday.map(|d| WEEKDAYS[d as usize % 7])
+    }
 }
 
 /// The customer table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RfmTable {
     pub as_of: NaiveDate,
     pub customers: Vec<CustomerRfm>,
     /// Rows without a customer or a readable date.
     pub skipped_rows: u64,
+    /// Customers whose only lines before the as-of date are returns (left out of the table).
+    pub return_only_customers: u64,
+    /// Columns joined from a customers dataset, when one was named.
+    pub attributes: Option<Attributes>,
+    /// What the dataset had: a category (own or through products), a channel, a time of day.
+    pub has_category: bool,
+    pub has_channel: bool,
+    pub has_time: bool,
+}
+
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
+}
+
+fn date(day: i32) -> NaiveDate {
+    epoch() + chrono::Duration::days(i64::from(day))
 }
 
 /// Builds the customer table with RFM scores, groups and lifecycle stages.
+///
+/// Rules: see [`super::scan`] (what is a return) and [`super::stats`] (items, favourites,
+/// preferences, returns). Only purchases count towards first/last purchase, orders, revenue and
+/// RFM; a customer with nothing but returns is left out.
 pub fn rfm_table(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<RfmTable> {
+    Ok(customer_base(project, dataset, opts)?.table)
+}
+
+/// The customer table with the scanned lines behind it, for the customer cards.
+#[derive(Debug)]
+pub struct CustomerBase {
+    pub table: RfmTable,
+    pub scan: super::scan::Scan,
+    /// For each customer of the table, its index in `scan.customers`.
+    pub lines_of: Vec<usize>,
+}
+
+/// Builds the customer table and keeps the lines it was built from.
+pub fn customer_base(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<CustomerBase> {
     opts.lifecycle.validate()?;
     let info = project.dataset(dataset)?;
     let cols = TransactionColumns::find(&info)?;
-    let (cust, ts) = (&cols.customer, &cols.timestamp);
-    let amount = cols.amount.clone().ok_or_else(|| {
-        Error::InvalidArgument(format!(
+    if cols.amount.is_none() {
+        return Err(Error::InvalidArgument(format!(
             "dataset '{dataset}' needs an amount, or a quantity and a unit_price, for monetary value; set the roles with loupe set-role"
-        ))
-    })?;
-    // Without an order id, each distinct timestamp of a customer is one order.
-    let order = cols.order.clone().unwrap_or_else(|| ts.clone());
-    let t = quote_ident(&info.name);
-    let filter = opts
-        .filter
-        .as_deref()
-        .map(|f| format!(" AND ({f})"))
-        .unwrap_or_default();
-    // One scan; the aggregation is done here, which is several times faster than SQLite's
-    // GROUP BY with count(DISTINCT …) and date() per row.
-    let conn = project.conn();
-    let sql = format!(
-        "SELECT CAST({cust} AS TEXT), {ts}, CAST({order} AS TEXT), {amount} FROM {t} WHERE 1{filter}"
-    );
-    let mut stmt = conn
-        .prepare(&sql)
-        .map_err(|e| Error::InvalidArgument(format!("cannot build the customer table: {e}")))?;
-    let mut rows = stmt.query([])?;
-    struct Acc {
-        id: String,
-        first: i32,
-        last: i32,
-        revenue: f64,
-        /// Neumaier's compensation, as SQLite's sum() does, so totals agree with SQL.
-        compensation: f64,
-        orders: Vec<String>,
+        )));
     }
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    let limit = opts.as_of.map(|d| (d - epoch).num_days() as i32);
-    let mut index: std::collections::HashMap<String, usize> = Default::default();
-    let mut accs: Vec<Acc> = Vec::new();
-    let mut skipped = 0u64;
-    while let Some(r) = rows.next()? {
-        let id: Option<String> = r.get(0)?;
-        let day = match r.get_ref(1)? {
-            ValueRef::Text(b) => std::str::from_utf8(b).ok().and_then(parse_stored_date),
-            _ => None,
-        };
-        let (Some(id), Some(day)) = (id.filter(|s| !s.trim().is_empty()), day) else {
-            skipped += 1;
-            continue;
-        };
-        if limit.is_some_and(|l| day >= l) {
-            continue;
-        }
-        let order: Option<String> = r.get(2)?;
-        let amount = match r.get_ref(3)? {
-            ValueRef::Integer(i) => i as f64,
-            ValueRef::Real(f) => f,
-            _ => 0.0,
-        };
-        let k = match index.get(&id) {
-            Some(&k) => k,
-            None => {
-                index.insert(id.clone(), accs.len());
-                accs.push(Acc {
-                    id,
-                    first: day,
-                    last: day,
-                    revenue: 0.0,
-                    compensation: 0.0,
-                    orders: Vec::new(),
-                });
-                accs.len() - 1
-            }
-        };
-        let a = &mut accs[k];
-        a.first = a.first.min(day);
-        a.last = a.last.max(day);
-        let t = a.revenue + amount;
-        a.compensation += if a.revenue.abs() >= amount.abs() {
-            (a.revenue - t) + amount
-        } else {
-            (amount - t) + a.revenue
-        };
-        a.revenue = t;
-        if let Some(o) = order
-            && a.orders.last() != Some(&o)
-        {
-            a.orders.push(o);
+    let scanned = scan(
+        project,
+        &info,
+        &cols,
+        &ScanOptions {
+            before_day: opts.as_of.map(|d| (d - epoch()).num_days() as i32),
+            filter: opts.filter.clone(),
+            products: opts.products.clone(),
+        },
+    )?;
+    let mut order: Vec<usize> = (0..scanned.customers.len()).collect();
+    order.sort_by(|&a, &b| scanned.customers[a].id.cmp(&scanned.customers[b].id));
+    let mut scratch = Vec::new();
+    let mut stats = Vec::with_capacity(order.len());
+    let mut return_only = 0u64;
+    for k in order {
+        let c = &scanned.customers[k];
+        match customer_stats(
+            c,
+            &scanned.items,
+            &scanned.categories,
+            &scanned.channels,
+            &mut scratch,
+        ) {
+            Some(s) => stats.push((c.id.as_str(), s, k)),
+            None => return_only += 1,
         }
     }
     let as_of = match opts.as_of {
         Some(d) => d,
         None => {
-            let last = accs.iter().map(|a| a.last).max().ok_or_else(|| {
-                Error::InvalidArgument(format!(
-                    "dataset '{dataset}' has no rows with a customer and a date"
-                ))
-            })?;
-            epoch + chrono::Duration::days(i64::from(last) + 1)
+            let last = scanned
+                .customers
+                .iter()
+                .flat_map(|c| c.lines.iter().map(|l| l.day))
+                .max()
+                .ok_or_else(|| {
+                    Error::InvalidArgument(format!(
+                        "dataset '{dataset}' has no rows with a customer and a date"
+                    ))
+                })?;
+            date(last + 1)
         }
     };
-    accs.sort_by(|x, y| x.id.cmp(&y.id));
-    struct Raw {
-        id: String,
-        first: NaiveDate,
-        last: NaiveDate,
-        orders: u64,
-        revenue: f64,
-    }
-    let raw: Vec<Raw> = accs
-        .into_iter()
-        .map(|mut a| {
-            a.orders.sort_unstable();
-            a.orders.dedup();
-            Raw {
-                first: epoch + chrono::Duration::days(a.first.into()),
-                last: epoch + chrono::Duration::days(a.last.into()),
-                orders: a.orders.len() as u64,
-                revenue: a.revenue + a.compensation,
-                id: a.id,
-            }
-        })
-        .collect();
-    if raw.is_empty() {
+    if stats.is_empty() {
         return Err(Error::InvalidArgument(format!(
             "no customer of dataset '{dataset}' bought before {as_of}"
         )));
     }
-    let recency: Vec<i64> = raw.iter().map(|c| (as_of - c.last).num_days()).collect();
+    let recency: Vec<i64> = stats
+        .iter()
+        .map(|(_, c, _)| (as_of - date(c.last_day)).num_days())
+        .collect();
     // Recent is good: rank the negated recency.
     let r_scores = quintile_scores(&recency.iter().map(|d| -(*d as f64)).collect::<Vec<_>>());
-    let f_scores = quintile_scores(&raw.iter().map(|c| c.orders as f64).collect::<Vec<_>>());
-    let m_scores = quintile_scores(&raw.iter().map(|c| c.revenue).collect::<Vec<_>>());
-    let customers = raw
-        .into_iter()
+    let f_scores = quintile_scores(&stats.iter().map(|c| c.1.orders as f64).collect::<Vec<_>>());
+    let m_scores = quintile_scores(&stats.iter().map(|c| c.1.revenue).collect::<Vec<_>>());
+    let name = |names: &super::scan::Interner, id: Option<u32>| {
+        id.and_then(|i| names.name(i)).map(str::to_string)
+    };
+    let customers: Vec<CustomerRfm> = stats
+        .iter()
         .enumerate()
-        .map(|(i, c)| {
-            let tenure = (c.last - c.first).num_days();
+        .map(|(i, (id, c, _))| {
+            let (first, last) = (date(c.first_day), date(c.last_day));
+            let tenure = (last - first).num_days();
             CustomerRfm {
+                customer_id: id.to_string(),
+                first_purchase: first,
+                last_purchase: last,
+                orders: c.orders,
+                purchase_days: c.purchase_days,
+                revenue: c.revenue,
                 average_order_value: c.revenue / c.orders.max(1) as f64,
                 mean_interval_days: (c.orders > 1).then(|| tenure as f64 / (c.orders - 1) as f64),
                 tenure_days: tenure,
@@ -373,21 +409,42 @@ pub fn rfm_table(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<
                 f_score: f_scores[i],
                 m_score: m_scores[i],
                 rfm_group: RfmGroup::of(r_scores[i], f_scores[i]),
-                lifecycle_stage: opts
-                    .lifecycle
-                    .stage((as_of - c.first).num_days(), recency[i]),
-                customer_id: c.id,
-                first_purchase: c.first,
-                last_purchase: c.last,
-                orders: c.orders,
-                revenue: c.revenue,
+                lifecycle_stage: opts.lifecycle.stage((as_of - first).num_days(), recency[i]),
+                items: c.items,
+                favourite_category: name(&scanned.categories, c.favourite_category),
+                favourite_item: name(&scanned.items, c.favourite_item),
+                preferred_channel: name(&scanned.channels, c.preferred_channel),
+                preferred_hour: c.preferred_hour,
+                preferred_weekday: c.preferred_weekday,
+                return_orders: c.return_orders,
+                returned_items: c.returned_items,
+                returned_amount: c.returned_amount,
+                net_revenue: c.revenue - c.returned_amount,
             }
         })
         .collect();
-    Ok(RfmTable {
+    let attributes = match &opts.attributes {
+        Some(a) => {
+            let ids: Vec<&str> = customers.iter().map(|c| c.customer_id.as_str()).collect();
+            Some(join_attributes(project, a, &ids, &COLUMNS)?)
+        }
+        None => None,
+    };
+    let lines_of = stats.iter().map(|s| s.2).collect();
+    let table = RfmTable {
         as_of,
         customers,
-        skipped_rows: skipped,
+        skipped_rows: scanned.skipped_rows,
+        return_only_customers: return_only,
+        attributes,
+        has_category: !scanned.categories.is_empty(),
+        has_channel: !scanned.channels.is_empty(),
+        has_time: scanned.has_time,
+    };
+    Ok(CustomerBase {
+        table,
+        scan: scanned,
+        lines_of,
     })
 }
 
@@ -412,212 +469,6 @@ pub fn quintile_scores(values: &[f64]) -> Vec<Score> {
         i = j + 1;
     }
     scores
-}
-
-/// The column names of the written table, in order.
-pub const COLUMNS: [&str; 16] = [
-    "customer_id",
-    "first_purchase",
-    "last_purchase",
-    "orders",
-    "revenue",
-    "recency_days",
-    "frequency",
-    "monetary",
-    "r_score",
-    "f_score",
-    "m_score",
-    "rfm_group",
-    "lifecycle_stage",
-    "average_order_value",
-    "tenure_days",
-    "mean_interval_days",
-];
-
-/// Writes the table as CSV (UTF-8) or Parquet, by the file's extension, through a temporary file.
-pub fn write_table(table: &RfmTable, path: &std::path::Path) -> Result<()> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let tmp = path.with_extension(format!("{ext}.loupe-partial"));
-    let written = match ext.as_str() {
-        "csv" => write_csv(table, &tmp),
-        "parquet" => write_parquet(table, &tmp),
-        _ => {
-            return Err(Error::InvalidArgument(format!(
-                "cannot write the customer table to '{}': name the file .csv or .parquet",
-                path.display()
-            )));
-        }
-    };
-    match written {
-        Ok(()) => std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
-}
-
-fn write_csv(table: &RfmTable, path: &std::path::Path) -> Result<()> {
-    let err = |e: csv::Error| Error::Export(format!("{}: {e}", path.display()));
-    let mut w = csv::Writer::from_path(path).map_err(err)?;
-    w.write_record(COLUMNS).map_err(err)?;
-    let real = crate::query::format_real;
-    for c in &table.customers {
-        w.write_record([
-            c.customer_id.clone(),
-            c.first_purchase.to_string(),
-            c.last_purchase.to_string(),
-            c.orders.to_string(),
-            real(c.revenue),
-            c.recency_days.to_string(),
-            c.frequency.to_string(),
-            real(c.monetary),
-            c.r_score.get().to_string(),
-            c.f_score.get().to_string(),
-            c.m_score.get().to_string(),
-            c.rfm_group.name().to_string(),
-            c.lifecycle_stage.name().to_string(),
-            real(c.average_order_value),
-            c.tenure_days.to_string(),
-            c.mean_interval_days.map(real).unwrap_or_default(),
-        ])
-        .map_err(err)?;
-    }
-    w.flush().map_err(|e| Error::io(path, e))?;
-    Ok(())
-}
-
-fn write_parquet(table: &RfmTable, path: &std::path::Path) -> Result<()> {
-    use polars::prelude::*;
-    let cs = &table.customers;
-    let days = |d: NaiveDate| {
-        (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days() as i32
-    };
-    let col = |name: &str, c: Column| c.with_name(name.into());
-    let columns = vec![
-        col(
-            COLUMNS[0],
-            Column::new(
-                "".into(),
-                cs.iter().map(|c| c.customer_id.clone()).collect::<Vec<_>>(),
-            ),
-        ),
-        col(
-            COLUMNS[1],
-            Column::new(
-                "".into(),
-                cs.iter()
-                    .map(|c| days(c.first_purchase))
-                    .collect::<Vec<_>>(),
-            )
-            .cast(&DataType::Date)?,
-        ),
-        col(
-            COLUMNS[2],
-            Column::new(
-                "".into(),
-                cs.iter().map(|c| days(c.last_purchase)).collect::<Vec<_>>(),
-            )
-            .cast(&DataType::Date)?,
-        ),
-        col(
-            COLUMNS[3],
-            Column::new("".into(), cs.iter().map(|c| c.orders).collect::<Vec<_>>()),
-        ),
-        col(
-            COLUMNS[4],
-            Column::new("".into(), cs.iter().map(|c| c.revenue).collect::<Vec<_>>()),
-        ),
-        col(
-            COLUMNS[5],
-            Column::new(
-                "".into(),
-                cs.iter().map(|c| c.recency_days).collect::<Vec<_>>(),
-            ),
-        ),
-        col(
-            COLUMNS[6],
-            Column::new(
-                "".into(),
-                cs.iter().map(|c| c.frequency).collect::<Vec<_>>(),
-            ),
-        ),
-        col(
-            COLUMNS[7],
-            Column::new("".into(), cs.iter().map(|c| c.monetary).collect::<Vec<_>>()),
-        ),
-        col(
-            COLUMNS[8],
-            Column::new(
-                "".into(),
-                cs.iter()
-                    .map(|c| c.r_score.get() as i32)
-                    .collect::<Vec<_>>(),
-            ),
-        ),
-        col(
-            COLUMNS[9],
-            Column::new(
-                "".into(),
-                cs.iter()
-                    .map(|c| c.f_score.get() as i32)
-                    .collect::<Vec<_>>(),
-            ),
-        ),
-        col(
-            COLUMNS[10],
-            Column::new(
-                "".into(),
-                cs.iter()
-                    .map(|c| c.m_score.get() as i32)
-                    .collect::<Vec<_>>(),
-            ),
-        ),
-        col(
-            COLUMNS[11],
-            Column::new(
-                "".into(),
-                cs.iter().map(|c| c.rfm_group.name()).collect::<Vec<_>>(),
-            ),
-        ),
-        col(
-            COLUMNS[12],
-            Column::new(
-                "".into(),
-                cs.iter()
-                    .map(|c| c.lifecycle_stage.name())
-                    .collect::<Vec<_>>(),
-            ),
-        ),
-        col(
-            COLUMNS[13],
-            Column::new(
-                "".into(),
-                cs.iter().map(|c| c.average_order_value).collect::<Vec<_>>(),
-            ),
-        ),
-        col(
-            COLUMNS[14],
-            Column::new(
-                "".into(),
-                cs.iter().map(|c| c.tenure_days).collect::<Vec<_>>(),
-            ),
-        ),
-        col(
-            COLUMNS[15],
-            Column::new(
-                "".into(),
-                cs.iter().map(|c| c.mean_interval_days).collect::<Vec<_>>(),
-            ),
-        ),
-    ];
-    let mut df = DataFrame::new(cs.len(), columns)?;
-    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    ParquetWriter::new(file).finish(&mut df)?;
-    Ok(())
 }
 
 #[cfg(test)]

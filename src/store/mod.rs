@@ -9,6 +9,7 @@ mod catalog;
 mod names;
 pub mod recipes;
 mod schema;
+pub mod tags;
 
 pub use activity::{Action, ActivityEntry, now_rfc3339 as now};
 pub use catalog::NewDataset;

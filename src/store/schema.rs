@@ -10,7 +10,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4C6F_7570;
 
 /// The schema version this Loupe writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -73,6 +73,24 @@ const MIGRATIONS: &[&str] = &[
         recipe     TEXT NOT NULL,
         updated_at TEXT NOT NULL
     );
+    "#,
+    // 2 -> 3: customer tag rules (conditions over the customer table), with starting examples
+    // the user edits.
+    r#"
+    CREATE TABLE _loupe_tags (
+        name       TEXT PRIMARY KEY,
+        rule       TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    INSERT INTO _loupe_tags(name, rule, position, updated_at) VALUES
+        ('high value', 'm_score = 5', 1, datetime('now')),
+        ('loyal regular', 'orders >= 5 and recency_days <= 90', 2, datetime('now')),
+        ('slipping VIP', 'm_score >= 4 and recency_days > 120', 3, datetime('now')),
+        ('frequent returner', 'return_orders >= 2', 4, datetime('now')),
+        ('weekend shopper', 'preferred_weekday in (''Sat'', ''Sun'')', 5, datetime('now')),
+        ('bargain hunter', 'orders >= 3 and average_order_value < 100', 6, datetime('now')),
+        ('new parent', 'favourite_category = ''玩具'' or lower(favourite_category) contains ''toy''', 7, datetime('now'));
     "#,
 ];
 

@@ -8,6 +8,7 @@ use crate::ui::import_dialog::{DialogAction, ImportDialog};
 use crate::ui::pages::Page;
 use crate::ui::pages::activity::ActivityPage;
 use crate::ui::pages::clean::CleanPage;
+use crate::ui::pages::customers::CustomersPage;
 use crate::ui::pages::data::DataPage;
 use crate::ui::pages::planned::PlannedPage;
 use crate::ui::state::{self, JobOutput, RunningJob, Settings, ThemeChoice, Workspace};
@@ -35,6 +36,7 @@ pub struct LoupeApp {
     pub data: DataPage,
     pub activity: ActivityPage,
     pub clean: CleanPage,
+    pub customers: CustomersPage,
     pub import: Option<ImportDialog>,
     startup: Option<Startup>,
     sample_job: Option<u64>,
@@ -59,6 +61,7 @@ impl LoupeApp {
             data: DataPage::default(),
             activity: ActivityPage,
             clean: CleanPage::default(),
+            customers: CustomersPage::default(),
             import: None,
             startup: Some(startup),
             sample_job: None,
@@ -223,6 +226,7 @@ impl LoupeApp {
             Ok(JobOutput::Rows(generation, ids)) => self.data.on_rows(generation, ids),
             Ok(JobOutput::Profile(p)) => self.data.on_profile(p),
             Ok(JobOutput::Quality(r)) => self.clean.on_report(r),
+            Ok(JobOutput::Customers(o)) => self.customers.on_overview(o),
             Ok(JobOutput::RawFrame(name, df)) => self.clean.on_raw(&mut self.ws, name, df),
             Ok(JobOutput::StepPreview(generation, p)) => self.clean.on_preview(generation, p),
             Ok(JobOutput::Rebuilt(s)) => {
@@ -399,6 +403,7 @@ impl LoupeApp {
                     self.page = Page::Data;
                 }
             }
+            Page::Customers => self.customers.ui(ui, &mut self.ws),
             other => PlannedPage::ui(ui, self.ws.lang, other),
         }
 

@@ -76,6 +76,8 @@ pub enum JobOutput {
     Preview(u64, Box<Preview>),
     /// The quality report for the Clean page.
     Quality(Box<crate::clean::QualityReport>),
+    /// The customer table and what the Customers page draws from it.
+    Customers(Box<crate::customers::overview::Overview>),
     /// A dataset's raw frame, loaded for the recipe editor.
     RawFrame(String, Arc<polars::prelude::DataFrame>),
     /// A step preview (recipe generation).

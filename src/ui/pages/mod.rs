@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod clean;
+pub mod customers;
 pub mod data;
 pub mod planned;
 
@@ -65,11 +66,10 @@ impl Page {
     pub fn description(self) -> Option<T> {
         match self {
             Page::Explore => Some(T::DescExplore),
-            Page::Customers => Some(T::DescCustomers),
             Page::Segments => Some(T::DescSegments),
             Page::Recommendations => Some(T::DescRecommendations),
             Page::Campaigns => Some(T::DescCampaigns),
-            Page::Data | Page::Clean | Page::Activity => None,
+            Page::Data | Page::Clean | Page::Customers | Page::Activity => None,
         }
     }
 }

@@ -1,0 +1,251 @@
+//! One customer's card: key metrics, RFM, stage, lifetime value, attributes, the purchase
+//! timeline, the category mix and the last orders.
+
+use super::{group_label, money, stage_label, weekday_label};
+use crate::customers::card::CustomerCard;
+use crate::customers::overview::Overview;
+use crate::i18n::{Lang, T, int};
+use crate::ui::theme;
+use egui::{Color32, RichText, Ui};
+use egui_plot::{Bar, BarChart, Plot};
+
+/// Days since 1970-01-01 as a date.
+fn date_of(day: f64) -> String {
+    let d = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
+        + chrono::Duration::days(day.round() as i64);
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// A count that may be fractional: separators when whole.
+fn number(x: f64) -> String {
+    if x.fract() == 0.0 && (0.0..1e15).contains(&x) {
+        int(x as u64)
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+fn opt(v: Option<String>) -> String {
+    v.unwrap_or_else(|| "—".into())
+}
+
+pub fn ui(ui: &mut Ui, lang: Lang, o: &Overview, i: usize, card: &CustomerCard) {
+    let Some(c) = o.base.table.customers.get(i) else {
+        return;
+    };
+    egui::ScrollArea::vertical()
+        .id_salt("customer-card")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(&c.customer_id).size(18.0).strong());
+                badge(ui, lang.tr(group_label(c.rfm_group)), theme::ACCENT);
+                badge(
+                    ui,
+                    lang.tr(stage_label(c.lifecycle_stage)),
+                    Color32::from_rgb(0x6a, 0x8a, 0x3a),
+                );
+                for t in o.tags.of(i) {
+                    badge(ui, t, Color32::from_rgb(0xb0, 0x6a, 0x10));
+                }
+            });
+            theme::section(ui, lang.tr(T::SecTimeline));
+            timeline(ui, lang, card);
+            ui.columns(2, |cols| {
+                theme::section(&mut cols[0], lang.tr(T::SecKeyMetrics));
+                egui::Grid::new("card-metrics")
+                    .num_columns(2)
+                    .spacing([12.0, 3.0])
+                    .show(&mut cols[0], |ui| {
+                        let kv = |ui: &mut Ui, k: T, v: String| theme::kv(ui, lang.tr(k), v);
+                        kv(ui, T::KeyFirstPurchase, c.first_purchase.to_string());
+                        kv(ui, T::KeyLastPurchase, c.last_purchase.to_string());
+                        kv(ui, T::ColRecency, int(c.recency_days.max(0) as u64));
+                        kv(ui, T::ColOrders, int(c.orders));
+                        kv(ui, T::ColRevenue, money(c.revenue));
+                        kv(ui, T::KeyAov, money(c.average_order_value));
+                        kv(ui, T::KeyItems, number(c.items));
+                        kv(ui, T::KeyTenure, int(c.tenure_days.max(0) as u64));
+                        kv(
+                            ui,
+                            T::KeyInterval,
+                            opt(c.mean_interval_days.map(|d| format!("{d:.1}"))),
+                        );
+                        kv(
+                            ui,
+                            T::KeyScores,
+                            format!(
+                                "{} / {} / {}",
+                                c.r_score.get(),
+                                c.f_score.get(),
+                                c.m_score.get()
+                            ),
+                        );
+                        kv(
+                            ui,
+                            T::KeyReturns,
+                            format!("{} / {}", int(c.return_orders), money(c.returned_amount)),
+                        );
+                    });
+                let right = &mut cols[1];
+                theme::section(right, lang.tr(T::SecLifetimeValue));
+                match &o.value {
+                    Ok(v) => {
+                        egui::Grid::new("card-clv")
+                            .num_columns(2)
+                            .spacing([12.0, 3.0])
+                            .show(right, |ui| {
+                                theme::kv(
+                                    ui,
+                                    lang.tr(T::KeyPAlive),
+                                    format!("{:.0}%", v.p_alive[i] * 100.0),
+                                );
+                                theme::kv(
+                                    ui,
+                                    lang.tr(T::KeyExpected),
+                                    format!("{:.2}", v.expected_purchases[i]),
+                                );
+                            });
+                    }
+                    Err(e) => {
+                        theme::muted(right, lang.f(T::ClvUnavailable, &[e]));
+                    }
+                }
+                theme::section(right, lang.tr(T::SecPreferences));
+                egui::Grid::new("card-prefs")
+                    .num_columns(2)
+                    .spacing([12.0, 3.0])
+                    .show(right, |ui| {
+                        theme::kv(
+                            ui,
+                            lang.tr(T::KeyFavCategory),
+                            opt(c.favourite_category.clone()),
+                        );
+                        theme::kv(ui, lang.tr(T::KeyFavItem), opt(c.favourite_item.clone()));
+                        theme::kv(ui, lang.tr(T::KeyChannel), opt(c.preferred_channel.clone()));
+                        theme::kv(
+                            ui,
+                            lang.tr(T::KeyHour),
+                            opt(c.preferred_hour.map(|h| format!("{h:02}:00"))),
+                        );
+                        theme::kv(
+                            ui,
+                            lang.tr(T::KeyWeekday),
+                            opt(c
+                                .preferred_weekday
+                                .map(|d| weekday_label(lang, d).to_string())),
+                        );
+                    });
+                if let Some(a) = &o.base.table.attributes {
+                    theme::section(right, lang.tr(T::SecAttributes));
+                    egui::Grid::new("card-attrs")
+                        .num_columns(2)
+                        .spacing([12.0, 3.0])
+                        .show(right, |ui| {
+                            for (name, v) in a.names.iter().zip(&a.values[i]) {
+                                let v = v.display();
+                                theme::kv(ui, name, if v.is_empty() { "—".into() } else { v });
+                            }
+                        });
+                }
+            });
+            ui.add_space(6.0);
+            ui.columns(2, |cols| {
+                theme::section(&mut cols[0], lang.tr(T::SecCategoryMix));
+                category_mix(&mut cols[0], card);
+                theme::section(&mut cols[1], lang.tr(T::SecLastOrders));
+                last_orders(&mut cols[1], lang, card);
+            });
+        });
+}
+
+fn badge(ui: &mut Ui, text: &str, color: Color32) {
+    egui::Frame::new()
+        .fill(color.linear_multiply(0.15))
+        .stroke(egui::Stroke::new(1.0, color.linear_multiply(0.7)))
+        .corner_radius(egui::CornerRadius::same(8))
+        .inner_margin(egui::Margin::symmetric(8, 2))
+        .show(ui, |ui| {
+            ui.label(RichText::new(text).color(color).small().strong());
+        });
+}
+
+fn timeline(ui: &mut Ui, lang: Lang, card: &CustomerCard) {
+    let bars = |ret: bool| -> Vec<Bar> {
+        card.orders
+            .iter()
+            .filter(|o| o.is_return == ret)
+            .map(|o| Bar::new(o.day as f64, o.amount).name(&o.order).width(2.0))
+            .collect()
+    };
+    let buys = BarChart::new(lang.tr(T::Purchases), bars(false)).color(theme::ACCENT);
+    let returns = BarChart::new(lang.tr(T::Returns), bars(true)).color(theme::ERROR);
+    Plot::new("customer-timeline")
+        .height(130.0)
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .show_grid([false, true])
+        .include_y(0.0)
+        .x_axis_formatter(|m, _| date_of(m.value))
+        .label_formatter(|h| {
+            let p = match h {
+                egui_plot::HoverPosition::NearDataPoint { position, .. } => position,
+                egui_plot::HoverPosition::Elsewhere { position } => position,
+            };
+            Some(format!("{}\n{}", date_of(p.x), money(p.y)))
+        })
+        .legend(egui_plot::Legend::default())
+        .show(ui, |p| {
+            p.bar_chart(buys);
+            p.bar_chart(returns);
+        });
+}
+
+fn category_mix(ui: &mut Ui, card: &CustomerCard) {
+    if card.categories.is_empty() {
+        theme::muted(ui, "—");
+        return;
+    }
+    egui::Grid::new("card-mix")
+        .num_columns(3)
+        .spacing([8.0, 3.0])
+        .show(ui, |ui| {
+            for c in card.categories.iter().take(8) {
+                ui.label(&c.category);
+                ui.add(
+                    egui::ProgressBar::new(c.share as f32)
+                        .desired_width(120.0)
+                        .desired_height(10.0)
+                        .fill(theme::ACCENT.linear_multiply(0.7)),
+                );
+                ui.label(format!("{:.0}%  {}", c.share * 100.0, money(c.revenue)));
+                ui.end_row();
+            }
+        });
+}
+
+fn last_orders(ui: &mut Ui, lang: Lang, card: &CustomerCard) {
+    egui::Grid::new("card-orders")
+        .striped(true)
+        .num_columns(4)
+        .spacing([10.0, 3.0])
+        .show(ui, |ui| {
+            for k in [T::ColDate, T::ColOrder, T::ColAmount, T::ColChannel] {
+                ui.label(RichText::new(lang.tr(k)).strong());
+            }
+            ui.end_row();
+            for o in card.orders.iter().rev().take(8) {
+                ui.label(o.date.to_string());
+                ui.label(&o.order);
+                let amount = RichText::new(money(o.amount));
+                ui.label(if o.is_return {
+                    amount.color(theme::error_color(ui))
+                } else {
+                    amount
+                });
+                ui.label(o.channel.clone().unwrap_or_else(|| "—".into()));
+                ui.end_row();
+            }
+        });
+}

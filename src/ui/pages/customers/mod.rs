@@ -1,0 +1,357 @@
+//! The Customers page: the customer list with one customer's card, the R × F heatmap, and group
+//! portraits. The table, lifetime value and portrait attributes are built in one background job
+//! (`customers::overview`); this module only draws them.
+
+mod card;
+mod list;
+mod map;
+mod portrait;
+mod tags;
+
+use crate::customers::columns::guess_sources;
+use crate::customers::overview::{Overview, overview};
+use crate::customers::rfm::{Lifecycle, RfmGroup, RfmOptions};
+use crate::i18n::{Lang, T};
+use crate::store::Project;
+use crate::ui::state::{JobOutput, Workspace};
+use crate::ui::theme;
+use egui::Ui;
+
+/// The page's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    List,
+    Map,
+    Portrait,
+    Tags,
+}
+
+/// A set of customers to portray.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupPick {
+    Rfm(RfmGroup),
+    Stage(Lifecycle),
+    /// The tag at this position of the project's rules.
+    Tag(usize),
+}
+
+impl Default for GroupPick {
+    fn default() -> Self {
+        GroupPick::Rfm(RfmGroup::Champions)
+    }
+}
+
+#[derive(Default)]
+pub struct CustomersPage {
+    pub tab: Tab,
+    transactions: Option<String>,
+    attributes: Option<String>,
+    products: Option<String>,
+    /// The catalog revision the dataset choices were guessed for.
+    guessed_rev: Option<u64>,
+    job: Option<u64>,
+    overview: Option<Box<Overview>>,
+    /// Built automatically once per catalog revision.
+    auto_built_rev: Option<u64>,
+    list: list::ListState,
+    pub pick: GroupPick,
+    portrait: portrait::PortraitState,
+    tags: tags::TagEditor,
+}
+
+impl CustomersPage {
+    pub fn overview(&self) -> Option<&Overview> {
+        self.overview.as_deref()
+    }
+
+    pub fn on_overview(&mut self, o: Box<Overview>) {
+        self.job = None;
+        self.list = list::ListState::default();
+        self.portrait = portrait::PortraitState::default();
+        self.tags = tags::TagEditor::default();
+        self.overview = Some(o);
+    }
+
+    /// Selects the table's customer `i` (as a click in the list does).
+    pub fn select(&mut self, i: usize) {
+        self.list.select(i);
+    }
+
+    /// Starts building the customer table of the chosen datasets.
+    pub fn build(&mut self, ws: &mut Workspace) {
+        let (Some(path), Some(dataset)) = (ws.project_path(), self.transactions.clone()) else {
+            return;
+        };
+        if let Some(id) = self.job.take() {
+            ws.cancel_job(id);
+        }
+        let opts = RfmOptions {
+            attributes: self.attributes.clone(),
+            products: self.products.clone(),
+            ..RfmOptions::default()
+        };
+        self.job = ws.spawn(T::JobCustomers, dataset.clone(), move |rep| {
+            let project = Project::open_read_only(&path)?;
+            let o = overview(&project, &dataset, &opts, rep)?;
+            Ok(JobOutput::Customers(Box::new(o)))
+        });
+    }
+
+    fn guess(&mut self, ws: &Workspace) {
+        if self.guessed_rev == Some(ws.catalog_rev) {
+            return;
+        }
+        self.guessed_rev = Some(ws.catalog_rev);
+        let names: Vec<&str> = ws.datasets.iter().map(|d| d.name.as_str()).collect();
+        let g = guess_sources(&ws.datasets);
+        let keep = |v: &Option<String>| v.as_ref().filter(|n| names.contains(&n.as_str())).cloned();
+        self.transactions = keep(&self.transactions).or(g.transactions);
+        self.attributes = keep(&self.attributes).or(g.attributes);
+        self.products = keep(&self.products).or(g.products);
+        if self
+            .overview
+            .as_ref()
+            .is_some_and(|o| !names.contains(&o.dataset.as_str()))
+        {
+            self.overview = None;
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
+        let lang = ws.lang;
+        self.guess(ws);
+        if self.overview.is_none()
+            && !ws.job_running(self.job)
+            && self.transactions.is_some()
+            && self.auto_built_rev != Some(ws.catalog_rev)
+        {
+            self.auto_built_rev = Some(ws.catalog_rev);
+            self.build(ws);
+        }
+        let mut rebuild = false;
+        egui::CentralPanel::default().show(ui, |ui| {
+            theme::page_header(ui, lang.tr(T::NavCustomers), Some(lang.tr(T::CustSubtitle)));
+            self.toolbar(ui, ws);
+            ui.add_space(4.0);
+            let Some(o) = self.overview.as_deref() else {
+                if self.transactions.is_none() {
+                    theme::muted(ui, lang.tr(T::CustNeedDataset));
+                }
+                return;
+            };
+            ui.horizontal(|ui| {
+                for (tab, key) in [
+                    (Tab::List, T::CustTabList),
+                    (Tab::Map, T::CustTabMap),
+                    (Tab::Portrait, T::CustTabPortrait),
+                    (Tab::Tags, T::CustTabTags),
+                ] {
+                    if ui.selectable_label(self.tab == tab, lang.tr(key)).clicked() {
+                        self.tab = tab;
+                    }
+                }
+            });
+            ui.separator();
+            match self.tab {
+                Tab::List => self.list.ui(ui, lang, o),
+                Tab::Map => {
+                    if let Some(g) = map::ui(ui, lang, o) {
+                        self.pick = GroupPick::Rfm(g);
+                        self.tab = Tab::Portrait;
+                    }
+                }
+                Tab::Portrait => self.portrait.ui(ui, lang, o, &mut self.pick),
+                Tab::Tags => rebuild = self.tags.ui(ui, ws, o),
+            }
+        });
+        if rebuild {
+            self.build(ws);
+        }
+    }
+
+    fn toolbar(&mut self, ui: &mut Ui, ws: &mut Workspace) {
+        let lang = ws.lang;
+        let names: Vec<String> = ws.datasets.iter().map(|d| d.name.clone()).collect();
+        let tx: Vec<String> = ws
+            .datasets
+            .iter()
+            .filter(|d| crate::customers::columns::is_transactions(d))
+            .map(|d| d.name.clone())
+            .collect();
+        let mut changed = false;
+        ui.horizontal(|ui| {
+            changed |= choose(
+                ui,
+                lang,
+                "cust-orders",
+                T::CustOrders,
+                &mut self.transactions,
+                &tx,
+                false,
+            );
+            changed |= choose(
+                ui,
+                lang,
+                "cust-attrs",
+                T::CustAttributes,
+                &mut self.attributes,
+                &names,
+                true,
+            );
+            changed |= choose(
+                ui,
+                lang,
+                "cust-products",
+                T::CustProducts,
+                &mut self.products,
+                &names,
+                true,
+            );
+            let busy = ws.job_running(self.job);
+            let go = ui
+                .add_enabled(
+                    self.transactions.is_some() && !busy,
+                    egui::Button::new(lang.tr(T::CustBuild)),
+                )
+                .clicked();
+            if busy {
+                ui.spinner();
+            }
+            if go || changed {
+                self.build(ws);
+            }
+        });
+    }
+}
+
+/// A labelled dataset combo; returns true when the choice changed.
+fn choose(
+    ui: &mut Ui,
+    lang: Lang,
+    id: &str,
+    label: T,
+    value: &mut Option<String>,
+    names: &[String],
+    optional: bool,
+) -> bool {
+    ui.label(lang.tr(label));
+    let before = value.clone();
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(value.clone().unwrap_or_else(|| lang.tr(T::CustNone).into()))
+        .show_ui(ui, |ui| {
+            if optional
+                && ui
+                    .selectable_label(value.is_none(), lang.tr(T::CustNone))
+                    .clicked()
+            {
+                *value = None;
+            }
+            for n in names {
+                if ui.selectable_label(value.as_ref() == Some(n), n).clicked() {
+                    *value = Some(n.clone());
+                }
+            }
+        });
+    ui.add_space(6.0);
+    *value != before
+}
+
+/// The translated name of an RFM group.
+pub fn group_label(g: RfmGroup) -> T {
+    match g {
+        RfmGroup::Champions => T::RfmChampions,
+        RfmGroup::Loyal => T::RfmLoyal,
+        RfmGroup::PotentialLoyalist => T::RfmPotentialLoyalist,
+        RfmGroup::New => T::RfmNew,
+        RfmGroup::Promising => T::RfmPromising,
+        RfmGroup::NeedAttention => T::RfmNeedAttention,
+        RfmGroup::AboutToSleep => T::RfmAboutToSleep,
+        RfmGroup::AtRisk => T::RfmAtRisk,
+        RfmGroup::CantLoseThem => T::RfmCantLoseThem,
+        RfmGroup::Hibernating => T::RfmHibernating,
+        RfmGroup::Lost => T::RfmLost,
+    }
+}
+
+pub fn stage_label(s: Lifecycle) -> T {
+    match s {
+        Lifecycle::New => T::StageNew,
+        Lifecycle::Active => T::StageActive,
+        Lifecycle::AtRisk => T::StageAtRisk,
+        Lifecycle::Lapsed => T::StageLapsed,
+        Lifecycle::Churned => T::StageChurned,
+    }
+}
+
+const WEEKDAY_KEYS: [T; 7] = [
+    T::Monday,
+    T::Tuesday,
+    T::Wednesday,
+    T::Thursday,
+    T::Friday,
+    T::Saturday,
+    T::Sunday,
+];
+
+pub fn weekday_label(lang: Lang, d: u8) -> &'static str {
+    lang.tr(WEEKDAY_KEYS[d as usize % 7])
+}
+
+/// The translated name of a portrait attribute (joined attributes keep their column names).
+pub fn dimension_label(lang: Lang, name: &str) -> String {
+    let key = match name {
+        "rfm_group" => T::ColRfmGroup,
+        "lifecycle_stage" => T::ColStage,
+        "r_score" => T::AxisR,
+        "f_score" => T::AxisF,
+        "m_score" => T::AxisM,
+        "orders" => T::ColOrders,
+        "revenue" => T::ColRevenue,
+        "average_order_value" => T::KeyAov,
+        "favourite_category" => T::KeyFavCategory,
+        "preferred_channel" => T::KeyChannel,
+        "preferred_weekday" => T::KeyWeekday,
+        "preferred_hour" => T::KeyHour,
+        "return_orders" => T::DimReturnOrders,
+        other => return other.to_string(),
+    };
+    lang.tr(key).to_string()
+}
+
+/// The translated text of a portrait value (group, stage and weekday names; others as they are).
+pub fn value_label(lang: Lang, dimension: &str, value: &str) -> String {
+    match dimension {
+        "rfm_group" => RfmGroup::ALL
+            .iter()
+            .find(|g| g.name() == value)
+            .map(|g| lang.tr(group_label(*g)).to_string()),
+        "lifecycle_stage" => Lifecycle::ALL
+            .iter()
+            .find(|s| s.name() == value)
+            .map(|s| lang.tr(stage_label(*s)).to_string()),
+        "preferred_weekday" => crate::customers::stats::WEEKDAYS
+            .iter()
+            .position(|d| *d == value)
+            .map(|d| weekday_label(lang, d as u8).to_string()),
+        _ => None,
+    }
+    .unwrap_or_else(|| value.to_string())
+}
+
+/// A right-aligned number in a grid cell of fixed width (a right-to-left layout alone would
+/// stretch the cell to the panel's edge).
+pub fn num_cell(ui: &mut Ui, text: impl Into<egui::WidgetText>, width: f32) {
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, ui.spacing().interact_size.y),
+        egui::Layout::right_to_left(egui::Align::Center),
+        |ui| ui.label(text),
+    );
+}
+
+/// A money amount: two decimals with thousands separators.
+pub fn money(x: f64) -> String {
+    let sign = if x < 0.0 { "-" } else { "" };
+    let cents = (x.abs() * 100.0).round() as u64;
+    format!("{sign}{}.{:02}", crate::i18n::int(cents / 100), cents % 100)
+}
