@@ -1,0 +1,16 @@
+//! Explore: charts over any dataset, and the classic e-commerce analyses.
+//!
+//! - [`spec`]: what a chart shows (dataset, x with a time grain, measures, split, filter, top-N);
+//! - [`table`]: the aggregated table behind a chart, written as CSV, JSON or XLSX;
+//! - [`downsample`]: fewer points with the same shape (LTTB, min/max per pixel column);
+//! - [`forecast`]: Holt-Winters with fitted parameters, prediction intervals and a holdout check;
+//! - [`format`]: numbers for people.
+
+pub mod downsample;
+pub mod forecast;
+pub mod format;
+pub mod spec;
+pub mod table;
+
+pub use spec::{Agg, ChartSpec, Dimension, Grain, Measure, Order};
+pub use table::{AggRow, AggTable, Key};
