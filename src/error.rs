@@ -85,6 +85,29 @@ pub enum Error {
     #[error("{0}")]
     InvalidArgument(String),
 
+    #[error("cannot read the expression `{text}` at character {at}: {message}")]
+    Expression {
+        text: String,
+        /// 1-based character position.
+        at: usize,
+        message: String,
+    },
+
+    #[error("{context}: there is no column '{column}'; the columns are: {available}")]
+    NoSuchColumn {
+        context: String,
+        column: String,
+        available: String,
+    },
+
+    #[error("recipe step {step} ({description}): {message}")]
+    Recipe {
+        /// 1-based position of the step in the recipe.
+        step: usize,
+        description: String,
+        message: String,
+    },
+
     #[error("cancelled; the project is as it was before")]
     Cancelled,
 

@@ -39,10 +39,26 @@ pub fn parse_stored_datetime(s: &str) -> Option<i64> {
 }
 
 /// Loads a dataset (all columns, or the named ones) into a DataFrame with the catalog's types.
+/// Values the import kept as written because they did not fit the column's type are missing.
 pub fn load_frame(
     conn: &Connection,
     info: &DatasetInfo,
     only: Option<&[&str]>,
+) -> Result<DataFrame> {
+    load(conn, info, only, false)
+}
+
+/// Loads a whole dataset for cleaning: a column holding values that do not fit its type is
+/// loaded as text, so that nothing is lost and a cast step can report those values.
+pub fn load_frame_keeping_invalid(conn: &Connection, info: &DatasetInfo) -> Result<DataFrame> {
+    load(conn, info, None, true)
+}
+
+fn load(
+    conn: &Connection,
+    info: &DatasetInfo,
+    only: Option<&[&str]>,
+    keep_invalid: bool,
 ) -> Result<DataFrame> {
     let cols: Vec<&crate::dataset::ColumnInfo> = match only {
         None => info.columns.iter().collect(),
@@ -64,7 +80,7 @@ pub fn load_frame(
         quote_ident(&info.name)
     );
     let typed: Vec<(String, ColumnType)> = cols.iter().map(|c| (c.name.clone(), c.ty)).collect();
-    frame_from_query(conn, &sql, &typed, info.rows as usize)
+    build(conn, &sql, &typed, info.rows as usize, keep_invalid)
 }
 
 /// Runs `sql` and builds a DataFrame whose columns have the given names and types.
@@ -74,7 +90,29 @@ pub fn frame_from_query(
     cols: &[(String, ColumnType)],
     capacity: usize,
 ) -> Result<DataFrame> {
+    build(conn, sql, cols, capacity, false)
+}
+
+/// A cell as text, for a column that falls back to text.
+fn cell_text(v: ValueRef<'_>) -> Option<String> {
+    match v {
+        ValueRef::Null | ValueRef::Blob(_) => None,
+        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(f) => Some(crate::query::format_real(f)),
+    }
+}
+
+fn build(
+    conn: &Connection,
+    sql: &str,
+    cols: &[(String, ColumnType)],
+    capacity: usize,
+    keep_invalid: bool,
+) -> Result<DataFrame> {
     let n = capacity;
+    // Columns that met a value of another type; with keep_invalid they are re-read as text.
+    let mut fallback: Vec<Option<Vec<Option<String>>>> = vec![None; cols.len()];
     let mut bufs: Vec<Buf> = cols
         .iter()
         .map(|(_, ty)| match ty {
@@ -88,9 +126,39 @@ pub fn frame_from_query(
         .collect();
     let mut stmt = conn.prepare(sql)?;
     let mut rows = stmt.query([])?;
+    let mut r = 0usize;
     while let Some(row) = rows.next()? {
         for (j, b) in bufs.iter_mut().enumerate() {
             let v = row.get_ref(j)?;
+            if keep_invalid {
+                if let Some(text) = fallback[j].as_mut() {
+                    text.push(cell_text(v));
+                    continue;
+                }
+                let fits = match (&*b, v) {
+                    (_, ValueRef::Null) | (Buf::Text(_), _) => true,
+                    (Buf::Int(_) | Buf::Bool(_), ValueRef::Integer(_)) => true,
+                    (Buf::Int(_), ValueRef::Real(f)) => f.fract() == 0.0,
+                    (Buf::Float(_), ValueRef::Integer(_) | ValueRef::Real(_)) => true,
+                    (Buf::Date(_), ValueRef::Text(t)) => std::str::from_utf8(t)
+                        .ok()
+                        .and_then(parse_stored_date)
+                        .is_some(),
+                    (Buf::Datetime(_), ValueRef::Text(t)) => std::str::from_utf8(t)
+                        .ok()
+                        .and_then(parse_stored_datetime)
+                        .is_some(),
+                    _ => false,
+                };
+                if !fits {
+                    // Re-read the rows so far as text: they come from the same column.
+                    let mut text = Vec::with_capacity(n);
+                    text.extend(buf_text(b, r));
+                    text.push(cell_text(v));
+                    fallback[j] = Some(text);
+                    continue;
+                }
+            }
             match b {
                 Buf::Int(x) => x.push(match v {
                     ValueRef::Integer(i) => Some(i),
@@ -125,10 +193,15 @@ pub fn frame_from_query(
                 }),
             }
         }
+        r += 1;
     }
     let mut columns = Vec::with_capacity(cols.len());
-    for ((col_name, _), b) in cols.iter().zip(bufs) {
+    for (((col_name, _), b), text) in cols.iter().zip(bufs).zip(fallback) {
         let name: PlSmallStr = col_name.as_str().into();
+        if let Some(text) = text {
+            columns.push(Column::new(name, text));
+            continue;
+        }
         let col = match b {
             Buf::Int(v) => Column::new(name, v),
             Buf::Float(v) => Column::new(name, v),
@@ -143,6 +216,152 @@ pub fn frame_from_query(
     }
     let height = columns.first().map_or(0, |c| c.len());
     Ok(DataFrame::new(height, columns)?)
+}
+
+/// The first `rows` values of a buffer, as text.
+fn buf_text(b: &Buf, rows: usize) -> Vec<Option<String>> {
+    let days = |d: i32| epoch() + chrono::Duration::days(d as i64);
+    (0..rows)
+        .map(|i| match b {
+            Buf::Int(x) => x[i].map(|v| v.to_string()),
+            Buf::Float(x) => x[i].map(crate::query::format_real),
+            Buf::Bool(x) => x[i].map(|v| if v { "1".into() } else { "0".into() }),
+            Buf::Text(x) => x[i].clone(),
+            Buf::Date(x) => x[i].map(|d| days(d).format("%Y-%m-%d").to_string()),
+            Buf::Datetime(x) => x[i].and_then(|us| {
+                chrono::DateTime::from_timestamp_micros(us).map(|t| {
+                    let mut s = String::new();
+                    crate::import::temporal::format_datetime(t.naive_utc(), &mut s);
+                    s
+                })
+            }),
+        })
+        .collect()
+}
+
+/// How a polars column is stored in SQLite.
+enum Out<'a> {
+    Int(&'a Int64Chunked),
+    Float(&'a Float64Chunked),
+    Bool(&'a BooleanChunked),
+    Text(&'a StringChunked),
+    Date(&'a Int32Chunked),
+    Datetime(&'a Int64Chunked),
+}
+
+/// The column type a polars type is stored as, and the polars type it is read from.
+fn storage(dt: &DataType) -> (ColumnType, DataType) {
+    match dt {
+        DataType::Boolean => (ColumnType::Boolean, DataType::Boolean),
+        DataType::Date => (ColumnType::Date, DataType::Int32),
+        DataType::Datetime(..) => (ColumnType::Datetime, DataType::Int64),
+        d if d.is_integer() => (ColumnType::Integer, DataType::Int64),
+        d if d.is_float() => (ColumnType::Float, DataType::Float64),
+        _ => (ColumnType::Text, DataType::String),
+    }
+}
+
+/// Creates `table` and writes the frame into it; returns each column's stored type.
+/// Runs on the caller's connection, so a caller's transaction makes it all-or-nothing.
+pub fn write_frame(
+    conn: &Connection,
+    table: &str,
+    df: &DataFrame,
+    rep: &crate::progress::Reporter,
+) -> Result<Vec<(String, ColumnType)>> {
+    use crate::import::writer::{Batch, Cell, TableWriter, create_table};
+    let mut typed = Vec::with_capacity(df.width());
+    let mut physical: Vec<Series> = Vec::with_capacity(df.width());
+    for c in df.columns() {
+        let (ty, phys) = storage(c.dtype());
+        let s = match ty {
+            // Datetimes in microseconds, whatever unit they came in.
+            ColumnType::Datetime => c
+                .cast(&DataType::Datetime(TimeUnit::Microseconds, None))?
+                .cast(&phys)?,
+            _ => c.cast(&phys)?,
+        };
+        physical.push(s.as_materialized_series().rechunk());
+        typed.push((c.name().to_string(), ty));
+    }
+    let outs: Vec<Out<'_>> = physical
+        .iter()
+        .zip(&typed)
+        .map(|(s, (_, ty))| {
+            Ok(match ty {
+                ColumnType::Integer => Out::Int(s.i64()?),
+                ColumnType::Float => Out::Float(s.f64()?),
+                ColumnType::Boolean => Out::Bool(s.bool()?),
+                ColumnType::Text => Out::Text(s.str()?),
+                ColumnType::Date => Out::Date(s.i32()?),
+                ColumnType::Datetime => Out::Datetime(s.i64()?),
+            })
+        })
+        .collect::<Result<_>>()?;
+    create_table(conn, table, &typed)?;
+    let mut w = TableWriter::new(conn, table, typed.len())?;
+    let height = df.height();
+    const CHUNK: usize = 8192;
+    let mut stamp = String::with_capacity(32);
+    let mut start = 0;
+    while start < height {
+        rep.check()?;
+        let end = (start + CHUNK).min(height);
+        let mut batch = Batch::with_capacity(end - start, typed.len());
+        for i in start..end {
+            for o in &outs {
+                let cell = match o {
+                    Out::Int(ca) => ca.get(i).map_or(Cell::Null, Cell::Int),
+                    Out::Float(ca) => ca.get(i).map_or(Cell::Null, Cell::Real),
+                    Out::Bool(ca) => ca.get(i).map_or(Cell::Null, |b| Cell::Int(b as i64)),
+                    Out::Text(ca) => match ca.get(i) {
+                        Some(t) => {
+                            batch.push_text(t);
+                            continue;
+                        }
+                        None => Cell::Null,
+                    },
+                    Out::Date(ca) => match ca.get(i) {
+                        Some(d) => {
+                            stamp.clear();
+                            let day = epoch() + chrono::Duration::days(d as i64);
+                            crate::import::temporal::format_date(
+                                day.and_time(chrono::NaiveTime::MIN),
+                                &mut stamp,
+                            );
+                            batch.push_text(&stamp);
+                            continue;
+                        }
+                        None => Cell::Null,
+                    },
+                    Out::Datetime(ca) => {
+                        match ca.get(i).and_then(chrono::DateTime::from_timestamp_micros) {
+                            Some(t) => {
+                                stamp.clear();
+                                crate::import::temporal::format_datetime(t.naive_utc(), &mut stamp);
+                                batch.push_text(&stamp);
+                                continue;
+                            }
+                            None => Cell::Null,
+                        }
+                    }
+                };
+                batch.cells.push(cell);
+            }
+        }
+        batch.rows = end - start;
+        w.write(&batch)?;
+        rep.report(
+            "Saving",
+            end as u64,
+            Some(height as u64),
+            crate::progress::Unit::Rows,
+            end as u64,
+            false,
+        );
+        start = end;
+    }
+    Ok(typed)
 }
 
 #[cfg(test)]

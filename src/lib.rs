@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod explore;
 pub mod export;
+pub mod expr;
 pub mod frame;
 pub mod i18n;
 pub mod import;

@@ -3,6 +3,7 @@
 //!
 //! Computed in SQLite over the imported table, read-only.
 
+use super::recipe::{Fence, Fill, Formula, Keep, Mapping, OutlierAction, Step};
 use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo, Role};
 use crate::error::{Error, Result};
 use crate::progress::{Reporter, Unit};
@@ -93,6 +94,8 @@ pub struct Finding {
     pub rows_where: String,
     /// The recipe steps that apply.
     pub fixes: Vec<Fix>,
+    /// The recipe step Loupe suggests, ready to add to a recipe.
+    pub suggested: Option<Step>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -152,6 +155,10 @@ pub fn quality_report(
             count: exact_duplicate_rows,
             rows_where: format!("rowid NOT IN (SELECT min(rowid) FROM {t} GROUP BY {all_cols})"),
             fixes: vec![Fix::RemoveExactDuplicates],
+            suggested: Some(Step::RemoveDuplicates {
+                columns: vec![],
+                keep: Keep::First,
+            }),
         });
     }
     rep.check()?;
@@ -180,6 +187,10 @@ pub fn quality_report(
                 count: dups,
                 rows_where: format!("rowid NOT IN (SELECT min(rowid) FROM {t} GROUP BY {key})"),
                 fixes: vec![Fix::RemoveKeyDuplicates],
+                suggested: Some(Step::RemoveDuplicates {
+                    columns: opts.key.clone(),
+                    keep: Keep::First,
+                }),
             });
         }
     }
@@ -196,6 +207,10 @@ pub fn quality_report(
                 count: failing,
                 rows_where: format!("NOT coalesce(({rule}), 0)"),
                 fixes: vec![Fix::DropRows],
+                // Rules are SQL; most simple ones read the same in Loupe's expressions.
+                suggested: Formula::parse(&format!("not ({rule})"))
+                    .ok()
+                    .map(|condition| Step::DropRows { condition }),
             });
         }
     }
@@ -235,17 +250,25 @@ fn column_quality(
 ) -> Result<ColumnQuality> {
     let t = quote_ident(&info.name);
     let q = quote_ident(&c.name);
-    let mut push = |kind, count: u64, rows_where: String, fixes: &[Fix]| {
-        if count > 0 {
-            findings.push(Finding {
-                kind,
-                column: Some(c.name.clone()),
-                count,
-                rows_where,
-                fixes: fixes.to_vec(),
-            });
-        }
+    let mut push =
+        |kind, count: u64, rows_where: String, fixes: &[Fix], suggested: Option<Step>| {
+            if count > 0 {
+                findings.push(Finding {
+                    kind,
+                    column: Some(c.name.clone()),
+                    count,
+                    rows_where,
+                    fixes: fixes.to_vec(),
+                    suggested,
+                });
+            }
+        };
+    let drop_where = |text: String| {
+        Formula::parse(&text)
+            .ok()
+            .map(|condition| Step::DropRows { condition })
     };
+    let col_expr = crate::expr::Expr::Column(c.name.clone()).to_string();
     let missing_where = format!("{q} IS NULL OR trim({q}) = ''");
     let invalid_where = match c.ty {
         ColumnType::Integer | ColumnType::Boolean | ColumnType::Float => {
@@ -271,11 +294,29 @@ fn column_quality(
         .map_err(|e| Error::Query(e.to_string()))?;
     let [missing, distinct, invalid, untrimmed] =
         [missing, distinct, invalid, untrimmed].map(|v| v.max(0) as u64);
+    // Rows without a value in a column with a role are unusable for the analyses; other numbers
+    // are filled with the median, other text marked unknown.
+    let fill_missing = if c.role.is_some() {
+        drop_where(format!("{col_expr} is missing"))
+    } else if c.ty.is_numeric() {
+        Some(Step::FillMissing {
+            column: c.name.clone(),
+            with: Fill::Median,
+        })
+    } else if c.ty == ColumnType::Text {
+        Some(Step::FillMissing {
+            column: c.name.clone(),
+            with: Fill::Constant("unknown".into()),
+        })
+    } else {
+        drop_where(format!("{col_expr} is missing"))
+    };
     push(
         FindingKind::Missing,
         missing,
         missing_where,
         &[Fix::DropRows, Fix::FillMissing],
+        fill_missing,
     );
     if let Some(w) = invalid_where {
         push(
@@ -283,10 +324,23 @@ fn column_quality(
             invalid,
             w,
             &[Fix::CastType, Fix::MapValues],
+            Some(Step::Cast {
+                column: c.name.clone(),
+                to: c.ty,
+                format: None,
+            }),
         );
     }
     if let Some(w) = untrimmed_where {
-        push(FindingKind::Untrimmed, untrimmed, w, &[Fix::TrimWhitespace]);
+        push(
+            FindingKind::Untrimmed,
+            untrimmed,
+            w,
+            &[Fix::TrimWhitespace],
+            Some(Step::Trim {
+                columns: vec![c.name.clone()],
+            }),
+        );
     }
     let mut variants = Vec::new();
     if c.ty == ColumnType::Text && distinct <= 5000 {
@@ -302,11 +356,22 @@ fn column_quality(
                 conn,
                 &format!("SELECT count(*) FROM {t} WHERE {q} IN ({list})"),
             )?;
+            let map = variants
+                .iter()
+                .map(|g| Mapping {
+                    from: g.clone(),
+                    to: canonical_variant(g),
+                })
+                .collect();
             push(
                 FindingKind::Variants,
                 rows,
                 format!("{q} IN ({list})"),
                 &[Fix::MapValues],
+                Some(Step::MapValues {
+                    column: c.name.clone(),
+                    map,
+                }),
             );
         }
     }
@@ -326,7 +391,17 @@ fn column_quality(
             let k = xs.iter().filter(|&&x| x < lo || x > hi).count() as u64;
             outliers_iqr = Some(k);
             let w = format!("{numeric} AND ({q} < {lo:?} OR {q} > {hi:?})");
-            push(FindingKind::Outliers, k, w, &[Fix::ClipOutliers]);
+            push(
+                FindingKind::Outliers,
+                k,
+                w,
+                &[Fix::ClipOutliers],
+                Some(Step::Outliers {
+                    column: c.name.clone(),
+                    fence: Fence::Iqr { k: 1.5 },
+                    action: OutlierAction::Flag(format!("{}_outlier", c.name)),
+                }),
+            );
             let n = xs.len() as f64;
             let mean = xs.iter().sum::<f64>() / n;
             let mean_sq = xs.iter().map(|x| x * x).sum::<f64>() / n;
@@ -344,23 +419,47 @@ fn column_quality(
         if is_qty {
             let w = format!("{q} <= 0");
             let k = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
-            push(FindingKind::NonPositiveQuantity, k, w, &[Fix::DropRows]);
+            push(
+                FindingKind::NonPositiveQuantity,
+                k,
+                w,
+                &[Fix::DropRows],
+                drop_where(format!("{col_expr} <= 0")),
+            );
         }
         if is_price {
             let w = format!("{q} <= 0");
             let k = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
-            push(FindingKind::NonPositivePrice, k, w, &[Fix::DropRows]);
+            push(
+                FindingKind::NonPositivePrice,
+                k,
+                w,
+                &[Fix::DropRows],
+                drop_where(format!("{col_expr} <= 0")),
+            );
         }
     }
     if c.ty.is_temporal() {
         let w = format!("date({q}) > '{today}'");
         let k = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
-        push(FindingKind::FutureDates, k, w, &[Fix::DropRows]);
+        push(
+            FindingKind::FutureDates,
+            k,
+            w,
+            &[Fix::DropRows],
+            drop_where(format!("{col_expr} > '{today} 23:59:59'")),
+        );
     }
     if c.role == Some(Role::OrderId) && c.ty == ColumnType::Text {
         let w = format!("{q} LIKE 'C%'");
         let k = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
-        push(FindingKind::Cancellations, k, w, &[Fix::DropRows]);
+        push(
+            FindingKind::Cancellations,
+            k,
+            w,
+            &[Fix::DropRows],
+            drop_where(format!("{col_expr} starts with 'C'")),
+        );
     }
     Ok(ColumnQuality {
         name: c.name.clone(),
@@ -374,6 +473,41 @@ fn column_quality(
         outliers_z,
         variants,
     })
+}
+
+/// The spelling a group of variants is mapped to: an already trimmed value, the shortest, then
+/// the first in sort order.
+fn canonical_variant(group: &[String]) -> String {
+    group
+        .iter()
+        .min_by_key(|v| (v.trim() != v.as_str(), v.chars().count(), (*v).clone()))
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The recipe made of every finding's suggested step, in a sensible order: whole-row fixes first
+/// (duplicates, then rows to drop), then value fixes.
+pub fn suggested_recipe(report: &QualityReport) -> super::recipe::Recipe {
+    let mut steps: Vec<&Step> = report
+        .findings
+        .iter()
+        .filter_map(|f| f.suggested.as_ref())
+        .collect();
+    let rank = |s: &Step| match s {
+        Step::RemoveDuplicates { .. } => 0,
+        Step::DropRows { .. } => 1,
+        Step::Trim { .. } | Step::MapValues { .. } | Step::Cast { .. } => 2,
+        _ => 3,
+    };
+    steps.sort_by_key(|s| rank(s));
+    // A date in the future is one finding per column; duplicates of a step are dropped.
+    let mut unique: Vec<Step> = Vec::new();
+    for s in steps {
+        if !unique.contains(s) {
+            unique.push(s.clone());
+        }
+    }
+    super::recipe::Recipe::new(unique)
 }
 
 /// The `p` quantile of sorted values, interpolated linearly between order statistics as pandas

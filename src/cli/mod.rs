@@ -56,6 +56,8 @@ enum Command {
     Clv(clv::ClvArgs),
     /// The quality report of a dataset: missing, invalid, duplicated and odd values.
     Profile(clean::ProfileArgs),
+    /// Clean a dataset with a recipe of steps into a cleaned dataset (raw data stays as imported).
+    Clean(clean::CleanArgs),
     /// The customer table with RFM scores, groups and lifecycle stages.
     Customers(customers::CustomersArgs),
 }
@@ -89,6 +91,7 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Delete(a) => data::delete(a),
         Command::Clv(a) => clv::clv(a),
         Command::Profile(a) => clean::profile(a),
+        Command::Clean(a) => clean::clean(a),
         Command::Customers(a) => customers::customers(a),
     }
 }

@@ -17,7 +17,7 @@ pub mod roles;
 pub mod sniff;
 pub mod source;
 pub mod temporal;
-mod writer;
+pub(crate) mod writer;
 
 pub use encoding::{EncodingChoice, TextEncoding};
 pub use preview::{Preview, preview};

@@ -65,6 +65,7 @@ pub fn insert(conn: &Connection, new: &NewDataset<'_>) -> Result<()> {
 /// Removes a dataset's catalog entry and drops its table.
 pub fn remove(conn: &Connection, name: &str) -> Result<()> {
     conn.execute("DELETE FROM _loupe_datasets WHERE name = ?1", [name])?;
+    conn.execute("DELETE FROM _loupe_recipes WHERE dataset = ?1", [name])?;
     conn.execute_batch(&format!("DROP TABLE IF EXISTS {}", quote_ident(name)))?;
     Ok(())
 }

@@ -7,6 +7,7 @@
 mod activity;
 mod catalog;
 mod names;
+pub mod recipes;
 mod schema;
 
 pub use activity::{Action, ActivityEntry, now_rfc3339 as now};

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4C6F_7570;
 
 /// The schema version this Loupe writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -64,6 +64,15 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'the activity log is append-only'); END;
     CREATE TRIGGER _loupe_activity_no_delete BEFORE DELETE ON _loupe_activity
         BEGIN SELECT RAISE(ABORT, 'the activity log is append-only'); END;
+    "#,
+    // 1 -> 2: cleaning recipes. One per imported dataset; `output` names the cleaned dataset.
+    r#"
+    CREATE TABLE _loupe_recipes (
+        dataset    TEXT PRIMARY KEY,
+        output     TEXT NOT NULL,
+        recipe     TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
     "#,
 ];
 

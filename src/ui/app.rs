@@ -223,6 +223,12 @@ impl LoupeApp {
             Ok(JobOutput::Rows(generation, ids)) => self.data.on_rows(generation, ids),
             Ok(JobOutput::Profile(p)) => self.data.on_profile(p),
             Ok(JobOutput::Quality(r)) => self.clean.on_report(r),
+            Ok(JobOutput::RawFrame(name, df)) => self.clean.on_raw(&mut self.ws, name, df),
+            Ok(JobOutput::StepPreview(generation, p)) => self.clean.on_preview(generation, p),
+            Ok(JobOutput::Rebuilt(s)) => {
+                self.ws.notice = Some(lang.f(T::CleanedTable, &[&s.output, &int(s.rows_out)]));
+                self.clean.on_rebuilt(&mut self.ws, s);
+            }
             Ok(JobOutput::Preview(generation, p)) => {
                 if let Some(d) = &mut self.import {
                     d.on_preview(generation, *p);
@@ -230,6 +236,9 @@ impl LoupeApp {
             }
             Err(e) => {
                 self.data.on_rows_failed(id);
+                if self.clean.on_failed(id, &e) {
+                    return;
+                }
                 if let Some(d) = &mut self.import
                     && d.preview_job() == Some(id)
                 {

@@ -76,6 +76,12 @@ pub enum JobOutput {
     Preview(u64, Box<Preview>),
     /// The quality report for the Clean page.
     Quality(Box<crate::clean::QualityReport>),
+    /// A dataset's raw frame, loaded for the recipe editor.
+    RawFrame(String, Arc<polars::prelude::DataFrame>),
+    /// A step preview (recipe generation).
+    StepPreview(u64, Box<crate::clean::StepPreview>),
+    /// The cleaned table was rebuilt.
+    Rebuilt(Box<crate::clean::RebuildSummary>),
 }
 
 /// A job the status bar shows.

@@ -1,20 +1,11 @@
-//! The Clean page: the quality report of a dataset — what is missing, invalid, duplicated or odd,
-//! how many rows each finding covers, and the fixes that apply.
+//! The quality report of a dataset: what is missing, invalid, duplicated or odd, how many rows
+//! each finding covers, the fixes that apply, and a button that adds the suggested fix.
 
-use crate::clean::{FindingKind, Fix, QualityReport, ReportOptions, quality_report};
+use crate::clean::{FindingKind, Fix, QualityReport, Step};
 use crate::i18n::{Lang, T, int};
-use crate::store::Project;
-use crate::ui::state::{JobOutput, Workspace};
 use crate::ui::theme;
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
-
-#[derive(Default)]
-pub struct CleanPage {
-    dataset: Option<String>,
-    report: Option<Box<QualityReport>>,
-    job: Option<u64>,
-}
 
 pub fn kind_label(k: FindingKind) -> T {
     match k {
@@ -46,87 +37,9 @@ pub fn fix_label(f: Fix) -> T {
     }
 }
 
-impl CleanPage {
-    pub fn report(&self) -> Option<&QualityReport> {
-        self.report.as_deref()
-    }
-
-    pub fn on_report(&mut self, r: Box<QualityReport>) {
-        self.job = None;
-        self.report = Some(r);
-    }
-
-    /// Starts the report of a dataset as a background job.
-    pub fn check(&mut self, ws: &mut Workspace, dataset: &str) {
-        let Some(path) = ws.project_path() else {
-            return;
-        };
-        if let Some(id) = self.job.take() {
-            ws.cancel_job(id);
-        }
-        self.dataset = Some(dataset.to_string());
-        self.report = None;
-        let name = dataset.to_string();
-        self.job = ws.spawn(T::JobQuality, dataset.to_string(), move |rep| {
-            let project = Project::open_read_only(&path)?;
-            let r = quality_report(&project, &name, &ReportOptions::default(), rep)?;
-            Ok(JobOutput::Quality(Box::new(r)))
-        });
-    }
-
-    pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
-        let lang = ws.lang;
-        egui::CentralPanel::default().show(ui, |ui| {
-            theme::page_header(ui, lang.tr(T::CleanTitle), None);
-            let names: Vec<String> = ws.datasets.iter().map(|d| d.name.clone()).collect();
-            if self.dataset.as_ref().is_none_or(|d| !names.contains(d)) {
-                self.dataset = names.first().cloned();
-            }
-            let mut run = false;
-            ui.horizontal(|ui| {
-                let current = self.dataset.clone().unwrap_or_default();
-                egui::ComboBox::from_id_salt("clean-dataset")
-                    .selected_text(if current.is_empty() {
-                        lang.tr(T::ChooseDataset).to_string()
-                    } else {
-                        current.clone()
-                    })
-                    .show_ui(ui, |ui| {
-                        for n in &names {
-                            if ui.selectable_label(current == *n, n).clicked() {
-                                self.dataset = Some(n.clone());
-                            }
-                        }
-                    });
-                let busy = ws.job_running(self.job);
-                run = ui
-                    .add_enabled(
-                        self.dataset.is_some() && !busy,
-                        egui::Button::new(lang.tr(T::CheckQuality)),
-                    )
-                    .clicked();
-                if busy {
-                    ui.spinner();
-                }
-            });
-            if run && let Some(d) = self.dataset.clone() {
-                self.check(ws, &d);
-            }
-            ui.add_space(6.0);
-            let shown = self
-                .report
-                .as_deref()
-                .filter(|r| Some(&r.dataset) == self.dataset.as_ref());
-            if let Some(r) = shown {
-                report_ui(ui, lang, r);
-            }
-            ui.add_space(8.0);
-            theme::muted(ui, lang.tr(T::RecipeNext));
-        });
-    }
-}
-
-fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) {
+/// Draws the report; returns the suggested steps the user asked to add.
+pub fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) -> Vec<Step> {
+    let mut add = Vec::new();
     ui.label(lang.f(
         T::QualitySummary,
         &[&int(r.rows), &int(r.exact_duplicate_rows)],
@@ -138,12 +51,13 @@ fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) {
     } else {
         egui::Grid::new("clean-findings")
             .striped(true)
-            .num_columns(4)
+            .num_columns(5)
             .spacing([16.0, 6.0])
             .show(ui, |ui| {
                 for k in [T::Rows, T::Problem, T::Column, T::Fixes] {
                     ui.label(RichText::new(lang.tr(k)).strong());
                 }
+                ui.label("");
                 ui.end_row();
                 for f in &r.findings {
                     ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
@@ -153,6 +67,20 @@ fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) {
                     ui.label(f.column.as_deref().unwrap_or("—"));
                     let fixes: Vec<&str> = f.fixes.iter().map(|x| lang.tr(fix_label(*x))).collect();
                     ui.label(fixes.join(" · "));
+                    match &f.suggested {
+                        Some(step) => {
+                            if ui
+                                .button(lang.tr(T::AddFix))
+                                .on_hover_text(step.describe(lang))
+                                .clicked()
+                            {
+                                add.push(step.clone());
+                            }
+                        }
+                        None => {
+                            ui.label("");
+                        }
+                    }
                     ui.end_row();
                 }
             });
@@ -212,4 +140,5 @@ fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) {
                 }
             });
         });
+    add
 }

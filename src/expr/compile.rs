@@ -1,0 +1,537 @@
+//! [`Expr`] to a polars expression, checked against a schema.
+//!
+//! Checks happen here, before any data is touched: every column must exist, `and`/`or` need
+//! conditions, arithmetic needs numbers, text tests need text. Text literals compared with a date
+//! column are read as dates. A number compared with a text column is compared as its text, so
+//! `CustomerID = 17850` works on identifiers stored as text.
+//!
+//! Comparisons with a missing value are missing (neither true nor false); a condition used to
+//! drop or select rows treats missing as false.
+
+use super::ast::{BinOp, Expr, Func, Lit, TextOp};
+use crate::error::{Error, Result};
+use polars::prelude::{self as pl, DataType, NamedFrom, Schema, TimeUnit};
+
+/// What kind of value an expression yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Number,
+    Text,
+    Bool,
+    Date,
+    Datetime,
+    /// A bare `null`: fits anywhere.
+    Null,
+    Other,
+}
+
+impl Kind {
+    pub fn of(dt: &DataType) -> Kind {
+        match dt {
+            DataType::Boolean => Kind::Bool,
+            DataType::String => Kind::Text,
+            DataType::Date => Kind::Date,
+            DataType::Datetime(..) => Kind::Datetime,
+            DataType::Null => Kind::Null,
+            d if d.is_primitive_numeric() => Kind::Number,
+            _ => Kind::Other,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Number => "a number",
+            Kind::Text => "text",
+            Kind::Bool => "a condition",
+            Kind::Date => "a date",
+            Kind::Datetime => "a date and time",
+            Kind::Null => "null",
+            Kind::Other => "a value",
+        }
+    }
+
+    fn is_temporal(self) -> bool {
+        matches!(self, Kind::Date | Kind::Datetime)
+    }
+}
+
+/// A compiled expression and the kind of value it yields.
+pub struct Compiled {
+    pub expr: pl::Expr,
+    pub kind: Kind,
+}
+
+/// Compiles an expression for evaluation over rows with this schema.
+pub fn compile(e: &Expr, schema: &Schema) -> Result<Compiled> {
+    Compiler { schema, whole: e }.compile(e)
+}
+
+/// Compiles a condition: the expression must yield true or false (missing counts as false).
+pub fn compile_condition(e: &Expr, schema: &Schema) -> Result<pl::Expr> {
+    let c = compile(e, schema)?;
+    match c.kind {
+        Kind::Bool => Ok(c.expr.fill_null(pl::lit(false))),
+        Kind::Null => Ok(pl::lit(false)),
+        k => Err(Error::Expression {
+            text: e.to_string(),
+            at: 1,
+            message: format!(
+                "this is {}, not a condition; compare it with something, e.g. {e} > 0",
+                k.name()
+            ),
+        }),
+    }
+}
+
+struct Compiler<'a> {
+    schema: &'a Schema,
+    whole: &'a Expr,
+}
+
+fn date_lit(s: &str, kind: Kind) -> Option<pl::Expr> {
+    match kind {
+        Kind::Date => {
+            crate::frame::parse_stored_date(s.trim()).map(|d| pl::lit(d).cast(DataType::Date))
+        }
+        _ => crate::frame::parse_stored_datetime(s.trim())
+            .map(|us| pl::lit(us).cast(DataType::Datetime(TimeUnit::Microseconds, None))),
+    }
+}
+
+fn lit_text(l: &Lit) -> Option<String> {
+    match l {
+        Lit::Int(i) => Some(i.to_string()),
+        Lit::Float(x) => Some(x.to_string()),
+        Lit::Text(s) => Some(s.clone()),
+        Lit::Bool(b) => Some(b.to_string()),
+        Lit::Null => None,
+    }
+}
+
+impl Compiler<'_> {
+    fn err(&self, message: String) -> Error {
+        Error::Expression {
+            text: self.whole.to_string(),
+            at: 1,
+            message,
+        }
+    }
+
+    fn expect(&self, e: &Expr, c: &Compiled, want: Kind, role: &str) -> Result<()> {
+        if c.kind == want || c.kind == Kind::Null {
+            Ok(())
+        } else {
+            Err(self.err(format!(
+                "{role} needs {}, but {e} is {}",
+                want.name(),
+                c.kind.name()
+            )))
+        }
+    }
+
+    fn compile(&self, e: &Expr) -> Result<Compiled> {
+        let done = |expr, kind| Ok(Compiled { expr, kind });
+        match e {
+            Expr::Column(name) => match self.schema.get(name) {
+                Some(dt) => done(pl::col(name.as_str()), Kind::of(dt)),
+                None => Err(Error::NoSuchColumn {
+                    context: format!("in `{}`", self.whole),
+                    column: name.clone(),
+                    available: self
+                        .schema
+                        .iter_names()
+                        .map(|n| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }),
+            },
+            Expr::Lit(l) => Ok(match l {
+                Lit::Int(i) => Compiled {
+                    expr: pl::lit(*i),
+                    kind: Kind::Number,
+                },
+                Lit::Float(x) => Compiled {
+                    expr: pl::lit(*x),
+                    kind: Kind::Number,
+                },
+                Lit::Text(s) => Compiled {
+                    expr: pl::lit(s.as_str()),
+                    kind: Kind::Text,
+                },
+                Lit::Bool(b) => Compiled {
+                    expr: pl::lit(*b),
+                    kind: Kind::Bool,
+                },
+                Lit::Null => Compiled {
+                    expr: pl::lit(pl::NULL),
+                    kind: Kind::Null,
+                },
+            }),
+            Expr::Neg(inner) => {
+                let c = self.compile(inner)?;
+                self.expect(inner, &c, Kind::Number, "'-'")?;
+                done(pl::lit(0) - c.expr, Kind::Number)
+            }
+            Expr::Not(inner) => {
+                let c = self.compile(inner)?;
+                self.expect(inner, &c, Kind::Bool, "'not'")?;
+                done(c.expr.not(), Kind::Bool)
+            }
+            Expr::Binary(op, a, b) => self.binary(*op, a, b),
+            Expr::IsMissing { expr, negated } => {
+                let c = self.compile(expr)?;
+                let mut m = c.expr.clone().is_null();
+                if c.kind == Kind::Text {
+                    m = m.or(c.expr.str().strip_chars(pl::lit(pl::NULL)).eq(pl::lit("")));
+                }
+                done(if *negated { m.not() } else { m }, Kind::Bool)
+            }
+            Expr::In {
+                expr,
+                list,
+                negated,
+            } => {
+                let c = self.compile(expr)?;
+                let series = match c.kind {
+                    Kind::Text => pl::Series::new(
+                        "".into(),
+                        list.iter().map(lit_text).collect::<Vec<Option<String>>>(),
+                    ),
+                    Kind::Number => {
+                        let mut xs = Vec::with_capacity(list.len());
+                        for l in list {
+                            xs.push(match l {
+                                Lit::Int(i) => Some(*i as f64),
+                                Lit::Float(x) => Some(*x),
+                                Lit::Null => None,
+                                other => {
+                                    return Err(self.err(format!(
+                                        "{expr} is a number, but the list holds {other}; remove the quotes"
+                                    )));
+                                }
+                            });
+                        }
+                        pl::Series::new("".into(), xs)
+                    }
+                    k => {
+                        return Err(self.err(format!(
+                            "'in' works on text and numbers, but {expr} is {}",
+                            k.name()
+                        )));
+                    }
+                };
+                let target = if c.kind == Kind::Number {
+                    c.expr.cast(DataType::Float64)
+                } else {
+                    c.expr
+                };
+                let m = target.is_in(pl::lit(series).implode(false), false);
+                done(if *negated { m.not() } else { m }, Kind::Bool)
+            }
+            Expr::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => {
+                let c = self.compile(expr)?;
+                let lo = self.operand_like(low, c.kind)?;
+                let hi = self.operand_like(high, c.kind)?;
+                let m = c
+                    .expr
+                    .is_between(lo.expr, hi.expr, pl::ClosedInterval::Both);
+                done(if *negated { m.not() } else { m }, Kind::Bool)
+            }
+            Expr::Text {
+                op,
+                expr,
+                pattern,
+                negated,
+            } => {
+                let c = self.compile(expr)?;
+                self.expect(expr, &c, Kind::Text, &format!("'{}'", op.words()))?;
+                let p = self.operand_like(pattern, Kind::Text)?;
+                self.expect(pattern, &p, Kind::Text, &format!("'{}'", op.words()))?;
+                let s = c.expr.str();
+                let m = match op {
+                    TextOp::StartsWith => s.starts_with(p.expr),
+                    TextOp::EndsWith => s.ends_with(p.expr),
+                    TextOp::Contains => s.contains_literal(p.expr),
+                };
+                done(if *negated { m.not() } else { m }, Kind::Bool)
+            }
+            Expr::Call(func, args) => self.call(*func, args),
+        }
+    }
+
+    /// Compiles `e` to be compared with a value of `kind`: text read as a date next to a date,
+    /// numbers read as text next to text.
+    fn operand_like(&self, e: &Expr, kind: Kind) -> Result<Compiled> {
+        match (e, kind) {
+            (Expr::Lit(Lit::Text(s)), k) if k.is_temporal() => match date_lit(s, k) {
+                Some(expr) => Ok(Compiled { expr, kind: k }),
+                None => Err(self.err(format!(
+                    "'{s}' is not a date; write dates as 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS'"
+                ))),
+            },
+            (Expr::Lit(l @ (Lit::Int(_) | Lit::Float(_))), Kind::Text) => Ok(Compiled {
+                expr: pl::lit(lit_text(l).unwrap_or_default()),
+                kind: Kind::Text,
+            }),
+            _ => self.compile(e),
+        }
+    }
+
+    fn binary(&self, op: BinOp, a: &Expr, b: &Expr) -> Result<Compiled> {
+        if matches!(op, BinOp::And | BinOp::Or) {
+            let (x, y) = (self.compile(a)?, self.compile(b)?);
+            self.expect(a, &x, Kind::Bool, &format!("'{}'", op.symbol()))?;
+            self.expect(b, &y, Kind::Bool, &format!("'{}'", op.symbol()))?;
+            let expr = if op == BinOp::And {
+                x.expr.and(y.expr)
+            } else {
+                x.expr.or(y.expr)
+            };
+            return Ok(Compiled {
+                expr,
+                kind: Kind::Bool,
+            });
+        }
+        // Literals take the kind of the other side.
+        let (x, y) = match (a, b) {
+            (Expr::Lit(_), _) => {
+                let y = self.compile(b)?;
+                (self.operand_like(a, y.kind)?, y)
+            }
+            _ => {
+                let x = self.compile(a)?;
+                let y = self.operand_like(b, x.kind)?;
+                (x, y)
+            }
+        };
+        if op.is_comparison() {
+            let comparable = x.kind == y.kind
+                || x.kind == Kind::Null
+                || y.kind == Kind::Null
+                || (x.kind.is_temporal() && y.kind.is_temporal());
+            if !comparable {
+                return Err(self.err(format!(
+                    "cannot compare {a} ({}) with {b} ({}); convert one of them first",
+                    x.kind.name(),
+                    y.kind.name()
+                )));
+            }
+            let expr = match op {
+                BinOp::Eq => x.expr.eq(y.expr),
+                BinOp::Ne => x.expr.neq(y.expr),
+                BinOp::Lt => x.expr.lt(y.expr),
+                BinOp::Le => x.expr.lt_eq(y.expr),
+                BinOp::Gt => x.expr.gt(y.expr),
+                _ => x.expr.gt_eq(y.expr),
+            };
+            return Ok(Compiled {
+                expr,
+                kind: Kind::Bool,
+            });
+        }
+        self.expect(a, &x, Kind::Number, &format!("'{}'", op.symbol()))?;
+        self.expect(b, &y, Kind::Number, &format!("'{}'", op.symbol()))?;
+        let expr = match op {
+            BinOp::Add => x.expr + y.expr,
+            BinOp::Sub => x.expr - y.expr,
+            BinOp::Mul => x.expr * y.expr,
+            // True division, and a missing result rather than infinity for division by zero.
+            BinOp::Div => {
+                let d = y.expr.cast(DataType::Float64);
+                pl::when(d.clone().eq(pl::lit(0.0)))
+                    .then(pl::lit(pl::NULL).cast(DataType::Float64))
+                    .otherwise(x.expr.cast(DataType::Float64) / d)
+            }
+            _ => x.expr % y.expr,
+        };
+        Ok(Compiled {
+            expr,
+            kind: Kind::Number,
+        })
+    }
+
+    fn call(&self, func: Func, args: &[Expr]) -> Result<Compiled> {
+        let compiled = args
+            .iter()
+            .map(|a| self.compile(a))
+            .collect::<Result<Vec<_>>>()?;
+        let arg = |i: usize, want: Kind| -> Result<pl::Expr> {
+            let c = &compiled[i];
+            let ok = c.kind == want
+                || c.kind == Kind::Null
+                || (want == Kind::Date && c.kind.is_temporal());
+            if ok {
+                Ok(c.expr.clone())
+            } else {
+                Err(self.err(format!(
+                    "{}() needs {}, but {} is {}",
+                    func.name(),
+                    want.name(),
+                    args[i],
+                    c.kind.name()
+                )))
+            }
+        };
+        let (expr, kind) = match func {
+            Func::Lower => (arg(0, Kind::Text)?.str().to_lowercase(), Kind::Text),
+            Func::Upper => (arg(0, Kind::Text)?.str().to_uppercase(), Kind::Text),
+            Func::Trim => (
+                arg(0, Kind::Text)?.str().strip_chars(pl::lit(pl::NULL)),
+                Kind::Text,
+            ),
+            Func::Length => (
+                arg(0, Kind::Text)?.str().len_chars().cast(DataType::Int64),
+                Kind::Number,
+            ),
+            Func::Abs => (arg(0, Kind::Number)?.abs(), Kind::Number),
+            Func::Round => {
+                let digits = match args.get(1) {
+                    None => 0,
+                    Some(Expr::Lit(Lit::Int(d))) if (0..=15).contains(d) => *d as u32,
+                    Some(other) => {
+                        return Err(self.err(format!(
+                            "round() takes a whole number of digits from 0 to 15, not {other}"
+                        )));
+                    }
+                };
+                (
+                    arg(0, Kind::Number)?
+                        .cast(DataType::Float64)
+                        .round(digits, pl::RoundMode::HalfAwayFromZero),
+                    Kind::Number,
+                )
+            }
+            Func::Year => (
+                arg(0, Kind::Date)?.dt().year().cast(DataType::Int64),
+                Kind::Number,
+            ),
+            Func::Month => (
+                arg(0, Kind::Date)?.dt().month().cast(DataType::Int64),
+                Kind::Number,
+            ),
+            Func::Day => (
+                arg(0, Kind::Date)?.dt().day().cast(DataType::Int64),
+                Kind::Number,
+            ),
+            Func::Hour => {
+                if compiled[0].kind != Kind::Datetime {
+                    return Err(self.err(format!(
+                        "hour() needs a date and time, but {} is {}",
+                        args[0],
+                        compiled[0].kind.name()
+                    )));
+                }
+                (
+                    compiled[0].expr.clone().dt().hour().cast(DataType::Int64),
+                    Kind::Number,
+                )
+            }
+            Func::Weekday => (
+                arg(0, Kind::Date)?.dt().weekday().cast(DataType::Int64),
+                Kind::Number,
+            ),
+            Func::Coalesce => {
+                let kind = compiled
+                    .iter()
+                    .map(|c| c.kind)
+                    .find(|k| *k != Kind::Null)
+                    .unwrap_or(Kind::Null);
+                for (i, c) in compiled.iter().enumerate() {
+                    if c.kind != kind && c.kind != Kind::Null {
+                        return Err(self.err(format!(
+                            "coalesce() needs arguments of one kind, but {} is {} and {} is {}",
+                            args[0],
+                            kind.name(),
+                            args[i],
+                            c.kind.name()
+                        )));
+                    }
+                }
+                let exprs: Vec<pl::Expr> = compiled.iter().map(|c| c.expr.clone()).collect();
+                (pl::coalesce(&exprs), kind)
+            }
+        };
+        Ok(Compiled { expr, kind })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse;
+    use super::*;
+    use polars::prelude::*;
+
+    fn frame() -> DataFrame {
+        df![
+            "InvoiceNo" => ["536365", "C536379", "536366", "C1"],
+            "Quantity" => [6i64, -1, 0, 3],
+            "UnitPrice" => [Some(2.55), Some(0.0), None, Some(1.0)],
+            "CustomerID" => [Some("17850"), None, Some("  "), Some("12346")],
+        ]
+        .unwrap()
+    }
+
+    fn mask(text: &str) -> Vec<bool> {
+        let df = frame();
+        let e = parse(text).unwrap();
+        let c = compile_condition(&e, df.schema()).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let out = df.lazy().select([c.alias("m")]).collect().unwrap();
+        out.column("m")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn conditions_select_rows() {
+        assert_eq!(
+            mask("InvoiceNo starts with 'C'"),
+            [false, true, false, true]
+        );
+        assert_eq!(mask("Quantity <= 0"), [false, true, true, false]);
+        assert_eq!(mask("CustomerID is missing"), [false, true, true, false]);
+        assert_eq!(mask("CustomerID = 17850"), [true, false, false, false]);
+        // Missing prices compare as missing, which counts as false.
+        assert_eq!(mask("UnitPrice < 1"), [false, true, false, false]);
+        assert_eq!(mask("not UnitPrice < 1"), [true, false, false, true]);
+        assert_eq!(mask("Quantity in (0, 3)"), [false, false, true, true]);
+        assert_eq!(
+            mask("Quantity between -1 and 0"),
+            [false, true, true, false]
+        );
+        assert_eq!(
+            mask("Quantity * UnitPrice > 10 or InvoiceNo ends with '1'"),
+            [true, false, false, true]
+        );
+        assert_eq!(mask("length(InvoiceNo) = 2"), [false, false, false, true]);
+        assert_eq!(mask("Quantity / 0 is missing"), [true, true, true, true]);
+    }
+
+    #[test]
+    fn checks_before_running() {
+        let df = frame();
+        let err = |t: &str| {
+            compile_condition(&parse(t).unwrap(), df.schema())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        let e = err("Qty <= 0");
+        assert!(
+            e.contains("no column 'Qty'") && e.contains("Quantity"),
+            "{e}"
+        );
+        assert!(err("Quantity + 1").contains("not a condition"));
+        assert!(err("InvoiceNo + 1 > 2").contains("needs a number"));
+        assert!(err("Quantity starts with 'C'").contains("needs text"));
+        assert!(err("Quantity = 'abc'").contains("cannot compare"));
+    }
+}

@@ -1,0 +1,742 @@
+//! The Clean page: the quality report of a dataset, the recipe of steps that fixes it (undo, redo,
+//! reorder, disable), a before/after preview of the selected step, and the cleaned table rebuilt
+//! whenever the recipe changes.
+
+mod editor;
+mod preview;
+mod report;
+
+pub use report::{fix_label, kind_label};
+
+use crate::clean::{
+    History, QualityReport, RebuildSummary, Recipe, RecipeStep, ReportOptions, StepPreview,
+    preview_step, quality_report, rebuild_from, save_recipe, saved_recipe,
+};
+use crate::i18n::{Lang, T, int};
+use crate::store::Project;
+use crate::ui::state::{JobOutput, Workspace};
+use crate::ui::theme::{self, icon};
+use editor::{Op, StepEditor};
+use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
+use polars::prelude::DataFrame;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Tab {
+    #[default]
+    Report,
+    Preview,
+}
+
+#[derive(Default)]
+pub struct CleanPage {
+    dataset: Option<String>,
+    report: Option<Box<QualityReport>>,
+    report_job: Option<u64>,
+    history: Option<History>,
+    /// The raw frame of `dataset`, loaded once for previews and rebuilds.
+    raw: Option<Arc<DataFrame>>,
+    raw_job: Option<u64>,
+    selected: Option<usize>,
+    preview: Option<Box<StepPreview>>,
+    preview_error: Option<String>,
+    preview_job: Option<u64>,
+    /// Bumped on every recipe edit; late results of older versions are dropped.
+    generation: u64,
+    rebuild_job: Option<u64>,
+    rebuilt: Option<Box<RebuildSummary>>,
+    editor: Option<StepEditor>,
+    tab: Tab,
+}
+
+impl CleanPage {
+    pub fn report(&self) -> Option<&QualityReport> {
+        self.report.as_deref()
+    }
+
+    pub fn recipe(&self) -> Option<&Recipe> {
+        self.history.as_ref().map(History::current)
+    }
+
+    pub fn preview(&self) -> Option<&StepPreview> {
+        self.preview.as_deref()
+    }
+
+    pub fn raw_loaded(&self) -> bool {
+        self.raw.is_some()
+    }
+
+    pub fn on_report(&mut self, r: Box<QualityReport>) {
+        self.report_job = None;
+        self.report = Some(r);
+    }
+
+    pub fn on_raw(&mut self, ws: &mut Workspace, dataset: String, frame: Arc<DataFrame>) {
+        if self.dataset.as_deref() != Some(dataset.as_str()) {
+            return;
+        }
+        self.raw_job = None;
+        self.raw = Some(frame);
+        self.refresh_preview(ws);
+    }
+
+    pub fn on_preview(&mut self, generation: u64, p: Box<StepPreview>) {
+        if generation == self.generation && Some(p.index) == self.selected {
+            self.preview_job = None;
+            self.preview_error = None;
+            self.preview = Some(p);
+        }
+    }
+
+    pub fn on_rebuilt(&mut self, ws: &mut Workspace, s: Box<RebuildSummary>) {
+        self.rebuild_job = None;
+        if self.dataset.as_deref() == Some(s.dataset.as_str()) {
+            self.rebuilt = Some(s);
+        }
+        ws.refresh_catalog();
+    }
+
+    /// Takes a failed job of this page; returns true when the page shows the error itself.
+    pub fn on_failed(&mut self, id: u64, e: &crate::Error) -> bool {
+        if self.preview_job == Some(id) {
+            self.preview_job = None;
+            self.preview = None;
+            self.preview_error = Some(e.to_string());
+            return true;
+        }
+        if self.rebuild_job == Some(id) {
+            self.rebuild_job = None;
+        }
+        if self.raw_job == Some(id) {
+            self.raw_job = None;
+        }
+        false
+    }
+
+    /// Opens a dataset: its saved recipe, and its raw frame loaded in the background.
+    pub fn select(&mut self, ws: &mut Workspace, dataset: &str) {
+        for id in [
+            self.raw_job.take(),
+            self.preview_job.take(),
+            self.report_job.take(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            ws.cancel_job(id);
+        }
+        self.dataset = Some(dataset.to_string());
+        self.report = None;
+        self.raw = None;
+        self.preview = None;
+        self.preview_error = None;
+        self.selected = None;
+        self.editor = None;
+        self.rebuilt = None;
+        let saved = ws
+            .project
+            .as_ref()
+            .map(|p| saved_recipe(p, dataset))
+            .transpose();
+        let recipe = match saved {
+            Ok(s) => s.flatten().map(|s| s.recipe).unwrap_or_default(),
+            Err(e) => {
+                let t = ws.tr(T::Recipe);
+                ws.problem(t, &e);
+                Recipe::default()
+            }
+        };
+        self.history = Some(History::new(recipe));
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        let name = dataset.to_string();
+        self.raw_job = ws.spawn(T::JobLoadRaw, dataset.to_string(), move |rep| {
+            rep.check()?;
+            let project = Project::open_read_only(&path)?;
+            let df = crate::clean::load_raw(&project, &name)?;
+            Ok(JobOutput::RawFrame(name, Arc::new(df)))
+        });
+    }
+
+    /// Starts the quality report of the dataset as a background job.
+    pub fn check(&mut self, ws: &mut Workspace, dataset: &str) {
+        if self.dataset.as_deref() != Some(dataset) {
+            self.select(ws, dataset);
+        }
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        if let Some(id) = self.report_job.take() {
+            ws.cancel_job(id);
+        }
+        self.report = None;
+        self.tab = Tab::Report;
+        let name = dataset.to_string();
+        self.report_job = ws.spawn(T::JobQuality, dataset.to_string(), move |rep| {
+            let project = Project::open_read_only(&path)?;
+            let r = quality_report(&project, &name, &ReportOptions::default(), rep)?;
+            Ok(JobOutput::Quality(Box::new(r)))
+        });
+    }
+
+    /// Applies an edit to the recipe: recorded for undo, saved, previewed and rebuilt.
+    fn edit(&mut self, ws: &mut Workspace, edit: impl FnOnce(&mut Recipe)) {
+        let Some(h) = &mut self.history else { return };
+        h.edit(edit);
+        self.recipe_changed(ws);
+    }
+
+    fn recipe_changed(&mut self, ws: &mut Workspace) {
+        self.generation += 1;
+        let (Some(dataset), Some(recipe)) = (self.dataset.clone(), self.recipe().cloned()) else {
+            return;
+        };
+        if let Some(sel) = self.selected
+            && sel >= recipe.steps.len()
+        {
+            self.selected = recipe.steps.len().checked_sub(1);
+        }
+        if let Some(p) = &ws.project
+            && let Err(e) = save_recipe(p, &dataset, &recipe)
+        {
+            let t = ws.tr(T::Recipe);
+            ws.problem(t, &e);
+        }
+        self.refresh_preview(ws);
+        self.rebuild(ws, dataset, recipe);
+    }
+
+    fn rebuild(&mut self, ws: &mut Workspace, dataset: String, recipe: Recipe) {
+        if let Some(id) = self.rebuild_job.take() {
+            ws.cancel_job(id);
+        }
+        let (Some(path), Some(raw)) = (ws.project_path(), self.raw.clone()) else {
+            return;
+        };
+        if recipe.steps.is_empty() {
+            return;
+        }
+        self.rebuild_job = ws.spawn(T::JobRebuild, dataset.clone(), move |rep| {
+            let mut project = Project::open(&path)?;
+            let s = rebuild_from(&mut project, &dataset, &raw, &recipe, None, rep)?;
+            Ok(JobOutput::Rebuilt(Box::new(s)))
+        });
+    }
+
+    fn refresh_preview(&mut self, ws: &mut Workspace) {
+        if let Some(id) = self.preview_job.take() {
+            ws.cancel_job(id);
+        }
+        let (Some(index), Some(raw), Some(recipe), Some(dataset)) = (
+            self.selected,
+            self.raw.clone(),
+            self.recipe().cloned(),
+            self.dataset.clone(),
+        ) else {
+            return;
+        };
+        if index >= recipe.steps.len() {
+            return;
+        }
+        let generation = self.generation;
+        self.preview_job = ws.spawn(T::JobStepPreview, dataset, move |rep| {
+            rep.check()?;
+            let p = preview_step(&raw, &recipe, index, preview::SAMPLE_ROWS)?;
+            Ok(JobOutput::StepPreview(generation, Box::new(p)))
+        });
+    }
+
+    fn select_step(&mut self, ws: &mut Workspace, index: usize) {
+        self.selected = Some(index);
+        self.preview = None;
+        self.preview_error = None;
+        self.tab = Tab::Preview;
+        self.refresh_preview(ws);
+    }
+
+    fn undo(&mut self, ws: &mut Workspace) {
+        if self.history.as_mut().is_some_and(History::undo) {
+            self.recipe_changed(ws);
+        }
+    }
+
+    fn redo(&mut self, ws: &mut Workspace) {
+        if self.history.as_mut().is_some_and(History::redo) {
+            self.recipe_changed(ws);
+        }
+    }
+
+    fn add_steps(&mut self, ws: &mut Workspace, steps: Vec<crate::clean::Step>) {
+        if steps.is_empty() {
+            return;
+        }
+        let at = self.recipe().map_or(0, |r| r.steps.len());
+        self.edit(ws, |r| {
+            for s in steps {
+                if !r.steps.iter().any(|x| x.step == s) {
+                    r.steps.push(RecipeStep::new(s));
+                }
+            }
+        });
+        self.select_step(ws, at);
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
+        let lang = ws.lang;
+        let names: Vec<String> = ws.datasets.iter().map(|d| d.name.clone()).collect();
+        if self.dataset.as_ref().is_none_or(|d| !names.contains(d))
+            && let Some(first) = names.first().cloned()
+        {
+            self.select(ws, &first);
+        }
+        if self.editor.is_none() && !ui.ctx().egui_wants_keyboard_input() {
+            let (undo, redo) = ui.ctx().input_mut(|i| {
+                let undo = i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Z));
+                let redo = i.consume_shortcut(&KeyboardShortcut::new(
+                    Modifiers::COMMAND | Modifiers::SHIFT,
+                    Key::Z,
+                )) || i
+                    .consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Y));
+                (undo, redo)
+            });
+            if undo {
+                self.undo(ws);
+            }
+            if redo {
+                self.redo(ws);
+            }
+        }
+        egui::Panel::top("clean-toolbar").show(ui, |ui| self.toolbar(ui, ws, &names));
+        egui::Panel::left("clean-recipe")
+            .resizable(true)
+            .default_size(380.0)
+            .size_range(300.0..=600.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("recipe-scroll")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| self.recipe_ui(ui, ws));
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut self.tab, Tab::Report, lang.tr(T::ReportTab));
+                ui.selectable_value(&mut self.tab, Tab::Preview, lang.tr(T::PreviewTab));
+            });
+            ui.separator();
+            match self.tab {
+                Tab::Report => self.report_tab(ui, ws),
+                Tab::Preview => self.preview_tab(ui, lang),
+            }
+        });
+    }
+
+    fn toolbar(&mut self, ui: &mut Ui, ws: &mut Workspace, names: &[String]) {
+        let lang = ws.lang;
+        ui.add_space(4.0);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(lang.tr(T::CleanTitle)).size(18.0).strong());
+            ui.add_space(8.0);
+            let current = self.dataset.clone().unwrap_or_default();
+            let mut chosen = None;
+            egui::ComboBox::from_id_salt("clean-dataset")
+                .selected_text(if current.is_empty() {
+                    lang.tr(T::ChooseDataset).to_string()
+                } else {
+                    current.clone()
+                })
+                .show_ui(ui, |ui| {
+                    for n in names {
+                        if ui.selectable_label(current == *n, n).clicked() {
+                            chosen = Some(n.clone());
+                        }
+                    }
+                });
+            if let Some(n) = chosen
+                && Some(&n) != self.dataset.as_ref()
+            {
+                self.select(ws, &n);
+            }
+            let busy = ws.job_running(self.report_job);
+            if ui
+                .add_enabled(
+                    self.dataset.is_some() && !busy,
+                    egui::Button::new(lang.tr(T::CheckQuality)),
+                )
+                .clicked()
+                && let Some(d) = self.dataset.clone()
+            {
+                self.check(ws, &d);
+            }
+            ui.separator();
+            let (can_undo, can_redo) = self
+                .history
+                .as_ref()
+                .map_or((false, false), |h| (h.can_undo(), h.can_redo()));
+            if ui
+                .add_enabled(can_undo, egui::Button::new(lang.tr(T::Undo)))
+                .on_hover_text("Ctrl+Z")
+                .clicked()
+            {
+                self.undo(ws);
+            }
+            if ui
+                .add_enabled(can_redo, egui::Button::new(lang.tr(T::Redo)))
+                .on_hover_text("Ctrl+Shift+Z")
+                .clicked()
+            {
+                self.redo(ws);
+            }
+            ui.separator();
+            self.recipe_files(ui, ws, names);
+            ui.separator();
+            if let Some(s) = &self.rebuilt {
+                theme::muted(ui, lang.f(T::CleanedTable, &[&s.output, &int(s.rows_out)]));
+            } else if self.recipe().is_some_and(|r| r.steps.is_empty()) {
+                theme::muted(ui, lang.tr(T::NotBuilt));
+            }
+            if ws.job_running(self.rebuild_job)
+                || ws.job_running(self.raw_job)
+                || ws.job_running(self.report_job)
+            {
+                ui.spinner();
+            }
+        });
+        ui.add_space(4.0);
+    }
+
+    /// Load, export and borrow recipes.
+    fn recipe_files(&mut self, ui: &mut Ui, ws: &mut Workspace, names: &[String]) {
+        let lang = ws.lang;
+        if ui
+            .add_enabled(
+                self.history.is_some(),
+                egui::Button::new(lang.tr(T::LoadRecipe)),
+            )
+            .clicked()
+            && let Some(path) = rfd::FileDialog::new()
+                .add_filter(lang.tr(T::RecipeFiles), &["json"])
+                .pick_file()
+        {
+            match Recipe::read(&path) {
+                Ok(r) => self.edit(ws, |cur| *cur = r),
+                Err(e) => {
+                    let t = lang.tr(T::LoadRecipe).trim_end_matches('…').to_string();
+                    ws.problem(t, &e);
+                }
+            }
+        }
+        let has_steps = self.recipe().is_some_and(|r| !r.steps.is_empty());
+        if ui
+            .add_enabled(has_steps, egui::Button::new(lang.tr(T::ExportRecipe)))
+            .clicked()
+            && let Some(r) = self.recipe().cloned()
+        {
+            let name = format!("{}-recipe.json", self.dataset.clone().unwrap_or_default());
+            if let Some(path) = rfd::FileDialog::new()
+                .add_filter(lang.tr(T::RecipeFiles), &["json"])
+                .set_file_name(name)
+                .save_file()
+                && let Err(e) = r.write(&path)
+            {
+                let t = lang.tr(T::ExportRecipe).trim_end_matches('…').to_string();
+                ws.problem(t, &e);
+            }
+        }
+        let mut borrowed = None;
+        ui.menu_button(lang.tr(T::UseRecipeOf), |ui| {
+            let Some(p) = &ws.project else { return };
+            for n in names {
+                if Some(n) == self.dataset.as_ref() {
+                    continue;
+                }
+                if let Ok(Some(s)) = saved_recipe(p, n)
+                    && ui
+                        .button(format!("{n} ({})", s.recipe.steps.len()))
+                        .clicked()
+                {
+                    borrowed = Some(s.recipe);
+                    ui.close();
+                }
+            }
+        });
+        if let Some(r) = borrowed {
+            self.edit(ws, |cur| *cur = r);
+        }
+    }
+
+    fn recipe_ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
+        let lang = ws.lang;
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(lang.tr(T::Recipe)).strong());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let first = self
+                    .dataset
+                    .as_ref()
+                    .and_then(|d| ws.dataset(d))
+                    .and_then(|d| d.columns.first())
+                    .map(|c| c.name.clone());
+                ui.menu_button(format!("{} {}", icon::NEW, lang.tr(T::AddStep)), |ui| {
+                    for op in Op::ALL {
+                        if ui.button(lang.tr(op.label())).clicked() {
+                            self.editor = Some(StepEditor::new(op, None, first.as_deref()));
+                            ui.close();
+                        }
+                    }
+                });
+            });
+        });
+        let suggested: Vec<crate::clean::Step> = self
+            .report
+            .as_deref()
+            .filter(|r| Some(&r.dataset) == self.dataset.as_ref())
+            .map(|r| {
+                crate::clean::suggested_recipe(r)
+                    .steps
+                    .into_iter()
+                    .map(|s| s.step)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !suggested.is_empty() && ui.button(lang.tr(T::AddSuggested)).clicked() {
+            self.add_steps(ws, suggested);
+        }
+        ui.add_space(4.0);
+        if let Some(mut ed) = self.editor.take() {
+            let keep = self.editor_ui(ui, ws, &mut ed);
+            if keep {
+                self.editor = Some(ed);
+            }
+            ui.add_space(6.0);
+        }
+        let Some(recipe) = self.recipe().cloned() else {
+            return;
+        };
+        if recipe.steps.is_empty() {
+            theme::muted(ui, lang.tr(T::EmptyRecipe));
+            return;
+        }
+        let stats = self
+            .rebuilt
+            .as_ref()
+            .map(|s| s.steps.clone())
+            .unwrap_or_default();
+        let n = recipe.steps.len();
+        let mut action: Option<(usize, StepAction)> = None;
+        for (i, s) in recipe.steps.iter().enumerate() {
+            let selected = self.selected == Some(i);
+            let frame = egui::Frame::new()
+                .inner_margin(egui::Margin::symmetric(6, 4))
+                .corner_radius(egui::CornerRadius::same(4))
+                .fill(if selected {
+                    ui.visuals().selection.bg_fill.linear_multiply(0.35)
+                } else {
+                    egui::Color32::TRANSPARENT
+                });
+            frame.show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    let mut on = s.enabled;
+                    if ui
+                        .checkbox(&mut on, "")
+                        .on_hover_text(lang.tr(T::EnableStep))
+                        .changed()
+                    {
+                        action = Some((i, StepAction::Toggle));
+                    }
+                    let text = RichText::new(format!("{}. {}", i + 1, s.step.describe(lang)));
+                    let text = if s.enabled {
+                        text
+                    } else {
+                        text.weak().strikethrough()
+                    };
+                    if ui
+                        .add(egui::Label::new(text).wrap().sense(egui::Sense::click()))
+                        .clicked()
+                    {
+                        action = Some((i, StepAction::Select));
+                    }
+                });
+                ui.horizontal(|ui| {
+                    if let Some(st) = stats.iter().find(|x| x.index == i) {
+                        theme::muted(
+                            ui,
+                            lang.f(
+                                T::StepRows,
+                                &[&int(st.rows_before as u64), &int(st.rows_after as u64)],
+                            ),
+                        );
+                    }
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui
+                            .small_button(icon::CLOSE)
+                            .on_hover_text(lang.tr(T::RemoveStep))
+                            .clicked()
+                        {
+                            action = Some((i, StepAction::Remove));
+                        }
+                        if ui
+                            .add_enabled(i + 1 < n, egui::Button::new(icon::SORT_DESC).small())
+                            .on_hover_text(lang.tr(T::MoveDown))
+                            .clicked()
+                        {
+                            action = Some((i, StepAction::Down));
+                        }
+                        if ui
+                            .add_enabled(i > 0, egui::Button::new(icon::SORT_ASC).small())
+                            .on_hover_text(lang.tr(T::MoveUp))
+                            .clicked()
+                        {
+                            action = Some((i, StepAction::Up));
+                        }
+                        if ui.small_button(lang.tr(T::EditStep)).clicked() {
+                            action = Some((i, StepAction::Edit));
+                        }
+                    });
+                });
+            });
+        }
+        if let Some((i, a)) = action {
+            match a {
+                StepAction::Select => self.select_step(ws, i),
+                StepAction::Toggle => self.edit(ws, |r| r.steps[i].enabled = !r.steps[i].enabled),
+                StepAction::Remove => {
+                    self.edit(ws, |r| {
+                        r.steps.remove(i);
+                    });
+                    self.preview = None;
+                }
+                StepAction::Up => {
+                    self.edit(ws, |r| r.steps.swap(i, i - 1));
+                    self.select_step(ws, i - 1);
+                }
+                StepAction::Down => {
+                    self.edit(ws, |r| r.steps.swap(i, i + 1));
+                    self.select_step(ws, i + 1);
+                }
+                StepAction::Edit => {
+                    self.editor = Some(StepEditor::edit(&recipe.steps[i].step, i));
+                    self.select_step(ws, i);
+                }
+            }
+        }
+    }
+
+    /// The step form; returns false when it closes.
+    fn editor_ui(&mut self, ui: &mut Ui, ws: &mut Workspace, ed: &mut StepEditor) -> bool {
+        let lang = ws.lang;
+        let raw_cols: Vec<String> = self
+            .raw
+            .as_ref()
+            .map(|df| {
+                df.get_column_names()
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect()
+            })
+            .or_else(|| {
+                self.dataset
+                    .as_ref()
+                    .and_then(|d| ws.dataset(d))
+                    .map(|d| d.columns.iter().map(|c| c.name.clone()).collect())
+            })
+            .unwrap_or_default();
+        let at = ed
+            .index
+            .unwrap_or_else(|| self.recipe().map_or(0, |r| r.steps.len()));
+        let columns = self
+            .recipe()
+            .map(|r| r.columns_at(&raw_cols, at))
+            .unwrap_or(raw_cols);
+        let mut keep = true;
+        theme::card(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ed.ui(ui, lang, &columns, self.raw.as_deref());
+            ui.horizontal(|ui| {
+                let label = if ed.index.is_some() {
+                    T::Apply
+                } else {
+                    T::AddButton
+                };
+                if ui.button(lang.tr(label)).clicked() {
+                    match ed.build() {
+                        Ok(step) => {
+                            keep = false;
+                            match ed.index {
+                                Some(i) => {
+                                    self.edit(ws, |r| {
+                                        if let Some(s) = r.steps.get_mut(i) {
+                                            s.step = step;
+                                        }
+                                    });
+                                    self.select_step(ws, i);
+                                }
+                                None => self.add_steps(ws, vec![step]),
+                            }
+                        }
+                        Err(e) => ed.error = Some(e),
+                    }
+                }
+                if ui.button(lang.tr(T::Cancel)).clicked() {
+                    keep = false;
+                }
+            });
+        });
+        keep
+    }
+
+    fn report_tab(&mut self, ui: &mut Ui, ws: &mut Workspace) {
+        let lang = ws.lang;
+        let shown = self
+            .report
+            .as_deref()
+            .filter(|r| Some(&r.dataset) == self.dataset.as_ref());
+        let mut add = Vec::new();
+        egui::ScrollArea::vertical()
+            .id_salt("report-scroll")
+            .auto_shrink([false, false])
+            .show(ui, |ui| match shown {
+                Some(r) => add = report::report_ui(ui, lang, r),
+                None => {
+                    if ws.job_running(self.report_job) {
+                        ui.spinner();
+                    } else {
+                        theme::muted(ui, lang.tr(T::RecipeNext));
+                    }
+                }
+            });
+        self.add_steps(ws, add);
+    }
+
+    fn preview_tab(&mut self, ui: &mut Ui, lang: Lang) {
+        let Some(i) = self.selected else {
+            theme::muted(ui, lang.tr(T::SelectStep));
+            return;
+        };
+        if let Some(s) = self.recipe().and_then(|r| r.steps.get(i)) {
+            ui.label(RichText::new(format!("{}. {}", i + 1, s.step.describe(lang))).strong());
+            ui.add_space(4.0);
+        }
+        if let Some(e) = &self.preview_error {
+            ui.label(RichText::new(e).color(theme::error_color(ui)));
+            return;
+        }
+        match &self.preview {
+            Some(p) if p.index == i => preview::preview_ui(ui, lang, p),
+            _ => {
+                ui.spinner();
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum StepAction {
+    Select,
+    Toggle,
+    Remove,
+    Up,
+    Down,
+    Edit,
+}
