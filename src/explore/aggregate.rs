@@ -69,10 +69,9 @@ fn key_expr(d: &Dimension, schema: &Schema) -> Result<pl::Expr> {
     match (d.grain, dt) {
         (None, _) => Ok(c),
         (Some(g), DataType::Date) => Ok(c.dt().truncate(pl::lit(g.every()))),
-        (Some(g), DataType::Datetime(..)) => Ok(c
-            .dt()
-            .truncate(pl::lit(g.every()))
-            .cast(DataType::Date)),
+        (Some(g), DataType::Datetime(..)) => {
+            Ok(c.dt().truncate(pl::lit(g.every())).cast(DataType::Date))
+        }
         (Some(_), other) => Err(Error::InvalidArgument(format!(
             "column '{}' is {other}, not a date: a time grain applies to date and datetime columns only",
             d.column
@@ -103,7 +102,10 @@ fn measure_expr(m: &Measure, schema: &Schema) -> Result<pl::Expr> {
     let e = match m.agg {
         Agg::Count => c.expr.count(),
         Agg::Distinct => c.expr.drop_nulls().n_unique(),
-        Agg::Sum | Agg::Share => numeric.sum(),
+        // As in SQL, the sum of no values is missing, not zero.
+        Agg::Sum | Agg::Share => pl::when(numeric.clone().count().gt(pl::lit(0)))
+            .then(numeric.sum())
+            .otherwise(pl::lit(pl::NULL)),
         Agg::Mean => numeric.mean(),
         Agg::Median => numeric.median(),
         Agg::Min => numeric.min(),
@@ -256,18 +258,14 @@ fn build_table(df: &DataFrame, spec: &ChartSpec, schema: &Schema) -> Result<AggT
     let n = df.height();
     let xs = keys(df, "__x", spec.top.map(|_| "__xo"))?;
     let bys = match &spec.by {
-        Some(_) => Some(keys(
-            df,
-            "__by",
-            spec.top_by.map(|_| "__byo"),
-        )?),
+        Some(_) => Some(keys(df, "__by", spec.top_by.map(|_| "__byo"))?),
         None => None,
     };
     let mut values: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(spec.measures.len()); n];
     for (j, m) in spec.measures.iter().enumerate() {
         let col = df.column(&mname(j))?.f64()?.clone();
-        let total: f64 = col.into_iter().flatten().sum();
-        for (i, v) in col.into_iter().enumerate() {
+        let total: f64 = col.iter().flatten().sum();
+        for (i, v) in col.iter().enumerate() {
             let v = if m.agg == Agg::Share {
                 v.map(|x| if total != 0.0 { x / total } else { f64::NAN })
             } else {
@@ -277,7 +275,7 @@ fn build_table(df: &DataFrame, spec: &ChartSpec, schema: &Schema) -> Result<AggT
         }
     }
     let counts = df.column("__n")?.cast(&DataType::UInt64)?;
-    let input_rows: u64 = counts.u64()?.into_iter().flatten().sum();
+    let input_rows: u64 = counts.u64()?.iter().flatten().sum();
     let mut rows: Vec<AggRow> = (0..n)
         .map(|i| AggRow {
             x: xs[i].clone(),
@@ -341,7 +339,9 @@ fn build_table(df: &DataFrame, spec: &ChartSpec, schema: &Schema) -> Result<AggT
         .collect();
     rows.sort_by_key(|r| {
         (
-            xpos.get(&format!("{:?}", r.x)).copied().unwrap_or(usize::MAX),
+            xpos.get(&format!("{:?}", r.x))
+                .copied()
+                .unwrap_or(usize::MAX),
             r.by.as_ref()
                 .and_then(|b| spos.get(&format!("{b:?}")).copied())
                 .unwrap_or(0),

@@ -6,6 +6,7 @@
 //! - [`forecast`]: Holt-Winters with fitted parameters, prediction intervals and a holdout check;
 //! - [`format`]: numbers for people.
 
+pub mod aggregate;
 pub mod downsample;
 pub mod forecast;
 pub mod format;

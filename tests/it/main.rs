@@ -5,6 +5,7 @@ mod cli;
 mod clv;
 mod common;
 mod customers;
+mod explore;
 mod formats;
 mod import_errors;
 mod online_retail;
