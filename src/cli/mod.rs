@@ -4,6 +4,7 @@ mod clean;
 mod clv;
 mod customers;
 mod data;
+mod explore;
 mod progress_bar;
 
 /// Prints a line to stdout. A closed pipe (`loupe tables … | head`) is not an error: output stops.
@@ -60,6 +61,12 @@ enum Command {
     Clean(clean::CleanArgs),
     /// The customer table with RFM scores, groups and lifecycle stages.
     Customers(customers::CustomersArgs),
+    /// A chart of a dataset: a table (CSV, JSON, XLSX) or a picture (PNG).
+    Chart(explore::ChartArgs),
+    /// Cohort retention: customers by month of first purchase × months since.
+    Cohorts(explore::CohortsArgs),
+    /// A funnel from events: users through ordered steps within a time window.
+    Funnel(explore::FunnelArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -93,5 +100,8 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Profile(a) => clean::profile(a),
         Command::Clean(a) => clean::clean(a),
         Command::Customers(a) => customers::customers(a),
+        Command::Chart(a) => explore::chart(a),
+        Command::Cohorts(a) => explore::cohorts_cmd(a),
+        Command::Funnel(a) => explore::funnel_cmd(a),
     }
 }

@@ -9,7 +9,7 @@
 //! time is its earliest line's.
 
 use super::cohorts::{json_num, write_rows};
-use super::rows::{Txn, day_of, transactions};
+use super::rows::{Txn, day_of, load_transactions, transactions};
 use crate::store::Project;
 use crate::{Error, Result};
 use serde::Serialize;
@@ -312,7 +312,7 @@ pub fn pareto(
                 ))
             })?,
     };
-    let (txns, _) = transactions(project, dataset, filter, Some(&column))?;
+    let (txns, _) = load_transactions(project, dataset, filter, Some(&column), false)?;
     Ok(pareto_of(&txns, &column))
 }
 

@@ -94,6 +94,18 @@ pub fn transactions(
     filter: Option<&str>,
     item: Option<&str>,
 ) -> Result<(Vec<Txn>, u64)> {
+    load_transactions(project, dataset, filter, item, true)
+}
+
+/// As [`transactions`], keeping rows without a customer (their customer is empty) when
+/// `require_customer` is false: item revenue counts every sale.
+pub fn load_transactions(
+    project: &Project,
+    dataset: &str,
+    filter: Option<&str>,
+    item: Option<&str>,
+    require_customer: bool,
+) -> Result<(Vec<Txn>, u64)> {
     let info = project.dataset(dataset)?;
     let customer = role_column(&info, Role::CustomerId)?;
     let time = role_column(&info, Role::Timestamp)?;
@@ -151,7 +163,11 @@ pub fn transactions(
     let mut out = Vec::with_capacity(df.height());
     let mut skipped = 0u64;
     for k in 0..df.height() {
-        match (c.get(k).map(str::trim).filter(|s| !s.is_empty()), t.get(k)) {
+        let customer = match c.get(k).map(str::trim).filter(|s| !s.is_empty()) {
+            None if !require_customer => Some(""),
+            other => other,
+        };
+        match (customer, t.get(k)) {
             (Some(customer), Some(micros)) => out.push(Txn {
                 customer: customer.to_string(),
                 micros,

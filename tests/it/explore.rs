@@ -434,3 +434,201 @@ fn online_retail_monthly_revenue_and_top_countries_agree_with_sql() {
     let w = &other[&vec!["Other".to_string()]];
     assert_eq!((got[0], got[2]), (w[0], w[1]));
 }
+
+#[test]
+fn cli_writes_charts_cohorts_and_funnels() {
+    let s = Scratch::new();
+    let project = s.path("demo.loupe");
+    let bin = env!("CARGO_BIN_EXE_loupe");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(bin).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let p = project.to_str().unwrap();
+    run(&["demo", "--project", p]);
+    let table = s.path("month.csv");
+    let said = run(&[
+        "chart",
+        "--project",
+        p,
+        "--dataset",
+        "orders",
+        "--x",
+        "order_time:month",
+        "--y",
+        "sum(amount) as revenue",
+        "--y",
+        "distinct(customer_id)",
+        "--where",
+        "quantity > 0",
+        "--out",
+        table.to_str().unwrap(),
+    ]);
+    assert!(said.contains("13 rows"), "{said}");
+    let text = std::fs::read_to_string(&table).unwrap();
+    assert!(text.starts_with("order_time:month,revenue,distinct(customer_id)\n2010-12-01,"));
+    let opened = Project::open_read_only(&project).unwrap();
+    let want = rows(
+        &opened,
+        "SELECT round(sum(amount), 6) FROM orders WHERE quantity > 0 AND order_time < '2011-01-01'",
+    )[0][0]
+        .parse::<f64>()
+        .unwrap();
+    let got: f64 = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+    for (kind, name) in [("stacked", "c.png"), ("line", "l.png"), ("pie", "p.png")] {
+        let png = s.path(name);
+        run(&[
+            "chart",
+            "--project",
+            p,
+            "--dataset",
+            "orders",
+            "--x",
+            "channel",
+            "--y",
+            "sum(amount)",
+            "--type",
+            kind,
+            "--out",
+            png.to_str().unwrap(),
+        ]);
+        let bytes = std::fs::read(&png).unwrap();
+        assert_eq!(&bytes[1..4], b"PNG", "{kind}");
+    }
+    let co = s.path("co.json");
+    run(&[
+        "cohorts",
+        "--project",
+        p,
+        "--dataset",
+        "orders",
+        "--out",
+        co.to_str().unwrap(),
+    ]);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&co).unwrap()).unwrap();
+    assert_eq!(v["columns"][4], "retention");
+    // Month 0 of every cohort is everyone.
+    for r in v["rows"].as_array().unwrap() {
+        if r[2] == 0 {
+            assert_eq!(r[4], 1.0);
+        }
+    }
+    let f = s.path("f.csv");
+    let said = run(&[
+        "funnel",
+        "--project",
+        p,
+        "--dataset",
+        "events",
+        "--steps",
+        "page_view,add_to_cart,purchase",
+        "--window",
+        "1d",
+        "--by",
+        "channel",
+        "--out",
+        f.to_str().unwrap(),
+    ]);
+    assert!(said.starts_with("page_view "), "{said}");
+    let text = std::fs::read_to_string(&f).unwrap();
+    assert!(text.lines().nth(1).unwrap().starts_with("All,1,page_view,"));
+    let bad = std::process::Command::new(bin)
+        .args([
+            "funnel",
+            "--project",
+            p,
+            "--dataset",
+            "events",
+            "--steps",
+            "page_view,checkout",
+            "--out",
+            "x.csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no event is called 'checkout'"));
+}
+
+#[test]
+fn cohorts_and_funnel_on_a_project_agree_with_hand_counts() {
+    use loupe::explore::cohorts::cohorts;
+    use loupe::explore::funnel::{FunnelSpec, funnel};
+    use loupe::explore::repeat::{pareto, repeat_purchases};
+    use loupe::explore::rows::EventColumns;
+    let s = Scratch::new();
+    let orders = s.write(
+        "orders.csv",
+        "order_id,order_time,customer_id,stock_code,quantity,unit_price\n\
+         1,2024-01-03 10:00:00,a,X,2,10\n\
+         2,2024-01-20 10:00:00,b,Y,1,5\n\
+         3,2024-02-02 10:00:00,a,X,1,10\n\
+         4,2024-02-03 10:00:00,c,Z,3,1\n\
+         5,2024-03-01 10:00:00,b,X,1,10\n\
+         6,2024-03-09 10:00:00,,X,9,9\n",
+    );
+    let events = s.write(
+        "events.csv",
+        "event_time,customer_id,event_type,channel\n\
+         2024-01-01 10:00:00,a,view,web\n\
+         2024-01-01 10:05:00,a,cart,web\n\
+         2024-01-01 10:06:00,a,buy,web\n\
+         2024-01-01 11:00:00,b,view,app\n\
+         2024-01-03 11:00:00,b,cart,app\n\
+         2024-01-01 12:00:00,c,cart,app\n",
+    );
+    let mut p = s.project();
+    import(&mut p, &[&orders], named("orders")).unwrap();
+    import(&mut p, &[&events], named("events")).unwrap();
+    let c = cohorts(&p, "orders", None).unwrap();
+    assert_eq!(c.skipped_rows, 1);
+    assert_eq!(c.cohorts.len(), 2);
+    assert_eq!(
+        (c.cohorts[0].customers, c.cohorts[0].active.clone()),
+        (2, vec![2, 1, 1])
+    );
+    assert_eq!(c.cohorts[0].revenue, vec![25.0, 10.0, 10.0]);
+    assert_eq!(
+        (c.cohorts[1].customers, c.cohorts[1].active.clone()),
+        (1, vec![1, 0])
+    );
+    let only_x = cohorts(&p, "orders", Some("stock_code = 'X'")).unwrap();
+    assert_eq!(only_x.cohorts[0].customers, 1);
+    let f = funnel(
+        &p,
+        &FunnelSpec {
+            dataset: "events".into(),
+            columns: EventColumns::default(),
+            steps: vec!["view".into(), "cart".into(), "buy".into()],
+            window_seconds: 86_400,
+            by: Some("channel".into()),
+            filter: None,
+        },
+    )
+    .unwrap();
+    let users: Vec<u64> = f.groups[0].steps.iter().map(|s| s.users).collect();
+    assert_eq!(users, vec![2, 1, 1]);
+    let r = repeat_purchases(&p, "orders", None, 3).unwrap();
+    let c: Vec<u64> = r.curve.iter().map(|s| s.customers).collect();
+    assert_eq!(c, vec![3, 2, 0]);
+    let pa = pareto(&p, "orders", None, None).unwrap();
+    assert_eq!(pa.items[0].item, "X");
+    // Item revenue counts the sale without a customer too.
+    assert_eq!(pa.items[0].revenue, 121.0);
+    assert_eq!(pa.total_revenue, 129.0);
+}
