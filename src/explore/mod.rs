@@ -16,6 +16,7 @@ pub mod downsample;
 pub mod forecast;
 pub mod format;
 pub mod funnel;
+pub mod ready;
 pub mod render;
 pub mod repeat;
 pub mod rows;

@@ -9,6 +9,7 @@ use crate::ui::pages::Page;
 use crate::ui::pages::activity::ActivityPage;
 use crate::ui::pages::clean::CleanPage;
 use crate::ui::pages::data::DataPage;
+use crate::ui::pages::explore::ExplorePage;
 use crate::ui::pages::planned::PlannedPage;
 use crate::ui::state::{self, JobOutput, RunningJob, Settings, ThemeChoice, Workspace};
 use crate::ui::theme::{self, icon};
@@ -35,6 +36,7 @@ pub struct LoupeApp {
     pub data: DataPage,
     pub activity: ActivityPage,
     pub clean: CleanPage,
+    pub explore: ExplorePage,
     pub import: Option<ImportDialog>,
     startup: Option<Startup>,
     sample_job: Option<u64>,
@@ -59,6 +61,7 @@ impl LoupeApp {
             data: DataPage::default(),
             activity: ActivityPage,
             clean: CleanPage::default(),
+            explore: ExplorePage::default(),
             import: None,
             startup: Some(startup),
             sample_job: None,
@@ -223,6 +226,7 @@ impl LoupeApp {
             Ok(JobOutput::Rows(generation, ids)) => self.data.on_rows(generation, ids),
             Ok(JobOutput::Profile(p)) => self.data.on_profile(p),
             Ok(JobOutput::Quality(r)) => self.clean.on_report(r),
+            Ok(JobOutput::Explore(generation, r)) => self.explore.on_result(generation, r),
             Ok(JobOutput::RawFrame(name, df)) => self.clean.on_raw(&mut self.ws, name, df),
             Ok(JobOutput::StepPreview(generation, p)) => self.clean.on_preview(generation, p),
             Ok(JobOutput::Rebuilt(s)) => {
@@ -236,6 +240,9 @@ impl LoupeApp {
             }
             Err(e) => {
                 self.data.on_rows_failed(id);
+                if !matches!(e, Error::Cancelled) && self.explore.on_failed(id, e.to_string()) {
+                    return;
+                }
                 if self.clean.on_failed(id, &e) {
                     return;
                 }
@@ -393,6 +400,7 @@ impl LoupeApp {
             Page::Data => self.data.ui(ui, &mut self.ws),
             Page::Activity => self.activity.ui(ui, &mut self.ws),
             Page::Clean => self.clean.ui(ui, &mut self.ws),
+            Page::Explore => self.explore.ui(ui, &mut self.ws),
             other => PlannedPage::ui(ui, self.ws.lang, other),
         }
 

@@ -76,6 +76,8 @@ pub enum JobOutput {
     Preview(u64, Box<Preview>),
     /// The quality report for the Clean page.
     Quality(Box<crate::clean::QualityReport>),
+    /// A chart or analysis of the Explore page (generation).
+    Explore(u64, Box<crate::ui::pages::explore::ExploreResult>),
     /// A dataset's raw frame, loaded for the recipe editor.
     RawFrame(String, Arc<polars::prelude::DataFrame>),
     /// A step preview (recipe generation).
