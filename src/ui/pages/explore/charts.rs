@@ -588,6 +588,7 @@ fn funnel_ui(ui: &mut Ui, lang: Lang, f: &Funnel) {
                     .map(|(i, s)| {
                         Bar::new(i as f64 - 0.4 + bw * (gi as f64 + 0.5), s.users as f64)
                             .width(bw * 0.92)
+                            .fill(color(gi))
                             .name(format!(
                                 "{} · {}",
                                 labels[i],
@@ -668,10 +669,12 @@ fn repeat_ui(ui: &mut Ui, lang: Lang, r: &RepeatPurchases) {
             .map(|s| {
                 Bar::new(s.n as f64, s.share * 100.0)
                     .width(0.7)
+                    .fill(color(0))
                     .name(format!("{} · {}", int(s.customers), percent(s.share)))
             })
             .collect();
         Plot::new("explore-repeat")
+            .x_grid_spacer(index_spacer)
             .height(280.0)
             .allow_scroll(false)
             .show_grid([false, true])
@@ -696,10 +699,12 @@ fn repeat_ui(ui: &mut Ui, lang: Lang, r: &RepeatPurchases) {
             .map(|(i, g)| {
                 Bar::new(i as f64, g.gaps as f64)
                     .width(0.7)
+                    .fill(color(3))
                     .name(labels[i].clone())
             })
             .collect();
         Plot::new("explore-gaps")
+            .x_grid_spacer(index_spacer)
             .height(280.0)
             .allow_scroll(false)
             .show_grid([false, true])
@@ -779,10 +784,13 @@ fn forecast_ui(ui: &mut Ui, lang: Lang, f: &RevenueForecast) {
     let n = f.dates.len();
     let mut labels = date_labels(&f.dates, f.grain);
     labels.extend(date_labels(&f.future_dates, f.grain));
+    // The recent past is what the forecast continues: show the last 16 seasons (all data is fitted).
+    let from = n.saturating_sub(16 * m.period);
     let actual: Vec<[f64; 2]> = f
         .actual
         .iter()
         .enumerate()
+        .skip(from)
         .map(|(i, v)| [i as f64, *v])
         .collect();
     let h = f.holdout.forecast.len();
@@ -794,14 +802,15 @@ fn forecast_ui(ui: &mut Ui, lang: Lang, f: &RevenueForecast) {
         .map(|(i, p)| [(n - h + i) as f64, p.mean])
         .collect();
     let xs: Vec<f64> = (0..f.future.len()).map(|i| (n + i) as f64).collect();
-    let lo: Vec<f64> = f.future.iter().map(|p| p.lower).collect();
+    // Revenue is not negative: the band stops at zero.
+    let lo: Vec<f64> = f.future.iter().map(|p| p.lower.max(0.0)).collect();
     let hi: Vec<f64> = f.future.iter().map(|p| p.upper).collect();
     let mut fut: Vec<[f64; 2]> = vec![[(n - 1) as f64, f.actual[n - 1]]];
     fut.extend(
         f.future
             .iter()
             .enumerate()
-            .map(|(i, p)| [(n + i) as f64, p.mean]),
+            .map(|(i, p)| [(n + i) as f64, p.mean.max(0.0)]),
     );
     base_plot("explore-forecast")
         .legend(Legend::default().position(Corner::LeftTop))
