@@ -6,6 +6,7 @@ mod clv;
 mod common;
 mod customers;
 mod explore;
+mod explore_ui;
 mod formats;
 mod import_errors;
 mod online_retail;
