@@ -57,6 +57,9 @@ pub struct View {
     pub columns: Vec<String>,
     pub sort: Option<(String, SortDir)>,
     pub filter: Filter,
+    /// Only rows meeting this SQL condition: the rows behind a quality finding. Written by the
+    /// library (never typed by users), and run on a read-only connection.
+    pub rows_where: Option<String>,
 }
 
 impl View {
@@ -66,6 +69,7 @@ impl View {
             columns,
             sort: None,
             filter: Filter::default(),
+            rows_where: None,
         }
     }
 
@@ -83,6 +87,15 @@ impl View {
 
     /// `WHERE …` (or empty) and its one parameter.
     fn where_clause(&self) -> Result<(String, Option<String>)> {
+        let (clause, param) = self.filter_clause()?;
+        Ok(match (&self.rows_where, clause.is_empty()) {
+            (None, _) => (clause, param),
+            (Some(w), true) => (format!(" WHERE ({w})"), param),
+            (Some(w), false) => (format!("{clause} AND ({w})"), param),
+        })
+    }
+
+    fn filter_clause(&self) -> Result<(String, Option<String>)> {
         if self.filter.is_empty() {
             return Ok((String::new(), None));
         }

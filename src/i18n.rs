@@ -505,6 +505,12 @@ strings! {
     FieldCountry => "Country code for numbers without one", "无国家代码时使用的代码";
     Apply => "Apply", "应用";
     AddButton => "Add", "添加";
+    ShowRows => "Show rows", "查看这些行";
+    ShowingRowsOf => "Showing the rows of: {0}", "正在显示以下问题涉及的行：{0}";
+    ShowAllRows => "Show all rows", "显示所有行";
+    DuplicateKey => "Duplicates on", "按以下列查重";
+    Rules => "Rules", "规则";
+    RulesHint => "SQL conditions rows must meet, separated by ;  e.g. Quantity > 0; UnitPrice > 0", "数据行应满足的 SQL 条件，用 ; 分隔，例如 Quantity > 0; UnitPrice > 0";
     // Explore page
     TabBuilder => "Chart builder", "图表构建";
     TabTrend => "Sales trend", "销售趋势";

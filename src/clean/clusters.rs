@@ -71,13 +71,11 @@ pub fn clusters(values: &[(String, u64)], method: Method) -> Vec<Cluster> {
         i
     }
     if let Method::NearestNeighbour { radius } = method {
-        for i in 0..nodes.len() {
-            let a = &nodes[i].0;
+        for (i, (a, _)) in nodes.iter().enumerate() {
             if a.chars().count() < 4 {
                 continue;
             }
-            for j in i + 1..nodes.len() {
-                let b = &nodes[j].0;
+            for (j, (b, _)) in nodes.iter().enumerate().skip(i + 1) {
                 if b.chars().count() < 4 {
                     continue;
                 }
@@ -89,12 +87,9 @@ pub fn clusters(values: &[(String, u64)], method: Method) -> Vec<Cluster> {
         }
     }
     let mut groups: BTreeMap<usize, Vec<(String, u64)>> = BTreeMap::new();
-    for i in 0..nodes.len() {
+    for (i, (_, members)) in nodes.iter().enumerate() {
         let r = root(&mut parent, i);
-        groups
-            .entry(r)
-            .or_default()
-            .extend(nodes[i].1.iter().cloned());
+        groups.entry(r).or_default().extend(members.iter().cloned());
     }
     let mut out: Vec<Cluster> = groups
         .into_values()

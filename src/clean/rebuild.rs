@@ -64,6 +64,8 @@ fn check_output(project: &Project, dataset: &str, output: &str) -> Result<()> {
                     "'{output}' is the cleaned table of '{src}'; choose another name with --out"
                 )));
             }
+            // A cleaned table no recipe builds any more (its recipe now writes elsewhere).
+            None if catalog_kind(project.conn(), output)?.as_deref() == Some("cleaned") => {}
             None => {
                 return Err(Error::InvalidArgument(format!(
                     "a dataset named '{output}' exists and is not a cleaned table; choose another name with --out"
@@ -181,6 +183,17 @@ pub fn save_recipe(project: &Project, dataset: &str, recipe: &Recipe) -> Result<
     recipes::put(project.conn(), dataset, &output, &recipe.to_json())
 }
 
+fn catalog_kind(conn: &rusqlite::Connection, name: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT kind FROM _loupe_datasets WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 fn catalog_has(conn: &rusqlite::Connection, name: &str) -> Result<bool> {
     let n: i64 = conn.query_row(
         "SELECT count(*) FROM _loupe_datasets WHERE name = ?1",
@@ -194,10 +207,10 @@ fn catalog_has(conn: &rusqlite::Connection, name: &str) -> Result<bool> {
 fn original_name(recipe: &Recipe, name: &str) -> String {
     let mut current = name.to_string();
     for s in recipe.steps.iter().rev().filter(|s| s.enabled) {
-        if let super::recipe::Step::Rename { from, to } = &s.step {
-            if *to == current {
-                current = from.clone();
-            }
+        if let super::recipe::Step::Rename { from, to } = &s.step
+            && *to == current
+        {
+            current = from.clone();
         }
     }
     current

@@ -70,7 +70,7 @@ pub fn profile(a: ProfileArgs) -> Result<()> {
         );
     }
     if !r.findings.is_empty() {
-        say!("Findings:");
+        say!("Findings (loupe clean --suggested applies every suggested step):");
     }
     for f in &r.findings {
         say!(
@@ -88,6 +88,12 @@ pub fn profile(a: ProfileArgs) -> Result<()> {
                 .join("; ")
         );
         say!("             rows: WHERE {}", f.rows_where);
+        if let Some(step) = &f.suggested {
+            say!(
+                "             suggested step: {}",
+                step.describe(loupe::i18n::Lang::En)
+            );
+        }
     }
     Ok(())
 }

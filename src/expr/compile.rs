@@ -141,6 +141,7 @@ impl Compiler<'_> {
                         .schema
                         .iter_names()
                         .map(|n| n.as_str())
+                        .filter(|n| !n.starts_with("__loupe"))
                         .collect::<Vec<_>>()
                         .join(", "),
                 }),

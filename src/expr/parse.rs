@@ -254,11 +254,11 @@ impl Parser<'_> {
         let mut left = self.prefix(min)?;
         loop {
             // Postfix predicates sit at comparison strength.
-            if min <= 4 {
-                if let Some(e) = self.predicate(&left)? {
-                    left = e;
-                    continue;
-                }
+            if min <= 4
+                && let Some(e) = self.predicate(&left)?
+            {
+                left = e;
+                continue;
             }
             let Some(op) = binop(self.peek()) else { break };
             if op.precedence() < min {

@@ -399,7 +399,13 @@ impl LoupeApp {
             Page::Data if self.ws.project.is_none() => self.welcome(ui),
             Page::Data => self.data.ui(ui, &mut self.ws),
             Page::Activity => self.activity.ui(ui, &mut self.ws),
-            Page::Clean => self.clean.ui(ui, &mut self.ws),
+            Page::Clean => {
+                self.clean.ui(ui, &mut self.ws);
+                if let Some((dataset, sql, label)) = self.clean.take_show_rows() {
+                    self.data.show_rows(&mut self.ws, &dataset, sql, label);
+                    self.page = Page::Data;
+                }
+            }
             Page::Explore => self.explore.ui(ui, &mut self.ws),
             other => PlannedPage::ui(ui, self.ws.lang, other),
         }

@@ -12,4 +12,5 @@ mod import_errors;
 mod online_retail;
 mod outputs;
 mod project_file;
+mod recipe;
 mod ui;

@@ -296,4 +296,82 @@ fn the_clean_page_reports_quality_problems() {
             .is_some()
     );
     h.get_by_label_contains("24,005 rows");
+    // Each finding links to its rows: the data page shows exactly them.
+    h.query_all_by_label("Show rows")
+        .next()
+        .expect("a Show rows button")
+        .click();
+    wait_until(&mut h, "the finding's rows", |a| {
+        !a.busy() && a.data.row_count().is_some()
+    });
+    assert_eq!(
+        h.state().data.row_count(),
+        Some(report.findings[0].count as usize)
+    );
+    h.get_by_label_contains("Showing the rows of:");
+}
+
+#[test]
+fn the_clean_page_builds_previews_and_undoes_a_recipe() {
+    // Its own copy of the sample project: this test writes a cleaned table.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("sample.loupe");
+    loupe::demo::build_demo(&path, &Reporter::silent()).expect("sample project");
+    let mut h = app(&path, Lang::En);
+    wait_until(&mut h, "the first dataset", idle);
+    h.get_by_label(&nav_label(Lang::En, Page::Clean)).click();
+    h.run_steps(3);
+    h.get_by_value("customers").click();
+    h.run_steps(2);
+    h.get_by_label("orders").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Check quality")
+        .click();
+    wait_until(&mut h, "the quality report", |a| {
+        !a.busy() && a.clean.report().is_some() && a.clean.raw_loaded()
+    });
+    h.get_by_label("Add all suggested fixes").click();
+    wait_until(&mut h, "the preview and the cleaned table", |a| {
+        !a.busy() && a.clean.preview().is_some()
+    });
+    let steps = h.state().clean.recipe().expect("recipe").steps.len();
+    assert!(steps >= 3, "{steps} suggested steps");
+    // The first step (drop cancellations) is selected and previewed; the cleaned table exists.
+    let first = h.state().clean.recipe().expect("recipe").steps[0]
+        .step
+        .describe(Lang::En);
+    assert_eq!(first, "Drop rows where order_id starts with 'C'");
+    // (The selected step's title also heads the preview.)
+    h.query_all_by_label(&format!("1. {first}"))
+        .next()
+        .expect("the step in the recipe")
+        .click();
+    wait_until(&mut h, "the first step's preview", |a| {
+        !a.busy() && a.clean.preview().is_some_and(|p| p.index == 0)
+    });
+    let p = h.state().clean.preview().cloned().expect("preview");
+    assert!(p.removed > 0);
+    h.get_by_label_contains(&format!(
+        "Removes {} of",
+        loupe::i18n::int(p.removed as u64)
+    ));
+    // (In the toolbar, and in the status bar as the latest notice.)
+    assert!(
+        h.query_all_by_label_contains("Cleaned table “orders_clean”")
+            .next()
+            .is_some()
+    );
+    let project = loupe::store::Project::open_read_only(&path).expect("project");
+    let cleaned = project.dataset("orders_clean").expect("cleaned table");
+    assert!(cleaned.rows < project.dataset("orders").expect("orders").rows);
+    drop(project);
+    // Undo takes the whole batch of suggestions back; redo restores it.
+    h.get_by_role_and_label(Role::Button, "Undo").click();
+    h.run_steps(3);
+    assert_eq!(h.state().clean.recipe().map(|r| r.steps.len()), Some(0));
+    h.get_by_label_contains("The recipe has no steps yet");
+    h.get_by_role_and_label(Role::Button, "Redo").click();
+    h.run_steps(3);
+    assert_eq!(h.state().clean.recipe().map(|r| r.steps.len()), Some(steps));
+    wait_until(&mut h, "the rebuild after redo", |a| !a.busy());
 }

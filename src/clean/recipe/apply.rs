@@ -289,7 +289,7 @@ pub fn apply(step: &Step, lf: LazyFrame, schema: &Schema) -> StepResult<LazyFram
                 return Err("name at least one column to split into".into());
             }
             for n in into {
-                if !(n == column && !keep_original) {
+                if n != column || *keep_original {
                     new_name(schema, n)?;
                 }
             }

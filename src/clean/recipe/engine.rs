@@ -160,10 +160,11 @@ pub fn preview_step(
                 .collect()
         };
         // Columns an expression changes in place (derive onto an existing name).
-        if let Step::Derive { name, .. } = step {
-            if bn.contains(name) && !t.contains(name) {
-                t.push(name.clone());
-            }
+        if let Step::Derive { name, .. } = step
+            && bn.contains(name)
+            && !t.contains(name)
+        {
+            t.push(name.clone());
         }
         t
     };
@@ -187,7 +188,8 @@ pub fn preview_step(
             col(ROW).is_in(lit(kept).implode(false), false).not(),
         )?;
         p.removed = before.height() - after.height();
-        p.before = sample(&before, &gone, &touched, rows)?;
+        // Whole rows, so the user sees what goes.
+        p.before = sample(&before, &gone, &bn, rows)?;
         p.after = p.before.clear();
         return Ok(p);
     }
@@ -205,8 +207,14 @@ pub fn preview_step(
         let now = after.column(c)?.is_null();
         failed = &failed | &(&was & &now);
     }
+    // A new column changes a row where it holds a value; a new yes/no flag where it says yes.
     for c in &added {
-        changed = &changed | &after.column(c)?.is_not_null();
+        let col = after.column(c)?;
+        let m = match col.dtype() {
+            DataType::Boolean => col.bool()?.fill_null_with_values(false)?,
+            _ => col.is_not_null(),
+        };
+        changed = &changed | &m;
     }
     p.changed = changed.sum().unwrap_or(0) as usize;
     p.failed = failed.sum().unwrap_or(0) as usize;

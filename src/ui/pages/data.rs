@@ -38,6 +38,8 @@ pub struct DataPage {
     seen_rev: u64,
     /// Set by Ctrl+F: focus the filter on the next frame.
     pub focus_filter: bool,
+    /// What `rows_where` of the view selects, for the chip above the table.
+    rows_label: Option<String>,
 }
 
 impl DataPage {
@@ -74,6 +76,22 @@ impl DataPage {
         self.select(ws, name);
     }
 
+    /// Shows the rows of a dataset that meet an SQL condition (the rows behind a quality
+    /// finding), with `label` saying which.
+    pub fn show_rows(&mut self, ws: &mut Workspace, name: &str, rows_where: String, label: String) {
+        self.select(ws, name);
+        if let Some(v) = &mut self.view {
+            v.rows_where = Some(rows_where);
+            self.rows_label = Some(label);
+            self.restart_rows(ws);
+        }
+    }
+
+    /// The finding whose rows are shown, if any.
+    pub fn rows_label(&self) -> Option<&str> {
+        self.rows_label.as_deref()
+    }
+
     /// Shows a dataset (resets sort, filter and scroll).
     pub fn select(&mut self, ws: &mut Workspace, name: &str) {
         self.seen_rev = ws.catalog_rev;
@@ -81,6 +99,7 @@ impl DataPage {
             return;
         };
         self.selected = Some(info.name.clone());
+        self.rows_label = None;
         self.filter_text.clear();
         self.filter_column = None;
         self.filter_edited = None;
@@ -301,7 +320,9 @@ impl DataPage {
             let total = int(info.rows);
             let shown = match (
                 &self.ids,
-                self.view.as_ref().is_some_and(|v| !v.filter.is_empty()),
+                self.view
+                    .as_ref()
+                    .is_some_and(|v| !v.filter.is_empty() || v.rows_where.is_some()),
             ) {
                 (Some(ids), true) => ws.lang.f(T::RowsOf, &[&int(ids.len() as u64), &total]),
                 _ => ws.lang.f(T::RowsColumns, &[&total, &info.columns.len()]),
@@ -311,6 +332,21 @@ impl DataPage {
                 ui.spinner();
             }
         });
+        if let Some(label) = self.rows_label.clone() {
+            ui.horizontal(|ui| {
+                ui.label(
+                    RichText::new(ws.lang.f(T::ShowingRowsOf, &[&label]))
+                        .background_color(theme::ACCENT.linear_multiply(0.15)),
+                );
+                if ui.small_button(ws.tr(T::ShowAllRows)).clicked() {
+                    self.rows_label = None;
+                    if let Some(v) = &mut self.view {
+                        v.rows_where = None;
+                    }
+                    self.restart_rows(ws);
+                }
+            });
+        }
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             let label = ui.label(format!("{} {}", icon::EXPLORE, ws.tr(T::Filter)));

@@ -47,6 +47,11 @@ pub struct CleanPage {
     rebuilt: Option<Box<RebuildSummary>>,
     editor: Option<StepEditor>,
     tab: Tab,
+    show_rows: Option<(String, String, String)>,
+    /// Duplicates on these columns are counted too.
+    key: Vec<String>,
+    /// Rules rows must meet (SQL conditions separated by `;`).
+    rules: String,
 }
 
 impl CleanPage {
@@ -128,6 +133,7 @@ impl CleanPage {
         self.dataset = Some(dataset.to_string());
         self.report = None;
         self.raw = None;
+        self.key.clear();
         self.preview = None;
         self.preview_error = None;
         self.selected = None;
@@ -157,6 +163,8 @@ impl CleanPage {
             let df = crate::clean::load_raw(&project, &name)?;
             Ok(JobOutput::RawFrame(name, Arc::new(df)))
         });
+        // The report starts at once: it is what the page is for.
+        self.check(ws, dataset);
     }
 
     /// Starts the quality report of the dataset as a background job.
@@ -173,9 +181,20 @@ impl CleanPage {
         self.report = None;
         self.tab = Tab::Report;
         let name = dataset.to_string();
+        let opts = ReportOptions {
+            key: self.key.clone(),
+            rules: self
+                .rules
+                .split([';', '\n'])
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+            today: None,
+        };
         self.report_job = ws.spawn(T::JobQuality, dataset.to_string(), move |rep| {
             let project = Project::open_read_only(&path)?;
-            let r = quality_report(&project, &name, &ReportOptions::default(), rep)?;
+            let r = quality_report(&project, &name, &opts, rep)?;
             Ok(JobOutput::Quality(Box::new(r)))
         });
     }
@@ -356,17 +375,6 @@ impl CleanPage {
                 && Some(&n) != self.dataset.as_ref()
             {
                 self.select(ws, &n);
-            }
-            let busy = ws.job_running(self.report_job);
-            if ui
-                .add_enabled(
-                    self.dataset.is_some() && !busy,
-                    egui::Button::new(lang.tr(T::CheckQuality)),
-                )
-                .clicked()
-                && let Some(d) = self.dataset.clone()
-            {
-                self.check(ws, &d);
             }
             ui.separator();
             let (can_undo, can_redo) = self
@@ -686,18 +694,67 @@ impl CleanPage {
         keep
     }
 
+    /// The key and the rules the report checks besides its own checks.
+    fn report_options(&mut self, ui: &mut Ui, ws: &mut Workspace) {
+        let lang = ws.lang;
+        let columns: Vec<String> = self
+            .dataset
+            .as_ref()
+            .and_then(|d| ws.dataset(d))
+            .map(|d| d.columns.iter().map(|c| c.name.clone()).collect())
+            .unwrap_or_default();
+        let mut again = false;
+        ui.horizontal(|ui| {
+            let key = if self.key.is_empty() {
+                "—".to_string()
+            } else {
+                self.key.join(", ")
+            };
+            ui.menu_button(format!("{}: {key}", lang.tr(T::DuplicateKey)), |ui| {
+                for c in &columns {
+                    let mut on = self.key.contains(c);
+                    if ui.checkbox(&mut on, c).changed() {
+                        if on {
+                            self.key.push(c.clone());
+                        } else {
+                            self.key.retain(|k| k != c);
+                        }
+                    }
+                }
+            });
+            let l = ui.label(lang.tr(T::Rules));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.rules)
+                    .hint_text(lang.tr(T::RulesHint))
+                    .desired_width(320.0),
+            )
+            .labelled_by(l.id);
+            again = ui
+                .add_enabled(
+                    self.dataset.is_some() && !ws.job_running(self.report_job),
+                    egui::Button::new(lang.tr(T::CheckQuality)),
+                )
+                .clicked();
+        });
+        if again && let Some(d) = self.dataset.clone() {
+            self.check(ws, &d);
+        }
+        ui.add_space(4.0);
+    }
+
     fn report_tab(&mut self, ui: &mut Ui, ws: &mut Workspace) {
         let lang = ws.lang;
+        self.report_options(ui, ws);
         let shown = self
             .report
             .as_deref()
             .filter(|r| Some(&r.dataset) == self.dataset.as_ref());
-        let mut add = Vec::new();
+        let mut actions = report::ReportActions::default();
         egui::ScrollArea::vertical()
             .id_salt("report-scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| match shown {
-                Some(r) => add = report::report_ui(ui, lang, r),
+                Some(r) => actions = report::report_ui(ui, lang, r),
                 None => {
                     if ws.job_running(self.report_job) {
                         ui.spinner();
@@ -706,7 +763,15 @@ impl CleanPage {
                     }
                 }
             });
-        self.add_steps(ws, add);
+        self.add_steps(ws, actions.add);
+        if let (Some((sql, label)), Some(d)) = (actions.show, self.dataset.clone()) {
+            self.show_rows = Some((d, sql, label));
+        }
+    }
+
+    /// Rows the user asked to see (dataset, SQL condition, label): the app opens the Data page.
+    pub fn take_show_rows(&mut self) -> Option<(String, String, String)> {
+        self.show_rows.take()
     }
 
     fn preview_tab(&mut self, ui: &mut Ui, lang: Lang) {

@@ -111,10 +111,17 @@ pub fn preview_ui(ui: &mut Ui, lang: Lang, p: &StepPreview) {
                 grid(ui, "preview-removed", &p.before, None, removed);
                 return;
             }
-            theme::section(ui, lang.tr(T::Before));
-            grid(ui, "preview-before", &p.before, None, accent);
-            ui.add_space(8.0);
-            theme::section(ui, lang.tr(T::After));
-            grid(ui, "preview-after", &p.after, Some(&p.before), accent);
+            ui.columns(2, |cols| {
+                theme::section(&mut cols[0], lang.tr(T::Before));
+                grid(&mut cols[0], "preview-before", &p.before, None, accent);
+                theme::section(&mut cols[1], lang.tr(T::After));
+                grid(
+                    &mut cols[1],
+                    "preview-after",
+                    &p.after,
+                    Some(&p.before),
+                    accent,
+                );
+            });
         });
 }

@@ -37,9 +37,18 @@ pub fn fix_label(f: Fix) -> T {
     }
 }
 
-/// Draws the report; returns the suggested steps the user asked to add.
-pub fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) -> Vec<Step> {
-    let mut add = Vec::new();
+/// What the user asked for in the report.
+#[derive(Default)]
+pub struct ReportActions {
+    /// Suggested steps to add to the recipe.
+    pub add: Vec<Step>,
+    /// The rows behind a finding to show: its SQL condition and a label.
+    pub show: Option<(String, String)>,
+}
+
+/// Draws the report.
+pub fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) -> ReportActions {
+    let mut out = ReportActions::default();
     ui.label(lang.f(
         T::QualitySummary,
         &[&int(r.rows), &int(r.exact_duplicate_rows)],
@@ -51,12 +60,13 @@ pub fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) -> Vec<Step> {
     } else {
         egui::Grid::new("clean-findings")
             .striped(true)
-            .num_columns(5)
+            .num_columns(6)
             .spacing([16.0, 6.0])
             .show(ui, |ui| {
                 for k in [T::Rows, T::Problem, T::Column, T::Fixes] {
                     ui.label(RichText::new(lang.tr(k)).strong());
                 }
+                ui.label("");
                 ui.label("");
                 ui.end_row();
                 for f in &r.findings {
@@ -67,6 +77,14 @@ pub fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) -> Vec<Step> {
                     ui.label(f.column.as_deref().unwrap_or("—"));
                     let fixes: Vec<&str> = f.fixes.iter().map(|x| lang.tr(fix_label(*x))).collect();
                     ui.label(fixes.join(" · "));
+                    if ui.button(lang.tr(T::ShowRows)).clicked() {
+                        let what = lang.tr(kind_label(f.kind));
+                        let label = match &f.column {
+                            Some(c) => format!("{what} — {c}"),
+                            None => what.to_string(),
+                        };
+                        out.show = Some((f.rows_where.clone(), label));
+                    }
                     match &f.suggested {
                         Some(step) => {
                             if ui
@@ -74,7 +92,7 @@ pub fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) -> Vec<Step> {
                                 .on_hover_text(step.describe(lang))
                                 .clicked()
                             {
-                                add.push(step.clone());
+                                out.add.push(step.clone());
                             }
                         }
                         None => {
@@ -140,5 +158,5 @@ pub fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) -> Vec<Step> {
                 }
             });
         });
-    add
+    out
 }
