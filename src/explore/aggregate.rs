@@ -58,6 +58,22 @@ pub fn aggregate(project: &Project, spec: &ChartSpec, rep: &Reporter) -> Result<
     aggregate_frame(df, spec)
 }
 
+/// As [`aggregate`], reading only the columns `cache` does not hold yet.
+pub fn aggregate_cached(
+    project: &Project,
+    spec: &ChartSpec,
+    cache: &mut super::cache::FrameCache,
+    rep: &Reporter,
+) -> Result<AggTable> {
+    let info = project.dataset(&spec.dataset)?;
+    let cols = columns_needed(&info, spec)?;
+    rep.check()?;
+    let names: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let df = cache.frame(project.conn(), &info, &names)?;
+    rep.check()?;
+    aggregate_frame(df, spec)
+}
+
 fn key_expr(d: &Dimension, schema: &Schema) -> Result<pl::Expr> {
     let Some(dt) = schema.get(d.column.as_str()) else {
         return Err(Error::InvalidArgument(format!(

@@ -11,6 +11,7 @@
 //! - [`format`]: numbers for people.
 
 pub mod aggregate;
+pub mod cache;
 pub mod cohorts;
 pub mod downsample;
 pub mod forecast;

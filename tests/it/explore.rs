@@ -632,3 +632,31 @@ fn cohorts_and_funnel_on_a_project_agree_with_hand_counts() {
     assert_eq!(pa.items[0].revenue, 121.0);
     assert_eq!(pa.total_revenue, 129.0);
 }
+
+#[test]
+fn cached_columns_give_the_same_tables_and_follow_reimports() {
+    use loupe::explore::aggregate::aggregate_cached;
+    use loupe::explore::cache::FrameCache;
+    let s = Scratch::new();
+    let mut p = generated_orders(&s);
+    let mut cache = FrameCache::default();
+    let a = spec("order_time:month", &["sum(quantity * unit_price)"], &p);
+    let b = spec("category", &["mean(unit_price)", "count()"], &p);
+    for sp in [&a, &b, &a] {
+        let fresh = run(&p, sp);
+        let cached = aggregate_cached(&p, sp, &mut cache, &Reporter::silent()).unwrap();
+        assert_eq!(fresh, cached);
+    }
+    assert_eq!(cache.len(), 4);
+    // A new import under the same name: the cache reads the new data.
+    let f = s.write(
+        "small.csv",
+        "order_id,order_time,customer_id,category,channel,quantity,unit_price\nO1,2024-01-01 10:00:00,C1,X,web,2,5\n",
+    );
+    let mut opts = named("orders");
+    opts.replace = true;
+    import(&mut p, &[&f], opts).unwrap();
+    let t = aggregate_cached(&p, &a, &mut cache, &Reporter::silent()).unwrap();
+    assert_eq!(t.rows.len(), 1);
+    assert_eq!(t.rows[0].values[0], Some(10.0));
+}

@@ -5,7 +5,7 @@
 mod charts;
 
 use crate::dataset::DatasetInfo;
-use crate::explore::aggregate::aggregate;
+use crate::explore::aggregate::{aggregate, aggregate_cached};
 use crate::explore::cohorts::{Cohorts, cohorts};
 use crate::explore::forecast::Seasonality;
 use crate::explore::funnel::{Funnel, FunnelSpec, funnel};
@@ -257,6 +257,8 @@ pub struct ExplorePage {
     result: Option<(Tab, ExploreResult)>,
     error: Option<String>,
     catalog_rev: u64,
+    /// Columns read for earlier charts, shared with the chart jobs.
+    cache: std::sync::Arc<std::sync::Mutex<crate::explore::cache::FrameCache>>,
 }
 
 impl ExplorePage {
@@ -553,8 +555,14 @@ impl ExplorePage {
         if let Some(spec) = spec.clone() {
             let key = format!("{spec:?}");
             let detail = spec.dataset.clone();
+            let cache = self.cache.clone();
             self.run(ws, key, T::JobChart, detail, move |p, rep| {
-                Ok(ExploreResult::Chart(aggregate(p, &spec, rep)?))
+                let mut cache = cache.lock().map_err(|_| {
+                    crate::Error::InvalidArgument("an earlier chart job failed; try again".into())
+                })?;
+                Ok(ExploreResult::Chart(aggregate_cached(
+                    p, &spec, &mut cache, rep,
+                )?))
             });
         }
         let table = self.chart_table().cloned();
