@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod profile;
 pub mod progress;
 pub mod query;
+pub mod recommend;
 pub mod store;
 pub mod ui;
 

@@ -343,7 +343,9 @@ fn column_quality(
         );
     }
     let mut variants = Vec::new();
-    if c.ty == ColumnType::Text && distinct <= 5000 {
+    // Identifiers are codes, not spellings: `85123A` and `85123a` may be two products.
+    let identifier = c.role.is_some_and(|r| r.is_identifier());
+    if c.ty == ColumnType::Text && distinct <= 5000 && !identifier {
         variants = category_variants(conn, &t, &q)?;
         if !variants.is_empty() {
             let list = variants

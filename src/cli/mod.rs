@@ -6,6 +6,7 @@ mod customers;
 mod data;
 mod explore;
 mod progress_bar;
+mod recommend;
 
 /// Prints a line to stdout. A closed pipe (`loupe tables … | head`) is not an error: output stops.
 macro_rules! say {
@@ -59,6 +60,8 @@ enum Command {
     Profile(clean::ProfileArgs),
     /// Clean a dataset with a recipe of steps into a cleaned dataset (raw data stays as imported).
     Clean(clean::CleanArgs),
+    /// Association rules ("bought together") mined from baskets with FP-growth.
+    Rules(recommend::RulesArgs),
     /// The customer table with RFM scores, groups and lifecycle stages.
     Customers(customers::CustomersArgs),
     /// A chart of a dataset: a table (CSV, JSON, XLSX) or a picture (PNG).
@@ -99,6 +102,7 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Clv(a) => clv::clv(a),
         Command::Profile(a) => clean::profile(a),
         Command::Clean(a) => clean::clean(a),
+        Command::Rules(a) => recommend::rules(a),
         Command::Customers(a) => customers::customers(a),
         Command::Chart(a) => explore::chart(a),
         Command::Cohorts(a) => explore::cohorts_cmd(a),

@@ -5,11 +5,13 @@
 //!
 //! Text is parsed into an [`Expr`] tree ([`parse`]), printed back in one canonical spelling
 //! (`Display`), and compiled to a polars expression against a dataset's schema
-//! ([`compile`]), which checks that every column exists.
+//! ([`compile`]), which checks that every column exists, or written as SQL (`Expr::to_sql`) to run
+//! in the project database or on a warehouse.
 
 mod ast;
 mod compile;
 mod parse;
+mod sql;
 
 pub use ast::{BinOp, Expr, Func, Lit, TextOp};
 pub use compile::{Compiled, Kind, compile, compile_condition};

@@ -1,0 +1,82 @@
+//! Baskets (one per order) of items, read from a dataset by two columns.
+
+use crate::error::{Error, Result};
+use crate::store::{Project, quote_ident};
+use rusqlite::types::ValueRef;
+use std::collections::HashMap;
+
+/// Baskets of item ids, and each id's item as written in the data.
+#[derive(Debug, Clone, Default)]
+pub struct Baskets {
+    pub baskets: Vec<Vec<u32>>,
+    pub items: Vec<String>,
+}
+
+fn text(v: ValueRef<'_>) -> Option<String> {
+    match v {
+        ValueRef::Null => None,
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(f) => Some(crate::query::format_real(f)),
+        ValueRef::Text(t) => {
+            let s = String::from_utf8_lossy(t);
+            let s = s.trim();
+            (!s.is_empty()).then(|| s.to_string())
+        }
+        ValueRef::Blob(_) => None,
+    }
+}
+
+/// Reads baskets: rows with the same `basket` value form one basket of their distinct `item`
+/// values. Rows missing either value are skipped.
+pub fn read_baskets(project: &Project, dataset: &str, basket: &str, item: &str) -> Result<Baskets> {
+    let info = project.dataset(dataset)?;
+    for c in [basket, item] {
+        if info.column(c).is_none() {
+            return Err(Error::NoSuchColumn {
+                context: format!("dataset '{dataset}'"),
+                column: c.to_string(),
+                available: info
+                    .columns
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+    }
+    let sql = format!(
+        "SELECT {}, {} FROM {}",
+        quote_ident(basket),
+        quote_ident(item),
+        quote_ident(&info.name)
+    );
+    let mut stmt = project.conn().prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    let mut basket_ids: HashMap<String, usize> = HashMap::new();
+    let mut item_ids: HashMap<String, u32> = HashMap::new();
+    let mut out = Baskets::default();
+    while let Some(r) = rows.next()? {
+        let (Some(b), Some(i)) = (text(r.get_ref(0)?), text(r.get_ref(1)?)) else {
+            continue;
+        };
+        let bi = *basket_ids.entry(b).or_insert_with(|| {
+            out.baskets.push(Vec::new());
+            out.baskets.len() - 1
+        });
+        let ii = match item_ids.get(&i) {
+            Some(&id) => id,
+            None => {
+                let id = out.items.len() as u32;
+                out.items.push(i.clone());
+                item_ids.insert(i, id);
+                id
+            }
+        };
+        out.baskets[bi].push(ii);
+    }
+    for b in &mut out.baskets {
+        b.sort_unstable();
+        b.dedup();
+    }
+    Ok(out)
+}

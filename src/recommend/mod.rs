@@ -1,0 +1,62 @@
+//! Recommendations. So far: association rules from baskets (FP-growth), the "bought together"
+//! view of the data.
+
+pub mod baskets;
+pub mod fpgrowth;
+pub mod rules;
+
+pub use baskets::{Baskets, read_baskets};
+pub use rules::{Rule, RuleOptions, association_rules};
+
+/// An item set as written in rule files: items sorted and joined by `|`.
+pub fn itemset_text(ids: &[u32], items: &[String]) -> String {
+    let mut names: Vec<&str> = ids
+        .iter()
+        .filter_map(|&i| items.get(i as usize).map(String::as_str))
+        .collect();
+    names.sort_unstable();
+    names.join("|")
+}
+
+/// Writes rules as CSV: antecedents, consequents, support, confidence, lift, leverage,
+/// conviction (via a temporary file, so a failed write leaves no half file).
+pub fn write_rules_csv(
+    rules: &[Rule],
+    items: &[String],
+    path: &std::path::Path,
+) -> crate::Result<()> {
+    use crate::error::Error;
+    let tmp = path.with_extension("csv.partial");
+    let write = || -> std::result::Result<(), csv::Error> {
+        let mut w = csv::Writer::from_path(&tmp)?;
+        w.write_record([
+            "antecedents",
+            "consequents",
+            "support",
+            "confidence",
+            "lift",
+            "leverage",
+            "conviction",
+        ])?;
+        for r in rules {
+            let conviction = if r.conviction.is_infinite() {
+                "inf".to_string()
+            } else {
+                r.conviction.to_string()
+            };
+            w.write_record([
+                itemset_text(&r.antecedents, items),
+                itemset_text(&r.consequents, items),
+                r.support.to_string(),
+                r.confidence.to_string(),
+                r.lift.to_string(),
+                r.leverage.to_string(),
+                conviction,
+            ])?;
+        }
+        w.flush()?;
+        Ok(())
+    };
+    write().map_err(|e| Error::Export(format!("cannot write {}: {e}", tmp.display())))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
