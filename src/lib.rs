@@ -8,6 +8,7 @@ pub mod customers;
 pub mod dataset;
 pub mod demo;
 pub mod error;
+pub mod explore;
 pub mod export;
 pub mod expr;
 pub mod frame;

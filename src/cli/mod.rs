@@ -4,6 +4,7 @@ mod clean;
 mod clv;
 mod customers;
 mod data;
+mod explore;
 mod progress_bar;
 mod recommend;
 mod tags;
@@ -66,6 +67,12 @@ enum Command {
     Customers(customers::CustomersArgs),
     /// List, add or remove customer tag rules; with --dataset, count the customers per tag.
     Tags(tags::TagsArgs),
+    /// A chart of a dataset: a table (CSV, JSON, XLSX) or a picture (PNG).
+    Chart(explore::ChartArgs),
+    /// Cohort retention: customers by month of first purchase × months since.
+    Cohorts(explore::CohortsArgs),
+    /// A funnel from events: users through ordered steps within a time window.
+    Funnel(explore::FunnelArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -101,5 +108,8 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Rules(a) => recommend::rules(a),
         Command::Customers(a) => customers::customers(a),
         Command::Tags(a) => tags::tags(a),
+        Command::Chart(a) => explore::chart(a),
+        Command::Cohorts(a) => explore::cohorts_cmd(a),
+        Command::Funnel(a) => explore::funnel_cmd(a),
     }
 }

@@ -551,7 +551,7 @@ fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Result<f64> {
 /// Minimises `f` from each start with Nelder–Mead, restarting from the best point with a fresh
 /// simplex until a restart no longer improves the value. Deterministic. Non-finite values of `f`
 /// are treated as +∞. Returns the best point and its value.
-fn minimize(f: &dyn Fn(&[f64]) -> f64, starts: &[Vec<f64>]) -> (Vec<f64>, f64) {
+pub(crate) fn minimize(f: &dyn Fn(&[f64]) -> f64, starts: &[Vec<f64>]) -> (Vec<f64>, f64) {
     let g = |p: &[f64]| {
         let v = f(p);
         if v.is_finite() { v } else { f64::INFINITY }

@@ -10,6 +10,7 @@ use crate::ui::pages::activity::ActivityPage;
 use crate::ui::pages::clean::CleanPage;
 use crate::ui::pages::customers::CustomersPage;
 use crate::ui::pages::data::DataPage;
+use crate::ui::pages::explore::ExplorePage;
 use crate::ui::pages::planned::PlannedPage;
 use crate::ui::state::{self, JobOutput, RunningJob, Settings, ThemeChoice, Workspace};
 use crate::ui::theme::{self, icon};
@@ -37,6 +38,7 @@ pub struct LoupeApp {
     pub activity: ActivityPage,
     pub clean: CleanPage,
     pub customers: CustomersPage,
+    pub explore: ExplorePage,
     pub import: Option<ImportDialog>,
     startup: Option<Startup>,
     sample_job: Option<u64>,
@@ -62,6 +64,7 @@ impl LoupeApp {
             activity: ActivityPage,
             clean: CleanPage::default(),
             customers: CustomersPage::default(),
+            explore: ExplorePage::default(),
             import: None,
             startup: Some(startup),
             sample_job: None,
@@ -227,6 +230,7 @@ impl LoupeApp {
             Ok(JobOutput::Profile(p)) => self.data.on_profile(p),
             Ok(JobOutput::Quality(r)) => self.clean.on_report(r),
             Ok(JobOutput::Customers(o)) => self.customers.on_overview(o),
+            Ok(JobOutput::Explore(generation, r)) => self.explore.on_result(generation, r),
             Ok(JobOutput::RawFrame(name, df)) => self.clean.on_raw(&mut self.ws, name, df),
             Ok(JobOutput::StepPreview(generation, p)) => self.clean.on_preview(generation, p),
             Ok(JobOutput::Rebuilt(s)) => {
@@ -240,6 +244,9 @@ impl LoupeApp {
             }
             Err(e) => {
                 self.data.on_rows_failed(id);
+                if !matches!(e, Error::Cancelled) && self.explore.on_failed(id, e.to_string()) {
+                    return;
+                }
                 if self.clean.on_failed(id, &e) {
                     return;
                 }
@@ -404,6 +411,7 @@ impl LoupeApp {
                 }
             }
             Page::Customers => self.customers.ui(ui, &mut self.ws),
+            Page::Explore => self.explore.ui(ui, &mut self.ws),
             other => PlannedPage::ui(ui, self.ws.lang, other),
         }
 

@@ -78,6 +78,8 @@ pub enum JobOutput {
     Quality(Box<crate::clean::QualityReport>),
     /// The customer table and what the Customers page draws from it.
     Customers(Box<crate::customers::overview::Overview>),
+    /// A chart or analysis of the Explore page (generation).
+    Explore(u64, Box<crate::ui::pages::explore::ExploreResult>),
     /// A dataset's raw frame, loaded for the recipe editor.
     RawFrame(String, Arc<polars::prelude::DataFrame>),
     /// A step preview (recipe generation).

@@ -5,6 +5,8 @@ mod cli;
 mod clv;
 mod common;
 mod customers;
+mod explore;
+mod explore_ui;
 mod expr_sql;
 mod customers_ui;
 mod formats;

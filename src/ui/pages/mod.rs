@@ -4,6 +4,7 @@ pub mod activity;
 pub mod clean;
 pub mod customers;
 pub mod data;
+pub mod explore;
 pub mod planned;
 
 use crate::i18n::T;
@@ -65,11 +66,10 @@ impl Page {
     /// What a page that is not built yet will do.
     pub fn description(self) -> Option<T> {
         match self {
-            Page::Explore => Some(T::DescExplore),
             Page::Segments => Some(T::DescSegments),
             Page::Recommendations => Some(T::DescRecommendations),
             Page::Campaigns => Some(T::DescCampaigns),
-            Page::Data | Page::Clean | Page::Customers | Page::Activity => None,
+            Page::Data | Page::Clean | Page::Explore | Page::Customers | Page::Activity => None,
         }
     }
 }

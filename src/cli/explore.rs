@@ -1,0 +1,261 @@
+//! `loupe chart`, `loupe cohorts`, `loupe funnel`: charts and ready-made analyses as tables
+//! (CSV, JSON, XLSX) or pictures (PNG).
+
+use super::say;
+use clap::Args;
+use loupe::error::{Error, Result};
+use loupe::explore::aggregate::aggregate;
+use loupe::explore::cohorts::cohorts;
+use loupe::explore::funnel::{FunnelSpec, funnel};
+use loupe::explore::render::{ChartKind, Words, render_cohorts, render_funnel, render_table};
+use loupe::explore::rows::EventColumns;
+use loupe::explore::{ChartSpec, Dimension, Measure, Order};
+use loupe::i18n::int;
+use loupe::progress::Reporter;
+use loupe::store::Project;
+use std::path::{Path, PathBuf};
+
+fn is_png(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("png"))
+}
+
+#[derive(Args)]
+pub struct ChartArgs {
+    #[arg(long)]
+    project: PathBuf,
+    #[arg(long)]
+    dataset: String,
+    /// The x dimension: a column, with a grain for dates: InvoiceDate:month (day, week, month,
+    /// quarter, year).
+    #[arg(long)]
+    x: String,
+    /// A measure, e.g. 'sum(Quantity * UnitPrice)', 'count()', 'distinct(CustomerID)', 'mean(x)',
+    /// 'median(x)', 'min(x)', 'max(x)', 'share(x)'; add 'as NAME' to name it (repeatable).
+    #[arg(long = "y", required = true)]
+    y: Vec<String>,
+    /// Split by a second dimension (one series per value).
+    #[arg(long)]
+    by: Option<String>,
+    /// Only rows where this condition holds, e.g. "Quantity > 0 and not InvoiceNo starts with 'C'".
+    #[arg(long = "where")]
+    filter: Option<String>,
+    /// Keep the N x values with the largest first measure; the rest become "Other".
+    #[arg(long)]
+    top: Option<usize>,
+    /// Keep the N split values with the largest first measure; the rest become "Other".
+    #[arg(long)]
+    top_by: Option<usize>,
+    /// natural (by x), desc or asc (by the first measure).
+    #[arg(long, default_value = "natural")]
+    order: Order,
+    /// For a PNG: line, bar, stacked, area, scatter or pie.
+    #[arg(long = "type", default_value = "line")]
+    kind: ChartKind,
+    /// For a PNG: the title (default: the measure by x).
+    #[arg(long)]
+    title: Option<String>,
+    /// For a PNG: its size in pixels.
+    #[arg(long, default_value_t = 1200)]
+    width: u32,
+    #[arg(long, default_value_t = 700)]
+    height: u32,
+    /// Output: .png (the chart of the first measure), .csv, .json or .xlsx (the table).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn chart(a: ChartArgs) -> Result<()> {
+    let project = Project::open_read_only(&a.project)?;
+    let info = project.dataset(&a.dataset)?;
+    let mut spec = ChartSpec::new(
+        &a.dataset,
+        Dimension::parse(&a.x, &info)?,
+        a.y.iter()
+            .map(|m| Measure::parse(m))
+            .collect::<Result<_>>()?,
+    );
+    spec.by =
+        a.by.as_deref()
+            .map(|b| Dimension::parse(b, &info))
+            .transpose()?;
+    spec.filter = a.filter;
+    spec.top = a.top;
+    spec.top_by = a.top_by;
+    spec.order = a.order;
+    let table = aggregate(&project, &spec, &Reporter::silent())?;
+    if is_png(&a.out) {
+        let title = a
+            .title
+            .unwrap_or_else(|| format!("{} by {}", table.measures[0], table.x));
+        render_table(
+            &table,
+            a.kind,
+            0,
+            &title,
+            &Words::default(),
+            &a.out,
+            (a.width, a.height),
+        )?;
+    } else {
+        table.write(&a.out)?;
+    }
+    say!(
+        "{} rows of {} from {} input rows written to {}",
+        int(table.rows.len() as u64),
+        a.dataset,
+        int(table.input_rows),
+        a.out.display()
+    );
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct CohortsArgs {
+    #[arg(long)]
+    project: PathBuf,
+    /// A transactions dataset (roles customer_id, timestamp, amount or quantity × unit_price).
+    #[arg(long)]
+    dataset: String,
+    /// Only rows where this condition holds.
+    #[arg(long = "where")]
+    filter: Option<String>,
+    /// For a PNG: retention or revenue (per cohort customer).
+    #[arg(long, default_value = "retention", value_parser = ["retention", "revenue"])]
+    metric: String,
+    /// Output: .csv or .json (one row per cohort and month since), or .png (the heatmap).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn cohorts_cmd(a: CohortsArgs) -> Result<()> {
+    let project = Project::open_read_only(&a.project)?;
+    let c = cohorts(&project, &a.dataset, a.filter.as_deref())?;
+    if is_png(&a.out) {
+        let revenue = a.metric == "revenue";
+        let title = if revenue {
+            "Revenue per customer by cohort"
+        } else {
+            "Retention by cohort"
+        };
+        render_cohorts(&c, revenue, title, &a.out, (1200, 760))?;
+    } else {
+        c.write(&a.out)?;
+    }
+    let customers: u64 = c.cohorts.iter().map(|x| x.customers).sum();
+    say!(
+        "{} cohorts of {} customers written to {}{}",
+        c.cohorts.len(),
+        int(customers),
+        a.out.display(),
+        if c.skipped_rows > 0 {
+            format!(
+                " ({} rows without a customer or time left out)",
+                int(c.skipped_rows)
+            )
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+/// `30m`, `12h`, `7d`, `2w` or a number of seconds.
+fn parse_window(s: &str) -> Result<i64> {
+    let t = s.trim();
+    let bad = || {
+        Error::InvalidArgument(format!(
+            "--window '{s}' is not a duration; write e.g. 30m, 12h, 7d or 2w"
+        ))
+    };
+    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: i64 = num.parse().map_err(|_| bad())?;
+    let mult = match unit.trim() {
+        "" | "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => return Err(bad()),
+    };
+    Ok(n * mult)
+}
+
+#[derive(Args)]
+pub struct FunnelArgs {
+    #[arg(long)]
+    project: PathBuf,
+    /// An events dataset (roles customer_id, timestamp, event_type, or the columns given).
+    #[arg(long)]
+    dataset: String,
+    /// The steps in order, comma-separated: page_view,add_to_cart,purchase
+    #[arg(long, value_delimiter = ',', required = true)]
+    steps: Vec<String>,
+    /// The time from the first step within which the others count: 30m, 12h, 7d, 2w.
+    #[arg(long, default_value = "7d")]
+    window: String,
+    /// Split by this column (its value on each user's first step).
+    #[arg(long)]
+    by: Option<String>,
+    #[arg(long = "where")]
+    filter: Option<String>,
+    /// The user, time and event columns (default: by role).
+    #[arg(long)]
+    user: Option<String>,
+    #[arg(long)]
+    time: Option<String>,
+    #[arg(long)]
+    event: Option<String>,
+    /// Output: .csv or .json (one row per group and step), or .png.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn funnel_cmd(a: FunnelArgs) -> Result<()> {
+    let project = Project::open_read_only(&a.project)?;
+    let spec = FunnelSpec {
+        dataset: a.dataset.clone(),
+        columns: EventColumns {
+            user: a.user,
+            time: a.time,
+            event: a.event,
+        },
+        steps: a.steps.iter().map(|s| s.trim().to_string()).collect(),
+        window_seconds: parse_window(&a.window)?,
+        by: a.by,
+        filter: a.filter,
+    };
+    let f = funnel(&project, &spec)?;
+    if is_png(&a.out) {
+        render_funnel(
+            &f,
+            &spec.steps.join(" → "),
+            &Words::default(),
+            &a.out,
+            (1200, 700),
+        )?;
+    } else {
+        f.write(&a.out)?;
+    }
+    let all = &f.groups[0].steps;
+    let parts: Vec<String> = all
+        .iter()
+        .map(|s| format!("{} {}", s.step, int(s.users)))
+        .collect();
+    say!("{} — written to {}", parts.join(" → "), a.out.display());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_window;
+
+    #[test]
+    fn windows() {
+        assert_eq!(parse_window("7d").unwrap(), 604_800);
+        assert_eq!(parse_window("30m").unwrap(), 1800);
+        assert_eq!(parse_window("90").unwrap(), 90);
+        assert!(parse_window("soon").is_err());
+    }
+}

@@ -1,0 +1,382 @@
+//! Computes a chart's table with polars, lazily: filter, group by x (and the split), aggregate,
+//! fold everything outside the top N into "Other", order.
+//!
+//! Only the columns the chart reads are loaded from the project. Top-N keeps the N values with
+//! the largest first measure and recomputes the rest as one group, so every measure of "Other"
+//! (a mean, a median, a distinct count) is exact, not a sum of the parts.
+
+use super::spec::{Agg, ChartSpec, Dimension, Measure, Order, no_column};
+use super::table::{AggRow, AggTable, Key};
+use crate::dataset::DatasetInfo;
+use crate::expr::{self, Kind};
+use crate::progress::Reporter;
+use crate::store::Project;
+use crate::{Error, Result};
+use chrono::{DateTime, NaiveDate};
+use polars::prelude::{self as pl, AnyValue, DataFrame, DataType, IntoLazy, Schema, TimeUnit};
+use std::collections::HashMap;
+
+/// The dataset's columns a spec reads (each once, in first-use order), checked to exist.
+pub fn columns_needed(info: &DatasetInfo, spec: &ChartSpec) -> Result<Vec<String>> {
+    let mut cols: Vec<String> = Vec::new();
+    let mut add = |c: &str| -> Result<()> {
+        if info.column(c).is_none() {
+            return Err(no_column(info, c));
+        }
+        if !cols.iter().any(|x| x == c) {
+            cols.push(c.to_string());
+        }
+        Ok(())
+    };
+    add(&spec.x.column)?;
+    if let Some(b) = &spec.by {
+        add(&b.column)?;
+    }
+    for m in &spec.measures {
+        if let Some(e) = &m.expr {
+            for c in expr::parse(e)?.columns() {
+                add(c)?;
+            }
+        }
+    }
+    if let Some(f) = &spec.filter {
+        for c in expr::parse(f)?.columns() {
+            add(c)?;
+        }
+    }
+    Ok(cols)
+}
+
+/// Loads the columns the chart reads and computes its table.
+pub fn aggregate(project: &Project, spec: &ChartSpec, rep: &Reporter) -> Result<AggTable> {
+    let info = project.dataset(&spec.dataset)?;
+    let cols = columns_needed(&info, spec)?;
+    rep.check()?;
+    let names: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let df = crate::frame::load_frame(project.conn(), &info, Some(&names))?;
+    rep.check()?;
+    aggregate_frame(df, spec)
+}
+
+/// As [`aggregate`], reading only the columns `cache` does not hold yet.
+pub fn aggregate_cached(
+    project: &Project,
+    spec: &ChartSpec,
+    cache: &mut super::cache::FrameCache,
+    rep: &Reporter,
+) -> Result<AggTable> {
+    let info = project.dataset(&spec.dataset)?;
+    let cols = columns_needed(&info, spec)?;
+    rep.check()?;
+    let names: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let df = cache.frame(project.conn(), &info, &names)?;
+    rep.check()?;
+    aggregate_frame(df, spec)
+}
+
+fn key_expr(d: &Dimension, schema: &Schema) -> Result<pl::Expr> {
+    let Some(dt) = schema.get(d.column.as_str()) else {
+        return Err(Error::InvalidArgument(format!(
+            "the data has no column '{}'",
+            d.column
+        )));
+    };
+    let c = pl::col(d.column.as_str());
+    match (d.grain, dt) {
+        (None, _) => Ok(c),
+        (Some(g), DataType::Date) => Ok(c.dt().truncate(pl::lit(g.every()))),
+        (Some(g), DataType::Datetime(..)) => {
+            Ok(c.dt().truncate(pl::lit(g.every())).cast(DataType::Date))
+        }
+        (Some(_), other) => Err(Error::InvalidArgument(format!(
+            "column '{}' is {other}, not a date: a time grain applies to date and datetime columns only",
+            d.column
+        ))),
+    }
+}
+
+/// The polars aggregation of a measure (a share is its sum or count; it is divided by the total
+/// afterwards).
+fn measure_expr(m: &Measure, schema: &Schema) -> Result<pl::Expr> {
+    let Some(text) = &m.expr else {
+        return Ok(pl::len().cast(DataType::Float64));
+    };
+    let parsed = expr::parse(text)?;
+    let c = expr::compile(&parsed, schema)?;
+    let numeric = match c.kind {
+        Kind::Number | Kind::Null => c.expr.clone(),
+        // A condition counts its true rows: sum(Quantity < 0).
+        Kind::Bool => c.expr.clone().cast(DataType::Float64),
+        _ if m.agg.needs_number() => {
+            return Err(Error::InvalidArgument(format!(
+                "{} needs numbers, but {text} is not a number; use count({text}) or distinct({text})",
+                m.agg.name()
+            )));
+        }
+        _ => c.expr.clone(),
+    };
+    let e = match m.agg {
+        Agg::Count => c.expr.count(),
+        Agg::Distinct => c.expr.drop_nulls().n_unique(),
+        // As in SQL, the sum of no values is missing, not zero.
+        Agg::Sum | Agg::Share => pl::when(numeric.clone().count().gt(pl::lit(0)))
+            .then(numeric.sum())
+            .otherwise(pl::lit(pl::NULL)),
+        Agg::Mean => numeric.mean(),
+        Agg::Median => numeric.median(),
+        Agg::Min => numeric.min(),
+        Agg::Max => numeric.max(),
+    };
+    Ok(e.cast(DataType::Float64))
+}
+
+fn mname(i: usize) -> String {
+    format!("__m{i}")
+}
+
+/// Marks the values of `key` outside the top `n` by the first measure: `flag` is true for them.
+fn top_n(lf: pl::LazyFrame, key: &str, flag: &str, n: usize, first: &pl::Expr) -> pl::LazyFrame {
+    let ranking = lf
+        .clone()
+        .group_by([pl::col(key)])
+        .agg([first.clone().alias("__rank")])
+        .sort(
+            ["__rank", key],
+            pl::SortMultipleOptions::default()
+                .with_order_descending_multi([true, false])
+                .with_nulls_last(true),
+        )
+        .limit(n as u32)
+        .select([pl::col(key), pl::lit(true).alias("__keep")]);
+    let mut args = pl::JoinArgs::new(pl::JoinType::Left);
+    args.nulls_equal = true;
+    lf.join(ranking, [pl::col(key)], [pl::col(key)], args)
+        .with_columns([pl::col("__keep").is_null().alias(flag)])
+        .drop(pl::Selector::ByName {
+            names: ["__keep".into()].into(),
+            strict: true,
+        })
+}
+
+/// Computes the table from a frame that holds the columns the spec reads.
+pub fn aggregate_frame(df: DataFrame, spec: &ChartSpec) -> Result<AggTable> {
+    if spec.measures.is_empty() {
+        return Err(Error::InvalidArgument(
+            "a chart needs at least one measure, e.g. count() or sum(Amount)".into(),
+        ));
+    }
+    let schema: Schema = (**df.schema()).clone();
+    let mut lf = df.lazy();
+    if let Some(f) = spec.filter.as_deref().filter(|f| !f.trim().is_empty()) {
+        lf = lf.filter(expr::compile_condition(&expr::parse(f)?, &schema)?);
+    }
+    let mut keys = vec![key_expr(&spec.x, &schema)?.alias("__x")];
+    if let Some(b) = &spec.by {
+        keys.push(key_expr(b, &schema)?.alias("__by"));
+    }
+    lf = lf.with_columns(keys);
+    let measures: Vec<pl::Expr> = spec
+        .measures
+        .iter()
+        .enumerate()
+        .map(|(i, m)| Ok(measure_expr(m, &schema)?.alias(mname(i))))
+        .collect::<Result<_>>()?;
+    let mut group = vec![pl::col("__x")];
+    if let Some(n) = spec.top {
+        lf = top_n(lf, "__x", "__xo", n, &measures[0]);
+        group.push(pl::col("__xo"));
+    }
+    if spec.by.is_some() {
+        group.push(pl::col("__by"));
+        if let Some(n) = spec.top_by {
+            lf = top_n(lf, "__by", "__byo", n, &measures[0]);
+            group.push(pl::col("__byo"));
+        }
+    }
+    // Values outside the top N become one group: null key, flag set.
+    let mut fold = Vec::new();
+    if spec.top.is_some() {
+        fold.push(
+            pl::when(pl::col("__xo"))
+                .then(pl::lit(pl::NULL))
+                .otherwise(pl::col("__x"))
+                .alias("__x"),
+        );
+    }
+    if spec.by.is_some() && spec.top_by.is_some() {
+        fold.push(
+            pl::when(pl::col("__byo"))
+                .then(pl::lit(pl::NULL))
+                .otherwise(pl::col("__by"))
+                .alias("__by"),
+        );
+    }
+    if !fold.is_empty() {
+        lf = lf.with_columns(fold);
+    }
+    let mut aggs = measures;
+    aggs.push(pl::len().alias("__n"));
+    let out = lf.group_by(group).agg(aggs).collect()?;
+    build_table(&out, spec, &schema)
+}
+
+fn key_of(v: AnyValue<'_>) -> Key {
+    match v {
+        AnyValue::Null => Key::Null,
+        AnyValue::Boolean(b) => Key::Bool(b),
+        AnyValue::String(s) => Key::Text(s.to_string()),
+        AnyValue::StringOwned(s) => Key::Text(s.to_string()),
+        AnyValue::Int8(i) => Key::Int(i.into()),
+        AnyValue::Int16(i) => Key::Int(i.into()),
+        AnyValue::Int32(i) => Key::Int(i.into()),
+        AnyValue::Int64(i) => Key::Int(i),
+        AnyValue::UInt8(i) => Key::Int(i.into()),
+        AnyValue::UInt16(i) => Key::Int(i.into()),
+        AnyValue::UInt32(i) => Key::Int(i.into()),
+        AnyValue::UInt64(i) => Key::Int(i as i64),
+        AnyValue::Float32(f) => Key::Float(f.into()),
+        AnyValue::Float64(f) => Key::Float(f),
+        AnyValue::Date(d) => NaiveDate::from_ymd_opt(1970, 1, 1)
+            .and_then(|e| e.checked_add_signed(chrono::Duration::days(d.into())))
+            .map(Key::Date)
+            .unwrap_or(Key::Null),
+        AnyValue::Datetime(t, unit, _) => {
+            let micros = match unit {
+                TimeUnit::Nanoseconds => t / 1000,
+                TimeUnit::Microseconds => t,
+                TimeUnit::Milliseconds => t * 1000,
+            };
+            DateTime::from_timestamp_micros(micros)
+                .map(|d| Key::Datetime(d.naive_utc()))
+                .unwrap_or(Key::Null)
+        }
+        other => Key::Text(other.to_string()),
+    }
+}
+
+fn keys(df: &DataFrame, name: &str, other_flag: Option<&str>) -> Result<Vec<Key>> {
+    let c = df.column(name)?;
+    let flags = match other_flag {
+        Some(f) => Some(df.column(f)?.bool()?.clone()),
+        None => None,
+    };
+    (0..df.height())
+        .map(|i| {
+            if flags.as_ref().is_some_and(|f| f.get(i) == Some(true)) {
+                return Ok(Key::Other);
+            }
+            Ok(key_of(c.get(i)?))
+        })
+        .collect()
+}
+
+fn build_table(df: &DataFrame, spec: &ChartSpec, schema: &Schema) -> Result<AggTable> {
+    let n = df.height();
+    let xs = keys(df, "__x", spec.top.map(|_| "__xo"))?;
+    let bys = match &spec.by {
+        Some(_) => Some(keys(df, "__by", spec.top_by.map(|_| "__byo"))?),
+        None => None,
+    };
+    let mut values: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(spec.measures.len()); n];
+    for (j, m) in spec.measures.iter().enumerate() {
+        let col = df.column(&mname(j))?.f64()?.clone();
+        let total: f64 = col.iter().flatten().sum();
+        for (i, v) in col.iter().enumerate() {
+            let v = if m.agg == Agg::Share {
+                v.map(|x| if total != 0.0 { x / total } else { f64::NAN })
+            } else {
+                v
+            };
+            values[i].push(v.filter(|x| x.is_finite()));
+        }
+    }
+    let counts = df.column("__n")?.cast(&DataType::UInt64)?;
+    let input_rows: u64 = counts.u64()?.iter().flatten().sum();
+    let mut rows: Vec<AggRow> = (0..n)
+        .map(|i| AggRow {
+            x: xs[i].clone(),
+            by: bys.as_ref().map(|b| b[i].clone()),
+            values: std::mem::take(&mut values[i]),
+        })
+        .collect();
+
+    // The first measure's total per x and per series orders them.
+    let first = |r: &AggRow| r.values.first().copied().flatten().unwrap_or(0.0);
+    let mut x_total: Vec<(Key, f64)> = Vec::new();
+    let mut s_total: Vec<(Key, f64)> = Vec::new();
+    {
+        let mut xi: HashMap<String, usize> = HashMap::new();
+        let mut si: HashMap<String, usize> = HashMap::new();
+        for r in &rows {
+            let id = format!("{:?}", r.x);
+            let k = *xi.entry(id).or_insert_with(|| {
+                x_total.push((r.x.clone(), 0.0));
+                x_total.len() - 1
+            });
+            x_total[k].1 += first(r);
+            if let Some(b) = &r.by {
+                let id = format!("{b:?}");
+                let k = *si.entry(id).or_insert_with(|| {
+                    s_total.push((b.clone(), 0.0));
+                    s_total.len() - 1
+                });
+                s_total[k].1 += first(r);
+            }
+        }
+    }
+    let special = |k: &Key| matches!(k, Key::Other | Key::Null);
+    x_total.sort_by(|(a, va), (b, vb)| {
+        if special(a) || special(b) || spec.order == Order::Natural {
+            return a.natural_cmp(b);
+        }
+        let by_value = match spec.order {
+            Order::Descending => vb.total_cmp(va),
+            _ => va.total_cmp(vb),
+        };
+        by_value.then_with(|| a.natural_cmp(b))
+    });
+    s_total.sort_by(|(a, va), (b, vb)| {
+        if special(a) || special(b) {
+            return a.natural_cmp(b);
+        }
+        vb.total_cmp(va).then_with(|| a.natural_cmp(b))
+    });
+    let x_values: Vec<Key> = x_total.into_iter().map(|(k, _)| k).collect();
+    let series: Vec<Key> = s_total.into_iter().map(|(k, _)| k).collect();
+    let spos: HashMap<String, usize> = series
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (format!("{k:?}"), i))
+        .collect();
+    let xpos: HashMap<String, usize> = x_values
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (format!("{k:?}"), i))
+        .collect();
+    rows.sort_by_key(|r| {
+        (
+            xpos.get(&format!("{:?}", r.x))
+                .copied()
+                .unwrap_or(usize::MAX),
+            r.by.as_ref()
+                .and_then(|b| spos.get(&format!("{b:?}")).copied())
+                .unwrap_or(0),
+        )
+    });
+
+    let x_continuous = spec.top.is_none()
+        && schema
+            .get(spec.x.column.as_str())
+            .is_some_and(|dt| dt.is_primitive_numeric() || dt.is_temporal());
+    Ok(AggTable {
+        x: spec.x.text(),
+        grain: spec.x.grain,
+        x_continuous,
+        by: spec.by.as_ref().map(Dimension::text),
+        measures: spec.measures.iter().map(Measure::label).collect(),
+        rows,
+        x_values,
+        series,
+        input_rows,
+    })
+}

@@ -1,0 +1,70 @@
+//! Columns already read from the project, kept for the next chart: reading a column from SQLite
+//! costs far more than aggregating it, and charts of one dataset reuse the same few columns. An
+//! entry is valid while its dataset's import time and row count are unchanged.
+
+use crate::dataset::DatasetInfo;
+use crate::frame::load_frame;
+use crate::{Error, Result};
+use polars::prelude::{Column, DataFrame};
+use rusqlite::Connection;
+use std::collections::HashMap;
+
+#[derive(Default)]
+pub struct FrameCache {
+    /// (dataset, column) → (version, column).
+    columns: HashMap<(String, String), (String, Column)>,
+}
+
+fn version(info: &DatasetInfo) -> String {
+    format!("{}/{}", info.imported_at, info.rows)
+}
+
+impl FrameCache {
+    /// A frame of the named columns, reading from the project only those not cached.
+    pub fn frame(
+        &mut self,
+        conn: &Connection,
+        info: &DatasetInfo,
+        cols: &[&str],
+    ) -> Result<DataFrame> {
+        let v = version(info);
+        let missing: Vec<&str> = cols
+            .iter()
+            .copied()
+            .filter(|c| {
+                self.columns
+                    .get(&(info.name.clone(), c.to_string()))
+                    .is_none_or(|(cv, _)| *cv != v)
+            })
+            .collect();
+        if !missing.is_empty() {
+            let df = load_frame(conn, info, Some(&missing))?;
+            for c in df.columns() {
+                self.columns.insert(
+                    (info.name.clone(), c.name().to_string()),
+                    (v.clone(), c.clone()),
+                );
+            }
+        }
+        let columns: Vec<Column> = cols
+            .iter()
+            .map(|c| {
+                self.columns
+                    .get(&(info.name.clone(), c.to_string()))
+                    .map(|(_, col)| col.clone())
+                    .ok_or_else(|| Error::InvalidArgument(format!("column '{c}' was not loaded")))
+            })
+            .collect::<Result<_>>()?;
+        let height = columns.first().map_or(0, |c| c.len());
+        Ok(DataFrame::new(height, columns)?)
+    }
+
+    /// How many columns are held.
+    pub fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+}

@@ -1,0 +1,102 @@
+//! Numbers for people: thousands separators, sensible decimals, compact axis ticks, percents.
+
+/// `1234567.891` → `1,234,567.89`; integers without decimals; small numbers with up to four
+/// significant decimals (`0.0123`).
+pub fn number(v: f64) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    let a = v.abs();
+    let decimals = if a == a.trunc() && a < 1e15 {
+        0
+    } else if a >= 1.0 {
+        2
+    } else if a == 0.0 {
+        0
+    } else {
+        // Enough decimals for two significant digits, at most 6.
+        ((-a.log10()).floor() as usize + 2).min(6)
+    };
+    let text = format!("{:.*}", decimals, a);
+    let (int_part, frac) = match text.split_once('.') {
+        Some((i, f)) => (i.to_string(), f.trim_end_matches('0').to_string()),
+        None => (text, String::new()),
+    };
+    let mut grouped = String::with_capacity(int_part.len() + int_part.len() / 3);
+    for (i, ch) in int_part.chars().enumerate() {
+        if i > 0 && (int_part.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if v < 0.0 && (grouped != "0" || !frac.is_empty()) {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+/// Axis ticks: `1.2K`, `3.45M`, `2B`; below 1,000 as [`number`].
+pub fn compact(v: f64) -> String {
+    let a = v.abs();
+    let (div, suffix) = if a >= 1e9 {
+        (1e9, "B")
+    } else if a >= 1e6 {
+        (1e6, "M")
+    } else if a >= 1e4 {
+        (1e3, "K")
+    } else {
+        return number(v);
+    };
+    let x = v / div;
+    let text = if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    };
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    format!("{text}{suffix}")
+}
+
+/// A fraction as a percent: `0.4567` → `45.7%`.
+pub fn percent(v: f64) -> String {
+    let p = v * 100.0;
+    if p.abs() >= 10.0 || p == 0.0 {
+        format!("{p:.1}%")
+    } else {
+        format!("{p:.2}%")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(number(1_234_567.891), "1,234,567.89");
+        assert_eq!(number(-1234.0), "-1,234");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(0.012_345), "0.012");
+        assert_eq!(number(2.5), "2.5");
+        assert_eq!(number(999.999), "1,000");
+        assert_eq!(compact(1_234.0), "1,234");
+        assert_eq!(compact(12_345.0), "12.3K");
+        assert_eq!(compact(8_900_000.0), "8.9M");
+        assert_eq!(compact(-250_000.0), "-250K");
+        assert_eq!(compact(2e9), "2B");
+        assert_eq!(percent(0.4567), "45.7%");
+        assert_eq!(percent(0.0123), "1.23%");
+    }
+}

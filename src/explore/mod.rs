@@ -1,0 +1,29 @@
+//! Explore: charts over any dataset, and the classic e-commerce analyses.
+//!
+//! - [`spec`]: what a chart shows (dataset, x with a time grain, measures, split, filter, top-N);
+//! - [`table`]: the aggregated table behind a chart, written as CSV, JSON or XLSX;
+//! - [`downsample`]: fewer points with the same shape (LTTB, min/max per pixel column);
+//! - [`forecast`]: Holt-Winters with fitted parameters, prediction intervals and a holdout check;
+//! - [`aggregate`]: computes a spec's table with polars;
+//! - [`trend`]: complete time series and moving averages;
+//! - [`cohorts`], [`funnel`], [`repeat`] (repeat purchases and Pareto): the ready-made analyses,
+//!   over rows found by their roles ([`rows`]);
+//! - [`format`]: numbers for people.
+
+pub mod aggregate;
+pub mod cache;
+pub mod cohorts;
+pub mod downsample;
+pub mod forecast;
+pub mod format;
+pub mod funnel;
+pub mod ready;
+pub mod render;
+pub mod repeat;
+pub mod rows;
+pub mod spec;
+pub mod table;
+pub mod trend;
+
+pub use spec::{Agg, ChartSpec, Dimension, Grain, Measure, Order};
+pub use table::{AggRow, AggTable, Key};

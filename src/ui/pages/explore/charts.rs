@@ -1,0 +1,841 @@
+//! Drawing the Explore page's results: the chart and table of the builder, and each ready-made
+//! analysis (trend with moving average, cohort heatmap, funnel, repeat purchases, Pareto,
+//! forecast).
+
+use super::{Analyses, ExploreResult, Tab, combo, grain_label, words};
+use crate::explore::cohorts::Cohorts;
+use crate::explore::downsample::lttb;
+use crate::explore::forecast::Seasonality;
+use crate::explore::format::{compact, number, percent};
+use crate::explore::funnel::Funnel;
+use crate::explore::ready::RevenueForecast;
+use crate::explore::render::{ChartKind, PALETTE};
+use crate::explore::repeat::{Pareto, RepeatPurchases};
+use crate::explore::trend::{complete_series, moving_average};
+use crate::explore::{AggTable, Grain, Key};
+use crate::i18n::{Lang, T, int};
+use crate::ui::state::Workspace;
+use crate::ui::theme;
+use egui::{Align, Color32, Layout, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+use egui_plot::{Bar, BarChart, Corner, FilledArea, Legend, Line, Plot, PlotPoints, Points};
+
+pub fn color(i: usize) -> Color32 {
+    let (r, g, b) = PALETTE[i % PALETTE.len()];
+    Color32::from_rgb(r, g, b)
+}
+
+/// The aggregated table, values right-aligned and formatted.
+pub fn table_ui(ui: &mut Ui, lang: Lang, t: &AggTable) {
+    let w = words(lang);
+    let headers = t.headers();
+    let keys = 1 + usize::from(t.by.is_some());
+    TableBuilder::new(ui)
+        .id_salt("explore-agg-table")
+        .striped(true)
+        .auto_shrink([false, false])
+        .cell_layout(Layout::left_to_right(Align::Center))
+        .columns(Column::auto().at_least(70.0).clip(true), keys)
+        .columns(Column::remainder().at_least(90.0), headers.len() - keys)
+        .header(theme::HEADER_HEIGHT, |mut h| {
+            for (i, name) in headers.iter().enumerate() {
+                h.col(|ui| {
+                    let layout = if i >= keys {
+                        Layout::right_to_left(Align::Center)
+                    } else {
+                        Layout::left_to_right(Align::Center)
+                    };
+                    ui.with_layout(layout, |ui| ui.label(RichText::new(name).strong()));
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(theme::ROW_HEIGHT, t.rows.len(), |mut row| {
+                let r = &t.rows[row.index()];
+                row.col(|ui| {
+                    ui.label(r.x.label(t.grain, &w.missing, &w.other));
+                });
+                if let Some(b) = &r.by {
+                    row.col(|ui| {
+                        ui.label(b.label(None, &w.missing, &w.other));
+                    });
+                }
+                for (j, v) in r.values.iter().enumerate() {
+                    let share = t.measures[j].starts_with("share(");
+                    row.col(|ui| {
+                        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                            let text = match v {
+                                Some(v) if share => percent(*v),
+                                Some(v) => number(*v),
+                                None => "—".into(),
+                            };
+                            ui.label(RichText::new(text).monospace());
+                        });
+                    });
+                }
+            });
+        });
+}
+
+fn base_plot(id: &str) -> Plot<'static> {
+    Plot::new(id.to_string())
+        .x_grid_spacer(index_spacer)
+        .allow_scroll(false)
+        .allow_boxed_zoom(true)
+        .show_grid([false, true])
+        .y_axis_min_width(48.0)
+        .y_axis_formatter(|m, _| compact(m.value))
+}
+
+/// Grid marks on whole indices, about one per 90 points of width.
+fn index_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    let want = (input.base_step_size * 12.0).max(1.0);
+    let step = [
+        1.0, 2.0, 3.0, 4.0, 6.0, 12.0, 24.0, 52.0, 100.0, 250.0, 500.0, 1000.0,
+    ]
+    .into_iter()
+    .find(|s| *s >= want)
+    .unwrap_or(want.ceil());
+    let mut v = (lo / step).ceil() * step;
+    let mut marks = Vec::new();
+    while v <= hi && marks.len() < 400 {
+        marks.push(egui_plot::GridMark {
+            value: v,
+            step_size: step,
+        });
+        v += step;
+    }
+    marks
+}
+
+fn index_labels(
+    labels: Vec<String>,
+) -> impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String {
+    move |m, _| {
+        let i = m.value.round();
+        if (m.value - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+            labels[i as usize].clone()
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// The builder's chart of the first measure.
+pub fn chart_ui(ui: &mut Ui, lang: Lang, t: &AggTable, kind: ChartKind) {
+    let w = words(lang);
+    let labels: Vec<String> = t
+        .x_values
+        .iter()
+        .map(|k| k.label(t.grain, &w.missing, &w.other))
+        .collect();
+    let index: std::collections::HashMap<String, usize> = t
+        .x_values
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (format!("{k:?}"), i))
+        .collect();
+    let series: Vec<Option<Key>> = if t.by.is_some() {
+        t.series.iter().cloned().map(Some).collect()
+    } else {
+        vec![None]
+    };
+    let mut values: Vec<Vec<Option<f64>>> = vec![vec![None; labels.len()]; series.len()];
+    for r in &t.rows {
+        let si = series.iter().position(|s| *s == r.by).unwrap_or(0);
+        if let Some(i) = index.get(&format!("{:?}", r.x)) {
+            values[si][*i] = r.values.first().copied().flatten();
+        }
+    }
+    let name = |si: usize| match &series[si] {
+        Some(k) => k.label(None, &w.missing, &w.other),
+        None => t.measures[0].clone(),
+    };
+    ui.label(RichText::new(format!("{} — {}", t.measures[0], t.x)).strong());
+    if kind == ChartKind::Pie {
+        pie_ui(ui, &labels, &values[0]);
+        return;
+    }
+    let width = ui.available_width().max(100.0) as usize;
+    let mut plot = base_plot("explore-chart")
+        .x_axis_formatter(index_labels(labels.clone()))
+        .x_axis_label(t.x.clone())
+        .include_y(0.0);
+    if values.len() > 1 {
+        plot = plot.legend(Legend::default().position(Corner::LeftTop));
+    }
+    plot.show(ui, |p| {
+        let mut stacked: Vec<BarChart> = Vec::new();
+        for (si, vals) in values.iter().enumerate() {
+            let c = color(si);
+            let pts: Vec<[f64; 2]> = vals
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| [i as f64, v]))
+                .collect();
+            match kind {
+                ChartKind::Line | ChartKind::Area | ChartKind::Pie => {
+                    // More points than pixels: keep the shape with LTTB.
+                    let pts = lttb(&pts, 2 * width);
+                    let mut line = Line::new(name(si), PlotPoints::from(pts))
+                        .color(c)
+                        .width(2.0);
+                    if kind == ChartKind::Area {
+                        line = line.fill(0.0).fill_alpha(0.2);
+                    }
+                    p.line(line);
+                }
+                ChartKind::Scatter => {
+                    p.points(
+                        Points::new(name(si), PlotPoints::from(pts))
+                            .color(c)
+                            .radius(3.0),
+                    );
+                }
+                ChartKind::Bar => {
+                    let k = values.len() as f64;
+                    let bw = 0.8 / k;
+                    let bars: Vec<Bar> = pts
+                        .iter()
+                        .map(|[x, y]| {
+                            Bar::new(x - 0.4 + bw * (si as f64 + 0.5), *y)
+                                .width(bw * 0.92)
+                                .name(labels[*x as usize].clone())
+                        })
+                        .collect();
+                    p.bar_chart(BarChart::new(name(si), bars).color(c));
+                }
+                ChartKind::StackedBar => {
+                    let bars: Vec<Bar> = vals
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| Bar::new(i as f64, v.unwrap_or(0.0)).width(0.8))
+                        .collect();
+                    let refs: Vec<&BarChart> = stacked.iter().collect();
+                    let chart = BarChart::new(name(si), bars).color(c).stack_on(&refs);
+                    stacked.push(chart);
+                }
+            }
+        }
+        for c in stacked {
+            p.bar_chart(c);
+        }
+    });
+}
+
+fn pie_ui(ui: &mut Ui, labels: &[String], values: &[Option<f64>]) {
+    let parts: Vec<(&String, f64)> = labels
+        .iter()
+        .zip(values)
+        .filter_map(|(l, v)| v.filter(|v| *v > 0.0).map(|v| (l, v)))
+        .collect();
+    let total: f64 = parts.iter().map(|(_, v)| v).sum();
+    let size = ui.available_size();
+    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    let radius = (rect.height().min(rect.width() * 0.6) * 0.42).max(10.0);
+    let center = egui::pos2(rect.left() + radius + 30.0, rect.center().y);
+    let mut angle = -std::f32::consts::FRAC_PI_2;
+    for (i, (label, v)) in parts.iter().enumerate() {
+        let sweep = (*v / total) as f32 * std::f32::consts::TAU;
+        let steps = ((sweep / 0.05).ceil() as usize).max(2);
+        let mut pts = vec![center];
+        for s in 0..=steps {
+            let a = angle + sweep * s as f32 / steps as f32;
+            pts.push(center + radius * egui::vec2(a.cos(), a.sin()));
+        }
+        painter.add(egui::Shape::convex_polygon(
+            pts,
+            color(i),
+            egui::Stroke::new(1.0, Color32::WHITE),
+        ));
+        angle += sweep;
+        let y = rect.top() + 20.0 + i as f32 * 22.0;
+        let x = center.x + radius + 40.0;
+        painter.rect_filled(
+            egui::Rect::from_min_size(egui::pos2(x, y - 6.0), egui::vec2(12.0, 12.0)),
+            2.0,
+            color(i),
+        );
+        painter.text(
+            egui::pos2(x + 18.0, y),
+            egui::Align2::LEFT_CENTER,
+            format!("{label}  {}", percent(v / total)),
+            egui::FontId::proportional(14.0),
+            ui.visuals().text_color(),
+        );
+    }
+}
+
+/// The controls of one analysis.
+pub fn analysis_controls(ui: &mut Ui, lang: Lang, tab: Tab, a: &mut Analyses, ws: &Workspace) {
+    match tab {
+        Tab::Trend => {
+            combo(ui, lang.tr(T::FieldGrain), "explore-combo-101")
+                .selected_text(lang.tr(grain_label(Some(a.trend_grain))))
+                .show_ui(ui, |ui| {
+                    for g in [Grain::Day, Grain::Week, Grain::Month] {
+                        ui.selectable_value(&mut a.trend_grain, g, lang.tr(grain_label(Some(g))));
+                    }
+                });
+            combo(ui, lang.tr(T::FieldMetric), "explore-combo-102")
+                .selected_text(lang.tr(metric(a.trend_metric)))
+                .show_ui(ui, |ui| {
+                    for m in 0..3 {
+                        ui.selectable_value(&mut a.trend_metric, m, lang.tr(metric(m)));
+                    }
+                });
+            ui.add(
+                egui::DragValue::new(&mut a.moving_average)
+                    .range(1..=52)
+                    .prefix(format!("{} ", lang.tr(T::FieldMovingAverage))),
+            );
+        }
+        Tab::Cohorts => {
+            ui.selectable_value(&mut a.cohort_revenue, false, lang.tr(T::Retention));
+            ui.selectable_value(&mut a.cohort_revenue, true, lang.tr(T::RevenuePerCustomer));
+        }
+        Tab::Funnel => {
+            let label = ui.label(RichText::new(lang.tr(T::FieldSteps)).weak());
+            let mut draft = a.steps.clone();
+            let r = ui
+                .add(egui::TextEdit::singleline(&mut draft).desired_width(280.0))
+                .labelled_by(label.id);
+            if r.changed() {
+                a.steps = draft;
+            }
+            ui.add(
+                egui::DragValue::new(&mut a.window_days)
+                    .range(1..=90)
+                    .prefix(format!("{} ", lang.tr(T::FieldWindowDays))),
+            );
+            let columns: Vec<String> = a
+                .events
+                .as_ref()
+                .and_then(|n| ws.dataset(n))
+                .map(|d| d.columns.iter().map(|c| c.name.clone()).collect())
+                .unwrap_or_default();
+            combo(ui, lang.tr(T::FieldSplit), "explore-combo-103")
+                .selected_text(
+                    a.funnel_by
+                        .clone()
+                        .unwrap_or_else(|| lang.tr(T::NoSplit).into()),
+                )
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut a.funnel_by, None, lang.tr(T::NoSplit));
+                    for c in columns {
+                        ui.selectable_value(&mut a.funnel_by, Some(c.clone()), c);
+                    }
+                });
+        }
+        Tab::Pareto => {
+            let columns: Vec<String> = a
+                .transactions
+                .as_ref()
+                .and_then(|n| ws.dataset(n))
+                .map(|d| {
+                    d.columns
+                        .iter()
+                        .filter(|c| c.ty == crate::dataset::ColumnType::Text)
+                        .map(|c| c.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            combo(ui, lang.tr(T::FieldItems), "explore-combo-104")
+                .selected_text(a.pareto_column.clone().unwrap_or_else(|| "item_id".into()))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut a.pareto_column, None, "item_id");
+                    for c in columns {
+                        ui.selectable_value(&mut a.pareto_column, Some(c.clone()), c);
+                    }
+                });
+        }
+        Tab::Forecast => {
+            combo(ui, lang.tr(T::FieldSeasonality), "explore-combo-105")
+                .selected_text(lang.tr(season_label(a.seasonality)))
+                .show_ui(ui, |ui| {
+                    for s in [Seasonality::Additive, Seasonality::Multiplicative] {
+                        ui.selectable_value(&mut a.seasonality, s, lang.tr(season_label(s)));
+                    }
+                });
+            ui.add(
+                egui::DragValue::new(&mut a.horizon)
+                    .range(7..=90)
+                    .prefix(format!("{} ", lang.tr(T::FieldHorizon))),
+            );
+        }
+        Tab::Repeat | Tab::Builder => {}
+    }
+}
+
+fn metric(m: usize) -> T {
+    match m {
+        0 => T::MetricRevenue,
+        1 => T::MetricOrders,
+        _ => T::MetricCustomers,
+    }
+}
+
+fn season_label(s: Seasonality) -> T {
+    match s {
+        Seasonality::Additive => T::SeasonAdditive,
+        Seasonality::Multiplicative => T::SeasonMultiplicative,
+    }
+}
+
+/// One analysis result.
+pub fn analysis_ui(ui: &mut Ui, lang: Lang, r: &ExploreResult, a: &Analyses) {
+    match r {
+        ExploreResult::Trend(t) => trend_ui(ui, lang, t, a),
+        ExploreResult::Cohorts(c) => cohorts_ui(ui, lang, c, a.cohort_revenue),
+        ExploreResult::Funnel(f) => funnel_ui(ui, lang, f),
+        ExploreResult::Repeat(r) => repeat_ui(ui, lang, r),
+        ExploreResult::Pareto(p) => pareto_ui(ui, lang, p),
+        ExploreResult::Forecast(f) => forecast_ui(ui, lang, f),
+        ExploreResult::Chart(_) => {}
+    }
+}
+
+fn date_labels(dates: &[chrono::NaiveDate], grain: Grain) -> Vec<String> {
+    dates.iter().map(|d| grain.label(*d)).collect()
+}
+
+fn trend_ui(ui: &mut Ui, lang: Lang, t: &AggTable, a: &Analyses) {
+    let m = a.trend_metric.min(t.measures.len().saturating_sub(1));
+    let series = complete_series(t, m);
+    let grain = t.grain.unwrap_or(Grain::Week);
+    let dates: Vec<chrono::NaiveDate> = series.iter().map(|(d, _)| *d).collect();
+    let values: Vec<f64> = series.iter().map(|(_, v)| *v).collect();
+    let ma = moving_average(&values, a.moving_average);
+    let name = lang.tr(metric(m));
+    ui.label(RichText::new(format!("{name} — {}", lang.tr(grain_label(Some(grain))))).strong());
+    let total: f64 = values.iter().sum();
+    theme::muted(ui, format!("{}: {}", lang.tr(T::Total), number(total)));
+    let pts: Vec<[f64; 2]> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| [i as f64, *v])
+        .collect();
+    let ma_pts: Vec<[f64; 2]> = ma
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| [i as f64, v]))
+        .collect();
+    base_plot("explore-trend")
+        .legend(Legend::default().position(Corner::LeftTop))
+        .height(ui.available_height().max(260.0) - 10.0)
+        .x_axis_formatter(index_labels(date_labels(&dates, grain)))
+        .show(ui, |p| {
+            p.line(
+                Line::new(name, PlotPoints::from(pts))
+                    .color(color(0))
+                    .width(1.5)
+                    .fill(0.0)
+                    .fill_alpha(0.12),
+            );
+            p.line(
+                Line::new(
+                    lang.f(T::MovingAverage, &[&a.moving_average]),
+                    PlotPoints::from(ma_pts),
+                )
+                .color(color(1))
+                .width(2.5),
+            );
+        });
+}
+
+fn heat(f: f64, dark: bool) -> Color32 {
+    let f = f.clamp(0.0, 1.0) as f32;
+    let lo = if dark {
+        (0x26, 0x2b, 0x33)
+    } else {
+        (0xf4, 0xf8, 0xfd)
+    };
+    let hi = (0x21, 0x66, 0xac);
+    let mix = |a: u8, b: u8| (a as f32 + (b as f32 - a as f32) * f) as u8;
+    Color32::from_rgb(mix(lo.0, hi.0), mix(lo.1, hi.1), mix(lo.2, hi.2))
+}
+
+fn cohorts_ui(ui: &mut Ui, lang: Lang, c: &Cohorts, revenue: bool) {
+    let title = if revenue {
+        T::RevenuePerCustomer
+    } else {
+        T::Retention
+    };
+    ui.label(RichText::new(lang.tr(title)).strong());
+    theme::muted(ui, lang.tr(T::CohortHint));
+    let months = c.months();
+    let value = |co: &crate::explore::cohorts::Cohort, k: usize| {
+        if revenue {
+            co.revenue_per_customer(k)
+        } else {
+            co.retention(k)
+        }
+    };
+    let mut max = 0.0f64;
+    for co in &c.cohorts {
+        for k in usize::from(!revenue)..months {
+            if let Some(v) = value(co, k) {
+                max = max.max(v);
+            }
+        }
+    }
+    let max = if max > 0.0 { max } else { 1.0 };
+    let dark = ui.visuals().dark_mode;
+    let (label_w, cust_w) = (110.0, 80.0);
+    let cell_w =
+        ((ui.available_width() - label_w - cust_w - 20.0) / months.max(1) as f32).clamp(38.0, 80.0);
+    let cell_h = 24.0;
+    let rows = c.cohorts.len() + 1;
+    let size = egui::vec2(
+        label_w + cust_w + cell_w * months as f32,
+        cell_h * rows as f32,
+    );
+    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    let text_color = ui.visuals().text_color();
+    let font = egui::FontId::proportional(12.0);
+    let strong = egui::FontId::proportional(12.5);
+    let at = |x: f32, y: f32| rect.min + egui::vec2(x, y);
+    painter.text(
+        at(4.0, cell_h / 2.0),
+        egui::Align2::LEFT_CENTER,
+        lang.tr(T::CohortMonth),
+        strong.clone(),
+        text_color,
+    );
+    painter.text(
+        at(label_w + cust_w - 6.0, cell_h / 2.0),
+        egui::Align2::RIGHT_CENTER,
+        lang.tr(T::MetricCustomers),
+        strong.clone(),
+        text_color,
+    );
+    for k in 0..months {
+        painter.text(
+            at(label_w + cust_w + cell_w * (k as f32 + 0.5), cell_h / 2.0),
+            egui::Align2::CENTER_CENTER,
+            k.to_string(),
+            strong.clone(),
+            text_color,
+        );
+    }
+    for (i, co) in c.cohorts.iter().enumerate() {
+        let y = cell_h * (i as f32 + 1.0);
+        painter.text(
+            at(4.0, y + cell_h / 2.0),
+            egui::Align2::LEFT_CENTER,
+            co.month.format("%Y-%m").to_string(),
+            font.clone(),
+            text_color,
+        );
+        painter.text(
+            at(label_w + cust_w - 6.0, y + cell_h / 2.0),
+            egui::Align2::RIGHT_CENTER,
+            int(co.customers),
+            font.clone(),
+            text_color,
+        );
+        for k in 0..co.active.len() {
+            let Some(v) = value(co, k) else { continue };
+            let f = v / max;
+            let cell = egui::Rect::from_min_size(
+                at(label_w + cust_w + cell_w * k as f32, y),
+                egui::vec2(cell_w - 1.0, cell_h - 1.0),
+            );
+            painter.rect_filled(cell, 2.0, heat(f, dark));
+            let fg = if f > 0.55 { Color32::WHITE } else { text_color };
+            let label = if revenue { compact(v) } else { percent(v) };
+            painter.text(
+                cell.center(),
+                egui::Align2::CENTER_CENTER,
+                label,
+                font.clone(),
+                fg,
+            );
+        }
+    }
+    ui.add_space(6.0);
+    theme::muted(ui, lang.tr(T::MonthsSince));
+}
+
+fn funnel_ui(ui: &mut Ui, lang: Lang, f: &Funnel) {
+    let w = words(lang);
+    let groups: Vec<_> = if f.groups.len() > 1 {
+        f.groups[1..].iter().take(6).collect()
+    } else {
+        f.groups.iter().collect()
+    };
+    let labels = f.steps.clone();
+    let k = groups.len() as f64;
+    let bw = 0.8 / k;
+    base_plot("explore-funnel")
+        .height(300.0)
+        .x_axis_formatter(index_labels(labels.clone()))
+        .legend(Legend::default().position(Corner::RightTop))
+        .show(ui, |p| {
+            for (gi, g) in groups.iter().enumerate() {
+                let name = match &g.key {
+                    None => w.all.clone(),
+                    Some(s) if s.is_empty() => w.missing.clone(),
+                    Some(s) => s.clone(),
+                };
+                let bars: Vec<Bar> = g
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        Bar::new(i as f64 - 0.4 + bw * (gi as f64 + 0.5), s.users as f64)
+                            .width(bw * 0.92)
+                            .fill(color(gi))
+                            .name(format!(
+                                "{} · {}",
+                                labels[i],
+                                s.from_first.map(percent).unwrap_or_default()
+                            ))
+                    })
+                    .collect();
+                p.bar_chart(BarChart::new(name, bars).color(color(gi)));
+            }
+        });
+    ui.add_space(8.0);
+    egui::Grid::new("funnel-table")
+        .striped(true)
+        .spacing([18.0, 6.0])
+        .show(ui, |ui| {
+            let heads = [
+                T::FieldSplit,
+                T::Step,
+                T::Users,
+                T::FromPrevious,
+                T::FromFirst,
+                T::Dropped,
+                T::MedianTime,
+            ];
+            for h in heads {
+                ui.label(RichText::new(lang.tr(h)).strong());
+            }
+            ui.end_row();
+            for g in &f.groups {
+                let name = match &g.key {
+                    None => w.all.clone(),
+                    Some(s) if s.is_empty() => w.missing.clone(),
+                    Some(s) => s.clone(),
+                };
+                for (i, s) in g.steps.iter().enumerate() {
+                    ui.label(if i == 0 { name.clone() } else { String::new() });
+                    ui.label(&s.step);
+                    ui.label(int(s.users));
+                    ui.label(if i == 0 {
+                        "—".into()
+                    } else {
+                        s.from_previous.map(percent).unwrap_or_default()
+                    });
+                    ui.label(if i == 0 {
+                        "—".into()
+                    } else {
+                        s.from_first.map(percent).unwrap_or_default()
+                    });
+                    ui.label(int(s.dropped));
+                    ui.label(
+                        s.median_seconds
+                            .filter(|_| i > 0)
+                            .map(|x| duration(lang, x))
+                            .unwrap_or_else(|| "—".into()),
+                    );
+                    ui.end_row();
+                }
+            }
+        });
+}
+
+fn duration(lang: Lang, secs: f64) -> String {
+    lang.duration(std::time::Duration::from_secs_f64(secs.max(0.0)))
+}
+
+fn repeat_ui(ui: &mut Ui, lang: Lang, r: &RepeatPurchases) {
+    let fmt = |v: Option<f64>| v.map(number).unwrap_or_else(|| "—".into());
+    ui.label(lang.f(
+        T::RepeatSummary,
+        &[&fmt(r.median_gap_days), &fmt(r.median_days_to_second)],
+    ));
+    ui.add_space(4.0);
+    ui.columns(2, |cols| {
+        cols[0].label(RichText::new(lang.tr(T::ShareCustomers)).strong());
+        let bars: Vec<Bar> = r
+            .curve
+            .iter()
+            .map(|s| {
+                Bar::new(s.n as f64, s.share * 100.0)
+                    .width(0.7)
+                    .fill(color(0))
+                    .name(format!("{} · {}", int(s.customers), percent(s.share)))
+            })
+            .collect();
+        Plot::new("explore-repeat")
+            .x_grid_spacer(index_spacer)
+            .height(280.0)
+            .allow_scroll(false)
+            .show_grid([false, true])
+            .x_axis_label(lang.tr(T::NthPurchase))
+            .y_axis_formatter(|m, _| format!("{}%", m.value))
+            .show(&mut cols[0], |p| {
+                p.bar_chart(BarChart::new(lang.tr(T::ShareCustomers), bars).color(color(0)))
+            });
+        cols[1].label(RichText::new(lang.tr(T::DaysBetween)).strong());
+        let labels: Vec<String> = r
+            .gaps
+            .iter()
+            .map(|g| match g.to_days {
+                Some(t) => format!("{}–{}", g.from_days, t),
+                None => format!("{}+", g.from_days),
+            })
+            .collect();
+        let bars: Vec<Bar> = r
+            .gaps
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                Bar::new(i as f64, g.gaps as f64)
+                    .width(0.7)
+                    .fill(color(3))
+                    .name(labels[i].clone())
+            })
+            .collect();
+        Plot::new("explore-gaps")
+            .x_grid_spacer(index_spacer)
+            .height(280.0)
+            .allow_scroll(false)
+            .show_grid([false, true])
+            .x_axis_formatter(index_labels(labels))
+            .y_axis_formatter(|m, _| compact(m.value))
+            .show(&mut cols[1], |p| {
+                p.bar_chart(BarChart::new(lang.tr(T::DaysBetween), bars).color(color(3)))
+            });
+    });
+}
+
+fn pareto_ui(ui: &mut Ui, lang: Lang, p: &Pareto) {
+    let n = p.items.len();
+    ui.label(lang.f(
+        T::ParetoSummary,
+        &[
+            &int(n as u64),
+            &percent(p.share_of_top(0.2)),
+            &int(p.items_for(0.8) as u64),
+        ],
+    ));
+    let mut pts = vec![[0.0, 0.0]];
+    pts.extend(p.items.iter().enumerate().map(|(i, it)| {
+        [
+            100.0 * (i + 1) as f64 / n as f64,
+            100.0 * it.cumulative_share,
+        ]
+    }));
+    let pts = lttb(&pts, 1500);
+    Plot::new("explore-pareto")
+        .height(ui.available_height().max(300.0) - 10.0)
+        .legend(Legend::default().position(Corner::RightBottom))
+        .allow_scroll(false)
+        .show_grid([true, true])
+        .x_axis_label(lang.tr(T::ShareItems))
+        .y_axis_label(lang.tr(T::ShareRevenue))
+        .x_axis_formatter(|m, _| format!("{}%", m.value))
+        .y_axis_formatter(|m, _| format!("{}%", m.value))
+        .include_y(0.0)
+        .include_y(100.0)
+        .show(ui, |pl| {
+            pl.line(
+                Line::new(lang.tr(T::ShareRevenue), PlotPoints::from(pts))
+                    .color(color(0))
+                    .width(2.5)
+                    .fill(0.0)
+                    .fill_alpha(0.1),
+            );
+            pl.line(
+                Line::new(
+                    "20% / 80%",
+                    PlotPoints::from(vec![[20.0, 0.0], [20.0, 80.0], [0.0, 80.0]]),
+                )
+                .color(color(2))
+                .style(egui_plot::LineStyle::dashed_loose()),
+            );
+        });
+}
+
+fn forecast_ui(ui: &mut Ui, lang: Lang, f: &RevenueForecast) {
+    let m = &f.model;
+    let mape = f
+        .holdout
+        .mape
+        .map(|v| format!("{v:.1}%"))
+        .unwrap_or_else(|| "—".into());
+    ui.label(lang.f(
+        T::ForecastSummary,
+        &[
+            &f.holdout.actual.len(),
+            &mape,
+            &format!("{:.2}", m.params.alpha),
+            &format!("{:.2}", m.params.beta),
+            &format!("{:.2}", m.params.gamma),
+        ],
+    ));
+    let n = f.dates.len();
+    let mut labels = date_labels(&f.dates, f.grain);
+    labels.extend(date_labels(&f.future_dates, f.grain));
+    // The recent past is what the forecast continues: show the last 16 seasons (all data is fitted).
+    let from = n.saturating_sub(16 * m.period);
+    let actual: Vec<[f64; 2]> = f
+        .actual
+        .iter()
+        .enumerate()
+        .skip(from)
+        .map(|(i, v)| [i as f64, *v])
+        .collect();
+    let h = f.holdout.forecast.len();
+    let check: Vec<[f64; 2]> = f
+        .holdout
+        .forecast
+        .iter()
+        .enumerate()
+        .map(|(i, p)| [(n - h + i) as f64, p.mean])
+        .collect();
+    let xs: Vec<f64> = (0..f.future.len()).map(|i| (n + i) as f64).collect();
+    // Revenue is not negative: the band stops at zero.
+    let lo: Vec<f64> = f.future.iter().map(|p| p.lower.max(0.0)).collect();
+    let hi: Vec<f64> = f.future.iter().map(|p| p.upper).collect();
+    let mut fut: Vec<[f64; 2]> = vec![[(n - 1) as f64, f.actual[n - 1]]];
+    fut.extend(
+        f.future
+            .iter()
+            .enumerate()
+            .map(|(i, p)| [(n + i) as f64, p.mean.max(0.0)]),
+    );
+    base_plot("explore-forecast")
+        .legend(Legend::default().position(Corner::LeftTop))
+        .height(ui.available_height().max(300.0) - 10.0)
+        .x_axis_formatter(index_labels(labels))
+        .show(ui, |p| {
+            p.line(
+                Line::new(lang.tr(T::Actual), PlotPoints::from(actual))
+                    .color(color(0))
+                    .width(1.5),
+            );
+            p.line(
+                Line::new(lang.tr(T::HoldoutCheck), PlotPoints::from(check))
+                    .color(color(2))
+                    .width(1.5)
+                    .style(egui_plot::LineStyle::dashed_dense()),
+            );
+            p.add(
+                FilledArea::new(lang.tr(T::Interval95), &xs, &lo, &hi)
+                    .fill_color(color(1).gamma_multiply(0.25)),
+            );
+            p.line(
+                Line::new(lang.tr(T::ForecastLine), PlotPoints::from(fut))
+                    .color(color(1))
+                    .width(2.5),
+            );
+        });
+}

@@ -1,0 +1,178 @@
+//! The Explore page, driven headless by its labels: the builder computes a chart as a job and
+//! shows its table; the ready-made analyses appear one click away, in English and Chinese.
+
+use egui::accesskit::Role;
+use egui_kittest::{Harness, kittest::Queryable};
+use loupe::explore::{Key, render::ChartKind};
+use loupe::i18n::{Lang, T};
+use loupe::progress::Reporter;
+use loupe::ui::pages::explore::Tab;
+use loupe::ui::state::Settings;
+use loupe::ui::{LoupeApp, Page, Startup, nav_label};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+fn sample() -> &'static Path {
+    static SAMPLE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, path) = SAMPLE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("sample.loupe");
+        loupe::demo::build_demo(&path, &Reporter::silent()).expect("sample project");
+        (dir, path)
+    });
+    path
+}
+
+fn app(lang: Lang) -> Harness<'static, LoupeApp> {
+    let app = LoupeApp::new(
+        Settings {
+            lang,
+            ..Settings::default()
+        },
+        Startup {
+            project: Some(sample().to_path_buf()),
+            sample_path: None,
+            reopen_recent: false,
+        },
+    );
+    Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(|ctx| loupe::ui::theme::install_fonts(ctx, false))
+        .build_ui_state(|ui, app: &mut LoupeApp| app.frame(ui), app)
+}
+
+/// Steps frames until `done` holds (the chart is computed on a job thread).
+fn wait_until(h: &mut Harness<'static, LoupeApp>, what: &str, done: impl Fn(&LoupeApp) -> bool) {
+    let start = Instant::now();
+    loop {
+        h.step();
+        if done(h.state()) {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    for _ in 0..4 {
+        h.step();
+    }
+}
+
+fn open_explore(h: &mut Harness<'static, LoupeApp>, lang: Lang) {
+    wait_until(h, "the project", |a| a.ws.project.is_some() && !a.busy());
+    h.get_by_label(&nav_label(lang, Page::Explore)).click();
+    h.run_steps(2);
+}
+
+#[test]
+fn the_builder_charts_monthly_revenue_with_its_table() {
+    let mut h = app(Lang::En);
+    open_explore(&mut h, Lang::En);
+    wait_until(&mut h, "the first chart", |a| {
+        a.explore.chart_table().is_some()
+    });
+    let t = h.state().explore.chart_table().unwrap().clone();
+    // Opens on the orders' time by month, summing the amount: 13 months, Dec 2010 – Dec 2011.
+    assert_eq!(t.x, "order_time:month");
+    assert_eq!(t.measures, vec!["sum(amount)".to_string()]);
+    assert_eq!(t.rows.len(), 13);
+    h.get_by_label("Chart builder");
+    h.get_by_label("Export CSV");
+    h.get_by_label("Export PNG");
+    h.get_by_label("24,005 rows in, 13 groups");
+    // The table shows the months as months, the sums formatted.
+    h.get_by_label("2011-11");
+    let nov = t.rows.iter().find(|r| r.x.text() == "2011-11-01").unwrap();
+    h.get_by_label(&loupe::explore::format::number(nov.values[0].unwrap()));
+
+    // Split by channel: one series per channel.
+    h.get_by_role_and_label(Role::ComboBox, "Split by").click();
+    h.run_steps(2);
+    h.run_steps(2);
+    h.get_by_label("channel").click_accesskit();
+    wait_until(&mut h, "the split chart", |a| {
+        a.explore.chart_table().is_some_and(|t| t.by.is_some())
+    });
+    let t = h.state().explore.chart_table().unwrap();
+    assert_eq!(t.series.len(), 5);
+    assert!(t.series.contains(&Key::Text("微信小程序".into())));
+    // Switch to stacked bars: drawn from the same table, no new job.
+    h.get_by_role_and_label(Role::ComboBox, "Chart").click();
+    h.run_steps(2);
+    h.get_by_label("stacked bar").click_accesskit();
+    h.run_steps(3);
+    assert!(!h.state().busy());
+    let _ = ChartKind::StackedBar;
+}
+
+#[test]
+fn ready_made_analyses_are_one_click_away() {
+    let mut h = app(Lang::En);
+    open_explore(&mut h, Lang::En);
+    h.get_by_label("Cohorts").click();
+    wait_until(&mut h, "the cohorts", |a| {
+        a.explore.result_tab() == Some(Tab::Cohorts)
+    });
+    assert_eq!(
+        h.get_all_by_label("Retention").count(),
+        2,
+        "the toggle and the title"
+    );
+    h.get_by_label("Revenue per customer").click();
+    h.run_steps(2);
+    assert_eq!(h.get_all_by_label("Revenue per customer").count(), 2);
+    h.get_by_label_contains("Each row is the customers who first bought in that month");
+
+    h.get_by_label("Funnel").click();
+    wait_until(&mut h, "the funnel", |a| {
+        a.explore.result_tab() == Some(Tab::Funnel)
+    });
+    h.get_by_label("page_view");
+    h.get_by_label("From previous");
+    h.get_by_label("981");
+
+    h.get_by_label("Forecast").click();
+    wait_until(&mut h, "the forecast", |a| {
+        a.explore.result_tab() == Some(Tab::Forecast)
+    });
+    h.get_by_label_contains("Holdout check on the last 28 days: MAPE");
+
+    h.get_by_label("Pareto").click();
+    wait_until(&mut h, "the Pareto", |a| {
+        a.explore.result_tab() == Some(Tab::Pareto)
+    });
+    h.get_by_label_contains("The top 20% of");
+
+    h.get_by_label("Repeat purchase").click();
+    wait_until(&mut h, "repeat purchases", |a| {
+        a.explore.result_tab() == Some(Tab::Repeat)
+    });
+    h.get_by_label_contains("days between purchases");
+
+    h.get_by_label("Sales trend").click();
+    wait_until(&mut h, "the trend", |a| {
+        a.explore.result_tab() == Some(Tab::Trend)
+    });
+    h.get_by_label("4-period moving average");
+}
+
+#[test]
+fn explore_speaks_chinese() {
+    let lang = Lang::ZhCn;
+    let mut h = app(lang);
+    open_explore(&mut h, lang);
+    wait_until(&mut h, "the first chart", |a| {
+        a.explore.chart_table().is_some()
+    });
+    h.get_by_label(lang.tr(T::TabBuilder));
+    h.get_by_label(lang.tr(T::ExportCsv));
+    h.get_by_label(lang.tr(T::TabCohorts)).click();
+    wait_until(&mut h, "the cohorts", |a| {
+        a.explore.result_tab() == Some(Tab::Cohorts)
+    });
+    assert_eq!(h.get_all_by_label(lang.tr(T::Retention)).count(), 2);
+    h.get_by_label(lang.tr(T::CohortHint));
+}
