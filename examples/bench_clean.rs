@@ -15,22 +15,14 @@ use loupe::i18n::Lang;
 use loupe::import::{ImportOptions, import_files};
 use loupe::progress::Reporter;
 use loupe::store::Project;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-fn median(mut f: impl FnMut()) -> Duration {
-    let mut t: Vec<Duration> = (0..5)
-        .map(|_| {
-            let s = Instant::now();
-            f();
-            s.elapsed()
-        })
-        .collect();
-    t.sort();
-    t[2]
-}
+#[path = "common/timing.rs"]
+mod timing;
+use timing::median;
 
 fn ms(d: Duration) -> String {
-    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+    timing::ms(d, 0)
 }
 
 fn main() {
@@ -57,14 +49,14 @@ fn main() {
         quality_report(&project, "online_retail", &ReportOptions::default(), &rep).expect("report");
     let recipe = suggested_recipe(&report);
 
-    let load = median(|| {
+    let load = median(5, || {
         load_raw(&project, "online_retail").expect("load");
     });
     println!("load the raw table into polars: {}", ms(load));
     let raw = load_raw(&project, "online_retail").expect("load");
     let mut worst = Duration::ZERO;
     for (i, s) in recipe.steps.iter().enumerate() {
-        let t = median(|| {
+        let t = median(5, || {
             preview_step(&raw, &recipe, i, 20).expect("preview");
         });
         worst = worst.max(t);
@@ -76,7 +68,7 @@ fn main() {
         );
     }
     println!("slowest step preview: {}", ms(worst));
-    let whole = median(|| {
+    let whole = median(5, || {
         run(&raw, &recipe, &rep).expect("run");
     });
     let rows = run(&raw, &recipe, &rep).expect("run").frame.height();
@@ -85,7 +77,7 @@ fn main() {
         recipe.steps.len(),
         ms(whole)
     );
-    let rebuild_t = median(|| {
+    let rebuild_t = median(5, || {
         rebuild(&mut project, "online_retail", &recipe, None, &rep).expect("rebuild");
     });
     println!(
@@ -95,7 +87,7 @@ fn main() {
     let sql = "SELECT count(*) FROM (SELECT DISTINCT * FROM online_retail WHERE CustomerID IS NOT NULL \
                AND trim(CustomerID) <> '' AND Description IS NOT NULL AND trim(Description) <> '' \
                AND InvoiceNo NOT LIKE 'C%' AND Quantity > 0 AND UnitPrice > 0)";
-    let sqlite = median(|| {
+    let sqlite = median(5, || {
         let _: i64 = project
             .conn()
             .query_row(sql, [], |r| r.get(0))

@@ -19,27 +19,11 @@ use loupe::import::{ImportOptions, import_files};
 use loupe::progress::Reporter;
 use loupe::store::Project;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const CLEAN: &str =
     "CustomerID IS NOT NULL AND InvoiceNo NOT LIKE 'C%' AND Quantity > 0 AND UnitPrice > 0";
 const COPIES: usize = 10;
-
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut t: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let s = Instant::now();
-            f();
-            s.elapsed()
-        })
-        .collect();
-    t.sort();
-    t[t.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
 
 const PANDAS: &str = r#"
 import sqlite3, sys, time
@@ -69,6 +53,14 @@ fn pandas(db: &std::path::Path, table: &str) -> String {
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
         _ => "not measured (python3 with pandas is needed)".into(),
     }
+}
+
+#[path = "common/timing.rs"]
+mod timing;
+use timing::median;
+
+fn ms(d: Duration) -> String {
+    timing::ms(d, 1)
 }
 
 fn main() {

@@ -15,22 +15,14 @@ use loupe::progress::Reporter;
 use loupe::query::query_table;
 use loupe::store::Project;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-fn median(mut f: impl FnMut()) -> Duration {
-    let mut t: Vec<Duration> = (0..5)
-        .map(|_| {
-            let s = Instant::now();
-            f();
-            s.elapsed()
-        })
-        .collect();
-    t.sort();
-    t[2]
-}
+#[path = "common/timing.rs"]
+mod timing;
+use timing::median;
 
 fn ms(d: Duration) -> String {
-    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+    timing::ms(d, 0)
 }
 
 fn main() {
@@ -119,24 +111,24 @@ fn main() {
             weekly_sql,
         ),
     ] {
-        let total = median(|| {
+        let total = median(5, || {
             aggregate(&project, spec, &Reporter::silent()).expect("aggregate");
         });
         let cols = columns_needed(&info, spec).expect("columns");
         let names: Vec<&str> = cols.iter().map(String::as_str).collect();
-        let load = median(|| {
+        let load = median(5, || {
             loupe::frame::load_frame(project.conn(), &info, Some(&names)).expect("load");
         });
         let df = loupe::frame::load_frame(project.conn(), &info, Some(&names)).expect("load");
-        let compute = median(|| {
+        let compute = median(5, || {
             aggregate_frame(df.clone(), spec).expect("aggregate");
         });
         let mut cache = FrameCache::default();
         aggregate_cached(&project, spec, &mut cache, &Reporter::silent()).expect("aggregate");
-        let cached = median(|| {
+        let cached = median(5, || {
             aggregate_cached(&project, spec, &mut cache, &Reporter::silent()).expect("aggregate");
         });
-        let sqlite = median(|| {
+        let sqlite = median(5, || {
             query_table(&project, sql, usize::MAX).expect("sql");
         });
         println!(

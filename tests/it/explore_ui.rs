@@ -1,65 +1,13 @@
 //! The Explore page, driven headless by its labels: the builder computes a chart as a job and
 //! shows its table; the ready-made analyses appear one click away, in English and Chinese.
 
+use crate::ui::{app, sample, wait_until};
 use egui::accesskit::Role;
 use egui_kittest::{Harness, kittest::Queryable};
 use loupe::explore::{Key, render::ChartKind};
 use loupe::i18n::{Lang, T};
-use loupe::progress::Reporter;
 use loupe::ui::pages::explore::Tab;
-use loupe::ui::state::Settings;
-use loupe::ui::{LoupeApp, Page, Startup, nav_label};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
-
-fn sample() -> &'static Path {
-    static SAMPLE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = SAMPLE.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("sample.loupe");
-        loupe::demo::build_demo(&path, &Reporter::silent()).expect("sample project");
-        (dir, path)
-    });
-    path
-}
-
-fn app(lang: Lang) -> Harness<'static, LoupeApp> {
-    let app = LoupeApp::new(
-        Settings {
-            lang,
-            ..Settings::default()
-        },
-        Startup {
-            project: Some(sample().to_path_buf()),
-            sample_path: None,
-            reopen_recent: false,
-        },
-    );
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_context_setup(|ctx| loupe::ui::theme::install_fonts(ctx, false))
-        .build_ui_state(|ui, app: &mut LoupeApp| app.frame(ui), app)
-}
-
-/// Steps frames until `done` holds (the chart is computed on a job thread).
-fn wait_until(h: &mut Harness<'static, LoupeApp>, what: &str, done: impl Fn(&LoupeApp) -> bool) {
-    let start = Instant::now();
-    loop {
-        h.step();
-        if done(h.state()) {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    for _ in 0..4 {
-        h.step();
-    }
-}
+use loupe::ui::{LoupeApp, Page, nav_label};
 
 fn open_explore(h: &mut Harness<'static, LoupeApp>, lang: Lang) {
     wait_until(h, "the project", |a| a.ws.project.is_some() && !a.busy());
@@ -69,7 +17,7 @@ fn open_explore(h: &mut Harness<'static, LoupeApp>, lang: Lang) {
 
 #[test]
 fn the_builder_charts_monthly_revenue_with_its_table() {
-    let mut h = app(Lang::En);
+    let mut h = app(sample(), Lang::En);
     open_explore(&mut h, Lang::En);
     wait_until(&mut h, "the first chart", |a| {
         a.explore.chart_table().is_some()
@@ -110,7 +58,7 @@ fn the_builder_charts_monthly_revenue_with_its_table() {
 
 #[test]
 fn ready_made_analyses_are_one_click_away() {
-    let mut h = app(Lang::En);
+    let mut h = app(sample(), Lang::En);
     open_explore(&mut h, Lang::En);
     h.get_by_label("Cohorts").click();
     wait_until(&mut h, "the cohorts", |a| {
@@ -162,7 +110,7 @@ fn ready_made_analyses_are_one_click_away() {
 #[test]
 fn explore_speaks_chinese() {
     let lang = Lang::ZhCn;
-    let mut h = app(lang);
+    let mut h = app(sample(), lang);
     open_explore(&mut h, lang);
     wait_until(&mut h, "the first chart", |a| {
         a.explore.chart_table().is_some()
