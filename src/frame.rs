@@ -152,8 +152,8 @@ pub fn frame_from_query(
     build(conn, sql, cols, capacity, false)
 }
 
-/// A cell as text, for a column that falls back to text.
-fn cell_text(v: ValueRef<'_>) -> Option<String> {
+/// A cell as text (for a column that falls back to text, and for item names).
+pub(crate) fn cell_text(v: ValueRef<'_>) -> Option<String> {
     match v {
         ValueRef::Null | ValueRef::Blob(_) => None,
         ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),

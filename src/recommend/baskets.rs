@@ -12,18 +12,11 @@ pub struct Baskets {
     pub items: Vec<String>,
 }
 
+/// A basket or item value: trimmed, blank as missing.
 fn text(v: ValueRef<'_>) -> Option<String> {
-    match v {
-        ValueRef::Null => None,
-        ValueRef::Integer(i) => Some(i.to_string()),
-        ValueRef::Real(f) => Some(crate::query::format_real(f)),
-        ValueRef::Text(t) => {
-            let s = String::from_utf8_lossy(t);
-            let s = s.trim();
-            (!s.is_empty()).then(|| s.to_string())
-        }
-        ValueRef::Blob(_) => None,
-    }
+    let s = crate::frame::cell_text(v)?;
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
 }
 
 /// Reads baskets: rows with the same `basket` value form one basket of their distinct `item`
