@@ -18,7 +18,9 @@ pub mod jobs;
 pub mod profile;
 pub mod progress;
 pub mod query;
+pub mod privacy;
 pub mod recommend;
+pub mod segments;
 pub mod store;
 pub mod ui;
 

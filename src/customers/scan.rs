@@ -55,6 +55,11 @@ impl Interner {
         id
     }
 
+    /// The number of a text seen before, without numbering a new one.
+    pub fn get(&self, text: &str) -> Option<u32> {
+        self.map.get(text.as_bytes()).copied()
+    }
+
     pub fn name(&self, id: u32) -> Option<&str> {
         self.names.get(id as usize).map(String::as_str)
     }
@@ -79,6 +84,8 @@ pub struct Line {
     /// Hour of day 0–23, or [`NO_HOUR`] for a date without a time.
     pub hour: u8,
     pub item: u32,
+    /// The item id, numbered by [`Scan::item_ids`] ([`NONE`] without one).
+    pub item_id: u32,
     pub category: u32,
     pub channel: u32,
     pub amount: f64,
@@ -100,6 +107,8 @@ pub struct Scan {
     pub customers: Vec<CustomerLines>,
     pub orders: Interner,
     pub items: Interner,
+    /// Item ids (the item_id role), when the dataset has them.
+    pub item_ids: Interner,
     pub categories: Interner,
     pub channels: Interner,
     /// Rows without a customer or a readable date.
@@ -264,7 +273,7 @@ pub fn scan(
         as_text(&cols.item),
         as_text(&cols.category),
         as_text(&cols.channel),
-        as_text(&products.as_ref().and(cols.item_id.clone())),
+        as_text(&cols.item_id),
         quote_ident(&info.name),
     );
     let conn = project.conn();
@@ -305,9 +314,11 @@ pub fn scan(
         };
         let is_return = quantity.is_some_and(|q| q < 0.0) || amount.is_some_and(|a| a < 0.0);
         let item = text(r.get_ref(5)?).map_or(NONE, |b| out.items.id(b));
+        let item_id_text = text(r.get_ref(8)?);
+        let item_id = item_id_text.map_or(NONE, |b| out.item_ids.id(b));
         let category = match (&products, text(r.get_ref(6)?)) {
             (_, Some(b)) => out.categories.id(b),
-            (Some(p), None) => text(r.get_ref(8)?)
+            (Some(p), None) => item_id_text
                 .and_then(|i| p.get(i).copied())
                 .unwrap_or(NONE),
             (None, None) => NONE,
@@ -318,6 +329,7 @@ pub fn scan(
             day,
             hour: if out.has_time { hour_of(ts) } else { NO_HOUR },
             item,
+            item_id,
             category,
             channel,
             amount: amount.unwrap_or(0.0),

@@ -10,7 +10,7 @@
 
 mod ast;
 mod compile;
-mod parse;
+pub(crate) mod parse;
 mod sql;
 
 pub use ast::{BinOp, Expr, Func, Lit, TextOp};

@@ -8,7 +8,7 @@ use super::ast::{BinOp, Expr, Func, Lit, TextOp};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq)]
-enum Tok {
+pub(crate) enum Tok {
     Num(Lit),
     Str(String),
     /// A bare word: keyword, function or column.
@@ -149,10 +149,29 @@ fn tokenize(text: &str) -> Result<Vec<Token>> {
     Ok(out)
 }
 
-struct Parser<'a> {
+pub(crate) struct Parser<'a> {
     text: &'a str,
     toks: Vec<Token>,
     pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    /// A parser over the tokens of `text`, for languages built on this one (segment rules).
+    pub(crate) fn new(text: &'a str) -> Result<Parser<'a>> {
+        Ok(Parser {
+            text,
+            toks: tokenize(text)?,
+            pos: 0,
+        })
+    }
+
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
+
+    pub(crate) fn rewind(&mut self, pos: usize) {
+        self.pos = pos;
+    }
 }
 
 /// Parses an expression.
@@ -189,15 +208,15 @@ fn binop(tok: &Tok) -> Option<BinOp> {
 }
 
 impl Parser<'_> {
-    fn peek(&self) -> &Tok {
+    pub(crate) fn peek(&self) -> &Tok {
         &self.toks[self.pos.min(self.toks.len() - 1)].tok
     }
 
-    fn peek_at(&self, k: usize) -> &Tok {
+    pub(crate) fn peek_at(&self, k: usize) -> &Tok {
         &self.toks[(self.pos + k).min(self.toks.len() - 1)].tok
     }
 
-    fn next(&mut self) -> Tok {
+    pub(crate) fn next(&mut self) -> Tok {
         let t = self.peek().clone();
         if self.pos < self.toks.len() - 1 {
             self.pos += 1;
@@ -205,11 +224,11 @@ impl Parser<'_> {
         t
     }
 
-    fn is_word(&self, k: usize, word: &str) -> bool {
+    pub(crate) fn is_word(&self, k: usize, word: &str) -> bool {
         matches!(self.peek_at(k), Tok::Word(w) if w.eq_ignore_ascii_case(word))
     }
 
-    fn eat_word(&mut self, word: &str) -> bool {
+    pub(crate) fn eat_word(&mut self, word: &str) -> bool {
         if self.is_word(0, word) {
             self.pos += 1;
             true
@@ -218,7 +237,7 @@ impl Parser<'_> {
         }
     }
 
-    fn error(&self, message: &str) -> Error {
+    pub(crate) fn error(&self, message: &str) -> Error {
         Error::Expression {
             text: self.text.to_string(),
             at: self.toks[self.pos.min(self.toks.len() - 1)].at + 1,
@@ -226,7 +245,7 @@ impl Parser<'_> {
         }
     }
 
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self.peek() {
             Tok::End => "end of the expression".into(),
             Tok::Num(l) => format!("number {l}"),
@@ -240,7 +259,7 @@ impl Parser<'_> {
         }
     }
 
-    fn expect(&mut self, tok: Tok, what: &str) -> Result<()> {
+    pub(crate) fn expect(&mut self, tok: Tok, what: &str) -> Result<()> {
         if *self.peek() == tok {
             self.next();
             Ok(())
@@ -250,7 +269,7 @@ impl Parser<'_> {
     }
 
     /// Binary operators binding at least as tightly as `min`.
-    fn expr(&mut self, min: u8) -> Result<Expr> {
+    pub(crate) fn expr(&mut self, min: u8) -> Result<Expr> {
         let mut left = self.prefix(min)?;
         loop {
             // Postfix predicates sit at comparison strength.

@@ -8,6 +8,7 @@ mod activity;
 mod catalog;
 mod names;
 pub mod recipes;
+pub mod segments;
 mod schema;
 pub mod tags;
 

@@ -16,4 +16,5 @@ mod outputs;
 mod project_file;
 mod recipe;
 mod rules;
+mod segments;
 mod ui;

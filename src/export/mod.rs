@@ -3,6 +3,10 @@
 //! Files are written beside the target under a temporary name and renamed when complete, so a failed
 //! or cancelled export never leaves half a file. Every export is recorded in the activity log.
 
+pub mod frame;
+
+pub use frame::write_frame_file;
+
 use crate::dataset::ColumnType;
 use crate::error::{Error, Result};
 use crate::progress::{Reporter, Unit};
@@ -141,7 +145,7 @@ pub fn export_query(
     }
 }
 
-fn temp_path(out: &Path) -> PathBuf {
+pub(crate) fn temp_path(out: &Path) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -193,7 +197,7 @@ fn write_csv(
     Ok(n)
 }
 
-const XLSX_MAX_ROWS: u64 = 1_048_575;
+pub(crate) const XLSX_MAX_ROWS: u64 = 1_048_575;
 
 fn write_xlsx(
     project: &Project,

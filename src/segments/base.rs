@@ -1,0 +1,376 @@
+//! What segments are evaluated over: the customer table (with lifetime value) as a polars
+//! frame, and each customer's purchases and events in compact arrays, loaded once.
+
+use crate::customers::columns::{Sources, TransactionColumns, guess_sources};
+use crate::customers::rfm::{CustomerBase, RfmOptions, customer_base};
+use crate::customers::scan::{Interner, NONE};
+use crate::customers::tags::table_frame;
+use crate::customers::value::customer_value;
+use crate::dataset::{DatasetInfo, Role};
+use crate::store::{Project, quote_ident};
+use crate::{Error, Result};
+use chrono::NaiveDate;
+use polars::prelude::*;
+use std::collections::HashMap;
+
+/// Which data the customer table is built from.
+#[derive(Debug, Clone, Default)]
+pub struct BaseOptions {
+    /// The transactions; default: the one dataset with the roles customer_id, timestamp and an
+    /// amount (with an order id first).
+    pub dataset: Option<String>,
+    /// Customer attributes joined by customer id; default: guessed ([`guess_sources`]).
+    pub attributes: Option<String>,
+    /// Products with item_id and category; default: guessed.
+    pub products: Option<String>,
+    /// Events with customer_id, timestamp and event_type; default: the one such dataset.
+    pub events: Option<String>,
+    /// Default: the day after the last transaction.
+    pub as_of: Option<NaiveDate>,
+    /// Only transaction rows satisfying this SQL condition.
+    pub filter: Option<String>,
+}
+
+/// Lines per customer in one flat array: customer `i` owns `start[i]..start[i + 1]`.
+#[derive(Debug, Default)]
+pub struct Lines {
+    pub start: Vec<usize>,
+    /// Days since 1970-01-01.
+    pub day: Vec<i32>,
+    /// Purchases: the order; events: the event type.
+    pub key: Vec<u32>,
+    pub item_id: Vec<u32>,
+    pub item: Vec<u32>,
+    pub category: Vec<u32>,
+    pub amount: Vec<f64>,
+}
+
+impl Lines {
+    pub fn range(&self, customer: usize) -> std::ops::Range<usize> {
+        self.start[customer]..self.start[customer + 1]
+    }
+
+    pub fn len(&self) -> usize {
+        self.day.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.day.is_empty()
+    }
+}
+
+/// The names behind the numbers of [`Lines`].
+#[derive(Debug, Default)]
+pub struct Names {
+    pub item_ids: Interner,
+    pub items: Interner,
+    pub categories: Interner,
+    pub events: Interner,
+}
+
+/// How the transactions are read in SQL, for [`super::sql`].
+#[derive(Debug, Clone)]
+pub struct SqlSource {
+    pub dataset: String,
+    pub columns: TransactionColumns,
+    pub filter: Option<String>,
+    /// The products dataset and its item_id and category columns, when categories come from it.
+    pub products: Option<(String, String, String)>,
+    /// The events dataset and its customer, timestamp and event columns.
+    pub events: Option<(String, String, String, String)>,
+}
+
+/// The customer table and the behaviour behind it.
+#[derive(Debug)]
+pub struct SegmentBase {
+    pub dataset: String,
+    pub as_of: NaiveDate,
+    /// The customer table: the columns of `loupe customers` plus `p_alive`,
+    /// `expected_purchases` and `clv` (see [`add_value_columns`]).
+    pub frame: DataFrame,
+    pub purchases: Lines,
+    pub events: Option<Lines>,
+    pub names: Names,
+    /// Tag name → rule, in the project's order.
+    pub tags: Vec<(String, String)>,
+    pub sql: SqlSource,
+}
+
+/// Days since 1970-01-01.
+pub fn day_number(d: NaiveDate) -> i32 {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    (d - epoch).num_days() as i32
+}
+
+/// The events dataset to use: the one named, or the only one with an event type.
+fn find_events(project: &Project, named: Option<&str>) -> Result<Option<DatasetInfo>> {
+    if let Some(n) = named {
+        return Ok(Some(project.dataset(n)?));
+    }
+    let has = |d: &DatasetInfo, r: Role| d.column_with_role(r).is_some();
+    let candidates: Vec<DatasetInfo> = project
+        .datasets()?
+        .into_iter()
+        .filter(|d| {
+            has(d, Role::EventType) && has(d, Role::CustomerId) && has(d, Role::Timestamp)
+        })
+        .collect();
+    Ok(if candidates.len() == 1 {
+        candidates.into_iter().next()
+    } else {
+        None
+    })
+}
+
+/// The transactions dataset to use: the one named, or the only one with the roles.
+pub fn find_transactions(project: &Project, named: Option<&str>) -> Result<String> {
+    if let Some(n) = named {
+        project.dataset(n)?;
+        return Ok(n.to_string());
+    }
+    let all = project.datasets()?;
+    let tx: Vec<&DatasetInfo> = all
+        .iter()
+        .filter(|d| crate::customers::columns::is_transactions(d))
+        .collect();
+    match tx.as_slice() {
+        [one] => Ok(one.name.clone()),
+        [] => Err(Error::InvalidArgument(
+            "no dataset has the roles customer_id, timestamp and an amount (or quantity and unit_price); set them with loupe set-role".into(),
+        )),
+        many => {
+            // A cleaned table and its source: the cleaned one.
+            let cleaned: Vec<&&DatasetInfo> = many
+                .iter()
+                .filter(|d| {
+                    many.iter()
+                        .any(|o| d.name == crate::clean::default_output(&o.name))
+                })
+                .collect();
+            if let [one] = cleaned.as_slice() {
+                return Ok(one.name.clone());
+            }
+            let names: Vec<&str> = many.iter().map(|d| d.name.as_str()).collect();
+            Err(Error::InvalidArgument(format!(
+                "several datasets hold transactions ({}); choose one with --dataset",
+                names.join(", ")
+            )))
+        }
+    }
+}
+
+impl SegmentBase {
+    /// Builds the customer table and reads the behaviour.
+    pub fn load(project: &Project, opts: &BaseOptions) -> Result<SegmentBase> {
+        let dataset = find_transactions(project, opts.dataset.as_deref())?;
+        let guessed: Sources = guess_sources(&project.datasets()?);
+        let rfm = RfmOptions {
+            as_of: opts.as_of,
+            filter: opts.filter.clone(),
+            attributes: opts.attributes.clone().or(guessed.attributes),
+            products: opts.products.clone().or(guessed.products),
+            ..RfmOptions::default()
+        };
+        let base = customer_base(project, &dataset, &rfm)?;
+        let mut frame = table_frame(&base.table)?;
+        add_value_columns(&base, &mut frame)?;
+        let (purchases, mut names) = purchases(&base);
+        let as_of = base.table.as_of;
+        let ids: HashMap<&str, usize> = base
+            .table
+            .customers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.customer_id.as_str(), i))
+            .collect();
+        let events_info = find_events(project, opts.events.as_deref())?;
+        let events = match &events_info {
+            Some(info) => Some(read_events(
+                project,
+                info,
+                &ids,
+                day_number(as_of),
+                &mut names.events,
+            )?),
+            None => None,
+        };
+        let info = project.dataset(&dataset)?;
+        let columns = TransactionColumns::find(&info)?;
+        let products = match (&rfm.products, &columns.category, &columns.item_id) {
+            (Some(p), None, Some(_)) => {
+                let pinfo = project.dataset(p)?;
+                let col = |r: Role| pinfo.column_with_role(r).map(|c| quote_ident(&c.name));
+                match (col(Role::ItemId), col(Role::Category)) {
+                    (Some(i), Some(c)) => Some((p.clone(), i, c)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let events_sql = events_info.as_ref().and_then(|e| {
+            let col = |r: Role| e.column_with_role(r).map(|c| quote_ident(&c.name));
+            Some((
+                e.name.clone(),
+                col(Role::CustomerId)?,
+                col(Role::Timestamp)?,
+                col(Role::EventType)?,
+            ))
+        });
+        let tags = crate::customers::tags::rules(project)?
+            .into_iter()
+            .map(|t| (t.name, t.rule))
+            .collect();
+        Ok(SegmentBase {
+            dataset: dataset.clone(),
+            as_of,
+            frame,
+            purchases,
+            events,
+            names,
+            tags,
+            sql: SqlSource {
+                dataset,
+                columns,
+                filter: opts.filter.clone(),
+                products,
+                events: events_sql,
+            },
+        })
+    }
+
+    /// Number of customers.
+    pub fn len(&self) -> usize {
+        self.frame.height()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.frame.height() == 0
+    }
+
+    /// The customer ids, in the table's order.
+    pub fn ids(&self) -> Result<Vec<String>> {
+        let col = self.frame.column("customer_id")?.str()?.clone();
+        Ok(col
+            .iter()
+            .map(|s| s.unwrap_or_default().to_string())
+            .collect())
+    }
+
+    /// The SQL name of the customer table when it is written to the project.
+    pub fn table_name(&self) -> String {
+        format!("{}_customers", self.dataset)
+    }
+}
+
+/// Adds `p_alive`, `expected_purchases` (next 12 weeks, BG/NBD) and `clv` (expected revenue
+/// over the next 12 weeks: expected purchases × average order value). They are empty when the
+/// model cannot be fitted (no customer bought on two days).
+pub fn add_value_columns(base: &CustomerBase, frame: &mut DataFrame) -> Result<()> {
+    let n = base.table.customers.len();
+    let (p_alive, expected): (Vec<Option<f64>>, Vec<Option<f64>>) =
+        match customer_value(&base.table) {
+            Ok(v) => (
+                v.p_alive.into_iter().map(Some).collect(),
+                v.expected_purchases.into_iter().map(Some).collect(),
+            ),
+            Err(_) => (vec![None; n], vec![None; n]),
+        };
+    let clv: Vec<Option<f64>> = expected
+        .iter()
+        .zip(&base.table.customers)
+        .map(|(e, c)| e.map(|e| e * c.average_order_value))
+        .collect();
+    frame.with_column(Column::new("p_alive".into(), p_alive))?;
+    frame.with_column(Column::new("expected_purchases".into(), expected))?;
+    frame.with_column(Column::new("clv".into(), clv))?;
+    Ok(())
+}
+
+/// Each customer's purchase lines (returns left out), in the table's order.
+fn purchases(base: &CustomerBase) -> (Lines, Names) {
+    let scan = &base.scan;
+    let mut out = Lines::default();
+    out.start.push(0);
+    for &k in &base.lines_of {
+        for l in scan.customers[k].lines.iter().filter(|l| !l.is_return) {
+            out.day.push(l.day);
+            out.key.push(l.order);
+            out.item_id.push(l.item_id);
+            out.item.push(l.item);
+            out.category.push(l.category);
+            out.amount.push(l.amount);
+        }
+        out.start.push(out.day.len());
+    }
+    let names = Names {
+        item_ids: clone_interner(&scan.item_ids),
+        items: clone_interner(&scan.items),
+        categories: clone_interner(&scan.categories),
+        events: Interner::default(),
+    };
+    (out, names)
+}
+
+fn clone_interner(i: &Interner) -> Interner {
+    let mut out = Interner::default();
+    for k in 0..i.len() {
+        if let Some(n) = i.name(k as u32) {
+            out.id(n.as_bytes());
+        }
+    }
+    out
+}
+
+/// The events of the table's customers before the as-of date, grouped by customer.
+fn read_events(
+    project: &Project,
+    info: &DatasetInfo,
+    ids: &HashMap<&str, usize>,
+    before_day: i32,
+    names: &mut Interner,
+) -> Result<Lines> {
+    let col = |r: Role| {
+        info.column_with_role(r)
+            .map(|c| quote_ident(&c.name))
+            .ok_or_else(|| crate::customers::columns::missing_role(&info.name, r))
+    };
+    let sql = format!(
+        "SELECT CAST({} AS TEXT), CAST({} AS TEXT), CAST({} AS TEXT) FROM {}",
+        col(Role::CustomerId)?,
+        col(Role::Timestamp)?,
+        col(Role::EventType)?,
+        quote_ident(&info.name)
+    );
+    let mut per: Vec<Vec<(i32, u32)>> = vec![Vec::new(); ids.len()];
+    let mut stmt = project.conn().prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let text = |j: usize| -> Result<Option<String>> {
+            Ok(crate::frame::cell_text(r.get_ref(j)?))
+        };
+        let (Some(c), Some(ts), Some(ev)) = (text(0)?, text(1)?, text(2)?) else {
+            continue;
+        };
+        let (Some(&i), Some(day)) = (ids.get(c.as_str()), crate::frame::parse_stored_date(&ts)) else {
+            continue;
+        };
+        if day >= before_day {
+            continue;
+        }
+        per[i].push((day, names.id(ev.as_bytes())));
+    }
+    let mut out = Lines::default();
+    out.start.push(0);
+    for evs in per {
+        for (day, ev) in evs {
+            out.day.push(day);
+            out.key.push(ev);
+            out.item_id.push(NONE);
+            out.item.push(NONE);
+            out.category.push(NONE);
+            out.amount.push(0.0);
+        }
+        out.start.push(out.day.len());
+    }
+    Ok(out)
+}
