@@ -7,6 +7,7 @@ mod data;
 mod explore;
 mod progress_bar;
 mod recommend;
+mod segment;
 mod tags;
 
 /// Prints a line to stdout. A closed pipe (`loupe tables … | head`) is not an error: output stops.
@@ -73,6 +74,8 @@ enum Command {
     Cohorts(explore::CohortsArgs),
     /// A funnel from events: users through ordered steps within a time window.
     Funnel(explore::FunnelArgs),
+    /// Segments: save, list, show, delete, count, sql, export, snapshot, compare.
+    Segment(segment::SegmentArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -111,5 +114,6 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Chart(a) => explore::chart(a),
         Command::Cohorts(a) => explore::cohorts_cmd(a),
         Command::Funnel(a) => explore::funnel_cmd(a),
+        Command::Segment(a) => segment::segment(a),
     }
 }

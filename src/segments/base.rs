@@ -174,6 +174,8 @@ impl SegmentBase {
         let base = customer_base(project, &dataset, &rfm)?;
         let mut frame = table_frame(&base.table)?;
         add_value_columns(&base, &mut frame)?;
+        let info = project.dataset(&dataset)?;
+        add_line_attributes(project, &info, opts.filter.as_deref(), &mut frame)?;
         let (purchases, mut names) = purchases(&base);
         let as_of = base.table.as_of;
         let ids: HashMap<&str, usize> = base
@@ -194,7 +196,6 @@ impl SegmentBase {
             )?),
             None => None,
         };
-        let info = project.dataset(&dataset)?;
         let columns = TransactionColumns::find(&info)?;
         let products = match (&rfm.products, &columns.category, &columns.item_id) {
             (Some(p), None, Some(_)) => {
@@ -283,6 +284,82 @@ pub fn add_value_columns(base: &CustomerBase, frame: &mut DataFrame) -> Result<(
     frame.with_column(Column::new("p_alive".into(), p_alive))?;
     frame.with_column(Column::new("expected_purchases".into(), expected))?;
     frame.with_column(Column::new("clv".into(), clv))?;
+    Ok(())
+}
+
+/// Text columns of the transactions without a role and with at most this many values become
+/// customer columns.
+const LINE_ATTRIBUTE_VALUES: i64 = 1_000;
+
+/// Adds, for each text column of the transactions that has no role and few values (such as
+/// Online Retail's Country), the customer's most frequent value under the column's own name
+/// (ties: the alphabetically first). Columns the table already has are left alone.
+fn add_line_attributes(
+    project: &Project,
+    info: &DatasetInfo,
+    filter: Option<&str>,
+    frame: &mut DataFrame,
+) -> Result<()> {
+    let Some(customer) = info.column_with_role(Role::CustomerId) else {
+        return Ok(());
+    };
+    let cust = quote_ident(&customer.name);
+    let table = quote_ident(&info.name);
+    let filter = filter.map(|f| format!(" AND ({f})")).unwrap_or_default();
+    let row_of: HashMap<String, usize> = frame
+        .column("customer_id")?
+        .str()?
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.map(|s| (s.to_string(), i)))
+        .collect();
+    for c in &info.columns {
+        let taken = frame
+            .get_column_names()
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(&c.name));
+        if c.role.is_some() || c.ty != crate::dataset::ColumnType::Text || taken {
+            continue;
+        }
+        let col = quote_ident(&c.name);
+        let distinct: i64 = project.conn().query_row(
+            &format!(
+                "SELECT count(*) FROM (SELECT DISTINCT {col} FROM {table} LIMIT {})",
+                LINE_ATTRIBUTE_VALUES + 1
+            ),
+            [],
+            |r| r.get(0),
+        )?;
+        if distinct > LINE_ATTRIBUTE_VALUES {
+            continue;
+        }
+        let sql = format!(
+            "SELECT CAST({cust} AS TEXT), CAST({col} AS TEXT), count(*) FROM {table} \
+             WHERE {col} IS NOT NULL{filter} GROUP BY 1, 2"
+        );
+        let mut best: Vec<Option<(i64, String)>> = vec![None; frame.height()];
+        let mut stmt = project.conn().prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (Some(id), Some(v)) = (
+                crate::frame::cell_text(r.get_ref(0)?),
+                crate::frame::cell_text(r.get_ref(1)?),
+            ) else {
+                continue;
+            };
+            let n: i64 = r.get(2)?;
+            let Some(&i) = row_of.get(&id) else { continue };
+            let better = match &best[i] {
+                None => true,
+                Some((m, w)) => n > *m || (n == *m && v < *w),
+            };
+            if better {
+                best[i] = Some((n, v));
+            }
+        }
+        let values: Vec<Option<String>> = best.into_iter().map(|b| b.map(|b| b.1)).collect();
+        frame.with_column(Column::new(c.name.as_str().into(), values))?;
+    }
     Ok(())
 }
 

@@ -239,8 +239,9 @@ impl Compiler<'_> {
     }
 }
 
+/// A condition of the expression language; its SQL form already counts missing as false.
 fn condition(e: &crate::expr::Expr) -> String {
-    format!("COALESCE({}, 0)", e.to_sql_condition())
+    e.to_sql_condition()
 }
 
 /// Writes the base's customer table to the project as `<dataset>_customers` (kind

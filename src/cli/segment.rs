@@ -1,0 +1,487 @@
+//! `loupe segment`: save, list, show, delete, count, compile to SQL and export segments, and
+//! compare their snapshots.
+
+use super::say;
+use clap::{Args, Subcommand};
+use loupe::error::{Error, Result};
+use loupe::i18n::int;
+use loupe::privacy::Masking;
+use loupe::segments::export::{ExportSpec, export_members, member_ids};
+use loupe::segments::saved::{self, compare};
+use loupe::segments::sql::{materialize, to_sql};
+use loupe::segments::{BaseOptions, Count, SegmentBase, members, parse_rule, resolve};
+use loupe::store::{Project, segments as store};
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct SegmentArgs {
+    #[command(subcommand)]
+    command: SegmentCommand,
+}
+
+/// Which data the customer table is built from.
+#[derive(Args, Clone)]
+struct BaseArgs {
+    /// The transactions behind the customer table (needed when the project has several).
+    #[arg(long)]
+    dataset: Option<String>,
+    /// The as-of date (YYYY-MM-DD); default: the day after the last transaction.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Only transaction rows satisfying this SQL condition.
+    #[arg(long = "where", value_name = "SQL")]
+    filter: Option<String>,
+    /// A customers dataset joined by customer id (default: found by its roles).
+    #[arg(long, value_name = "DATASET")]
+    attributes: Option<String>,
+    /// A products dataset giving lines their category (default: found by its roles).
+    #[arg(long, value_name = "DATASET")]
+    products: Option<String>,
+    /// An events dataset for did(…) (default: the one with an event_type role).
+    #[arg(long, value_name = "DATASET")]
+    events: Option<String>,
+}
+
+impl BaseArgs {
+    fn options(&self) -> Result<BaseOptions> {
+        let as_of = match &self.as_of {
+            Some(d) => Some(
+                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                    Error::InvalidArgument(format!(
+                        "--as-of '{d}' is not a date; write it YYYY-MM-DD"
+                    ))
+                })?,
+            ),
+            None => None,
+        };
+        Ok(BaseOptions {
+            dataset: self.dataset.clone(),
+            attributes: self.attributes.clone(),
+            products: self.products.clone(),
+            events: self.events.clone(),
+            as_of,
+            filter: self.filter.clone(),
+        })
+    }
+
+    fn load(&self, project: &Project) -> Result<SegmentBase> {
+        SegmentBase::load(project, &self.options()?)
+    }
+}
+
+/// A saved segment by name, or a rule as text.
+#[derive(Args, Clone)]
+struct Which {
+    /// A saved segment.
+    #[arg(long, conflicts_with = "rule")]
+    name: Option<String>,
+    /// A rule, e.g. "revenue >= 500 AND bought(category = 'Toys', within_days = 90)".
+    #[arg(long)]
+    rule: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum SegmentCommand {
+    /// Save (or replace) a segment; prints its size.
+    Save {
+        #[arg(long)]
+        project: PathBuf,
+        #[arg(long)]
+        name: String,
+        /// The rule as text, or as JSON with --json-rule.
+        #[arg(long, required_unless_present = "json_rule")]
+        rule: Option<String>,
+        /// The rule in its stored JSON form (a file path, or - for standard input).
+        #[arg(long, value_name = "FILE", conflicts_with = "rule")]
+        json_rule: Option<PathBuf>,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[command(flatten)]
+        base: BaseArgs,
+    },
+    /// List the saved segments.
+    List {
+        #[arg(long)]
+        project: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a saved segment: its rule as text and JSON, and its snapshots.
+    Show {
+        #[arg(long)]
+        project: PathBuf,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a saved segment and its snapshots.
+    Delete {
+        #[arg(long)]
+        project: PathBuf,
+        #[arg(long)]
+        name: String,
+    },
+    /// Count a segment's customers: {"count", "base", "share"} with --json.
+    Count {
+        #[arg(long)]
+        project: PathBuf,
+        #[command(flatten)]
+        which: Which,
+        #[command(flatten)]
+        base: BaseArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the one SQL query that lists the segment's customer ids (the customer table is
+    /// written to the project as <dataset>_customers for it).
+    Sql {
+        #[arg(long)]
+        project: PathBuf,
+        #[command(flatten)]
+        which: Which,
+        #[command(flatten)]
+        base: BaseArgs,
+    },
+    /// Export a segment's customers to CSV, XLSX or Parquet, for a campaign tool.
+    Export {
+        #[arg(long)]
+        project: PathBuf,
+        #[command(flatten)]
+        which: Which,
+        #[command(flatten)]
+        base: BaseArgs,
+        #[arg(long)]
+        out: PathBuf,
+        /// Columns of the customer table, in order (default: all).
+        #[arg(long, value_delimiter = ',')]
+        columns: Option<Vec<String>>,
+        /// Columns to mask: phone 138****1234, e-mail a***@x.com, names 张**. COL or COL:phone|email|name.
+        #[arg(long, value_delimiter = ',')]
+        mask: Vec<String>,
+        /// Replace customer_id by its SHA-256 (with --salt prepended) for matching on an ad platform.
+        #[arg(long)]
+        hash_ids: bool,
+        #[arg(long, default_value = "")]
+        salt: String,
+        /// Start a CSV file with a UTF-8 byte-order mark (for Excel).
+        #[arg(long)]
+        bom: bool,
+    },
+    /// Record who is in a saved segment now.
+    Snapshot {
+        #[arg(long)]
+        project: PathBuf,
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        base: BaseArgs,
+    },
+    /// Compare two snapshots of a segment (default: its last two): who entered, who left.
+    Compare {
+        #[arg(long)]
+        project: PathBuf,
+        #[arg(long)]
+        name: String,
+        /// Snapshot ids (see `loupe segment show`).
+        #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
+        snapshots: Option<Vec<i64>>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn open(path: &PathBuf, write: bool) -> Result<Project> {
+    if !path.exists() {
+        return Err(Error::NoSuchProject { path: path.clone() });
+    }
+    if write {
+        Project::open(path)
+    } else {
+        Project::open_read_only(path)
+    }
+}
+
+fn json_line(v: &serde_json::Value) {
+    say!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
+fn parse_masks(cols: &[String]) -> Result<(Vec<String>, Vec<(String, Masking)>)> {
+    let mut names = Vec::new();
+    let mut how = Vec::new();
+    for c in cols {
+        match c.rsplit_once(':') {
+            Some((col, kind)) => {
+                let m = match kind {
+                    "phone" => Masking::Phone,
+                    "email" => Masking::Email,
+                    "name" => Masking::Name,
+                    _ => {
+                        return Err(Error::InvalidArgument(format!(
+                            "--mask {c}: the masking is phone, email or name"
+                        )));
+                    }
+                };
+                names.push(col.to_string());
+                how.push((col.to_string(), m));
+            }
+            None => names.push(c.clone()),
+        }
+    }
+    Ok((names, how))
+}
+
+pub fn segment(a: SegmentArgs) -> Result<()> {
+    match a.command {
+        SegmentCommand::Save {
+            project,
+            name,
+            rule,
+            json_rule,
+            description,
+            base,
+        } => {
+            let p = open(&project, true)?;
+            let rule = match (rule, json_rule) {
+                (Some(t), _) => parse_rule(&t)?,
+                (None, Some(f)) => {
+                    let text = if f.as_os_str() == "-" {
+                        std::io::read_to_string(std::io::stdin())
+                            .map_err(|e| Error::io(&f, e))?
+                    } else {
+                        std::fs::read_to_string(&f).map_err(|e| Error::io(&f, e))?
+                    };
+                    serde_json::from_str(&text).map_err(|e| {
+                        Error::InvalidArgument(format!(
+                            "{} is not a segment rule in JSON: {e}",
+                            f.display()
+                        ))
+                    })?
+                }
+                (None, None) => {
+                    return Err(Error::InvalidArgument("give the rule with --rule".into()));
+                }
+            };
+            // Check it runs before saving it.
+            let b = base.load(&p)?;
+            let mut all = saved::saved(&p)?;
+            all.insert(name.clone(), rule.clone());
+            let m = members(&b, &rule, &all)?;
+            saved::save(&p, &name, &rule, &description)?;
+            store::add_snapshot(
+                p.conn(),
+                &name,
+                &b.dataset,
+                &b.as_of.to_string(),
+                "save",
+                &member_ids(&b, &m)?,
+            )?;
+            let c = Count::of(&m);
+            say!(
+                "saved segment '{name}': {rule}\n{} of {} customers ({:.1}%)",
+                int(c.count as u64),
+                int(c.base as u64),
+                c.share * 100.0
+            );
+        }
+        SegmentCommand::List { project, json } => {
+            let p = open(&project, false)?;
+            let list = saved::list(&p)?;
+            if json {
+                json_line(&serde_json::to_value(&list).unwrap_or_default());
+            } else if list.is_empty() {
+                say!("no segments saved; save one with loupe segment save --name N --rule TEXT");
+            } else {
+                for s in list {
+                    say!("{}\t{}", s.name, s.text);
+                }
+            }
+        }
+        SegmentCommand::Show {
+            project,
+            name,
+            json,
+        } => {
+            let p = open(&project, false)?;
+            let s = saved::get(&p, &name)?;
+            let snaps = store::snapshots(p.conn(), &name)?;
+            if json {
+                let snaps: Vec<serde_json::Value> = snaps
+                    .iter()
+                    .map(|s| {
+                        serde_json::json!({"id": s.id, "taken_at": s.taken_at, "reason": s.reason, "as_of": s.as_of, "members": s.ids.len()})
+                    })
+                    .collect();
+                json_line(&serde_json::json!({
+                    "name": s.name, "text": s.text, "rule": s.rule, "description": s.description,
+                    "created_at": s.created_at, "updated_at": s.updated_at, "snapshots": snaps,
+                }));
+            } else {
+                say!("{}\n  rule: {}", s.name, s.text);
+                if !s.description.is_empty() {
+                    say!("  description: {}", s.description);
+                }
+                say!(
+                    "  json: {}",
+                    serde_json::to_string(&s.rule).unwrap_or_default()
+                );
+                say!("  saved {} (first {})", s.updated_at, s.created_at);
+                for snap in snaps {
+                    say!(
+                        "  snapshot {}: {} members, {} ({}), as of {}",
+                        snap.id,
+                        int(snap.ids.len() as u64),
+                        snap.taken_at,
+                        snap.reason,
+                        snap.as_of
+                    );
+                }
+            }
+        }
+        SegmentCommand::Delete { project, name } => {
+            let p = open(&project, true)?;
+            saved::delete(&p, &name)?;
+            say!("deleted segment '{name}'");
+        }
+        SegmentCommand::Count {
+            project,
+            which,
+            base,
+            json,
+        } => {
+            let p = open(&project, false)?;
+            let (_, rule) = resolve(&p, which.name.as_deref(), which.rule.as_deref())?;
+            let b = base.load(&p)?;
+            let m = members(&b, &rule, &saved::saved(&p)?)?;
+            let c = Count::of(&m);
+            if json {
+                json_line(&serde_json::to_value(c).unwrap_or_default());
+            } else {
+                say!(
+                    "{} of {} customers ({:.1}%)",
+                    int(c.count as u64),
+                    int(c.base as u64),
+                    c.share * 100.0
+                );
+            }
+        }
+        SegmentCommand::Sql {
+            project,
+            which,
+            base,
+        } => {
+            let mut p = open(&project, true)?;
+            let (_, rule) = resolve(&p, which.name.as_deref(), which.rule.as_deref())?;
+            let b = base.load(&p)?;
+            let sql = to_sql(&b, &rule, &saved::saved(&p)?)?;
+            materialize(&mut p, &b)?;
+            say!("{sql};");
+        }
+        SegmentCommand::Export {
+            project,
+            which,
+            base,
+            out,
+            columns,
+            mask,
+            hash_ids,
+            salt,
+            bom,
+        } => {
+            let p = open(&project, true)?;
+            let (name, rule) = resolve(&p, which.name.as_deref(), which.rule.as_deref())?;
+            let b = base.load(&p)?;
+            let m = members(&b, &rule, &saved::saved(&p)?)?;
+            let (mask, mask_as) = parse_masks(&mask)?;
+            let spec = ExportSpec {
+                columns,
+                mask,
+                mask_as,
+                hash_ids,
+                salt,
+                bom,
+            };
+            let r = export_members(&p, &b, name.as_deref(), &rule.to_string(), &m, &out, &spec)?;
+            say!(
+                "wrote {} customers × {} columns to {}",
+                int(r.rows),
+                r.columns.len(),
+                r.path
+            );
+        }
+        SegmentCommand::Snapshot {
+            project,
+            name,
+            base,
+        } => {
+            let p = open(&project, true)?;
+            let s = saved::get(&p, &name)?;
+            let b = base.load(&p)?;
+            let m = members(&b, &s.rule, &saved::saved(&p)?)?;
+            let ids = member_ids(&b, &m)?;
+            let id = store::add_snapshot(
+                p.conn(),
+                &name,
+                &b.dataset,
+                &b.as_of.to_string(),
+                "snapshot",
+                &ids,
+            )?;
+            say!("snapshot {id} of '{name}': {} members", int(ids.len() as u64));
+        }
+        SegmentCommand::Compare {
+            project,
+            name,
+            snapshots,
+            json,
+        } => {
+            let p = open(&project, false)?;
+            saved::get(&p, &name)?;
+            let all = store::snapshots(p.conn(), &name)?;
+            let (old, new) = match snapshots.as_deref() {
+                Some([a, b]) => {
+                    let find = |id: i64| {
+                        all.iter().find(|s| s.id == id).ok_or_else(|| {
+                            Error::InvalidArgument(format!(
+                                "segment '{name}' has no snapshot {id}; see loupe segment show --name '{name}'"
+                            ))
+                        })
+                    };
+                    (find(*a)?, find(*b)?)
+                }
+                _ => match all.as_slice() {
+                    [.., a, b] => (a, b),
+                    _ => {
+                        return Err(Error::InvalidArgument(format!(
+                            "segment '{name}' has fewer than two snapshots; take one with loupe segment snapshot"
+                        )));
+                    }
+                },
+            };
+            let d = compare(&old.ids, &new.ids);
+            if json {
+                json_line(&serde_json::json!({
+                    "old": old.id, "new": new.id, "entered": d.entered, "left": d.left, "stayed": d.stayed,
+                }));
+            } else {
+                say!(
+                    "snapshot {} ({}) → {} ({}): {} entered, {} left, {} stayed",
+                    old.id,
+                    old.taken_at,
+                    new.id,
+                    new.taken_at,
+                    int(d.entered.len() as u64),
+                    int(d.left.len() as u64),
+                    int(d.stayed as u64)
+                );
+                for id in &d.entered {
+                    say!("+ {id}");
+                }
+                for id in &d.left {
+                    say!("- {id}");
+                }
+            }
+        }
+    }
+    Ok(())
+}
