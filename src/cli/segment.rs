@@ -7,6 +7,7 @@ use loupe::error::{Error, Result};
 use loupe::i18n::int;
 use loupe::privacy::Masking;
 use loupe::segments::export::{ExportSpec, export_members, member_ids};
+use loupe::segments::{generate, kmeans};
 use loupe::segments::saved::{self, compare};
 use loupe::segments::sql::{materialize, to_sql};
 use loupe::segments::{BaseOptions, Count, SegmentBase, members, parse_rule, resolve};
@@ -167,6 +168,39 @@ enum SegmentCommand {
         /// Start a CSV file with a UTF-8 byte-order mark (for Excel).
         #[arg(long)]
         bom: bool,
+    },
+    /// k-means clusters on numeric columns of the customer table: without --k, a table of
+    /// inertia and silhouette for k = 2…8; with --k, each cluster's profile and rule.
+    Kmeans {
+        #[arg(long)]
+        project: PathBuf,
+        #[command(flatten)]
+        base: BaseArgs,
+        /// Numeric columns (standardised).
+        #[arg(long, value_delimiter = ',', default_value = "r_score,f_score,m_score")]
+        features: Vec<String>,
+        #[arg(long)]
+        k: Option<usize>,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Save the clusters as segments named "PREFIX 1" … "PREFIX k".
+        #[arg(long, value_name = "PREFIX", requires = "k")]
+        save: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save the top N customers by a column (default clv) as a segment.
+    Top {
+        #[arg(long)]
+        project: PathBuf,
+        #[command(flatten)]
+        base: BaseArgs,
+        #[arg(long, default_value = "clv")]
+        by: String,
+        #[arg(long)]
+        n: usize,
+        #[arg(long)]
+        name: String,
     },
     /// Record who is in a saved segment now.
     Snapshot {
@@ -407,6 +441,91 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
                 int(r.rows),
                 r.columns.len(),
                 r.path
+            );
+        }
+        SegmentCommand::Kmeans {
+            project,
+            base,
+            features,
+            k,
+            seed,
+            save,
+            json,
+        } => {
+            let p = open(&project, save.is_some())?;
+            let b = base.load(&p)?;
+            match k {
+                None => {
+                    let table = kmeans::choose_k(&b.frame, &features, &[2, 3, 4, 5, 6, 7, 8], seed)?;
+                    if json {
+                        json_line(&serde_json::to_value(&table).unwrap_or_default());
+                    } else {
+                        say!("k\tinertia\tsilhouette");
+                        for c in table {
+                            say!("{}\t{:.1}\t{:.3}", c.k, c.inertia, c.silhouette);
+                        }
+                    }
+                }
+                Some(k) => {
+                    let fit = kmeans::fit(&b.frame, &features, k, seed)?;
+                    let rules = (0..k)
+                        .map(|j| fit.model.rule(j))
+                        .collect::<Result<Vec<_>>>()?;
+                    if json {
+                        json_line(&serde_json::json!({
+                            "inertia": fit.inertia, "model": fit.model, "clusters": fit.profiles,
+                            "rules": rules.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
+                        }));
+                    } else {
+                        for (j, (prof, rule)) in fit.profiles.iter().zip(&rules).enumerate() {
+                            let traits: Vec<String> = prof
+                                .distinctive
+                                .iter()
+                                .map(|(f, z)| format!("{f} {z:+.2} sd"))
+                                .collect();
+                            say!(
+                                "cluster {}: {} customers ({:.1}%): {}\n  rule: {rule}",
+                                j + 1,
+                                int(prof.size as u64),
+                                prof.share * 100.0,
+                                traits.join(", ")
+                            );
+                        }
+                    }
+                    if let Some(prefix) = save {
+                        for (j, (rule, prof)) in rules.iter().zip(&fit.profiles).enumerate() {
+                            let traits: Vec<String> = prof
+                                .distinctive
+                                .iter()
+                                .map(|(f, z)| format!("{f} {z:+.2} sd"))
+                                .collect();
+                            saved::save(
+                                &p,
+                                &format!("{prefix} {}", j + 1),
+                                rule,
+                                &format!("k-means cluster {} of {k}: {}", j + 1, traits.join(", ")),
+                            )?;
+                        }
+                        say!("saved {k} segments '{prefix} 1' … '{prefix} {k}'");
+                    }
+                }
+            }
+        }
+        SegmentCommand::Top {
+            project,
+            base,
+            by,
+            n,
+            name,
+        } => {
+            let p = open(&project, true)?;
+            let b = base.load(&p)?;
+            let rule = generate::top_n(&b.frame, &by, n)?;
+            let m = members(&b, &rule, &saved::saved(&p)?)?;
+            saved::save(&p, &name, &rule, &format!("top {n} by {by}"))?;
+            say!(
+                "saved segment '{name}': {rule} ({} customers)",
+                int(Count::of(&m).count as u64)
             );
         }
         SegmentCommand::Snapshot {

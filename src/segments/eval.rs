@@ -28,21 +28,27 @@ pub fn count(m: &[bool]) -> usize {
 /// Evaluates `rule` over the base.
 pub fn members(base: &SegmentBase, rule: &Rule, saved: &Saved) -> Result<Members> {
     let mut stack = Vec::new();
-    eval(base, rule, saved, &mut stack)
+    eval(base, rule, saved, &mut stack, None)
 }
 
+/// Evaluates `rule`; the answer is only required for the customers `scope` holds (all
+/// without one), so behavioural conditions skip the lines of everyone else. Within an AND, the
+/// conditions on the customer table run first and narrow the scope of the behavioural ones.
 fn eval(
     base: &SegmentBase,
     rule: &Rule,
     saved: &Saved,
     stack: &mut Vec<String>,
+    scope: Option<&[bool]>,
 ) -> Result<Members> {
     let n = base.len();
     Ok(match rule {
         Rule::All { rules } => {
-            let mut out = vec![true; n];
-            for r in rules {
-                let m = eval(base, r, saved, stack)?;
+            let mut out: Members = scope.map_or_else(|| vec![true; n], <[bool]>::to_vec);
+            let (table, behaviour): (Vec<&Rule>, Vec<&Rule>) =
+                rules.iter().partition(|r| !reads_lines(r, saved));
+            for r in table.into_iter().chain(behaviour) {
+                let m = eval(base, r, saved, stack, Some(&out))?;
                 out.iter_mut().zip(m).for_each(|(o, b)| *o &= b);
             }
             out
@@ -50,12 +56,12 @@ fn eval(
         Rule::Any { rules } => {
             let mut out = vec![false; n];
             for r in rules {
-                let m = eval(base, r, saved, stack)?;
+                let m = eval(base, r, saved, stack, scope)?;
                 out.iter_mut().zip(m).for_each(|(o, b)| *o |= b);
             }
             out
         }
-        Rule::Not { rule } => eval(base, rule, saved, stack)?
+        Rule::Not { rule } => eval(base, rule, saved, stack, scope)?
             .into_iter()
             .map(|b| !b)
             .collect(),
@@ -83,13 +89,27 @@ fn eval(
                 )));
             }
             stack.push(name.clone());
-            let m = eval(base, inner, saved, stack)?;
+            let m = eval(base, inner, saved, stack, scope)?;
             stack.pop();
             m
         }
-        Rule::Bought(b) => bought(base, b)?,
-        Rule::Did(d) => did(base, d)?,
+        Rule::Bought(b) => bought(base, b, scope)?,
+        Rule::Did(d) => did(base, d, scope)?,
     })
+}
+
+/// Whether evaluating `rule` reads the lines (through included segments too).
+fn reads_lines(rule: &Rule, saved: &Saved) -> bool {
+    let mut any = false;
+    rule.visit(&mut |r| {
+        any |= match r {
+            Rule::Bought(_) | Rule::Did(_) => true,
+            // A missing or cyclic segment is reported when it is evaluated.
+            Rule::InSegment { name } => saved.get(name).is_some_and(|s| s.is_behavioural()),
+            _ => false,
+        }
+    });
+    any
 }
 
 pub fn unknown_segment(name: &str, saved: &Saved) -> Error {
@@ -161,7 +181,7 @@ fn in_range(x: f64, lo: Option<f64>, hi: Option<f64>) -> bool {
     lo.is_none_or(|l| x >= l) && hi.is_none_or(|h| x <= h)
 }
 
-fn bought(base: &SegmentBase, b: &Bought) -> Result<Members> {
+fn bought(base: &SegmentBase, b: &Bought, scope: Option<&[bool]>) -> Result<Members> {
     let (lo, hi) = days(base, &b.window)?;
     let p = &base.purchases;
     // The numbers of the matched values; a value the data never has matches nothing.
@@ -187,6 +207,10 @@ fn bought(base: &SegmentBase, b: &Bought) -> Result<Members> {
     let mut orders: Vec<u32> = Vec::new();
     let mut out = Vec::with_capacity(base.len());
     for c in 0..base.len() {
+        if scope.is_some_and(|s| !s[c]) {
+            out.push(false);
+            continue;
+        }
         orders.clear();
         let mut amount = 0.0;
         for j in p.range(c) {
@@ -214,7 +238,7 @@ fn bought(base: &SegmentBase, b: &Bought) -> Result<Members> {
     Ok(out)
 }
 
-fn did(base: &SegmentBase, d: &Did) -> Result<Members> {
+fn did(base: &SegmentBase, d: &Did, scope: Option<&[bool]>) -> Result<Members> {
     let Some(events) = &base.events else {
         return Err(Error::InvalidArgument(
             "did() needs an events dataset with the roles customer_id, timestamp and event_type; import one or set the roles with loupe set-role".into(),
@@ -222,7 +246,7 @@ fn did(base: &SegmentBase, d: &Did) -> Result<Members> {
     };
     let (lo, hi) = days(base, &d.window)?;
     let wanted = base.names.events.get(&d.event);
-    Ok(count_lines(events, base.len(), lo, hi, |k| Some(k) == wanted)
+    Ok(count_lines(events, base.len(), scope, lo, hi, |k| Some(k) == wanted)
         .into_iter()
         .map(|n| n >= d.min_times() && d.max_times.is_none_or(|m| n <= m))
         .collect())
@@ -231,12 +255,16 @@ fn did(base: &SegmentBase, d: &Did) -> Result<Members> {
 fn count_lines(
     lines: &Lines,
     n: usize,
+    scope: Option<&[bool]>,
     lo: i32,
     hi: i32,
     keep: impl Fn(u32) -> bool,
 ) -> Vec<u32> {
     (0..n)
         .map(|c| {
+            if scope.is_some_and(|s| !s[c]) {
+                return 0;
+            }
             lines
                 .range(c)
                 .filter(|&j| lines.day[j] >= lo && lines.day[j] < hi && keep(lines.key[j]))

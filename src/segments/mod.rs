@@ -9,6 +9,8 @@
 pub mod base;
 pub mod eval;
 pub mod export;
+pub mod generate;
+pub mod kmeans;
 pub mod parse;
 pub mod rule;
 pub mod saved;

@@ -389,6 +389,24 @@ fn online_retail_segments_agree_with_sql() {
              GROUP BY CustomerID HAVING count(DISTINCT InvoiceNo) >= 2)"
         ))
     );
+    // k-means on the RFM scores: each cluster's rule selects exactly the customers assigned to it.
+    let fit = loupe::segments::kmeans::fit(
+        &base.frame,
+        &["r_score".into(), "f_score".into(), "m_score".into()],
+        4,
+        42,
+    )
+    .unwrap();
+    for (j, prof) in fit.profiles.iter().enumerate() {
+        let rule = fit.model.rule(j).unwrap();
+        let m = members(&base, &rule, &Default::default()).unwrap();
+        let same = m
+            .iter()
+            .zip(&fit.assignments)
+            .all(|(a, b)| *a == (*b == Some(j)));
+        assert!(same, "cluster {j}: {rule}");
+        assert_eq!(m.iter().filter(|x| **x).count(), prof.size);
+    }
     // Customers outside the United Kingdom (the country on most of their lines).
     assert_eq!(
         count("NOT (Country = 'United Kingdom')"),
