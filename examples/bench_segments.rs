@@ -51,8 +51,9 @@ fn online_retail(path: &std::path::Path) -> loupe::Result<()> {
         },
     )?;
     let load = t.elapsed();
-    let rule =
-        parse_rule("monetary >= 500 AND recency_days <= 90 AND bought(item_id = '85123A', within_days = 90)")?;
+    let rule = parse_rule(
+        "monetary >= 500 AND recency_days <= 90 AND bought(item_id = '85123A', within_days = 90)",
+    )?;
     let saved = Saved::new();
     let mut n = 0;
     let ours = median(21, || {
@@ -63,10 +64,7 @@ fn online_retail(path: &std::path::Path) -> loupe::Result<()> {
     let mut m = 0;
     let sqlite = median(5, || {
         let mut stmt = p.conn().prepare(&sql).expect("prepare");
-        m = stmt
-            .query_map([], |_| Ok(()))
-            .expect("query")
-            .count();
+        m = stmt.query_map([], |_| Ok(())).expect("query").count();
     });
     assert_eq!(n, m, "the SQL form disagrees");
     println!("Online Retail (cleaned, {} customers):", base.len());
@@ -172,6 +170,7 @@ fn synthetic() -> loupe::Result<()> {
         events: None,
         names,
         tags: Vec::new(),
+        dimensions: Vec::new(),
         sql: SqlSource {
             dataset: "synthetic".into(),
             columns: TransactionColumns {
@@ -265,7 +264,10 @@ fn synthetic() -> loupe::Result<()> {
     println!("Synthetic ({CUSTOMERS} customers, {LINES} lines, seeded):");
     println!("  setup (not timed): {}", ms(setup, 0));
     println!("  count, in memory: {} ({n} customers)", ms(ours, 1));
-    println!("  polars lazy, same work from a lines frame: {}", ms(reference, 1));
+    println!(
+        "  polars lazy, same work from a lines frame: {}",
+        ms(reference, 1)
+    );
     println!(
         "  the bought(…) condition alone, reading all lines: {} ({k} customers)",
         ms(scan_all, 1)

@@ -7,10 +7,10 @@ use loupe::error::{Error, Result};
 use loupe::i18n::int;
 use loupe::privacy::Masking;
 use loupe::segments::export::{ExportSpec, export_members, member_ids};
-use loupe::segments::{generate, kmeans};
 use loupe::segments::saved::{self, compare};
 use loupe::segments::sql::{materialize, to_sql};
 use loupe::segments::{BaseOptions, Count, SegmentBase, members, parse_rule, resolve};
+use loupe::segments::{generate, kmeans};
 use loupe::store::{Project, segments as store};
 use std::path::PathBuf;
 
@@ -280,8 +280,7 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
                 (Some(t), _) => parse_rule(&t)?,
                 (None, Some(f)) => {
                     let text = if f.as_os_str() == "-" {
-                        std::io::read_to_string(std::io::stdin())
-                            .map_err(|e| Error::io(&f, e))?
+                        std::io::read_to_string(std::io::stdin()).map_err(|e| Error::io(&f, e))?
                     } else {
                         std::fs::read_to_string(&f).map_err(|e| Error::io(&f, e))?
                     };
@@ -456,7 +455,8 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
             let b = base.load(&p)?;
             match k {
                 None => {
-                    let table = kmeans::choose_k(&b.frame, &features, &[2, 3, 4, 5, 6, 7, 8], seed)?;
+                    let table =
+                        kmeans::choose_k(&b.frame, &features, &[2, 3, 4, 5, 6, 7, 8], seed)?;
                     if json {
                         json_line(&serde_json::to_value(&table).unwrap_or_default());
                     } else {
@@ -546,7 +546,10 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
                 "snapshot",
                 &ids,
             )?;
-            say!("snapshot {id} of '{name}': {} members", int(ids.len() as u64));
+            say!(
+                "snapshot {id} of '{name}': {} members",
+                int(ids.len() as u64)
+            );
         }
         SegmentCommand::Compare {
             project,

@@ -318,9 +318,7 @@ pub fn scan(
         let item_id = item_id_text.map_or(NONE, |b| out.item_ids.id(b));
         let category = match (&products, text(r.get_ref(6)?)) {
             (_, Some(b)) => out.categories.id(b),
-            (Some(p), None) => item_id_text
-                .and_then(|i| p.get(i).copied())
-                .unwrap_or(NONE),
+            (Some(p), None) => item_id_text.and_then(|i| p.get(i).copied()).unwrap_or(NONE),
             (None, None) => NONE,
         };
         let channel = text(r.get_ref(7)?).map_or(NONE, |b| out.channels.id(b));

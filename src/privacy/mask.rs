@@ -46,7 +46,11 @@ pub fn mask_phone(v: &str) -> String {
         let tail: String = digits[n - 4..].iter().collect();
         format!("{head}{}{tail}", "*".repeat(n - 7))
     } else if n > 2 {
-        format!("{}{}", "*".repeat(n - 2), digits[n - 2..].iter().collect::<String>())
+        format!(
+            "{}{}",
+            "*".repeat(n - 2),
+            digits[n - 2..].iter().collect::<String>()
+        )
     } else {
         "*".repeat(n.max(1))
     }

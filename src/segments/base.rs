@@ -93,6 +93,8 @@ pub struct SegmentBase {
     pub names: Names,
     /// Tag name → rule, in the project's order.
     pub tags: Vec<(String, String)>,
+    /// The customer table's attributes as codes, for portraits of segments.
+    pub dimensions: Vec<crate::customers::portrait::Dimension>,
     pub sql: SqlSource,
 }
 
@@ -111,9 +113,7 @@ fn find_events(project: &Project, named: Option<&str>) -> Result<Option<DatasetI
     let candidates: Vec<DatasetInfo> = project
         .datasets()?
         .into_iter()
-        .filter(|d| {
-            has(d, Role::EventType) && has(d, Role::CustomerId) && has(d, Role::Timestamp)
-        })
+        .filter(|d| has(d, Role::EventType) && has(d, Role::CustomerId) && has(d, Role::Timestamp))
         .collect();
     Ok(if candidates.len() == 1 {
         candidates.into_iter().next()
@@ -221,7 +221,9 @@ impl SegmentBase {
             .into_iter()
             .map(|t| (t.name, t.rule))
             .collect();
+        let dimensions = crate::customers::portrait::dimensions(&base.table);
         Ok(SegmentBase {
+            dimensions,
             dataset: dataset.clone(),
             as_of,
             frame,
@@ -422,13 +424,13 @@ fn read_events(
     let mut stmt = project.conn().prepare(&sql)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let text = |j: usize| -> Result<Option<String>> {
-            Ok(crate::frame::cell_text(r.get_ref(j)?))
-        };
+        let text =
+            |j: usize| -> Result<Option<String>> { Ok(crate::frame::cell_text(r.get_ref(j)?)) };
         let (Some(c), Some(ts), Some(ev)) = (text(0)?, text(1)?, text(2)?) else {
             continue;
         };
-        let (Some(&i), Some(day)) = (ids.get(c.as_str()), crate::frame::parse_stored_date(&ts)) else {
+        let (Some(&i), Some(day)) = (ids.get(c.as_str()), crate::frame::parse_stored_date(&ts))
+        else {
             continue;
         };
         if day >= before_day {

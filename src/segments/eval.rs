@@ -246,10 +246,12 @@ fn did(base: &SegmentBase, d: &Did, scope: Option<&[bool]>) -> Result<Members> {
     };
     let (lo, hi) = days(base, &d.window)?;
     let wanted = base.names.events.get(&d.event);
-    Ok(count_lines(events, base.len(), scope, lo, hi, |k| Some(k) == wanted)
-        .into_iter()
-        .map(|n| n >= d.min_times() && d.max_times.is_none_or(|m| n <= m))
-        .collect())
+    Ok(
+        count_lines(events, base.len(), scope, lo, hi, |k| Some(k) == wanted)
+            .into_iter()
+            .map(|n| n >= d.min_times() && d.max_times.is_none_or(|m| n <= m))
+            .collect(),
+    )
 }
 
 fn count_lines(

@@ -39,7 +39,11 @@ fn no_column(name: &str, frame: &DataFrame) -> Error {
 }
 
 /// The members' rows with the chosen columns, masked and hashed as asked.
-pub fn members_frame(base: &SegmentBase, members: &Members, spec: &ExportSpec) -> Result<DataFrame> {
+pub fn members_frame(
+    base: &SegmentBase,
+    members: &Members,
+    spec: &ExportSpec,
+) -> Result<DataFrame> {
     let frame = &base.frame;
     let mask = BooleanChunked::from_slice("m".into(), members);
     let mut out = frame.filter(&mask)?;

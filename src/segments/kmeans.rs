@@ -286,7 +286,12 @@ pub fn fit(frame: &DataFrame, features: &[String], k: usize, seed: u64) -> Resul
 }
 
 /// Inertia and silhouette for each k in `ks`, to choose k.
-pub fn choose_k(frame: &DataFrame, features: &[String], ks: &[usize], seed: u64) -> Result<Vec<KChoice>> {
+pub fn choose_k(
+    frame: &DataFrame,
+    features: &[String],
+    ks: &[usize],
+    seed: u64,
+) -> Result<Vec<KChoice>> {
     let d = data(frame, features)?;
     // A seeded sample for the silhouette (it is quadratic).
     let mut rng = Rng(seed ^ 0x5151);
@@ -345,10 +350,17 @@ fn silhouette(rows: &[Vec<f64>], assign: &[usize], k: usize, sample: &[usize]) -
 fn num(x: f64) -> String {
     let s = format!("{x:.6e}");
     // Back to a plain decimal the parser reads.
-    s.parse::<f64>().map_or_else(|_| "0".into(), |v| {
-        let t = format!("{v}");
-        if t.contains('e') { format!("{v:.10}") } else { t }
-    })
+    s.parse::<f64>().map_or_else(
+        |_| "0".into(),
+        |v| {
+            let t = format!("{v}");
+            if t.contains('e') {
+                format!("{v:.10}")
+            } else {
+                t
+            }
+        },
+    )
 }
 
 impl KMeansModel {
@@ -412,7 +424,11 @@ mod tests {
             Some(4.0),
             Some(1.0),
         ];
-        DataFrame::new(7, vec![Column::new("x".into(), x), Column::new("y".into(), y)]).unwrap()
+        DataFrame::new(
+            7,
+            vec![Column::new("x".into(), x), Column::new("y".into(), y)],
+        )
+        .unwrap()
     }
 
     #[test]

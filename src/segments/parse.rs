@@ -21,9 +21,9 @@ use crate::expr::parse::{Parser, Tok};
 pub fn parse_rule(text: &str) -> Result<Rule> {
     let mut p = Parser::new(text)?;
     if p.peek() == &Tok::End {
-        return Err(p.error(
-            "the rule is empty; write a condition such as revenue >= 500, or everyone",
-        ));
+        return Err(
+            p.error("the rule is empty; write a condition such as revenue >= 500, or everyone")
+        );
     }
     let rule = or(&mut p)?;
     if p.peek() != &Tok::End {
@@ -82,8 +82,9 @@ fn primary(p: &mut Parser<'_>) -> Result<Rule> {
         p.next();
         let group = or(p).and_then(|r| {
             p.expect(Tok::RParen, "')' to close the group")?;
-            let ends =
-                matches!(p.peek(), Tok::End | Tok::RParen) || p.is_word(0, "and") || p.is_word(0, "or");
+            let ends = matches!(p.peek(), Tok::End | Tok::RParen)
+                || p.is_word(0, "and")
+                || p.is_word(0, "or");
             if ends {
                 Ok(r)
             } else {
@@ -451,9 +452,7 @@ mod tests {
     #[test]
     fn the_issue_examples_round_trip() {
         assert_eq!(
-            canonical(
-                "revenue >= 500 AND recency_days <= 90 AND NOT (country = 'United Kingdom')"
-            ),
+            canonical("revenue >= 500 AND recency_days <= 90 AND NOT (country = 'United Kingdom')"),
             "revenue >= 500 AND recency_days <= 90 AND NOT (country = 'United Kingdom')"
         );
         assert_eq!(
@@ -479,13 +478,19 @@ mod tests {
             canonical("(a = 1 or b = 2) and c = 3"),
             "(a = 1 OR b = 2) AND c = 3"
         );
-        assert_eq!(canonical("a = 1 or (b = 2 and c = 3)"), "a = 1 OR b = 2 AND c = 3");
+        assert_eq!(
+            canonical("a = 1 or (b = 2 and c = 3)"),
+            "a = 1 OR b = 2 AND c = 3"
+        );
         assert_eq!(
             canonical("not (a = 1 and not (b = 2 or c = 3))"),
             "NOT (a = 1 AND NOT (b = 2 OR c = 3))"
         );
         // A parenthesis that opens an operand, not a group.
-        assert_eq!(canonical("(revenue + 5) * 2 > 10"), "(revenue + 5) * 2 > 10");
+        assert_eq!(
+            canonical("(revenue + 5) * 2 > 10"),
+            "(revenue + 5) * 2 > 10"
+        );
         assert_eq!(canonical("((a = 1))"), "a = 1");
         assert_eq!(canonical("everyone"), "everyone");
         assert_eq!(

@@ -18,17 +18,29 @@ use std::fmt;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Rule {
     /// Every rule holds (AND). Empty: everyone.
-    All { rules: Vec<Rule> },
+    All {
+        rules: Vec<Rule>,
+    },
     /// At least one rule holds (OR). Empty: no one.
-    Any { rules: Vec<Rule> },
-    Not { rule: Box<Rule> },
+    Any {
+        rules: Vec<Rule>,
+    },
+    Not {
+        rule: Box<Rule>,
+    },
     Condition(Condition),
     /// Any condition of the expression language over the customer table, kept as its text.
-    Expr { text: String },
+    Expr {
+        text: String,
+    },
     Bought(Bought),
     Did(Did),
-    HasTag { name: String },
-    InSegment { name: String },
+    HasTag {
+        name: String,
+    },
+    InSegment {
+        name: String,
+    },
 }
 
 /// A literal value of a condition.
@@ -390,9 +402,7 @@ impl Condition {
                 ),
                 _ => return None,
             },
-            Expr::IsMissing { expr, negated } => {
-                (column(expr)?, Op::IsEmpty { negated: *negated })
-            }
+            Expr::IsMissing { expr, negated } => (column(expr)?, Op::IsEmpty { negated: *negated }),
             _ => return None,
         };
         Some(Condition { column, op })
@@ -403,7 +413,11 @@ impl fmt::Display for Condition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.op {
             Op::WithinDays { days } => {
-                write!(f, "{} within {days} days", Expr::Column(self.column.clone()))
+                write!(
+                    f,
+                    "{} within {days} days",
+                    Expr::Column(self.column.clone())
+                )
             }
             _ => write!(f, "{}", self.to_expr(None)),
         }
@@ -435,7 +449,10 @@ impl fmt::Display for Bought {
                 many => args.push(format!(
                     "{} in ({})",
                     m.target.keyword(),
-                    many.iter().map(|v| quoted(v)).collect::<Vec<_>>().join(", ")
+                    many.iter()
+                        .map(|v| quoted(v))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             }
         }

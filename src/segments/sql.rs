@@ -102,7 +102,8 @@ fn lines_cte(base: &SegmentBase) -> String {
 fn events_cte(base: &SegmentBase) -> Result<String> {
     let Some((table, cust, ts, ev)) = &base.sql.events else {
         return Err(Error::InvalidArgument(
-            "did() needs an events dataset with the roles customer_id, timestamp and event_type".into(),
+            "did() needs an events dataset with the roles customer_id, timestamp and event_type"
+                .into(),
         ));
     };
     Ok(format!(
@@ -166,7 +167,10 @@ impl Compiler<'_> {
     fn window(&self, w: &Window) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(n) = w.within_days {
-            out.push(format!("day >= {}", text(&window_start(self.base.as_of, n))));
+            out.push(format!(
+                "day >= {}",
+                text(&window_start(self.base.as_of, n))
+            ));
         }
         if let Some(a) = &w.after {
             out.push(format!("day >= {}", text(a)));

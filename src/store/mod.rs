@@ -8,8 +8,8 @@ mod activity;
 mod catalog;
 mod names;
 pub mod recipes;
-pub mod segments;
 mod schema;
+pub mod segments;
 pub mod tags;
 
 pub use activity::{Action, ActivityEntry, now_rfc3339 as now};

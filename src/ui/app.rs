@@ -12,6 +12,7 @@ use crate::ui::pages::customers::CustomersPage;
 use crate::ui::pages::data::DataPage;
 use crate::ui::pages::explore::ExplorePage;
 use crate::ui::pages::planned::PlannedPage;
+use crate::ui::pages::segments::SegmentsPage;
 use crate::ui::state::{self, JobOutput, RunningJob, Settings, ThemeChoice, Workspace};
 use crate::ui::theme::{self, icon};
 use egui::{Align, Key, KeyboardShortcut, Layout, Modifiers, RichText, Ui};
@@ -39,6 +40,7 @@ pub struct LoupeApp {
     pub clean: CleanPage,
     pub customers: CustomersPage,
     pub explore: ExplorePage,
+    pub segments: SegmentsPage,
     pub import: Option<ImportDialog>,
     startup: Option<Startup>,
     sample_job: Option<u64>,
@@ -65,6 +67,7 @@ impl LoupeApp {
             clean: CleanPage::default(),
             customers: CustomersPage::default(),
             explore: ExplorePage::default(),
+            segments: SegmentsPage::default(),
             import: None,
             startup: Some(startup),
             sample_job: None,
@@ -233,6 +236,7 @@ impl LoupeApp {
             Ok(JobOutput::Explore(generation, r)) => self.explore.on_result(generation, r),
             Ok(JobOutput::RawFrame(name, df)) => self.clean.on_raw(&mut self.ws, name, df),
             Ok(JobOutput::StepPreview(generation, p)) => self.clean.on_preview(generation, p),
+            Ok(JobOutput::Segments(out)) => self.segments.on_output(&mut self.ws, out),
             Ok(JobOutput::Rebuilt(s)) => {
                 self.ws.notice = Some(lang.f(T::CleanedTable, &[&s.output, &int(s.rows_out)]));
                 self.clean.on_rebuilt(&mut self.ws, s);
@@ -248,6 +252,9 @@ impl LoupeApp {
                     return;
                 }
                 if self.clean.on_failed(id, &e) {
+                    return;
+                }
+                if self.segments.on_failed(id, &e.to_string()) {
                     return;
                 }
                 if let Some(d) = &mut self.import
@@ -412,6 +419,7 @@ impl LoupeApp {
             }
             Page::Customers => self.customers.ui(ui, &mut self.ws),
             Page::Explore => self.explore.ui(ui, &mut self.ws),
+            Page::Segments => self.segments.ui(ui, &mut self.ws),
             other => PlannedPage::ui(ui, self.ws.lang, other),
         }
 

@@ -86,6 +86,8 @@ pub enum JobOutput {
     StepPreview(u64, Box<crate::clean::StepPreview>),
     /// The cleaned table was rebuilt.
     Rebuilt(Box<crate::clean::RebuildSummary>),
+    /// A job of the Segments page.
+    Segments(crate::ui::pages::segments::SegmentsOutput),
 }
 
 /// A job the status bar shows.
@@ -216,6 +218,15 @@ impl Workspace {
                 let t = self.tr(T::Datasets);
                 self.problem(t, &e);
             }
+        }
+    }
+
+    /// Re-reads the activity log (after a change that leaves the datasets alone).
+    pub fn refresh_activity(&mut self) {
+        if let Some(p) = &self.project
+            && let Ok(a) = p.activity(1000)
+        {
+            self.activity = a;
         }
     }
 

@@ -17,4 +17,5 @@ mod project_file;
 mod recipe;
 mod rules;
 mod segments;
+mod segments_ui;
 mod ui;

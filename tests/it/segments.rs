@@ -85,7 +85,8 @@ fn load(p: &Project) -> SegmentBase {
 
 fn who(base: &SegmentBase, p: &Project, text: &str) -> String {
     let rule = parse_rule(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-    let m = members(base, &rule, &saved::saved(p).unwrap()).unwrap_or_else(|e| panic!("{text}: {e}"));
+    let m =
+        members(base, &rule, &saved::saved(p).unwrap()).unwrap_or_else(|e| panic!("{text}: {e}"));
     let ids = base.ids().unwrap();
     let mut out: Vec<&str> = ids
         .iter()
@@ -140,14 +141,23 @@ const CASES: &[(&str, &str)] = &[
     // Bought: X by a (03-01, 03-05), b (03-09; its 03-10 line is a return), f (02-10).
     ("bought(item_id = 'X')", "a,b,f"),
     ("bought(item_id = 'X', min_times = 2)", "a"),
-    ("bought(item_id = 'X', min_times = 2, within_days = 10)", "a"),
+    (
+        "bought(item_id = 'X', min_times = 2, within_days = 10)",
+        "a",
+    ),
     ("bought(item_id = 'X', min_times = 2, within_days = 9)", ""),
     ("bought(item_id = 'X', within_days = 2)", "b"),
     ("bought(item_id = 'X', within_days = 1)", ""),
     ("bought(item_id = 'X', after = '2024-03-05')", "a,b"),
     ("bought(item_id = 'X', before = '2024-03-05')", "a,f"),
-    ("bought(item_id = 'X', after = '2024-03-02', before = '2024-03-09')", "a"),
-    ("bought(item_id = 'X', min_times = 0, max_times = 1)", "b,c,d,e,f"),
+    (
+        "bought(item_id = 'X', after = '2024-03-02', before = '2024-03-09')",
+        "a",
+    ),
+    (
+        "bought(item_id = 'X', min_times = 0, max_times = 1)",
+        "b,c,d,e,f",
+    ),
     ("bought(item_id = 'X', max_times = 1)", "b,f"),
     ("bought(item_id in ('W', 'Y'))", "a,c,e"),
     ("bought(item_id = 'nothing')", ""),
@@ -161,7 +171,10 @@ const CASES: &[(&str, &str)] = &[
     ("did(event = 'add_to_cart')", "a"),
     ("did(event = 'add_to_cart', min_times = 2)", "a"),
     ("did(event = 'add_to_cart', within_days = 1)", "a"),
-    ("did(event = 'add_to_cart', within_days = 1, min_times = 2)", ""),
+    (
+        "did(event = 'add_to_cart', within_days = 1, min_times = 2)",
+        "",
+    ),
     ("did(event = 'page_view')", "b"),
     ("NOT did(event = 'add_to_cart')", "b,c,d,e,f"),
     // Nesting.
@@ -175,7 +188,10 @@ const CASES: &[(&str, &str)] = &[
     ),
     ("everyone", "a,b,c,d,e,f"),
     ("monetary / orders > 20", "c,e"),
-    ("in_segment('VIP') OR bought(item_id = 'X', min_times = 2)", "a,c,e"),
+    (
+        "in_segment('VIP') OR bought(item_id = 'X', min_times = 2)",
+        "a,c,e",
+    ),
     ("in_segment('VIP') AND NOT in_segment('Europe')", "c"),
 ];
 
@@ -256,7 +272,10 @@ fn saved_segments_snapshots_and_cycles() {
         &["a".to_string(), "b".to_string()],
         &["b".to_string(), "c".to_string()],
     );
-    assert_eq!((d.entered, d.left, d.stayed), (vec!["c".to_string()], vec!["a".to_string()], 1));
+    assert_eq!(
+        (d.entered, d.left, d.stayed),
+        (vec!["c".to_string()], vec!["a".to_string()], 1)
+    );
 }
 
 #[test]
@@ -264,7 +283,13 @@ fn exports_re_import_to_the_segment_and_are_logged() {
     use loupe::segments::export::{ExportSpec, export_members};
     let s = Scratch::new();
     let mut p = shop(&s);
-    saved::save(&p, "Home", &parse_rule("bought(category = 'Home')").unwrap(), "").unwrap();
+    saved::save(
+        &p,
+        "Home",
+        &parse_rule("bought(category = 'Home')").unwrap(),
+        "",
+    )
+    .unwrap();
     let base = load(&p);
     let rule = saved::get(&p, "Home").unwrap().rule;
     let m = members(&base, &rule, &saved::saved(&p).unwrap()).unwrap();
@@ -281,7 +306,8 @@ fn exports_re_import_to_the_segment_and_are_logged() {
             bom: ext == "csv",
             ..ExportSpec::default()
         };
-        let r = export_members(&p, &base, Some("Home"), &rule.to_string(), &m, &out, &spec).unwrap();
+        let r =
+            export_members(&p, &base, Some("Home"), &rule.to_string(), &m, &out, &spec).unwrap();
         assert_eq!(r.rows, 4);
         let name = format!("back_{ext}");
         import(&mut p, &[&out], named(&name)).unwrap();
@@ -310,7 +336,10 @@ fn exports_re_import_to_the_segment_and_are_logged() {
     };
     export_members(&p, &base, None, "x", &m, &out, &spec).unwrap();
     let text = std::fs::read_to_string(&out).unwrap();
-    assert!(text.contains(&loupe::privacy::hash_id("a", "pepper")), "{text}");
+    assert!(
+        text.contains(&loupe::privacy::hash_id("a", "pepper")),
+        "{text}"
+    );
     assert!(!text.lines().any(|l| l == "a"), "{text}");
     // Each export is in the log, and the saved segment's exports are snapshots.
     let log = p.activity(50).unwrap();
@@ -366,7 +395,12 @@ fn online_retail_segments_agree_with_sql() {
     )
     .unwrap();
     materialize(&mut p, &base).unwrap();
-    let count = |text: &str| who(&base, &p, text).split(',').filter(|x| !x.is_empty()).count();
+    let count = |text: &str| {
+        who(&base, &p, text)
+            .split(',')
+            .filter(|x| !x.is_empty())
+            .count()
+    };
     let rules = [
         "revenue >= 500 AND recency_days <= 90 AND NOT (Country = 'United Kingdom')",
         "rfm_group IN ('Champions', 'Loyal') OR orders >= 10",

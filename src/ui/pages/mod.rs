@@ -6,6 +6,7 @@ pub mod customers;
 pub mod data;
 pub mod explore;
 pub mod planned;
+pub mod segments;
 
 use crate::i18n::T;
 use crate::ui::theme::icon;
@@ -66,10 +67,14 @@ impl Page {
     /// What a page that is not built yet will do.
     pub fn description(self) -> Option<T> {
         match self {
-            Page::Segments => Some(T::DescSegments),
             Page::Recommendations => Some(T::DescRecommendations),
             Page::Campaigns => Some(T::DescCampaigns),
-            Page::Data | Page::Clean | Page::Explore | Page::Customers | Page::Activity => None,
+            Page::Data
+            | Page::Clean
+            | Page::Explore
+            | Page::Customers
+            | Page::Segments
+            | Page::Activity => None,
         }
     }
 }

@@ -5,7 +5,7 @@
 mod card;
 mod list;
 mod map;
-mod portrait;
+pub(in crate::ui::pages) mod portrait;
 mod tags;
 
 use crate::customers::columns::guess_sources;

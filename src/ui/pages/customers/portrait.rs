@@ -104,7 +104,7 @@ impl PortraitState {
     }
 }
 
-fn table(ui: &mut Ui, lang: Lang, p: &Portrait) {
+pub(in crate::ui::pages) fn table(ui: &mut Ui, lang: Lang, p: &Portrait) {
     let high = Color32::from_rgb(0x2e, 0x7d, 0x32);
     let low = theme::error_color(ui);
     egui::ScrollArea::vertical()

@@ -1,0 +1,184 @@
+//! The export dialog: file, columns, masking of personal data, hashed ids; the export runs as a
+//! job and is logged with a snapshot.
+
+use super::SegmentsOutput;
+use crate::i18n::T;
+use crate::segments::base::SegmentBase;
+use crate::segments::export::{ExportSpec, export_members};
+use crate::segments::{Rule, Saved, members};
+use crate::store::Project;
+use crate::ui::state::{JobOutput, Workspace};
+use crate::ui::theme;
+use std::sync::Arc;
+
+#[derive(Default)]
+pub struct ExportDialog {
+    open: bool,
+    path: String,
+    /// (column, exported, masked)
+    columns: Vec<(String, bool, bool)>,
+    hash_ids: bool,
+    salt: String,
+    bom: bool,
+}
+
+/// Columns that usually hold personal data, masked by default.
+fn looks_personal(name: &str) -> bool {
+    let n = name.to_lowercase();
+    [
+        "phone", "mobile", "email", "e-mail", "name", "手机", "电话", "邮箱", "姓名", "地址",
+        "address",
+    ]
+    .iter()
+    .any(|k| n.contains(k))
+        && n != "customer_id"
+}
+
+impl ExportDialog {
+    pub fn open(&mut self, base: &SegmentBase, name: &str) {
+        self.open = true;
+        let file = if name.trim().is_empty() {
+            "segment".to_string()
+        } else {
+            name.trim().replace(['/', '\\', ':'], "_")
+        };
+        if self.path.is_empty() {
+            self.path = std::env::current_dir()
+                .unwrap_or_default()
+                .join(format!("{file}.csv"))
+                .display()
+                .to_string();
+        }
+        let names: Vec<String> = base
+            .frame
+            .get_column_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        if self.columns.iter().map(|c| &c.0).ne(names.iter()) {
+            self.columns = names
+                .into_iter()
+                .map(|n| {
+                    let personal = looks_personal(&n);
+                    (n, true, personal)
+                })
+                .collect();
+            self.bom = true;
+        }
+    }
+
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        ws: &mut Workspace,
+        base: Option<Arc<SegmentBase>>,
+        rule: &Rule,
+        segment: Option<String>,
+        saved: Saved,
+    ) {
+        if !self.open {
+            return;
+        }
+        let lang = ws.lang;
+        let mut open = self.open;
+        let mut go = false;
+        egui::Window::new(lang.tr(T::SegExportTitle))
+            .open(&mut open)
+            .collapsible(false)
+            .default_width(480.0)
+            .show(ctx, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(lang.tr(T::SegFile));
+                    ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(300.0));
+                    if ui.button(lang.tr(T::Browse)).clicked()
+                        && let Some(p) = rfd::FileDialog::new()
+                            .add_filter("CSV", &["csv"])
+                            .add_filter("Excel", &["xlsx"])
+                            .add_filter("Parquet", &["parquet"])
+                            .set_file_name(&self.path)
+                            .save_file()
+                    {
+                        self.path = p.display().to_string();
+                    }
+                });
+                theme::muted(ui, lang.tr(T::SegFormats));
+                ui.add_space(4.0);
+                egui::ScrollArea::vertical()
+                    .max_height(260.0)
+                    .id_salt("segment-export-columns")
+                    .show(ui, |ui| {
+                        egui::Grid::new("segment-export-grid")
+                            .num_columns(3)
+                            .striped(true)
+                            .show(ui, |ui| {
+                                ui.label(lang.tr(T::SegColumn));
+                                ui.label(lang.tr(T::SegInclude));
+                                ui.label(lang.tr(T::SegMask));
+                                ui.end_row();
+                                for (name, on, mask) in &mut self.columns {
+                                    ui.label(name.as_str());
+                                    ui.checkbox(on, "");
+                                    ui.add_enabled(
+                                        *on && name != "customer_id",
+                                        egui::Checkbox::new(mask, ""),
+                                    );
+                                    ui.end_row();
+                                }
+                            });
+                    });
+                ui.checkbox(&mut self.hash_ids, lang.tr(T::SegHashIds));
+                if self.hash_ids {
+                    ui.horizontal(|ui| {
+                        ui.label(lang.tr(T::SegSalt));
+                        ui.text_edit_singleline(&mut self.salt);
+                    });
+                }
+                ui.checkbox(&mut self.bom, lang.tr(T::SegBom));
+                ui.add_space(6.0);
+                go = ui.button(lang.tr(T::SegExportGo)).clicked();
+            });
+        self.open = open;
+        if !go {
+            return;
+        }
+        let (Some(base), Some(project)) = (base, ws.project_path()) else {
+            return;
+        };
+        let spec = ExportSpec {
+            columns: Some(
+                self.columns
+                    .iter()
+                    .filter(|c| c.1)
+                    .map(|c| c.0.clone())
+                    .collect(),
+            ),
+            mask: self
+                .columns
+                .iter()
+                .filter(|c| c.1 && c.2)
+                .map(|c| c.0.clone())
+                .collect(),
+            mask_as: Vec::new(),
+            hash_ids: self.hash_ids,
+            salt: self.salt.clone(),
+            bom: self.bom,
+        };
+        let out = std::path::PathBuf::from(self.path.trim());
+        let rule = rule.clone();
+        self.open = false;
+        ws.spawn(T::JobSegmentExport, out.display().to_string(), move |_| {
+            let p = Project::open(&project)?;
+            let m = members(&base, &rule, &saved)?;
+            let r = export_members(
+                &p,
+                &base,
+                segment.as_deref(),
+                &rule.to_string(),
+                &m,
+                &out,
+                &spec,
+            )?;
+            Ok(JobOutput::Segments(SegmentsOutput::Exported(r)))
+        });
+    }
+}

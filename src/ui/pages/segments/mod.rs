@@ -1,0 +1,511 @@
+//! The Segments page: saved segments on the left; the rule as text and as a visual builder;
+//! its live size, portrait, sample members and SQL; generators (RFM group, top N by CLV,
+//! k-means); the overlap of saved segments; export. Everything heavy runs as a job over a
+//! [`SegmentBase`] loaded once per catalog change.
+
+mod builder;
+mod export;
+mod generators;
+mod overlap;
+mod preview;
+
+use crate::i18n::{Lang, T};
+use crate::segments::base::{BaseOptions, SegmentBase};
+use crate::segments::preview::{Preview, preview};
+use crate::segments::saved::{self, Segment};
+use crate::segments::{Rule, Saved, parse_rule};
+use crate::store::Project;
+use crate::ui::state::{JobOutput, Workspace};
+use crate::ui::theme;
+use builder::{ColumnKind, group_ui};
+use egui::{RichText, Ui};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long the rule must rest before the preview is recomputed.
+const DEBOUNCE: Duration = Duration::from_millis(300);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Builder,
+    Generate,
+    Overlap,
+}
+
+/// What a segment job sends back.
+pub enum SegmentsOutput {
+    Base(Arc<SegmentBase>),
+    Preview(u64, Box<Preview>),
+    Overlap(Box<crate::segments::overlap::Overlap>),
+    Choices(Vec<crate::segments::kmeans::KChoice>),
+    Clusters(Box<crate::segments::kmeans::KMeansFit>),
+    Exported(crate::export::ExportReport),
+}
+
+pub struct SegmentsPage {
+    pub tab: Tab,
+    base: Option<Arc<SegmentBase>>,
+    base_job: Option<u64>,
+    base_rev: Option<u64>,
+    base_error: Option<String>,
+    saved: Vec<Segment>,
+    /// The saved segment being edited, if any.
+    pub selected: Option<String>,
+    pub name: String,
+    description: String,
+    pub rule: Rule,
+    pub text: String,
+    text_error: Option<String>,
+    edited_at: Option<Instant>,
+    generation: u64,
+    preview_job: Option<u64>,
+    pub preview: Option<Box<Preview>>,
+    preview_error: Option<String>,
+    generators: generators::GeneratorState,
+    overlap: overlap::OverlapState,
+    export: export::ExportDialog,
+    notice: Option<String>,
+}
+
+impl Default for SegmentsPage {
+    fn default() -> Self {
+        let rule = Rule::everyone();
+        SegmentsPage {
+            tab: Tab::default(),
+            base: None,
+            base_job: None,
+            base_rev: None,
+            base_error: None,
+            saved: Vec::new(),
+            selected: None,
+            name: String::new(),
+            description: String::new(),
+            text: rule.to_string(),
+            rule,
+            text_error: None,
+            edited_at: None,
+            generation: 0,
+            preview_job: None,
+            preview: None,
+            preview_error: None,
+            generators: generators::GeneratorState::default(),
+            overlap: overlap::OverlapState::default(),
+            export: export::ExportDialog::default(),
+            notice: None,
+        }
+    }
+}
+
+impl SegmentsPage {
+    pub fn base(&self) -> Option<&SegmentBase> {
+        self.base.as_deref()
+    }
+
+    /// A finished job.
+    pub fn on_output(&mut self, ws: &mut Workspace, out: SegmentsOutput) {
+        match out {
+            SegmentsOutput::Base(b) => {
+                self.base_job = None;
+                self.base_error = None;
+                self.base = Some(b);
+                self.reload_saved(ws);
+                self.touch();
+                self.overlap.invalidate();
+            }
+            SegmentsOutput::Preview(generation, p) => {
+                if generation == self.generation {
+                    self.preview_job = None;
+                    self.preview_error = None;
+                    self.preview = Some(p);
+                }
+            }
+            SegmentsOutput::Overlap(o) => self.overlap.on_result(*o),
+            SegmentsOutput::Choices(c) => self.generators.on_choices(c),
+            SegmentsOutput::Clusters(f) => self.generators.on_clusters(*f),
+            SegmentsOutput::Exported(r) => {
+                ws.refresh_activity();
+                self.notice = Some(
+                    ws.lang
+                        .f(T::SegExported, &[&crate::i18n::int(r.rows), &r.path]),
+                );
+            }
+        }
+    }
+
+    /// A failed job of this page; true when it was one.
+    pub fn on_failed(&mut self, id: u64, message: &str) -> bool {
+        if self.base_job == Some(id) {
+            self.base_job = None;
+            self.base_error = Some(message.to_string());
+            return true;
+        }
+        if self.preview_job == Some(id) {
+            self.preview_job = None;
+            self.preview_error = Some(message.to_string());
+            return true;
+        }
+        self.generators.on_failed(id, message) || self.overlap.on_failed(id, message)
+    }
+
+    fn reload_saved(&mut self, ws: &Workspace) {
+        if let Some(p) = &ws.project {
+            self.saved = saved::list(p).unwrap_or_default();
+        }
+    }
+
+    fn saved_map(&self) -> Saved {
+        self.saved
+            .iter()
+            .map(|s| (s.name.clone(), s.rule.clone()))
+            .collect()
+    }
+
+    /// The rule changed: recompute the preview after the debounce.
+    fn touch(&mut self) {
+        self.edited_at = Some(Instant::now());
+        self.generation += 1;
+    }
+
+    /// Replaces the rule (from the builder or a generator) and rewrites the text.
+    pub fn set_rule(&mut self, rule: Rule) {
+        self.text = rule.to_string();
+        self.rule = rule;
+        self.text_error = None;
+        self.touch();
+    }
+
+    /// Replaces the text (as typed) and, when it reads, the rule.
+    pub fn set_text(&mut self, text: &str) {
+        self.text = text.to_string();
+        match parse_rule(text) {
+            Ok(r) => {
+                self.rule = r;
+                self.text_error = None;
+                self.touch();
+            }
+            Err(e) => self.text_error = Some(e.to_string()),
+        }
+    }
+
+    fn load_base(&mut self, ws: &mut Workspace) {
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        if let Some(id) = self.base_job.take() {
+            ws.cancel_job(id);
+        }
+        self.base_rev = Some(ws.catalog_rev);
+        self.base_job = ws.spawn(T::JobSegmentBase, String::new(), move |_rep| {
+            let project = Project::open_read_only(&path)?;
+            let b = SegmentBase::load(&project, &BaseOptions::default())?;
+            Ok(JobOutput::Segments(SegmentsOutput::Base(Arc::new(b))))
+        });
+    }
+
+    fn spawn_preview(&mut self, ws: &mut Workspace) {
+        let Some(base) = self.base.clone() else {
+            return;
+        };
+        if let Some(id) = self.preview_job.take() {
+            ws.cancel_job(id);
+        }
+        let rule = self.rule.clone();
+        let saved = self.saved_map();
+        let generation = self.generation;
+        self.preview_job = ws.spawn(T::JobSegmentPreview, String::new(), move |_rep| {
+            let p = preview(&base, &rule, &saved)?;
+            Ok(JobOutput::Segments(SegmentsOutput::Preview(
+                generation,
+                Box::new(p),
+            )))
+        });
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
+        let lang = ws.lang;
+        if ws.project.is_some()
+            && self.base_rev != Some(ws.catalog_rev)
+            && !ws.job_running(self.base_job)
+        {
+            self.load_base(ws);
+        }
+        if let Some(t) = self.edited_at
+            && self.base.is_some()
+        {
+            let rest = t.elapsed();
+            if rest >= DEBOUNCE {
+                self.edited_at = None;
+                self.spawn_preview(ws);
+            } else {
+                ui.ctx().request_repaint_after(DEBOUNCE - rest);
+            }
+        }
+        egui::Panel::left("segments-list")
+            .resizable(true)
+            .default_size(220.0)
+            .show(ui, |ui| self.list_ui(ui, ws));
+        egui::CentralPanel::default().show(ui, |ui| {
+            theme::page_header(ui, lang.tr(T::NavSegments), Some(lang.tr(T::SegSubtitle)));
+            if let Some(e) = &self.base_error {
+                theme::error_card(ui, lang.tr(T::SegNoBase), e, "");
+                return;
+            }
+            let Some(base) = self.base.clone() else {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    theme::muted(ui, lang.tr(T::SegLoading));
+                });
+                return;
+            };
+            if let Some(n) = &self.notice {
+                theme::muted(ui, n.clone());
+            }
+            ui.horizontal(|ui| {
+                for (tab, key) in [
+                    (Tab::Builder, T::SegTabBuilder),
+                    (Tab::Generate, T::SegTabGenerate),
+                    (Tab::Overlap, T::SegTabOverlap),
+                ] {
+                    if ui.selectable_label(self.tab == tab, lang.tr(key)).clicked() {
+                        self.tab = tab;
+                    }
+                }
+            });
+            ui.separator();
+            match self.tab {
+                Tab::Builder => self.builder_tab(ui, ws, &base),
+                Tab::Generate => {
+                    if let Some(rule) = self.generators.ui(ui, ws, &base) {
+                        self.set_rule(rule);
+                        self.tab = Tab::Builder;
+                    }
+                    if std::mem::take(&mut self.generators.saved_changed) {
+                        self.reload_saved(ws);
+                        self.overlap.invalidate();
+                    }
+                }
+                Tab::Overlap => {
+                    let saved = self.saved.clone();
+                    self.overlap.ui(ui, ws, &base, &saved);
+                }
+            }
+        });
+        let saved = self.saved_map();
+        self.export.ui(
+            ui.ctx(),
+            ws,
+            self.base.clone(),
+            &self.rule,
+            self.selected.clone(),
+            saved,
+        );
+    }
+
+    fn list_ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
+        let lang = ws.lang;
+        ui.add_space(6.0);
+        ui.label(RichText::new(lang.tr(T::SegSaved)).strong());
+        if ui.button(lang.tr(T::SegNew)).clicked() {
+            self.selected = None;
+            self.name.clear();
+            self.description.clear();
+            self.set_rule(Rule::everyone());
+            self.tab = Tab::Builder;
+        }
+        ui.separator();
+        if self.saved.is_empty() {
+            theme::muted(ui, lang.tr(T::SegNoneSaved));
+        }
+        let mut pick = None;
+        egui::ScrollArea::vertical()
+            .id_salt("segments-saved")
+            .show(ui, |ui| {
+                for s in &self.saved {
+                    let on = self.selected.as_deref() == Some(s.name.as_str());
+                    if ui
+                        .selectable_label(on, &s.name)
+                        .on_hover_text(&s.text)
+                        .clicked()
+                    {
+                        pick = Some(s.clone());
+                    }
+                }
+            });
+        if let Some(s) = pick {
+            self.selected = Some(s.name.clone());
+            self.name = s.name.clone();
+            self.description = s.description.clone();
+            self.set_rule(s.rule);
+            self.tab = Tab::Builder;
+        }
+    }
+
+    fn builder_tab(&mut self, ui: &mut Ui, ws: &mut Workspace, base: &SegmentBase) {
+        let lang = ws.lang;
+        // Name and actions.
+        ui.horizontal(|ui| {
+            let l = ui.label(lang.tr(T::SegName));
+            ui.add(egui::TextEdit::singleline(&mut self.name).desired_width(200.0))
+                .labelled_by(l.id);
+            let can_save = !self.name.trim().is_empty() && self.text_error.is_none();
+            if ui
+                .add_enabled(can_save, egui::Button::new(lang.tr(T::SegSave)))
+                .clicked()
+            {
+                self.save(ws);
+            }
+            if let Some(sel) = self.selected.clone()
+                && ui.button(lang.tr(T::SegDelete)).clicked()
+            {
+                self.delete(ws, &sel);
+            }
+            if ui.button(lang.tr(T::SegExport)).clicked() {
+                self.export.open(base, &self.name);
+            }
+        });
+        ui.horizontal(|ui| {
+            let l = ui.label(lang.tr(T::SegDescription));
+            ui.add(egui::TextEdit::singleline(&mut self.description).desired_width(420.0))
+                .labelled_by(l.id);
+        });
+        ui.add_space(4.0);
+        // The text form.
+        let l = ui.label(RichText::new(lang.tr(T::SegRuleText)).strong());
+        let mut text = self.text.clone();
+        let r = ui.add(
+            egui::TextEdit::multiline(&mut text)
+                .id_salt("segment-rule-text")
+                .code_editor()
+                .desired_rows(2)
+                .desired_width(f32::INFINITY),
+        );
+        let r = r.labelled_by(l.id);
+        if r.changed() {
+            self.set_text(&text);
+        }
+        if let Some(e) = &self.text_error {
+            ui.colored_label(theme::error_color(ui), e);
+        }
+        ui.add_space(4.0);
+        let columns = columns(base);
+        let tags: Vec<String> = base.tags.iter().map(|t| t.0.clone()).collect();
+        let segments: Vec<String> = self
+            .saved
+            .iter()
+            .map(|s| s.name.clone())
+            .filter(|n| Some(n) != self.selected.as_ref())
+            .collect();
+        let events: Vec<String> = base
+            .events
+            .as_ref()
+            .map(|_| {
+                (0..base.names.events.len())
+                    .filter_map(|i| base.names.events.name(i as u32).map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let choices = builder::Choices {
+            columns: &columns,
+            tags: &tags,
+            segments: &segments,
+            events: &events,
+        };
+        let avail = ui.available_height();
+        ui.columns(2, |cols| {
+            egui::ScrollArea::vertical()
+                .id_salt("segment-builder")
+                .max_height(avail)
+                .show(&mut cols[0], |ui| {
+                    ui.label(RichText::new(lang.tr(T::SegBuilder)).strong());
+                    let mut rule = self.rule.clone();
+                    if group_ui(ui, lang, &mut rule, &choices, "r") {
+                        self.set_rule(rule);
+                    }
+                });
+            egui::ScrollArea::vertical()
+                .id_salt("segment-preview")
+                .max_height(avail)
+                .show(&mut cols[1], |ui| {
+                    preview::ui(
+                        ui,
+                        lang,
+                        self.preview.as_deref(),
+                        self.preview_error.as_deref(),
+                        ws.job_running(self.preview_job) || self.edited_at.is_some(),
+                    )
+                });
+        });
+    }
+
+    fn save(&mut self, ws: &mut Workspace) {
+        let Some(p) = &ws.project else { return };
+        let name = self.name.trim().to_string();
+        match saved::save(p, &name, &self.rule, &self.description) {
+            Ok(()) => {
+                // A snapshot of who is in it now, when the preview is of this rule.
+                if let (Some(pv), Some(base)) = (&self.preview, &self.base)
+                    && pv.rule == self.rule
+                    && let Ok(ids) = crate::segments::export::member_ids(base, &pv.members)
+                {
+                    let _ = crate::store::segments::add_snapshot(
+                        p.conn(),
+                        &name,
+                        &base.dataset,
+                        &base.as_of.to_string(),
+                        "save",
+                        &ids,
+                    );
+                }
+                self.selected = Some(name.clone());
+                self.notice = Some(ws.lang.f(T::SegSavedNotice, &[&name]));
+                self.reload_saved(ws);
+                self.overlap.invalidate();
+                ws.refresh_activity();
+            }
+            Err(e) => ws.problem(ws.lang.tr(T::SegSave), &e),
+        }
+    }
+
+    fn delete(&mut self, ws: &mut Workspace, name: &str) {
+        let Some(p) = &ws.project else { return };
+        match saved::delete(p, name) {
+            Ok(()) => {
+                self.selected = None;
+                self.reload_saved(ws);
+                self.overlap.invalidate();
+                ws.refresh_activity();
+            }
+            Err(e) => ws.problem(ws.lang.tr(T::SegDelete), &e),
+        }
+    }
+}
+
+/// The customer table's columns and what they hold.
+pub fn columns(base: &SegmentBase) -> Vec<(String, ColumnKind)> {
+    use polars::prelude::DataType;
+    base.frame
+        .schema()
+        .iter()
+        .map(|(n, dt)| {
+            let kind = match dt {
+                DataType::Date | DataType::Datetime(..) => ColumnKind::Date,
+                d if d.is_primitive_numeric() => ColumnKind::Number,
+                _ => ColumnKind::Text,
+            };
+            (n.to_string(), kind)
+        })
+        .collect()
+}
+
+/// A short description of a count, e.g. "1,234 of 4,338 customers (28.4%)".
+pub fn count_text(lang: Lang, c: &crate::segments::Count) -> String {
+    lang.f(
+        T::SegCount,
+        &[
+            &crate::i18n::int(c.count as u64),
+            &crate::i18n::int(c.base as u64),
+            &format!("{:.1}%", c.share * 100.0),
+        ],
+    )
+}
