@@ -240,7 +240,10 @@ fn json_line(v: &serde_json::Value) {
     say!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }
 
-fn parse_masks(cols: &[String]) -> Result<(Vec<String>, Vec<(String, Masking)>)> {
+/// Columns to mask, and the masking named for some of them.
+type Masks = (Vec<String>, Vec<(String, Masking)>);
+
+fn parse_masks(cols: &[String]) -> Result<Masks> {
     let mut names = Vec::new();
     let mut how = Vec::new();
     for c in cols {

@@ -295,7 +295,7 @@ pub fn group_ui(ui: &mut Ui, lang: Lang, rule: &mut Rule, c: &Choices<'_>, path:
                 }
                 // NOT is a switch on the row.
                 let negated = matches!(child, Rule::Not { .. });
-                let word = RichText::new(lang.tr(T::SegNot)).small();
+                let word = RichText::new(lang.tr(T::SegNot));
                 let word = if negated { word.strong() } else { word.weak() };
                 if ui
                     .add(egui::Button::new(word).selected(negated).small())
