@@ -91,10 +91,13 @@ pub fn guess_sources(datasets: &[DatasetInfo]) -> Sources {
         .filter(|d| is_transactions(d))
         .max_by_key(|d| (has(d, Role::OrderId), std::cmp::Reverse(d.name.clone())))
         .map(|d| d.name.clone());
+    // Customer tables written for segments (format "customers") are derived, not attributes.
     let candidates = || {
-        datasets
-            .iter()
-            .filter(|d| Some(&d.name) != transactions.as_ref() && has(d, Role::CustomerId))
+        datasets.iter().filter(|d| {
+            Some(&d.name) != transactions.as_ref()
+                && has(d, Role::CustomerId)
+                && d.format != "customers"
+        })
     };
     let attributes = candidates()
         .find(|d| d.name.eq_ignore_ascii_case("customers"))

@@ -450,3 +450,85 @@ fn online_retail_segments_agree_with_sql() {
         ))
     );
 }
+
+fn loupe(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
+        .args(args)
+        .output()
+        .expect("run loupe")
+}
+
+#[test]
+fn the_command_line() {
+    let s = Scratch::new();
+    let p = shop(&s);
+    let path = p.path().to_string_lossy().to_string();
+    drop(p);
+    let base = [
+        "--dataset",
+        "orders",
+        "--attributes",
+        "customers",
+        "--products",
+        "products",
+        "--events",
+        "events",
+    ];
+    let run = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        if !matches!(args[1], "list" | "show" | "delete" | "compare") {
+            all.extend(base);
+        }
+        let out = loupe(&all);
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (ok, out, err) = run(&["segment", "save", "--project", &path, "--name", "Home", "--rule", "bought(category = 'Home')"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("4 of 6 customers"), "{out}");
+    let (ok, out, err) = run(&["segment", "count", "--project", &path, "--rule", "in_segment('Home') AND country = 'UK'", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["count"], 2);
+    assert_eq!(v["base"], 6);
+    assert!((v["share"].as_f64().unwrap() - 2.0 / 6.0).abs() < 1e-12);
+    // The SQL runs on the project and lists the same customers.
+    let (ok, sql, err) = run(&["segment", "sql", "--project", &path, "--name", "Home"]);
+    assert!(ok, "{err}");
+    let p = Project::open_read_only(std::path::Path::new(&path)).unwrap();
+    let ids: Vec<String> = rows(&p, sql.trim().trim_end_matches(';'))
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    assert_eq!(ids, vec!["a", "b", "d", "f"]);
+    drop(p);
+    let out_file = s.path("home.csv");
+    let (ok, _, err) = run(&[
+        "segment", "export", "--project", &path, "--name", "Home", "--out",
+        out_file.to_str().unwrap(), "--columns", "customer_id,phone", "--mask", "phone:phone",
+    ]);
+    assert!(ok, "{err}");
+    let text = std::fs::read_to_string(&out_file).unwrap();
+    assert!(text.starts_with("customer_id,phone\na,138****1234\n"), "{text}");
+    let (ok, out, _) = run(&["segment", "list", "--project", &path]);
+    assert!(ok && out.contains("Home\tbought(category = 'Home')"), "{out}");
+    let (ok, out, err) = run(&["segment", "show", "--project", &path, "--name", "Home", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rule"]["type"], "bought");
+    assert_eq!(v["snapshots"].as_array().unwrap().len(), 2);
+    let (ok, out, err) = run(&["segment", "compare", "--project", &path, "--name", "Home"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("0 entered, 0 left, 4 stayed"), "{out}");
+    // Mistakes: a clear message and a failure exit.
+    let (ok, _, err) = run(&["segment", "count", "--project", &path, "--rule", "orders >= AND"]);
+    assert!(!ok);
+    assert!(err.contains("character 11"), "{err}");
+    let (ok, _, err) = run(&["segment", "count", "--project", &path, "--name", "Nope"]);
+    assert!(!ok && err.contains("the segments are: Home"), "{err}");
+    let (ok, _, _) = run(&["segment", "delete", "--project", &path, "--name", "Home"]);
+    assert!(ok);
+}

@@ -96,7 +96,7 @@ fn opens_sample_project_and_moves_between_pages() {
             .is_empty()
     );
 
-    h.get_by_label(&nav_label(Lang::En, Page::Segments)).click();
+    h.get_by_label(&nav_label(Lang::En, Page::Campaigns)).click();
     h.run_steps(3);
     h.get_by_label("What this page will do");
 
@@ -223,7 +223,7 @@ fn switches_to_chinese_while_running() {
         idle(a) && a.data.selected() == Some("customers")
     });
     assert!(h.query_all_by_label("深圳").next().is_some());
-    h.get_by_label(&nav_label(Lang::ZhCn, Page::Segments))
+    h.get_by_label(&nav_label(Lang::ZhCn, Page::Campaigns))
         .click();
     h.run_steps(3);
     h.get_by_label("此页面将提供的功能");

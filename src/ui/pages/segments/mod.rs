@@ -41,6 +41,8 @@ pub enum SegmentsOutput {
     Choices(Vec<crate::segments::kmeans::KChoice>),
     Clusters(Box<crate::segments::kmeans::KMeansFit>),
     Exported(crate::export::ExportReport),
+    /// The customer table was written to the project (for the SQL form).
+    TableWritten(String),
 }
 
 pub struct SegmentsPage {
@@ -123,6 +125,14 @@ impl SegmentsPage {
             SegmentsOutput::Overlap(o) => self.overlap.on_result(*o),
             SegmentsOutput::Choices(c) => self.generators.on_choices(c),
             SegmentsOutput::Clusters(f) => self.generators.on_clusters(*f),
+            SegmentsOutput::TableWritten(_) => {
+                // The new dataset shows in the catalog; the base itself is unchanged.
+                let rev = ws.catalog_rev;
+                ws.refresh_catalog();
+                if self.base_rev == Some(rev) {
+                    self.base_rev = Some(ws.catalog_rev);
+                }
+            }
             SegmentsOutput::Exported(r) => {
                 ws.refresh_activity();
                 self.notice = Some(
@@ -456,6 +466,14 @@ impl SegmentsPage {
                         "save",
                         &ids,
                     );
+                }
+                // The customer table the SQL form reads, written in the background.
+                if let (Some(base), Some(path)) = (self.base.clone(), ws.project_path()) {
+                    ws.spawn(T::JobSegmentTable, base.table_name(), move |_| {
+                        let mut p = Project::open(&path)?;
+                        let t = crate::segments::sql::materialize(&mut p, &base)?;
+                        Ok(JobOutput::Segments(SegmentsOutput::TableWritten(t)))
+                    });
                 }
                 self.selected = Some(name.clone());
                 self.notice = Some(ws.lang.f(T::SegSavedNotice, &[&name]));
