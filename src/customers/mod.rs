@@ -7,6 +7,7 @@
 //! dataset by its roles.
 
 pub mod attributes;
+pub mod bfgs;
 pub mod card;
 pub mod clv;
 pub mod columns;

@@ -486,10 +486,27 @@ fn the_command_line() {
             String::from_utf8_lossy(&out.stderr).to_string(),
         )
     };
-    let (ok, out, err) = run(&["segment", "save", "--project", &path, "--name", "Home", "--rule", "bought(category = 'Home')"]);
+    let (ok, out, err) = run(&[
+        "segment",
+        "save",
+        "--project",
+        &path,
+        "--name",
+        "Home",
+        "--rule",
+        "bought(category = 'Home')",
+    ]);
     assert!(ok, "{err}");
     assert!(out.contains("4 of 6 customers"), "{out}");
-    let (ok, out, err) = run(&["segment", "count", "--project", &path, "--rule", "in_segment('Home') AND country = 'UK'", "--json"]);
+    let (ok, out, err) = run(&[
+        "segment",
+        "count",
+        "--project",
+        &path,
+        "--rule",
+        "in_segment('Home') AND country = 'UK'",
+        "--json",
+    ]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["count"], 2);
@@ -507,15 +524,39 @@ fn the_command_line() {
     drop(p);
     let out_file = s.path("home.csv");
     let (ok, _, err) = run(&[
-        "segment", "export", "--project", &path, "--name", "Home", "--out",
-        out_file.to_str().unwrap(), "--columns", "customer_id,phone", "--mask", "phone:phone",
+        "segment",
+        "export",
+        "--project",
+        &path,
+        "--name",
+        "Home",
+        "--out",
+        out_file.to_str().unwrap(),
+        "--columns",
+        "customer_id,phone",
+        "--mask",
+        "phone:phone",
     ]);
     assert!(ok, "{err}");
     let text = std::fs::read_to_string(&out_file).unwrap();
-    assert!(text.starts_with("customer_id,phone\na,138****1234\n"), "{text}");
+    assert!(
+        text.starts_with("customer_id,phone\na,138****1234\n"),
+        "{text}"
+    );
     let (ok, out, _) = run(&["segment", "list", "--project", &path]);
-    assert!(ok && out.contains("Home\tbought(category = 'Home')"), "{out}");
-    let (ok, out, err) = run(&["segment", "show", "--project", &path, "--name", "Home", "--json"]);
+    assert!(
+        ok && out.contains("Home\tbought(category = 'Home')"),
+        "{out}"
+    );
+    let (ok, out, err) = run(&[
+        "segment",
+        "show",
+        "--project",
+        &path,
+        "--name",
+        "Home",
+        "--json",
+    ]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["rule"]["type"], "bought");
@@ -524,7 +565,14 @@ fn the_command_line() {
     assert!(ok, "{err}");
     assert!(out.contains("0 entered, 0 left, 4 stayed"), "{out}");
     // Mistakes: a clear message and a failure exit.
-    let (ok, _, err) = run(&["segment", "count", "--project", &path, "--rule", "orders >= AND"]);
+    let (ok, _, err) = run(&[
+        "segment",
+        "count",
+        "--project",
+        &path,
+        "--rule",
+        "orders >= AND",
+    ]);
     assert!(!ok);
     assert!(err.contains("character 11"), "{err}");
     let (ok, _, err) = run(&["segment", "count", "--project", &path, "--name", "Nope"]);

@@ -96,7 +96,8 @@ fn opens_sample_project_and_moves_between_pages() {
             .is_empty()
     );
 
-    h.get_by_label(&nav_label(Lang::En, Page::Campaigns)).click();
+    h.get_by_label(&nav_label(Lang::En, Page::Campaigns))
+        .click();
     h.run_steps(3);
     h.get_by_label("What this page will do");
 
