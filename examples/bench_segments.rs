@@ -14,6 +14,7 @@ use loupe::customers::columns::TransactionColumns;
 use loupe::customers::scan::Interner;
 use loupe::import::{ImportOptions, import_files};
 use loupe::progress::Reporter;
+use loupe::rng::SplitMix64 as Rng;
 use loupe::segments::base::{Lines, Names, SqlSource};
 use loupe::segments::sql::{materialize, to_sql};
 use loupe::segments::{BaseOptions, Count, Saved, SegmentBase, members, parse_rule};
@@ -74,23 +75,6 @@ fn online_retail(path: &std::path::Path) -> loupe::Result<()> {
     drop(p);
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
-}
-
-/// A small seeded generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 const CUSTOMERS: usize = 1_000_000;

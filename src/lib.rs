@@ -20,6 +20,7 @@ pub mod profile;
 pub mod progress;
 pub mod query;
 pub mod recommend;
+pub mod rng;
 pub mod segments;
 pub mod store;
 pub mod ui;

@@ -236,6 +236,31 @@ fn open(path: &PathBuf, write: bool) -> Result<Project> {
     }
 }
 
+/// A cluster's distinctive features, e.g. "m_score +1.05 sd, f_score +0.98 sd".
+fn traits(p: &kmeans::ClusterProfile) -> String {
+    p.distinctive
+        .iter()
+        .map(|(f, z)| format!("{f} {z:+.2} sd"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A rule's name (when saved), the rule, the base and who is in it.
+type Evaluated = (
+    Option<String>,
+    loupe::segments::Rule,
+    SegmentBase,
+    loupe::segments::Members,
+);
+
+/// The rule named or given, the base, and who is in it.
+fn evaluate(p: &Project, which: &Which, base: &BaseArgs) -> Result<Evaluated> {
+    let (name, rule) = resolve(p, which.name.as_deref(), which.rule.as_deref())?;
+    let b = base.load(p)?;
+    let m = members(&b, &rule, &saved::saved(p)?)?;
+    Ok((name, rule, b, m))
+}
+
 fn json_line(v: &serde_json::Value) {
     say!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }
@@ -386,9 +411,7 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
             json,
         } => {
             let p = open(&project, false)?;
-            let (_, rule) = resolve(&p, which.name.as_deref(), which.rule.as_deref())?;
-            let b = base.load(&p)?;
-            let m = members(&b, &rule, &saved::saved(&p)?)?;
+            let (_, _, _, m) = evaluate(&p, &which, &base)?;
             let c = Count::of(&m);
             if json {
                 json_line(&serde_json::to_value(c).unwrap_or_default());
@@ -425,9 +448,7 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
             bom,
         } => {
             let p = open(&project, true)?;
-            let (name, rule) = resolve(&p, which.name.as_deref(), which.rule.as_deref())?;
-            let b = base.load(&p)?;
-            let m = members(&b, &rule, &saved::saved(&p)?)?;
+            let (name, rule, b, m) = evaluate(&p, &which, &base)?;
             let (mask, mask_as) = parse_masks(&mask)?;
             let spec = ExportSpec {
                 columns,
@@ -481,32 +502,22 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
                         }));
                     } else {
                         for (j, (prof, rule)) in fit.profiles.iter().zip(&rules).enumerate() {
-                            let traits: Vec<String> = prof
-                                .distinctive
-                                .iter()
-                                .map(|(f, z)| format!("{f} {z:+.2} sd"))
-                                .collect();
                             say!(
                                 "cluster {}: {} customers ({:.1}%): {}\n  rule: {rule}",
                                 j + 1,
                                 int(prof.size as u64),
                                 prof.share * 100.0,
-                                traits.join(", ")
+                                traits(prof)
                             );
                         }
                     }
                     if let Some(prefix) = save {
                         for (j, (rule, prof)) in rules.iter().zip(&fit.profiles).enumerate() {
-                            let traits: Vec<String> = prof
-                                .distinctive
-                                .iter()
-                                .map(|(f, z)| format!("{f} {z:+.2} sd"))
-                                .collect();
                             saved::save(
                                 &p,
                                 &format!("{prefix} {}", j + 1),
                                 rule,
-                                &format!("k-means cluster {} of {k}: {}", j + 1, traits.join(", ")),
+                                &format!("k-means cluster {} of {k}: {}", j + 1, traits(prof)),
                             )?;
                         }
                         say!("saved {k} segments '{prefix} 1' … '{prefix} {k}'");

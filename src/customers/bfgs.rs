@@ -4,7 +4,10 @@
 /// Minimises `f` (value and gradient) from `x0`. Stops when the gradient's largest component is
 /// below `1e-9 · (1 + |f|)` or a step no longer lowers the value. Returns the point and value, or
 /// `None` when the objective is not finite at the start.
-pub fn bfgs(fg: &dyn Fn(&[f64]) -> (f64, Vec<f64>), x0: &[f64]) -> Option<(Vec<f64>, f64)> {
+/// An objective's value and gradient at a point.
+pub type ValueAndGradient<'a> = &'a dyn Fn(&[f64]) -> (f64, Vec<f64>);
+
+pub fn bfgs(fg: ValueAndGradient<'_>, x0: &[f64]) -> Option<(Vec<f64>, f64)> {
     let n = x0.len();
     let mut x = x0.to_vec();
     let (mut f, mut g) = fg(&x);
@@ -94,7 +97,7 @@ pub fn bfgs(fg: &dyn Fn(&[f64]) -> (f64, Vec<f64>), x0: &[f64]) -> Option<(Vec<f
 /// The digamma function ψ(x) = d ln Γ(x) / dx for x > 0: the recurrence up to x ≥ 10, then the
 /// asymptotic series (error below 1e-13 there).
 pub fn digamma(mut x: f64) -> f64 {
-    if !(x > 0.0) || !x.is_finite() {
+    if x.is_nan() || x <= 0.0 || x.is_infinite() {
         return f64::NAN;
     }
     let mut acc = 0.0;

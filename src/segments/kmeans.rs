@@ -9,6 +9,7 @@
 //! rule runs in memory, in SQL and on a warehouse like any other.
 
 use super::rule::Rule;
+use crate::rng::SplitMix64 as Rng;
 use crate::{Error, Result};
 use polars::prelude::*;
 use serde::Serialize;
@@ -121,23 +122,6 @@ fn data(frame: &DataFrame, features: &[String]) -> Result<Data> {
     })
 }
 
-/// SplitMix64, for seeded starts and samples.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 fn dist2(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
 }
@@ -156,12 +140,12 @@ fn nearest(row: &[f64], centroids: &[Vec<f64>]) -> (usize, f64) {
 /// One run of k-means++ and Lloyd: centroids, assignments, inertia.
 fn run(rows: &[Vec<f64>], k: usize, rng: &mut Rng) -> (Vec<Vec<f64>>, Vec<usize>, f64) {
     let n = rows.len();
-    let mut centroids = vec![rows[(rng.next() % n as u64) as usize].clone()];
+    let mut centroids = vec![rows[(rng.next_u64() % n as u64) as usize].clone()];
     let mut d2: Vec<f64> = rows.iter().map(|r| dist2(r, &centroids[0])).collect();
     while centroids.len() < k {
         let total: f64 = d2.iter().sum();
         let pick = if total > 0.0 {
-            let mut t = rng.unit() * total;
+            let mut t = rng.uniform() * total;
             let mut chosen = n - 1;
             for (i, d) in d2.iter().enumerate() {
                 t -= d;
@@ -172,7 +156,7 @@ fn run(rows: &[Vec<f64>], k: usize, rng: &mut Rng) -> (Vec<Vec<f64>>, Vec<usize>
             }
             chosen
         } else {
-            (rng.next() % n as u64) as usize
+            (rng.next_u64() % n as u64) as usize
         };
         centroids.push(rows[pick].clone());
         for (i, r) in rows.iter().enumerate() {
@@ -299,7 +283,7 @@ pub fn choose_k(
         (0..d.rows.len()).collect()
     } else {
         (0..2_000)
-            .map(|_| (rng.next() % d.rows.len() as u64) as usize)
+            .map(|_| (rng.next_u64() % d.rows.len() as u64) as usize)
             .collect()
     };
     ks.iter()
