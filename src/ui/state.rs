@@ -90,6 +90,37 @@ pub enum JobOutput {
     Segments(crate::ui::pages::segments::SegmentsOutput),
 }
 
+/// One background job a view waits for, and how its last run failed.
+#[derive(Debug, Default)]
+pub struct JobSlot {
+    pub id: Option<u64>,
+    pub error: Option<String>,
+}
+
+impl JobSlot {
+    /// A job was started (or could not be: `None`).
+    pub fn start(&mut self, id: Option<u64>) {
+        self.id = id;
+    }
+
+    /// Its result arrived.
+    pub fn finished(&mut self) {
+        self.id = None;
+        self.error = None;
+    }
+
+    /// True when job `id` was this slot's; keeps the message.
+    pub fn failed(&mut self, id: u64, message: &str) -> bool {
+        if self.id == Some(id) {
+            self.id = None;
+            self.error = Some(message.to_string());
+            true
+        } else {
+            false
+        }
+    }
+}
+
 /// A job the status bar shows.
 pub struct RunningJob {
     pub job: Job<JobOutput>,

@@ -9,7 +9,7 @@ use crate::segments::generate;
 use crate::segments::kmeans::{self, KChoice, KMeansFit};
 use crate::segments::{Rule, saved};
 use crate::ui::pages::customers::group_label;
-use crate::ui::state::{JobOutput, Workspace};
+use crate::ui::state::{JobOutput, JobSlot, Workspace};
 use crate::ui::theme;
 use egui::{RichText, Ui};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
@@ -21,11 +21,10 @@ pub struct GeneratorState {
     top_n: usize,
     features: Vec<String>,
     k: usize,
-    job: Option<u64>,
+    job: JobSlot,
     choices: Vec<KChoice>,
     clusters: Option<KMeansFit>,
     prefix: String,
-    error: Option<String>,
     /// Segments were saved: the page re-reads its list.
     pub saved_changed: bool,
 }
@@ -37,11 +36,10 @@ impl Default for GeneratorState {
             top_n: 100,
             features: vec!["r_score".into(), "f_score".into(), "m_score".into()],
             k: 4,
-            job: None,
+            job: JobSlot::default(),
             choices: Vec::new(),
             clusters: None,
             prefix: "Cluster".into(),
-            error: None,
             saved_changed: false,
         }
     }
@@ -51,25 +49,17 @@ const SEED: u64 = 42;
 
 impl GeneratorState {
     pub fn on_choices(&mut self, c: Vec<KChoice>) {
-        self.job = None;
-        self.error = None;
+        self.job.finished();
         self.choices = c;
     }
 
     pub fn on_clusters(&mut self, f: KMeansFit) {
-        self.job = None;
-        self.error = None;
+        self.job.finished();
         self.clusters = Some(f);
     }
 
     pub fn on_failed(&mut self, id: u64, message: &str) -> bool {
-        if self.job == Some(id) {
-            self.job = None;
-            self.error = Some(message.to_string());
-            true
-        } else {
-            false
-        }
+        self.job.failed(id, message)
     }
 
     /// Returns a rule when the user picks one.
@@ -115,7 +105,7 @@ impl GeneratorState {
                     if ui.button(lang.tr(T::SegUse)).clicked() {
                         match generate::top_n(&base.frame, &self.top_column, self.top_n) {
                             Ok(r) => out = Some(r),
-                            Err(e) => self.error = Some(e.to_string()),
+                            Err(e) => self.job.error = Some(e.to_string()),
                         }
                     }
                 });
@@ -136,7 +126,7 @@ impl GeneratorState {
                         }
                     }
                 });
-                let busy = ws.job_running(self.job);
+                let busy = ws.job_running(self.job.id);
                 ui.horizontal(|ui| {
                     if ui
                         .add_enabled(
@@ -146,10 +136,12 @@ impl GeneratorState {
                         .clicked()
                     {
                         let (b, f) = (base.clone(), self.features.clone());
-                        self.job = ws.spawn(T::JobSegmentKmeans, String::new(), move |_| {
-                            let c = kmeans::choose_k(&b.frame, &f, &[2, 3, 4, 5, 6, 7, 8], SEED)?;
-                            Ok(JobOutput::Segments(SegmentsOutput::Choices(c)))
-                        });
+                        self.job
+                            .start(ws.spawn(T::JobSegmentKmeans, String::new(), move |_| {
+                                let c =
+                                    kmeans::choose_k(&b.frame, &f, &[2, 3, 4, 5, 6, 7, 8], SEED)?;
+                                Ok(JobOutput::Segments(SegmentsOutput::Choices(c)))
+                            }));
                     }
                     ui.label("k");
                     ui.add(egui::DragValue::new(&mut self.k).range(2..=20));
@@ -161,16 +153,17 @@ impl GeneratorState {
                         .clicked()
                     {
                         let (b, f, k) = (base.clone(), self.features.clone(), self.k);
-                        self.job = ws.spawn(T::JobSegmentKmeans, String::new(), move |_| {
-                            let fit = kmeans::fit(&b.frame, &f, k, SEED)?;
-                            Ok(JobOutput::Segments(SegmentsOutput::Clusters(Box::new(fit))))
-                        });
+                        self.job
+                            .start(ws.spawn(T::JobSegmentKmeans, String::new(), move |_| {
+                                let fit = kmeans::fit(&b.frame, &f, k, SEED)?;
+                                Ok(JobOutput::Segments(SegmentsOutput::Clusters(Box::new(fit))))
+                            }));
                     }
                     if busy {
                         ui.spinner();
                     }
                 });
-                if let Some(e) = &self.error {
+                if let Some(e) = &self.job.error {
                     ui.colored_label(theme::error_color(ui), e);
                 }
                 if !self.choices.is_empty() {
@@ -251,7 +244,7 @@ impl GeneratorState {
                     if ui.button(lang.tr(T::SegUse)).clicked() {
                         match fit.model.rule(j) {
                             Ok(r) => out = Some(r),
-                            Err(e) => self.error = Some(e.to_string()),
+                            Err(e) => self.job.error = Some(e.to_string()),
                         }
                     }
                     ui.end_row();
@@ -274,7 +267,7 @@ impl GeneratorState {
                     )
                 });
                 if let Err(e) = result {
-                    self.error = Some(e.to_string());
+                    self.job.error = Some(e.to_string());
                 } else {
                     ws.notice = Some(lang.f(T::SegSavedClusters, &[&k, &self.prefix]));
                     ws.refresh_activity();

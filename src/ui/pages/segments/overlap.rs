@@ -6,7 +6,7 @@ use crate::i18n::{Lang, T, int};
 use crate::segments::base::SegmentBase;
 use crate::segments::overlap::{Overlap, overlap, venn_regions};
 use crate::segments::saved::Segment;
-use crate::ui::state::{JobOutput, Workspace};
+use crate::ui::state::{JobOutput, JobSlot, Workspace};
 use crate::ui::theme;
 use egui::{Color32, RichText, Ui};
 use std::sync::Arc;
@@ -14,9 +14,8 @@ use std::sync::Arc;
 #[derive(Default)]
 pub struct OverlapState {
     result: Option<Overlap>,
-    job: Option<u64>,
+    job: JobSlot,
     stale: bool,
-    error: Option<String>,
     /// Indices of the segments in the Venn view (up to three).
     venn: Vec<usize>,
 }
@@ -33,8 +32,7 @@ impl OverlapState {
     }
 
     pub fn on_result(&mut self, o: Overlap) {
-        self.job = None;
-        self.error = None;
+        self.job.finished();
         self.venn.retain(|&i| i < o.names.len());
         if self.venn.is_empty() {
             self.venn = (0..o.names.len().min(2)).collect();
@@ -43,13 +41,7 @@ impl OverlapState {
     }
 
     pub fn on_failed(&mut self, id: u64, message: &str) -> bool {
-        if self.job == Some(id) {
-            self.job = None;
-            self.error = Some(message.to_string());
-            true
-        } else {
-            false
-        }
+        self.job.failed(id, message)
     }
 
     pub fn ui(
@@ -64,7 +56,7 @@ impl OverlapState {
             theme::muted(ui, lang.tr(T::SegOverlapNeedTwo));
             return;
         }
-        if (self.result.is_none() || self.stale) && !ws.job_running(self.job) {
+        if (self.result.is_none() || self.stale) && !ws.job_running(self.job.id) {
             self.stale = false;
             let b = base.clone();
             let rules: Vec<(String, crate::segments::Rule)> = saved
@@ -72,12 +64,13 @@ impl OverlapState {
                 .map(|s| (s.name.clone(), s.rule.clone()))
                 .collect();
             let all = rules.iter().cloned().collect();
-            self.job = ws.spawn(T::JobSegmentOverlap, String::new(), move |_| {
-                let o = overlap(&b, &rules, &all)?;
-                Ok(JobOutput::Segments(SegmentsOutput::Overlap(Box::new(o))))
-            });
+            self.job
+                .start(ws.spawn(T::JobSegmentOverlap, String::new(), move |_| {
+                    let o = overlap(&b, &rules, &all)?;
+                    Ok(JobOutput::Segments(SegmentsOutput::Overlap(Box::new(o))))
+                }));
         }
-        if let Some(e) = &self.error {
+        if let Some(e) = &self.job.error {
             ui.colored_label(theme::error_color(ui), e);
         }
         let Some(o) = &self.result else {
