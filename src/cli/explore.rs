@@ -9,6 +9,7 @@ use loupe::explore::cohorts::cohorts;
 use loupe::explore::funnel::{FunnelSpec, funnel};
 use loupe::explore::render::{ChartKind, Words, render_cohorts, render_funnel};
 use loupe::explore::rows::EventColumns;
+use loupe::explore::saved::{SavedChart, save_chart};
 use loupe::explore::{ChartSpec, Dimension, Measure, Order};
 use loupe::i18n::int;
 use loupe::progress::Reporter;
@@ -59,22 +60,39 @@ pub struct ChartArgs {
     /// round edges).
     #[arg(long)]
     bins: Option<usize>,
-    /// For a PNG: the title (default: the measure by x).
+    /// For a PNG: the title (default: the saved title, or the measure by x).
     #[arg(long)]
     title: Option<String>,
+    /// Save the chart in the project under this title, for the dashboard (replaces a chart of
+    /// the same title).
+    #[arg(long, value_name = "TITLE")]
+    save: Option<String>,
     /// For a PNG: its size in pixels.
     #[arg(long, default_value_t = 1200)]
     width: u32,
     #[arg(long, default_value_t = 700)]
     height: u32,
     /// Output: .png (the chart of the first measure, or the distribution), .csv, .json or .xlsx
-    /// (the table).
+    /// (the table). Optional with --save.
     #[arg(long)]
-    out: PathBuf,
+    out: Option<PathBuf>,
 }
 
 pub fn chart(a: ChartArgs) -> Result<()> {
-    let project = Project::open_read_only(&a.project)?;
+    if a.out.is_none() && a.save.is_none() {
+        return Err(Error::InvalidArgument(
+            "give --out FILE to write the chart, --save TITLE to keep it in the project, or both"
+                .into(),
+        ));
+    }
+    let project = if a.save.is_some() {
+        if !a.project.exists() {
+            return Err(Error::NoSuchProject { path: a.project });
+        }
+        Project::open(&a.project)?
+    } else {
+        Project::open_read_only(&a.project)?
+    };
     let info = project.dataset(&a.dataset)?;
     let measures = if a.y.is_empty() {
         vec![Measure::count()]
@@ -93,25 +111,43 @@ pub fn chart(a: ChartArgs) -> Result<()> {
     spec.top_by = a.top_by;
     spec.order = a.order;
     spec.bins = a.bins;
+    // Computed even when only saved: a chart that cannot be computed is not saved.
     let data = compute(&project, &spec, a.kind, None, &Reporter::silent())?;
     let words = Words::default();
-    let table = data.table(&words);
-    if is_png(&a.out) {
-        let title = a
-            .title
-            .clone()
-            .unwrap_or_else(|| default_title(&spec, a.kind));
-        render(&data, a.kind, &title, &words, &a.out, (a.width, a.height))?;
-    } else {
-        table.write(&a.out)?;
+    if let Some(out) = &a.out {
+        let table = data.table(&words);
+        if is_png(out) {
+            let title = a
+                .title
+                .clone()
+                .or_else(|| a.save.clone())
+                .unwrap_or_else(|| default_title(&spec, a.kind));
+            render(&data, a.kind, &title, &words, out, (a.width, a.height))?;
+        } else {
+            table.write(out)?;
+        }
+        say!(
+            "{} rows of {} from {} input rows written to {}",
+            int(table.rows.len() as u64),
+            a.dataset,
+            int(data.input_rows()),
+            out.display()
+        );
     }
-    say!(
-        "{} rows of {} from {} input rows written to {}",
-        int(table.rows.len() as u64),
-        a.dataset,
-        int(data.input_rows()),
-        a.out.display()
-    );
+    if let Some(title) = a.save {
+        let chart = SavedChart {
+            title: title.trim().to_string(),
+            kind: a.kind,
+            spec,
+        };
+        save_chart(&project, &chart)?;
+        say!(
+            "Saved the {} chart '{}' in {}",
+            a.kind.as_str(),
+            chart.title,
+            a.project.display()
+        );
+    }
     Ok(())
 }
 

@@ -9,7 +9,8 @@
 //! - [`cohorts`], [`funnel`], [`repeat`] (repeat purchases and Pareto): the ready-made analyses,
 //!   over rows found by their roles ([`rows`]);
 //! - [`histogram`], [`boxplot`]: the distribution of a numeric column (over [`values`]);
-//! - [`chart`]: a chart computed for its kind, and its PNG;
+//! - [`chart`]: a chart computed for its kind, and its PNG; [`saved`]: charts kept in the project
+//!   for the dashboard;
 //! - [`format`]: numbers for people.
 
 pub mod aggregate;
@@ -17,6 +18,7 @@ pub mod boxplot;
 pub mod cache;
 pub mod chart;
 pub mod cohorts;
+pub mod dashboard;
 pub mod downsample;
 pub mod forecast;
 pub mod format;
@@ -27,6 +29,7 @@ pub mod render;
 pub mod render_distribution;
 pub mod repeat;
 pub mod rows;
+pub mod saved;
 pub mod spec;
 pub mod table;
 pub mod trend;

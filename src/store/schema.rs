@@ -10,7 +10,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4C6F_7570;
 
 /// The schema version this Loupe writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -91,6 +91,16 @@ const MIGRATIONS: &[&str] = &[
         ('weekend shopper', 'preferred_weekday in (''Sat'', ''Sun'')', 5, datetime('now')),
         ('bargain hunter', 'orders >= 3 and average_order_value < 100', 6, datetime('now')),
         ('new parent', 'favourite_category = ''玩具'' or lower(favourite_category) contains ''toy''', 7, datetime('now'));
+    "#,
+    // 3 -> 4: saved charts for the dashboard, as JSON (kind and spec), in the user's order.
+    r#"
+    CREATE TABLE _loupe_charts (
+        title      TEXT PRIMARY KEY,
+        chart      TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
     "#,
 ];
 

@@ -17,4 +17,5 @@ mod outputs;
 mod project_file;
 mod recipe;
 mod rules;
+mod saved_charts;
 mod ui;
