@@ -210,6 +210,7 @@ strings! {
     NavRecommendations => "Recommendations", "推荐";
     NavCampaigns => "Campaigns", "营销活动";
     NavActivity => "Activity", "活动日志";
+    NavDashboard => "Dashboard", "仪表板";
     Planned => "Planned for a later version", "将在后续版本中提供";
     DescClean => "Find and fix problems in your data: duplicate rows, inconsistent spellings, missing values, outliers and mixed date formats, with every change recorded and reversible.",
         "发现并修复数据中的问题：重复行、拼写不一致、缺失值、异常值和混杂的日期格式。每一次修改都有记录，并且可以撤销。";
@@ -671,6 +672,20 @@ strings! {
     StatLowerWhisker => "lower whisker", "下须";
     StatUpperWhisker => "upper whisker", "上须";
     StatOutliers => "outliers", "异常值";
+    SaveChart => "Save to dashboard…", "保存到仪表板…";
+    ChartTitle => "Title", "标题";
+    SaveButton => "Save", "保存";
+    ReplaceChart => "Replace", "替换";
+    SavedChart => "Saved “{0}” to the dashboard", "已将“{0}”保存到仪表板";
+    RemovedChart => "Removed “{0}” from the dashboard", "已将“{0}”从仪表板移除";
+    DashboardEmpty => "No saved charts yet. Build a chart on the Explore page and save it to the dashboard.", "还没有保存的图表。请在探索页构建图表，然后保存到仪表板。";
+    DashboardHint => "{0} saved charts, recomputed when their data changes.", "{0} 个已保存的图表，数据变化时自动重新计算。";
+    OpenInBuilder => "Open in builder", "在构建器中打开";
+    RemoveChart => "Remove", "移除";
+    RenameChart => "Rename", "重命名";
+    JobTile => "Refreshing {0}", "正在刷新 {0}";
+    ChartMenu => "Chart menu", "图表菜单";
+    DescDashboard => "Saved charts side by side, kept up to date with the data.", "已保存的图表并排展示，随数据自动更新。";
     FieldOrder => "Order", "排序";
     OrderNatural => "by x", "按 X 轴";
     OrderDesc => "largest first", "从大到小";

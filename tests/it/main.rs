@@ -6,6 +6,7 @@ mod clv;
 mod common;
 mod customers;
 mod customers_ui;
+mod dashboard_ui;
 mod distribution;
 mod explore;
 mod explore_ui;

@@ -1,10 +1,11 @@
 //! The chart builder's choices and controls: a dataset, x (with a time grain) and a measure, or
 //! for a histogram or box plot the numeric value; the split, filter, chart type, order, top-N
-//! and bins. The choices make a [`ChartSpec`].
+//! and bins. The choices make a [`ChartSpec`]; a saved chart makes the choices.
 
 use super::{agg_label, combo, grain_label, kind_label, order_label};
 use crate::dataset::DatasetInfo;
 use crate::explore::render::ChartKind;
+use crate::explore::saved::SavedChart;
 use crate::explore::{Agg, ChartSpec, Dimension, Grain, Measure, Order};
 use crate::i18n::{Lang, T};
 use egui::{RichText, Ui};
@@ -100,6 +101,33 @@ impl Builder {
         }
         self.of_draft = self.of.clone();
         self.value = first_numeric(info).unwrap_or_default();
+    }
+
+    /// The builder showing a saved chart (its first measure, when it has several).
+    pub(super) fn from_saved(chart: &SavedChart, info: &DatasetInfo) -> Builder {
+        let s = &chart.spec;
+        let mut b = Builder::default();
+        b.reset_for(info);
+        b.kind = chart.kind;
+        b.order = s.order;
+        b.by = s.by.as_ref().map(|d| d.column.clone());
+        b.filter = s.filter.clone().unwrap_or_default();
+        b.filter_draft = b.filter.clone();
+        if chart.kind.is_distribution() {
+            b.value = s.x.column.clone();
+            b.top = s.top_by.unwrap_or(0);
+            b.bins = s.bins.unwrap_or(0);
+        } else {
+            b.x = s.x.column.clone();
+            b.grain = s.x.grain;
+            if let Some(m) = s.measures.first() {
+                b.agg = m.agg;
+                b.of = m.expr.clone().unwrap_or_default();
+                b.of_draft = b.of.clone();
+            }
+            b.top = s.top.unwrap_or(0);
+        }
+        b
     }
 
     /// Follows a change of chart type: a distribution needs a numeric column and few groups.

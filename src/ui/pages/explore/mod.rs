@@ -8,7 +8,7 @@ mod distribution;
 
 use crate::dataset::DatasetInfo;
 use crate::explore::aggregate::aggregate;
-use crate::explore::chart::{ChartData, compute};
+use crate::explore::chart::{ChartData, compute, default_title};
 use crate::explore::cohorts::{Cohorts, cohorts};
 use crate::explore::forecast::Seasonality;
 use crate::explore::funnel::{Funnel, FunnelSpec, funnel};
@@ -18,7 +18,8 @@ use crate::explore::ready::{
 use crate::explore::render::{ChartKind, Words};
 use crate::explore::repeat::{Pareto, RepeatPurchases, pareto, repeat_purchases};
 use crate::explore::rows::EventColumns;
-use crate::explore::{Agg, AggTable, Grain, Order};
+use crate::explore::saved::{SavedChart, has_chart, save_chart};
+use crate::explore::{Agg, AggTable, ChartSpec, Grain, Order};
 use crate::i18n::{Lang, T, int};
 use crate::store::Project;
 use crate::ui::state::{JobOutput, Workspace};
@@ -161,6 +162,8 @@ pub struct ExplorePage {
     catalog_rev: u64,
     /// Columns read for earlier charts, shared with the chart jobs.
     cache: std::sync::Arc<std::sync::Mutex<crate::explore::cache::FrameCache>>,
+    /// The title being typed to save the chart shown, while the form is open.
+    saving: Option<String>,
 }
 
 impl ExplorePage {
@@ -180,6 +183,25 @@ impl ExplorePage {
     /// The builder's chart type.
     pub fn chart_kind(&self) -> ChartKind {
         self.builder.kind
+    }
+
+    /// Shows a saved chart in the builder.
+    pub fn open_saved(&mut self, ws: &mut Workspace, chart: &SavedChart) {
+        self.sync_catalog(ws);
+        match ws.dataset(&chart.spec.dataset) {
+            Some(info) => {
+                self.builder = Builder::from_saved(chart, info);
+                self.tab = Tab::Builder;
+                self.saving = None;
+            }
+            None => {
+                let e = crate::Error::NoSuchDataset {
+                    name: chart.spec.dataset.clone(),
+                    hint: String::new(),
+                };
+                ws.problem(chart.title.clone(), &e);
+            }
+        }
     }
 
     pub fn result_tab(&self) -> Option<Tab> {
@@ -407,7 +429,16 @@ impl ExplorePage {
                                 self.export(ws, data, &table, &name, ext);
                             }
                         }
+                        if let Some(spec) = &spec
+                            && self.saving.is_none()
+                            && ui.button(lang.tr(T::SaveChart)).clicked()
+                        {
+                            self.saving = Some(default_title(spec, kind));
+                        }
                     });
+                    if let Some(spec) = &spec {
+                        self.save_ui(ui, ws, spec);
+                    }
                     theme::muted(
                         ui,
                         lang.f(
@@ -429,6 +460,64 @@ impl ExplorePage {
                 theme::muted(ui, lang.tr(T::NoChartYet));
             }
         });
+    }
+
+    /// The form that saves the chart shown to the dashboard, while it is open.
+    fn save_ui(&mut self, ui: &mut Ui, ws: &mut Workspace, spec: &ChartSpec) {
+        let lang = ws.lang;
+        let kind = self.builder.kind;
+        let Some(title) = &mut self.saving else {
+            return;
+        };
+        let (mut save, mut cancel) = (false, false);
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(RichText::new(lang.tr(T::ChartTitle)).weak());
+            let r = ui
+                .add(egui::TextEdit::singleline(title).desired_width(220.0))
+                .labelled_by(label.id);
+            if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                save = true;
+            }
+            let exists = ws
+                .project
+                .as_ref()
+                .is_some_and(|p| has_chart(p, title).unwrap_or(false));
+            let word = if exists {
+                T::ReplaceChart
+            } else {
+                T::SaveButton
+            };
+            if ui
+                .add_enabled(!title.trim().is_empty(), egui::Button::new(lang.tr(word)))
+                .clicked()
+            {
+                save = true;
+            }
+            if ui.button(lang.tr(T::Cancel)).clicked() {
+                cancel = true;
+            }
+        });
+        if cancel {
+            self.saving = None;
+            return;
+        }
+        if !save || title.trim().is_empty() {
+            return;
+        }
+        let chart = SavedChart {
+            title: title.trim().to_string(),
+            kind,
+            spec: spec.clone(),
+        };
+        let Some(project) = &ws.project else { return };
+        match save_chart(project, &chart) {
+            Ok(()) => {
+                ws.notice = Some(lang.f(T::SavedChart, &[&chart.title]));
+                ws.charts_rev += 1;
+                self.saving = None;
+            }
+            Err(e) => ws.problem(lang.tr(T::SaveChart), &e),
+        }
     }
 
     fn status_ui(&self, ui: &mut Ui, ws: &Workspace) {
