@@ -662,8 +662,10 @@ strings! {
     RuleFreedmanDiaconis => "Freedman-Diaconis rule", "Freedman-Diaconis 规则";
     RuleSturges => "Sturges' rule", "Sturges 规则";
     RuleGiven => "set by you", "手动设置";
-    HistogramNote => "{0} bins, {1} wide ({2}); {3} rows without a value are not counted.", "{0} 个分箱，每箱宽 {1}（{2}）；{3} 行无值，未计入。";
-    BoxNote => "Boxes span Q1 to Q3 with the median inside; quartiles by linear interpolation. Whiskers reach the furthest values within 1.5 × IQR; the {0} values beyond them are outliers (rings). {1} rows without a value are left out.", "箱体从 Q1 到 Q3，中线为中位数；四分位数按线性插值计算。须延伸到 1.5 × 四分位距以内最远的值；超出的 {0} 个值为异常值（圆圈）。{1} 行无值，未计入。";
+    HistogramNote => "{0} bins, {1} wide ({2}).", "{0} 个分箱，每箱宽 {1}（{2}）。";
+    MissingLeftOut => "{0} rows without a value are left out.", "{0} 行无值，未计入。";
+    HistogramTails => "{0} rows below {1} and {2} above {3} are counted in the bars at the ends.", "低于 {1} 的 {0} 行和高于 {3} 的 {2} 行计入两端的柱。";
+    BoxNote => "Boxes span Q1 to Q3 with the median inside; quartiles by linear interpolation. Whiskers reach the furthest values within 1.5 × IQR; the {0} values beyond them are outliers (rings).", "箱体从 Q1 到 Q3，中线为中位数；四分位数按线性插值计算。须延伸到 1.5 × 四分位距以内最远的值；超出的 {0} 个值为异常值（圆圈）。";
     NeedNumeric => "A histogram or box plot needs a column of numbers; this dataset has none.", "直方图和箱线图需要数值列；此数据集没有数值列。";
     BinFrom => "from", "起";
     BinTo => "to", "止";

@@ -21,8 +21,11 @@ pub(super) fn tile_ui(
     ws: &Workspace,
 ) -> Option<TileAction> {
     let mut action = None;
-    ui.allocate_ui(egui::vec2(width, CHART_HEIGHT + 90.0), |ui| {
+    // Tiles sit in a row; inside, everything is top-down.
+    let top_down = Layout::top_down(Align::Min);
+    ui.allocate_ui_with_layout(egui::vec2(width, CHART_HEIGHT + 90.0), top_down, |ui| {
         theme::card(ui, |ui| {
+            // The card's margins (12) and stroke (1) on both sides.
             ui.set_width(width - 26.0);
             match renaming {
                 Some(draft) => {
@@ -66,7 +69,7 @@ pub(super) fn tile_ui(
                 }
             }
             let size = egui::vec2(ui.available_width(), CHART_HEIGHT);
-            ui.allocate_ui(size, |ui| {
+            ui.allocate_ui_with_layout(size, top_down, |ui| {
                 ui.set_min_size(size);
                 match &t.result {
                     Some(Ok(data)) => charts::data_ui(

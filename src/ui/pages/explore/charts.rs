@@ -31,50 +31,60 @@ pub fn table_ui(ui: &mut Ui, lang: Lang, t: &AggTable) {
     let w = words(lang);
     let headers = t.headers();
     let keys = 1 + usize::from(t.by.is_some());
-    TableBuilder::new(ui)
-        .id_salt("explore-agg-table")
-        .striped(true)
-        .auto_shrink([false, false])
-        .cell_layout(Layout::left_to_right(Align::Center))
-        .columns(Column::auto().at_least(70.0).clip(true), keys)
-        .columns(Column::remainder().at_least(90.0), headers.len() - keys)
-        .header(theme::HEADER_HEIGHT, |mut h| {
-            for (i, name) in headers.iter().enumerate() {
-                h.col(|ui| {
-                    let layout = if i >= keys {
-                        Layout::right_to_left(Align::Center)
-                    } else {
-                        Layout::left_to_right(Align::Center)
-                    };
-                    ui.with_layout(layout, |ui| ui.label(RichText::new(name).strong()));
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(theme::ROW_HEIGHT, t.rows.len(), |mut row| {
-                let r = &t.rows[row.index()];
-                row.col(|ui| {
-                    ui.label(r.x.label(t.grain, &w.missing, &w.other));
-                });
-                if let Some(b) = &r.by {
-                    row.col(|ui| {
-                        ui.label(b.label(None, &w.missing, &w.other));
-                    });
-                }
-                for (j, v) in r.values.iter().enumerate() {
-                    let share = t.measures[j].starts_with("share(");
-                    row.col(|ui| {
-                        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                            let text = match v {
-                                Some(v) if share => percent(*v),
-                                Some(v) => number(*v),
-                                None => "—".into(),
+    // Many columns (a box plot's ten numbers) scroll sideways instead of widening the panel.
+    let measure_column = if headers.len() - keys > 3 {
+        Column::auto().at_least(64.0)
+    } else {
+        Column::remainder().at_least(90.0)
+    };
+    egui::ScrollArea::horizontal()
+        .id_salt("explore-agg-table-scroll")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("explore-agg-table")
+                .striped(true)
+                .auto_shrink([false, false])
+                .cell_layout(Layout::left_to_right(Align::Center))
+                .columns(Column::auto().at_least(70.0).clip(true), keys)
+                .columns(measure_column, headers.len() - keys)
+                .header(theme::HEADER_HEIGHT, |mut h| {
+                    for (i, name) in headers.iter().enumerate() {
+                        h.col(|ui| {
+                            let layout = if i >= keys {
+                                Layout::right_to_left(Align::Center)
+                            } else {
+                                Layout::left_to_right(Align::Center)
                             };
-                            ui.label(RichText::new(text).monospace());
+                            ui.with_layout(layout, |ui| ui.label(RichText::new(name).strong()));
                         });
+                    }
+                })
+                .body(|body| {
+                    body.rows(theme::ROW_HEIGHT, t.rows.len(), |mut row| {
+                        let r = &t.rows[row.index()];
+                        row.col(|ui| {
+                            ui.label(r.x.label(t.grain, &w.missing, &w.other));
+                        });
+                        if let Some(b) = &r.by {
+                            row.col(|ui| {
+                                ui.label(b.label(None, &w.missing, &w.other));
+                            });
+                        }
+                        for (j, v) in r.values.iter().enumerate() {
+                            let share = t.measures[j].starts_with("share(");
+                            row.col(|ui| {
+                                ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                                    let text = match v {
+                                        Some(v) if share => percent(*v),
+                                        Some(v) => number(*v),
+                                        None => "—".into(),
+                                    };
+                                    ui.label(RichText::new(text).monospace());
+                                });
+                            });
+                        }
                     });
-                }
-            });
+                });
         });
 }
 

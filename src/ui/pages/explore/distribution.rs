@@ -21,6 +21,15 @@ fn rule_label(r: BinRule) -> T {
     }
 }
 
+/// A note, and how many rows had no value when some had none.
+fn with_missing(lang: Lang, note: String, missing: u64) -> String {
+    if missing == 0 {
+        note
+    } else {
+        format!("{note} {}", lang.f(T::MissingLeftOut, &[&int(missing)]))
+    }
+}
+
 pub fn histogram_heading(lang: Lang, h: &Histogram) -> String {
     match &h.by {
         Some(by) => format!("{} — {} × {by}", lang.tr(T::KindHistogram), h.column),
@@ -39,16 +48,23 @@ pub fn histogram_ui(ui: &mut Ui, lang: Lang, h: &Histogram, id: &str, compact_ti
     let w = words(lang);
     if !compact_tile {
         ui.label(RichText::new(histogram_heading(lang, h)).strong());
+        let note = lang.f(
+            T::HistogramNote,
+            &[&h.bins(), &number(h.width()), &lang.tr(rule_label(h.rule))],
+        );
+        theme::muted(ui, with_missing(lang, note, h.missing));
+    }
+    let (below_rows, above_rows) = (
+        h.series.iter().map(|s| s.below).sum::<u64>(),
+        h.series.iter().map(|s| s.above).sum::<u64>(),
+    );
+    if !compact_tile && below_rows + above_rows > 0 {
+        let (lo, hi) = (h.edges[0], h.edges[h.edges.len() - 1]);
         theme::muted(
             ui,
             lang.f(
-                T::HistogramNote,
-                &[
-                    &h.bins(),
-                    &number(h.width()),
-                    &lang.tr(rule_label(h.rule)),
-                    &int(h.missing),
-                ],
+                T::HistogramTails,
+                &[&int(below_rows), &number(lo), &int(above_rows), &number(hi)],
             ),
         );
     }
@@ -85,6 +101,8 @@ pub fn histogram_ui(ui: &mut Ui, lang: Lang, h: &Histogram, id: &str, compact_ti
                 Some(k) => k.label(None, &w.missing, &w.other),
                 None => h.column.clone(),
             };
+            // Solid bars: a histogram's many thin bars with outlines read as noise.
+            let solid = color(si).gamma_multiply(0.85);
             let mut bars: Vec<Bar> = s
                 .counts
                 .iter()
@@ -92,6 +110,8 @@ pub fn histogram_ui(ui: &mut Ui, lang: Lang, h: &Histogram, id: &str, compact_ti
                 .map(|(i, c)| {
                     Bar::new((h.edges[i] + h.edges[i + 1]) / 2.0, *c as f64)
                         .width(width * 0.96)
+                        .fill(solid)
+                        .stroke(Stroke::NONE)
                         .name(h.bin_label(i))
                 })
                 .collect();
@@ -104,6 +124,7 @@ pub fn histogram_ui(ui: &mut Ui, lang: Lang, h: &Histogram, id: &str, compact_ti
                     Bar::new(first - 1.5 * width, s.below as f64)
                         .width(width * 0.96)
                         .fill(tail)
+                        .stroke(Stroke::NONE)
                         .name(&below_label),
                 );
             }
@@ -112,6 +133,7 @@ pub fn histogram_ui(ui: &mut Ui, lang: Lang, h: &Histogram, id: &str, compact_ti
                     Bar::new(last + 1.5 * width, s.above as f64)
                         .width(width * 0.96)
                         .fill(tail)
+                        .stroke(Stroke::NONE)
                         .name(&above_label),
                 );
             }
@@ -123,24 +145,19 @@ pub fn histogram_ui(ui: &mut Ui, lang: Lang, h: &Histogram, id: &str, compact_ti
             p.bar_chart(c);
         }
         let tails = [
-            (
-                below,
-                first - 1.5 * width,
-                &below_label,
-                h.series.iter().map(|s| s.below).sum::<u64>(),
-            ),
-            (
-                above,
-                last + 1.5 * width,
-                &above_label,
-                h.series.iter().map(|s| s.above).sum::<u64>(),
-            ),
+            (below, first - 1.5 * width, &below_label, below_rows),
+            (above, last + 1.5 * width, &above_label, above_rows),
         ];
         for (shown, x, label, n) in tails {
             if shown {
+                // Unnamed: a label on the plot, not a legend entry.
                 p.text(
-                    egui_plot::Text::new(label.clone(), PlotPoint::new(x, n as f64), label.clone())
-                        .anchor(egui::Align2::CENTER_BOTTOM),
+                    egui_plot::Text::new(
+                        "",
+                        PlotPoint::new(x, n as f64),
+                        RichText::new(label.clone()).size(12.0),
+                    )
+                    .anchor(egui::Align2::CENTER_BOTTOM),
                 );
             }
         }
@@ -160,7 +177,8 @@ pub fn box_plot_ui(ui: &mut Ui, lang: Lang, b: &BoxPlot, id: &str, compact_tile:
     if !compact_tile {
         ui.label(RichText::new(box_plot_heading(lang, b)).strong());
         let outliers: u64 = b.boxes.iter().map(|x| x.outliers).sum();
-        theme::muted(ui, lang.f(T::BoxNote, &[&int(outliers), &int(b.missing)]));
+        let note = lang.f(T::BoxNote, &[&int(outliers)]);
+        theme::muted(ui, with_missing(lang, note, b.missing));
     }
     let split = b.by.is_some();
     let weak = ui.visuals().weak_text_color();
@@ -194,9 +212,9 @@ pub fn box_plot_ui(ui: &mut Ui, lang: Lang, b: &BoxPlot, id: &str, compact_tile:
                     (down, "↓", lo - pad * 0.9, egui::Align2::CENTER_BOTTOM),
                 ] {
                     if count > 0 {
-                        let text = format!("{arrow} {}", int(count));
+                        let text = RichText::new(format!("{arrow} {}", int(count))).size(12.0);
                         p.text(
-                            egui_plot::Text::new(text.clone(), PlotPoint::new(i as f64, y), text)
+                            egui_plot::Text::new("", PlotPoint::new(i as f64, y), text)
                                 .anchor(anchor)
                                 .color(ui_weak),
                         );

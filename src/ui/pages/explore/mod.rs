@@ -412,10 +412,12 @@ impl ExplorePage {
         let shown = self.chart_data().cloned();
         if let Some(data) = &shown {
             let table = data.table(&words(lang));
+            let most = (ui.available_width() * 0.5).max(300.0);
             egui::Panel::right("explore-table")
                 .resizable(true)
-                .default_size(380.0)
+                .default_size(380.0_f32.min(most))
                 .min_size(240.0)
+                .max_size(most)
                 .show(ui, |ui| {
                     ui.add_space(6.0);
                     ui.horizontal_wrapped(|ui| {
@@ -716,7 +718,8 @@ impl ExplorePage {
 pub(crate) fn combo<'a>(ui: &mut Ui, label: &str, id: &str) -> Combo<'a> {
     let label = ui.label(RichText::new(label).weak()).id;
     Combo {
-        inner: egui::ComboBox::from_id_salt(id),
+        // Tall enough for every chart type and most datasets' columns without scrolling.
+        inner: egui::ComboBox::from_id_salt(id).height(420.0),
         label,
     }
 }
