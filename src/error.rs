@@ -62,6 +62,9 @@ pub enum Error {
     #[error("the project has no dataset named '{name}'{hint}")]
     NoSuchDataset { name: String, hint: String },
 
+    #[error("the project has no saved chart titled '{title}'{hint}")]
+    NoSuchChart { title: String, hint: String },
+
     #[error(
         "a dataset named '{name}' already exists; choose another name with --name, or pass --replace to replace it"
     )]

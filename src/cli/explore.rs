@@ -4,11 +4,12 @@
 use super::say;
 use clap::Args;
 use loupe::error::{Error, Result};
-use loupe::explore::aggregate::aggregate;
+use loupe::explore::chart::{compute, default_title, render};
 use loupe::explore::cohorts::cohorts;
 use loupe::explore::funnel::{FunnelSpec, funnel};
-use loupe::explore::render::{ChartKind, Words, render_cohorts, render_funnel, render_table};
+use loupe::explore::render::{ChartKind, Words, render_cohorts, render_funnel};
 use loupe::explore::rows::EventColumns;
+use loupe::explore::saved::{SavedChart, save_chart};
 use loupe::explore::{ChartSpec, Dimension, Measure, Order};
 use loupe::i18n::int;
 use loupe::progress::Reporter;
@@ -32,8 +33,9 @@ pub struct ChartArgs {
     #[arg(long)]
     x: String,
     /// A measure, e.g. 'sum(Quantity * UnitPrice)', 'count()', 'distinct(CustomerID)', 'mean(x)',
-    /// 'median(x)', 'min(x)', 'max(x)', 'share(x)'; add 'as NAME' to name it (repeatable).
-    #[arg(long = "y", required = true)]
+    /// 'median(x)', 'min(x)', 'max(x)', 'share(x)'; add 'as NAME' to name it (repeatable;
+    /// default count()). A histogram or box plot reads the numbers of x and no measure.
+    #[arg(long = "y")]
     y: Vec<String>,
     /// Split by a second dimension (one series per value).
     #[arg(long)]
@@ -47,35 +49,59 @@ pub struct ChartArgs {
     /// Keep the N split values with the largest first measure; the rest become "Other".
     #[arg(long)]
     top_by: Option<usize>,
-    /// natural (by x), desc or asc (by the first measure).
+    /// natural (by x), desc or asc (by the first measure; for a box plot, by the median).
     #[arg(long, default_value = "natural")]
     order: Order,
-    /// For a PNG: line, bar, stacked, area, scatter or pie.
+    /// line, bar, stacked, area, scatter, pie; or histogram or box: the distribution of the
+    /// numbers of x, split by --by (one series or one box per value, --top-by of them).
     #[arg(long = "type", default_value = "line")]
     kind: ChartKind,
-    /// For a PNG: the title (default: the measure by x).
+    /// For a histogram: the number of bins (default: from the data, numpy's 'auto' rule with
+    /// round edges).
+    #[arg(long)]
+    bins: Option<usize>,
+    /// For a PNG: the title (default: the saved title, or the measure by x).
     #[arg(long)]
     title: Option<String>,
+    /// Save the chart in the project under this title, for the dashboard (replaces a chart of
+    /// the same title).
+    #[arg(long, value_name = "TITLE")]
+    save: Option<String>,
     /// For a PNG: its size in pixels.
     #[arg(long, default_value_t = 1200)]
     width: u32,
     #[arg(long, default_value_t = 700)]
     height: u32,
-    /// Output: .png (the chart of the first measure), .csv, .json or .xlsx (the table).
+    /// Output: .png (the chart of the first measure, or the distribution), .csv, .json or .xlsx
+    /// (the table). Optional with --save.
     #[arg(long)]
-    out: PathBuf,
+    out: Option<PathBuf>,
 }
 
 pub fn chart(a: ChartArgs) -> Result<()> {
-    let project = Project::open_read_only(&a.project)?;
+    if a.out.is_none() && a.save.is_none() {
+        return Err(Error::InvalidArgument(
+            "give --out FILE to write the chart, --save TITLE to keep it in the project, or both"
+                .into(),
+        ));
+    }
+    let project = if a.save.is_some() {
+        if !a.project.exists() {
+            return Err(Error::NoSuchProject { path: a.project });
+        }
+        Project::open(&a.project)?
+    } else {
+        Project::open_read_only(&a.project)?
+    };
     let info = project.dataset(&a.dataset)?;
-    let mut spec = ChartSpec::new(
-        &a.dataset,
-        Dimension::parse(&a.x, &info)?,
+    let measures = if a.y.is_empty() {
+        vec![Measure::count()]
+    } else {
         a.y.iter()
             .map(|m| Measure::parse(m))
-            .collect::<Result<_>>()?,
-    );
+            .collect::<Result<_>>()?
+    };
+    let mut spec = ChartSpec::new(&a.dataset, Dimension::parse(&a.x, &info)?, measures);
     spec.by =
         a.by.as_deref()
             .map(|b| Dimension::parse(b, &info))
@@ -84,30 +110,44 @@ pub fn chart(a: ChartArgs) -> Result<()> {
     spec.top = a.top;
     spec.top_by = a.top_by;
     spec.order = a.order;
-    let table = aggregate(&project, &spec, &Reporter::silent())?;
-    if is_png(&a.out) {
-        let title = a
-            .title
-            .unwrap_or_else(|| format!("{} by {}", table.measures[0], table.x));
-        render_table(
-            &table,
-            a.kind,
-            0,
-            &title,
-            &Words::default(),
-            &a.out,
-            (a.width, a.height),
-        )?;
-    } else {
-        table.write(&a.out)?;
+    spec.bins = a.bins;
+    // Computed even when only saved: a chart that cannot be computed is not saved.
+    let data = compute(&project, &spec, a.kind, None, &Reporter::silent())?;
+    let words = Words::default();
+    if let Some(out) = &a.out {
+        let table = data.table(&words);
+        if is_png(out) {
+            let title = a
+                .title
+                .clone()
+                .or_else(|| a.save.clone())
+                .unwrap_or_else(|| default_title(&spec, a.kind));
+            render(&data, a.kind, &title, &words, out, (a.width, a.height))?;
+        } else {
+            table.write(out)?;
+        }
+        say!(
+            "{} rows of {} from {} input rows written to {}",
+            int(table.rows.len() as u64),
+            a.dataset,
+            int(data.input_rows()),
+            out.display()
+        );
     }
-    say!(
-        "{} rows of {} from {} input rows written to {}",
-        int(table.rows.len() as u64),
-        a.dataset,
-        int(table.input_rows),
-        a.out.display()
-    );
+    if let Some(title) = a.save {
+        let chart = SavedChart {
+            title: title.trim().to_string(),
+            kind: a.kind,
+            spec,
+        };
+        save_chart(&project, &chart)?;
+        say!(
+            "Saved the {} chart '{}' in {}",
+            a.kind.as_str(),
+            chart.title,
+            a.project.display()
+        );
+    }
     Ok(())
 }
 

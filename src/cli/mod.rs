@@ -1,5 +1,6 @@
 //! The command line: argument parsing and printing, over the library.
 
+mod charts;
 mod clean;
 mod clv;
 mod customers;
@@ -68,8 +69,13 @@ enum Command {
     Customers(customers::CustomersArgs),
     /// List, add or remove customer tag rules; with --dataset, count the customers per tag.
     Tags(tags::TagsArgs),
-    /// A chart of a dataset: a table (CSV, JSON, XLSX) or a picture (PNG).
+    /// A chart of a dataset: a table (CSV, JSON, XLSX) or a picture (PNG); --save keeps it in
+    /// the project for the dashboard.
     Chart(explore::ChartArgs),
+    /// List the saved charts of a project; rename or delete them.
+    Charts(charts::ChartsArgs),
+    /// Draw every saved chart of a project to a PNG in a folder.
+    Dashboard(charts::DashboardArgs),
     /// Cohort retention: customers by month of first purchase × months since.
     Cohorts(explore::CohortsArgs),
     /// A funnel from events: users through ordered steps within a time window.
@@ -112,6 +118,8 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Customers(a) => customers::customers(a),
         Command::Tags(a) => tags::tags(a),
         Command::Chart(a) => explore::chart(a),
+        Command::Charts(a) => charts::charts(a),
+        Command::Dashboard(a) => charts::dashboard(a),
         Command::Cohorts(a) => explore::cohorts_cmd(a),
         Command::Funnel(a) => explore::funnel_cmd(a),
         Command::Segment(a) => segment::segment(a),

@@ -74,7 +74,7 @@ pub fn aggregate_cached(
     aggregate_frame(df, spec)
 }
 
-fn key_expr(d: &Dimension, schema: &Schema) -> Result<pl::Expr> {
+pub(crate) fn key_expr(d: &Dimension, schema: &Schema) -> Result<pl::Expr> {
     let Some(dt) = schema.get(d.column.as_str()) else {
         return Err(Error::InvalidArgument(format!(
             "the data has no column '{}'",
@@ -220,7 +220,7 @@ pub fn aggregate_frame(df: DataFrame, spec: &ChartSpec) -> Result<AggTable> {
     build_table(&out, spec, &schema)
 }
 
-fn key_of(v: AnyValue<'_>) -> Key {
+pub(crate) fn key_of(v: AnyValue<'_>) -> Key {
     match v {
         AnyValue::Null => Key::Null,
         AnyValue::Boolean(b) => Key::Bool(b),

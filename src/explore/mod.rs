@@ -8,22 +8,32 @@
 //! - [`trend`]: complete time series and moving averages;
 //! - [`cohorts`], [`funnel`], [`repeat`] (repeat purchases and Pareto): the ready-made analyses,
 //!   over rows found by their roles ([`rows`]);
+//! - [`histogram`], [`boxplot`]: the distribution of a numeric column (over [`values`]);
+//! - [`chart`]: a chart computed for its kind, and its PNG; [`saved`]: charts kept in the project
+//!   for the dashboard;
 //! - [`format`]: numbers for people.
 
 pub mod aggregate;
+pub mod boxplot;
 pub mod cache;
+pub mod chart;
 pub mod cohorts;
+pub mod dashboard;
 pub mod downsample;
 pub mod forecast;
 pub mod format;
 pub mod funnel;
+pub mod histogram;
 pub mod ready;
 pub mod render;
+pub mod render_distribution;
 pub mod repeat;
 pub mod rows;
+pub mod saved;
 pub mod spec;
 pub mod table;
 pub mod trend;
+pub mod values;
 
 pub use spec::{Agg, ChartSpec, Dimension, Grain, Measure, Order};
 pub use table::{AggRow, AggTable, Key};

@@ -24,17 +24,29 @@ pub enum ChartKind {
     Area,
     Scatter,
     Pie,
+    /// The rows of a numeric x counted in bins (see [`super::histogram`]).
+    Histogram,
+    /// The five-number summary of a numeric x per split value (see [`super::boxplot`]).
+    #[serde(rename = "box")]
+    BoxPlot,
 }
 
 impl ChartKind {
-    pub const ALL: [ChartKind; 6] = [
+    pub const ALL: [ChartKind; 8] = [
         ChartKind::Line,
         ChartKind::Bar,
         ChartKind::StackedBar,
         ChartKind::Area,
         ChartKind::Scatter,
         ChartKind::Pie,
+        ChartKind::Histogram,
+        ChartKind::BoxPlot,
     ];
+
+    /// Whether the chart shows the distribution of x's numbers rather than a measure per x.
+    pub fn is_distribution(self) -> bool {
+        matches!(self, ChartKind::Histogram | ChartKind::BoxPlot)
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,6 +56,8 @@ impl ChartKind {
             ChartKind::Area => "area",
             ChartKind::Scatter => "scatter",
             ChartKind::Pie => "pie",
+            ChartKind::Histogram => "histogram",
+            ChartKind::BoxPlot => "box",
         }
     }
 }
@@ -54,10 +68,15 @@ impl std::str::FromStr for ChartKind {
         let t = s.trim().to_ascii_lowercase().replace(['-', '_', ' '], "");
         ChartKind::ALL
             .into_iter()
-            .find(|k| k.as_str() == t || (t == "stackedbar" && *k == ChartKind::StackedBar))
+            .find(|k| {
+                k.as_str() == t
+                    || (t == "stackedbar" && *k == ChartKind::StackedBar)
+                    || (t == "hist" && *k == ChartKind::Histogram)
+                    || (t == "boxplot" && *k == ChartKind::BoxPlot)
+            })
             .ok_or_else(|| {
                 Error::InvalidArgument(format!(
-                    "'{s}' is not a chart type; use line, bar, stacked, area, scatter or pie"
+                    "'{s}' is not a chart type; use line, bar, stacked, area, scatter, pie, histogram or box"
                 ))
             })
     }
@@ -69,6 +88,8 @@ pub struct Words {
     pub missing: String,
     pub other: String,
     pub all: String,
+    /// The y axis of a histogram.
+    pub rows: String,
 }
 
 impl Default for Words {
@@ -77,6 +98,20 @@ impl Default for Words {
             missing: "(missing)".into(),
             other: "Other".into(),
             all: "All".into(),
+            rows: "rows".into(),
+        }
+    }
+}
+
+impl Words {
+    /// The words in one of the window's languages.
+    pub fn for_lang(lang: crate::i18n::Lang) -> Words {
+        use crate::i18n::T;
+        Words {
+            missing: lang.tr(T::Missing).into(),
+            other: lang.tr(T::OtherGroup).into(),
+            all: lang.tr(T::AllUsers).into(),
+            rows: lang.tr(T::Rows).into(),
         }
     }
 }
@@ -95,14 +130,14 @@ pub const PALETTE: [(u8, u8, u8); 10] = [
     (0xba, 0xb0, 0xac),
 ];
 
-fn color(i: usize) -> RGBColor {
+pub(super) fn color(i: usize) -> RGBColor {
     let (r, g, b) = PALETTE[i % PALETTE.len()];
     RGBColor(r, g, b)
 }
 
-const FONT: &str = "loupe-sans";
+pub(super) const FONT: &str = "loupe-sans";
 
-fn font_ready() -> Result<()> {
+pub(super) fn font_ready() -> Result<()> {
     static REGISTERED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| {
         plotters::style::register_font(FONT, FontStyle::Normal, crate::ui::theme::BUNDLED_CJK)
@@ -117,11 +152,11 @@ fn font_ready() -> Result<()> {
     }
 }
 
-fn draw_err<E: std::fmt::Display>(path: &Path) -> impl Fn(E) -> Error + '_ {
+pub(super) fn draw_err<E: std::fmt::Display>(path: &Path) -> impl Fn(E) -> Error + '_ {
     move |e| Error::Export(format!("cannot draw {}: {e}", path.display()))
 }
 
-fn check_png(path: &Path) -> Result<()> {
+pub(super) fn check_png(path: &Path) -> Result<()> {
     let ok = path
         .extension()
         .and_then(|e| e.to_str())
@@ -185,6 +220,12 @@ pub fn render_table(
 ) -> Result<()> {
     check_png(path)?;
     font_ready()?;
+    if kind.is_distribution() {
+        return Err(Error::InvalidArgument(format!(
+            "a {} is drawn from its values, not from a table; use explore::chart::render",
+            kind.as_str()
+        )));
+    }
     if m >= t.measures.len() {
         return Err(Error::InvalidArgument(format!(
             "the table has {} measures; there is no measure {}",

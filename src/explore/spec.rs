@@ -346,6 +346,10 @@ pub struct ChartSpec {
     /// Keep the N split values with the largest first measure; the rest become one "Other".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_by: Option<usize>,
+    /// For a histogram: the number of bins (default: chosen from the data, see
+    /// [`super::histogram`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bins: Option<usize>,
 }
 
 impl ChartSpec {
@@ -359,6 +363,7 @@ impl ChartSpec {
             order: Order::Natural,
             top: None,
             top_by: None,
+            bins: None,
         }
     }
 }

@@ -6,6 +6,7 @@
 
 mod activity;
 mod catalog;
+pub mod charts;
 mod names;
 pub mod recipes;
 mod schema;
@@ -232,6 +233,35 @@ impl Project {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// A marker of a dataset's data that changes whenever its rows may have: its import time,
+    /// row count and the last import, rebuild or deletion logged for it. `None` when there is
+    /// no such dataset.
+    pub fn data_marker(&self, dataset: &str) -> Result<Option<String>> {
+        let Some(info) = catalog::get(&self.conn, dataset)? else {
+            return Ok(None);
+        };
+        let last: Option<i64> = self.conn.query_row(
+            "SELECT max(id) FROM _loupe_activity
+             WHERE dataset = ?1 AND action IN ('import', 'rebuild', 'delete')",
+            [dataset],
+            |r| r.get(0),
+        )?;
+        Ok(Some(format!(
+            "{}/{}/{}",
+            info.imported_at,
+            info.rows,
+            last.unwrap_or(0)
+        )))
+    }
+
+    /// SQLite's `data_version`: changes when another connection (another process, a background
+    /// job) commits to the project. A cheap test of whether anything may have changed.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 
     /// The activity log, newest first.

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4C6F_7570;
 
 /// The schema version this Loupe writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -112,6 +112,16 @@ const MIGRATIONS: &[&str] = &[
         ids      TEXT NOT NULL
     );
     CREATE INDEX _loupe_snapshots_segment ON _loupe_snapshots(segment, id);
+    "#,
+    // 4 -> 5: saved charts for the dashboard, as JSON (kind and spec), in the user's order.
+    r#"
+    CREATE TABLE _loupe_charts (
+        title      TEXT PRIMARY KEY,
+        chart      TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
     "#,
 ];
 

@@ -9,6 +9,7 @@ use crate::ui::pages::Page;
 use crate::ui::pages::activity::ActivityPage;
 use crate::ui::pages::clean::CleanPage;
 use crate::ui::pages::customers::CustomersPage;
+use crate::ui::pages::dashboard::DashboardPage;
 use crate::ui::pages::data::DataPage;
 use crate::ui::pages::explore::ExplorePage;
 use crate::ui::pages::planned::PlannedPage;
@@ -41,6 +42,7 @@ pub struct LoupeApp {
     pub customers: CustomersPage,
     pub explore: ExplorePage,
     pub segments: SegmentsPage,
+    pub dashboard: DashboardPage,
     pub import: Option<ImportDialog>,
     startup: Option<Startup>,
     sample_job: Option<u64>,
@@ -68,6 +70,7 @@ impl LoupeApp {
             customers: CustomersPage::default(),
             explore: ExplorePage::default(),
             segments: SegmentsPage::default(),
+            dashboard: DashboardPage::default(),
             import: None,
             startup: Some(startup),
             sample_job: None,
@@ -234,6 +237,7 @@ impl LoupeApp {
             Ok(JobOutput::Quality(r)) => self.clean.on_report(r),
             Ok(JobOutput::Customers(o)) => self.customers.on_overview(o),
             Ok(JobOutput::Explore(generation, r)) => self.explore.on_result(generation, r),
+            Ok(JobOutput::Dashboard(token, d)) => self.dashboard.on_result(token, *d),
             Ok(JobOutput::RawFrame(name, df)) => self.clean.on_raw(&mut self.ws, name, df),
             Ok(JobOutput::StepPreview(generation, p)) => self.clean.on_preview(generation, p),
             Ok(JobOutput::Segments(out)) => self.segments.on_output(&mut self.ws, out),
@@ -248,6 +252,9 @@ impl LoupeApp {
             }
             Err(e) => {
                 self.data.on_rows_failed(id);
+                if self.dashboard.on_failed(id, &e) {
+                    return;
+                }
                 if !matches!(e, Error::Cancelled) && self.explore.on_failed(id, e.to_string()) {
                     return;
                 }
@@ -420,6 +427,13 @@ impl LoupeApp {
             Page::Customers => self.customers.ui(ui, &mut self.ws),
             Page::Explore => self.explore.ui(ui, &mut self.ws),
             Page::Segments => self.segments.ui(ui, &mut self.ws),
+            Page::Dashboard => {
+                self.dashboard.ui(ui, &mut self.ws);
+                if let Some(chart) = self.dashboard.take_open() {
+                    self.explore.open_saved(&mut self.ws, &chart);
+                    self.page = Page::Explore;
+                }
+            }
             other => PlannedPage::ui(ui, self.ws.lang, other),
         }
 

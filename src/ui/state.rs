@@ -80,6 +80,8 @@ pub enum JobOutput {
     Customers(Box<crate::customers::overview::Overview>),
     /// A chart or analysis of the Explore page (generation).
     Explore(u64, Box<crate::ui::pages::explore::ExploreResult>),
+    /// A dashboard tile's chart (the tile's job token).
+    Dashboard(u64, Box<crate::explore::chart::ChartData>),
     /// A dataset's raw frame, loaded for the recipe editor.
     RawFrame(String, Arc<polars::prelude::DataFrame>),
     /// A step preview (recipe generation).
@@ -148,6 +150,8 @@ pub struct Workspace {
     pub wake: Wake,
     /// Bumped whenever the catalog changes (open, import).
     pub catalog_rev: u64,
+    /// Bumped whenever the window saves, renames or removes a saved chart.
+    pub charts_rev: u64,
     /// Build the sample project here when asked.
     pub sample_path: Option<PathBuf>,
 }
@@ -164,6 +168,7 @@ impl Workspace {
             notice: None,
             wake,
             catalog_rev: 0,
+            charts_rev: 0,
             sample_path: None,
         }
     }

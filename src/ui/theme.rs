@@ -21,6 +21,7 @@ pub mod icon {
     pub const RECOMMENDATIONS: &str = "💡";
     pub const CAMPAIGNS: &str = "🎯";
     pub const ACTIVITY: &str = "📋";
+    pub const DASHBOARD: &str = "📊";
     pub const NEW: &str = "✚";
     pub const OPEN: &str = "🗁";
     pub const IMPORT: &str = "📥";

@@ -9,7 +9,7 @@ use loupe::store::Project;
 use std::collections::BTreeMap;
 
 /// 3,000 order lines over 2023–2024 from a fixed generator, with missing categories and prices.
-fn generated_orders(s: &Scratch) -> Project {
+pub(crate) fn generated_orders(s: &Scratch) -> Project {
     let mut x: u64 = 0x2545_F491_4F6C_DD1D;
     let mut next = |n: u64| {
         x ^= x << 13;

@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod clean;
 pub mod customers;
+pub mod dashboard;
 pub mod data;
 pub mod explore;
 pub mod planned;
@@ -19,6 +20,7 @@ pub enum Page {
     Data,
     Clean,
     Explore,
+    Dashboard,
     Customers,
     Segments,
     Recommendations,
@@ -27,10 +29,11 @@ pub enum Page {
 }
 
 impl Page {
-    pub const ALL: [Page; 8] = [
+    pub const ALL: [Page; 9] = [
         Page::Data,
         Page::Clean,
         Page::Explore,
+        Page::Dashboard,
         Page::Customers,
         Page::Segments,
         Page::Recommendations,
@@ -43,6 +46,7 @@ impl Page {
             Page::Data => T::NavData,
             Page::Clean => T::NavClean,
             Page::Explore => T::NavExplore,
+            Page::Dashboard => T::NavDashboard,
             Page::Customers => T::NavCustomers,
             Page::Segments => T::NavSegments,
             Page::Recommendations => T::NavRecommendations,
@@ -56,6 +60,7 @@ impl Page {
             Page::Data => icon::DATA,
             Page::Clean => icon::CLEAN,
             Page::Explore => icon::EXPLORE,
+            Page::Dashboard => icon::DASHBOARD,
             Page::Customers => icon::CUSTOMERS,
             Page::Segments => icon::SEGMENTS,
             Page::Recommendations => icon::RECOMMENDATIONS,
@@ -69,6 +74,7 @@ impl Page {
         match self {
             Page::Recommendations => Some(T::DescRecommendations),
             Page::Campaigns => Some(T::DescCampaigns),
+            Page::Dashboard => Some(T::DescDashboard),
             Page::Data
             | Page::Clean
             | Page::Explore

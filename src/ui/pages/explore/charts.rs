@@ -3,6 +3,7 @@
 //! forecast).
 
 use super::{Analyses, ExploreResult, Tab, combo, grain_label, words};
+use crate::explore::chart::ChartData;
 use crate::explore::cohorts::Cohorts;
 use crate::explore::downsample::lttb;
 use crate::explore::forecast::Seasonality;
@@ -30,54 +31,64 @@ pub fn table_ui(ui: &mut Ui, lang: Lang, t: &AggTable) {
     let w = words(lang);
     let headers = t.headers();
     let keys = 1 + usize::from(t.by.is_some());
-    TableBuilder::new(ui)
-        .id_salt("explore-agg-table")
-        .striped(true)
-        .auto_shrink([false, false])
-        .cell_layout(Layout::left_to_right(Align::Center))
-        .columns(Column::auto().at_least(70.0).clip(true), keys)
-        .columns(Column::remainder().at_least(90.0), headers.len() - keys)
-        .header(theme::HEADER_HEIGHT, |mut h| {
-            for (i, name) in headers.iter().enumerate() {
-                h.col(|ui| {
-                    let layout = if i >= keys {
-                        Layout::right_to_left(Align::Center)
-                    } else {
-                        Layout::left_to_right(Align::Center)
-                    };
-                    ui.with_layout(layout, |ui| ui.label(RichText::new(name).strong()));
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(theme::ROW_HEIGHT, t.rows.len(), |mut row| {
-                let r = &t.rows[row.index()];
-                row.col(|ui| {
-                    ui.label(r.x.label(t.grain, &w.missing, &w.other));
-                });
-                if let Some(b) = &r.by {
-                    row.col(|ui| {
-                        ui.label(b.label(None, &w.missing, &w.other));
-                    });
-                }
-                for (j, v) in r.values.iter().enumerate() {
-                    let share = t.measures[j].starts_with("share(");
-                    row.col(|ui| {
-                        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                            let text = match v {
-                                Some(v) if share => percent(*v),
-                                Some(v) => number(*v),
-                                None => "—".into(),
+    // Many columns (a box plot's ten numbers) scroll sideways instead of widening the panel.
+    let measure_column = if headers.len() - keys > 3 {
+        Column::auto().at_least(64.0)
+    } else {
+        Column::remainder().at_least(90.0)
+    };
+    egui::ScrollArea::horizontal()
+        .id_salt("explore-agg-table-scroll")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("explore-agg-table")
+                .striped(true)
+                .auto_shrink([false, false])
+                .cell_layout(Layout::left_to_right(Align::Center))
+                .columns(Column::auto().at_least(70.0).clip(true), keys)
+                .columns(measure_column, headers.len() - keys)
+                .header(theme::HEADER_HEIGHT, |mut h| {
+                    for (i, name) in headers.iter().enumerate() {
+                        h.col(|ui| {
+                            let layout = if i >= keys {
+                                Layout::right_to_left(Align::Center)
+                            } else {
+                                Layout::left_to_right(Align::Center)
                             };
-                            ui.label(RichText::new(text).monospace());
+                            ui.with_layout(layout, |ui| ui.label(RichText::new(name).strong()));
                         });
+                    }
+                })
+                .body(|body| {
+                    body.rows(theme::ROW_HEIGHT, t.rows.len(), |mut row| {
+                        let r = &t.rows[row.index()];
+                        row.col(|ui| {
+                            ui.label(r.x.label(t.grain, &w.missing, &w.other));
+                        });
+                        if let Some(b) = &r.by {
+                            row.col(|ui| {
+                                ui.label(b.label(None, &w.missing, &w.other));
+                            });
+                        }
+                        for (j, v) in r.values.iter().enumerate() {
+                            let share = t.measures[j].starts_with("share(");
+                            row.col(|ui| {
+                                ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                                    let text = match v {
+                                        Some(v) if share => percent(*v),
+                                        Some(v) => number(*v),
+                                        None => "—".into(),
+                                    };
+                                    ui.label(RichText::new(text).monospace());
+                                });
+                            });
+                        }
                     });
-                }
-            });
+                });
         });
 }
 
-fn base_plot(id: &str) -> Plot<'static> {
+pub(super) fn base_plot(id: &str) -> Plot<'static> {
     Plot::new(id.to_string())
         .x_grid_spacer(index_spacer)
         .allow_scroll(false)
@@ -88,7 +99,7 @@ fn base_plot(id: &str) -> Plot<'static> {
 }
 
 /// Grid marks on whole indices, about one per 90 points of width.
-fn index_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+pub(super) fn index_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     let (lo, hi) = input.bounds;
     let want = (input.base_step_size * 12.0).max(1.0);
     let step = [
@@ -109,7 +120,7 @@ fn index_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     marks
 }
 
-fn index_labels(
+pub(super) fn index_labels(
     labels: Vec<String>,
 ) -> impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String {
     move |m, _| {
@@ -122,8 +133,60 @@ fn index_labels(
     }
 }
 
-/// The builder's chart of the first measure.
-pub fn chart_ui(ui: &mut Ui, lang: Lang, t: &AggTable, kind: ChartKind) {
+/// The heading of a chart, as shown above it and on its PNG.
+pub fn heading(lang: Lang, data: &ChartData) -> String {
+    match data {
+        ChartData::Table(t) => format!("{} — {}", t.measures[0], t.x),
+        ChartData::Histogram(h) => super::distribution::histogram_heading(lang, h),
+        ChartData::BoxPlot(b) => super::distribution::box_plot_heading(lang, b),
+    }
+}
+
+/// The table of a chart with a distribution's column names in the user's language (exports
+/// keep the library's names).
+pub fn display_table(t: &AggTable, data: &ChartData, lang: Lang) -> AggTable {
+    let names: &[T] = match data {
+        ChartData::Table(_) => return t.clone(),
+        ChartData::Histogram(_) => &[T::BinFrom, T::BinTo, T::Rows],
+        ChartData::BoxPlot(_) => &[
+            T::Rows,
+            T::AggMin,
+            T::StatLowerWhisker,
+            T::StatQ1,
+            T::AggMedian,
+            T::StatQ3,
+            T::StatUpperWhisker,
+            T::AggMax,
+            T::AggMean,
+            T::StatOutliers,
+        ],
+    };
+    let mut shown = t.clone();
+    if shown.measures.len() == names.len() {
+        shown.measures = names.iter().map(|k| lang.tr(*k).to_string()).collect();
+    }
+    shown
+}
+
+/// A computed chart: the table's first measure, or the distribution. `compact` (dashboard tiles)
+/// leaves out the heading and notes and keeps the plot still.
+pub fn data_ui(
+    ui: &mut Ui,
+    lang: Lang,
+    data: &ChartData,
+    kind: ChartKind,
+    id: &str,
+    compact: bool,
+) {
+    match data {
+        ChartData::Table(t) => chart_ui(ui, lang, t, kind, id, compact),
+        ChartData::Histogram(h) => super::distribution::histogram_ui(ui, lang, h, id, compact),
+        ChartData::BoxPlot(b) => super::distribution::box_plot_ui(ui, lang, b, id, compact),
+    }
+}
+
+/// The chart of a table's first measure.
+pub fn chart_ui(ui: &mut Ui, lang: Lang, t: &AggTable, kind: ChartKind, id: &str, compact: bool) {
     let w = words(lang);
     let labels: Vec<String> = t
         .x_values
@@ -152,13 +215,15 @@ pub fn chart_ui(ui: &mut Ui, lang: Lang, t: &AggTable, kind: ChartKind) {
         Some(k) => k.label(None, &w.missing, &w.other),
         None => t.measures[0].clone(),
     };
-    ui.label(RichText::new(format!("{} — {}", t.measures[0], t.x)).strong());
+    if !compact {
+        ui.label(RichText::new(format!("{} — {}", t.measures[0], t.x)).strong());
+    }
     if kind == ChartKind::Pie {
         pie_ui(ui, &labels, &values[0]);
         return;
     }
     let width = ui.available_width().max(100.0) as usize;
-    let mut plot = base_plot("explore-chart")
+    let mut plot = still(base_plot(id), compact)
         .x_axis_formatter(index_labels(labels.clone()))
         .x_axis_label(t.x.clone())
         .include_y(0.0);
@@ -193,7 +258,7 @@ pub fn chart_ui(ui: &mut Ui, lang: Lang, t: &AggTable, kind: ChartKind) {
                             .radius(3.0),
                     );
                 }
-                ChartKind::Bar => {
+                ChartKind::Bar | ChartKind::Histogram | ChartKind::BoxPlot => {
                     let k = values.len() as f64;
                     let bw = 0.8 / k;
                     let bars: Vec<Bar> = pts
@@ -222,6 +287,18 @@ pub fn chart_ui(ui: &mut Ui, lang: Lang, t: &AggTable, kind: ChartKind) {
             p.bar_chart(c);
         }
     });
+}
+
+/// A plot for a dashboard tile does not pan or zoom (the page scrolls instead).
+pub(super) fn still(plot: Plot<'static>, compact: bool) -> Plot<'static> {
+    if compact {
+        plot.allow_drag(false)
+            .allow_zoom(false)
+            .allow_boxed_zoom(false)
+            .allow_double_click_reset(false)
+    } else {
+        plot
+    }
 }
 
 fn pie_ui(ui: &mut Ui, labels: &[String], values: &[Option<f64>]) {
@@ -269,7 +346,13 @@ fn pie_ui(ui: &mut Ui, labels: &[String], values: &[Option<f64>]) {
 }
 
 /// The controls of one analysis.
-pub fn analysis_controls(ui: &mut Ui, lang: Lang, tab: Tab, a: &mut Analyses, ws: &Workspace) {
+pub(super) fn analysis_controls(
+    ui: &mut Ui,
+    lang: Lang,
+    tab: Tab,
+    a: &mut Analyses,
+    ws: &Workspace,
+) {
     match tab {
         Tab::Trend => {
             combo(ui, lang.tr(T::FieldGrain), "explore-combo-101")
@@ -385,7 +468,7 @@ fn season_label(s: Seasonality) -> T {
 }
 
 /// One analysis result.
-pub fn analysis_ui(ui: &mut Ui, lang: Lang, r: &ExploreResult, a: &Analyses) {
+pub(super) fn analysis_ui(ui: &mut Ui, lang: Lang, r: &ExploreResult, a: &Analyses) {
     match r {
         ExploreResult::Trend(t) => trend_ui(ui, lang, t, a),
         ExploreResult::Cohorts(c) => cohorts_ui(ui, lang, c, a.cohort_revenue),

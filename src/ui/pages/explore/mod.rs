@@ -2,29 +2,34 @@
 //! exports to CSV, XLSX and PNG) and the ready-made analyses one click away. Every computation
 //! runs as a background job; this page only holds choices and draws results.
 
-mod charts;
+mod builder;
+pub(crate) mod charts;
+mod distribution;
 
 use crate::dataset::DatasetInfo;
-use crate::explore::aggregate::{aggregate, aggregate_cached};
+use crate::explore::aggregate::aggregate;
+use crate::explore::chart::{ChartData, compute, default_title};
 use crate::explore::cohorts::{Cohorts, cohorts};
 use crate::explore::forecast::Seasonality;
 use crate::explore::funnel::{Funnel, FunnelSpec, funnel};
 use crate::explore::ready::{
     RevenueForecast, forecast_revenue, is_events, is_transactions, trend_spec,
 };
-use crate::explore::render::{ChartKind, Words, render_table};
+use crate::explore::render::{ChartKind, Words};
 use crate::explore::repeat::{Pareto, RepeatPurchases, pareto, repeat_purchases};
 use crate::explore::rows::EventColumns;
-use crate::explore::{Agg, AggTable, ChartSpec, Dimension, Grain, Measure, Order};
+use crate::explore::saved::{SavedChart, has_chart, save_chart};
+use crate::explore::{Agg, AggTable, ChartSpec, Grain, Order};
 use crate::i18n::{Lang, T, int};
 use crate::store::Project;
 use crate::ui::state::{JobOutput, Workspace};
 use crate::ui::theme;
+use builder::Builder;
 use egui::{RichText, Ui};
 
 /// What an Explore job produces.
 pub enum ExploreResult {
-    Chart(AggTable),
+    Chart(ChartData),
     Trend(AggTable),
     Cohorts(Cohorts),
     Funnel(Funnel),
@@ -102,110 +107,8 @@ pub fn kind_label(k: ChartKind) -> T {
         ChartKind::Area => T::KindArea,
         ChartKind::Scatter => T::KindScatter,
         ChartKind::Pie => T::KindPie,
-    }
-}
-
-/// The builder's choices.
-#[derive(Debug, Clone, PartialEq)]
-struct Builder {
-    dataset: Option<String>,
-    x: String,
-    grain: Option<Grain>,
-    agg: Agg,
-    /// The column or expression measured, as applied (the text field edits a draft).
-    of: String,
-    of_draft: String,
-    by: Option<String>,
-    filter: String,
-    filter_draft: String,
-    kind: ChartKind,
-    top: usize,
-    order: Order,
-}
-
-impl Default for Builder {
-    fn default() -> Self {
-        Builder {
-            dataset: None,
-            x: String::new(),
-            grain: Some(Grain::Month),
-            agg: Agg::Sum,
-            of: String::new(),
-            of_draft: String::new(),
-            by: None,
-            filter: String::new(),
-            filter_draft: String::new(),
-            kind: ChartKind::Line,
-            top: 0,
-            order: Order::Natural,
-        }
-    }
-}
-
-impl Builder {
-    /// Sensible first choices for a dataset: its time column by month and its revenue.
-    fn reset_for(&mut self, info: &DatasetInfo) {
-        *self = Builder {
-            dataset: Some(info.name.clone()),
-            ..Builder::default()
-        };
-        let time = info.columns.iter().find(|c| c.ty.is_temporal());
-        match time {
-            Some(c) => {
-                self.x = c.name.clone();
-                self.grain = Some(Grain::Month);
-            }
-            None => {
-                self.x = info
-                    .columns
-                    .iter()
-                    .find(|c| c.ty == crate::dataset::ColumnType::Text)
-                    .or(info.columns.first())
-                    .map(|c| c.name.clone())
-                    .unwrap_or_default();
-                self.grain = None;
-                self.kind = ChartKind::Bar;
-                self.order = Order::Descending;
-                self.top = 12;
-            }
-        }
-        match crate::explore::ready::revenue_expr(info) {
-            Ok(e) => {
-                self.agg = Agg::Sum;
-                self.of = e;
-            }
-            Err(_) => {
-                self.agg = Agg::Count;
-                self.of = String::new();
-            }
-        }
-        self.of_draft = self.of.clone();
-    }
-
-    fn spec(&self, info: &DatasetInfo) -> Option<ChartSpec> {
-        let dataset = self.dataset.clone()?;
-        let xcol = info.column(&self.x)?;
-        let grain = if xcol.ty.is_temporal() {
-            self.grain
-        } else {
-            None
-        };
-        let of = self.of.trim();
-        if of.is_empty() && !self.agg.allows_rows() {
-            return None;
-        }
-        let measure = Measure::new(self.agg, (!of.is_empty()).then_some(of));
-        let mut spec = ChartSpec::new(dataset, Dimension::new(&self.x, grain), vec![measure]);
-        spec.by = self.by.clone().map(|b| Dimension::new(b, None));
-        spec.filter = (!self.filter.trim().is_empty()).then(|| self.filter.clone());
-        spec.order = self.order;
-        if self.top > 0 {
-            spec.top = Some(self.top);
-        }
-        if spec.by.is_some() {
-            spec.top_by = Some(8);
-        }
-        Some(spec)
+        ChartKind::Histogram => T::KindHistogram,
+        ChartKind::BoxPlot => T::KindBoxPlot,
     }
 }
 
@@ -259,14 +162,45 @@ pub struct ExplorePage {
     catalog_rev: u64,
     /// Columns read for earlier charts, shared with the chart jobs.
     cache: std::sync::Arc<std::sync::Mutex<crate::explore::cache::FrameCache>>,
+    /// The title being typed to save the chart shown, while the form is open.
+    saving: Option<String>,
 }
 
 impl ExplorePage {
-    /// The aggregated table of the builder's chart, when one is shown.
-    pub fn chart_table(&self) -> Option<&AggTable> {
+    /// The builder's chart, when one is shown.
+    pub fn chart_data(&self) -> Option<&ChartData> {
         match &self.result {
-            Some((Tab::Builder, ExploreResult::Chart(t))) => Some(t),
+            Some((Tab::Builder, ExploreResult::Chart(d))) => Some(d),
             _ => None,
+        }
+    }
+
+    /// The aggregated table of the builder's chart, when a chart of a measure per x is shown.
+    pub fn chart_table(&self) -> Option<&AggTable> {
+        self.chart_data().and_then(ChartData::as_table)
+    }
+
+    /// The builder's chart type.
+    pub fn chart_kind(&self) -> ChartKind {
+        self.builder.kind
+    }
+
+    /// Shows a saved chart in the builder.
+    pub fn open_saved(&mut self, ws: &mut Workspace, chart: &SavedChart) {
+        self.sync_catalog(ws);
+        match ws.dataset(&chart.spec.dataset) {
+            Some(info) => {
+                self.builder = Builder::from_saved(chart, info);
+                self.tab = Tab::Builder;
+                self.saving = None;
+            }
+            None => {
+                let e = crate::Error::NoSuchDataset {
+                    name: chart.spec.dataset.clone(),
+                    hint: String::new(),
+                };
+                ws.problem(chart.title.clone(), &e);
+            }
         }
     }
 
@@ -437,140 +371,53 @@ impl ExplorePage {
         egui::Panel::top("explore-controls")
             .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(12, 6)))
             .show(ui, |ui| {
-                let b = &mut self.builder;
-                let mut pick_dataset = None;
-                ui.horizontal_wrapped(|ui| {
-                    combo(ui, lang.tr(T::Dataset), "explore-combo-1")
-                        .selected_text(b.dataset.clone().unwrap_or_default())
-                        .show_ui(ui, |ui| {
-                            for n in &names {
-                                if ui
-                                    .selectable_label(b.dataset.as_ref() == Some(n), n)
-                                    .clicked()
-                                {
-                                    pick_dataset = Some(n.clone());
-                                }
-                            }
-                        });
-                    ui.separator();
-                    combo(ui, lang.tr(T::FieldX), "explore-combo-2")
-                        .selected_text(b.x.clone())
-                        .show_ui(ui, |ui| {
-                            for c in &info.columns {
-                                ui.selectable_value(&mut b.x, c.name.clone(), &c.name);
-                            }
-                        });
-                    let temporal = info.column(&b.x).is_some_and(|c| c.ty.is_temporal());
-                    if temporal {
-                        combo(ui, lang.tr(T::FieldGrain), "explore-combo-3")
-                            .selected_text(lang.tr(grain_label(b.grain)))
-                            .show_ui(ui, |ui| {
-                                ui.selectable_value(&mut b.grain, None, lang.tr(T::GrainNone));
-                                for g in Grain::ALL {
-                                    ui.selectable_value(
-                                        &mut b.grain,
-                                        Some(g),
-                                        lang.tr(grain_label(Some(g))),
-                                    );
-                                }
-                            });
-                    }
-                    ui.separator();
-                    combo(ui, lang.tr(T::FieldMeasure), "explore-combo-4")
-                        .selected_text(lang.tr(agg_label(b.agg)))
-                        .show_ui(ui, |ui| {
-                            for a in Agg::ALL {
-                                ui.selectable_value(&mut b.agg, a, lang.tr(agg_label(a)));
-                            }
-                        });
-                    let label = ui.label(RichText::new(lang.tr(T::FieldOf)).weak());
-                    let r = ui
-                        .add(
-                            egui::TextEdit::singleline(&mut b.of_draft)
-                                .desired_width(200.0)
-                                .hint_text(lang.tr(T::HintOf)),
-                        )
-                        .labelled_by(label.id);
-                    if r.lost_focus() {
-                        b.of = b.of_draft.clone();
-                    }
-                });
-                ui.horizontal_wrapped(|ui| {
-                    combo(ui, lang.tr(T::FieldSplit), "explore-combo-5")
-                        .selected_text(b.by.clone().unwrap_or_else(|| lang.tr(T::NoSplit).into()))
-                        .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut b.by, None, lang.tr(T::NoSplit));
-                            for c in &info.columns {
-                                ui.selectable_value(&mut b.by, Some(c.name.clone()), &c.name);
-                            }
-                        });
-                    let label = ui.label(RichText::new(lang.tr(T::FieldFilter)).weak());
-                    let r = ui
-                        .add(
-                            egui::TextEdit::singleline(&mut b.filter_draft)
-                                .desired_width(260.0)
-                                .hint_text("Quantity > 0"),
-                        )
-                        .labelled_by(label.id);
-                    if r.lost_focus() {
-                        b.filter = b.filter_draft.clone();
-                    }
-                    ui.separator();
-                    combo(ui, lang.tr(T::FieldChartType), "explore-combo-6")
-                        .selected_text(lang.tr(kind_label(b.kind)))
-                        .show_ui(ui, |ui| {
-                            for k in ChartKind::ALL {
-                                ui.selectable_value(&mut b.kind, k, lang.tr(kind_label(k)));
-                            }
-                        });
-                    combo(ui, lang.tr(T::FieldOrder), "explore-combo-7")
-                        .selected_text(lang.tr(order_label(b.order)))
-                        .show_ui(ui, |ui| {
-                            for o in [Order::Natural, Order::Descending, Order::Ascending] {
-                                ui.selectable_value(&mut b.order, o, lang.tr(order_label(o)));
-                            }
-                        });
-                    ui.label(RichText::new(lang.tr(T::FieldTop)).weak());
-                    let all = lang.tr(T::AllGroups);
-                    ui.add(
-                        egui::DragValue::new(&mut b.top)
-                            .range(0..=100)
-                            .custom_formatter(move |v, _| {
-                                if v == 0.0 {
-                                    all.to_string()
-                                } else {
-                                    format!("{v}")
-                                }
-                            }),
-                    );
-                });
-                if let Some(n) = pick_dataset
+                let before = self.builder.kind;
+                let picked = self.builder.controls_ui(ui, lang, &info, &names);
+                if self.builder.kind != before {
+                    self.builder.kind_changed(before, &info);
+                }
+                if let Some(n) = picked
                     && let Some(d) = ws.dataset(&n)
                 {
-                    b.reset_for(d);
+                    self.builder.reset_for(d);
                 }
             });
 
+        let kind = self.builder.kind;
         let spec = self.builder.spec(&info);
         if let Some(spec) = spec.clone() {
-            let key = format!("{spec:?}");
+            // Charts of a measure per x share one table whatever their type; a distribution is
+            // computed for its own.
+            let computed_as = if kind.is_distribution() {
+                kind
+            } else {
+                ChartKind::Line
+            };
+            let key = format!("{spec:?}/{}", computed_as.as_str());
             let detail = spec.dataset.clone();
             let cache = self.cache.clone();
             self.run(ws, key, T::JobChart, detail, move |p, rep| {
                 let mut cache = cache.lock().map_err(|_| {
                     crate::Error::InvalidArgument("an earlier chart job failed; try again".into())
                 })?;
-                Ok(ExploreResult::Chart(aggregate_cached(
-                    p, &spec, &mut cache, rep,
+                Ok(ExploreResult::Chart(compute(
+                    p,
+                    &spec,
+                    computed_as,
+                    Some(&mut cache),
+                    rep,
                 )?))
             });
         }
-        let table = self.chart_table().cloned();
-        if let Some(t) = &table {
+        let shown = self.chart_data().cloned();
+        if let Some(data) = &shown {
+            let table = data.table(&words(lang));
+            let most = (ui.available_width() * 0.5).max(300.0);
             egui::Panel::right("explore-table")
                 .resizable(true)
-                .default_size(380.0)
+                .default_size(380.0_f32.min(most))
                 .min_size(240.0)
+                .max_size(most)
                 .show(ui, |ui| {
                     ui.add_space(6.0);
                     ui.horizontal_wrapped(|ui| {
@@ -581,29 +428,98 @@ impl ExplorePage {
                             (T::ExportPng, "png"),
                         ] {
                             if ui.button(lang.tr(k)).clicked() {
-                                self.export(ws, t, &name, ext);
+                                self.export(ws, data, &table, &name, ext);
                             }
                         }
+                        if let Some(spec) = &spec
+                            && self.saving.is_none()
+                            && ui.button(lang.tr(T::SaveChart)).clicked()
+                        {
+                            self.saving = Some(default_title(spec, kind));
+                        }
                     });
+                    if let Some(spec) = &spec {
+                        self.save_ui(ui, ws, spec);
+                    }
                     theme::muted(
                         ui,
                         lang.f(
                             T::ChartRows,
-                            &[&int(t.input_rows), &int(t.rows.len() as u64)],
+                            &[&int(data.input_rows()), &int(table.rows.len() as u64)],
                         ),
                     );
                     ui.add_space(4.0);
-                    charts::table_ui(ui, lang, t);
+                    charts::table_ui(ui, lang, &charts::display_table(&table, data, lang));
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {
             self.status_ui(ui, ws);
-            if let Some(t) = &table {
-                charts::chart_ui(ui, lang, t, self.builder.kind);
+            if let Some(d) = &shown {
+                charts::data_ui(ui, lang, d, kind, "explore-chart", false);
+            } else if spec.is_none() && kind.is_distribution() {
+                theme::muted(ui, lang.tr(T::NeedNumeric));
             } else if self.error.is_none() && !self.busy(ws) {
                 theme::muted(ui, lang.tr(T::NoChartYet));
             }
         });
+    }
+
+    /// The form that saves the chart shown to the dashboard, while it is open.
+    fn save_ui(&mut self, ui: &mut Ui, ws: &mut Workspace, spec: &ChartSpec) {
+        let lang = ws.lang;
+        let kind = self.builder.kind;
+        let Some(title) = &mut self.saving else {
+            return;
+        };
+        let (mut save, mut cancel) = (false, false);
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(RichText::new(lang.tr(T::ChartTitle)).weak());
+            let r = ui
+                .add(egui::TextEdit::singleline(title).desired_width(220.0))
+                .labelled_by(label.id);
+            if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                save = true;
+            }
+            let exists = ws
+                .project
+                .as_ref()
+                .is_some_and(|p| has_chart(p, title).unwrap_or(false));
+            let word = if exists {
+                T::ReplaceChart
+            } else {
+                T::SaveButton
+            };
+            if ui
+                .add_enabled(!title.trim().is_empty(), egui::Button::new(lang.tr(word)))
+                .clicked()
+            {
+                save = true;
+            }
+            if ui.button(lang.tr(T::Cancel)).clicked() {
+                cancel = true;
+            }
+        });
+        if cancel {
+            self.saving = None;
+            return;
+        }
+        if !save || title.trim().is_empty() {
+            return;
+        }
+        let chart = SavedChart {
+            title: title.trim().to_string(),
+            kind,
+            spec: spec.clone(),
+        };
+        let Some(project) = &ws.project else { return };
+        match save_chart(project, &chart) {
+            Ok(()) => {
+                ws.notice = Some(lang.f(T::SavedChart, &[&chart.title]));
+                ws.charts_rev += 1;
+                self.saving = None;
+            }
+            Err(e) => ws.problem(lang.tr(T::SaveChart), &e),
+        }
     }
 
     fn status_ui(&self, ui: &mut Ui, ws: &Workspace) {
@@ -619,7 +535,14 @@ impl ExplorePage {
         }
     }
 
-    fn export(&mut self, ws: &mut Workspace, t: &AggTable, name: &str, ext: &str) {
+    fn export(
+        &mut self,
+        ws: &mut Workspace,
+        data: &ChartData,
+        t: &AggTable,
+        name: &str,
+        ext: &str,
+    ) {
         let lang = ws.lang;
         let Some(mut path) = rfd::FileDialog::new()
             .set_file_name(format!("{name}-chart.{ext}"))
@@ -631,14 +554,17 @@ impl ExplorePage {
         if path.extension().is_none() {
             path.set_extension(ext);
         }
-        let words = Words {
-            missing: lang.tr(T::Missing).into(),
-            other: lang.tr(T::OtherGroup).into(),
-            all: lang.tr(T::AllUsers).into(),
-        };
+        let words = words(lang);
         let r = if ext == "png" {
-            let title = format!("{} — {}", t.measures[0], t.x);
-            render_table(t, self.builder.kind, 0, &title, &words, &path, (1400, 800))
+            let title = charts::heading(lang, data);
+            crate::explore::chart::render(
+                data,
+                self.builder.kind,
+                &title,
+                &words,
+                &path,
+                (1400, 800),
+            )
         } else {
             t.write(&path)
         };
@@ -792,7 +718,8 @@ impl ExplorePage {
 pub(crate) fn combo<'a>(ui: &mut Ui, label: &str, id: &str) -> Combo<'a> {
     let label = ui.label(RichText::new(label).weak()).id;
     Combo {
-        inner: egui::ComboBox::from_id_salt(id),
+        // Tall enough for every chart type and most datasets' columns without scrolling.
+        inner: egui::ComboBox::from_id_salt(id).height(420.0),
         label,
     }
 }
@@ -826,9 +753,5 @@ pub fn order_label(o: Order) -> T {
 
 /// The words charts need in this language.
 pub fn words(lang: Lang) -> Words {
-    Words {
-        missing: lang.tr(T::Missing).into(),
-        other: lang.tr(T::OtherGroup).into(),
-        all: lang.tr(T::AllUsers).into(),
-    }
+    Words::for_lang(lang)
 }
