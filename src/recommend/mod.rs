@@ -1,11 +1,28 @@
-//! Recommendations. So far: association rules from baskets (FP-growth), the "bought together"
-//! view of the data.
+//! Recommendations from purchases as implicit feedback (customer × item, optionally weighted by
+//! quantity or recency): popularity overall or within a group, item-to-item collaborative
+//! filtering, association rules (FP-growth), and matrix factorisation (implicit ALS); every
+//! recommendation carries its reason; offline evaluation on a time split.
 
+pub mod als;
+pub mod assoc;
 pub mod baskets;
 pub mod fpgrowth;
+pub mod interactions;
+pub mod itemknn;
+pub mod linalg;
+pub mod matrix;
+pub mod parallel;
+pub mod popular;
+pub mod reasons;
+pub mod reference;
 pub mod rules;
 
 pub use baskets::{Baskets, read_baskets};
+pub use interactions::{
+    Interactions, InteractionsBuilder, RawLine, ReadOptions, read_interactions,
+};
+pub use matrix::Weighting;
+pub use reasons::{ItemLabel, Reason};
 pub use rules::{Rule, RuleOptions, association_rules};
 
 /// An item set as written in rule files: items sorted and joined by `|`.

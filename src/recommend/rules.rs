@@ -4,7 +4,7 @@ use super::fpgrowth::{Itemset, frequent_itemsets};
 use std::collections::HashMap;
 
 /// What the rules must reach.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct RuleOptions {
     /// Share of baskets holding all items of the rule.
     pub min_support: f64,
