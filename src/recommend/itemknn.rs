@@ -46,12 +46,14 @@ pub struct KnnOptions {
     pub threads: usize,
 }
 
+/// The defaults (Jaccard, shrinkage 10, 50 neighbours) scored best of the few settings tried on
+/// Online Retail split at 2011-09-01 (README, "Recommendations").
 impl Default for KnnOptions {
     fn default() -> Self {
         KnnOptions {
-            similarity: Similarity::Cosine,
+            similarity: Similarity::Jaccard,
             shrink: 10.0,
-            neighbours: 100,
+            neighbours: 50,
             threads: 0,
         }
     }

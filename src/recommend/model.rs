@@ -24,6 +24,7 @@ pub enum Algorithm {
     /// The most bought items among the customers recommended to (e.g. a segment).
     GroupPopular,
     /// Item-to-item collaborative filtering.
+    #[serde(rename = "itemknn")]
     ItemKnn,
     /// Association rules.
     Rules,

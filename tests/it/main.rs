@@ -15,5 +15,6 @@ mod online_retail;
 mod outputs;
 mod project_file;
 mod recipe;
+mod recs;
 mod rules;
 mod ui;
