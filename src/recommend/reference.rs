@@ -1,12 +1,13 @@
 //! Plain, slow implementations the fast ones are checked against, in the tests and in
 //! `examples/bench_recs.rs`: ALS on the dense matrix, item similarities from dense bitsets of
-//! buyers, and Apriori.
+//! buyers, and rules of up to three items by counting.
 
 use super::als::AlsOptions;
 use super::itemknn::{KnnOptions, Neighbour, similarity};
 use super::linalg::{cholesky, cholesky_solve};
 use super::matrix::TrainSet;
-use std::collections::{BTreeSet, HashMap};
+use super::rules::{Rule, RuleOptions};
+use std::collections::HashMap;
 
 /// One dense sweep: for every row r of the `rows` × `cols` matrix `conf` (c − 1 = α r_ui, zero
 /// when not bought) solves (Σ_c c_rc z_c z_cᵀ + λI) x = Σ_c c_rc p_rc z_c, summing over every
@@ -105,25 +106,19 @@ pub fn knn_bitsets(train: &TrainSet, opts: &KnnOptions) -> (Vec<Vec<Neighbour>>,
     (all, pairs, total)
 }
 
-/// Frequent itemsets by Apriori (Agrawal & Srikant 1994): candidates of size k + 1 joined from
-/// frequent sets of size k, pruned by their subsets, counted by scanning every basket.
-/// Returns (items ascending, count), ordered like `frequent_itemsets`.
-pub fn apriori(baskets: &[Vec<u32>], min_count: u64, max_len: usize) -> Vec<(Vec<u32>, u64)> {
-    let mut counts: HashMap<u32, u64> = HashMap::new();
-    for b in baskets {
-        let set: BTreeSet<u32> = b.iter().copied().collect();
-        for i in set {
-            *counts.entry(i).or_default() += 1;
-        }
+/// Rules of two and three items by plain counting, basket by basket: items; pairs of frequent
+/// items in a dense table; triples whose three pairs are frequent (any frequent triple is one).
+/// The measures, threshold and order are those of
+/// [`association_rules`](super::rules::association_rules) with `max_len` 3 (or 2) and one item
+/// after the arrow.
+pub fn rules_by_counting(baskets: &[Vec<u32>], n_items: usize, opts: &RuleOptions) -> Vec<Rule> {
+    let n = baskets.len();
+    if n == 0 {
+        return Vec::new();
     }
-    let mut level: Vec<(Vec<u32>, u64)> = counts
-        .into_iter()
-        .filter(|&(_, c)| c >= min_count)
-        .map(|(i, c)| (vec![i], c))
-        .collect();
-    level.sort();
-    let mut out = level.clone();
-    let sorted: Vec<Vec<u32>> = baskets
+    let nf = n as f64;
+    let min_count = ((opts.min_support * nf) - 1e-9).ceil().max(1.0) as u64;
+    let baskets: Vec<Vec<u32>> = baskets
         .iter()
         .map(|b| {
             let mut b = b.clone();
@@ -132,56 +127,113 @@ pub fn apriori(baskets: &[Vec<u32>], min_count: u64, max_len: usize) -> Vec<(Vec
             b
         })
         .collect();
-    let mut k = 1;
-    while !level.is_empty() && k < max_len {
-        let frequent: BTreeSet<&[u32]> = level.iter().map(|(s, _)| s.as_slice()).collect();
-        let mut candidates = Vec::new();
-        for (x, (a, _)) in level.iter().enumerate() {
-            for (b, _) in &level[x + 1..] {
-                if a[..k - 1] != b[..k - 1] {
-                    break;
-                }
-                let mut c = a.clone();
-                c.push(b[k - 1]);
-                let all_frequent = (0..c.len()).all(|skip| {
-                    let sub: Vec<u32> = c
-                        .iter()
-                        .enumerate()
-                        .filter(|&(p, _)| p != skip)
-                        .map(|(_, &v)| v)
-                        .collect();
-                    frequent.contains(sub.as_slice())
-                });
-                if all_frequent {
-                    candidates.push(c);
-                }
-            }
-        }
-        let mut next = Vec::new();
-        for c in candidates {
-            let n = sorted
-                .iter()
-                .filter(|b| c.iter().all(|i| b.binary_search(i).is_ok()))
-                .count() as u64;
-            if n >= min_count {
-                next.push((c, n));
-            }
-        }
-        out.extend(next.iter().cloned());
-        level = next;
-        k += 1;
+    let mut single = vec![0u64; n_items];
+    for &i in baskets.iter().flatten() {
+        single[i as usize] += 1;
     }
-    out.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.cmp(&b.0)));
-    out
+    let frequent: Vec<u32> = (0..n_items as u32)
+        .filter(|&i| single[i as usize] >= min_count)
+        .collect();
+    let mut slot = vec![usize::MAX; n_items];
+    for (k, &i) in frequent.iter().enumerate() {
+        slot[i as usize] = k;
+    }
+    let f = frequent.len();
+    let kept: Vec<Vec<u32>> = baskets
+        .iter()
+        .map(|b| {
+            b.iter()
+                .copied()
+                .filter(|&i| slot[i as usize] != usize::MAX)
+                .collect()
+        })
+        .collect();
+    let mut pair = vec![0u64; f * f];
+    for b in &kept {
+        for (x, &a) in b.iter().enumerate() {
+            for &c in &b[x + 1..] {
+                pair[slot[a as usize] * f + slot[c as usize]] += 1;
+            }
+        }
+    }
+    let pc = |a: u32, b: u32| pair[slot[a as usize] * f + slot[b as usize]];
+    let mut triple: HashMap<(u32, u32, u32), u64> = HashMap::new();
+    if opts.max_len >= 3 {
+        for b in &kept {
+            for (x, &a) in b.iter().enumerate() {
+                for (y, &c) in b.iter().enumerate().skip(x + 1) {
+                    if pc(a, c) < min_count {
+                        continue;
+                    }
+                    for &d in &b[y + 1..] {
+                        if pc(a, d) >= min_count && pc(c, d) >= min_count {
+                            *triple.entry((a, c, d)).or_default() += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut rules = Vec::new();
+    let mut add = |antecedents: Vec<u32>, cons: u32, both: u64, ca: u64| {
+        let support = both as f64 / nf;
+        let (sa, sc) = (ca as f64 / nf, single[cons as usize] as f64 / nf);
+        let confidence = both as f64 / ca as f64;
+        let lift = confidence / sc;
+        if confidence + 1e-12 < opts.min_confidence || lift + 1e-12 < opts.min_lift {
+            return;
+        }
+        rules.push(Rule {
+            antecedents,
+            consequents: vec![cons],
+            count: both,
+            support,
+            confidence,
+            lift,
+            leverage: support - sa * sc,
+            conviction: if confidence >= 1.0 {
+                f64::INFINITY
+            } else {
+                (1.0 - sc) / (1.0 - confidence)
+            },
+        });
+    };
+    if opts.max_len >= 2 {
+        for (x, &a) in frequent.iter().enumerate() {
+            for &b in &frequent[x + 1..] {
+                let both = pc(a, b);
+                if both >= min_count {
+                    add(vec![a], b, both, single[a as usize]);
+                    add(vec![b], a, both, single[b as usize]);
+                }
+            }
+        }
+    }
+    for (&(a, b, c), &both) in &triple {
+        if both >= min_count {
+            add(vec![b, c], a, both, pc(b, c));
+            add(vec![a, c], b, both, pc(a, c));
+            add(vec![a, b], c, both, pc(a, b));
+        }
+    }
+    rules.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then(b.lift.total_cmp(&a.lift))
+            .then(b.support.total_cmp(&a.support))
+            .then_with(|| a.antecedents.cmp(&b.antecedents))
+            .then_with(|| a.consequents.cmp(&b.consequents))
+    });
+    rules
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::recommend::fpgrowth::frequent_itemsets;
+    use crate::recommend::rules::association_rules;
 
     #[test]
-    fn apriori_agrees_with_fp_growth() {
+    fn counting_agrees_with_fp_growth_rules() {
         let mut seed = 99u64;
         let mut next = || {
             seed ^= seed << 13;
@@ -189,15 +241,20 @@ mod tests {
             seed ^= seed << 17;
             seed
         };
-        let baskets: Vec<Vec<u32>> = (0..200)
+        let baskets: Vec<Vec<u32>> = (0..300)
             .map(|_| (0..next() % 8).map(|_| (next() % 12) as u32).collect())
             .collect();
-        for (min, len) in [(3, 2), (5, 4), (8, usize::MAX)] {
-            let fp: Vec<(Vec<u32>, u64)> = frequent_itemsets(&baskets, min, len)
-                .into_iter()
-                .map(|s| (s.items, s.count))
-                .collect();
-            assert_eq!(apriori(&baskets, min, len), fp, "min {min}, len {len}");
+        for (support, len) in [(0.01, 2), (0.02, 3), (0.05, 3)] {
+            let opts = RuleOptions {
+                min_support: support,
+                min_confidence: 0.1,
+                min_lift: 0.0,
+                max_len: len,
+                max_consequent: 1,
+            };
+            let want = rules_by_counting(&baskets, 12, &opts);
+            assert!(want.iter().any(|r| r.antecedents.len() + 1 == len));
+            assert_eq!(association_rules(&baskets, &opts), want, "{support} {len}");
         }
     }
 }
