@@ -142,8 +142,8 @@ fn normal_equations(
         for p in 0..f {
             let s = c1 * y[p];
             let row = &mut a[p * f..p * f + p + 1];
-            for (q, v) in row.iter_mut().enumerate() {
-                *v += s * y[q];
+            for (v, &yq) in row.iter_mut().zip(&y[..=p]) {
+                *v += s * yq;
             }
             b[p] += (1.0 + c1) * y[p];
         }
