@@ -103,6 +103,9 @@ impl Lang {
             "Exporting" => Some(T::StageExporting),
             "Sorting" => Some(T::StageSorting),
             "Profiling" => Some(T::StageProfiling),
+            "Fitting" => Some(T::StageFitting),
+            "Recommending" => Some(T::StageRecommending),
+            "Evaluating" => Some(T::StageEvaluating),
             _ => None,
         };
         key.map_or_else(|| stage.to_string(), |k| self.tr(k).to_string())
@@ -352,6 +355,9 @@ strings! {
     StageExporting => "Exporting", "导出中";
     StageSorting => "Sorting", "排序中";
     StageProfiling => "Profiling", "分析中";
+    StageFitting => "Fitting", "拟合中";
+    StageRecommending => "Recommending", "生成推荐中";
+    StageEvaluating => "Evaluating", "评估中";
     Imported => "Imported {0} rows into “{1}”", "已导入 {0} 行到“{1}”";
     Errors => "Problems", "问题";
     Dismiss => "Dismiss", "关闭";
@@ -843,6 +849,17 @@ strings! {
     HoldoutCheck => "Holdout check", "留出检验";
     Interval95 => "95% interval", "95% 区间";
     ForecastSummary => "Daily revenue, Holt-Winters with weekly seasonality. Holdout check on the last {0} days: MAPE {1}. α {2}, β {3}, γ {4}.", "每日销售额，Holt-Winters 周季节性模型。最后 {0} 天的留出检验：MAPE {1}。α {2}，β {3}，γ {4}。";
+    // Reasons of recommendations
+    ReasonPopular => "popular: bought by {0} of {1} customers ({2})", "热门商品：{1} 位客户中有 {0} 位买过（{2}）";
+    ReasonPopularInGroup => "popular in this group: bought by {0} of its {1} customers ({2})", "本组热门：本组 {1} 位客户中有 {0} 位买过（{2}）";
+    ReasonAlsoBought => "bought {0}; {1} of its buyers also bought this; lift {2}", "买过 {0}；它的买家中有 {1} 也买了这件商品；提升度 {2}";
+    ReasonAlsoBoughtMore => "; {0} more of their items point here too", "；另有 {0} 件已购商品也指向它";
+    ReasonRuleOne => "bought {0}; {1} of orders with it also had this; lift {2}", "买过 {0}；含有它的订单中有 {1} 也含有这件商品；提升度 {2}";
+    ReasonRuleMany => "bought {0}; {1} of orders with them all also had this; lift {2}", "买过 {0}；同时含有它们的订单中有 {1} 也含有这件商品；提升度 {2}";
+    ReasonTaste => "customers with similar purchases bought this; the strongest link is {0}", "购买记录相似的客户买了这件商品；关联最强的是 {0}";
+    ReasonTasteShare => "customers with similar purchases bought this; the strongest link is {0} ({1} of the score)", "购买记录相似的客户买了这件商品；关联最强的是 {0}（占得分的 {1}）";
+    ListAnd => " and ", "和";
+    ListComma => ", ", "、";
     NeedRoles => "This analysis needs a dataset with the roles {0}; set them on the Data page.", "此分析需要具有 {0} 角色的数据集；请在数据页设置。";
 }
 

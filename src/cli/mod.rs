@@ -8,6 +8,7 @@ mod data;
 mod explore;
 mod progress_bar;
 mod recommend;
+mod recs;
 mod segment;
 mod tags;
 
@@ -65,6 +66,11 @@ enum Command {
     Clean(clean::CleanArgs),
     /// Association rules ("bought together") mined from baskets with FP-growth.
     Rules(recommend::RulesArgs),
+    /// Recommendations with reasons for customers (popular, group-popular, itemknn, rules, als).
+    Recommend(recs::RecommendArgs),
+    /// Offline evaluation of recommenders on a time split: precision, recall, MAP, NDCG, hit
+    /// rate, coverage, novelty at K.
+    EvaluateRecs(recs::EvaluateArgs),
     /// The customer table with RFM scores, groups and lifecycle stages.
     Customers(customers::CustomersArgs),
     /// List, add or remove customer tag rules; with --dataset, count the customers per tag.
@@ -115,6 +121,8 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Profile(a) => clean::profile(a),
         Command::Clean(a) => clean::clean(a),
         Command::Rules(a) => recommend::rules(a),
+        Command::Recommend(a) => recs::recommend(a),
+        Command::EvaluateRecs(a) => recs::evaluate_recs(a),
         Command::Customers(a) => customers::customers(a),
         Command::Tags(a) => tags::tags(a),
         Command::Chart(a) => explore::chart(a),

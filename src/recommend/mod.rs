@@ -1,11 +1,48 @@
-//! Recommendations. So far: association rules from baskets (FP-growth), the "bought together"
-//! view of the data.
+//! Recommendations from purchases as implicit feedback (customer × item, optionally weighted by
+//! quantity or recency): popularity overall or within a group, item-to-item collaborative
+//! filtering, association rules (FP-growth), and matrix factorisation (implicit ALS); every
+//! recommendation carries its reason; offline evaluation on a time split.
+//!
+//! For a page or a command:
+//! 1. [`read_interactions`] once per dataset (or [`InteractionsBuilder`] from plain values);
+//! 2. [`recommend_for_customers`] with any set of customer ids (one customer, a list, a
+//!    segment's members) → [`Recommendations`], each row with a [`Reason`] rendered by
+//!    [`Reason::text`] in English or Chinese;
+//! 3. [`evaluate`] for the algorithm × metric table.
+//!
+//! Long steps take a [`Reporter`](crate::progress::Reporter) (progress, cancel), so they run as
+//! a [`Job`](crate::jobs::Job).
 
+pub mod als;
+pub mod assoc;
 pub mod baskets;
+pub mod evaluate;
 pub mod fpgrowth;
+pub mod interactions;
+pub mod itemknn;
+pub mod linalg;
+pub mod matrix;
+pub mod metrics;
+pub mod model;
+pub mod output;
+pub mod parallel;
+pub mod popular;
+pub mod reasons;
+pub mod reference;
 pub mod rules;
 
 pub use baskets::{Baskets, read_baskets};
+pub use evaluate::{EvalOptions, EvalReport, Relevant, evaluate};
+pub use interactions::{
+    Interactions, InteractionsBuilder, RawLine, ReadOptions, read_interactions,
+};
+pub use matrix::Weighting;
+pub use model::{
+    Algorithm, ModelOptions, RecommendOptions, Recommendation, Recommendations, Recommender,
+    recommend_for_customers,
+};
+pub use output::{read_customer_ids, write_recommendations};
+pub use reasons::{ItemLabel, Reason};
 pub use rules::{Rule, RuleOptions, association_rules};
 
 /// An item set as written in rule files: items sorted and joined by `|`.

@@ -4,7 +4,7 @@ use super::fpgrowth::{Itemset, frequent_itemsets};
 use std::collections::HashMap;
 
 /// What the rules must reach.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct RuleOptions {
     /// Share of baskets holding all items of the rule.
     pub min_support: f64,
@@ -190,5 +190,83 @@ mod tests {
         );
         assert!(two.iter().any(|r| r.consequents.len() == 2));
         assert!(rules.iter().all(|r| r.consequents.len() == 1));
+    }
+
+    /// Every rule by brute force: each candidate set and consequent counted basket by basket.
+    #[test]
+    fn agrees_exactly_with_counting_baskets() {
+        let mut seed = 2024u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let baskets: Vec<Vec<u32>> = (0..80)
+            .map(|_| (0..next() % 6 + 1).map(|_| (next() % 7) as u32).collect())
+            .collect();
+        let opts = RuleOptions {
+            min_support: 0.05,
+            min_confidence: 0.3,
+            min_lift: 1.0,
+            max_len: 4,
+            max_consequent: 2,
+        };
+        let holding = |set: &[u32]| {
+            baskets
+                .iter()
+                .filter(|b| set.iter().all(|i| b.contains(i)))
+                .count() as u64
+        };
+        let n = baskets.len() as f64;
+        // 5% of 80 baskets.
+        let min_count = 4;
+        let mut want = Vec::new();
+        // Every set of 2 to 4 of the 7 items, every consequent of 1 or 2 of its items.
+        for mask in 1u32..(1 << 7) {
+            let set: Vec<u32> = (0..7).filter(|i| mask & (1 << i) != 0).collect();
+            if !(2..=4).contains(&set.len()) || holding(&set) < min_count {
+                continue;
+            }
+            for cmask in 1u32..(1 << set.len()) - 1 {
+                let cons: Vec<u32> = (0..set.len())
+                    .filter(|k| cmask & (1 << k) != 0)
+                    .map(|k| set[k])
+                    .collect();
+                if cons.len() > 2 {
+                    continue;
+                }
+                let ante: Vec<u32> = set.iter().copied().filter(|i| !cons.contains(i)).collect();
+                let (both, ca, cc) = (holding(&set), holding(&ante), holding(&cons));
+                let confidence = both as f64 / ca as f64;
+                let lift = confidence / (cc as f64 / n);
+                // The thresholds allow 1e-12 of rounding, as association_rules does.
+                if confidence + 1e-12 >= opts.min_confidence && lift + 1e-12 >= opts.min_lift {
+                    want.push((ante, cons, both, both as f64 / n, confidence, lift));
+                }
+            }
+        }
+        let mut got: Vec<_> = association_rules(&baskets, &opts)
+            .into_iter()
+            .map(|r| {
+                (
+                    r.antecedents,
+                    r.consequents,
+                    r.count,
+                    r.support,
+                    r.confidence,
+                    r.lift,
+                )
+            })
+            .collect();
+        let key = |a: &(Vec<u32>, Vec<u32>, u64, f64, f64, f64),
+                   b: &(Vec<u32>, Vec<u32>, u64, f64, f64, f64)| {
+            (&a.0, &a.1).cmp(&(&b.0, &b.1))
+        };
+        got.sort_by(key);
+        want.sort_by(key);
+        assert!(want.len() > 20, "{} rules", want.len());
+        // Same rules, same counts, and the same floating-point measures to the last bit.
+        assert_eq!(got, want);
     }
 }

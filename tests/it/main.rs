@@ -17,6 +17,7 @@ mod online_retail;
 mod outputs;
 mod project_file;
 mod recipe;
+mod recs;
 mod rules;
 mod saved_charts;
 mod segments;
