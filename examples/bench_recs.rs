@@ -195,11 +195,17 @@ fn main() {
         name: Some("online_retail".into()),
         ..ImportOptions::default()
     };
-    import_files(&mut p, std::slice::from_ref(&src), &opts, &Reporter::silent()).expect("import");
+    import_files(
+        &mut p,
+        std::slice::from_ref(&src),
+        &opts,
+        &Reporter::silent(),
+    )
+    .expect("import");
     let quiet = Reporter::silent();
     let started = Instant::now();
-    let inter = read_interactions(&p, "online_retail", &ReadOptions::default(), &quiet)
-        .expect("purchases");
+    let inter =
+        read_interactions(&p, "online_retail", &ReadOptions::default(), &quiet).expect("purchases");
     println!(
         "cleaned Online Retail: {} lines, {} customers, {} items, {} orders (read in {})",
         inter.lines.len(),
@@ -298,7 +304,11 @@ fn main() {
         rules.len(),
         ms(t_rules),
         ms(t_count),
-        if counted == rules { "same rules" } else { "DIFFERENT rules" }
+        if counted == rules {
+            "same rules"
+        } else {
+            "DIFFERENT rules"
+        }
     );
 
     // About 10 M lines.
@@ -330,5 +340,19 @@ fn main() {
         ms(t_als),
         ms(t_rules)
     );
+    // Peak memory of the whole run (Linux).
+    if let Some(peak) = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(str::to_string)
+        })
+    {
+        println!(
+            "peak resident memory: {}",
+            peak.trim_start_matches("VmHWM:").trim()
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
