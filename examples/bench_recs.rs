@@ -340,5 +340,19 @@ fn main() {
         ms(t_als),
         ms(t_rules)
     );
+    // Peak memory of the whole run (Linux).
+    if let Some(peak) = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(str::to_string)
+        })
+    {
+        println!(
+            "peak resident memory: {}",
+            peak.trim_start_matches("VmHWM:").trim()
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -422,9 +422,9 @@ impl Recommender {
 }
 
 /// Recommendations for a set of customers, and the ids that were not found.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Recommendations {
-    pub algorithm: Option<Algorithm>,
+    pub algorithm: Algorithm,
     pub rows: Vec<Recommendation>,
     /// Customers found in the data.
     pub customers: usize,
@@ -455,7 +455,7 @@ pub fn recommend_for_customers<S: AsRef<str>>(
     let rec = Recommender::fit(inter, |_| true, algorithm, &found, model, rep)?;
     let rows = rec.recommend(inter, &found, opts, rep)?;
     Ok(Recommendations {
-        algorithm: Some(algorithm),
+        algorithm,
         rows,
         customers: found.len(),
         unknown,

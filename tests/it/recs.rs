@@ -382,3 +382,53 @@ fn recs_online_retail_time_split() {
     );
     assert!(knn.coverage > pop.coverage && knn.novelty > pop.novelty);
 }
+
+#[test]
+fn recs_run_as_a_job_and_cancel() {
+    use loupe::jobs::{Job, no_wake};
+    let (_sc, path) = sample();
+    let p = Project::open_read_only(&path).unwrap();
+    let inter =
+        read_interactions(&p, "orders", &ReadOptions::default(), &Reporter::silent()).unwrap();
+    let ids = vec![inter.customers[0].clone(), inter.customers[1].clone()];
+    // As a page would: the work on a job's thread, the result polled.
+    let shared = std::sync::Arc::new(inter);
+    let (data, who) = (shared.clone(), ids.clone());
+    let mut job = Job::spawn("recommend", no_wake(), move |rep| {
+        recommend_for_customers(
+            &data,
+            &who,
+            Algorithm::Als,
+            &ModelOptions::default(),
+            &RecommendOptions::default(),
+            rep,
+        )
+    })
+    .unwrap();
+    let recs = job
+        .wait(std::time::Duration::from_secs(60))
+        .expect("finished")
+        .unwrap();
+    assert_eq!(recs.rows.len(), 20);
+    assert!(job.progress().is_some(), "progress was reported");
+    // Cancelled work stops with Cancelled.
+    let rep = Reporter::silent();
+    rep.cancel_token().cancel();
+    for algo in [Algorithm::ItemKnn, Algorithm::Als] {
+        let r = recommend_for_customers(
+            &shared,
+            &ids,
+            algo,
+            &ModelOptions::default(),
+            &RecommendOptions::default(),
+            &rep,
+        );
+        assert!(matches!(r, Err(loupe::Error::Cancelled)), "{algo}");
+    }
+    let r = evaluate(
+        &shared,
+        &EvalOptions::new(loupe::frame::parse_stored_date("2011-09-01").unwrap()),
+        &rep,
+    );
+    assert!(matches!(r, Err(loupe::Error::Cancelled)));
+}
