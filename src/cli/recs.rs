@@ -116,6 +116,9 @@ pub struct RecommendArgs {
     /// A file of customer ids: one per line, or a CSV with a customer column.
     #[arg(long, value_name = "FILE")]
     customers: Option<PathBuf>,
+    /// The members of a saved segment (see `loupe segment`), evaluated on --dataset.
+    #[arg(long, value_name = "NAME")]
+    segment: Option<String>,
     /// Also recommend items the customer already bought.
     #[arg(long)]
     include_bought: bool,
@@ -142,21 +145,34 @@ pub fn recommend(a: RecommendArgs) -> Result<()> {
     let algorithm = a.algo.parse::<Algorithm>()?;
     let lang = lang(&a.lang)?;
     let model = a.model.options()?;
-    // Every way of naming customers ends as one list of ids; a saved segment's members would
-    // be one more source here.
-    let mut ids = a.customer.clone();
-    if let Some(file) = &a.customers {
-        ids.extend(read_customer_ids(file)?);
-    }
-    if ids.is_empty() {
-        return Err(Error::InvalidArgument(
-            "name the customers: --customer ID (repeatable) or --customers FILE".into(),
-        ));
-    }
     if !a.project.exists() {
         return Err(Error::NoSuchProject { path: a.project });
     }
     let project = Project::open_read_only(&a.project)?;
+    // Every way of naming customers ends as one list of ids.
+    let mut ids = a.customer.clone();
+    if let Some(file) = &a.customers {
+        ids.extend(read_customer_ids(file)?);
+    }
+    if let Some(name) = &a.segment {
+        use loupe::segments::{BaseOptions, SegmentBase, members, saved};
+        let rule = saved::get(&project, name)?.rule;
+        let base = SegmentBase::load(
+            &project,
+            &BaseOptions {
+                dataset: Some(a.dataset.clone()),
+                filter: a.model.filter.clone(),
+                ..BaseOptions::default()
+            },
+        )?;
+        let m = members(&base, &rule, &saved::saved(&project)?)?;
+        ids.extend(loupe::segments::export::member_ids(&base, &m)?);
+    }
+    if ids.is_empty() {
+        return Err(Error::InvalidArgument(
+            "name the customers: --customer ID (repeatable), --customers FILE or --segment NAME (a segment with members)".into(),
+        ));
+    }
     let opts = RecommendOptions {
         k: a.k,
         exclude_bought: !a.include_bought,

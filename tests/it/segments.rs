@@ -564,6 +564,31 @@ fn the_command_line() {
     let (ok, out, err) = run(&["segment", "compare", "--project", &path, "--name", "Home"]);
     assert!(ok, "{err}");
     assert!(out.contains("0 entered, 0 left, 4 stayed"), "{out}");
+    // Recommendations for the segment's members.
+    let out = loupe(&[
+        "recommend",
+        "--project",
+        &path,
+        "--dataset",
+        "orders",
+        "--algo",
+        "popular",
+        "--k",
+        "1",
+        "--segment",
+        "Home",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let who: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(who, vec!["a", "b", "d", "f"], "{text}");
     // Mistakes: a clear message and a failure exit.
     let (ok, _, err) = run(&[
         "segment",
