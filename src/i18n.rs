@@ -723,6 +723,8 @@ strings! {
     DuplicateKey => "Duplicates on", "按以下列查重";
     Rules => "Rules", "规则";
     RulesHint => "SQL conditions rows must meet, separated by ;  e.g. Quantity > 0; UnitPrice > 0", "数据行应满足的 SQL 条件，用 ; 分隔，例如 Quantity > 0; UnitPrice > 0";
+    // Privacy and data safety (issue 10): add its strings right below this line.
+
     // Explore page
     TabBuilder => "Chart builder", "图表构建";
     TabTrend => "Sales trend", "销售趋势";
@@ -849,6 +851,8 @@ strings! {
     HoldoutCheck => "Holdout check", "留出检验";
     Interval95 => "95% interval", "95% 区间";
     ForecastSummary => "Daily revenue, Holt-Winters with weekly seasonality. Holdout check on the last {0} days: MAPE {1}. α {2}, β {3}, γ {4}.", "每日销售额，Holt-Winters 周季节性模型。最后 {0} 天的留出检验：MAPE {1}。α {2}，β {3}，γ {4}。";
+    // Campaigns (issue 9): add its strings right below this line.
+
     // Reasons of recommendations
     ReasonPopular => "popular: bought by {0} of {1} customers ({2})", "热门商品：{1} 位客户中有 {0} 位买过（{2}）";
     ReasonPopularInGroup => "popular in this group: bought by {0} of its {1} customers ({2})", "本组热门：本组 {1} 位客户中有 {0} 位买过（{2}）";
@@ -861,6 +865,8 @@ strings! {
     ListAnd => " and ", "和";
     ListComma => ", ", "、";
     NeedRoles => "This analysis needs a dataset with the roles {0}; set them on the Data page.", "此分析需要具有 {0} 角色的数据集；请在数据页设置。";
+
+    // Recommendations page (issue 8): add its strings right below this line.
 }
 
 #[cfg(test)]
