@@ -125,15 +125,24 @@ fn main() {
         let scan_only = median(7, || {
             scan(&p, &info, &cols, &ScanOptions::default()).expect("scan");
         });
+        // The same scan in one pass, for what the parts gain.
+        let one_pass = ScanOptions {
+            parts: 1,
+            ..ScanOptions::default()
+        };
+        let scan_one = median(7, || {
+            scan(&p, &info, &cols, &one_pass).expect("scan");
+        });
         let h = histories(&t).expect("histories");
         let fit = median(7, || {
             fit_bg_nbd(&h).expect("fit");
         });
         println!(
-            "{table}: customer table of {} customers {} (scan {}); BG/NBD fit {}; pandas bare RFM {}",
+            "{table}: customer table of {} customers {} (scan {}; in one pass {}); BG/NBD fit {}; pandas bare RFM {}",
             t.customers.len(),
             ms(build),
             ms(scan_only),
+            ms(scan_one),
             ms(fit),
             pandas(&db, table)
         );

@@ -15,6 +15,7 @@ pub mod frame;
 pub mod i18n;
 pub mod import;
 pub mod jobs;
+pub mod parallel;
 pub mod privacy;
 pub mod profile;
 pub mod progress;

@@ -15,6 +15,7 @@ pub mod overview;
 pub mod portrait;
 pub mod rfm;
 pub mod scan;
+mod scan_parts;
 pub mod stats;
 pub mod summary;
 pub mod tags;

@@ -334,23 +334,37 @@ pub fn customer_base(project: &Project, dataset: &str, opts: &RfmOptions) -> Res
             before_day: opts.as_of.map(|d| (d - epoch()).num_days() as i32),
             filter: opts.filter.clone(),
             products: opts.products.clone(),
+            parts: 0,
         },
     )?;
     let mut order: Vec<usize> = (0..scanned.customers.len()).collect();
     order.sort_by(|&a, &b| scanned.customers[a].id.cmp(&scanned.customers[b].id));
-    let mut scratch = Vec::new();
+    // Each customer's figures are independent: blocks of customers go to every core.
+    let mut figures: Vec<Option<super::stats::CustomerStats>> = vec![None; order.len()];
+    crate::parallel::for_each_block(
+        &mut figures,
+        1,
+        256,
+        crate::parallel::threads(0),
+        super::stats::Scratch::default,
+        |scratch, first, out| {
+            for (slot, &k) in out.iter_mut().zip(&order[first..]) {
+                *slot = customer_stats(
+                    &scanned.customers[k],
+                    &scanned.items,
+                    &scanned.categories,
+                    &scanned.channels,
+                    scratch,
+                );
+            }
+            Ok(())
+        },
+    )?;
     let mut stats = Vec::with_capacity(order.len());
     let mut return_only = 0u64;
-    for k in order {
-        let c = &scanned.customers[k];
-        match customer_stats(
-            c,
-            &scanned.items,
-            &scanned.categories,
-            &scanned.channels,
-            &mut scratch,
-        ) {
-            Some(s) => stats.push((c.id.as_str(), s, k)),
+    for (k, figures) in order.into_iter().zip(figures) {
+        match figures {
+            Some(s) => stats.push((scanned.customers[k].id.as_str(), s, k)),
             None => return_only += 1,
         }
     }

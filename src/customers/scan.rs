@@ -20,20 +20,21 @@ pub const NONE: u32 = u32::MAX;
 pub const NO_HOUR: u8 = u8::MAX;
 
 /// Texts numbered in order of first appearance.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Interner {
     map: PlHashMap<Box<[u8]>, u32>,
     names: Vec<String>,
-    /// The last text looked up and its number: consecutive lines often repeat a value.
-    last: Option<(Vec<u8>, u32)>,
+    /// The number of the last text looked up: consecutive lines often repeat a value. (A text
+    /// that is not valid UTF-8 never matches its repaired name here and is looked up instead.)
+    last: Option<u32>,
 }
 
 impl Interner {
     pub fn id(&mut self, bytes: &[u8]) -> u32 {
-        if let Some((b, id)) = &self.last
-            && b.as_slice() == bytes
+        if let Some(id) = self.last
+            && self.names[id as usize].as_bytes() == bytes
         {
-            return *id;
+            return id;
         }
         let id = match self.map.get(bytes) {
             Some(&id) => id,
@@ -44,14 +45,7 @@ impl Interner {
                 id
             }
         };
-        match &mut self.last {
-            Some((b, i)) => {
-                b.clear();
-                b.extend_from_slice(bytes);
-                *i = id;
-            }
-            None => self.last = Some((bytes.to_vec(), id)),
-        }
+        self.last = Some(id);
         id
     }
 
@@ -68,13 +62,22 @@ impl Interner {
         self.names.len()
     }
 
+    /// The texts as they were given (bytes, before any lossy UTF-8 repair), by number.
+    pub fn keys(&self) -> Vec<&[u8]> {
+        let mut keys: Vec<&[u8]> = vec![&[]; self.names.len()];
+        for (k, &id) in &self.map {
+            keys[id as usize] = k;
+        }
+        keys
+    }
+
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
 }
 
 /// One transaction line of a customer.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Line {
     /// The order id (or the timestamp without one), numbered by [`Scan::orders`]; ids are told
     /// apart per customer, so equal numbers of two customers are two orders.
@@ -95,7 +98,7 @@ pub struct Line {
 }
 
 /// The lines of one customer, in the dataset's row order.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct CustomerLines {
     pub id: String,
     pub lines: Vec<Line>,
@@ -129,6 +132,9 @@ pub struct ScanOptions {
     /// the transactions have none. A product listed with several categories takes the
     /// alphabetically first.
     pub products: Option<String>,
+    /// Parts read in parallel: 0 chooses by the size of the dataset and the cores (large
+    /// datasets only), 1 reads in one pass, N splits into N parts whatever the size.
+    pub parts: usize,
 }
 
 /// Days since 1970-01-01 of `YYYY-MM-DD…` without chrono's parser (the scan's hot path), falling
@@ -235,52 +241,151 @@ fn product_categories(
 }
 
 /// Reads the lines of `info` grouped by customer.
+///
+/// A large dataset is read in rowid ranges on several threads, each through its own read-only
+/// connection, and the parts are joined in row order ([`super::scan_parts`]); the result is
+/// the one a single pass gives, numbering included.
 pub fn scan(
     project: &Project,
     info: &DatasetInfo,
     cols: &TransactionColumns,
     opts: &ScanOptions,
 ) -> Result<Scan> {
-    let mut out = Scan {
+    let mut categories = Interner::default();
+    let products = match (&opts.products, &cols.category, &cols.item_id) {
+        (Some(p), None, Some(_)) => Some(product_categories(project, p, &mut categories)?),
+        _ => None,
+    };
+    let query = ScanQuery::new(info, cols, opts);
+    let start = PartStart {
+        categories,
         has_quantity: cols.quantity.is_some(),
         has_time: info
             .column_with_role(Role::Timestamp)
             .is_some_and(|c| c.ty == crate::dataset::ColumnType::Datetime),
+        products: products.as_ref(),
+        before_day: opts.before_day,
+        slots: query.slots,
+    };
+    super::scan_parts::scan_in_parts(project, &info.name, &query, &start, opts.parts)
+}
+
+/// The SELECT that reads a dataset's lines, and the condition rows must meet.
+pub(super) struct ScanQuery {
+    /// `SELECT … FROM table`, without a WHERE: customer, timestamp and order first, then the
+    /// columns the dataset has, at the positions of [`Slots`].
+    pub select: String,
+    /// The user's row filter, when there is one.
+    pub filter: Option<String>,
+    pub slots: Slots,
+}
+
+/// Where each optional value is in a row of the scan's SELECT (absent columns are not read).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Slots {
+    pub amount: Option<usize>,
+    pub quantity: Option<usize>,
+    pub item: Option<usize>,
+    pub category: Option<usize>,
+    pub channel: Option<usize>,
+    pub item_id: Option<usize>,
+}
+
+impl ScanQuery {
+    fn new(info: &DatasetInfo, cols: &TransactionColumns, opts: &ScanOptions) -> ScanQuery {
+        // Text columns are declared TEXT, so SQLite stores their values as text: read them as
+        // they are; anything else is cast.
+        let as_text = |quoted: &str| {
+            let text = info.columns.iter().any(|c| {
+                c.ty == crate::dataset::ColumnType::Text && quote_ident(&c.name) == quoted
+            });
+            if text {
+                quoted.to_string()
+            } else {
+                format!("CAST({quoted} AS TEXT)")
+            }
+        };
+        // Without an order id, each distinct timestamp of a customer is one order.
+        let order = cols.order.clone().unwrap_or_else(|| cols.timestamp.clone());
+        let mut exprs = vec![
+            as_text(&cols.customer),
+            cols.timestamp.clone(),
+            as_text(&order),
+        ];
+        let mut slot = |e: Option<String>| {
+            e.map(|e| {
+                exprs.push(e);
+                exprs.len() - 1
+            })
+        };
+        let slots = Slots {
+            amount: slot(cols.amount.clone()),
+            quantity: slot(cols.quantity.clone()),
+            item: slot(cols.item.as_deref().map(as_text)),
+            category: slot(cols.category.as_deref().map(as_text)),
+            channel: slot(cols.channel.as_deref().map(as_text)),
+            item_id: slot(cols.item_id.as_deref().map(as_text)),
+        };
+        let select = format!(
+            "SELECT {} FROM {}",
+            exprs.join(", "),
+            quote_ident(&info.name)
+        );
+        ScanQuery {
+            select,
+            filter: opts.filter.clone(),
+            slots,
+        }
+    }
+
+    /// The statement for the rows whose rowid is in the inclusive `range` (all rows without one).
+    pub fn sql(&self, range: Option<(i64, i64)>) -> String {
+        let mut conds: Vec<String> = self.filter.iter().map(|f| format!("({f})")).collect();
+        if let Some((lo, hi)) = range {
+            conds.push(format!("rowid BETWEEN {lo} AND {hi}"));
+        }
+        if conds.is_empty() {
+            self.select.clone()
+        } else {
+            format!("{} WHERE {}", self.select, conds.join(" AND "))
+        }
+    }
+}
+
+/// What every part of a scan starts from.
+pub(super) struct PartStart<'a> {
+    /// Categories numbered so far (those of the products dataset).
+    pub categories: Interner,
+    pub has_quantity: bool,
+    pub has_time: bool,
+    /// Category by product id, numbered in `categories`.
+    pub products: Option<&'a PlHashMap<Box<[u8]>, u32>>,
+    pub before_day: Option<i32>,
+    pub slots: Slots,
+}
+
+/// The lines one statement reads, with the customers numbered in order of first appearance.
+pub(super) struct Part {
+    pub scan: Scan,
+    pub customers: Interner,
+}
+
+/// Reads the rows of `sql` into a [`Part`].
+pub(super) fn scan_part(
+    conn: &rusqlite::Connection,
+    dataset: &str,
+    sql: &str,
+    start: &PartStart<'_>,
+) -> Result<Part> {
+    let mut out = Scan {
+        has_quantity: start.has_quantity,
+        has_time: start.has_time,
+        categories: start.categories.clone(),
         ..Scan::default()
     };
-    let products = match (&opts.products, &cols.category, &cols.item_id) {
-        (Some(p), None, Some(_)) => Some(product_categories(project, p, &mut out.categories)?),
-        _ => None,
-    };
-    let as_text = |c: &Option<String>| {
-        c.as_deref()
-            .map(|c| format!("CAST({c} AS TEXT)"))
-            .unwrap_or_else(|| "NULL".into())
-    };
-    // Without an order id, each distinct timestamp of a customer is one order.
-    let order = cols.order.clone().unwrap_or_else(|| cols.timestamp.clone());
-    let filter = opts
-        .filter
-        .as_deref()
-        .map(|f| format!(" WHERE ({f})"))
-        .unwrap_or_default();
-    let sql = format!(
-        "SELECT CAST({} AS TEXT), {}, CAST({order} AS TEXT), {}, {}, {}, {}, {}, {} FROM {}{filter}",
-        cols.customer,
-        cols.timestamp,
-        cols.amount.as_deref().unwrap_or("NULL"),
-        cols.quantity.as_deref().unwrap_or("NULL"),
-        as_text(&cols.item),
-        as_text(&cols.category),
-        as_text(&cols.channel),
-        as_text(&cols.item_id),
-        quote_ident(&info.name),
-    );
-    let conn = project.conn();
-    let mut stmt = conn.prepare(&sql).map_err(|e| {
+    let mut stmt = conn.prepare(sql).map_err(|e| {
         Error::InvalidArgument(format!(
-            "cannot read dataset '{}' for the customer table: {e}",
-            info.name
+            "cannot read dataset '{dataset}' for the customer table: {e}"
         ))
     })?;
     let mut rows = stmt.query([])?;
@@ -294,7 +399,7 @@ pub fn scan(
             out.skipped_rows += 1;
             continue;
         };
-        if opts.before_day.is_some_and(|l| day >= l) {
+        if start.before_day.is_some_and(|l| day >= l) {
             continue;
         }
         let c = customers.id(id);
@@ -304,24 +409,37 @@ pub fn scan(
                 lines: Vec::new(),
             });
         }
+        let slots = &start.slots;
+        let get_text = |slot: Option<usize>| -> Result<Option<&[u8]>> {
+            Ok(match slot {
+                Some(i) => text(r.get_ref(i)?),
+                None => None,
+            })
+        };
+        let get_number = |slot: Option<usize>| -> Result<Option<f64>> {
+            Ok(match slot {
+                Some(i) => number(r.get_ref(i)?),
+                None => None,
+            })
+        };
         let order_bytes = text(r.get_ref(2)?).unwrap_or(b"");
         let order = out.orders.id(order_bytes);
-        let amount = number(r.get_ref(3)?);
+        let amount = get_number(slots.amount)?;
         let quantity = if out.has_quantity {
-            number(r.get_ref(4)?)
+            get_number(slots.quantity)?
         } else {
             Some(1.0)
         };
         let is_return = quantity.is_some_and(|q| q < 0.0) || amount.is_some_and(|a| a < 0.0);
-        let item = text(r.get_ref(5)?).map_or(NONE, |b| out.items.id(b));
-        let item_id_text = text(r.get_ref(8)?);
+        let item = get_text(slots.item)?.map_or(NONE, |b| out.items.id(b));
+        let item_id_text = get_text(slots.item_id)?;
         let item_id = item_id_text.map_or(NONE, |b| out.item_ids.id(b));
-        let category = match (&products, text(r.get_ref(6)?)) {
+        let category = match (start.products, get_text(slots.category)?) {
             (_, Some(b)) => out.categories.id(b),
             (Some(p), None) => item_id_text.and_then(|i| p.get(i).copied()).unwrap_or(NONE),
             (None, None) => NONE,
         };
-        let channel = text(r.get_ref(7)?).map_or(NONE, |b| out.channels.id(b));
+        let channel = get_text(slots.channel)?.map_or(NONE, |b| out.channels.id(b));
         out.customers[c as usize].lines.push(Line {
             order,
             day,
@@ -335,7 +453,10 @@ pub fn scan(
             is_return,
         });
     }
-    Ok(out)
+    Ok(Part {
+        scan: out,
+        customers,
+    })
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ pub const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"
 pub struct Sum {
     total: f64,
     compensation: f64,
+    /// Terms added through [`Sum::add_line`] (zero amounts count: the key was seen).
+    terms: u32,
 }
 
 impl Sum {
@@ -37,6 +39,13 @@ impl Sum {
     }
     pub fn value(self) -> f64 {
         self.total + self.compensation
+    }
+    fn add_line(&mut self, x: f64) {
+        self.add(x);
+        self.terms += 1;
+    }
+    fn is_empty(&self) -> bool {
+        self.terms == 0
     }
 }
 
@@ -66,32 +75,40 @@ pub fn weekday(day: i32) -> u8 {
     (day + 3).rem_euclid(7) as u8
 }
 
-/// The key with the highest revenue; ties to the alphabetically first name.
+/// Per-key sums reused from customer to customer: one slot per interned text, and the keys a
+/// customer touched, so each customer costs its own lines, not the number of texts.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    sums: Vec<Sum>,
+    touched: Vec<u32>,
+}
+
+/// The key with the highest revenue; ties to the alphabetically first name. Each key's amounts
+/// are added in row order, so the sum is the one SQL gives.
 fn top_by_revenue(
     lines: &[&Line],
     key: impl Fn(&Line) -> u32,
     names: &Interner,
-    scratch: &mut Vec<(u32, f64)>,
+    scratch: &mut Scratch,
 ) -> Option<u32> {
-    scratch.clear();
-    scratch.extend(
-        lines
-            .iter()
-            .filter(|l| key(l) != NONE)
-            .map(|l| (key(l), l.amount)),
-    );
-    // Stable: each key's amounts keep their row order, so the sum is the one SQL gives.
-    scratch.sort_by_key(|p| p.0);
-    let mut best: Option<(u32, f64)> = None;
-    let mut i = 0;
-    while i < scratch.len() {
-        let k = scratch[i].0;
-        let mut s = Sum::default();
-        while i < scratch.len() && scratch[i].0 == k {
-            s.add(scratch[i].1);
-            i += 1;
+    if scratch.sums.len() < names.len() {
+        scratch.sums.resize(names.len(), Sum::default());
+    }
+    scratch.touched.clear();
+    for l in lines {
+        let k = key(l);
+        let Some(sum) = scratch.sums.get_mut(k as usize) else {
+            continue; // NONE, or a number the names do not know
+        };
+        if sum.is_empty() {
+            scratch.touched.push(k);
         }
-        let v = (s.value() * 1e6).round();
+        sum.add_line(l.amount);
+    }
+    let mut best: Option<(u32, f64)> = None;
+    for &k in &scratch.touched {
+        let sum = std::mem::take(&mut scratch.sums[k as usize]);
+        let v = (sum.value() * 1e6).round();
         let better = match best {
             None => true,
             Some((bk, bv)) => v > bv || (v == bv && names.name(k) < names.name(bk)),
@@ -103,27 +120,36 @@ fn top_by_revenue(
     best.map(|b| b.0)
 }
 
-/// The value with the most distinct orders; ties to the one `first` prefers.
+/// The value with the most distinct orders; ties to the one `first` prefers. `by_order` holds
+/// the lines sorted by order, so each order's lines are consecutive and an order counts once
+/// per value.
 fn top_by_orders<K: Copy + Ord>(
-    lines: &[&Line],
+    by_order: &[&Line],
     key: impl Fn(&Line) -> Option<K>,
     first: impl Fn(K, K) -> bool,
 ) -> Option<K> {
-    let mut pairs: Vec<(K, u32)> = lines
-        .iter()
-        .filter_map(|l| Some((key(l)?, l.order)))
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    let mut best: Option<(K, usize)> = None;
-    let mut i = 0;
-    while i < pairs.len() {
-        let k = pairs[i].0;
-        let start = i;
-        while i < pairs.len() && pairs[i].0 == k {
-            i += 1;
+    // (value, orders, last order counted): few values per customer, so a list beats a map;
+    // beyond a few dozen values, sorting the (value, order) pairs does.
+    const LIST_LIMIT: usize = 48;
+    let mut counts: Vec<(K, usize, u32)> = Vec::new();
+    for l in by_order {
+        let Some(k) = key(l) else { continue };
+        let full = counts.len() == LIST_LIMIT;
+        match counts.iter_mut().find(|c| c.0 == k) {
+            Some(c) if c.2 == l.order => {}
+            Some(c) => {
+                c.1 += 1;
+                c.2 = l.order;
+            }
+            None if full => {
+                counts = counts_by_sorting(by_order, &key);
+                break;
+            }
+            None => counts.push((k, 1, l.order)),
         }
-        let n = i - start;
+    }
+    let mut best: Option<(K, usize)> = None;
+    for &(k, n, _) in &counts {
         let better = match best {
             None => true,
             Some((bk, bn)) => n > bn || (n == bn && first(k, bk)),
@@ -133,6 +159,27 @@ fn top_by_orders<K: Copy + Ord>(
         }
     }
     best.map(|b| b.0)
+}
+
+/// Distinct orders per value, by sorting the (value, order) pairs.
+fn counts_by_sorting<K: Copy + Ord>(
+    lines: &[&Line],
+    key: &impl Fn(&Line) -> Option<K>,
+) -> Vec<(K, usize, u32)> {
+    let mut pairs: Vec<(K, u32)> = lines
+        .iter()
+        .filter_map(|l| Some((key(l)?, l.order)))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut counts: Vec<(K, usize, u32)> = Vec::new();
+    for (k, o) in pairs {
+        match counts.last_mut() {
+            Some(c) if c.0 == k => c.1 += 1,
+            _ => counts.push((k, 1, o)),
+        }
+    }
+    counts
 }
 
 fn distinct_orders<'a>(lines: impl Iterator<Item = &'a &'a Line>) -> u64 {
@@ -148,7 +195,7 @@ pub fn customer_stats(
     items: &Interner,
     categories: &Interner,
     channels: &Interner,
-    scratch: &mut Vec<(u32, f64)>,
+    scratch: &mut Scratch,
 ) -> Option<CustomerStats> {
     let (purchases, returns): (Vec<&Line>, Vec<&Line>) = c.lines.iter().partition(|l| !l.is_return);
     let first_day = purchases.iter().map(|l| l.day).min()?;
@@ -165,10 +212,17 @@ pub fn customer_stats(
         returned_items.add(l.quantity.abs());
         returned_amount.add(l.amount.abs());
     }
+    let mut by_order = purchases.clone();
+    // Stable, and nearly free when each order's lines already come together, as they usually do.
+    by_order.sort_by_key(|l| l.order);
+    let orders = 1 + by_order
+        .windows(2)
+        .filter(|w| w[0].order != w[1].order)
+        .count() as u64;
     Some(CustomerStats {
         first_day,
         last_day,
-        orders: distinct_orders(purchases.iter()),
+        orders,
         purchase_days: {
             let mut d: Vec<i32> = purchases.iter().map(|l| l.day).collect();
             d.sort_unstable();
@@ -180,16 +234,16 @@ pub fn customer_stats(
         favourite_item: top_by_revenue(&purchases, |l| l.item, items, scratch),
         favourite_category: top_by_revenue(&purchases, |l| l.category, categories, scratch),
         preferred_channel: top_by_orders(
-            &purchases,
+            &by_order,
             |l| (l.channel != NONE).then_some(l.channel),
             |a, b| channels.name(a) < channels.name(b),
         ),
         preferred_hour: top_by_orders(
-            &purchases,
+            &by_order,
             |l| (l.hour != NO_HOUR).then_some(l.hour),
             |a, b| a < b,
         ),
-        preferred_weekday: top_by_orders(&purchases, |l| Some(weekday(l.day)), |a, b| a < b),
+        preferred_weekday: top_by_orders(&by_order, |l| Some(weekday(l.day)), |a, b| a < b),
         return_orders: distinct_orders(returns.iter()),
         returned_items: returned_items.value(),
         returned_amount: returned_amount.value(),

@@ -18,8 +18,8 @@
 
 use super::linalg::{cholesky, cholesky_solve, dot, gram};
 use super::matrix::{Csr, TrainSet};
-use super::parallel::{for_each_block, threads};
 use crate::error::{Error, Result};
+use crate::parallel::{for_each_block, threads};
 use crate::progress::{Reporter, Unit};
 use serde::Serialize;
 

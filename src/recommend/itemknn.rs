@@ -9,8 +9,8 @@
 //! - shrinkage (Koren 2008): × c / (c + shrink), so a pair seen with few customers counts less.
 
 use super::matrix::TrainSet;
-use super::parallel::{for_each_block, threads};
 use crate::error::{Error, Result};
+use crate::parallel::{for_each_block, threads};
 use crate::progress::{Reporter, Unit};
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -25,7 +25,6 @@ pub mod matrix;
 pub mod metrics;
 pub mod model;
 pub mod output;
-pub mod parallel;
 pub mod popular;
 pub mod reasons;
 pub mod reference;

@@ -122,11 +122,26 @@ impl Project {
         .map_err(|e| corrupt_or(path, e))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "query_only", true)?;
+        map_pages(&conn)?;
         Ok(Project {
             conn,
             path: path.to_path_buf(),
             read_only: true,
         })
+    }
+
+    /// Another connection to the project file, read-only, for reading on another thread. It sees
+    /// what is committed, not the open transaction of this one.
+    pub fn reader(&self) -> Result<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| corrupt_or(&self.path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "query_only", true)?;
+        map_pages(&conn)?;
+        Ok(conn)
     }
 
     fn configure(&mut self) -> Result<()> {
@@ -138,6 +153,7 @@ impl Project {
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
         self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        map_pages(&self.conn)?;
         Ok(())
     }
 
@@ -371,6 +387,15 @@ fn check_is_project(path: &Path) -> Result<i64> {
         }
     }
     Ok(version)
+}
+
+/// Reads pages through a memory map instead of a system call and a copy per page: whole-table
+/// scans (the customer table, recommendations) read the file once through the OS cache.
+/// Writes still go through the journal as usual.
+fn map_pages(conn: &Connection) -> Result<()> {
+    const MAP_BYTES: i64 = 1 << 30;
+    conn.pragma_update(None, "mmap_size", MAP_BYTES)?;
+    Ok(())
 }
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {

@@ -466,6 +466,54 @@ fn per_customer_columns_agree_with_sql_on_the_sample_project() {
     );
 }
 
+/// Asserts that reading `dataset` in `parts` parts gives exactly what one pass gives: the same
+/// customers in the same order, the same lines, and the same numbering of every text.
+fn scan_in_parts_equals_one_pass(
+    p: &loupe::store::Project,
+    dataset: &str,
+    products: Option<&str>,
+    parts: usize,
+) {
+    use loupe::customers::columns::TransactionColumns;
+    use loupe::customers::scan::{ScanOptions, scan};
+    let info = p.dataset(dataset).unwrap();
+    let cols = TransactionColumns::find(&info).unwrap();
+    let read = |parts| {
+        let opts = ScanOptions {
+            products: products.map(str::to_string),
+            parts,
+            ..ScanOptions::default()
+        };
+        scan(p, &info, &cols, &opts).unwrap()
+    };
+    let (one, split) = (read(1), read(parts));
+    assert!(!one.customers.is_empty());
+    assert_eq!(one.customers, split.customers, "{parts} parts");
+    for (a, b) in [
+        (&one.orders, &split.orders),
+        (&one.items, &split.items),
+        (&one.item_ids, &split.item_ids),
+        (&one.categories, &split.categories),
+        (&one.channels, &split.channels),
+    ] {
+        assert_eq!(a.keys(), b.keys(), "{parts} parts");
+    }
+    assert_eq!(one.skipped_rows, split.skipped_rows);
+}
+
+#[test]
+fn a_scan_in_parts_equals_one_pass() {
+    let s = Scratch::new();
+    let p = loupe::demo::build_demo(
+        &s.path("sample.loupe"),
+        &loupe::progress::Reporter::silent(),
+    )
+    .unwrap();
+    for parts in [2, 3, 7] {
+        scan_in_parts_equals_one_pass(&p, "orders", Some("products"), parts);
+    }
+}
+
 #[test]
 fn per_customer_columns_agree_with_sql_on_online_retail() {
     let Some(path) = online_retail() else { return };
@@ -483,6 +531,9 @@ fn per_customer_columns_agree_with_sql_on_online_retail() {
     )
     .unwrap();
     assert_eq!(t.as_of.to_string(), "2011-12-10");
+    // 541,909 lines are read in parts on a machine with two cores or more.
+    scan_in_parts_equals_one_pass(&p, "online_retail", None, 0);
+    scan_in_parts_equals_one_pass(&p, "online_retail", None, 5);
     // 4,338 customers bought (the README's cleaned count); the rest only cancelled.
     assert_eq!(t.customers.len(), 4_338);
     let q = |sql: &str| rows(&p, sql)[0][0].clone();

@@ -1,4 +1,4 @@
-//! Work over rows split across threads (`std::thread::scope`): blocks of rows are handed out one
+//! Work split across threads (`std::thread::scope`): blocks of rows are handed out one
 //! at a time, so uneven rows balance out, and every thread keeps its own scratch space.
 
 use crate::error::{Error, Result};
