@@ -18,6 +18,7 @@ mod online_retail;
 mod outputs;
 mod privacy;
 mod privacy_cli;
+mod privacy_ui;
 mod project_file;
 mod recipe;
 mod recs;
