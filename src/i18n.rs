@@ -818,7 +818,7 @@ strings! {
     PvUntil => "To", "到";
     PvDateHint => "YYYY-MM-DD", "年-月-日";
     PvClearFilters => "Clear filters", "清除筛选";
-    PvEntries => "{0} entries", "{0} 条记录";
+    PvEntries => "Entries: {0}", "记录：{0} 条";
     PvAppendOnly => "The log is append-only: entries cannot be changed or deleted.", "日志只能追加：记录无法修改或删除。";
     ActionBackup => "backup", "备份";
     ActionRestore => "restore", "恢复";

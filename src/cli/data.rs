@@ -54,7 +54,7 @@ pub struct ImportArgs {
     replace: bool,
     /// What to do with a column of personal data before it is stored: keep, mask, hash (salted
     /// with the project's salt) or drop (repeatable; *=ACTION for every flagged column). Flagged
-    /// columns without one: the customer id is kept, others are masked.
+    /// columns without one: the customer id, phones and e-mails are kept, the rest masked.
     #[arg(long = "pii", value_name = "COLUMN=ACTION")]
     pii: Vec<String>,
     /// Print one JSON object describing the result.

@@ -364,20 +364,19 @@ pub fn import_files(
         },
     )?;
     store::pii::save(&tx, &name, &pii)?;
-    store::append_activity(
-        &tx,
-        Action::Import,
-        Some(&name),
-        Some(load.rows),
-        &serde_json::json!({
-            "files": sources.iter().map(|s| &s.path).collect::<Vec<_>>(),
-            "replaced": opts.replace,
-            "warnings": warnings.len(),
-            "personal_data": pii.iter().map(|f| serde_json::json!({
-                "column": f.column, "kind": f.kind, "action": f.action
-            })).collect::<Vec<_>>(),
-        }),
-    )?;
+    let mut detail = serde_json::json!({
+        "files": sources.iter().map(|s| &s.path).collect::<Vec<_>>(),
+        "replaced": opts.replace,
+        "warnings": warnings.len(),
+    });
+    if !pii.is_empty() {
+        detail["personal_data"] = pii
+            .iter()
+            .map(|f| format!("{} ({}): {}", f.column, f.kind, f.action))
+            .collect::<Vec<_>>()
+            .into();
+    }
+    store::append_activity(&tx, Action::Import, Some(&name), Some(load.rows), &detail)?;
     rep.check()?;
     rep.report(
         "Committing",

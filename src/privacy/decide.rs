@@ -3,13 +3,17 @@
 //!
 //! Defaults, for what a marketer needs from each kind:
 //! - the customer-id column (role `customer_id`), whatever it holds: **keep**. Every analysis
-//!   joins and counts on it, and a marketer acts on segments by contacting the customers it
-//!   names. Hashing it keeps joins inside the project (one salt per project, so the same id hashes
-//!   the same in every dataset) but makes the ids useless outside; choose `hash` for that.
-//! - other phone, e-mail, name, address, ID-number, bank-card and IP columns: **mask**. Analyses
-//!   do not need them whole; the mask keeps what segments use (the phone's carrier prefix, the
-//!   e-mail's domain, the surname, the region of an address or ID number, the card's issuer, the
-//!   IP's network) and loses the person.
+//!   joins and counts on it. Hashing it keeps joins inside the project (one salt per project, so
+//!   the same id hashes the same in every dataset) but makes the ids useless outside; choose
+//!   `hash` for that.
+//! - phone numbers and e-mail addresses: **keep**. They are the contact channels campaigns and
+//!   ad-platform audiences need whole, and segment exports mask or hash them on the way out;
+//!   encrypt the project to protect them at rest, or choose mask/hash/drop when they are not
+//!   needed.
+//! - names, addresses, resident ID numbers, bank cards and IP addresses: **mask**. Marketing needs
+//!   at most a part: the surname (for a salutation, 张**), the region of an address or ID number
+//!   (geography), the card's issuer (payment mix), the IP's network (location); never the whole.
+//!   Resident ID and bank card numbers are sensitive personal information under PIPL.
 //!
 //! Hashing normalises first, so that the same person hashes the same however the value was
 //! written: phones to their digits (Chinese mobiles to their 11 digits, without `+86`), e-mails to
@@ -113,7 +117,7 @@ pub struct PiiColumn {
 pub fn default_action(kind: PiiKind, role: Option<Role>) -> PiiAction {
     match (kind, role) {
         (_, Some(Role::CustomerId)) => PiiAction::Keep,
-        (PiiKind::Other, _) => PiiAction::Keep,
+        (PiiKind::Phone | PiiKind::Email | PiiKind::Other, _) => PiiAction::Keep,
         _ => PiiAction::Mask,
     }
 }
@@ -282,8 +286,8 @@ mod tests {
             actions,
             [
                 ("cid", PiiAction::Keep),
-                ("phone", PiiAction::Mask),
-                ("email", PiiAction::Mask)
+                ("phone", PiiAction::Keep),
+                ("email", PiiAction::Keep)
             ]
         );
         assert!(warnings.is_empty());

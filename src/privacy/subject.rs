@@ -695,6 +695,7 @@ pub fn erase(project: &mut Project, id: &str, purge_backups: bool) -> Result<Era
             "snapshots": snapshots_edited,
             "mentions": mentions_redacted,
             "tables": tables,
+            "backup": backup.display().to_string(),
             "backups_purged": purge_backups,
         }),
     )?;

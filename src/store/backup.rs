@@ -150,8 +150,24 @@ fn sync_dir(path: &Path) {
     }
 }
 
-/// Backs up `project` to `dest` (replaced if it exists) through the online backup API.
+/// Backs up `project` to `dest` (replaced if it exists) through the online backup API, and logs
+/// it.
 pub fn backup_to(project: &Project, dest: &Path, rep: &Reporter) -> Result<BackupReport> {
+    let report = copy_to(project, dest, rep)?;
+    if !project.is_read_only() {
+        project.log(
+            Action::Backup,
+            None,
+            None,
+            &serde_json::json!({"to": dest.display().to_string(), "bytes": report.bytes}),
+        )?;
+    }
+    Ok(report)
+}
+
+/// The copy of [`backup_to`], unlogged (automatic backups are named in the log entry of the
+/// operation they precede).
+fn copy_to(project: &Project, dest: &Path, rep: &Reporter) -> Result<BackupReport> {
     let started = Instant::now();
     if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -224,22 +240,13 @@ pub fn backup_to(project: &Project, dest: &Path, rep: &Reporter) -> Result<Backu
     })?;
     sync_dir(dest);
     let bytes = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
-    let report = BackupReport {
+    Ok(BackupReport {
         path: dest.to_path_buf(),
         bytes,
         pages,
         encrypted: key.is_some(),
         seconds: started.elapsed().as_secs_f64(),
-    };
-    if !project.is_read_only() {
-        project.log(
-            Action::Backup,
-            None,
-            None,
-            &serde_json::json!({"to": dest.display().to_string(), "bytes": bytes}),
-        )?;
-    }
-    Ok(report)
+    })
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -268,7 +275,7 @@ pub fn backup_automatic(project: &Project, reason: &str) -> Result<BackupReport>
         stem(project.path()),
         stamp()
     ));
-    let report = backup_to(project, &dest, &Reporter::silent())?;
+    let report = copy_to(project, &dest, &Reporter::silent())?;
     let autos: Vec<BackupFile> = list_backups(project.path())?
         .into_iter()
         .filter(|b| b.automatic)

@@ -37,7 +37,11 @@ fn personal_data_is_flagged_and_decided_before_it_is_stored() {
         &[&f],
         with_pii(
             "people",
-            &[("email", PiiAction::Hash), ("card", PiiAction::Drop)],
+            &[
+                ("phone", PiiAction::Mask),
+                ("email", PiiAction::Hash),
+                ("card", PiiAction::Drop),
+            ],
         ),
     )
     .unwrap();

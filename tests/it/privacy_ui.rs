@@ -47,16 +47,16 @@ fn the_import_dialog_asks_what_to_do_with_personal_data() {
         .collect();
     assert_eq!(
         got,
-        [("phone", PiiAction::Mask), ("email", PiiAction::Hash)]
+        [("phone", PiiAction::Keep), ("email", PiiAction::Hash)]
     );
     // The Data page shows a badge per flagged column.
     h.state_mut().page = Page::Data;
     wait_until(&mut h, "the table", |a| {
         a.data.row_count().is_some() && !a.busy()
     });
-    h.get_by_label("phone · masked");
+    h.get_by_label("phone · kept");
     h.get_by_label("e-mail · hashed");
-    h.get_by_label("138****5678");
+    h.get_by_label("13812345678");
 }
 
 #[test]
@@ -280,20 +280,20 @@ fn the_activity_page_filters_the_log() {
     });
     h.state_mut().page = Page::Activity;
     h.run_steps(3);
-    h.get_by_label("4 entries");
+    h.get_by_label("Entries: 3");
     h.state_mut().activity.filter.action = Some("import".into());
     h.run_steps(2);
-    h.get_by_label("2 entries");
+    h.get_by_label("Entries: 2");
     h.state_mut().activity.filter.dataset = Some("events".into());
     h.run_steps(2);
-    h.get_by_label("1 entries");
+    h.get_by_label("Entries: 1");
     h.state_mut().activity.filter = Default::default();
     h.get_by_role_and_label(Role::TextInput, "Text").focus();
     h.run_steps(1);
     h.get_by_role_and_label(Role::TextInput, "Text")
         .type_text("auto-delete");
     h.run_steps(3);
-    h.get_by_label("2 entries");
+    h.get_by_label("Entries: 1");
     h.get_by_role_and_label(Role::TextInput, "From").focus();
     h.run_steps(1);
     h.get_by_role_and_label(Role::TextInput, "From")
@@ -307,6 +307,6 @@ fn the_activity_page_filters_the_log() {
     });
     zh.state_mut().page = Page::Activity;
     zh.run_steps(3);
-    zh.get_by_label("4 条记录");
+    zh.get_by_label("记录：3 条");
     assert!(zh.query_all_by_label("文字").next().is_some());
 }

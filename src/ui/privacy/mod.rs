@@ -92,6 +92,14 @@ impl PrivacyUi {
         let path = project.path().to_path_buf();
         let encrypted = project.is_encrypted();
         let busy = self.busy(ws);
+        if encrypted {
+            ui.label(
+                egui::RichText::new(lang.tr(T::PvEncryptedBadge))
+                    .small()
+                    .color(egui::Color32::WHITE)
+                    .background_color(egui::Color32::from_rgb(0x2e, 0x9d, 0x6b)),
+            );
+        }
         ui.menu_button(lang.tr(T::PvProjectMenu), |ui| {
             if ui
                 .add_enabled(!busy, egui::Button::new(lang.tr(T::PvBackupNow)))
