@@ -561,9 +561,10 @@ pub fn export_subject(
             Action::Export,
             None,
             Some(report.rows()),
+            // Not the file's path: people name these files after the customer.
             &serde_json::json!({
                 "subject_request": crate::privacy::hash_id(&report.id, &project.pii_salt().unwrap_or_default()),
-                "to": path.display().to_string(),
+                "format": match format { SubjectFormat::Json => "json", SubjectFormat::Csv => "csv" },
             }),
         )?;
     }

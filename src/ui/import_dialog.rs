@@ -414,6 +414,7 @@ impl ImportDialog {
         }
         egui::ScrollArea::vertical()
             .id_salt("import-columns")
+            .auto_shrink([false, true])
             .max_height(180.0)
             .show(ui, |ui| {
                 egui::Grid::new("import-columns-grid")
