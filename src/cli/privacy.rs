@@ -60,6 +60,15 @@ fn ask_new(what: &str) -> Result<Passphrase> {
     Ok(first)
 }
 
+/// Prints a value as one line of JSON.
+fn print_json(v: &impl serde::Serialize) -> Result<()> {
+    say!(
+        "{}",
+        serde_json::to_string(v).map_err(|e| Error::InvalidArgument(e.to_string()))?
+    );
+    Ok(())
+}
+
 /// Parses `--pii COL=ACTION` arguments into the import options.
 pub fn pii_options(args: &[String], opts: &mut ImportOptions) -> Result<()> {
     for a in args {
@@ -334,10 +343,7 @@ fn erase(a: EraseArgs) -> Result<()> {
     }
     let e = subject::erase(&mut project, &a.id, a.purge_backups)?;
     if a.json {
-        say!(
-            "{}",
-            serde_json::to_string(&e).map_err(|x| Error::InvalidArgument(x.to_string()))?
-        );
+        print_json(&e)?;
         return Ok(());
     }
     say!(
@@ -397,10 +403,7 @@ pub fn backup_cmd(a: BackupArgs) -> Result<()> {
     if a.list {
         let list = backup::list_backups(&a.project)?;
         if a.json {
-            say!(
-                "{}",
-                serde_json::to_string(&list).map_err(|e| Error::InvalidArgument(e.to_string()))?
-            );
+            print_json(&list)?;
             return Ok(());
         }
         if list.is_empty() {
@@ -425,10 +428,7 @@ pub fn backup_cmd(a: BackupArgs) -> Result<()> {
         a.to.unwrap_or_else(|| backup::default_backup_path(&a.project));
     let r = with_bar(|rep| backup::backup_to(&project, &dest, rep))?;
     if a.json {
-        say!(
-            "{}",
-            serde_json::to_string(&r).map_err(|e| Error::InvalidArgument(e.to_string()))?
-        );
+        print_json(&r)?;
     } else {
         say!(
             "Backed up {} to {} ({}{}) in {:.2} s",
@@ -457,10 +457,7 @@ pub fn restore_cmd(a: RestoreArgs) -> Result<()> {
     let key = key::known(&a.from);
     let r = with_bar(|rep| backup::restore(&a.project, &a.from, key, rep))?;
     if a.json {
-        say!(
-            "{}",
-            serde_json::to_string(&r).map_err(|e| Error::InvalidArgument(e.to_string()))?
-        );
+        print_json(&r)?;
     } else {
         say!(
             "Restored {} from {} ({} dataset(s)) in {:.2} s",

@@ -396,6 +396,13 @@ fn close_for_replace(path: &Path, key: Option<Passphrase>) -> Result<()> {
         // Not a project we can open (damaged, say): it is replaced as it is.
         return Ok(());
     };
+    drop(sole_connection(conn, path)?);
+    Ok(())
+}
+
+/// `conn` once its write-ahead log is folded in and the journal is in rollback mode: which fails
+/// unless it is the only connection to the project, so it also proves nobody else has it open.
+pub(crate) fn sole_connection(conn: Connection, path: &Path) -> Result<Connection> {
     conn.busy_timeout(Duration::from_millis(500))?;
     let busy = |_| {
         Error::InvalidArgument(format!(
@@ -409,8 +416,7 @@ fn close_for_replace(path: &Path, key: Option<Passphrase>) -> Result<()> {
     .map_err(busy)?;
     conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0))
         .map_err(busy)?;
-    drop(conn);
-    Ok(())
+    Ok(conn)
 }
 
 /// Puts `tmp` (complete, checked, synced) at `project`'s path in one rename.

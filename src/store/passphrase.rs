@@ -15,7 +15,6 @@ use super::key::{self, Passphrase};
 use super::{Action, Project, READ_WRITE, connect_checked};
 use crate::error::{Error, Result};
 use std::path::Path;
-use std::time::Duration;
 
 /// What a change did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -108,20 +107,7 @@ pub fn change_passphrase(
 /// The project as the only connection, out of WAL mode (for `rekey`).
 fn exclusive(path: &Path, key: Passphrase) -> Result<rusqlite::Connection> {
     let (conn, _, _) = connect_checked(path, READ_WRITE, Some(key))?;
-    conn.busy_timeout(Duration::from_millis(500))?;
-    let busy = |_| {
-        Error::InvalidArgument(format!(
-            "{} is open in another window or process; close it there first",
-            path.display()
-        ))
-    };
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map_err(busy)?;
-    conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0))
-        .map_err(busy)?;
-    Ok(conn)
+    super::backup::sole_connection(conn, path)
 }
 
 /// Writes the whole project to `dest`, encrypted with `key` or plain.
