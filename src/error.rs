@@ -56,6 +56,18 @@ pub enum Error {
     )]
     CorruptProject { path: PathBuf, detail: String },
 
+    #[error(
+        "{path} is encrypted: give its passphrase with --passphrase-env VAR (the name of an environment variable holding it), or run the command in a terminal to be asked for it",
+        path = .path.display()
+    )]
+    PassphraseNeeded { path: PathBuf },
+
+    #[error(
+        "wrong passphrase for {path}, or not a Loupe project. Loupe left it untouched; try the passphrase again.",
+        path = .path.display()
+    )]
+    WrongPassphrase { path: PathBuf },
+
     #[error("project {path} does not exist; import a file into it to create it (loupe import FILE --project {path})", path = .path.display())]
     NoSuchProject { path: PathBuf },
 

@@ -52,6 +52,11 @@ pub struct ImportArgs {
     /// Replace a dataset of the same name.
     #[arg(long)]
     replace: bool,
+    /// What to do with a column of personal data before it is stored: keep, mask, hash (salted
+    /// with the project's salt) or drop (repeatable; *=ACTION for every flagged column). Flagged
+    /// columns without one: the customer id, phones and e-mails are kept, the rest masked.
+    #[arg(long = "pii", value_name = "COLUMN=ACTION")]
+    pii: Vec<String>,
     /// Print one JSON object describing the result.
     #[arg(long)]
     json: bool,
@@ -99,6 +104,7 @@ pub fn import(a: ImportArgs) -> Result<()> {
             ty.parse::<ColumnType>().map_err(Error::InvalidArgument)?,
         ));
     }
+    super::privacy::pii_options(&a.pii, &mut opts)?;
     let created = !a.project.exists();
     let mut project = Project::open_or_create(&a.project)?;
     let result = with_bar(|rep| import_files(&mut project, &a.files, &opts, rep));
@@ -130,6 +136,7 @@ pub fn import(a: ImportArgs) -> Result<()> {
             "header": report.header,
             "columns": cols,
             "warnings": report.warnings,
+            "personal_data": report.pii,
             "seconds": report.seconds,
         });
         say!("{v}");
@@ -152,6 +159,7 @@ pub fn import(a: ImportArgs) -> Result<()> {
             report.seconds
         );
         print_columns(&report.columns);
+        super::privacy::print_pii(&report.pii, true);
         for w in &report.warnings {
             say!("note: {w}");
         }
@@ -194,11 +202,22 @@ pub fn tables(a: TablesArgs) -> Result<()> {
     let project = Project::open_read_only(&a.project)?;
     let sets = project.datasets()?;
     if a.json {
-        say!(
-            "{}",
-            serde_json::to_string(&sets).map_err(|e| Error::InvalidArgument(e.to_string()))?
-        );
+        let mut out = Vec::with_capacity(sets.len());
+        for d in &sets {
+            let mut v =
+                serde_json::to_value(d).map_err(|e| Error::InvalidArgument(e.to_string()))?;
+            if let Some(m) = v.as_object_mut() {
+                let flags = serde_json::to_value(project.pii_flags(&d.name)?)
+                    .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+                m.insert("personal_data".into(), flags);
+            }
+            out.push(v);
+        }
+        say!("{}", serde_json::Value::Array(out));
         return Ok(());
+    }
+    if project.is_encrypted() {
+        say!("(encrypted project)");
     }
     if sets.is_empty() {
         say!(
@@ -215,6 +234,7 @@ pub fn tables(a: TablesArgs) -> Result<()> {
             d.imported_at
         );
         print_columns(&d.columns);
+        super::privacy::print_pii(&project.pii_flags(&d.name)?, false);
     }
     Ok(())
 }
@@ -288,13 +308,35 @@ pub struct ActivityArgs {
     project: PathBuf,
     #[arg(long, default_value_t = 50)]
     limit: usize,
+    /// Only this action (import, export, delete, rebuild, edit, backup, restore, erase, …).
+    #[arg(long)]
+    action: Option<String>,
+    /// Only entries about this dataset.
+    #[arg(long)]
+    dataset: Option<String>,
+    /// Only entries whose action, dataset or details contain this text (any case).
+    #[arg(long)]
+    text: Option<String>,
+    /// From this day on (YYYY-MM-DD, local time).
+    #[arg(long)]
+    since: Option<String>,
+    /// Up to this day (YYYY-MM-DD, local time).
+    #[arg(long)]
+    until: Option<String>,
     #[arg(long)]
     json: bool,
 }
 
 pub fn activity(a: ActivityArgs) -> Result<()> {
     let project = Project::open_read_only(&a.project)?;
-    let entries = project.activity(a.limit)?;
+    let filter = loupe::store::ActivityFilter {
+        action: a.action,
+        dataset: a.dataset,
+        text: a.text,
+        since: a.since,
+        until: a.until,
+    };
+    let entries = project.activity_filtered(&filter, a.limit)?;
     if a.json {
         say!(
             "{}",

@@ -6,6 +6,7 @@ mod clv;
 mod customers;
 mod data;
 mod explore;
+mod privacy;
 mod progress_bar;
 mod recommend;
 mod recs;
@@ -38,6 +39,15 @@ struct Cli {
     /// Project to open in the workbench.
     #[arg(long, global = false)]
     project: Option<PathBuf>,
+    /// For an encrypted project: the name of the environment variable that holds its passphrase
+    /// (never the passphrase itself). Without it, Loupe asks in a terminal. A project created
+    /// with it is encrypted.
+    #[arg(long, global = true, value_name = "VAR")]
+    passphrase_env: Option<String>,
+    /// Encrypt a project this command creates: asks for a passphrase twice (unless
+    /// --passphrase-env gives it).
+    #[arg(long, global = true)]
+    encrypt: bool,
 }
 
 #[derive(Subcommand)]
@@ -88,10 +98,22 @@ enum Command {
     Funnel(explore::FunnelArgs),
     /// Segments: save, list, show, delete, count, sql, export, snapshot, compare.
     Segment(segment::SegmentArgs),
+    /// Personal data: scan files or datasets, export or erase one customer's data.
+    Privacy(privacy::PrivacyArgs),
+    /// Back up a project to one file (consistent while it is in use), or list its backups.
+    Backup(privacy::BackupArgs),
+    /// Restore a project from a backup (checked first; the current project is backed up).
+    Restore(privacy::RestoreArgs),
+    /// Set, change or remove the passphrase of a project.
+    Passphrase(privacy::PassphraseArgs),
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = privacy::setup_keys(cli.passphrase_env.as_deref(), cli.encrypt) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
     let result = match cli.command {
         None => loupe::ui::run(cli.project).map_err(|e| e.to_string()),
         Some(cmd) => run(cmd).map_err(|e| e.to_string()),
@@ -131,5 +153,9 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Cohorts(a) => explore::cohorts_cmd(a),
         Command::Funnel(a) => explore::funnel_cmd(a),
         Command::Segment(a) => segment::segment(a),
+        Command::Privacy(a) => privacy::privacy(a),
+        Command::Backup(a) => privacy::backup_cmd(a),
+        Command::Restore(a) => privacy::restore_cmd(a),
+        Command::Passphrase(a) => privacy::passphrase_cmd(a),
     }
 }

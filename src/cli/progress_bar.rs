@@ -41,8 +41,17 @@ impl Bar {
     }
 }
 
-/// Runs `f` with a reporter that draws a progress bar.
+/// Runs `f` with a reporter that draws a progress bar; with `LOUPE_PROGRESS=plain`, progress is
+/// printed as lines (`progress: Loading 1048576/73400320`) to stderr instead, for scripts.
 pub fn with_bar<T>(f: impl FnOnce(&Reporter) -> T) -> T {
+    if std::env::var("LOUPE_PROGRESS").is_ok_and(|v| v == "plain") {
+        let sink = |p: &Progress| {
+            let total = p.total.map(|t| format!("/{t}")).unwrap_or_default();
+            eprintln!("progress: {} {}{total}", p.stage, p.done);
+        };
+        let rep = Reporter::new(CancelToken::new(), &sink);
+        return f(&rep);
+    }
     let bar = Bar::new();
     let sink = |p: &Progress| bar.update(p);
     let rep = Reporter::new(CancelToken::new(), &sink);

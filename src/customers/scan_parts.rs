@@ -22,8 +22,9 @@ pub(super) fn scan_in_parts(
 ) -> Result<Scan> {
     let ranges = rowid_ranges(project, dataset, parts);
     // Other connections see only what is committed: inside an open transaction read here alone.
+    // An encrypted project's connection costs a key derivation, more than a part saves.
     let readers: Option<Vec<rusqlite::Connection>> =
-        if ranges.len() > 1 && project.conn().is_autocommit() {
+        if ranges.len() > 1 && project.conn().is_autocommit() && !project.is_encrypted() {
             (1..ranges.len())
                 .map(|_| project.reader())
                 .collect::<Result<_>>()

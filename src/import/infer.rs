@@ -305,7 +305,7 @@ impl ColumnStats {
                 return Plan {
                     conv: Conversion::IdText,
                     ty: ColumnType::Text,
-                    note: note("identifiers written as 17850.0 stored as 17850".into()),
+                    note: note("identifiers written as 123.0 stored as 123".into()),
                 };
             }
             return Plan::text();

@@ -26,6 +26,7 @@ pub use source::Delimiter;
 
 use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo, Role, RoleSource, SourceFile};
 use crate::error::{Error, ImportError, Result};
+use crate::privacy::{PiiAction, PiiColumn, decide, detect};
 use crate::progress::{Reporter, Unit};
 use crate::store::{self, Action, Project};
 use infer::{ColumnStats, Hints, Plan};
@@ -98,6 +99,9 @@ pub struct ImportOptions {
     pub ragged: RaggedPolicy,
     /// Replace a dataset of the same name.
     pub replace: bool,
+    /// Decisions on personal data, by column (`*`: every flagged column without its own);
+    /// flagged columns without a decision get [`crate::privacy::decide::default_action`].
+    pub pii: Vec<(String, PiiAction)>,
 }
 
 /// What an import did.
@@ -113,6 +117,8 @@ pub struct ImportReport {
     pub files: Vec<SourceFile>,
     /// Things the user should know: values kept as text, padded rows, roles dropped.
     pub warnings: Vec<String>,
+    /// Columns of personal data and what was done with them (dropped ones are not in `columns`).
+    pub pii: Vec<PiiColumn>,
     pub seconds: f64,
 }
 
@@ -204,14 +210,47 @@ pub fn import_files(
         ),
     };
     let scanned = started.elapsed();
-    let mut plans = match &observed {
-        Some(obs) => plans_for(&columns, &obs.stats, &hints, opts),
-        None => {
-            let stats = passes::sample(&sniffed, columns.len(), SAMPLE_ROWS)?;
-            plans_for(&columns, &stats, &hints, opts)
-        }
+    let sample_stats = match &observed {
+        Some(obs) => obs.stats.clone(),
+        None => passes::sample(&sniffed, columns.len(), SAMPLE_ROWS)?,
     };
+    // Personal data: flagged from a sample, decided before anything is written.
+    let (pii, opts) = pii_decisions(
+        &sniffed,
+        &columns,
+        &hints,
+        &sample_stats,
+        opts,
+        &mut warnings,
+    )?;
+    let opts = &opts;
+    for (h, c) in hints.iter_mut().zip(&columns) {
+        if pii
+            .iter()
+            .any(|f| &f.column == c && f.action == PiiAction::Drop)
+        {
+            // A dropped column takes no role.
+            h.role = None;
+        }
+    }
+    let writes_how: Vec<passes::Write> = columns
+        .iter()
+        .map(|c| match pii.iter().find(|f| &f.column == c) {
+            Some(f) if f.action != PiiAction::Keep => passes::Write::Pii(f.kind, f.action),
+            _ => passes::Write::Plain,
+        })
+        .collect();
+    let salt = store::pii::salt(project.conn())?;
+    let writes = passes::Writes {
+        how: &writes_how,
+        salt: &salt,
+    };
+    let mut plans = plans_for(&columns, &sample_stats, &hints, opts);
 
+    if opts.replace && project.has_dataset(&name)? {
+        // Replacing a dataset is destructive: keep a copy first.
+        store::backup::backup_automatic(project, &format!("replace-{name}"))?;
+    }
     let (tx, load) = loop {
         rep.check()?;
         let tx = project.conn_mut().transaction()?;
@@ -222,12 +261,24 @@ pub fn import_files(
             .iter()
             .cloned()
             .zip(plans.iter().map(|p| p.ty))
+            .zip(&writes_how)
+            .filter(|(_, w)| !w.dropped())
+            .map(|(t, _)| t)
             .collect();
         writer::create_table(&tx, &name, &typed)?;
         let mut watch = observed
             .is_none()
             .then(|| passes::Observed::new(columns.len(), sniffed.len(), false));
-        let load = passes::load(&tx, &name, &sniffed, &plans, watch.as_mut(), span, rep)?;
+        let load = passes::load(
+            &tx,
+            &name,
+            &sniffed,
+            &plans,
+            &writes,
+            watch.as_mut(),
+            span,
+            rep,
+        )?;
         if let Some(obs) = watch {
             obs.check_shape(&sniffed, columns.len(), opts.ragged, &mut warnings)?;
             let exact = plans_for(&columns, &obs.stats, &hints, opts);
@@ -267,13 +318,19 @@ pub fn import_files(
     let column_infos: Vec<ColumnInfo> = columns
         .iter()
         .enumerate()
+        .filter(|(i, _)| !writes_how[*i].dropped())
         .map(|(i, n)| ColumnInfo {
             name: n.clone(),
             ty: plans[i].ty,
             role: roles[i].map(|r| r.0),
             role_source: roles[i].map(|r| r.1),
             nulls: load.nulls[i],
-            note: plans[i].note.clone(),
+            note: match writes_how[i] {
+                passes::Write::Pii(kind, action) => {
+                    Some(format!("personal data ({kind}), {}", action.done()))
+                }
+                passes::Write::Plain => plans[i].note.clone(),
+            },
         })
         .collect();
     let sources: Vec<SourceFile> = sniffed
@@ -306,17 +363,20 @@ pub fn import_files(
             kind: "imported",
         },
     )?;
-    store::append_activity(
-        &tx,
-        Action::Import,
-        Some(&name),
-        Some(load.rows),
-        &serde_json::json!({
-            "files": sources.iter().map(|s| &s.path).collect::<Vec<_>>(),
-            "replaced": opts.replace,
-            "warnings": warnings.len(),
-        }),
-    )?;
+    store::pii::save(&tx, &name, &pii)?;
+    let mut detail = serde_json::json!({
+        "files": sources.iter().map(|s| &s.path).collect::<Vec<_>>(),
+        "replaced": opts.replace,
+        "warnings": warnings.len(),
+    });
+    if !pii.is_empty() {
+        detail["personal_data"] = pii
+            .iter()
+            .map(|f| format!("{} ({}): {}", f.column, f.kind, f.action))
+            .collect::<Vec<_>>()
+            .into();
+    }
+    store::append_activity(&tx, Action::Import, Some(&name), Some(load.rows), &detail)?;
     rep.check()?;
     rep.report(
         "Committing",
@@ -345,8 +405,57 @@ pub fn import_files(
         columns: column_infos,
         files: sources,
         warnings,
+        pii,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Rows read for the personal-data sample.
+const PII_SAMPLE_ROWS: u64 = 20_000;
+
+/// The flagged columns with the user's decisions (or the defaults), and the options the load runs
+/// with: masked and hashed columns are text.
+fn pii_decisions(
+    sniffed: &[SniffedFile],
+    columns: &[String],
+    hints: &[Hints],
+    stats: &[ColumnStats],
+    opts: &ImportOptions,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<PiiColumn>, ImportOptions)> {
+    let values = passes::values_sample(
+        sniffed,
+        columns.len(),
+        detect::SAMPLE_VALUES,
+        PII_SAMPLE_ROWS,
+    )?;
+    let detected: Vec<Option<detect::Detection>> = columns
+        .iter()
+        .zip(&values)
+        .map(|(c, v)| detect::detect_column(c, v))
+        .collect();
+    // Roles as the sample shows them, for the defaults (the customer id is kept).
+    let plans = plans_for(columns, stats, hints, opts);
+    let roles: Vec<Option<Role>> =
+        final_roles(columns, hints, &plans, stats, opts, &mut Vec::new())
+            .map(|r| r.into_iter().map(|x| x.map(|x| x.0)).collect())
+            .unwrap_or_else(|_| vec![None; columns.len()]);
+    let (flags, more) = decide::resolve(columns, &detected, &roles, &opts.pii)?;
+    warnings.extend(more);
+    let mut eff = opts.clone();
+    for f in &flags {
+        if f.action == PiiAction::Drop {
+            eff.no_roles.push(f.column.clone());
+            eff.roles
+                .retain(|(c, _)| !c.eq_ignore_ascii_case(&f.column));
+        }
+        if matches!(f.action, PiiAction::Mask | PiiAction::Hash) {
+            eff.types
+                .retain(|(c, _)| !c.eq_ignore_ascii_case(&f.column));
+            eff.types.push((f.column.clone(), ColumnType::Text));
+        }
+    }
+    Ok((flags, eff))
 }
 
 fn absolute(p: &Path) -> String {

@@ -8,6 +8,7 @@ use super::source::ByteCounter;
 use super::writer::{self, Batch, Cell};
 use super::{BATCH_ROWS, RaggedPolicy};
 use crate::error::{Error, ImportError, Result};
+use crate::privacy::{PiiAction, PiiKind, decide};
 use crate::progress::{Reporter, Unit};
 use std::path::PathBuf;
 
@@ -135,6 +136,34 @@ pub fn sample(files: &[SniffedFile], width: usize, max_rows: u64) -> Result<Vec<
     Ok(obs.stats)
 }
 
+/// Up to `max_values` non-empty values of each column from the first `max_rows` rows, for the
+/// personal-data detectors.
+pub fn values_sample(
+    files: &[SniffedFile],
+    width: usize,
+    max_values: usize,
+    max_rows: u64,
+) -> Result<Vec<Vec<String>>> {
+    let mut out: Vec<Vec<String>> = vec![Vec::new(); width];
+    let mut rec = csv::StringRecord::new();
+    let mut rows = 0u64;
+    'files: for f in files {
+        let mut src = f.rows(&ByteCounter::default())?;
+        while rows < max_rows && src.next_record(&mut rec)? {
+            rows += 1;
+            for (vals, v) in out.iter_mut().zip(rec.iter()) {
+                if vals.len() < max_values && !v.trim().is_empty() {
+                    vals.push(v.to_string());
+                }
+            }
+            if out.iter().all(|v| v.len() >= max_values) {
+                break 'files;
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// A full scan: every value seen, the shape checked (progress over the first half of the work).
 pub fn scan(
     files: &[SniffedFile],
@@ -193,23 +222,49 @@ pub struct Loaded {
     pub kept_as_text: Vec<(u64, u64, String)>,
 }
 
+/// How a column's values are written: as converted (also personal data the user keeps), or as
+/// the user decided for personal data (masked or hashed text; dropped columns are not written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write {
+    Plain,
+    Pii(PiiKind, PiiAction),
+}
+
+impl Write {
+    pub fn dropped(self) -> bool {
+        matches!(self, Write::Pii(_, PiiAction::Drop))
+    }
+}
+
+/// What the load writes besides the plans: per column how, and the salt for hashes.
+pub struct Writes<'a> {
+    pub how: &'a [Write],
+    pub salt: &'a str,
+}
+
 /// Converts on a reader thread, inserts on this one; watches every value into `observe` if given.
+#[allow(clippy::too_many_arguments)]
 pub fn load(
     conn: &rusqlite::Connection,
     table: &str,
     files: &[SniffedFile],
     plans: &[Plan],
+    writes: &Writes<'_>,
     observe: Option<&mut Observed>,
     span: Span,
     rep: &Reporter,
 ) -> Result<Loaded> {
     let cols = plans.len();
+    let written = (0..cols)
+        .filter(|&j| !writes.how.get(j).is_some_and(|w| w.dropped()))
+        .count();
     let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch>>(4);
     let (back_tx, back_rx) = std::sync::mpsc::channel::<Batch>();
     std::thread::scope(|s| {
         let producer = s.spawn(move || {
             let mut conv = Converter {
                 plans,
+                writes,
                 nulls: vec![0u64; cols],
                 kept: vec![(0u64, 0u64, String::new()); cols],
                 observe,
@@ -219,7 +274,7 @@ pub fn load(
             }
             (conv.nulls, conv.kept)
         });
-        let mut w = writer::TableWriter::new(conn, table, cols)?;
+        let mut w = writer::TableWriter::new(conn, table, written)?;
         let mut rows = 0u64;
         let mut failure = None;
         for batch in rx.iter() {
@@ -264,6 +319,7 @@ pub fn load(
 
 struct Converter<'a> {
     plans: &'a [Plan],
+    writes: &'a Writes<'a>,
     nulls: Vec<u64>,
     kept: Vec<(u64, u64, String)>,
     observe: Option<&'a mut Observed>,
@@ -334,6 +390,22 @@ impl Converter<'_> {
         scratch: &mut String,
     ) {
         for (j, plan) in self.plans.iter().enumerate() {
+            if let Some(Write::Pii(kind, action)) = self.writes.how.get(j).copied() {
+                if action == PiiAction::Drop {
+                    continue;
+                }
+                match rec
+                    .get(j)
+                    .and_then(|raw| decide::transform(kind, action, raw, self.writes.salt))
+                {
+                    Some(t) => batch.push_text(&t),
+                    None => {
+                        self.nulls[j] += 1;
+                        batch.cells.push(Cell::Null);
+                    }
+                }
+                continue;
+            }
             let Some(raw) = rec.get(j) else {
                 self.nulls[j] += 1;
                 batch.cells.push(Cell::Null);

@@ -4,6 +4,7 @@ use super::infer::{ColumnStats, Plan};
 use super::{ImportOptions, sniff};
 use crate::dataset::{ColumnType, Role};
 use crate::error::Result;
+use crate::privacy::{PiiColumn, decide, detect};
 use serde::Serialize;
 use std::path::Path;
 
@@ -18,6 +19,9 @@ pub struct Preview {
     /// The raw text of the first rows.
     pub rows: Vec<Vec<String>>,
     pub file_size: u64,
+    /// Columns of personal data found in the first rows, with the decision the import would
+    /// apply (the user's in `opts.pii`, else the default).
+    pub pii: Vec<PiiColumn>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +32,9 @@ pub struct PreviewColumn {
     pub role: Option<Role>,
 }
 
+/// Rows read for the personal-data detectors of a preview.
+const PII_PREVIEW_ROWS: usize = 2000;
+
 /// Reads the first `max_rows` rows of a file and infers types and roles from them.
 pub fn preview(path: &Path, opts: &ImportOptions, max_rows: usize) -> Result<Preview> {
     let f = sniff::sniff(path, opts)?;
@@ -37,7 +44,19 @@ pub fn preview(path: &Path, opts: &ImportOptions, max_rows: usize) -> Result<Pre
     let mut rec = csv::StringRecord::new();
     let mut rows = Vec::new();
     let mut stats = vec![ColumnStats::default(); names.len()];
-    while rows.len() < max_rows && src.next_record(&mut rec)? {
+    // Personal data is judged on more rows than are shown.
+    let mut values: Vec<Vec<String>> = vec![Vec::new(); names.len()];
+    let mut read = 0usize;
+    while read < max_rows.max(PII_PREVIEW_ROWS) && src.next_record(&mut rec)? {
+        read += 1;
+        for (vals, v) in values.iter_mut().zip(rec.iter()) {
+            if vals.len() < detect::SAMPLE_VALUES && !v.trim().is_empty() {
+                vals.push(v.to_string());
+            }
+        }
+        if rows.len() >= max_rows {
+            continue;
+        }
         let line = src.line();
         for (st, v) in stats.iter_mut().zip(rec.iter()) {
             st.observe(v, line);
@@ -57,6 +76,13 @@ pub fn preview(path: &Path, opts: &ImportOptions, max_rows: usize) -> Result<Pre
     let mut warnings = vec![];
     let roles = super::final_roles(&names, &hints, &plans, &stats, opts, &mut warnings)
         .unwrap_or_else(|_| vec![None; names.len()]);
+    let detected: Vec<_> = names
+        .iter()
+        .zip(&values)
+        .map(|(n, v)| detect::detect_column(n, v))
+        .collect();
+    let plain_roles: Vec<Option<Role>> = roles.iter().map(|r| r.map(|x| x.0)).collect();
+    let (pii, _) = decide::resolve(&names, &detected, &plain_roles, &opts.pii)?;
     Ok(Preview {
         format: f.format.name().to_string(),
         encoding: f.encoding.map(|e| e.name()),
@@ -73,5 +99,6 @@ pub fn preview(path: &Path, opts: &ImportOptions, max_rows: usize) -> Result<Pre
             .collect(),
         rows,
         file_size: f.size,
+        pii,
     })
 }

@@ -5,6 +5,13 @@
 //! - e-mail: the first character of the local part and the whole domain (`alice@x.com` →
 //!   `a***@x.com`);
 //! - name: the first character (`张三丰` → `张**`, `Alice Smith` → `A**********`);
+//! - resident ID number: the six digits of the region, the rest as `*`
+//!   (`11010519491231002X` → `110105************`);
+//! - bank card: the six digits of the issuer and the last four (`6212 3456 7890 1232` →
+//!   `621234******1232`);
+//! - address: the administrative units before the street (`北京市朝阳区建国路88号` →
+//!   `北京市朝阳区****`), or for a Latin-letter address its last comma-separated part (the town);
+//! - IP address: the network part (`203.0.113.7` → `203.0.*.*`, IPv6 the first three groups);
 //! - any other value: the first character, the rest as `*`.
 
 use serde::{Deserialize, Serialize};
@@ -74,6 +81,67 @@ pub fn mask_name(v: &str) -> String {
     }
 }
 
+/// Masks a resident ID number: its region code (the first six digits) stays.
+pub fn mask_id_number(v: &str) -> String {
+    let v = v.trim();
+    let head: String = v.chars().take(6).collect();
+    format!("{head}{}", "*".repeat(v.chars().count().saturating_sub(6)))
+}
+
+/// Masks a bank card number: the issuer (first six digits) and the last four stay.
+pub fn mask_bank_card(v: &str) -> String {
+    let d: String = v.chars().filter(char::is_ascii_digit).collect();
+    if d.len() < 11 {
+        return mask_name(v);
+    }
+    format!(
+        "{}{}{}",
+        &d[..6],
+        "*".repeat(d.len() - 10),
+        &d[d.len() - 4..]
+    )
+}
+
+/// Masks a postal address down to its region: the administrative units (省/市/区/县/州/…) before
+/// the first street-level part; a Latin-letter address keeps its last comma-separated part.
+pub fn mask_address(v: &str) -> String {
+    let v = v.trim();
+    const ADMIN: [char; 7] = ['省', '市', '区', '县', '州', '旗', '盟'];
+    const STREET: [char; 12] = [
+        '路', '街', '巷', '弄', '号', '村', '镇', '乡', '楼', '室', '栋', '幢',
+    ];
+    let mut keep = 0;
+    for (i, c) in v.char_indices() {
+        if STREET.contains(&c) {
+            break;
+        }
+        if ADMIN.contains(&c) {
+            keep = i + c.len_utf8();
+        }
+    }
+    if keep > 0 {
+        return format!("{}****", &v[..keep]);
+    }
+    match v.rsplit_once(',') {
+        Some((_, town)) if !town.trim().is_empty() => format!("****, {}", town.trim()),
+        _ => mask_name(v),
+    }
+}
+
+/// Masks an IP address to its network: IPv4 the first two numbers, IPv6 the first three groups.
+pub fn mask_ip(v: &str) -> String {
+    let v = v.trim();
+    if let Ok(a) = v.parse::<std::net::Ipv4Addr>() {
+        let o = a.octets();
+        return format!("{}.{}.*.*", o[0], o[1]);
+    }
+    if let Ok(a) = v.parse::<std::net::Ipv6Addr>() {
+        let s = a.segments();
+        return format!("{:x}:{:x}:{:x}:*", s[0], s[1], s[2]);
+    }
+    mask_name(v)
+}
+
 /// Masks `v` as `how`, or as it looks ([`Masking::guess`]) when `how` is `None`.
 pub fn mask_value(v: &str, how: Option<Masking>) -> String {
     match how.unwrap_or_else(|| Masking::guess(v)) {
@@ -110,6 +178,23 @@ mod tests {
         assert_eq!(Masking::guess("a@b.c"), Masking::Email);
         assert_eq!(Masking::guess("李雷"), Masking::Name);
         assert_eq!(mask_value("13812341234", None), "138****1234");
+    }
+
+    #[test]
+    fn masks_of_other_kinds() {
+        assert_eq!(mask_id_number("11010519491231002X"), "110105************");
+        assert_eq!(mask_bank_card("6212 3456 7890 1232"), "621234******1232");
+        assert_eq!(mask_bank_card("4111111111111111"), "411111******1111");
+        assert_eq!(mask_address("北京市朝阳区建国路88号"), "北京市朝阳区****");
+        assert_eq!(
+            mask_address("广东省深圳市南山区科技园"),
+            "广东省深圳市南山区****"
+        );
+        assert_eq!(mask_address("12 Baker Street, London"), "****, London");
+        assert_eq!(mask_address("12 Baker Street"), "1**************");
+        assert_eq!(mask_ip("203.0.113.7"), "203.0.*.*");
+        assert_eq!(mask_ip("2001:db8:85a3::8a2e:370:7334"), "2001:db8:85a3:*");
+        assert_eq!(mask_ip("not an ip"), "n********");
     }
 
     #[test]

@@ -5,16 +5,21 @@
 //! and are left untouched.
 
 mod activity;
+pub mod backup;
 mod catalog;
 pub mod charts;
+pub mod key;
 mod names;
+pub mod passphrase;
+pub mod pii;
 pub mod recipes;
 mod schema;
 pub mod segments;
 pub mod tags;
 
-pub use activity::{Action, ActivityEntry, now_rfc3339 as now};
+pub use activity::{Action, ActivityEntry, ActivityFilter, now_rfc3339 as now};
 pub use catalog::NewDataset;
+pub use key::Passphrase;
 pub use names::{dataset_name_from_path, quote_ident, validate_dataset_name};
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 
@@ -29,6 +34,8 @@ pub struct Project {
     conn: Connection,
     path: PathBuf,
     read_only: bool,
+    /// The passphrase of an encrypted project (never printed).
+    key: Option<Passphrase>,
 }
 
 impl std::fmt::Debug for Project {
@@ -36,13 +43,26 @@ impl std::fmt::Debug for Project {
         f.debug_struct("Project")
             .field("path", &self.path)
             .field("read_only", &self.read_only)
+            .field("encrypted", &self.key.is_some())
             .finish()
     }
 }
 
+const READ_WRITE: OpenFlags =
+    OpenFlags::SQLITE_OPEN_READ_WRITE.union(OpenFlags::SQLITE_OPEN_NO_MUTEX);
+const READ_ONLY: OpenFlags =
+    OpenFlags::SQLITE_OPEN_READ_ONLY.union(OpenFlags::SQLITE_OPEN_NO_MUTEX);
+
 impl Project {
-    /// Creates a new, empty project. Fails if the file exists.
+    /// Creates a new, empty project. Fails if the file exists. Encrypted when a passphrase is
+    /// known for the path ([`key`]).
     pub fn create(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        Self::create_with(path, key::known(path))
+    }
+
+    /// Creates a new, empty project, encrypted with `key` when given.
+    pub fn create_with(path: impl AsRef<Path>, key: Option<Passphrase>) -> Result<Self> {
         let path = path.as_ref();
         if path.exists() {
             return Err(Error::InvalidArgument(format!(
@@ -59,35 +79,36 @@ impl Project {
                 dir.display()
             )));
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        let conn = Connection::open_with_flags(path, READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+        if let Some(k) = &key {
+            key::apply(&conn, k)?;
+        }
         let mut project = Project {
             conn,
             path: path.to_path_buf(),
             read_only: false,
+            key,
         };
         project.configure()?;
         schema::migrate(&mut project.conn)?;
         Ok(project)
     }
 
-    /// Opens an existing project for reading and writing, upgrading an older schema.
+    /// Opens an existing project for reading and writing, upgrading an older schema. An
+    /// encrypted project takes its passphrase from [`key`].
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(path, None)
+    }
+
+    /// Opens an existing project with this passphrase (`None`: as [`Project::open`]).
+    pub fn open_with(path: impl AsRef<Path>, key: Option<Passphrase>) -> Result<Self> {
         let path = path.as_ref();
-        check_is_project(path)?;
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| corrupt_or(path, e))?;
+        let (conn, _, key) = connect_checked(path, READ_WRITE, key)?;
         let mut project = Project {
             conn,
             path: path.to_path_buf(),
             read_only: false,
+            key,
         };
         project.configure()?;
         schema::migrate(&mut project.conn).map_err(|e| match e {
@@ -109,17 +130,22 @@ impl Project {
 
     /// Opens a project read-only: nothing can write through this connection.
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_read_only_with(path, None)
+    }
+
+    /// Opens a project read-only with this passphrase (`None`: as [`Project::open_read_only`]).
+    pub fn open_read_only_with(path: impl AsRef<Path>, key: Option<Passphrase>) -> Result<Self> {
         let path = path.as_ref();
-        let version = check_is_project(path)?;
-        if version < SCHEMA_VERSION {
+        let (conn, version, key) = connect_checked(path, READ_ONLY, key)?;
+        let conn = if version < SCHEMA_VERSION {
             // An old schema needs its upgrade first; do it through a writable connection.
-            drop(Self::open(path)?);
-        }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| corrupt_or(path, e))?;
+            drop(conn);
+            drop(Self::open_with(path, key.clone())?);
+            let (conn, _, _) = connect_checked(path, READ_ONLY, key.clone())?;
+            conn
+        } else {
+            conn
+        };
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "query_only", true)?;
         map_pages(&conn)?;
@@ -127,21 +153,33 @@ impl Project {
             conn,
             path: path.to_path_buf(),
             read_only: true,
+            key,
         })
     }
 
     /// Another connection to the project file, read-only, for reading on another thread. It sees
-    /// what is committed, not the open transaction of this one.
+    /// what is committed, not the open transaction of this one. An encrypted project's
+    /// connection derives its key again, which takes a noticeable fraction of a second.
     pub fn reader(&self) -> Result<Connection> {
-        let conn = Connection::open_with_flags(
-            &self.path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| corrupt_or(&self.path, e))?;
+        let conn = Connection::open_with_flags(&self.path, READ_ONLY)
+            .map_err(|e| corrupt_or(&self.path, e))?;
+        if let Some(k) = &self.key {
+            key::apply(&conn, k)?;
+        }
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "query_only", true)?;
         map_pages(&conn)?;
         Ok(conn)
+    }
+
+    /// Whether the project is encrypted at rest.
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// The passphrase of an encrypted project, for connections to its backups.
+    pub(crate) fn key(&self) -> Option<&Passphrase> {
+        self.key.as_ref()
     }
 
     fn configure(&mut self) -> Result<()> {
@@ -209,9 +247,11 @@ impl Project {
         Ok(catalog::get(&self.conn, name)?.is_some())
     }
 
-    /// Deletes a dataset and its table, and logs it.
+    /// Deletes a dataset and its table, and logs it; an automatic backup is made first
+    /// ([`backup::backup_automatic`]).
     pub fn delete_dataset(&mut self, name: &str) -> Result<()> {
         let info = self.dataset(name)?;
+        let saved = backup::backup_automatic(self, &format!("delete-{name}"))?;
         let tx = self.conn.transaction()?;
         catalog::remove(&tx, name)?;
         activity::append(
@@ -219,7 +259,7 @@ impl Project {
             Action::Delete,
             Some(name),
             Some(info.rows),
-            &serde_json::json!({}),
+            &serde_json::json!({"backup": saved.path.display().to_string()}),
         )?;
         tx.commit()?;
         Ok(())
@@ -260,7 +300,7 @@ impl Project {
         };
         let last: Option<i64> = self.conn.query_row(
             "SELECT max(id) FROM _loupe_activity
-             WHERE dataset = ?1 AND action IN ('import', 'rebuild', 'delete')",
+             WHERE dataset = ?1 AND action IN ('import', 'rebuild', 'delete', 'erase')",
             [dataset],
             |r| r.get(0),
         )?;
@@ -283,6 +323,20 @@ impl Project {
     /// The activity log, newest first.
     pub fn activity(&self, limit: usize) -> Result<Vec<ActivityEntry>> {
         activity::list(&self.conn, limit)
+    }
+
+    /// The newest `limit` entries of the activity log that pass `filter`, newest first.
+    pub fn activity_filtered(
+        &self,
+        filter: &activity::ActivityFilter,
+        limit: usize,
+    ) -> Result<Vec<ActivityEntry>> {
+        activity::list_filtered(&self.conn, filter, limit)
+    }
+
+    /// The actions and datasets the activity log names (for filters).
+    pub fn activity_choices(&self) -> Result<(Vec<String>, Vec<String>)> {
+        activity::choices(&self.conn)
     }
 
     /// Appends to the activity log.
@@ -312,9 +366,20 @@ fn corrupt_or(path: &Path, e: rusqlite::Error) -> Error {
     }
 }
 
-/// Checks, without writing, that `path` is a Loupe project this version can read; returns its schema
-/// version.
-fn check_is_project(path: &Path) -> Result<i64> {
+/// Whether a file that does not start with the SQLite header may be an encrypted project:
+/// SQLCipher files are whole pages (at least one of 512 bytes or more).
+fn may_be_encrypted(size: u64) -> bool {
+    size >= 1024 && size.is_multiple_of(512)
+}
+
+/// Opens `path` with `flags` and checks, without writing, that it is a Loupe project this version
+/// can read: returns the connection, its schema version and the passphrase it needed. An
+/// encrypted file takes `key`, else the one [`key::for_encrypted`] finds.
+fn connect_checked(
+    path: &Path,
+    flags: OpenFlags,
+    key: Option<Passphrase>,
+) -> Result<(Connection, i64, Option<Passphrase>)> {
     let mut f = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -324,25 +389,55 @@ fn check_is_project(path: &Path) -> Result<i64> {
         }
         Err(e) => return Err(Error::io(path, e)),
     };
+    let size = f.metadata().map_err(|e| Error::io(path, e))?.len();
     let mut header = [0u8; 100];
     let n = read_up_to(&mut f, &mut header).map_err(|e| Error::io(path, e))?;
+    drop(f);
     if n == 0 {
         return Err(Error::NotAProject {
             path: path.to_path_buf(),
             why: "the file is empty".into(),
         });
     }
-    if n < 100 || &header[..16] != b"SQLite format 3\0" {
+    let plain = n == 100 && &header[..16] == b"SQLite format 3\0";
+    let key = if plain {
+        None
+    } else if may_be_encrypted(size) {
+        let key = match key {
+            Some(k) => Some(k),
+            None => key::for_encrypted(path)?,
+        };
+        match key {
+            Some(k) => Some(k),
+            None => {
+                return Err(Error::PassphraseNeeded {
+                    path: path.to_path_buf(),
+                });
+            }
+        }
+    } else {
         return Err(Error::NotAProject {
             path: path.to_path_buf(),
             why: "it is not an SQLite database".into(),
         });
+    };
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| corrupt_or(path, e))?;
+    if let Some(k) = &key {
+        key::apply(&conn, k)?;
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| corrupt_or(path, e))?;
+    // The first read decrypts page 1: a wrong key shows here.
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| {
+        if key.is_some() && e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
+            Error::WrongPassphrase {
+                path: path.to_path_buf(),
+            }
+        } else {
+            corrupt_or(path, e)
+        }
+    })?;
     let app_id: i64 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
         .map_err(|e| corrupt_or(path, e))?;
@@ -362,11 +457,6 @@ fn check_is_project(path: &Path) -> Result<i64> {
             supported: SCHEMA_VERSION,
         });
     }
-    // A damaged page shows up on the first real read: read the schema and the catalog.
-    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map_err(|e| corrupt_or(path, e))?;
     if version >= 1 {
         for table in [
             "_loupe_datasets",
@@ -386,7 +476,7 @@ fn check_is_project(path: &Path) -> Result<i64> {
             })?;
         }
     }
-    Ok(version)
+    Ok((conn, version, key))
 }
 
 /// Reads pages through a memory map instead of a system call and a copy per page: whole-table

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4C6F_7570;
 
 /// The schema version this Loupe writes.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -122,6 +122,20 @@ const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
     );
+    "#,
+    // 5 -> 6: personal data found at import (kind) and what the user decided (keep, mask, hash,
+    // drop) per column; the salt of this project's hashes, random, made once.
+    r#"
+    CREATE TABLE IF NOT EXISTS _loupe_pii (
+        dataset_id  INTEGER NOT NULL REFERENCES _loupe_datasets(id) ON DELETE CASCADE,
+        column_name TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        share       REAL NOT NULL,
+        source      TEXT NOT NULL,
+        PRIMARY KEY (dataset_id, column_name)
+    );
+    INSERT OR IGNORE INTO _loupe_meta(key, value) VALUES ('pii_salt', lower(hex(randomblob(32))));
     "#,
 ];
 

@@ -14,6 +14,7 @@ use crate::ui::pages::data::DataPage;
 use crate::ui::pages::explore::ExplorePage;
 use crate::ui::pages::planned::PlannedPage;
 use crate::ui::pages::segments::SegmentsPage;
+use crate::ui::privacy::{PrivacyEvent, PrivacyUi};
 use crate::ui::state::{self, JobOutput, RunningJob, Settings, ThemeChoice, Workspace};
 use crate::ui::theme::{self, icon};
 use egui::{Align, Key, KeyboardShortcut, Layout, Modifiers, RichText, Ui};
@@ -44,6 +45,8 @@ pub struct LoupeApp {
     pub segments: SegmentsPage,
     pub dashboard: DashboardPage,
     pub import: Option<ImportDialog>,
+    /// Backup, restore, passphrases and customer data requests.
+    pub privacy: PrivacyUi,
     startup: Option<Startup>,
     sample_job: Option<u64>,
     show_problems: bool,
@@ -65,13 +68,14 @@ impl LoupeApp {
             ws,
             page: Page::Data,
             data: DataPage::default(),
-            activity: ActivityPage,
+            activity: ActivityPage::default(),
             clean: CleanPage::default(),
             customers: CustomersPage::default(),
             explore: ExplorePage::default(),
             segments: SegmentsPage::default(),
             dashboard: DashboardPage::default(),
             import: None,
+            privacy: PrivacyUi::default(),
             startup: Some(startup),
             sample_job: None,
             show_problems: true,
@@ -165,6 +169,7 @@ impl LoupeApp {
     pub fn open_project(&mut self, path: &Path) {
         match self.ws.open_project(path) {
             Ok(()) => self.settings.remember(path),
+            Err(e) if self.privacy.on_open_error(path, &e) => {}
             Err(e) => {
                 let t = self.ws.tr(T::OpenProjectTitle);
                 self.ws.problem(t, &e);
@@ -241,6 +246,7 @@ impl LoupeApp {
             Ok(JobOutput::RawFrame(name, df)) => self.clean.on_raw(&mut self.ws, name, df),
             Ok(JobOutput::StepPreview(generation, p)) => self.clean.on_preview(generation, p),
             Ok(JobOutput::Segments(out)) => self.segments.on_output(&mut self.ws, out),
+            Ok(JobOutput::Privacy(out)) => self.privacy.on_output(&mut self.ws, *out),
             Ok(JobOutput::Rebuilt(s)) => {
                 self.ws.notice = Some(lang.f(T::CleanedTable, &[&s.output, &int(s.rows_out)]));
                 self.clean.on_rebuilt(&mut self.ws, s);
@@ -262,6 +268,9 @@ impl LoupeApp {
                     return;
                 }
                 if self.segments.on_failed(id, &e.to_string()) {
+                    return;
+                }
+                if self.privacy.on_failed(&mut self.ws, id, &e) {
                     return;
                 }
                 if let Some(d) = &mut self.import
@@ -340,7 +349,8 @@ impl LoupeApp {
             if p.extension().is_none() {
                 p.set_extension("loupe");
             }
-            self.create_project(&p);
+            // Asks whether to encrypt it first.
+            self.privacy.new_project(p);
         }
     }
 
@@ -443,6 +453,12 @@ impl LoupeApp {
                 DialogAction::Close | DialogAction::Started => self.import = None,
             }
         }
+        for event in self.privacy.show(&ctx, &mut self.ws) {
+            match event {
+                PrivacyEvent::Open(p) => self.open_project(&p),
+                PrivacyEvent::Create(p) => self.create_project(&p),
+            }
+        }
         self.drop_overlay(&ctx);
     }
 
@@ -515,6 +531,7 @@ impl LoupeApp {
             {
                 self.pick_import();
             }
+            self.privacy.menu(ui, &mut self.ws);
 
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                 let mut theme_choice = self.settings.theme;

@@ -4,7 +4,9 @@
 use crate::dataset::{ColumnType, Role};
 use crate::i18n::{Lang, T, bytes};
 use crate::import::{DelimiterChoice, EncodingChoice, HeaderChoice, ImportOptions, Preview};
+use crate::privacy::PiiAction;
 use crate::store::{self, Project};
+use crate::ui::privacy::{action_label, kind_label};
 use crate::ui::state::{JobOutput, Workspace};
 use crate::ui::theme;
 use egui::{Align, Layout, RichText, Ui};
@@ -39,6 +41,8 @@ pub struct ImportDialog {
     pub types: Vec<(String, ColumnType)>,
     /// Roles the user set, by column (`None`: no role).
     pub roles: Vec<(String, Option<Role>)>,
+    /// Decisions on personal data the user made, by column (others: the proposed default).
+    pub pii: Vec<(String, PiiAction)>,
     preview: Option<Result<Preview, String>>,
     generation: u64,
     preview_job: Option<u64>,
@@ -65,6 +69,7 @@ impl ImportDialog {
             replace: false,
             types: Vec::new(),
             roles: Vec::new(),
+            pii: Vec::new(),
             preview: None,
             generation: 0,
             preview_job: None,
@@ -97,8 +102,23 @@ impl ImportDialog {
                 .map(|(c, _)| c.clone())
                 .collect(),
             replace: self.replace,
+            pii: self.pii.clone(),
             ..ImportOptions::default()
         }
+    }
+
+    /// Sets what to do with a column of personal data (no new preview: the file reads the same).
+    pub fn set_pii(&mut self, column: &str, action: PiiAction) {
+        self.pii.retain(|(c, _)| c != column);
+        self.pii.push((column.to_string(), action));
+    }
+
+    /// The decision for a flagged column: the user's, else the proposed one.
+    pub fn pii_action(&self, flag: &crate::privacy::PiiColumn) -> PiiAction {
+        self.pii
+            .iter()
+            .find(|(c, _)| *c == flag.column)
+            .map_or(flag.action, |(_, a)| *a)
     }
 
     pub fn preview(&self) -> Option<&Result<Preview, String>> {
@@ -385,18 +405,27 @@ impl ImportDialog {
         theme::section(ui, lang.tr(T::Columns));
         let mut set_type = None;
         let mut set_role = None;
+        let mut set_pii = None;
+        if !p.pii.is_empty() {
+            ui.label(
+                RichText::new(lang.f(T::PvImportNote, &[&p.pii.len()]))
+                    .color(egui::Color32::from_rgb(0xd9, 0x8c, 0x1f)),
+            );
+        }
         egui::ScrollArea::vertical()
             .id_salt("import-columns")
+            .auto_shrink([false, true])
             .max_height(180.0)
             .show(ui, |ui| {
                 egui::Grid::new("import-columns-grid")
-                    .num_columns(3)
+                    .num_columns(4)
                     .striped(true)
                     .spacing([16.0, 4.0])
                     .show(ui, |ui| {
                         ui.label(RichText::new(lang.tr(T::Column)).strong());
                         ui.label(RichText::new(lang.tr(T::Type)).strong());
                         ui.label(RichText::new(lang.tr(T::Role)).strong());
+                        ui.label(RichText::new(lang.tr(T::PvPersonalData)).strong());
                         ui.end_row();
                         for (i, c) in p.columns.iter().enumerate() {
                             let name = ui.label(&c.name);
@@ -429,6 +458,45 @@ impl ImportDialog {
                             if role != c.role {
                                 set_role = Some((c.name.clone(), role));
                             }
+                            match p.pii.iter().find(|f| f.column == c.name) {
+                                Some(flag) => {
+                                    let current = self.pii_action(flag);
+                                    let mut action = current;
+                                    ui.horizontal(|ui| {
+                                        egui::ComboBox::from_id_salt(("import-pii", i))
+                                            .width(90.0)
+                                            .selected_text(action_label(lang, action))
+                                            .show_ui(ui, |ui| {
+                                                for a in PiiAction::ALL {
+                                                    ui.selectable_value(
+                                                        &mut action,
+                                                        a,
+                                                        action_label(lang, a),
+                                                    );
+                                                }
+                                            })
+                                            .response
+                                            .labelled_by(name.id);
+                                        theme::muted(
+                                            ui,
+                                            format!(
+                                                "{} · {}",
+                                                kind_label(lang, flag.kind),
+                                                lang.f(
+                                                    T::PvShare,
+                                                    &[&format!("{:.0}", flag.share * 100.0)]
+                                                )
+                                            ),
+                                        );
+                                    });
+                                    if action != current {
+                                        set_pii = Some((c.name.clone(), action));
+                                    }
+                                }
+                                None => {
+                                    ui.label("");
+                                }
+                            }
                             ui.end_row();
                         }
                     });
@@ -438,6 +506,9 @@ impl ImportDialog {
         }
         if let Some((c, r)) = set_role {
             self.set_role(&c, r);
+        }
+        if let Some((c, a)) = set_pii {
+            self.set_pii(&c, a);
         }
     }
 }

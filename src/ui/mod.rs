@@ -8,6 +8,7 @@
 pub mod app;
 pub mod import_dialog;
 pub mod pages;
+pub mod privacy;
 pub mod state;
 pub mod theme;
 

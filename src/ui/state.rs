@@ -90,6 +90,8 @@ pub enum JobOutput {
     Rebuilt(Box<crate::clean::RebuildSummary>),
     /// A job of the Segments page.
     Segments(crate::ui::pages::segments::SegmentsOutput),
+    /// A backup, restore, passphrase change or customer data request.
+    Privacy(Box<crate::ui::privacy::PrivacyOutput>),
 }
 
 /// One background job a view waits for, and how its last run failed.

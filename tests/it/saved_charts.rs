@@ -127,7 +127,7 @@ fn a_project_of_schema_4_gains_saved_charts_when_opened() {
         .conn()
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!((v, SCHEMA_VERSION), (5, 5));
+    assert_eq!(v, SCHEMA_VERSION, "upgraded to the current schema");
     assert_eq!(ro.datasets().unwrap().len(), 1, "the data is still there");
     drop(ro);
     let p = Project::open(&path).unwrap();

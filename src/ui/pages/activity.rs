@@ -1,19 +1,138 @@
-//! The Activity page: the project's append-only log of imports, exports, deletions and rebuilds.
+//! The Activity page: the project's append-only log of imports, exports, deletions, rebuilds,
+//! backups, restores and erasures, with filters by action, dataset, text and date range.
 
 use crate::i18n::{T, int};
+use crate::store::{ActivityEntry, ActivityFilter};
 use crate::ui::state::Workspace;
 use crate::ui::theme;
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
+/// Entries the page shows at most.
+const SHOWN: usize = 1000;
+
 #[derive(Default)]
-pub struct ActivityPage;
+pub struct ActivityPage {
+    /// The filters as the user set them (dates as typed).
+    pub filter: ActivityFilter,
+    /// The entries that pass, for (filter, newest entry id, count) as they were.
+    shown: Option<((ActivityFilter, i64, usize), Vec<ActivityEntry>)>,
+    error: Option<String>,
+    choices: (Vec<String>, Vec<String>),
+}
 
 impl ActivityPage {
+    /// The entries passing the filter (re-read when the filter or the log changed).
+    pub fn entries(&mut self, ws: &Workspace) -> &[ActivityEntry] {
+        let key = (
+            self.filter.clone(),
+            ws.activity.first().map_or(0, |e| e.id),
+            ws.activity.len(),
+        );
+        if self.shown.as_ref().is_none_or(|(k, _)| *k != key) {
+            let result = match &ws.project {
+                Some(p) => p.activity_filtered(&self.filter, SHOWN),
+                None => Ok(vec![]),
+            };
+            if let Some(p) = &ws.project
+                && let Ok(c) = p.activity_choices()
+            {
+                self.choices = c;
+            }
+            let list = match result {
+                Ok(v) => {
+                    self.error = None;
+                    v
+                }
+                Err(e) => {
+                    // A date being typed: keep the last list, say what is wrong.
+                    self.error = Some(e.to_string());
+                    self.shown.take().map(|(_, v)| v).unwrap_or_default()
+                }
+            };
+            self.shown = Some((key, list));
+        }
+        self.shown
+            .as_ref()
+            .map(|(_, v)| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    fn filters_ui(&mut self, ui: &mut Ui, ws: &Workspace) {
+        let lang = ws.lang;
+        ui.horizontal_wrapped(|ui| {
+            let l = ui.label(lang.tr(T::PvActionFilter));
+            let mut action = self.filter.action.clone();
+            egui::ComboBox::from_id_salt("activity-action")
+                .selected_text(
+                    action
+                        .as_deref()
+                        .map_or_else(|| lang.tr(T::PvAnyAction).to_string(), |a| lang.action(a)),
+                )
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut action, None, lang.tr(T::PvAnyAction));
+                    for a in &self.choices.0 {
+                        ui.selectable_value(&mut action, Some(a.clone()), lang.action(a));
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            self.filter.action = action;
+            let l = ui.label(lang.tr(T::Dataset));
+            let mut dataset = self.filter.dataset.clone();
+            egui::ComboBox::from_id_salt("activity-dataset")
+                .selected_text(
+                    dataset
+                        .clone()
+                        .unwrap_or_else(|| lang.tr(T::PvAnyDataset).into()),
+                )
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut dataset, None, lang.tr(T::PvAnyDataset));
+                    for d in &self.choices.1 {
+                        ui.selectable_value(&mut dataset, Some(d.clone()), d);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            self.filter.dataset = dataset;
+            let field =
+                |ui: &mut Ui, label: T, value: &mut Option<String>, width: f32, hint: Option<T>| {
+                    let l = ui.label(lang.tr(label));
+                    let mut text = value.clone().unwrap_or_default();
+                    let mut edit = egui::TextEdit::singleline(&mut text).desired_width(width);
+                    if let Some(h) = hint {
+                        edit = edit.hint_text(lang.tr(h));
+                    }
+                    ui.add(edit).labelled_by(l.id);
+                    *value = Some(text).filter(|t| !t.is_empty());
+                };
+            field(ui, T::PvTextFilter, &mut self.filter.text, 160.0, None);
+            field(
+                ui,
+                T::PvSince,
+                &mut self.filter.since,
+                96.0,
+                Some(T::PvDateHint),
+            );
+            field(
+                ui,
+                T::PvUntil,
+                &mut self.filter.until,
+                96.0,
+                Some(T::PvDateHint),
+            );
+            if self.filter != ActivityFilter::default()
+                && ui.button(lang.tr(T::PvClearFilters)).clicked()
+            {
+                self.filter = ActivityFilter::default();
+            }
+        });
+    }
+
     pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
-                theme::page_header(ui, ws.tr(T::ActivityTitle), None);
+                theme::page_header(ui, ws.tr(T::ActivityTitle), Some(ws.tr(T::PvAppendOnly)));
                 ui.with_layout(Layout::right_to_left(Align::Min), |ui| {
                     if ui.button(ws.tr(T::Refresh)).clicked() {
                         ws.refresh_catalog();
@@ -24,6 +143,15 @@ impl ActivityPage {
                 theme::muted(ui, ws.tr(T::NoActivity));
                 return;
             }
+            self.filters_ui(ui, ws);
+            let entries = self.entries(ws).to_vec();
+            ui.horizontal(|ui| {
+                theme::muted(ui, ws.lang.f(T::PvEntries, &[&int(entries.len() as u64)]));
+                if let Some(e) = &self.error {
+                    ui.label(RichText::new(e).color(theme::error_color(ui)));
+                }
+            });
+            ui.add_space(4.0);
             let lang = ws.lang;
             TableBuilder::new(ui)
                 .id_salt("activity-table")
@@ -57,8 +185,8 @@ impl ActivityPage {
                     }
                 })
                 .body(|body| {
-                    body.rows(theme::ROW_HEIGHT, ws.activity.len(), |mut row| {
-                        let Some(e) = ws.activity.get(row.index()) else {
+                    body.rows(theme::ROW_HEIGHT, entries.len(), |mut row| {
+                        let Some(e) = entries.get(row.index()) else {
                             return;
                         };
                         row.col(|ui| {

@@ -4,6 +4,7 @@
 use crate::browse::{Filter, RowCache, SortDir, View};
 use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo};
 use crate::i18n::{T, int};
+use crate::privacy::{PiiAction, PiiColumn};
 use crate::profile::{ColumnProfile, format_edge};
 use crate::query::Cell;
 use crate::ui::state::{RowIds, Workspace};
@@ -40,6 +41,8 @@ pub struct DataPage {
     pub focus_filter: bool,
     /// What `rows_where` of the view selects, for the chip above the table.
     rows_label: Option<String>,
+    /// Personal-data flags per dataset, as of catalog revision `.0`.
+    pii: (u64, HashMap<String, Vec<PiiColumn>>),
 }
 
 impl DataPage {
@@ -313,6 +316,23 @@ impl DataPage {
         }
     }
 
+    /// The personal-data flags of a dataset (read from the catalog once per catalog change).
+    pub fn pii_flags(&mut self, ws: &Workspace, dataset: &str) -> Vec<PiiColumn> {
+        if self.pii.0 != ws.catalog_rev {
+            self.pii = (ws.catalog_rev, HashMap::new());
+        }
+        if let Some(f) = self.pii.1.get(dataset) {
+            return f.clone();
+        }
+        let flags = ws
+            .project
+            .as_ref()
+            .and_then(|p| p.pii_flags(dataset).ok())
+            .unwrap_or_default();
+        self.pii.1.insert(dataset.to_string(), flags.clone());
+        flags
+    }
+
     fn table_area_ui(&mut self, ui: &mut Ui, ws: &mut Workspace, info: &DatasetInfo) {
         // Toolbar: title, counts, quick filter.
         ui.horizontal(|ui| {
@@ -332,6 +352,15 @@ impl DataPage {
                 ui.spinner();
             }
         });
+        let flags = self.pii_flags(ws, &info.name);
+        let dropped: Vec<&str> = flags
+            .iter()
+            .filter(|f| f.action == PiiAction::Drop)
+            .map(|f| f.column.as_str())
+            .collect();
+        if !dropped.is_empty() {
+            theme::muted(ui, ws.lang.f(T::PvDroppedAtImport, &[&dropped.join(", ")]));
+        }
         if let Some(label) = self.rows_label.clone() {
             ui.horizontal(|ui| {
                 ui.label(
@@ -411,7 +440,7 @@ impl DataPage {
             ui.vertical_centered(|ui| theme::muted(ui, ws.tr(T::NoMatches)));
             return;
         }
-        if let Some(col) = self.table_ui(ui, ws, info, &ids) {
+        if let Some(col) = self.table_ui(ui, ws, info, &ids, &flags) {
             self.profile_column = Some(col.clone());
             self.set_sort(ws, &col);
             self.ensure_profile(ws);
@@ -425,6 +454,7 @@ impl DataPage {
         ws: &Workspace,
         info: &DatasetInfo,
         ids: &[i64],
+        flags: &[PiiColumn],
     ) -> Option<String> {
         let conn = ws.project.as_ref().map(|p| p.conn())?;
         let sort = self.view.as_ref().and_then(|v| v.sort.clone());
@@ -448,8 +478,12 @@ impl DataPage {
                     .cell_layout(Layout::left_to_right(Align::Center))
                     .column(Column::exact(12.0 + row_digits * 7.5));
                 for c in &info.columns {
-                    table =
-                        table.column(Column::initial(column_width(c)).at_least(48.0).clip(true));
+                    let pii = flags.iter().any(|f| f.column == c.name);
+                    table = table.column(
+                        Column::initial(column_width(c, pii))
+                            .at_least(48.0)
+                            .clip(true),
+                    );
                 }
                 if scroll_to_top {
                     table = table.scroll_to_row(0, None);
@@ -487,6 +521,9 @@ impl DataPage {
                                         .on_hover_text(column_tooltip(lang, c));
                                     if r.clicked() {
                                         clicked = Some(c.name.clone());
+                                    }
+                                    if let Some(f) = flags.iter().find(|f| f.column == c.name) {
+                                        crate::ui::privacy::pii_badge(ui, lang, f.kind, f.action);
                                     }
                                 });
                             });
@@ -650,7 +687,7 @@ fn dataset_item(ui: &Ui, ws: &Workspace, d: &DatasetInfo) -> egui::text::LayoutJ
     job
 }
 
-fn column_width(c: &ColumnInfo) -> f32 {
+fn column_width(c: &ColumnInfo, pii: bool) -> f32 {
     let by_type: f32 = match c.ty {
         ColumnType::Integer | ColumnType::Float | ColumnType::Boolean => 90.0,
         ColumnType::Date => 100.0,
@@ -659,7 +696,7 @@ fn column_width(c: &ColumnInfo) -> f32 {
     };
     // Room for the header and its sort arrow.
     by_type
-        .max(c.name.chars().count() as f32 * 7.5 + 26.0)
+        .max(c.name.chars().count() as f32 * 7.5 + 26.0 + if pii { 90.0 } else { 0.0 })
         .min(320.0)
 }
 

@@ -1,0 +1,412 @@
+//! The window's privacy and data-safety parts: the Project menu (backup, restore, passphrase,
+//! customer data requests), the passphrase dialogs (opening an encrypted project, creating one,
+//! changing the passphrase) and their background jobs. State here, drawing in [`dialogs`] and
+//! [`subject`].
+
+pub mod dialogs;
+pub mod subject;
+
+use crate::error::Error;
+use crate::i18n::{Lang, T, bytes};
+use crate::privacy::{PiiAction, PiiKind};
+use crate::store::Project;
+use crate::store::backup::{self, BackupReport, RestoreReport};
+use crate::store::key::{self, Passphrase};
+use crate::store::passphrase::{self, PassphraseChange};
+use crate::ui::state::{JobOutput, JobSlot, Workspace};
+use egui::Ui;
+use std::path::{Path, PathBuf};
+
+/// What a privacy job produced.
+pub enum PrivacyOutput {
+    BackedUp(BackupReport),
+    Restored(RestoreReport),
+    PassphraseChanged(PathBuf, PassphraseChange),
+    Subject(subject::SubjectOutput),
+}
+
+/// What the app must do after a dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PrivacyEvent {
+    /// Open this project (its passphrase is now remembered).
+    Open(PathBuf),
+    /// Create this project (encrypted when a passphrase was remembered for it).
+    Create(PathBuf),
+}
+
+/// The privacy dialogs and jobs of the window.
+#[derive(Default)]
+pub struct PrivacyUi {
+    pub unlock: Option<dialogs::UnlockDialog>,
+    pub new_project: Option<dialogs::NewProjectDialog>,
+    pub change: Option<dialogs::ChangeDialog>,
+    /// A backup file chosen for restoring, waiting for confirmation.
+    pub restore: Option<PathBuf>,
+    pub subject: Option<subject::SubjectWindow>,
+    job: JobSlot,
+    /// The project a restore or passphrase change closed, to reopen afterwards.
+    reopen: Option<PathBuf>,
+    events: Vec<PrivacyEvent>,
+}
+
+impl PrivacyUi {
+    /// Asks for the passphrase of `path` (opening it failed for want of one, or a wrong one).
+    pub fn ask_passphrase(&mut self, path: &Path, wrong: bool) {
+        key::forget(path);
+        self.unlock = Some(dialogs::UnlockDialog::new(path.to_path_buf(), wrong));
+    }
+
+    /// Offers encryption for a project about to be created at `path`.
+    pub fn new_project(&mut self, path: PathBuf) {
+        self.new_project = Some(dialogs::NewProjectDialog::new(path));
+    }
+
+    /// Handles an error of opening a project: true when it was about the passphrase (a dialog
+    /// asks for it), false when the caller should report it.
+    pub fn on_open_error(&mut self, path: &Path, e: &Error) -> bool {
+        match e {
+            Error::PassphraseNeeded { .. } => {
+                self.ask_passphrase(path, false);
+                true
+            }
+            Error::WrongPassphrase { .. } => {
+                self.ask_passphrase(path, true);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a privacy job is running.
+    pub fn busy(&self, ws: &Workspace) -> bool {
+        ws.job_running(self.job.id)
+    }
+
+    /// The Project menu of the top bar.
+    pub fn menu(&mut self, ui: &mut Ui, ws: &mut Workspace) {
+        let lang = ws.lang;
+        let Some(project) = &ws.project else {
+            ui.add_enabled(false, egui::Button::new(lang.tr(T::PvProjectMenu)));
+            return;
+        };
+        let path = project.path().to_path_buf();
+        let encrypted = project.is_encrypted();
+        let busy = self.busy(ws);
+        if encrypted {
+            ui.label(
+                egui::RichText::new(lang.tr(T::PvEncryptedBadge))
+                    .small()
+                    .color(egui::Color32::WHITE)
+                    .background_color(egui::Color32::from_rgb(0x2e, 0x9d, 0x6b)),
+            );
+        }
+        ui.menu_button(lang.tr(T::PvProjectMenu), |ui| {
+            if ui
+                .add_enabled(!busy, egui::Button::new(lang.tr(T::PvBackupNow)))
+                .on_hover_text(lang.f(T::PvBackupsFolder, &[&backup::backups_dir(&path).display()]))
+                .clicked()
+            {
+                self.start_backup(ws, backup::default_backup_path(&path));
+                ui.close();
+            }
+            if ui
+                .add_enabled(!busy, egui::Button::new(lang.tr(T::PvBackupTo)))
+                .clicked()
+            {
+                ui.close();
+                if let Some(dest) = rfd::FileDialog::new()
+                    .set_title(lang.tr(T::PvBackupTo))
+                    .add_filter(lang.tr(T::ProjectFilter), &["loupe"])
+                    .set_file_name(
+                        backup::default_backup_path(&path)
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                    )
+                    .save_file()
+                {
+                    self.start_backup(ws, dest);
+                }
+            }
+            if ui
+                .add_enabled(!busy, egui::Button::new(lang.tr(T::PvRestore)))
+                .clicked()
+            {
+                ui.close();
+                if let Some(from) = rfd::FileDialog::new()
+                    .set_title(lang.tr(T::PvRestoreTitle))
+                    .set_directory(backup::backups_dir(&path))
+                    .add_filter(lang.tr(T::ProjectFilter), &["loupe"])
+                    .pick_file()
+                {
+                    self.restore = Some(from);
+                }
+            }
+            ui.separator();
+            let label = if encrypted {
+                T::PvChangePassphrase
+            } else {
+                T::PvEncrypt
+            };
+            if ui
+                .add_enabled(!busy, egui::Button::new(lang.tr(label)))
+                .clicked()
+            {
+                self.change = Some(dialogs::ChangeDialog::new(encrypted));
+                ui.close();
+            }
+            ui.separator();
+            if ui.button(lang.tr(T::PvSubjectMenu)).clicked() {
+                self.subject = Some(subject::SubjectWindow::default());
+                ui.close();
+            }
+        });
+    }
+
+    /// Starts a backup of the open project to `dest`.
+    pub fn start_backup(&mut self, ws: &mut Workspace, dest: PathBuf) {
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        let name = ws.project.as_ref().map(|p| p.name()).unwrap_or_default();
+        let id = ws.spawn(T::PvJobBackup, name, move |rep| {
+            let project = Project::open(&path)?;
+            let r = backup::backup_to(&project, &dest, rep)?;
+            Ok(JobOutput::Privacy(Box::new(PrivacyOutput::BackedUp(r))))
+        });
+        self.job.start(id);
+    }
+
+    /// Restores the open project from `from` (closes it; reopened when done).
+    pub fn start_restore(&mut self, ws: &mut Workspace, from: PathBuf) {
+        if !ws.jobs.is_empty() {
+            let t = ws.tr(T::PvRestoreTitle);
+            ws.problem(t, &ws.tr(T::PvWaitForJobs));
+            return;
+        }
+        let Some(project) = ws.project.take() else {
+            return;
+        };
+        let path = project.path().to_path_buf();
+        let key = project_key(&project);
+        drop(project);
+        self.reopen = Some(path.clone());
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let id = ws.spawn(T::PvJobRestore, name, move |rep| {
+            let r = backup::restore(&path, &from, key, rep)?;
+            Ok(JobOutput::Privacy(Box::new(PrivacyOutput::Restored(r))))
+        });
+        self.job.start(id);
+    }
+
+    /// Sets, changes or removes the passphrase (closes the project; reopened when done).
+    pub fn start_change(&mut self, ws: &mut Workspace, new: Option<Passphrase>) {
+        if !ws.jobs.is_empty() {
+            let t = ws.tr(T::PvChangePassphrase);
+            ws.problem(t, &ws.tr(T::PvWaitForJobs));
+            return;
+        }
+        let Some(project) = ws.project.take() else {
+            return;
+        };
+        let path = project.path().to_path_buf();
+        self.reopen = Some(path.clone());
+        let name = project.name();
+        let id = ws.spawn(T::PvJobPassphrase, name, move |_rep| {
+            let (p, change) = passphrase::change_passphrase(project, new)?;
+            drop(p);
+            Ok(JobOutput::Privacy(Box::new(
+                PrivacyOutput::PassphraseChanged(path, change),
+            )))
+        });
+        if id.is_none() {
+            // The job could not start: the project was moved into it and dropped; reopen.
+            if let Some(p) = self.reopen.take() {
+                self.events.push(PrivacyEvent::Open(p));
+            }
+        }
+        self.job.start(id);
+    }
+
+    /// A finished privacy job.
+    pub fn on_output(&mut self, ws: &mut Workspace, out: PrivacyOutput) {
+        let lang = ws.lang;
+        self.job.finished();
+        match out {
+            PrivacyOutput::BackedUp(r) => {
+                ws.notice = Some(format!(
+                    "{} ({})",
+                    lang.f(T::PvBackedUp, &[&r.path.display()]),
+                    bytes(r.bytes)
+                ));
+                ws.refresh_activity();
+            }
+            PrivacyOutput::Restored(r) => {
+                ws.notice = Some(lang.f(T::PvRestored, &[&r.from.display()]));
+                if let Some(p) = self.reopen.take() {
+                    self.events.push(PrivacyEvent::Open(p));
+                }
+            }
+            PrivacyOutput::PassphraseChanged(path, _) => {
+                ws.notice = Some(
+                    lang.f(
+                        T::PvPassphraseChanged,
+                        &[&path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default()],
+                    ),
+                );
+                self.reopen = None;
+                self.events.push(PrivacyEvent::Open(path));
+            }
+            PrivacyOutput::Subject(o) => {
+                if let Some(w) = &mut self.subject {
+                    w.on_output(ws, o);
+                }
+            }
+        }
+    }
+
+    /// A failed job; true when it was one of these.
+    pub fn on_failed(&mut self, ws: &mut Workspace, id: u64, e: &Error) -> bool {
+        if let Some(w) = &mut self.subject
+            && w.on_failed(id, e)
+        {
+            return true;
+        }
+        if !self.job.failed(id, &e.to_string()) {
+            return false;
+        }
+        let lang = ws.lang;
+        ws.problem(lang.tr(T::PvProjectMenu), e);
+        // A restore or passphrase change that failed left the project as it was: reopen it.
+        if let Some(p) = self.reopen.take() {
+            self.events.push(PrivacyEvent::Open(p));
+        }
+        true
+    }
+
+    /// Draws the open dialogs; returns what the app must do.
+    pub fn show(&mut self, ctx: &egui::Context, ws: &mut Workspace) -> Vec<PrivacyEvent> {
+        if let Some(d) = &mut self.unlock {
+            match d.show(ctx, ws.lang) {
+                dialogs::Outcome::Pending => {}
+                dialogs::Outcome::Cancel => self.unlock = None,
+                dialogs::Outcome::Done(k) => {
+                    let path = d.path.clone();
+                    if let Some(k) = k {
+                        key::remember(&path, k);
+                    }
+                    self.unlock = None;
+                    self.events.push(PrivacyEvent::Open(path));
+                }
+            }
+        }
+        if let Some(d) = &mut self.new_project {
+            match d.show(ctx, ws.lang) {
+                dialogs::Outcome::Pending => {}
+                dialogs::Outcome::Cancel => self.new_project = None,
+                dialogs::Outcome::Done(k) => {
+                    let path = d.path.clone();
+                    match k {
+                        Some(k) => key::remember(&path, k),
+                        None => key::forget(&path),
+                    }
+                    self.new_project = None;
+                    self.events.push(PrivacyEvent::Create(path));
+                }
+            }
+        }
+        if let Some(d) = &mut self.change {
+            match d.show(ctx, ws.lang) {
+                dialogs::Outcome::Pending => {}
+                dialogs::Outcome::Cancel => self.change = None,
+                dialogs::Outcome::Done(k) => {
+                    self.change = None;
+                    self.start_change(ws, k);
+                }
+            }
+        }
+        if let Some(from) = self.restore.clone() {
+            match dialogs::confirm_restore(ctx, ws, &from) {
+                Some(true) => {
+                    self.restore = None;
+                    self.start_restore(ws, from);
+                }
+                Some(false) => self.restore = None,
+                None => {}
+            }
+        }
+        if let Some(w) = &mut self.subject
+            && !w.show(ctx, ws)
+        {
+            self.subject = None;
+        }
+        std::mem::take(&mut self.events)
+    }
+}
+
+/// The passphrase of an open project, for a job that reopens it by path.
+fn project_key(project: &Project) -> Option<Passphrase> {
+    if project.is_encrypted() {
+        key::known(project.path())
+    } else {
+        None
+    }
+}
+
+/// A kind of personal data, for people.
+pub fn kind_label(lang: Lang, kind: PiiKind) -> &'static str {
+    lang.tr(match kind {
+        PiiKind::Phone => T::PvKindPhone,
+        PiiKind::Email => T::PvKindEmail,
+        PiiKind::IdNumber => T::PvKindIdNumber,
+        PiiKind::BankCard => T::PvKindBankCard,
+        PiiKind::Ip => T::PvKindIp,
+        PiiKind::Name => T::PvKindName,
+        PiiKind::Address => T::PvKindAddress,
+        PiiKind::Other => T::PvKindOther,
+    })
+}
+
+/// A decision, as a choice (keep, mask, …).
+pub fn action_label(lang: Lang, a: PiiAction) -> &'static str {
+    lang.tr(match a {
+        PiiAction::Keep => T::PvKeep,
+        PiiAction::Mask => T::PvMask,
+        PiiAction::Hash => T::PvHash,
+        PiiAction::Drop => T::PvDrop,
+    })
+}
+
+/// A decision done (kept, masked, …), for badges.
+pub fn done_label(lang: Lang, a: PiiAction) -> &'static str {
+    lang.tr(match a {
+        PiiAction::Keep => T::PvKept,
+        PiiAction::Mask => T::PvMasked,
+        PiiAction::Hash => T::PvHashed,
+        PiiAction::Drop => T::PvDropped,
+    })
+}
+
+/// A small badge: the kind of personal data and what was done with it.
+pub fn pii_badge(ui: &mut Ui, lang: Lang, kind: PiiKind, action: PiiAction) -> egui::Response {
+    let color = match action {
+        PiiAction::Keep => egui::Color32::from_rgb(0xd9, 0x8c, 0x1f),
+        _ => egui::Color32::from_rgb(0x2e, 0x9d, 0x6b),
+    };
+    ui.label(
+        egui::RichText::new(format!(
+            "{} · {}",
+            kind_label(lang, kind),
+            done_label(lang, action)
+        ))
+        .small()
+        .color(egui::Color32::WHITE)
+        .background_color(color),
+    )
+}

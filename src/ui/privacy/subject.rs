@@ -1,0 +1,300 @@
+//! The customer data request window: find everything about one customer id, export it (JSON or
+//! CSV), or erase it everywhere after a confirmation.
+
+use super::PrivacyOutput;
+use crate::error::Error;
+use crate::i18n::{Lang, T, int};
+use crate::privacy::subject::{self, Erasure, Place, SubjectFormat, SubjectReport};
+use crate::store::Project;
+use crate::ui::state::{JobOutput, JobSlot, Workspace};
+use crate::ui::theme;
+use egui::{Align, Layout, RichText, Ui};
+use std::path::PathBuf;
+
+/// What a job of the window produced.
+pub enum SubjectOutput {
+    Found(SubjectReport),
+    Exported(PathBuf),
+    Erased(Erasure),
+}
+
+/// State of the window.
+#[derive(Default)]
+pub struct SubjectWindow {
+    pub id: String,
+    pub report: Option<SubjectReport>,
+    pub confirming: bool,
+    pub purge_backups: bool,
+    pub erased: Option<Erasure>,
+    pub message: Option<String>,
+    job: JobSlot,
+}
+
+fn place_label(lang: Lang, p: &Place) -> &'static str {
+    lang.tr(match p {
+        Place::Rows => T::PvPlaceRows,
+        Place::Cells => T::PvPlaceCells,
+        Place::Snapshot => T::PvPlaceSnapshot,
+        Place::Mention => T::PvPlaceMention,
+        Place::Log => T::PvPlaceLog,
+    })
+}
+
+impl SubjectWindow {
+    fn spawn(
+        &mut self,
+        ws: &mut Workspace,
+        work: impl FnOnce(&PathBuf) -> crate::Result<SubjectOutput> + Send + 'static,
+    ) {
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        let id = self.id.trim().to_string();
+        let job = ws.spawn(T::PvJobSubject, id, move |_rep| {
+            Ok(JobOutput::Privacy(Box::new(PrivacyOutput::Subject(work(
+                &path,
+            )?))))
+        });
+        self.job.start(job);
+    }
+
+    pub fn find(&mut self, ws: &mut Workspace) {
+        let id = self.id.clone();
+        self.report = None;
+        self.erased = None;
+        self.confirming = false;
+        self.message = None;
+        self.spawn(ws, move |path| {
+            let p = Project::open_read_only(path)?;
+            Ok(SubjectOutput::Found(subject::find(&p, &id)?))
+        });
+    }
+
+    fn export(&mut self, ws: &mut Workspace, format: SubjectFormat) {
+        let lang = ws.lang;
+        let (ext, title) = match format {
+            SubjectFormat::Json => ("json", T::PvExportJson),
+            SubjectFormat::Csv => ("csv", T::PvExportCsv),
+        };
+        let safe: String = self
+            .id
+            .trim()
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '_' })
+            .collect();
+        let Some(out) = rfd::FileDialog::new()
+            .set_title(lang.tr(title))
+            .add_filter(ext, &[ext])
+            .set_file_name(format!("customer-{safe}.{ext}"))
+            .save_file()
+        else {
+            return;
+        };
+        self.export_to(ws, out, format);
+    }
+
+    /// Exports to `out` as a job (the file dialog's answer, or a test's).
+    pub fn export_to(&mut self, ws: &mut Workspace, out: PathBuf, format: SubjectFormat) {
+        let id = self.id.clone();
+        self.spawn(ws, move |path| {
+            let p = Project::open(path)?;
+            subject::export_subject(&p, &id, &out, Some(format))?;
+            Ok(SubjectOutput::Exported(out))
+        });
+    }
+
+    /// Erases the customer as a job.
+    pub fn erase(&mut self, ws: &mut Workspace) {
+        let id = self.id.clone();
+        let purge = self.purge_backups;
+        self.confirming = false;
+        self.spawn(ws, move |path| {
+            let mut p = Project::open(path)?;
+            Ok(SubjectOutput::Erased(subject::erase(&mut p, &id, purge)?))
+        });
+    }
+
+    pub fn on_output(&mut self, ws: &mut Workspace, o: SubjectOutput) {
+        self.job.finished();
+        let lang = ws.lang;
+        match o {
+            SubjectOutput::Found(r) => self.report = Some(r),
+            SubjectOutput::Exported(p) => {
+                let m = lang.f(T::PvExportedTo, &[&p.display()]);
+                ws.notice = Some(m.clone());
+                self.message = Some(m);
+                ws.refresh_activity();
+            }
+            SubjectOutput::Erased(e) => {
+                ws.notice =
+                    Some(lang.f(T::PvErased, &[&int(e.rows_deleted), &int(e.cells_cleared)]));
+                self.report = None;
+                self.erased = Some(e);
+                ws.refresh_catalog();
+            }
+        }
+    }
+
+    pub fn on_failed(&mut self, id: u64, e: &Error) -> bool {
+        self.job.failed(id, &e.to_string())
+    }
+
+    /// Draws the window; false when it was closed.
+    pub fn show(&mut self, ctx: &egui::Context, ws: &mut Workspace) -> bool {
+        let mut open = true;
+        let mut close = false;
+        let modal = egui::Modal::new(egui::Id::unique("subject-window")).show(ctx, |ui| {
+            ui.set_width(620.0);
+            close = self.ui(ui, ws);
+        });
+        if modal.should_close() || close {
+            open = false;
+        }
+        open
+    }
+
+    fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) -> bool {
+        let lang = ws.lang;
+        let busy = ws.job_running(self.job.id);
+        theme::page_header(
+            ui,
+            lang.tr(T::PvSubjectTitle),
+            Some(lang.tr(T::PvSubjectHint)),
+        );
+        let mut find = false;
+        ui.horizontal(|ui| {
+            let l = ui.label(lang.tr(T::PvSubjectId));
+            let r = ui
+                .add(egui::TextEdit::singleline(&mut self.id).desired_width(260.0))
+                .labelled_by(l.id);
+            if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                find = true;
+            }
+            if ui
+                .add_enabled(
+                    !busy && !self.id.trim().is_empty(),
+                    egui::Button::new(lang.tr(T::PvFind)),
+                )
+                .clicked()
+            {
+                find = true;
+            }
+            if busy {
+                ui.spinner();
+            }
+        });
+        if find && !busy && !self.id.trim().is_empty() {
+            self.find(ws);
+        }
+        if let Some(e) = self.job.error.clone()
+            && theme::error_card(ui, lang.tr(T::PvSubjectTitle), &e, lang.tr(T::Dismiss))
+        {
+            self.job.error = None;
+        }
+        ui.add_space(theme::GAP);
+        if let Some(e) = &self.erased {
+            ui.label(
+                RichText::new(lang.f(T::PvErased, &[&int(e.rows_deleted), &int(e.cells_cleared)]))
+                    .strong(),
+            );
+            if e.backups_left > 0 {
+                theme::muted(ui, lang.f(T::PvBackupsLeft, &[&e.backups_left]));
+            }
+        }
+        if let Some(m) = &self.message {
+            theme::muted(ui, m);
+        }
+        let mut erase = false;
+        let mut export = None;
+        if let Some(r) = &self.report {
+            if r.is_empty() {
+                theme::muted(ui, lang.tr(T::PvSubjectNothing));
+            } else {
+                ui.label(
+                    RichText::new(lang.f(T::PvSubjectFound, &[&int(r.rows()), &r.id])).strong(),
+                );
+                egui::Grid::new("subject-found")
+                    .num_columns(3)
+                    .striped(true)
+                    .spacing([16.0, 4.0])
+                    .show(ui, |ui| {
+                        ui.label(RichText::new(lang.tr(T::PvWhere)).strong());
+                        ui.label(RichText::new(lang.tr(T::PvPlace)).strong());
+                        ui.label(RichText::new(lang.tr(T::Count)).strong());
+                        ui.end_row();
+                        for f in &r.found {
+                            ui.label(format!("{} · {}", f.table, f.column));
+                            ui.label(place_label(lang, &f.place));
+                            ui.label(int(f.count));
+                            ui.end_row();
+                        }
+                    });
+                ui.add_space(theme::GAP);
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(!busy, egui::Button::new(lang.tr(T::PvExportJson)))
+                        .clicked()
+                    {
+                        export = Some(SubjectFormat::Json);
+                    }
+                    if ui
+                        .add_enabled(!busy, egui::Button::new(lang.tr(T::PvExportCsv)))
+                        .clicked()
+                    {
+                        export = Some(SubjectFormat::Csv);
+                    }
+                    if ui
+                        .add_enabled(
+                            !busy && !self.confirming,
+                            egui::Button::new(
+                                RichText::new(lang.tr(T::PvEraseButton))
+                                    .color(theme::error_color(ui)),
+                            ),
+                        )
+                        .clicked()
+                    {
+                        self.confirming = true;
+                    }
+                });
+                if self.confirming {
+                    theme::card(ui, |ui| {
+                        ui.label(lang.f(T::PvEraseConfirm, &[&r.id]));
+                        ui.checkbox(&mut self.purge_backups, lang.tr(T::PvPurgeBackups));
+                        ui.horizontal(|ui| {
+                            if ui
+                                .add(
+                                    egui::Button::new(
+                                        RichText::new(lang.tr(T::PvEraseNow))
+                                            .strong()
+                                            .color(egui::Color32::WHITE),
+                                    )
+                                    .fill(theme::ERROR),
+                                )
+                                .clicked()
+                            {
+                                erase = true;
+                            }
+                            if ui.button(lang.tr(T::Cancel)).clicked() {
+                                self.confirming = false;
+                            }
+                        });
+                    });
+                }
+            }
+        }
+        if let Some(f) = export {
+            self.export(ws, f);
+        }
+        if erase {
+            self.erase(ws);
+        }
+        ui.add_space(theme::GAP);
+        let mut close = false;
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if ui.button(lang.tr(T::PvClose)).clicked() {
+                close = true;
+            }
+        });
+        close
+    }
+}
