@@ -90,6 +90,16 @@ impl Lang {
             Role::Channel => T::RoleChannel,
             Role::Campaign => T::RoleCampaign,
             Role::EventType => T::RoleEventType,
+            Role::Cost => T::RoleCost,
+            Role::CostPerContact => T::RoleCostPerContact,
+            Role::Spend => T::RoleSpend,
+            Role::StartDate => T::RoleStartDate,
+            Role::EndDate => T::RoleEndDate,
+            Role::Opened => T::RoleOpened,
+            Role::Clicked => T::RoleClicked,
+            Role::Arm => T::RoleArm,
+            Role::Conversion => T::RoleConversion,
+            Role::Visit => T::RoleVisit,
         })
     }
 
@@ -852,6 +862,16 @@ strings! {
     Interval95 => "95% interval", "95% 区间";
     ForecastSummary => "Daily revenue, Holt-Winters with weekly seasonality. Holdout check on the last {0} days: MAPE {1}. α {2}, β {3}, γ {4}.", "每日销售额，Holt-Winters 周季节性模型。最后 {0} 天的留出检验：MAPE {1}。α {2}，β {3}，γ {4}。";
     // Campaigns (issue 9): add its strings right below this line.
+    RoleCost => "Cost", "成本";
+    RoleCostPerContact => "Cost per contact", "单次触达成本";
+    RoleSpend => "Spend", "花费";
+    RoleStartDate => "Start date", "开始日期";
+    RoleEndDate => "End date", "结束日期";
+    RoleOpened => "Opened", "已打开";
+    RoleClicked => "Clicked", "已点击";
+    RoleArm => "Experiment arm", "实验分组";
+    RoleConversion => "Conversion", "转化";
+    RoleVisit => "Visit", "访问";
 
     // Reasons of recommendations
     ReasonPopular => "popular: bought by {0} of {1} customers ({2})", "热门商品：{1} 位客户中有 {0} 位买过（{2}）";

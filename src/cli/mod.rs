@@ -1,5 +1,6 @@
 //! The command line: argument parsing and printing, over the library.
 
+mod campaigns;
 mod charts;
 mod clean;
 mod clv;
@@ -88,6 +89,12 @@ enum Command {
     Funnel(explore::FunnelArgs),
     /// Segments: save, list, show, delete, count, sql, export, snapshot, compare.
     Segment(segment::SegmentArgs),
+    /// Campaign ROI: orders attributed to campaign contacts (last-touch, first-touch, linear,
+    /// time-decay, position), with cost, ROI, ROAS, CAC per campaign and channel.
+    Roi(campaigns::RoiArgs),
+    /// Lift of each experiment arm against the control: rates, means, 95% CIs, p-values,
+    /// incremental conversions, revenue and ROI.
+    Uplift(campaigns::UpliftArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -131,5 +138,7 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Cohorts(a) => explore::cohorts_cmd(a),
         Command::Funnel(a) => explore::funnel_cmd(a),
         Command::Segment(a) => segment::segment(a),
+        Command::Roi(a) => campaigns::roi(a),
+        Command::Uplift(a) => campaigns::uplift_cmd(a),
     }
 }

@@ -31,20 +31,20 @@ pub struct Event {
     pub by: Option<String>,
 }
 
-fn role_column(info: &DatasetInfo, role: Role) -> Result<String> {
+pub(crate) fn role_column(info: &DatasetInfo, role: Role) -> Result<String> {
     info.column_with_role(role)
         .map(|c| c.name.clone())
         .ok_or_else(|| crate::customers::columns::missing_role(&info.name, role))
 }
 
-fn column(info: &DatasetInfo, name: &str) -> Result<String> {
+pub(crate) fn column(info: &DatasetInfo, name: &str) -> Result<String> {
     info.column(name)
         .map(|c| c.name.clone())
         .ok_or_else(|| super::spec::no_column(info, name))
 }
 
 /// Loads `cols`, applies the filter and evaluates `exprs` (named) over the remaining rows.
-fn evaluate(
+pub(crate) fn evaluate(
     project: &Project,
     info: &DatasetInfo,
     cols: &[String],
@@ -75,13 +75,13 @@ fn evaluate(
     Ok(lf.select(exprs).collect()?)
 }
 
-fn micros(c: &str) -> pl::Expr {
+pub(crate) fn micros(c: &str) -> pl::Expr {
     pl::col(c)
         .cast(DataType::Datetime(TimeUnit::Microseconds, None))
         .cast(DataType::Int64)
 }
 
-fn text(c: &str) -> pl::Expr {
+pub(crate) fn text(c: &str) -> pl::Expr {
     pl::col(c).cast(DataType::String)
 }
 
@@ -107,6 +107,19 @@ pub fn load_transactions(
     require_customer: bool,
 ) -> Result<(Vec<Txn>, u64)> {
     let info = project.dataset(dataset)?;
+    transactions_of(project, &info, filter, item, require_customer)
+}
+
+/// As [`load_transactions`], with the dataset's columns and roles given (e.g. roles set for one
+/// run only).
+pub fn transactions_of(
+    project: &Project,
+    info: &DatasetInfo,
+    filter: Option<&str>,
+    item: Option<&str>,
+    require_customer: bool,
+) -> Result<(Vec<Txn>, u64)> {
+    let dataset = info.name.as_str();
     let customer = role_column(&info, Role::CustomerId)?;
     let time = role_column(&info, Role::Timestamp)?;
     let order = info.column_with_role(Role::OrderId).map(|c| c.name.clone());
