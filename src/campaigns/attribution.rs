@@ -218,9 +218,10 @@ pub fn attribute(index: &TouchIndex, orders: &[Conversion], spec: &Attribution) 
             .iter()
             .map(|t| (o.micros - t.0) as f64 / DAY_MICROS)
             .collect();
-        for ((_, campaign), weight) in touches
-            .iter()
-            .zip(weights(spec.model, &ages, spec.half_life_days))
+        for ((_, campaign), weight) in
+            touches
+                .iter()
+                .zip(weights(spec.model, &ages, spec.half_life_days))
         {
             if weight > 0.0 {
                 out.push(Credit {

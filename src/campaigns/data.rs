@@ -499,7 +499,10 @@ fn read_campaigns(project: &Project, info: &DatasetInfo) -> Result<Vec<Campaign>
     let cost = optional(info, Role::Cost);
     let per = optional(info, Role::CostPerContact);
     let mut cols = vec![id.clone()];
-    for c in [&name, &channel, &start, &end, &cost, &per].into_iter().flatten() {
+    for c in [&name, &channel, &start, &end, &cost, &per]
+        .into_iter()
+        .flatten()
+    {
         cols.push(c.clone());
     }
     let df = evaluate(

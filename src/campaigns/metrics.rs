@@ -144,6 +144,9 @@ pub struct Attributed {
     /// Orders with any credit, and the revenue of those without.
     pub attributed_orders: u64,
     pub unattributed_revenue: f64,
+    /// Orders touched by more than one campaign within the window: the only ones on which the
+    /// models can differ.
+    pub multi_campaign_orders: u64,
 }
 
 fn campaign_index(inputs: &Inputs) -> HashMap<&str, usize> {
@@ -183,6 +186,13 @@ pub fn attributed(inputs: &Inputs, spec: &Attribution) -> Attributed {
         })
         .collect();
     let credits = attribute(&index, &conversions, spec);
+    let multi_campaign_orders = conversions
+        .iter()
+        .filter(|o| {
+            let t = index.before(o.customer, o.micros, spec.window_days);
+            t.iter().any(|x| x.1 != t[0].1)
+        })
+        .count() as u64;
     let n = inputs.campaigns.len();
     let mut out = Attributed {
         credits: Vec::new(),
@@ -191,6 +201,7 @@ pub fn attributed(inputs: &Inputs, spec: &Attribution) -> Attributed {
         revenue: vec![0.0; n],
         attributed_orders: 0,
         unattributed_revenue: 0.0,
+        multi_campaign_orders,
     };
     let mut credited = vec![false; inputs.orders.len()];
     for c in &credits {
@@ -224,6 +235,8 @@ pub struct Computed {
     pub timeline: Vec<Day>,
     pub attributed_orders: u64,
     pub unattributed_revenue: f64,
+    /// Orders touched by more than one campaign within the window.
+    pub multi_campaign_orders: u64,
 }
 
 /// Distinct customers per group, for reach, converters, openers.
@@ -479,6 +492,7 @@ pub fn compute(inputs: &Inputs, spec: &Attribution) -> Computed {
         timeline,
         attributed_orders: a.attributed_orders,
         unattributed_revenue: a.unattributed_revenue,
+        multi_campaign_orders: a.multi_campaign_orders,
     }
 }
 
@@ -660,14 +674,28 @@ mod tests {
         let cc = by_key(&c, "C");
         // Last touch: o1 → B (day 2 is after day 0), o3 → C, o2 unattributed.
         assert_eq!((a.conversions, a.revenue), (0.0, 0.0));
-        assert_eq!((b.conversions, b.revenue, b.new_customers), (1.0, 200.0, 1.0));
+        assert_eq!(
+            (b.conversions, b.revenue, b.new_customers),
+            (1.0, 200.0, 1.0)
+        );
         assert_eq!((cc.conversions, cc.revenue), (1.0, 90.0));
         assert_eq!(c.attributed_orders, 2);
+        // o1 has touches by A and B.
+        assert_eq!(c.multi_campaign_orders, 1);
         assert_eq!(c.unattributed_revenue, 50.0);
         // Costs from the three sources.
-        assert_eq!((a.cost, a.cost_source), (Some(100.0), CostSource::CampaignsTable));
-        assert_eq!((b.cost, b.cost_source), (Some(5.0), CostSource::CostPerContact));
-        assert_eq!((cc.cost, cc.cost_source), (Some(30.0), CostSource::SpendTable));
+        assert_eq!(
+            (a.cost, a.cost_source),
+            (Some(100.0), CostSource::CampaignsTable)
+        );
+        assert_eq!(
+            (b.cost, b.cost_source),
+            (Some(5.0), CostSource::CostPerContact)
+        );
+        assert_eq!(
+            (cc.cost, cc.cost_source),
+            (Some(30.0), CostSource::SpendTable)
+        );
         // Ratios.
         assert_eq!(b.roi, Some((200.0 - 5.0) / 5.0));
         assert_eq!(b.roas, Some(40.0));
@@ -736,7 +764,10 @@ mod tests {
         assert!((last.spend_cum - 135.0).abs() < 1e-9);
         assert!((last.revenue_cum - 290.0).abs() < 1e-9);
         // A's 100 is spread over its two days; C's spend rows are on theirs; B (5) over two days.
-        assert_eq!(c.timeline[0].day, NaiveDate::from_ymd_opt(1970, 1, 1).unwrap());
+        assert_eq!(
+            c.timeline[0].day,
+            NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()
+        );
         assert!((c.timeline[0].spend - (50.0 + 10.0 + 2.5)).abs() < 1e-9);
     }
 

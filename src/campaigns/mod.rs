@@ -12,6 +12,7 @@
 //! CSV, XLSX and JSON.
 
 pub mod attribution;
+pub mod charts;
 pub mod data;
 pub mod metrics;
 pub mod report;

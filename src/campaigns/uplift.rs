@@ -199,7 +199,7 @@ fn compare(name: &str, t: &Acc, c: &Acc, z: f64, cost_per_contact: Option<f64>) 
     let (pt, pc) = (t.x as f64 / nt, c.x as f64 / nc);
     let conv_abs = pt - pc;
     let se_u = (pt * (1.0 - pt) / nt + pc * (1.0 - pc) / nc).sqrt();
-    let conv_ci = (se_u > 0.0).then(|| [conv_abs - z * se_u, conv_abs + z * se_u]);
+    let conv_ci = (se_u > 0.0).then_some([conv_abs - z * se_u, conv_abs + z * se_u]);
     let pooled = (t.x + c.x) as f64 / (nt + nc);
     let se0 = (pooled * (1.0 - pooled) * (1.0 / nt + 1.0 / nc)).sqrt();
     let conv_z = (se0 > 0.0).then(|| conv_abs / se0);
@@ -340,13 +340,21 @@ mod tests {
         }
         let u = uplift(&s, "c", None).unwrap();
         let a = &u.arms[0];
-        close(a.conversion_z.unwrap(), 0.02 / (0.11 * 0.89 * 0.002f64).sqrt(), 1e-12);
+        close(
+            a.conversion_z.unwrap(),
+            0.02 / (0.11 * 0.89 * 0.002f64).sqrt(),
+            1e-12,
+        );
         close(a.conversion_z.unwrap(), 1.429_3, 1e-4);
         close(a.conversion_p_value.unwrap(), 0.152_9, 1e-4);
         // Katz: ln(1.2) ± 1.96·√(0.88/120 + 0.9/100).
         let se = (0.88f64 / 120.0 + 0.9 / 100.0).sqrt();
         let rci = a.conversion_lift_rel_ci.unwrap();
-        close(rci[0], (1.2f64.ln() - normal_quantile(0.975) * se).exp() - 1.0, 1e-12);
+        close(
+            rci[0],
+            (1.2f64.ln() - normal_quantile(0.975) * se).exp() - 1.0,
+            1e-12,
+        );
         // Outcomes all zero: no Welch interval, no relative lift.
         assert_eq!(a.lift_abs_ci, None);
         assert_eq!(a.lift_rel, None);

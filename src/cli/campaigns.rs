@@ -248,7 +248,7 @@ pub fn uplift_cmd(a: UpliftArgs) -> Result<()> {
                 "conversion".into(),
                 a.conversion
                     .clone()
-                    .map_or_else(|| format!("{} > 0", a.outcome), |c| c)
+                    .unwrap_or_else(|| format!("{} > 0", a.outcome))
                     .into(),
             );
         }

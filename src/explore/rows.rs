@@ -120,8 +120,8 @@ pub fn transactions_of(
     require_customer: bool,
 ) -> Result<(Vec<Txn>, u64)> {
     let dataset = info.name.as_str();
-    let customer = role_column(&info, Role::CustomerId)?;
-    let time = role_column(&info, Role::Timestamp)?;
+    let customer = role_column(info, Role::CustomerId)?;
+    let time = role_column(info, Role::Timestamp)?;
     let order = info.column_with_role(Role::OrderId).map(|c| c.name.clone());
     let mut cols = vec![customer.clone(), time.clone()];
     let amount = match (
@@ -148,7 +148,7 @@ pub fn transactions_of(
     if let Some(o) = &order {
         cols.push(o.clone());
     }
-    let item = item.map(|i| column(&info, i)).transpose()?;
+    let item = item.map(|i| column(info, i)).transpose()?;
     if let Some(i) = &item {
         cols.push(i.clone());
     }
@@ -165,7 +165,7 @@ pub fn transactions_of(
         Some(i) => text(i).alias("i"),
         None => pl::lit(pl::NULL).cast(DataType::String).alias("i"),
     });
-    let df = evaluate(project, &info, &cols, filter, exprs)?;
+    let df = evaluate(project, info, &cols, filter, exprs)?;
     let (c, t, a, o, i) = (
         df.column("c")?.str()?.clone(),
         df.column("t")?.i64()?.clone(),

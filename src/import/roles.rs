@@ -285,12 +285,12 @@ const EXACT: &[(Role, &[&str])] = &[
             "promo",
             "活动",
             "营销活动",
-            "活动名称",
             "活动id",
-            "推广活动",
             "活动编号",
             "活动代码",
             "营销活动id",
+            "活动名称",
+            "推广活动",
         ],
     ),
     (
@@ -833,9 +833,18 @@ mod tests {
             assert_eq!(role_from_name(n).map(|x| x.0), Some(r), "{n}");
         }
         // Times that merely contain the letters of a role stay times.
-        assert_eq!(role_from_name("send_time").map(|x| x.0), Some(Role::Timestamp));
-        assert_eq!(role_from_name("发送时间").map(|x| x.0), Some(Role::Timestamp));
-        assert_eq!(role_from_name("contact_time").map(|x| x.0), Some(Role::Timestamp));
+        assert_eq!(
+            role_from_name("send_time").map(|x| x.0),
+            Some(Role::Timestamp)
+        );
+        assert_eq!(
+            role_from_name("发送时间").map(|x| x.0),
+            Some(Role::Timestamp)
+        );
+        assert_eq!(
+            role_from_name("contact_time").map(|x| x.0),
+            Some(Role::Timestamp)
+        );
         // The order amount keeps its role.
         assert_eq!(role_from_name("amount").map(|x| x.0), Some(Role::Amount));
         assert_eq!(role_from_name("消费金额").map(|x| x.0), Some(Role::Amount));
