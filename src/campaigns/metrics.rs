@@ -557,9 +557,13 @@ fn timeline(
             *revenue.entry(d).or_default() += cr.weight * o.revenue;
         }
     }
-    let mut days: Vec<NaiveDate> = spend.keys().chain(revenue.keys()).copied().collect();
-    days.sort();
-    days.dedup();
+    // Every day from the first to the last, so that the chart's x axis is time.
+    let first = spend.keys().chain(revenue.keys()).min().copied();
+    let last = spend.keys().chain(revenue.keys()).max().copied();
+    let days: Vec<NaiveDate> = match (first, last) {
+        (Some(f), Some(l)) => f.iter_days().take_while(|d| *d <= l).collect(),
+        _ => Vec::new(),
+    };
     let (mut sc, mut rc) = (0.0, 0.0);
     days.into_iter()
         .map(|d| {
@@ -763,6 +767,8 @@ mod tests {
         let last = c.timeline.last().unwrap();
         assert!((last.spend_cum - 135.0).abs() < 1e-9);
         assert!((last.revenue_cum - 290.0).abs() < 1e-9);
+        // Every day from the first spend (day 0) to the last attributed order (day 3).
+        assert_eq!(c.timeline.len(), 4);
         // A's 100 is spread over its two days; C's spend rows are on theirs; B (5) over two days.
         assert_eq!(
             c.timeline[0].day,

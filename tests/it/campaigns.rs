@@ -522,3 +522,98 @@ fn roi_cli_on_the_sample() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no contacts dataset"));
 }
+
+#[test]
+fn charts_and_report_export() {
+    use loupe::campaigns::charts::{
+        ChartWords, funnel_of, lift_intervals, ratio_table, timeline_table,
+    };
+    use loupe::campaigns::report::write_report_xlsx;
+    use loupe::explore::render::{ChartKind, Words, render_funnel, render_table};
+    use loupe::explore::render_interval::{compact_ticks, render_intervals};
+    let s = Scratch::new();
+    let path = sample_project(&s);
+    let p = Project::open_read_only(&path).unwrap();
+    let inputs = load_inputs(
+        &p,
+        &guess_sources(&p.datasets().unwrap()),
+        &[],
+        &Reporter::silent(),
+    )
+    .unwrap();
+    let r = roi_report(&inputs, &Attribution::default()).unwrap();
+    let (subjects, _) =
+        read_experiment(&p, "experiment", "segment", "spend", Some("conversion")).unwrap();
+    let u = uplift(&subjects, "No E-Mail", Some(0.5)).unwrap();
+    let w = ChartWords::default();
+    let words = Words::default();
+    let size = (1000, 600);
+    let png = |name: &str| s.path(name);
+    let t = timeline_table(&r, &w);
+    assert_eq!(t.series.len(), 2);
+    render_table(
+        &t,
+        ChartKind::Line,
+        0,
+        "spend vs revenue",
+        &words,
+        &png("t.png"),
+        size,
+    )
+    .unwrap();
+    let c = ratio_table(&r.computed.campaigns, false, &w);
+    assert_eq!(c.x_values.len(), 8);
+    render_table(&c, ChartKind::Bar, 0, "ROI", &words, &png("c.png"), size).unwrap();
+    let h = ratio_table(&r.computed.channels, true, &w);
+    assert_eq!(h.x_values.len(), 4);
+    render_table(&h, ChartKind::Bar, 0, "ROI", &words, &png("h.png"), size).unwrap();
+    let f = funnel_of(r.computed.funnels.last().unwrap(), &w);
+    assert_eq!(
+        f.steps,
+        ["contacted", "opened", "clicked", "visited", "converted"]
+    );
+    render_funnel(&f, "funnel", &words, &png("f.png"), size).unwrap();
+    let li = lift_intervals(&u, false);
+    assert_eq!(li.len(), 2);
+    render_intervals(&li, "lift", "spend", &compact_ticks, &png("l.png"), size).unwrap();
+    for n in ["t.png", "c.png", "h.png", "f.png", "l.png"] {
+        let b = std::fs::read(png(n)).unwrap();
+        assert_eq!(&b[1..4], b"PNG", "{n}");
+    }
+    // The whole report in one workbook: per campaign, per channel, models, timeline, funnel, lift.
+    let x = s.path("report.xlsx");
+    write_report_xlsx(
+        &r,
+        Some(&u),
+        &|c: &str| c.to_uppercase(),
+        &|n: &str| n.to_string(),
+        &x,
+    )
+    .unwrap();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&x).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "per campaign",
+            "per channel",
+            "model comparison",
+            "timeline",
+            "funnel",
+            "lift"
+        ]
+    );
+    let lift = book.worksheet_range("lift").unwrap();
+    assert_eq!(lift.get_value((0, 0)).unwrap().to_string(), "ARM");
+    assert_eq!(lift.get_value((1, 0)).unwrap().to_string(), "No E-Mail");
+    assert_eq!(lift.height(), 4);
+    let camp = book.worksheet_range("per campaign").unwrap();
+    assert_eq!(camp.height(), 1 + 8 + 1);
+    let rev: f64 = camp
+        .get_value((1, 13))
+        .unwrap()
+        .to_string()
+        .parse()
+        .unwrap();
+    close(rev, r.computed.campaigns[0].revenue, 1e-9);
+}

@@ -2,13 +2,14 @@
 //! the lift-with-interval plot (egui_plot), and the PNG export through the Explore renderers.
 
 use crate::explore::format::compact;
+use crate::explore::funnel::Funnel;
 use crate::explore::render_interval::Interval;
 use crate::i18n::{Lang, T};
 use crate::ui::pages::explore::charts::{base_plot, color, index_labels};
 use crate::ui::state::Workspace;
 use crate::ui::theme;
 use egui::{RichText, Ui};
-use egui_plot::{Line, PlotPoints, Points};
+use egui_plot::{Bar, BarChart, Line, PlotPoint, PlotPoints, Points, Text};
 use std::path::{Path, PathBuf};
 
 /// The plot height inside a chart card.
@@ -25,7 +26,8 @@ pub fn chart_card(
     body: impl FnOnce(&mut Ui),
 ) -> bool {
     let mut export = false;
-    ui.allocate_ui(egui::vec2(width, PLOT_HEIGHT + 60.0), |ui| {
+    let down = egui::Layout::top_down(egui::Align::Min);
+    ui.allocate_ui_with_layout(egui::vec2(width, PLOT_HEIGHT + 60.0), down, |ui| {
         theme::card(ui, |ui| {
             ui.set_width(width - 26.0);
             ui.horizontal(|ui| {
@@ -34,7 +36,7 @@ pub fn chart_card(
                     export = ui.small_button(lang.tr(T::ExportPng)).clicked();
                 });
             });
-            ui.allocate_ui(egui::vec2(width - 26.0, PLOT_HEIGHT), |ui| {
+            ui.allocate_ui_with_layout(egui::vec2(width - 26.0, PLOT_HEIGHT), down, |ui| {
                 ui.set_height(PLOT_HEIGHT);
                 body(ui);
             });
@@ -114,6 +116,49 @@ pub fn intervals_ui(ui: &mut Ui, id: &str, items: &[Interval], fmt: fn(f64) -> S
                     )
                     .color(c)
                     .radius(6.0),
+                );
+            }
+        });
+}
+
+/// A funnel's steps as bars, each labelled with its customers and its share of the first step.
+pub fn funnel_plot(ui: &mut Ui, id: &str, f: &Funnel, height: f32) {
+    let Some(g) = f.groups.first() else { return };
+    let labels = f.steps.clone();
+    let top = g.steps.iter().map(|s| s.users).max().unwrap_or(1).max(1) as f64;
+    base_plot(id)
+        .height(height)
+        .x_axis_formatter(index_labels(labels.clone()))
+        .include_y(0.0)
+        .include_y(top * 1.15)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .show(ui, |p| {
+            let bars: Vec<Bar> = g
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    Bar::new(i as f64, s.users as f64)
+                        .width(0.7)
+                        .fill(color(i))
+                        .name(&labels[i])
+                })
+                .collect();
+            p.bar_chart(BarChart::new("funnel", bars).color(color(0)));
+            for (i, s) in g.steps.iter().enumerate() {
+                let share = s
+                    .from_first
+                    .filter(|_| i > 0)
+                    .map(|v| format!(" · {}", crate::explore::format::percent(v)))
+                    .unwrap_or_default();
+                p.text(
+                    Text::new(
+                        format!("funnel-{i}"),
+                        PlotPoint::new(i as f64, s.users as f64),
+                        RichText::new(format!("{}{share}", crate::i18n::int(s.users))).strong(),
+                    )
+                    .anchor(egui::Align2::CENTER_BOTTOM),
                 );
             }
         });

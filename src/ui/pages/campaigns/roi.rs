@@ -2,7 +2,7 @@
 //! channel, every model side by side, and the charts (cumulative spend against attributed
 //! revenue, ROI and ROAS per campaign and per channel, the funnel).
 
-use super::plots::{chart_card, exported, pick_png};
+use super::plots::{chart_card, exported, funnel_plot, pick_png};
 use super::table::{Cell, column_label, cost_source_label, grid, model_label};
 use super::{CampaignsOutput, status};
 use crate::campaigns::charts::{ChartWords, funnel_of, ratio_table, timeline_table};
@@ -14,7 +14,7 @@ use crate::explore::format::{number, percent};
 use crate::explore::render::{ChartKind, render_funnel, render_table};
 use crate::i18n::{Lang, T, int};
 use crate::store::Project;
-use crate::ui::pages::explore::charts::{chart_ui, funnel_ui};
+use crate::ui::pages::explore::charts::chart_ui;
 use crate::ui::pages::explore::{combo, words};
 use crate::ui::state::{JobOutput, JobSlot, Workspace};
 use crate::ui::theme;
@@ -390,23 +390,24 @@ impl RoiView {
                 );
                 exported(ws, &p, res);
             }
-            let mut export = false;
-            ui.vertical(|ui| {
+            let funnel_pick = &mut self.funnel;
+            let export = chart_card(ui, lang, &title_f, half, |ui| {
                 ui.horizontal(|ui| {
                     combo(ui, lang.tr(T::CampFunnelOf), "campaigns-funnel-of")
                         .selected_text(funnel_name.clone())
                         .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut self.funnel, None, lang.tr(T::AllCampaigns));
+                            ui.selectable_value(funnel_pick, None, lang.tr(T::AllCampaigns));
                             for m in &r.computed.campaigns {
-                                ui.selectable_value(&mut self.funnel, Some(m.key.clone()), &m.name);
+                                ui.selectable_value(funnel_pick, Some(m.key.clone()), &m.name);
                             }
                         });
                 });
-                export = chart_card(ui, lang, &title_f, half, |ui| {
-                    egui::ScrollArea::vertical()
-                        .id_salt("campaigns-funnel-scroll")
-                        .show(ui, |ui| funnel_ui(ui, lang, &funnel));
-                });
+                funnel_plot(
+                    ui,
+                    "campaigns-funnel",
+                    &funnel,
+                    super::plots::PLOT_HEIGHT - 30.0,
+                );
             });
             if export && let Some(p) = pick_png("campaign-funnel") {
                 let res = render_funnel(&funnel, &title_f, &w, &p, super::plots::PNG_SIZE);

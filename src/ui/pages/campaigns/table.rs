@@ -153,6 +153,7 @@ pub fn grid(ui: &mut Ui, id: &str, headers: &[String], rows: &[Vec<Cell>], first
     egui::ScrollArea::horizontal()
         .id_salt(format!("{id}-scroll"))
         .show(ui, |ui| {
+            ui.spacing_mut().item_spacing.x = 18.0;
             TableBuilder::new(ui)
                 .id_salt(id)
                 .striped(true)
@@ -165,8 +166,14 @@ pub fn grid(ui: &mut Ui, id: &str, headers: &[String], rows: &[Vec<Cell>], first
                 )
                 .header(theme::HEADER_HEIGHT, |mut h| {
                     for (i, name) in headers.iter().enumerate() {
+                        // Headings align with their cells: numbers to the right.
+                        let numeric = rows
+                            .iter()
+                            .rev()
+                            .find_map(|r| r.get(i))
+                            .is_some_and(|c| c.number);
                         h.col(|ui| {
-                            let layout = if i > 0 {
+                            let layout = if numeric {
                                 Layout::right_to_left(Align::Center)
                             } else {
                                 Layout::left_to_right(Align::Center)

@@ -643,7 +643,7 @@ fn cohorts_ui(ui: &mut Ui, lang: Lang, c: &Cohorts, revenue: bool) {
     theme::muted(ui, lang.tr(T::MonthsSince));
 }
 
-pub(crate) fn funnel_ui(ui: &mut Ui, lang: Lang, f: &Funnel) {
+fn funnel_ui(ui: &mut Ui, lang: Lang, f: &Funnel) {
     let w = words(lang);
     let groups: Vec<_> = if f.groups.len() > 1 {
         f.groups[1..].iter().take(6).collect()
