@@ -663,6 +663,20 @@ pub fn fits(role: Role, ty: ColumnType) -> bool {
     }
 }
 
+/// Roles whose names are everyday words (`opened`, `visit`, `start`): a column so named whose
+/// values do not fit (a shop's `opened` date) simply gets no such role, without a warning.
+pub fn quiet_misfit(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Opened
+            | Role::Clicked
+            | Role::Conversion
+            | Role::Visit
+            | Role::StartDate
+            | Role::EndDate
+    )
+}
+
 /// Values that name the control arm of an experiment (normalised as column names are).
 const CONTROL_WORDS: &[&str] = &[
     "control",

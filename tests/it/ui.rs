@@ -227,7 +227,7 @@ fn switches_to_chinese_while_running() {
     h.get_by_label(&nav_label(Lang::ZhCn, Page::Campaigns))
         .click();
     h.run_steps(3);
-    h.get_by_label("此页面将提供的功能");
+    h.get_by_label("投资回报与归因");
 }
 
 #[test]

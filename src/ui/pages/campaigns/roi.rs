@@ -8,7 +8,7 @@ use super::{CampaignsOutput, status};
 use crate::campaigns::charts::{ChartWords, funnel_of, ratio_table, timeline_table};
 use crate::campaigns::data::{Inputs, Sources, guess_sources, load_inputs};
 use crate::campaigns::metrics::Metrics;
-use crate::campaigns::report::{RoiReport, roi_report};
+use crate::campaigns::report::{METRIC_COLUMNS, RoiReport, roi_report};
 use crate::campaigns::{Attribution, Model};
 use crate::explore::format::{number, percent};
 use crate::explore::render::{ChartKind, render_funnel, render_table};
@@ -439,28 +439,14 @@ fn opt_pct(v: Option<f64>) -> String {
 
 /// The metrics of the campaigns (or channels), with the total last.
 fn metrics_table(ui: &mut Ui, lang: Lang, rows: &[Metrics], total: &Metrics, by_channel: bool) {
-    let mut ids = vec![if by_channel { "channel" } else { "name" }];
-    if !by_channel {
-        ids.push("channel");
-    }
-    ids.extend([
-        "contacts",
-        "reach",
-        "open_rate",
-        "click_rate",
-        "converters",
-        "conversion_rate",
-        "conversions",
-        "new_customers",
-        "revenue",
-        "cost",
-        "cost_source",
-        "roi",
-        "roas",
-        "cac",
-        "cost_per_conversion",
-        "revenue_per_contact",
-    ]);
+    // The report's columns, less the id and the raw open and click counts (their rates show);
+    // a channel row is named by its channel.
+    let ids: Vec<&str> = METRIC_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !matches!(*c, "key" | "opened" | "clicked"))
+        .filter(|c| !(by_channel && *c == "name"))
+        .collect();
     let headers: Vec<String> = ids.iter().map(|id| column_label(lang, id, "")).collect();
     let cells = |m: &Metrics, is_total: bool| -> Vec<Cell> {
         let label = if is_total {
