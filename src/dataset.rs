@@ -89,10 +89,30 @@ pub enum Role {
     Channel,
     Campaign,
     EventType,
+    /// A campaign's total cost (campaigns table).
+    Cost,
+    /// A campaign's cost per contact (campaigns table).
+    CostPerContact,
+    /// Money spent: marketing spend per day in a spend table, a customer's spend in an experiment.
+    Spend,
+    /// The first day of a campaign.
+    StartDate,
+    /// The last day of a campaign.
+    EndDate,
+    /// Whether a contact was opened (contacts table, 0/1 or true/false).
+    Opened,
+    /// Whether a contact was clicked.
+    Clicked,
+    /// The experiment arm (treatment or control) of a customer.
+    Arm,
+    /// Whether a customer converted (experiment outcome, 0/1).
+    Conversion,
+    /// Whether a customer visited (experiment outcome, 0/1).
+    Visit,
 }
 
 impl Role {
-    pub const ALL: [Role; 12] = [
+    pub const ALL: [Role; 22] = [
         Role::CustomerId,
         Role::OrderId,
         Role::Timestamp,
@@ -105,6 +125,16 @@ impl Role {
         Role::Channel,
         Role::Campaign,
         Role::EventType,
+        Role::Cost,
+        Role::CostPerContact,
+        Role::Spend,
+        Role::StartDate,
+        Role::EndDate,
+        Role::Opened,
+        Role::Clicked,
+        Role::Arm,
+        Role::Conversion,
+        Role::Visit,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -121,6 +151,16 @@ impl Role {
             Role::Channel => "channel",
             Role::Campaign => "campaign",
             Role::EventType => "event_type",
+            Role::Cost => "cost",
+            Role::CostPerContact => "cost_per_contact",
+            Role::Spend => "spend",
+            Role::StartDate => "start_date",
+            Role::EndDate => "end_date",
+            Role::Opened => "opened",
+            Role::Clicked => "clicked",
+            Role::Arm => "arm",
+            Role::Conversion => "conversion",
+            Role::Visit => "visit",
         }
     }
 

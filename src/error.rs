@@ -208,7 +208,7 @@ pub enum ImportError {
     NoSuchColumn { column: String, available: String },
 
     #[error(
-        "'{0}' is not a role; the roles are: customer_id, order_id, timestamp, amount, quantity, unit_price, item_id, item_name, category, channel, campaign, event_type"
+        "'{0}' is not a role; the roles are: customer_id, order_id, timestamp, amount, quantity, unit_price, item_id, item_name, category, channel, campaign, event_type, cost, cost_per_contact, spend, start_date, end_date, opened, clicked, arm, conversion, visit"
     )]
     UnknownRole(String),
 }

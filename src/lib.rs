@@ -3,6 +3,7 @@
 //! All logic lives in this library; the `loupe` binary's window and command line are thin over it.
 
 pub mod browse;
+pub mod campaigns;
 pub mod clean;
 pub mod customers;
 pub mod dataset;

@@ -1,5 +1,6 @@
 //! The command line: argument parsing and printing, over the library.
 
+mod campaigns;
 mod charts;
 mod clean;
 mod clv;
@@ -106,6 +107,12 @@ enum Command {
     Restore(privacy::RestoreArgs),
     /// Set, change or remove the passphrase of a project.
     Passphrase(privacy::PassphraseArgs),
+    /// Campaign ROI: orders attributed to campaign contacts (last-touch, first-touch, linear,
+    /// time-decay, position), with cost, ROI, ROAS, CAC per campaign and channel.
+    Roi(campaigns::RoiArgs),
+    /// Lift of each experiment arm against the control: rates, means, 95% CIs, p-values,
+    /// incremental conversions, revenue and ROI.
+    Uplift(campaigns::UpliftArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -157,5 +164,7 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Backup(a) => privacy::backup_cmd(a),
         Command::Restore(a) => privacy::restore_cmd(a),
         Command::Passphrase(a) => privacy::passphrase_cmd(a),
+        Command::Roi(a) => campaigns::roi(a),
+        Command::Uplift(a) => campaigns::uplift_cmd(a),
     }
 }

@@ -27,6 +27,7 @@ pub mod histogram;
 pub mod ready;
 pub mod render;
 pub mod render_distribution;
+pub mod render_interval;
 pub mod repeat;
 pub mod rows;
 pub mod saved;

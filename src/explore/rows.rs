@@ -31,20 +31,20 @@ pub struct Event {
     pub by: Option<String>,
 }
 
-fn role_column(info: &DatasetInfo, role: Role) -> Result<String> {
+pub(crate) fn role_column(info: &DatasetInfo, role: Role) -> Result<String> {
     info.column_with_role(role)
         .map(|c| c.name.clone())
         .ok_or_else(|| crate::customers::columns::missing_role(&info.name, role))
 }
 
-fn column(info: &DatasetInfo, name: &str) -> Result<String> {
+pub(crate) fn column(info: &DatasetInfo, name: &str) -> Result<String> {
     info.column(name)
         .map(|c| c.name.clone())
         .ok_or_else(|| super::spec::no_column(info, name))
 }
 
 /// Loads `cols`, applies the filter and evaluates `exprs` (named) over the remaining rows.
-fn evaluate(
+pub(crate) fn evaluate(
     project: &Project,
     info: &DatasetInfo,
     cols: &[String],
@@ -75,13 +75,13 @@ fn evaluate(
     Ok(lf.select(exprs).collect()?)
 }
 
-fn micros(c: &str) -> pl::Expr {
+pub(crate) fn micros(c: &str) -> pl::Expr {
     pl::col(c)
         .cast(DataType::Datetime(TimeUnit::Microseconds, None))
         .cast(DataType::Int64)
 }
 
-fn text(c: &str) -> pl::Expr {
+pub(crate) fn text(c: &str) -> pl::Expr {
     pl::col(c).cast(DataType::String)
 }
 
@@ -107,8 +107,21 @@ pub fn load_transactions(
     require_customer: bool,
 ) -> Result<(Vec<Txn>, u64)> {
     let info = project.dataset(dataset)?;
-    let customer = role_column(&info, Role::CustomerId)?;
-    let time = role_column(&info, Role::Timestamp)?;
+    transactions_of(project, &info, filter, item, require_customer)
+}
+
+/// As [`load_transactions`], with the dataset's columns and roles given (e.g. roles set for one
+/// run only).
+pub fn transactions_of(
+    project: &Project,
+    info: &DatasetInfo,
+    filter: Option<&str>,
+    item: Option<&str>,
+    require_customer: bool,
+) -> Result<(Vec<Txn>, u64)> {
+    let dataset = info.name.as_str();
+    let customer = role_column(info, Role::CustomerId)?;
+    let time = role_column(info, Role::Timestamp)?;
     let order = info.column_with_role(Role::OrderId).map(|c| c.name.clone());
     let mut cols = vec![customer.clone(), time.clone()];
     let amount = match (
@@ -135,7 +148,7 @@ pub fn load_transactions(
     if let Some(o) = &order {
         cols.push(o.clone());
     }
-    let item = item.map(|i| column(&info, i)).transpose()?;
+    let item = item.map(|i| column(info, i)).transpose()?;
     if let Some(i) = &item {
         cols.push(i.clone());
     }
@@ -152,7 +165,7 @@ pub fn load_transactions(
         Some(i) => text(i).alias("i"),
         None => pl::lit(pl::NULL).cast(DataType::String).alias("i"),
     });
-    let df = evaluate(project, &info, &cols, filter, exprs)?;
+    let df = evaluate(project, info, &cols, filter, exprs)?;
     let (c, t, a, o, i) = (
         df.column("c")?.str()?.clone(),
         df.column("t")?.i64()?.clone(),

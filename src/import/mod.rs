@@ -593,7 +593,7 @@ fn final_roles(
                 "--role {}={role}: the values of '{}' are {ty}, which cannot be a {role}{example}; give the role to another column or fix the values",
                 columns[i], columns[i]
             )));
-        } else {
+        } else if !roles::quiet_misfit(role) {
             warnings.push(format!(
                 "column '{}': its name suggests {role}, but its values are {ty}; no role given",
                 columns[i]

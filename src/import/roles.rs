@@ -140,7 +140,6 @@ const EXACT: &[(Role, &[&str])] = &[
             "paidamount",
             "payamount",
             "gmv",
-            "spend",
             "lineamount",
             "linetotal",
             "value",
@@ -286,8 +285,11 @@ const EXACT: &[(Role, &[&str])] = &[
             "promo",
             "活动",
             "营销活动",
-            "活动名称",
             "活动id",
+            "活动编号",
+            "活动代码",
+            "营销活动id",
+            "活动名称",
             "推广活动",
         ],
     ),
@@ -308,6 +310,187 @@ const EXACT: &[(Role, &[&str])] = &[
             "事件",
             "事件类型",
             "事件名称",
+        ],
+    ),
+    (
+        Role::Cost,
+        &[
+            "cost",
+            "totalcost",
+            "campaigncost",
+            "costs",
+            "mediacost",
+            "成本",
+            "费用",
+            "总成本",
+            "总费用",
+            "活动成本",
+            "活动费用",
+            "投放成本",
+            "营销费用",
+            "推广费用",
+        ],
+    ),
+    (
+        Role::CostPerContact,
+        &[
+            "costpercontact",
+            "costperrecipient",
+            "costpercustomer",
+            "costpersend",
+            "costpermessage",
+            "unitcost",
+            "contactcost",
+            "单次成本",
+            "单条成本",
+            "人均成本",
+            "每人成本",
+            "单位成本",
+            "触达成本",
+            "单人成本",
+        ],
+    ),
+    (
+        Role::Spend,
+        &[
+            "spend",
+            "adspend",
+            "mediaspend",
+            "marketingspend",
+            "dailyspend",
+            "spent",
+            "spendamount",
+            "花费",
+            "消耗",
+            "日消耗",
+            "投放花费",
+            "广告花费",
+            "投放金额",
+            "广告费",
+            "推广花费",
+        ],
+    ),
+    (
+        Role::StartDate,
+        &[
+            "startdate",
+            "start",
+            "starttime",
+            "begindate",
+            "begin",
+            "fromdate",
+            "launchdate",
+            "开始日期",
+            "开始时间",
+            "起始日期",
+            "起始时间",
+            "上线日期",
+            "开始",
+        ],
+    ),
+    (
+        Role::EndDate,
+        &[
+            "enddate",
+            "end",
+            "endtime",
+            "todate",
+            "finishdate",
+            "stopdate",
+            "结束日期",
+            "结束时间",
+            "截止日期",
+            "截止时间",
+            "下线日期",
+            "结束",
+        ],
+    ),
+    (
+        Role::Opened,
+        &[
+            "opened",
+            "opens",
+            "isopened",
+            "isopen",
+            "openflag",
+            "已打开",
+            "是否打开",
+            "打开",
+            "已读",
+            "是否已读",
+            "阅读",
+        ],
+    ),
+    (
+        Role::Clicked,
+        &[
+            "clicked",
+            "click",
+            "clicks",
+            "isclicked",
+            "isclick",
+            "clickflag",
+            "已点击",
+            "是否点击",
+            "点击",
+        ],
+    ),
+    (
+        Role::Arm,
+        &[
+            "arm",
+            "treatment",
+            "variant",
+            "testgroup",
+            "experimentgroup",
+            "abgroup",
+            "testarm",
+            "treatmentgroup",
+            "testvariant",
+            "实验组",
+            "实验分组",
+            "试验组",
+            "分组",
+            "组别",
+            "实验组别",
+            "ab分组",
+            "ab组",
+        ],
+    ),
+    (
+        Role::Conversion,
+        &[
+            "conversion",
+            "converted",
+            "convert",
+            "isconverted",
+            "conversionflag",
+            "purchased",
+            "didpurchase",
+            "bought",
+            "转化",
+            "是否转化",
+            "已转化",
+            "是否购买",
+            "已购买",
+            "购买转化",
+        ],
+    ),
+    (
+        Role::Visit,
+        &[
+            "visit",
+            "visited",
+            "isvisited",
+            "visitflag",
+            "sitevisit",
+            "访问",
+            "是否访问",
+            "已访问",
+            "到访",
+            "是否到访",
+            "进店",
+            "是否进店",
         ],
     ),
 ];
@@ -340,6 +523,21 @@ pub fn role_from_name(name: &str) -> Option<(Role, usize)> {
         && (ends("id") || ends("no") || ends("号") || ends("编号"))
     {
         Role::OrderId
+    } else if (n.starts_with("start")
+        || has("startdate")
+        || has("starttime")
+        || has("开始")
+        || has("起始"))
+        && timey(&n)
+    {
+        Role::StartDate
+    } else if (n.starts_with("end")
+        || (has("enddate") || has("endtime")) && !has("send") && !has("spend")
+        || has("结束")
+        || has("截止"))
+        && timey(&n)
+    {
+        Role::EndDate
     } else if ends("时间")
         || ends("日期")
         || ends("date")
@@ -355,10 +553,30 @@ pub fn role_from_name(name: &str) -> Option<(Role, usize)> {
         Role::ItemId
     } else if ends("类目") || ends("category") || ends("品类") {
         Role::Category
+    } else if has("cost") && (has("per") || has("unit")) {
+        Role::CostPerContact
+    } else if ends("cost") || ends("成本") || ends("费用") {
+        Role::Cost
+    } else if ends("spend") || ends("花费") || ends("消耗") {
+        Role::Spend
+    } else if (has("campaign") || has("活动"))
+        && (ends("id") || ends("code") || ends("name") || ends("编号") || ends("名称"))
+    {
+        Role::Campaign
     } else {
         return None;
     };
     Some((role, 1000))
+}
+
+/// Whether a normalised name ends like a date or time column.
+fn timey(n: &str) -> bool {
+    n.ends_with("date")
+        || n.ends_with("time")
+        || n.ends_with("day")
+        || n.ends_with("日期")
+        || n.ends_with("时间")
+        || n.ends_with("日")
 }
 
 /// Whether a column's name says it holds times, so that numbers in it may be read as times.
@@ -414,6 +632,11 @@ pub fn role_from_content(ty: ColumnType, sample: &[String], sample_is_all: bool)
         if known * 2 > sample.len() && known >= 2 {
             return Some(Role::EventType);
         }
+        // A few labels, one of them a control: an experiment's arm (Hillstrom's `segment`).
+        let distinct = sample.iter().filter(|s| !s.trim().is_empty()).count();
+        if (2..=12).contains(&distinct) && sample.iter().any(|s| is_control_value(s)) {
+            return Some(Role::Arm);
+        }
     }
     None
 }
@@ -426,10 +649,62 @@ pub fn fits(role: Role, ty: ColumnType) -> bool {
         Role::CustomerId | Role::OrderId | Role::ItemId => {
             ty == ColumnType::Text || ty == ColumnType::Integer
         }
-        Role::ItemName | Role::Category | Role::Channel | Role::Campaign | Role::EventType => {
-            ty == ColumnType::Text || ty == ColumnType::Integer
+        Role::ItemName
+        | Role::Category
+        | Role::Channel
+        | Role::Campaign
+        | Role::EventType
+        | Role::Arm => ty == ColumnType::Text || ty == ColumnType::Integer,
+        Role::Cost | Role::CostPerContact | Role::Spend => ty.is_numeric(),
+        Role::StartDate | Role::EndDate => ty.is_temporal(),
+        Role::Opened | Role::Clicked | Role::Conversion | Role::Visit => {
+            ty == ColumnType::Boolean || ty == ColumnType::Integer
         }
     }
+}
+
+/// Roles whose names are everyday words (`opened`, `visit`, `start`): a column so named whose
+/// values do not fit (a shop's `opened` date) simply gets no such role, without a warning.
+pub fn quiet_misfit(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Opened
+            | Role::Clicked
+            | Role::Conversion
+            | Role::Visit
+            | Role::StartDate
+            | Role::EndDate
+    )
+}
+
+/// Values that name the control arm of an experiment (normalised as column names are).
+const CONTROL_WORDS: &[&str] = &[
+    "control",
+    "controlgroup",
+    "holdout",
+    "holdoutgroup",
+    "noemail",
+    "nomail",
+    "nosms",
+    "nopush",
+    "nomessage",
+    "nocontact",
+    "notreatment",
+    "placebo",
+    "baseline",
+    "对照",
+    "对照组",
+    "空白组",
+    "控制组",
+    "未触达",
+    "不发送",
+    "未发送",
+    "保留组",
+];
+
+/// Whether a value names an experiment's control arm (`No E-Mail`, `control`, `对照组`).
+pub fn is_control_value(v: &str) -> bool {
+    CONTROL_WORDS.contains(&normalise(v).as_str())
 }
 
 #[cfg(test)]
@@ -515,5 +790,120 @@ mod tests {
         assert!(timey_name("created_ts"));
         assert!(timey_name("支付时间"));
         assert!(!timey_name("amount"));
+    }
+
+    #[test]
+    fn campaign_names() {
+        for (n, r) in [
+            ("cost", Role::Cost),
+            ("Total Cost", Role::Cost),
+            ("media_cost", Role::Cost),
+            ("成本", Role::Cost),
+            ("活动费用", Role::Cost),
+            ("投放成本", Role::Cost),
+            ("cost_per_contact", Role::CostPerContact),
+            ("Cost per Recipient", Role::CostPerContact),
+            ("unit_cost", Role::CostPerContact),
+            ("单条成本", Role::CostPerContact),
+            ("人均成本", Role::CostPerContact),
+            ("spend", Role::Spend),
+            ("ad_spend", Role::Spend),
+            ("daily spend", Role::Spend),
+            ("花费", Role::Spend),
+            ("日消耗", Role::Spend),
+            ("投放金额", Role::Spend),
+            ("start_date", Role::StartDate),
+            ("Start", Role::StartDate),
+            ("campaign_start_date", Role::StartDate),
+            ("开始日期", Role::StartDate),
+            ("活动开始时间", Role::StartDate),
+            ("end_date", Role::EndDate),
+            ("End", Role::EndDate),
+            ("结束日期", Role::EndDate),
+            ("活动结束时间", Role::EndDate),
+            ("截止日期", Role::EndDate),
+            ("opened", Role::Opened),
+            ("is_opened", Role::Opened),
+            ("是否打开", Role::Opened),
+            ("已读", Role::Opened),
+            ("clicked", Role::Clicked),
+            ("是否点击", Role::Clicked),
+            ("treatment", Role::Arm),
+            ("variant", Role::Arm),
+            ("实验组", Role::Arm),
+            ("分组", Role::Arm),
+            ("conversion", Role::Conversion),
+            ("converted", Role::Conversion),
+            ("是否转化", Role::Conversion),
+            ("是否购买", Role::Conversion),
+            ("visit", Role::Visit),
+            ("是否访问", Role::Visit),
+            ("到访", Role::Visit),
+            ("campaign_id", Role::Campaign),
+            ("活动名称", Role::Campaign),
+            ("活动编号", Role::Campaign),
+            ("campaign_code", Role::Campaign),
+        ] {
+            assert_eq!(role_from_name(n).map(|x| x.0), Some(r), "{n}");
+        }
+        // Times that merely contain the letters of a role stay times.
+        assert_eq!(
+            role_from_name("send_time").map(|x| x.0),
+            Some(Role::Timestamp)
+        );
+        assert_eq!(
+            role_from_name("发送时间").map(|x| x.0),
+            Some(Role::Timestamp)
+        );
+        assert_eq!(
+            role_from_name("contact_time").map(|x| x.0),
+            Some(Role::Timestamp)
+        );
+        // The order amount keeps its role.
+        assert_eq!(role_from_name("amount").map(|x| x.0), Some(Role::Amount));
+        assert_eq!(role_from_name("消费金额").map(|x| x.0), Some(Role::Amount));
+        assert_eq!(role_from_name("segment"), None);
+    }
+
+    #[test]
+    fn arms_from_content() {
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+        let hillstrom = s(&["Mens E-Mail", "Womens E-Mail", "No E-Mail"]);
+        assert_eq!(
+            role_from_content(ColumnType::Text, &hillstrom, true),
+            Some(Role::Arm)
+        );
+        assert_eq!(
+            role_from_content(ColumnType::Text, &s(&["对照组", "短信组"]), true),
+            Some(Role::Arm)
+        );
+        assert_eq!(
+            role_from_content(ColumnType::Text, &s(&["treatment", "control"]), true),
+            Some(Role::Arm)
+        );
+        // Labels without a control, or only a control, are not an arm.
+        assert_eq!(
+            role_from_content(ColumnType::Text, &s(&["gold", "silver"]), true),
+            None
+        );
+        assert_eq!(
+            role_from_content(ColumnType::Text, &s(&["control"]), true),
+            None
+        );
+        assert!(is_control_value("No E-Mail"));
+        assert!(is_control_value(" 对照组 "));
+        assert!(!is_control_value("Mens E-Mail"));
+    }
+
+    #[test]
+    fn campaign_roles_fit_their_types() {
+        assert!(fits(Role::Cost, ColumnType::Float));
+        assert!(!fits(Role::Cost, ColumnType::Text));
+        assert!(fits(Role::StartDate, ColumnType::Date));
+        assert!(!fits(Role::EndDate, ColumnType::Integer));
+        assert!(fits(Role::Opened, ColumnType::Boolean));
+        assert!(fits(Role::Conversion, ColumnType::Integer));
+        assert!(!fits(Role::Visit, ColumnType::Float));
+        assert!(fits(Role::Arm, ColumnType::Text));
     }
 }

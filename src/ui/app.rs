@@ -7,6 +7,7 @@ use crate::progress::Unit;
 use crate::ui::import_dialog::{DialogAction, ImportDialog};
 use crate::ui::pages::Page;
 use crate::ui::pages::activity::ActivityPage;
+use crate::ui::pages::campaigns::CampaignsPage;
 use crate::ui::pages::clean::CleanPage;
 use crate::ui::pages::customers::CustomersPage;
 use crate::ui::pages::dashboard::DashboardPage;
@@ -44,6 +45,7 @@ pub struct LoupeApp {
     pub explore: ExplorePage,
     pub segments: SegmentsPage,
     pub dashboard: DashboardPage,
+    pub campaigns: CampaignsPage,
     pub import: Option<ImportDialog>,
     /// Backup, restore, passphrases and customer data requests.
     pub privacy: PrivacyUi,
@@ -74,6 +76,7 @@ impl LoupeApp {
             explore: ExplorePage::default(),
             segments: SegmentsPage::default(),
             dashboard: DashboardPage::default(),
+            campaigns: CampaignsPage::default(),
             import: None,
             privacy: PrivacyUi::default(),
             startup: Some(startup),
@@ -247,6 +250,7 @@ impl LoupeApp {
             Ok(JobOutput::StepPreview(generation, p)) => self.clean.on_preview(generation, p),
             Ok(JobOutput::Segments(out)) => self.segments.on_output(&mut self.ws, out),
             Ok(JobOutput::Privacy(out)) => self.privacy.on_output(&mut self.ws, *out),
+            Ok(JobOutput::Campaigns(out)) => self.campaigns.on_output(out),
             Ok(JobOutput::Rebuilt(s)) => {
                 self.ws.notice = Some(lang.f(T::CleanedTable, &[&s.output, &int(s.rows_out)]));
                 self.clean.on_rebuilt(&mut self.ws, s);
@@ -271,6 +275,9 @@ impl LoupeApp {
                     return;
                 }
                 if self.privacy.on_failed(&mut self.ws, id, &e) {
+                    return;
+                }
+                if self.campaigns.on_failed(id, &e.to_string()) {
                     return;
                 }
                 if let Some(d) = &mut self.import
@@ -444,6 +451,7 @@ impl LoupeApp {
                     self.page = Page::Explore;
                 }
             }
+            Page::Campaigns => self.campaigns.ui(ui, &mut self.ws),
             other => PlannedPage::ui(ui, self.ws.lang, other),
         }
 

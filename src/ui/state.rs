@@ -92,6 +92,8 @@ pub enum JobOutput {
     Segments(crate::ui::pages::segments::SegmentsOutput),
     /// A backup, restore, passphrase change or customer data request.
     Privacy(Box<crate::ui::privacy::PrivacyOutput>),
+    /// A job of the Campaigns page.
+    Campaigns(crate::ui::pages::campaigns::CampaignsOutput),
 }
 
 /// One background job a view waits for, and how its last run failed.

@@ -1,5 +1,7 @@
 //! Integration tests, in one crate so the stack links once.
 
+mod campaigns;
+mod campaigns_ui;
 mod clean;
 mod cli;
 mod clv;

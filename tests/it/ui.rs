@@ -99,7 +99,7 @@ fn opens_sample_project_and_moves_between_pages() {
     h.get_by_label(&nav_label(Lang::En, Page::Campaigns))
         .click();
     h.run_steps(3);
-    h.get_by_label("What this page will do");
+    h.get_by_label("ROI and attribution");
 
     h.get_by_label(&nav_label(Lang::En, Page::Data)).click();
     h.run_steps(3);
@@ -227,7 +227,7 @@ fn switches_to_chinese_while_running() {
     h.get_by_label(&nav_label(Lang::ZhCn, Page::Campaigns))
         .click();
     h.run_steps(3);
-    h.get_by_label("此页面将提供的功能");
+    h.get_by_label("投资回报与归因");
 }
 
 #[test]

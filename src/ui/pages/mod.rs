@@ -1,6 +1,7 @@
 //! One struct per page of the workbench, each with its own `ui` method.
 
 pub mod activity;
+pub mod campaigns;
 pub mod clean;
 pub mod customers;
 pub mod dashboard;

@@ -88,7 +88,7 @@ pub fn table_ui(ui: &mut Ui, lang: Lang, t: &AggTable) {
         });
 }
 
-pub(super) fn base_plot(id: &str) -> Plot<'static> {
+pub(crate) fn base_plot(id: &str) -> Plot<'static> {
     Plot::new(id.to_string())
         .x_grid_spacer(index_spacer)
         .allow_scroll(false)
@@ -120,7 +120,7 @@ pub(super) fn index_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMa
     marks
 }
 
-pub(super) fn index_labels(
+pub(crate) fn index_labels(
     labels: Vec<String>,
 ) -> impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String {
     move |m, _| {

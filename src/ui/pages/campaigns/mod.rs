@@ -1,0 +1,129 @@
+//! The Campaigns page: the ROI view (attribution model and window, metrics per campaign and
+//! channel, models side by side, spend against revenue, ROI/ROAS and funnel charts) and the Lift
+//! view (an experiment's arms against its control, with intervals). Each view is a struct of its
+//! own; every computation runs as a job; the whole report exports to one workbook.
+
+mod lift;
+mod plots;
+mod roi;
+mod table;
+
+use crate::campaigns::data::Inputs;
+use crate::campaigns::report::{RoiReport, write_report_xlsx};
+use crate::i18n::T;
+use crate::ui::state::Workspace;
+use crate::ui::theme;
+use egui::Ui;
+use std::sync::Arc;
+
+pub use lift::{LiftOutcome, LiftView};
+pub use roi::RoiView;
+
+/// Which view is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Roi,
+    Lift,
+}
+
+/// What a Campaigns job sends back.
+pub enum CampaignsOutput {
+    /// The ROI report (generation), with the inputs it was computed from, kept for the next run.
+    Roi(u64, Arc<Inputs>, Box<RoiReport>),
+    /// The experiment's lift (generation).
+    Lift(u64, Box<LiftOutcome>),
+}
+
+#[derive(Default)]
+pub struct CampaignsPage {
+    pub tab: Tab,
+    pub roi: RoiView,
+    pub lift: LiftView,
+}
+
+impl CampaignsPage {
+    pub fn on_output(&mut self, out: CampaignsOutput) {
+        match out {
+            CampaignsOutput::Roi(g, inputs, report) => self.roi.on_result(g, inputs, report),
+            CampaignsOutput::Lift(g, outcome) => self.lift.on_result(g, outcome),
+        }
+    }
+
+    /// A failed job of this page; true when it was one.
+    pub fn on_failed(&mut self, id: u64, message: &str) -> bool {
+        self.roi.on_failed(id, message) || self.lift.on_failed(id, message)
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
+        let lang = ws.lang;
+        egui::Panel::top("campaigns-tabs")
+            .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(12, 8)))
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(
+                        egui::RichText::new(crate::ui::nav_label(lang, crate::ui::Page::Campaigns))
+                            .size(18.0)
+                            .strong(),
+                    );
+                    ui.add_space(16.0);
+                    for (tab, key) in [(Tab::Roi, T::CampTabRoi), (Tab::Lift, T::CampTabLift)] {
+                        ui.selectable_value(&mut self.tab, tab, lang.tr(key));
+                    }
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        let ready = self.roi.report.is_some();
+                        if ui
+                            .add_enabled(ready, egui::Button::new(lang.tr(T::CampExportReport)))
+                            .clicked()
+                        {
+                            self.export_report(ws);
+                        }
+                    });
+                });
+            });
+        match self.tab {
+            Tab::Roi => self.roi.ui(ui, ws),
+            Tab::Lift => self.lift.ui(ui, ws),
+        }
+    }
+
+    /// Writes the ROI report (and the lift, when one is shown) to a workbook the user picks.
+    fn export_report(&mut self, ws: &mut Workspace) {
+        let lang = ws.lang;
+        let Some(report) = &self.roi.report else {
+            return;
+        };
+        let Some(mut path) = rfd::FileDialog::new()
+            .set_file_name("campaign-report.xlsx")
+            .add_filter("Excel", &["xlsx"])
+            .save_file()
+        else {
+            return;
+        };
+        if path.extension().is_none() {
+            path.set_extension("xlsx");
+        }
+        let lift = self.lift.uplift();
+        let outcome = self.lift.outcome_name();
+        let header = |id: &str| table::column_label(lang, id, &outcome);
+        let sheet = |name: &str| table::sheet_label(lang, name);
+        match write_report_xlsx(report, lift, &header, &sheet, &path) {
+            Ok(()) => ws.notice = Some(lang.f(T::Exported, &[&path.display()])),
+            Err(e) => ws.problem(lang.tr(T::CampExportReport), &e),
+        }
+    }
+}
+
+/// Shows a job's failure, if any, and a spinner while it runs.
+fn status(ui: &mut Ui, ws: &Workspace, job: &crate::ui::state::JobSlot) {
+    if let Some(e) = &job.error {
+        theme::error_card(ui, ws.tr(T::ChartFailed), e, "");
+        ui.add_space(6.0);
+    }
+    if ws.job_running(job.id) {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            theme::muted(ui, ws.tr(T::Computing));
+        });
+    }
+}

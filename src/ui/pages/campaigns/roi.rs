@@ -1,0 +1,523 @@
+//! The ROI view: the attribution model and window, the datasets, the metrics per campaign or
+//! channel, every model side by side, and the charts (cumulative spend against attributed
+//! revenue, ROI and ROAS per campaign and per channel, the funnel).
+
+use super::plots::{chart_card, exported, funnel_plot, pick_png};
+use super::table::{Cell, column_label, cost_source_label, grid, model_label};
+use super::{CampaignsOutput, status};
+use crate::campaigns::charts::{ChartWords, funnel_of, ratio_table, timeline_table};
+use crate::campaigns::data::{Inputs, Sources, guess_sources, load_inputs};
+use crate::campaigns::metrics::Metrics;
+use crate::campaigns::report::{METRIC_COLUMNS, RoiReport, roi_report};
+use crate::campaigns::{Attribution, Model};
+use crate::explore::format::{number, percent};
+use crate::explore::render::{ChartKind, render_funnel, render_table};
+use crate::i18n::{Lang, T, int};
+use crate::store::Project;
+use crate::ui::pages::explore::charts::chart_ui;
+use crate::ui::pages::explore::{combo, words};
+use crate::ui::state::{JobOutput, JobSlot, Workspace};
+use crate::ui::theme;
+use egui::{RichText, Ui};
+use std::sync::Arc;
+
+/// What a report was computed for.
+#[derive(Debug, Clone, PartialEq)]
+struct Key {
+    catalog: u64,
+    sources: Sources,
+    spec: Attribution,
+}
+
+#[derive(Default)]
+pub struct RoiView {
+    pub spec: Attribution,
+    pub sources: Sources,
+    sources_rev: Option<u64>,
+    inputs: Option<(u64, Sources, Arc<Inputs>)>,
+    pub report: Option<Box<RoiReport>>,
+    report_key: Option<Key>,
+    running_key: Option<Key>,
+    failed_key: Option<Key>,
+    generation: u64,
+    job: JobSlot,
+    pub compare: bool,
+    pub by_channel: bool,
+    /// The campaign whose funnel is shown (`None`: all campaigns).
+    pub funnel: Option<String>,
+}
+
+pub fn chart_words(lang: Lang) -> ChartWords {
+    let t = |k: T| lang.tr(k).to_string();
+    ChartWords {
+        day: t(T::CampDay),
+        amount: t(T::CampAmount),
+        spend: t(T::CampSpend),
+        revenue: t(T::CampRevenue),
+        campaign: t(T::ColCampaign),
+        channel: t(T::ColChannel),
+        no_channel: t(T::NoChannel),
+        roi: t(T::ColRoi),
+        roas: t(T::ColRoas),
+        ratio: t(T::CampRatio),
+        steps: [
+            t(T::StepContacted),
+            t(T::StepOpened),
+            t(T::StepClicked),
+            t(T::StepVisited),
+            t(T::StepConverted),
+        ],
+    }
+}
+
+impl RoiView {
+    pub fn busy(&self, ws: &Workspace) -> bool {
+        ws.job_running(self.job.id)
+    }
+
+    pub fn on_result(&mut self, generation: u64, inputs: Arc<Inputs>, report: Box<RoiReport>) {
+        if generation != self.generation {
+            return;
+        }
+        self.job.finished();
+        self.report_key = self.running_key.take();
+        if let Some(k) = &self.report_key {
+            self.inputs = Some((k.catalog, k.sources.clone(), inputs));
+        }
+        self.report = Some(report);
+    }
+
+    pub fn on_failed(&mut self, id: u64, message: &str) -> bool {
+        if self.job.failed(id, message) {
+            self.failed_key = self.running_key.take();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn key(&self, ws: &Workspace) -> Key {
+        Key {
+            catalog: ws.catalog_rev,
+            sources: self.sources.clone(),
+            spec: self.spec,
+        }
+    }
+
+    /// Starts the report for the current settings when it is not shown or running yet.
+    fn refresh(&mut self, ws: &mut Workspace) {
+        if self.sources_rev != Some(ws.catalog_rev) {
+            self.sources = guess_sources(&ws.datasets);
+            self.sources_rev = Some(ws.catalog_rev);
+        }
+        if self.sources.contacts.is_none() || self.sources.orders.is_none() {
+            return;
+        }
+        let key = self.key(ws);
+        if self.busy(ws)
+            || self.report_key.as_ref() == Some(&key)
+            || self.failed_key.as_ref() == Some(&key)
+        {
+            return;
+        }
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        let cached = self
+            .inputs
+            .as_ref()
+            .filter(|(rev, s, _)| *rev == key.catalog && *s == key.sources)
+            .map(|(_, _, i)| i.clone());
+        self.generation += 1;
+        let generation = self.generation;
+        let (sources, spec) = (key.sources.clone(), key.spec);
+        let detail = lang_model(ws.lang, spec.model);
+        let id = ws.spawn(T::JobRoi, detail, move |rep| {
+            let inputs = match cached {
+                Some(i) => i,
+                None => {
+                    let project = Project::open_read_only(&path)?;
+                    Arc::new(load_inputs(&project, &sources, &[], rep)?)
+                }
+            };
+            rep.check()?;
+            let report = roi_report(&inputs, &spec)?;
+            Ok(JobOutput::Campaigns(CampaignsOutput::Roi(
+                generation,
+                inputs,
+                Box::new(report),
+            )))
+        });
+        self.job.start(id);
+        self.job.error = None;
+        self.running_key = Some(key);
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
+        let lang = ws.lang;
+        self.refresh(ws);
+        egui::Panel::top("campaigns-roi-controls")
+            .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(12, 6)))
+            .show(ui, |ui| self.controls(ui, ws));
+        egui::CentralPanel::default().show(ui, |ui| {
+            if self.sources.contacts.is_none() {
+                theme::muted(ui, lang.tr(T::CampNoContacts));
+                return;
+            }
+            if self.sources.orders.is_none() {
+                theme::muted(ui, lang.tr(T::CampNoOrders));
+                return;
+            }
+            status(ui, ws, &self.job);
+            let Some(report) = self.report.take() else {
+                return;
+            };
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| self.report_ui(ui, ws, &report));
+            self.report = Some(report);
+        });
+    }
+
+    fn controls(&mut self, ui: &mut Ui, ws: &Workspace) {
+        let lang = ws.lang;
+        ui.horizontal_wrapped(|ui| {
+            combo(ui, lang.tr(T::CampModel), "campaigns-model")
+                .selected_text(lang.tr(model_label(self.spec.model)))
+                .show_ui(ui, |ui| {
+                    for m in Model::ALL {
+                        ui.selectable_value(&mut self.spec.model, m, lang.tr(model_label(m)));
+                    }
+                });
+            let l = ui.label(RichText::new(lang.tr(T::FieldWindowDays)).weak());
+            ui.add(egui::DragValue::new(&mut self.spec.window_days).range(1..=365))
+                .labelled_by(l.id);
+            let l = ui.label(RichText::new(lang.tr(T::CampHalfLife)).weak());
+            ui.add_enabled(
+                self.spec.model == Model::TimeDecay,
+                egui::DragValue::new(&mut self.spec.half_life_days)
+                    .range(0.25..=365.0)
+                    .speed(0.25),
+            )
+            .labelled_by(l.id);
+            ui.separator();
+            ui.checkbox(&mut self.compare, lang.tr(T::CampCompare));
+            ui.separator();
+            ui.selectable_value(&mut self.by_channel, false, lang.tr(T::CampPerCampaign));
+            ui.selectable_value(&mut self.by_channel, true, lang.tr(T::CampPerChannel));
+        });
+        egui::CollapsingHeader::new(lang.tr(T::CampSources))
+            .id_salt("campaigns-sources")
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    let names: Vec<String> = ws.datasets.iter().map(|d| d.name.clone()).collect();
+                    let s = &mut self.sources;
+                    for (key, slot, id) in [
+                        (T::SrcOrders, &mut s.orders, "campaigns-src-orders"),
+                        (T::SrcContacts, &mut s.contacts, "campaigns-src-contacts"),
+                        (T::SrcCampaigns, &mut s.campaigns, "campaigns-src-campaigns"),
+                        (T::SrcSpend, &mut s.spend, "campaigns-src-spend"),
+                        (T::SrcEvents, &mut s.events, "campaigns-src-events"),
+                    ] {
+                        combo(ui, lang.tr(key), id)
+                            .selected_text(
+                                slot.clone()
+                                    .unwrap_or_else(|| lang.tr(T::NoSplit).to_string()),
+                            )
+                            .show_ui(ui, |ui| {
+                                ui.selectable_value(slot, None, lang.tr(T::NoSplit));
+                                for n in &names {
+                                    ui.selectable_value(slot, Some(n.clone()), n);
+                                }
+                            });
+                    }
+                });
+            });
+    }
+
+    fn report_ui(&mut self, ui: &mut Ui, ws: &mut Workspace, r: &RoiReport) {
+        let lang = ws.lang;
+        let c = &r.computed;
+        ui.horizontal_wrapped(|ui| {
+            for (k, v) in [
+                (T::CampRevenue, number(c.total.revenue)),
+                (T::ColCost, c.total.cost.map_or("—".into(), number)),
+                (T::ColRoi, c.total.roi.map_or("—".into(), percent)),
+                (T::ColRoas, ratio(c.total.roas)),
+                (T::ColConversions, two(c.total.conversions)),
+            ] {
+                theme::card(ui, |ui| {
+                    ui.vertical(|ui| {
+                        theme::muted(ui, lang.tr(k));
+                        ui.label(RichText::new(v).size(18.0).strong());
+                    });
+                });
+            }
+        });
+        theme::muted(
+            ui,
+            lang.f(
+                T::CampAttributedSummary,
+                &[
+                    &int(c.attributed_orders),
+                    &int(r.orders),
+                    &number(c.unattributed_revenue),
+                ],
+            ),
+        );
+        theme::muted(ui, lang.tr(T::CampCaveat));
+        ui.add_space(6.0);
+        let rows: Vec<Metrics> = if self.by_channel {
+            c.channels.clone()
+        } else {
+            c.campaigns.clone()
+        };
+        metrics_table(ui, lang, &rows, &c.total, self.by_channel);
+        if self.compare {
+            ui.add_space(8.0);
+            theme::section(ui, lang.tr(T::CampCompare));
+            let multi = c.multi_campaign_orders;
+            theme::muted(
+                ui,
+                if multi == 0 {
+                    lang.tr(T::CampNoMultiTouch).to_string()
+                } else {
+                    lang.f(T::CampMultiTouch, &[&int(multi)])
+                },
+            );
+            comparison_table(ui, lang, r);
+        }
+        ui.add_space(8.0);
+        self.charts(ui, ws, r);
+    }
+
+    fn charts(&mut self, ui: &mut Ui, ws: &mut Workspace, r: &RoiReport) {
+        let lang = ws.lang;
+        let cw = chart_words(lang);
+        let w = words(lang);
+        let full = ui.available_width();
+        let half = ((full - 12.0) / 2.0).max(320.0);
+        let timeline = timeline_table(r, &cw);
+        let by_campaign = ratio_table(&r.computed.campaigns, false, &cw);
+        let by_channel = ratio_table(&r.computed.channels, true, &cw);
+        let title_t = lang.tr(T::CampCumulative);
+        let title_c = lang.tr(T::CampRatiosCampaign);
+        let title_h = lang.tr(T::CampRatiosChannel);
+        ui.horizontal_top(|ui| {
+            if chart_card(ui, lang, title_t, half, |ui| {
+                chart_ui(
+                    ui,
+                    lang,
+                    &timeline,
+                    ChartKind::Line,
+                    "campaigns-timeline",
+                    true,
+                )
+            }) && let Some(p) = pick_png("campaign-spend-revenue")
+            {
+                let res = render_table(
+                    &timeline,
+                    ChartKind::Line,
+                    0,
+                    title_t,
+                    &w,
+                    &p,
+                    super::plots::PNG_SIZE,
+                );
+                exported(ws, &p, res);
+            }
+            if chart_card(ui, lang, title_c, half, |ui| {
+                chart_ui(
+                    ui,
+                    lang,
+                    &by_campaign,
+                    ChartKind::Bar,
+                    "campaigns-ratios",
+                    true,
+                )
+            }) && let Some(p) = pick_png("campaign-roi-roas")
+            {
+                let res = render_table(
+                    &by_campaign,
+                    ChartKind::Bar,
+                    0,
+                    title_c,
+                    &w,
+                    &p,
+                    super::plots::PNG_SIZE,
+                );
+                exported(ws, &p, res);
+            }
+        });
+        ui.add_space(8.0);
+        // The funnel of one campaign or of all.
+        let funnel_key = self.funnel.clone().unwrap_or_else(|| "total".into());
+        let steps = r
+            .computed
+            .funnels
+            .iter()
+            .find(|f| f.key == funnel_key)
+            .or_else(|| r.computed.funnels.last())
+            .cloned()
+            .unwrap_or_default();
+        let funnel = funnel_of(&steps, &cw);
+        let funnel_name = if steps.key == "total" {
+            lang.tr(T::AllCampaigns).to_string()
+        } else {
+            steps.name.clone()
+        };
+        let title_f = lang.f(T::CampFunnel, &[&funnel_name]);
+        ui.horizontal_top(|ui| {
+            if chart_card(ui, lang, title_h, half, |ui| {
+                chart_ui(
+                    ui,
+                    lang,
+                    &by_channel,
+                    ChartKind::Bar,
+                    "campaigns-channel-ratios",
+                    true,
+                )
+            }) && let Some(p) = pick_png("channel-roi-roas")
+            {
+                let res = render_table(
+                    &by_channel,
+                    ChartKind::Bar,
+                    0,
+                    title_h,
+                    &w,
+                    &p,
+                    super::plots::PNG_SIZE,
+                );
+                exported(ws, &p, res);
+            }
+            let funnel_pick = &mut self.funnel;
+            let export = chart_card(ui, lang, &title_f, half, |ui| {
+                ui.horizontal(|ui| {
+                    combo(ui, lang.tr(T::CampFunnelOf), "campaigns-funnel-of")
+                        .selected_text(funnel_name.clone())
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(funnel_pick, None, lang.tr(T::AllCampaigns));
+                            for m in &r.computed.campaigns {
+                                ui.selectable_value(funnel_pick, Some(m.key.clone()), &m.name);
+                            }
+                        });
+                });
+                funnel_plot(
+                    ui,
+                    "campaigns-funnel",
+                    &funnel,
+                    super::plots::PLOT_HEIGHT - 30.0,
+                );
+            });
+            if export && let Some(p) = pick_png("campaign-funnel") {
+                let res = render_funnel(&funnel, &title_f, &w, &p, super::plots::PNG_SIZE);
+                exported(ws, &p, res);
+            }
+        });
+    }
+}
+
+fn lang_model(lang: Lang, m: Model) -> String {
+    lang.tr(model_label(m)).to_string()
+}
+
+fn two(v: f64) -> String {
+    number((v * 100.0).round() / 100.0)
+}
+
+fn ratio(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), two)
+}
+
+fn opt_num(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), number)
+}
+
+fn opt_pct(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), percent)
+}
+
+/// The metrics of the campaigns (or channels), with the total last.
+fn metrics_table(ui: &mut Ui, lang: Lang, rows: &[Metrics], total: &Metrics, by_channel: bool) {
+    // The report's columns, less the id and the raw open and click counts (their rates show);
+    // a channel row is named by its channel.
+    let ids: Vec<&str> = METRIC_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !matches!(*c, "key" | "opened" | "clicked"))
+        .filter(|c| !(by_channel && *c == "name"))
+        .collect();
+    let headers: Vec<String> = ids.iter().map(|id| column_label(lang, id, "")).collect();
+    let cells = |m: &Metrics, is_total: bool| -> Vec<Cell> {
+        let label = if is_total {
+            lang.tr(T::Total).to_string()
+        } else if by_channel && m.key.is_empty() {
+            lang.tr(T::NoChannel).to_string()
+        } else {
+            m.name.clone()
+        };
+        let mut v = vec![Cell::text(label)];
+        if !by_channel {
+            v.push(Cell::text(m.channel.clone().unwrap_or_default()));
+        }
+        v.extend([
+            Cell::num(int(m.contacts)),
+            Cell::num(int(m.reach)),
+            Cell::num(opt_pct(m.open_rate)),
+            Cell::num(opt_pct(m.click_rate)),
+            Cell::num(int(m.converters)),
+            Cell::num(opt_pct(m.conversion_rate)),
+            Cell::num(two(m.conversions)),
+            Cell::num(two(m.new_customers)),
+            Cell::num(number(m.revenue)),
+            Cell::num(opt_num(m.cost)),
+            Cell::text(lang.tr(cost_source_label(m.cost_source))),
+            Cell::num(opt_pct(m.roi)),
+            Cell::num(ratio(m.roas)),
+            Cell::num(opt_num(m.cac)),
+            Cell::num(opt_num(m.cost_per_conversion)),
+            Cell::num(opt_num(m.revenue_per_contact)),
+        ]);
+        if is_total {
+            v.into_iter().map(Cell::strong).collect()
+        } else {
+            v
+        }
+    };
+    let mut body: Vec<Vec<Cell>> = rows.iter().map(|m| cells(m, false)).collect();
+    body.push(cells(total, true));
+    grid(ui, "campaigns-metrics", &headers, &body, 170.0);
+}
+
+/// Revenue and ROI of each campaign under every model.
+fn comparison_table(ui: &mut Ui, lang: Lang, r: &RoiReport) {
+    let mut headers = vec![
+        column_label(lang, "name", ""),
+        column_label(lang, "cost", ""),
+    ];
+    for m in Model::ALL {
+        headers.push(format!(
+            "{} · {}",
+            lang.tr(model_label(m)),
+            lang.tr(T::CampRevenue)
+        ));
+        headers.push(format!(
+            "{} · {}",
+            lang.tr(model_label(m)),
+            lang.tr(T::ColRoi)
+        ));
+    }
+    let body: Vec<Vec<Cell>> = r
+        .comparison
+        .iter()
+        .map(|c| {
+            let mut v = vec![Cell::text(c.name.clone()), Cell::num(opt_num(c.cost))];
+            for m in &c.models {
+                v.push(Cell::num(number(m.revenue)));
+                v.push(Cell::num(opt_pct(m.roi)));
+            }
+            v
+        })
+        .collect();
+    grid(ui, "campaigns-comparison", &headers, &body, 170.0);
+}
