@@ -155,18 +155,12 @@ pub fn recommend(a: RecommendArgs) -> Result<()> {
         ids.extend(read_customer_ids(file)?);
     }
     if let Some(name) = &a.segment {
-        use loupe::segments::{BaseOptions, SegmentBase, members, saved};
-        let rule = saved::get(&project, name)?.rule;
-        let base = SegmentBase::load(
+        ids.extend(loupe::recommend::details::segment_customer_ids(
             &project,
-            &BaseOptions {
-                dataset: Some(a.dataset.clone()),
-                filter: a.model.filter.clone(),
-                ..BaseOptions::default()
-            },
-        )?;
-        let m = members(&base, &rule, &saved::saved(&project)?)?;
-        ids.extend(loupe::segments::export::member_ids(&base, &m)?);
+            &a.dataset,
+            a.model.filter.clone(),
+            name,
+        )?);
     }
     if ids.is_empty() {
         return Err(Error::InvalidArgument(

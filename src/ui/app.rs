@@ -13,6 +13,7 @@ use crate::ui::pages::dashboard::DashboardPage;
 use crate::ui::pages::data::DataPage;
 use crate::ui::pages::explore::ExplorePage;
 use crate::ui::pages::planned::PlannedPage;
+use crate::ui::pages::recommendations::RecommendationsPage;
 use crate::ui::pages::segments::SegmentsPage;
 use crate::ui::state::{self, JobOutput, RunningJob, Settings, ThemeChoice, Workspace};
 use crate::ui::theme::{self, icon};
@@ -43,6 +44,7 @@ pub struct LoupeApp {
     pub explore: ExplorePage,
     pub segments: SegmentsPage,
     pub dashboard: DashboardPage,
+    pub recs: RecommendationsPage,
     pub import: Option<ImportDialog>,
     startup: Option<Startup>,
     sample_job: Option<u64>,
@@ -71,6 +73,7 @@ impl LoupeApp {
             explore: ExplorePage::default(),
             segments: SegmentsPage::default(),
             dashboard: DashboardPage::default(),
+            recs: RecommendationsPage::default(),
             import: None,
             startup: Some(startup),
             sample_job: None,
@@ -241,6 +244,7 @@ impl LoupeApp {
             Ok(JobOutput::RawFrame(name, df)) => self.clean.on_raw(&mut self.ws, name, df),
             Ok(JobOutput::StepPreview(generation, p)) => self.clean.on_preview(generation, p),
             Ok(JobOutput::Segments(out)) => self.segments.on_output(&mut self.ws, out),
+            Ok(JobOutput::Recs(out)) => self.recs.on_output(&mut self.ws, out),
             Ok(JobOutput::Rebuilt(s)) => {
                 self.ws.notice = Some(lang.f(T::CleanedTable, &[&s.output, &int(s.rows_out)]));
                 self.clean.on_rebuilt(&mut self.ws, s);
@@ -262,6 +266,9 @@ impl LoupeApp {
                     return;
                 }
                 if self.segments.on_failed(id, &e.to_string()) {
+                    return;
+                }
+                if self.recs.on_failed(id, &e) {
                     return;
                 }
                 if let Some(d) = &mut self.import
@@ -427,6 +434,7 @@ impl LoupeApp {
             Page::Customers => self.customers.ui(ui, &mut self.ws),
             Page::Explore => self.explore.ui(ui, &mut self.ws),
             Page::Segments => self.segments.ui(ui, &mut self.ws),
+            Page::Recommendations => self.recs.ui(ui, &mut self.ws),
             Page::Dashboard => {
                 self.dashboard.ui(ui, &mut self.ws);
                 if let Some(chart) = self.dashboard.take_open() {

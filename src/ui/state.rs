@@ -90,6 +90,8 @@ pub enum JobOutput {
     Rebuilt(Box<crate::clean::RebuildSummary>),
     /// A job of the Segments page.
     Segments(crate::ui::pages::segments::SegmentsOutput),
+    /// A job of the Recommendations page.
+    Recs(crate::ui::pages::recommendations::RecsOutput),
 }
 
 /// One background job a view waits for, and how its last run failed.

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod data;
 pub mod explore;
 pub mod planned;
+pub mod recommendations;
 pub mod segments;
 
 use crate::i18n::T;
@@ -72,7 +73,6 @@ impl Page {
     /// What a page that is not built yet will do.
     pub fn description(self) -> Option<T> {
         match self {
-            Page::Recommendations => Some(T::DescRecommendations),
             Page::Campaigns => Some(T::DescCampaigns),
             Page::Dashboard => Some(T::DescDashboard),
             Page::Data
@@ -80,6 +80,7 @@ impl Page {
             | Page::Explore
             | Page::Customers
             | Page::Segments
+            | Page::Recommendations
             | Page::Activity => None,
         }
     }
