@@ -901,6 +901,7 @@ strings! {
     RecColItems => "Items", "商品数";
     RecNoSegments => "No saved segments yet: save one on the Segments page.", "还没有保存的分群：请在分群页保存一个。";
     RecPickSegment => "Pick a segment", "选择分群";
+    RecSavedSegment => "Saved segment", "已保存的分群";
     RecPickCustomer => "Pick a customer in the list.", "请在列表中选择一位客户。";
     RecMembersFailed => "The segment's members could not be found", "无法获取该分群的成员";
     RecLoadingMembers => "Finding the segment's members…", "正在查找分群成员…";
@@ -956,7 +957,9 @@ strings! {
     RecColLeverage => "Leverage", "杠杆率";
     RecColConviction => "Conviction", "确信度";
     RecColCount => "Orders", "订单数";
-    RecColAntecedentCount => "With if", "含前项";
+    RecColAntecedentCount => "Orders (if)", "前项订单";
+    RecCountHint => "Orders holding every item of the rule; click to sort", "含有规则中全部商品的订单数；点击排序";
+    RecAntecedentCountHint => "Orders holding the items bought (the left side); click to sort", "含有已购商品（规则左侧）的订单数；点击排序";
     RecSortHint => "Sort by this column; click again to reverse", "按此列排序；再次点击反向排序";
     RecSplitDate => "Split date", "划分日期";
     RecSplitHint => "Models learn from the purchases before this date and are scored on what customers bought from it on (YYYY-MM-DD).", "模型从此日期之前的购买中学习，并用客户从此日起的购买来评分（YYYY-MM-DD）。";

@@ -18,6 +18,7 @@ mod outputs;
 mod project_file;
 mod recipe;
 mod recs;
+mod recs_ui;
 mod rules;
 mod saved_charts;
 mod segments;

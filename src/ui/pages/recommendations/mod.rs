@@ -191,6 +191,13 @@ impl RecommendationsPage {
         )
     }
 
+    /// Writes the rules the Rules tab shows (filtered, in order) to `path` as CSV, in a job.
+    pub fn export_rules(&self, ws: &mut Workspace, path: std::path::PathBuf) {
+        if let Some(d) = &self.data {
+            self.rules.export_to(ws, d, path);
+        }
+    }
+
     /// A finished job of this page.
     pub fn on_output(&mut self, ws: &mut Workspace, out: RecsOutput) {
         match out {
@@ -334,6 +341,11 @@ impl RecommendationsPage {
                         self.tab = tab;
                     }
                 }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.button(lang.tr(T::RecExportOpen)).clicked() {
+                        self.export.open(&self.picks);
+                    }
+                });
             });
             ui.separator();
             match self.tab {
@@ -363,16 +375,18 @@ impl RecommendationsPage {
             .map(|d| d.name.clone())
             .collect();
         ui.horizontal_wrapped(|ui| {
-            ui.label(lang.tr(T::RecDataset));
+            let label = ui.label(lang.tr(T::RecDataset)).id;
             egui::ComboBox::from_id_salt("recs-dataset")
                 .selected_text(self.dataset.clone().unwrap_or_default())
                 .show_ui(ui, |ui| {
                     for n in &purchases {
                         ui.selectable_value(&mut self.dataset, Some(n.clone()), n);
                     }
-                });
+                })
+                .response
+                .labelled_by(label);
             ui.add_space(6.0);
-            ui.label(lang.tr(T::RecProducts));
+            let label = ui.label(lang.tr(T::RecProducts)).id;
             egui::ComboBox::from_id_salt("recs-products")
                 .selected_text(
                     self.products
@@ -384,7 +398,9 @@ impl RecommendationsPage {
                     for n in &products {
                         ui.selectable_value(&mut self.products, Some(n.clone()), n);
                     }
-                });
+                })
+                .response
+                .labelled_by(label);
             if let Some(d) = &self.data {
                 ui.add_space(6.0);
                 theme::muted(
@@ -399,11 +415,6 @@ impl RecommendationsPage {
                         ],
                     ),
                 );
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.button(lang.tr(T::RecExportOpen)).clicked() {
-                        self.export.open(&self.picks);
-                    }
-                });
             }
         });
         if let Some(n) = &self.notice {

@@ -287,6 +287,9 @@ impl PicksView {
             return;
         }
         let before = self.segment.clone();
+        let label = ui
+            .label(RichText::new(lang.tr(T::RecSavedSegment)).weak())
+            .id;
         egui::ComboBox::from_id_salt("recs-segment")
             .width(ui.available_width() - 8.0)
             .selected_text(
@@ -298,7 +301,9 @@ impl PicksView {
                 for s in &self.segments {
                     ui.selectable_value(&mut self.segment, Some(s.clone()), s);
                 }
-            });
+            })
+            .response
+            .labelled_by(label);
         if self.segment != before {
             self.members = None;
             self.members_job = JobSlot::default();
@@ -487,7 +492,10 @@ impl PicksView {
                             .iter()
                             .find(|(x, _)| x == a)
                             .map(|(_, l)| l.as_slice());
-                        column_ui(col, lang, d, *a, list, fitting);
+                        // Columns are justified; text in them should not be.
+                        col.with_layout(Layout::top_down(Align::Min), |ui| {
+                            column_ui(ui, lang, d, *a, list, fitting)
+                        });
                     }
                 });
             });
@@ -579,7 +587,7 @@ fn item_ui(ui: &mut Ui, lang: Lang, d: &RecsData, r: &Recommendation) {
                 facts.push(lang.f(T::RecBuyers, &[&int(u64::from(d.details.buyers[i]))]));
             }
             ui.add(egui::Label::new(RichText::new(facts.join(" · ")).weak().small()).wrap());
-            let score = lang.f(T::RecScore, &[&format!("{:.4}", r.score)]);
+            let score = lang.f(T::RecScore, &[&score_text(r.score)]);
             let score = if r.filled {
                 format!("{score} · {}", lang.tr(T::RecFilled))
             } else {
@@ -588,6 +596,17 @@ fn item_ui(ui: &mut Ui, lang: Lang, d: &RecsData, r: &Recommendation) {
             ui.label(RichText::new(score).small());
             ui.add(egui::Label::new(RichText::new(r.reason.text(lang)).small()).wrap());
         });
+}
+
+/// A score as people read it: counts as whole numbers, other scores to four decimals.
+pub fn score_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        int(x.abs() as u64)
+    } else if x.abs() >= 100.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.4}")
+    }
 }
 
 fn algo_hint(a: Algorithm) -> T {

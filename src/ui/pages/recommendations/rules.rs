@@ -228,19 +228,14 @@ impl RulesView {
             .auto_shrink([false, false])
             .cell_layout(Layout::left_to_right(Align::Center))
             .column(
-                Column::initial(300.0)
+                Column::initial(280.0)
                     .at_least(120.0)
                     .clip(true)
                     .resizable(true),
             )
-            .column(
-                Column::initial(220.0)
-                    .at_least(100.0)
-                    .clip(true)
-                    .resizable(true),
-            );
+            .column(Column::remainder().at_least(140.0).clip(true));
         for _ in 2..headers.len() {
-            t = t.column(Column::initial(78.0).at_least(60.0));
+            t = t.column(Column::exact(72.0));
         }
         t.header(theme::HEADER_HEIGHT, |mut h| {
             for (c, key) in headers {
@@ -262,7 +257,12 @@ impl RulesView {
                     } else {
                         ui.add(button)
                     };
-                    if r.on_hover_text(lang.tr(T::RecSortHint)).clicked() {
+                    let hint = match c {
+                        RuleColumn::Count => lang.tr(T::RecCountHint),
+                        RuleColumn::AntecedentCount => lang.tr(T::RecAntecedentCountHint),
+                        _ => lang.tr(T::RecSortHint),
+                    };
+                    if r.on_hover_text(hint).clicked() {
                         sort = Some(c);
                     }
                 });
