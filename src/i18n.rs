@@ -902,6 +902,7 @@ strings! {
     RecNoSegments => "No saved segments yet: save one on the Segments page.", "还没有保存的分群：请在分群页保存一个。";
     RecPickSegment => "Pick a segment", "选择分群";
     RecSavedSegment => "Saved segment", "已保存的分群";
+    RecPickSegmentHint => "Pick a saved segment at the left: its members' recommendations, and what is popular among them, show here.", "请在左侧选择一个已保存的分群：这里将显示其成员的推荐以及分群内的热门商品。";
     RecPickCustomer => "Pick a customer in the list.", "请在列表中选择一位客户。";
     RecMembersFailed => "The segment's members could not be found", "无法获取该分群的成员";
     RecLoadingMembers => "Finding the segment's members…", "正在查找分群成员…";

@@ -172,6 +172,10 @@ fn picks_of_a_customer_and_a_segment_agree_with_the_library() {
         let a = h.state();
         let d = a.recs.data().unwrap();
         let m = a.recs.picks.members().unwrap();
+        assert!(
+            m.contains(&a.recs.picks.customer.unwrap()),
+            "a member is picked"
+        );
         let ids: Vec<String> = m
             .iter()
             .map(|&u| d.inter.customers[u as usize].clone())

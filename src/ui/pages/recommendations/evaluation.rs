@@ -298,7 +298,7 @@ fn summary(lang: Lang, r: &EvalReport) -> String {
 fn metrics_table(ui: &mut Ui, lang: Lang, r: &EvalReport) {
     let base = baseline(r).map(|b| b.metrics);
     let right = Layout::right_to_left(Align::Center);
-    let width = 118.0;
+    let width = 124.0;
     egui::ScrollArea::horizontal()
         .id_salt("recs-metrics-scroll")
         .show(ui, |ui| {
@@ -318,7 +318,7 @@ fn metrics_table(ui: &mut Ui, lang: Lang, r: &EvalReport) {
                     crate::ui::pages::customers::num_cell(
                         ui,
                         RichText::new(lang.tr(T::RecColFitSeconds)).strong(),
-                        70.0,
+                        90.0,
                     );
                     ui.end_row();
                     for res in &r.results {
@@ -361,7 +361,7 @@ fn metrics_table(ui: &mut Ui, lang: Lang, r: &EvalReport) {
                         crate::ui::pages::customers::num_cell(
                             ui,
                             format!("{:.2}", res.fit_seconds),
-                            70.0,
+                            90.0,
                         );
                         ui.end_row();
                     }

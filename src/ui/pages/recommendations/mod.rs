@@ -401,30 +401,24 @@ impl RecommendationsPage {
                 })
                 .response
                 .labelled_by(label);
-            if let Some(d) = &self.data {
-                ui.add_space(6.0);
-                theme::muted(
-                    ui,
-                    lang.f(
-                        T::RecDataSummary,
-                        &[
-                            &int(d.inter.lines.len() as u64),
-                            &int(d.inter.customers.len() as u64),
-                            &int(d.inter.items.len() as u64),
-                            &int(d.inter.orders as u64),
-                        ],
-                    ),
-                );
-            }
         });
+        if let Some(d) = &self.data {
+            theme::muted(
+                ui,
+                lang.f(
+                    T::RecDataSummary,
+                    &[
+                        &int(d.inter.lines.len() as u64),
+                        &int(d.inter.customers.len() as u64),
+                        &int(d.inter.items.len() as u64),
+                        &int(d.inter.orders as u64),
+                    ],
+                ),
+            );
+        }
         if let Some(n) = &self.notice {
             theme::muted(ui, n.clone());
         }
         ui.add_space(4.0);
     }
-}
-
-/// A language's text for a share: `38.2%`.
-pub fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
 }

@@ -128,8 +128,9 @@ impl PicksView {
 
     pub fn on_members(&mut self, name: String, m: Vec<u32>) {
         self.members_job.finished();
-        if self.customer.is_none_or(|c| !m.contains(&c)) {
-            self.customer = m.first().copied();
+        if self.customer.is_some_and(|c| m.binary_search(&c).is_err()) {
+            // The first member in the list's order is picked once the list is built.
+            self.customer = None;
         }
         self.members = Some((name, m));
         self.filtered_for = None;
@@ -346,6 +347,9 @@ impl PicksView {
                 .filter(|&c| hit(c))
                 .collect(),
         };
+        if self.customer.is_none() {
+            self.customer = self.filtered.first().copied();
+        }
         self.filtered_for = Some(key);
     }
 
@@ -410,7 +414,7 @@ impl PicksView {
             if self.segments.is_empty() {
                 theme::muted(ui, lang.tr(T::RecNoSegments));
             } else if self.segment.is_none() {
-                theme::muted(ui, lang.tr(T::RecPickSegment));
+                theme::muted(ui, lang.tr(T::RecPickSegmentHint));
             } else if let Some(e) = &self.members_job.error {
                 theme::error_card(ui, lang.tr(T::RecMembersFailed), e, "");
             } else {
