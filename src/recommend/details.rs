@@ -20,20 +20,10 @@ pub struct ItemDetails {
     pub buyers: Vec<u32>,
 }
 
-fn text(v: ValueRef<'_>) -> Option<String> {
-    let s = crate::frame::cell_text(v)?;
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
+use super::baskets::text;
 
 fn number(v: ValueRef<'_>) -> Option<f64> {
-    match v {
-        ValueRef::Integer(i) => Some(i as f64),
-        ValueRef::Real(f) => Some(f),
-        ValueRef::Text(t) => std::str::from_utf8(t).ok()?.trim().parse().ok(),
-        _ => None,
-    }
-    .filter(|x: &f64| x.is_finite())
+    super::interactions::number(v).filter(|x| x.is_finite())
 }
 
 /// The median of `xs` (sorted in place); `None` when empty.

@@ -10,6 +10,7 @@ use crate::explore::table::AggTable;
 use crate::i18n::{Lang, T, int};
 use crate::recommend::compare::{ChartValues, Metric, baseline, chart_table, ratio};
 use crate::recommend::details::default_split_day;
+use crate::recommend::evaluate::date_text;
 use crate::recommend::{Algorithm, EvalOptions, EvalReport, ModelOptions, Relevant, evaluate};
 use crate::ui::state::{JobOutput, JobSlot, Workspace};
 use crate::ui::theme;
@@ -45,13 +46,6 @@ impl Default for EvalView {
             split_error: None,
         }
     }
-}
-
-fn date_text(day: i32) -> String {
-    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
-        .and_then(|e| e.checked_add_signed(chrono::Duration::days(i64::from(day))))
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
 }
 
 impl EvalView {

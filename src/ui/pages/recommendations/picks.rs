@@ -27,6 +27,9 @@ pub enum Who {
 /// What the shown lists were computed for.
 type ShownKey = (u32, usize, bool, Vec<String>);
 
+/// Each algorithm's list for one customer.
+type Lists = Vec<(Algorithm, Vec<Recommendation>)>;
+
 pub struct PicksView {
     pub who: Who,
     pub segment: Option<String>,
@@ -44,7 +47,7 @@ pub struct PicksView {
     fit_job: JobSlot,
     /// The keys the last failed fit was for (not retried until something changes).
     failed_keys: Option<Vec<String>>,
-    shown: Option<(ShownKey, Vec<(Algorithm, Vec<Recommendation>)>)>,
+    shown: Option<(ShownKey, Lists)>,
 }
 
 impl Default for PicksView {
