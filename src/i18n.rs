@@ -977,7 +977,7 @@ strings! {
     RecBaseline => "baseline", "基准";
     RecHitRate => "hit rate", "命中率";
     RecCoverage => "coverage", "覆盖率";
-    RecNovelty => "novelty (bits)", "新颖度（比特）";
+    RecNovelty => "novelty (bits)", "新颖度(比特)";
     RecRatioNote => "×: the value over the popularity baseline's (above 1: better, except that novelty and coverage only say how varied the items are).", "×：该值与热门商品基准之比（大于 1 表示更好；新颖度和覆盖率只说明商品的多样性）。";
     RecChart => "Chart", "图表";
     RecChartValues => "Values", "数值";

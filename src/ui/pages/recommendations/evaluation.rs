@@ -292,7 +292,7 @@ fn summary(lang: Lang, r: &EvalReport) -> String {
 fn metrics_table(ui: &mut Ui, lang: Lang, r: &EvalReport) {
     let base = baseline(r).map(|b| b.metrics);
     let right = Layout::right_to_left(Align::Center);
-    let width = 124.0;
+    let width = 136.0;
     egui::ScrollArea::horizontal()
         .id_salt("recs-metrics-scroll")
         .show(ui, |ui| {
