@@ -1,7 +1,7 @@
 //! Picks: a customer (searched in a list) or a saved segment's members, and the top K items of
 //! every recommender side by side, each with its score, reason and item details. The models
 //! are fitted in a background job and kept by what they depend on, so picking another
-//! customer only ranks (a fraction of a millisecond); a change of parameters refits only the
+//! customer only ranks (no fit); a change of parameters refits only the
 //! models it concerns.
 
 use super::{RecsData, RecsOutput, algo_label};
