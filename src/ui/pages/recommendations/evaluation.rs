@@ -302,18 +302,12 @@ fn metrics_table(ui: &mut Ui, lang: Lang, r: &EvalReport) {
                 .spacing([10.0, 4.0])
                 .show(ui, |ui| {
                     ui.label(RichText::new(lang.tr(T::RecColAlgorithm)).strong());
+                    // Headers as plain labels: the grid sizes each column to its widest cell,
+                    // so a long (e.g. Chinese) header never runs into the next one.
                     for m in Metric::ALL {
-                        crate::ui::pages::customers::num_cell(
-                            ui,
-                            RichText::new(metric_name(lang, m, r.k)).strong(),
-                            width,
-                        );
+                        ui.label(RichText::new(metric_name(lang, m, r.k)).strong());
                     }
-                    crate::ui::pages::customers::num_cell(
-                        ui,
-                        RichText::new(lang.tr(T::RecColFitSeconds)).strong(),
-                        90.0,
-                    );
+                    ui.label(RichText::new(lang.tr(T::RecColFitSeconds)).strong());
                     ui.end_row();
                     for res in &r.results {
                         let is_base = res.algorithm == Algorithm::Popular;
