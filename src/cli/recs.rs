@@ -155,18 +155,12 @@ pub fn recommend(a: RecommendArgs) -> Result<()> {
         ids.extend(read_customer_ids(file)?);
     }
     if let Some(name) = &a.segment {
-        use loupe::segments::{BaseOptions, SegmentBase, members, saved};
-        let rule = saved::get(&project, name)?.rule;
-        let base = SegmentBase::load(
+        ids.extend(loupe::recommend::details::segment_customer_ids(
             &project,
-            &BaseOptions {
-                dataset: Some(a.dataset.clone()),
-                filter: a.model.filter.clone(),
-                ..BaseOptions::default()
-            },
-        )?;
-        let m = members(&base, &rule, &saved::saved(&project)?)?;
-        ids.extend(loupe::segments::export::member_ids(&base, &m)?);
+            &a.dataset,
+            a.model.filter.clone(),
+            name,
+        )?);
     }
     if ids.is_empty() {
         return Err(Error::InvalidArgument(
@@ -225,8 +219,10 @@ pub struct EvaluateArgs {
     #[arg(long)]
     dataset: String,
     /// First day of the test period, YYYY-MM-DD: models learn from the purchases before it.
+    /// Default: three quarters into the purchases' dates, at the first of that month (as the
+    /// window's Evaluation tab).
     #[arg(long, value_name = "DATE")]
-    split_date: String,
+    split_date: Option<String>,
     #[arg(long, default_value_t = 10)]
     k: usize,
     /// Recommenders to compare, comma-separated.
@@ -247,14 +243,18 @@ pub struct EvaluateArgs {
 }
 
 pub fn evaluate_recs(a: EvaluateArgs) -> Result<()> {
-    let split_day = loupe::frame::parse_stored_date(a.split_date.trim())
-        .filter(|_| a.split_date.trim().len() == 10)
-        .ok_or_else(|| {
-            Error::InvalidArgument(format!(
-                "--split-date '{}' is not a date; write it as YYYY-MM-DD",
-                a.split_date
-            ))
-        })?;
+    let split_day = match &a.split_date {
+        Some(text) => Some(
+            loupe::frame::parse_stored_date(text.trim())
+                .filter(|_| text.trim().len() == 10)
+                .ok_or_else(|| {
+                    Error::InvalidArgument(format!(
+                        "--split-date '{text}' is not a date; write it as YYYY-MM-DD"
+                    ))
+                })?,
+        ),
+        None => None,
+    };
     let algorithms = a
         .algos
         .iter()
@@ -273,19 +273,26 @@ pub fn evaluate_recs(a: EvaluateArgs) -> Result<()> {
         return Err(Error::NoSuchProject { path: a.project });
     }
     let project = Project::open_read_only(&a.project)?;
-    let opts = EvalOptions {
-        k: a.k,
-        algorithms,
-        model: a.model.options()?,
-        relevant,
-        fill_with_popular: !a.model.no_fill,
-        ..EvalOptions::new(split_day)
-    };
+    let model = a.model.options()?;
     let read = ReadOptions {
         filter: a.model.filter.clone(),
     };
     let report = with_bar(|rep| {
         let inter = read_interactions(&project, &a.dataset, &read, rep)?;
+        let split_day = match split_day {
+            Some(d) => d,
+            None => loupe::recommend::details::default_split_day(&inter).ok_or_else(|| {
+                Error::InvalidArgument(format!("dataset '{}' has no purchases to split", a.dataset))
+            })?,
+        };
+        let opts = EvalOptions {
+            k: a.k,
+            algorithms,
+            model,
+            relevant,
+            fill_with_popular: !a.model.no_fill,
+            ..EvalOptions::new(split_day)
+        };
         evaluate(&inter, &opts, rep)
     })?;
     if a.json {

@@ -13,7 +13,7 @@ pub struct Baskets {
 }
 
 /// A basket or item value: trimmed, blank as missing.
-fn text(v: ValueRef<'_>) -> Option<String> {
+pub(super) fn text(v: ValueRef<'_>) -> Option<String> {
     let s = crate::frame::cell_text(v)?;
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_string())

@@ -97,7 +97,8 @@ pub struct EvalReport {
     pub results: Vec<AlgoResult>,
 }
 
-fn date_text(day: i32) -> String {
+/// A day (since 1970-01-01) as YYYY-MM-DD.
+pub fn date_text(day: i32) -> String {
     chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
         .and_then(|e| e.checked_add_signed(chrono::Duration::days(i64::from(day))))
         .map(|d| d.format("%Y-%m-%d").to_string())

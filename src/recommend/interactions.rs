@@ -221,7 +221,7 @@ fn text(v: ValueRef<'_>) -> Option<&str> {
     }
 }
 
-fn number(v: ValueRef<'_>) -> Option<f64> {
+pub(super) fn number(v: ValueRef<'_>) -> Option<f64> {
     match v {
         ValueRef::Integer(i) => Some(i as f64),
         ValueRef::Real(f) => Some(f),

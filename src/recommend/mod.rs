@@ -16,7 +16,11 @@
 pub mod als;
 pub mod assoc;
 pub mod baskets;
+pub mod browse;
+pub mod compare;
+pub mod details;
 pub mod evaluate;
+pub mod fitted;
 pub mod fpgrowth;
 pub mod interactions;
 pub mod itemknn;

@@ -13,7 +13,7 @@ use crate::ui::pages::customers::CustomersPage;
 use crate::ui::pages::dashboard::DashboardPage;
 use crate::ui::pages::data::DataPage;
 use crate::ui::pages::explore::ExplorePage;
-use crate::ui::pages::planned::PlannedPage;
+use crate::ui::pages::recommendations::RecommendationsPage;
 use crate::ui::pages::segments::SegmentsPage;
 use crate::ui::privacy::{PrivacyEvent, PrivacyUi};
 use crate::ui::state::{self, JobOutput, RunningJob, Settings, ThemeChoice, Workspace};
@@ -46,6 +46,7 @@ pub struct LoupeApp {
     pub segments: SegmentsPage,
     pub dashboard: DashboardPage,
     pub campaigns: CampaignsPage,
+    pub recs: RecommendationsPage,
     pub import: Option<ImportDialog>,
     /// Backup, restore, passphrases and customer data requests.
     pub privacy: PrivacyUi,
@@ -77,6 +78,7 @@ impl LoupeApp {
             segments: SegmentsPage::default(),
             dashboard: DashboardPage::default(),
             campaigns: CampaignsPage::default(),
+            recs: RecommendationsPage::default(),
             import: None,
             privacy: PrivacyUi::default(),
             startup: Some(startup),
@@ -251,6 +253,7 @@ impl LoupeApp {
             Ok(JobOutput::Segments(out)) => self.segments.on_output(&mut self.ws, out),
             Ok(JobOutput::Privacy(out)) => self.privacy.on_output(&mut self.ws, *out),
             Ok(JobOutput::Campaigns(out)) => self.campaigns.on_output(out),
+            Ok(JobOutput::Recs(out)) => self.recs.on_output(&mut self.ws, out),
             Ok(JobOutput::Rebuilt(s)) => {
                 self.ws.notice = Some(lang.f(T::CleanedTable, &[&s.output, &int(s.rows_out)]));
                 self.clean.on_rebuilt(&mut self.ws, s);
@@ -278,6 +281,9 @@ impl LoupeApp {
                     return;
                 }
                 if self.campaigns.on_failed(id, &e.to_string()) {
+                    return;
+                }
+                if self.recs.on_failed(id, &e) {
                     return;
                 }
                 if let Some(d) = &mut self.import
@@ -444,6 +450,7 @@ impl LoupeApp {
             Page::Customers => self.customers.ui(ui, &mut self.ws),
             Page::Explore => self.explore.ui(ui, &mut self.ws),
             Page::Segments => self.segments.ui(ui, &mut self.ws),
+            Page::Recommendations => self.recs.ui(ui, &mut self.ws),
             Page::Dashboard => {
                 self.dashboard.ui(ui, &mut self.ws);
                 if let Some(chart) = self.dashboard.take_open() {
@@ -452,7 +459,6 @@ impl LoupeApp {
                 }
             }
             Page::Campaigns => self.campaigns.ui(ui, &mut self.ws),
-            other => PlannedPage::ui(ui, self.ws.lang, other),
         }
 
         if let Some(dialog) = &mut self.import {
@@ -586,10 +592,7 @@ impl LoupeApp {
                 let text = if selected { text.strong() } else { text };
                 let r = ui
                     .add(egui::Button::selectable(selected, text).min_size(egui::vec2(0.0, 30.0)));
-                let r = match page.description() {
-                    Some(d) => r.on_hover_text(lang.tr(d)),
-                    None => r,
-                };
+                let r = r.on_hover_text(lang.tr(page.description()));
                 if r.clicked() {
                     self.page = page;
                 }

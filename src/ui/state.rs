@@ -94,6 +94,8 @@ pub enum JobOutput {
     Privacy(Box<crate::ui::privacy::PrivacyOutput>),
     /// A job of the Campaigns page.
     Campaigns(crate::ui::pages::campaigns::CampaignsOutput),
+    /// A job of the Recommendations page.
+    Recs(crate::ui::pages::recommendations::RecsOutput),
 }
 
 /// One background job a view waits for, and how its last run failed.

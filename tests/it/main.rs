@@ -24,6 +24,7 @@ mod privacy_ui;
 mod project_file;
 mod recipe;
 mod recs;
+mod recs_ui;
 mod rules;
 mod saved_charts;
 mod segments;

@@ -295,6 +295,21 @@ fn recs_cli_writes_csv_and_xlsx_and_evaluates() {
         }
         assert!(r["novelty"].as_f64().unwrap() > 0.0);
     }
+    // Without --split-date: three quarters into the sample's dates, at the month's start.
+    let o = loupe(&[
+        "evaluate-recs",
+        "--project",
+        project,
+        "--dataset",
+        "orders",
+        "--k",
+        "5",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(d["split"], "2011-09-01");
+    assert_eq!(d["results"][1]["recall"], v["results"][1]["recall"].clone());
     let o = loupe(&[
         "evaluate-recs",
         "--project",

@@ -7,7 +7,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod data;
 pub mod explore;
-pub mod planned;
+pub mod recommendations;
 pub mod segments;
 
 use crate::i18n::T;
@@ -70,18 +70,18 @@ impl Page {
         }
     }
 
-    /// What a page that is not built yet will do.
-    pub fn description(self) -> Option<T> {
+    /// What the page is for, shown when the pointer rests on its navigation entry.
+    pub fn description(self) -> T {
         match self {
-            Page::Recommendations => Some(T::DescRecommendations),
-            Page::Campaigns => Some(T::DescCampaigns),
-            Page::Dashboard => Some(T::DescDashboard),
-            Page::Data
-            | Page::Clean
-            | Page::Explore
-            | Page::Customers
-            | Page::Segments
-            | Page::Activity => None,
+            Page::Data => T::DescData,
+            Page::Clean => T::DescClean,
+            Page::Explore => T::DescExplore,
+            Page::Dashboard => T::DescDashboard,
+            Page::Customers => T::DescCustomers,
+            Page::Segments => T::DescSegments,
+            Page::Recommendations => T::DescRecommendations,
+            Page::Campaigns => T::DescCampaigns,
+            Page::Activity => T::DescActivity,
         }
     }
 }
