@@ -4,6 +4,7 @@
 //! own; every computation runs as a job; the whole report exports to one workbook.
 
 mod lift;
+mod metrics_table;
 mod plots;
 mod roi;
 mod table;

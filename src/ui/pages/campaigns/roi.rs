@@ -2,13 +2,14 @@
 //! channel, every model side by side, and the charts (cumulative spend against attributed
 //! revenue, ROI and ROAS per campaign and per channel, the funnel).
 
+use super::metrics_table::{metrics_table, opt_num, opt_pct, ratio, two};
 use super::plots::{chart_card, exported, funnel_plot, pick_png};
-use super::table::{Cell, column_label, cost_source_label, grid, model_label};
+use super::table::{Cell, column_label, grid, model_label};
 use super::{CampaignsOutput, status};
 use crate::campaigns::charts::{ChartWords, funnel_of, ratio_table, timeline_table};
 use crate::campaigns::data::{Inputs, Sources, guess_sources, load_inputs};
 use crate::campaigns::metrics::Metrics;
-use crate::campaigns::report::{METRIC_COLUMNS, RoiReport, roi_report};
+use crate::campaigns::report::{RoiReport, roi_report};
 use crate::campaigns::{Attribution, Model};
 use crate::explore::format::{number, percent};
 use crate::explore::render::{ChartKind, render_funnel, render_table};
@@ -419,74 +420,6 @@ impl RoiView {
 
 fn lang_model(lang: Lang, m: Model) -> String {
     lang.tr(model_label(m)).to_string()
-}
-
-fn two(v: f64) -> String {
-    number((v * 100.0).round() / 100.0)
-}
-
-fn ratio(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".into(), two)
-}
-
-fn opt_num(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".into(), number)
-}
-
-fn opt_pct(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".into(), percent)
-}
-
-/// The metrics of the campaigns (or channels), with the total last.
-fn metrics_table(ui: &mut Ui, lang: Lang, rows: &[Metrics], total: &Metrics, by_channel: bool) {
-    // The report's columns, less the id and the raw open and click counts (their rates show);
-    // a channel row is named by its channel.
-    let ids: Vec<&str> = METRIC_COLUMNS
-        .iter()
-        .copied()
-        .filter(|c| !matches!(*c, "key" | "opened" | "clicked"))
-        .filter(|c| !(by_channel && *c == "name"))
-        .collect();
-    let headers: Vec<String> = ids.iter().map(|id| column_label(lang, id, "")).collect();
-    let cells = |m: &Metrics, is_total: bool| -> Vec<Cell> {
-        let label = if is_total {
-            lang.tr(T::Total).to_string()
-        } else if by_channel && m.key.is_empty() {
-            lang.tr(T::NoChannel).to_string()
-        } else {
-            m.name.clone()
-        };
-        let mut v = vec![Cell::text(label)];
-        if !by_channel {
-            v.push(Cell::text(m.channel.clone().unwrap_or_default()));
-        }
-        v.extend([
-            Cell::num(int(m.contacts)),
-            Cell::num(int(m.reach)),
-            Cell::num(opt_pct(m.open_rate)),
-            Cell::num(opt_pct(m.click_rate)),
-            Cell::num(int(m.converters)),
-            Cell::num(opt_pct(m.conversion_rate)),
-            Cell::num(two(m.conversions)),
-            Cell::num(two(m.new_customers)),
-            Cell::num(number(m.revenue)),
-            Cell::num(opt_num(m.cost)),
-            Cell::text(lang.tr(cost_source_label(m.cost_source))),
-            Cell::num(opt_pct(m.roi)),
-            Cell::num(ratio(m.roas)),
-            Cell::num(opt_num(m.cac)),
-            Cell::num(opt_num(m.cost_per_conversion)),
-            Cell::num(opt_num(m.revenue_per_contact)),
-        ]);
-        if is_total {
-            v.into_iter().map(Cell::strong).collect()
-        } else {
-            v
-        }
-    };
-    let mut body: Vec<Vec<Cell>> = rows.iter().map(|m| cells(m, false)).collect();
-    body.push(cells(total, true));
-    grid(ui, "campaigns-metrics", &headers, &body, 170.0);
 }
 
 /// Revenue and ROI of each campaign under every model.
