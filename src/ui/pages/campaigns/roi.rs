@@ -11,7 +11,7 @@ use crate::campaigns::data::{Inputs, Sources, guess_sources, load_inputs};
 use crate::campaigns::metrics::Metrics;
 use crate::campaigns::report::{RoiReport, roi_report};
 use crate::campaigns::{Attribution, Model};
-use crate::explore::format::{number, percent};
+use crate::explore::format::number;
 use crate::explore::render::{ChartKind, render_funnel, render_table};
 use crate::i18n::{Lang, T, int};
 use crate::store::Project;
@@ -242,8 +242,8 @@ impl RoiView {
         ui.horizontal_wrapped(|ui| {
             for (k, v) in [
                 (T::CampRevenue, number(c.total.revenue)),
-                (T::ColCost, c.total.cost.map_or("—".into(), number)),
-                (T::ColRoi, c.total.roi.map_or("—".into(), percent)),
+                (T::ColCost, opt_num(c.total.cost)),
+                (T::ColRoi, opt_pct(c.total.roi)),
                 (T::ColRoas, ratio(c.total.roas)),
                 (T::ColConversions, two(c.total.conversions)),
             ] {
