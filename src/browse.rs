@@ -6,7 +6,7 @@
 //! millisecond, so scrolling never re-sorts. [`page`] is the plain LIMIT/OFFSET alternative.
 
 use crate::error::{Error, Result};
-use crate::progress::{Reporter, Unit};
+use crate::progress::{Reporter, Stage, Unit};
 use crate::query::Cell;
 use crate::store::quote_ident;
 use rusqlite::Connection;
@@ -176,13 +176,13 @@ pub fn row_ids(conn: &Connection, view: &View, rep: &Reporter) -> Result<Vec<i64
     }
     .map_err(query_err)?;
     let mut ids = Vec::new();
-    rep.report("Sorting", 0, None, Unit::Rows, 0, true);
+    rep.report(Stage::Sorting, 0, None, Unit::Rows, 0, true);
     while let Some(row) = rows.next().map_err(query_err)? {
         ids.push(row.get::<_, i64>(0).map_err(query_err)?);
         if ids.len() % 65_536 == 0 {
             rep.check()?;
             let n = ids.len() as u64;
-            rep.report("Reading", n, None, Unit::Rows, n, false);
+            rep.report(Stage::Reading, n, None, Unit::Rows, n, false);
         }
     }
     Ok(ids)

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::import::{self, ImportOptions};
 use crate::progress::Reporter;
 use crate::store::Project;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The sample files: dataset name and contents.
 pub const SAMPLE_FILES: &[(&str, &[u8])] = &[
@@ -72,4 +72,19 @@ fn tempdir() -> Result<std::path::PathBuf> {
     Err(Error::InvalidArgument(
         "cannot create a temporary folder".into(),
     ))
+}
+
+/// Builds the sample project at `path` safely: into a side file, renamed when complete, so an
+/// interrupted build never leaves a half project at `path`.
+pub fn build_sample(path: &Path, rep: &Reporter) -> Result<PathBuf> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    crate::fsutil::write_atomic(path, |tmp| {
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+        }
+        build_demo(tmp, rep).map(drop)
+    })?;
+    Ok(path.to_path_buf())
 }

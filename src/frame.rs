@@ -411,7 +411,7 @@ pub fn write_frame(
         batch.rows = end - start;
         w.write(&batch)?;
         rep.report(
-            "Saving",
+            crate::progress::Stage::Saving,
             end as u64,
             Some(height as u64),
             crate::progress::Unit::Rows,

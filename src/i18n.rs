@@ -5,6 +5,7 @@
 //! tests in parallel do not disturb each other.
 
 use crate::dataset::{ColumnType, Role};
+use crate::progress::Stage;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -103,26 +104,27 @@ impl Lang {
         })
     }
 
-    /// A progress stage reported by the library (English) in this language.
-    pub fn stage(self, stage: &str) -> String {
-        let key = match stage {
-            "Reading" => Some(T::StageReading),
-            "Scanning" => Some(T::StageScanning),
-            "Loading" => Some(T::StageLoading),
-            "Committing" => Some(T::StageCommitting),
-            "Exporting" => Some(T::StageExporting),
-            "Sorting" => Some(T::StageSorting),
-            "Profiling" => Some(T::StageProfiling),
-            "Fitting" => Some(T::StageFitting),
-            "Recommending" => Some(T::StageRecommending),
-            "Evaluating" => Some(T::StageEvaluating),
-            "Backing up" => Some(T::StageBackingUp),
-            "Checking" => Some(T::StageChecking),
-            "Copying" => Some(T::StageCopying),
-            "Restoring" => Some(T::StageRestoring),
-            _ => None,
-        };
-        key.map_or_else(|| stage.to_string(), |k| self.tr(k).to_string())
+    /// A progress stage reported by the library, in this language.
+    pub fn stage(self, stage: Stage) -> &'static str {
+        self.tr(match stage {
+            Stage::Reading => T::StageReading,
+            Stage::Scanning => T::StageScanning,
+            Stage::Loading => T::StageLoading,
+            Stage::Committing => T::StageCommitting,
+            Stage::Exporting => T::StageExporting,
+            Stage::Sorting => T::StageSorting,
+            Stage::Profiling => T::StageProfiling,
+            Stage::Fitting => T::StageFitting,
+            Stage::Recommending => T::StageRecommending,
+            Stage::Evaluating => T::StageEvaluating,
+            Stage::BackingUp => T::StageBackingUp,
+            Stage::Checking => T::StageChecking,
+            Stage::Copying => T::StageCopying,
+            Stage::Restoring => T::StageRestoring,
+            Stage::Cleaning => T::StageCleaning,
+            Stage::Saving => T::StageSaving,
+            Stage::Counting => T::StageCounting,
+        })
     }
 
     /// An activity-log action (`import`, `export`, …) in this language.
@@ -158,34 +160,8 @@ impl Lang {
     }
 }
 
-/// An integer with thousands separators: `541,909`.
-pub fn int(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
-/// A byte count for people: `512 B`, `3.4 MB`.
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut x = n as f64;
-    let mut u = 0;
-    while x >= 1000.0 && u + 1 < UNITS.len() {
-        x /= 1000.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{x:.1} {}", UNITS[u])
-    }
-}
+// Integers and byte counts read the same in both languages; they live in `crate::format`.
+pub use crate::format::{bytes, int};
 
 macro_rules! strings {
     ($($key:ident => $en:expr, $zh:expr;)*) => {
@@ -375,6 +351,9 @@ strings! {
     StageFitting => "Fitting", "拟合中";
     StageRecommending => "Recommending", "生成推荐中";
     StageEvaluating => "Evaluating", "评估中";
+    StageCleaning => "Cleaning", "清理中";
+    StageSaving => "Saving", "保存中";
+    StageCounting => "Counting", "计数中";
     Imported => "Imported {0} rows into “{1}”", "已导入 {0} 行到“{1}”";
     Errors => "Problems", "问题";
     Dismiss => "Dismiss", "关闭";
@@ -480,6 +459,15 @@ strings! {
     Size => "Size", "大小";
     NameTaken => "A dataset with this name exists; tick “Replace” or choose another name.", "已存在同名数据集；请勾选“替换”或换一个名称。";
     NeedProject => "Open or create a project first.", "请先打开或新建一个项目。";
+
+    // Library errors in the window's words (ui::explain).
+    ErrPassphraseNeeded => "{0} is encrypted and its passphrase is not known; open the project again to enter it.", "{0} 已加密，尚不知道其密码；请重新打开项目并输入密码。";
+    ErrNoSuchProject => "Project {0} does not exist; create it with “New…” or open another project.", "项目 {0} 不存在；请用“新建…”创建，或打开其他项目。";
+    ErrDatasetExists => "A dataset named “{0}” already exists; choose another name, or tick “Replace a dataset of the same name”.", "已存在名为“{0}”的数据集；请换一个名称，或勾选“替换同名数据集”。";
+    ErrWrongEncoding => "{0}: the bytes are not valid {1}. The file looks like {2}; choose {2} under “Encoding” and import it again.", "{0}：字节不是有效的 {1}。该文件看起来是 {2}；请在“编码”中选择 {2} 后重新导入。";
+    ErrRagged => "{0}: {1} row(s) do not have the {2} fields of the header: {3}. Fix those lines in the file and import it again.", "{0}：有 {1} 行的字段数不是表头的 {2} 个：{3}。请修正文件中的这些行后重新导入。";
+    ErrColumnsDiffer => "{0} has different columns from {1}: {2}. Files imported together must have the same columns; import it on its own.", "{0} 的列与 {1} 不同：{2}。一起导入的文件必须有相同的列；请单独导入它。";
+    ErrNoSuchColumn => "There is no column named “{0}”; the columns are: {1}", "没有名为“{0}”的列；现有的列：{1}";
     CleanTitle => "Data quality", "数据质量";
     CheckQuality => "Check quality", "检查质量";
     JobQuality => "Checking the quality of {0}", "正在检查 {0} 的数据质量";
@@ -1275,9 +1263,12 @@ mod tests {
             Lang::ZhCn.f(T::RowsOf, &[&int(12), &int(541_909)]),
             "12 / 541,909 行"
         );
-        assert_eq!(Lang::En.stage("Scanning"), "Scanning");
-        assert_eq!(Lang::ZhCn.stage("Scanning"), "扫描中");
-        assert_eq!(Lang::ZhCn.stage("Unheard of"), "Unheard of");
+        assert_eq!(Lang::En.stage(Stage::Scanning), "Scanning");
+        assert_eq!(Lang::ZhCn.stage(Stage::Scanning), "扫描中");
+        // Every stage has a Chinese name of its own (none left in English).
+        for s in Stage::ALL {
+            assert_ne!(Lang::ZhCn.stage(s), s.english(), "{s:?}");
+        }
         assert_eq!(Lang::ZhCn.column_type(ColumnType::Date), "日期");
         assert_eq!(Lang::from_code("zh_CN"), Some(Lang::ZhCn));
         assert_eq!(Lang::from_code("en-GB"), Some(Lang::En));

@@ -191,13 +191,13 @@ impl<T> Job<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::progress::Unit;
+    use crate::progress::{Stage, Unit};
 
     #[test]
     fn result_and_progress_arrive() {
         let mut job = Job::spawn("count", no_wake(), |rep| {
             for i in 0..10u64 {
-                rep.report("Counting", i, Some(10), Unit::Rows, i, true);
+                rep.report(Stage::Counting, i, Some(10), Unit::Rows, i, true);
             }
             Ok(42)
         })

@@ -2,6 +2,7 @@
 //!
 //! All logic lives in this library; the `loupe` binary's window and command line are thin over it.
 
+pub mod assets;
 pub mod browse;
 pub mod campaigns;
 pub mod clean;
@@ -12,10 +13,14 @@ pub mod error;
 pub mod explore;
 pub mod export;
 pub mod expr;
+pub mod format;
 pub mod frame;
+pub mod fsutil;
 pub mod i18n;
 pub mod import;
 pub mod jobs;
+pub mod labels;
+pub mod numeric;
 pub mod parallel;
 pub mod privacy;
 pub mod profile;
@@ -25,6 +30,7 @@ pub mod recommend;
 pub mod rng;
 pub mod segments;
 pub mod store;
+#[cfg(feature = "gui")]
 pub mod ui;
 
 pub use error::{Error, Result};

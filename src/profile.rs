@@ -4,7 +4,7 @@
 
 use crate::dataset::{ColumnType, DatasetInfo, Role};
 use crate::error::{Error, Result};
-use crate::progress::{Reporter, Unit};
+use crate::progress::{Reporter, Stage, Unit};
 use crate::query::{Cell, format_real};
 use crate::store::quote_ident;
 use rusqlite::Connection;
@@ -76,7 +76,7 @@ pub fn profile_column(
     let t = quote_ident(&info.name);
     let c = quote_ident(column);
     let steps = 4;
-    rep.report("Profiling", 0, Some(steps), Unit::Steps, 0, true);
+    rep.report(Stage::Profiling, 0, Some(steps), Unit::Steps, 0, true);
 
     let (rows, non_null, min, max): (i64, i64, Cell, Cell) = conn
         .query_row(
@@ -93,7 +93,14 @@ pub fn profile_column(
         )
         .map_err(q)?;
     rep.check()?;
-    rep.report("Profiling", 1, Some(steps), Unit::Steps, rows as u64, true);
+    rep.report(
+        Stage::Profiling,
+        1,
+        Some(steps),
+        Unit::Steps,
+        rows as u64,
+        true,
+    );
 
     let distinct: i64 = conn
         .query_row(&format!("SELECT count(DISTINCT {c}) FROM {t}"), [], |r| {
@@ -101,7 +108,14 @@ pub fn profile_column(
         })
         .map_err(q)?;
     rep.check()?;
-    rep.report("Profiling", 2, Some(steps), Unit::Steps, rows as u64, true);
+    rep.report(
+        Stage::Profiling,
+        2,
+        Some(steps),
+        Unit::Steps,
+        rows as u64,
+        true,
+    );
 
     let mut top = Vec::new();
     {
@@ -119,7 +133,14 @@ pub fn profile_column(
         }
     }
     rep.check()?;
-    rep.report("Profiling", 3, Some(steps), Unit::Steps, rows as u64, true);
+    rep.report(
+        Stage::Profiling,
+        3,
+        Some(steps),
+        Unit::Steps,
+        rows as u64,
+        true,
+    );
 
     let histogram = if col.ty.is_numeric() || col.ty.is_temporal() {
         histogram(conn, &t, &c, col.ty.is_temporal())?
@@ -127,7 +148,7 @@ pub fn profile_column(
         None
     };
     rep.report(
-        "Profiling",
+        Stage::Profiling,
         steps,
         Some(steps),
         Unit::Steps,

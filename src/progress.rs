@@ -32,11 +32,85 @@ pub enum Unit {
     Steps,
 }
 
+/// What long work is doing now. The command line prints [`Stage::english`]; the window shows
+/// the stage in its language ([`crate::i18n::Lang::stage`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stage {
+    Reading,
+    Scanning,
+    Loading,
+    Committing,
+    Exporting,
+    Sorting,
+    Profiling,
+    Fitting,
+    Recommending,
+    Evaluating,
+    BackingUp,
+    Checking,
+    Copying,
+    Restoring,
+    Cleaning,
+    Saving,
+    Counting,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 17] = [
+        Stage::Reading,
+        Stage::Scanning,
+        Stage::Loading,
+        Stage::Committing,
+        Stage::Exporting,
+        Stage::Sorting,
+        Stage::Profiling,
+        Stage::Fitting,
+        Stage::Recommending,
+        Stage::Evaluating,
+        Stage::BackingUp,
+        Stage::Checking,
+        Stage::Copying,
+        Stage::Restoring,
+        Stage::Cleaning,
+        Stage::Saving,
+        Stage::Counting,
+    ];
+
+    /// The stage's name in English, as the command line's progress lines print it.
+    pub fn english(self) -> &'static str {
+        match self {
+            Stage::Reading => "Reading",
+            Stage::Scanning => "Scanning",
+            Stage::Loading => "Loading",
+            Stage::Committing => "Committing",
+            Stage::Exporting => "Exporting",
+            Stage::Sorting => "Sorting",
+            Stage::Profiling => "Profiling",
+            Stage::Fitting => "Fitting",
+            Stage::Recommending => "Recommending",
+            Stage::Evaluating => "Evaluating",
+            Stage::BackingUp => "Backing up",
+            Stage::Checking => "Checking",
+            Stage::Copying => "Copying",
+            Stage::Restoring => "Restoring",
+            Stage::Cleaning => "Cleaning",
+            Stage::Saving => "Saving",
+            Stage::Counting => "Counting",
+        }
+    }
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.english())
+    }
+}
+
 /// One progress report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
-    /// What is being done now, in English; the window translates known stages.
-    pub stage: &'static str,
+    /// What is being done now.
+    pub stage: Stage,
     pub done: u64,
     pub total: Option<u64>,
     pub unit: Unit,
@@ -111,7 +185,7 @@ impl<'a> Reporter<'a> {
     /// Reports progress, throttled; `force` reports even if the last report was recent.
     pub fn report(
         &self,
-        stage: &'static str,
+        stage: Stage,
         done: u64,
         total: Option<u64>,
         unit: Unit,
@@ -150,7 +224,7 @@ mod tests {
     #[test]
     fn eta_extrapolates_from_rate() {
         let p = Progress {
-            stage: "x",
+            stage: Stage::Reading,
             done: 25,
             total: Some(100),
             unit: Unit::Bytes,

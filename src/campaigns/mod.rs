@@ -5,7 +5,7 @@
 //!   position based), and the campaign metrics that follow ([`metrics`]: contacts, reach, open
 //!   and click rates, conversions, revenue, cost, ROI, ROAS, CAC, …) per campaign and channel.
 //! - **Incrementality** ([`uplift`]): where a randomised control group exists, each arm against
-//!   control, with Welch and two-proportion intervals and p-values ([`stats`]: the normal and t
+//!   control, with Welch and two-proportion intervals and p-values ([`crate::numeric`]: the normal and t
 //!   distributions).
 //!
 //! [`data`] finds and reads the tables by their roles; [`report`] puts it all into tables for
@@ -16,7 +16,6 @@ pub mod charts;
 pub mod data;
 pub mod metrics;
 pub mod report;
-pub mod stats;
 pub mod uplift;
 
 pub use attribution::{Attribution, Model};

@@ -5,6 +5,7 @@ use super::attribution::{Attribution, Model};
 use super::data::Inputs;
 use super::metrics::{Computed, Metrics, attributed, compute};
 use super::uplift::Uplift;
+use crate::fsutil::write_atomic;
 use crate::{Error, Result};
 use serde::Serialize;
 use std::path::Path;
@@ -402,6 +403,10 @@ pub fn lift_sheet(u: &Uplift) -> Sheet {
 
 /// Writes a sheet as CSV.
 pub fn write_csv(sheet: &Sheet, path: &Path) -> Result<()> {
+    write_atomic(path, |path| write_csv_to(sheet, path))
+}
+
+fn write_csv_to(sheet: &Sheet, path: &Path) -> Result<()> {
     let mut w = csv::Writer::from_path(path).map_err(|e| Error::Export(e.to_string()))?;
     w.write_record(&sheet.columns)
         .map_err(|e| Error::Export(e.to_string()))?;
@@ -415,16 +420,11 @@ pub fn write_csv(sheet: &Sheet, path: &Path) -> Result<()> {
 /// Writes sheets into one workbook; `header` turns a column id into the heading to show.
 pub fn write_xlsx(sheets: &[Sheet], header: &dyn Fn(&str) -> String, path: &Path) -> Result<()> {
     use rust_xlsxwriter::{Format, Workbook};
-    let ext_ok = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    if !ext_ok {
-        return Err(Error::InvalidArgument(format!(
-            "cannot write a workbook to {}: give a .xlsx file",
-            path.display()
-        )));
-    }
+    crate::fsutil::Format::expect(
+        path,
+        &[crate::fsutil::Format::Xlsx],
+        "cannot write a workbook to",
+    )?;
     let err = |e: rust_xlsxwriter::XlsxError| Error::Export(format!("{}: {e}", path.display()));
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
@@ -460,7 +460,7 @@ pub fn write_xlsx(sheets: &[Sheet], header: &dyn Fn(&str) -> String, path: &Path
         }
         sheet.set_freeze_panes(1, 0).map_err(err)?;
     }
-    book.save(path).map_err(err)
+    write_atomic(path, |tmp| book.save(tmp).map_err(err))
 }
 
 /// The whole campaign report as a workbook: per campaign, per channel, the model comparison,

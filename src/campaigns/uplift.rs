@@ -19,7 +19,7 @@
 //!   cost) / cost, interval from the outcome's.
 
 use super::data::Subject;
-use super::stats::{normal_quantile, normal_two_sided_p, t_quantile, t_two_sided_p};
+use crate::numeric::{normal_quantile, normal_two_sided_p, t_quantile, t_two_sided_p};
 use crate::{Error, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -6,7 +6,8 @@
 use super::recipe::{Fence, Fill, Formula, Keep, Mapping, OutlierAction, Step};
 use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo, Role};
 use crate::error::{Error, Result};
-use crate::progress::{Reporter, Unit};
+use crate::numeric::quantile;
+use crate::progress::{Reporter, Stage, Unit};
 use crate::store::{Project, quote_ident};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -139,7 +140,7 @@ pub fn quality_report(
         .collect::<Vec<_>>()
         .join(", ");
     let steps = info.columns.len() as u64 + 2;
-    rep.report("Profiling", 0, Some(steps), Unit::Steps, 0, true);
+    rep.report(Stage::Profiling, 0, Some(steps), Unit::Steps, 0, true);
     let mut findings = Vec::new();
 
     // Exact duplicates: rows beyond the first of each group of equal rows.
@@ -162,7 +163,7 @@ pub fn quality_report(
         });
     }
     rep.check()?;
-    rep.report("Profiling", 1, Some(steps), Unit::Steps, 0, false);
+    rep.report(Stage::Profiling, 1, Some(steps), Unit::Steps, 0, false);
 
     if !opts.key.is_empty() {
         let key = opts
@@ -224,7 +225,7 @@ pub fn quality_report(
         rep.check()?;
         columns.push(column_quality(conn, &info, c, &today, &mut findings)?);
         rep.report(
-            "Profiling",
+            Stage::Profiling,
             i as u64 + 2,
             Some(steps),
             Unit::Steps,
@@ -387,7 +388,9 @@ fn column_quality(
             .collect::<rusqlite::Result<_>>()?;
         if xs.len() >= 4 {
             xs.sort_by(f64::total_cmp);
-            let (q1, q3) = (quantile(&xs, 0.25), quantile(&xs, 0.75));
+            // At least four values: both quartiles exist.
+            let q1 = quantile(&xs, 0.25).unwrap_or(f64::NAN);
+            let q3 = quantile(&xs, 0.75).unwrap_or(f64::NAN);
             let iqr = q3 - q1;
             let (lo, hi) = (q1 - 1.5 * iqr, q3 + 1.5 * iqr);
             let k = xs.iter().filter(|&&x| x < lo || x > hi).count() as u64;
@@ -512,16 +515,6 @@ pub fn suggested_recipe(report: &QualityReport) -> super::recipe::Recipe {
     super::recipe::Recipe::new(unique)
 }
 
-/// The `p` quantile of sorted values, interpolated linearly between order statistics as pandas
-/// and numpy do.
-fn quantile(sorted: &[f64], p: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * p;
-    let k = h.floor() as usize;
-    let lo = sorted[k];
-    let hi = sorted.get(k + 1).copied().unwrap_or(lo);
-    lo + (h - k as f64) * (hi - lo)
-}
-
 /// Key-collision clustering, in the spirit of OpenRefine: values whose fingerprints agree are
 /// probably one category written differently (`Beijing`, `beijing `, `北京`, `北京市`).
 fn category_variants(conn: &Connection, t: &str, q: &str) -> Result<Vec<Vec<String>>> {
@@ -569,14 +562,6 @@ pub fn fingerprint(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quantiles_interpolate() {
-        let xs = [0.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 11.0, 12.0, 1000.0];
-        assert_eq!(quantile(&xs, 0.25), 10.0);
-        assert_eq!(quantile(&xs, 0.75), 10.75);
-        assert_eq!(quantile(&[1.0, 2.0], 1.0), 2.0);
-    }
 
     #[test]
     fn fingerprints_group_spellings() {

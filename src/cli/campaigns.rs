@@ -9,9 +9,10 @@ use loupe::campaigns::report::{
 };
 use loupe::campaigns::{Attribution, Model, uplift};
 use loupe::error::{Error, Result};
-use loupe::explore::format::{number, percent};
+use loupe::format::{number, opt_number, opt_percent, percent};
+use loupe::fsutil::Format;
 use loupe::store::Project;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct RoiArgs {
@@ -54,13 +55,6 @@ pub struct RoiArgs {
     json: bool,
 }
 
-fn ext(path: &Path) -> String {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default()
-}
-
 /// `s` cut or padded to `width` terminal columns (CJK characters take two).
 fn pad(s: &str, width: usize) -> String {
     let w = |c: char| if (c as u32) >= 0x1100 { 2 } else { 1 };
@@ -81,14 +75,6 @@ fn plain(s: &str) -> String {
     s.to_string()
 }
 
-fn opt_num(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".into(), number)
-}
-
-fn opt_pct(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".into(), percent)
-}
-
 pub fn roi(a: RoiArgs) -> Result<()> {
     let spec = Attribution {
         model: a.attribution.parse::<Model>()?,
@@ -96,14 +82,17 @@ pub fn roi(a: RoiArgs) -> Result<()> {
         half_life_days: a.half_life_days,
     };
     spec.validate()?;
-    if let Some(out) = &a.out
-        && !matches!(ext(out).as_str(), "csv" | "xlsx")
-    {
-        return Err(Error::InvalidArgument(format!(
-            "cannot write the ROI report to {}: give a .csv or .xlsx file",
-            out.display()
-        )));
-    }
+    let out_format = a
+        .out
+        .as_deref()
+        .map(|out| {
+            Format::expect(
+                out,
+                &[Format::Csv, Format::Xlsx],
+                "cannot write the ROI report to",
+            )
+        })
+        .transpose()?;
     let project = Project::open_read_only(&a.project)?;
     let datasets = project.datasets()?;
     let guessed = guess_sources(&datasets);
@@ -119,7 +108,7 @@ pub fn roi(a: RoiArgs) -> Result<()> {
         roi_report(&inputs, &spec)
     })?;
     if let Some(out) = &a.out {
-        if ext(out) == "csv" {
+        if out_format == Some(Format::Csv) {
             write_csv(&report.csv_sheet(), out)?;
         } else {
             write_report_xlsx(&report, None, &plain, &plain, out)?;
@@ -168,10 +157,10 @@ pub fn roi(a: RoiArgs) -> Result<()> {
             m.contacts,
             number((m.conversions * 100.0).round() / 100.0),
             number(m.revenue),
-            opt_num(m.cost),
-            opt_pct(m.roi),
-            opt_num(m.roas.map(|r| (r * 100.0).round() / 100.0)),
-            opt_pct(m.conversion_rate),
+            opt_number(m.cost),
+            opt_percent(m.roi),
+            opt_number(m.roas.map(|r| (r * 100.0).round() / 100.0)),
+            opt_percent(m.conversion_rate),
         );
     }
     say!(
@@ -225,15 +214,14 @@ pub fn uplift_cmd(a: UpliftArgs) -> Result<()> {
     let u = uplift(&subjects, &a.control, a.cost_per_contact)?;
     if let Some(out) = &a.out {
         let sheet: Sheet = lift_sheet(&u);
-        match ext(out).as_str() {
-            "csv" => write_csv(&sheet, out)?,
-            "xlsx" => write_xlsx(&[sheet], &plain, out)?,
-            _ => {
-                return Err(Error::InvalidArgument(format!(
-                    "cannot write the lift table to {}: give a .csv or .xlsx file",
-                    out.display()
-                )));
-            }
+        let format = Format::expect(
+            out,
+            &[Format::Csv, Format::Xlsx],
+            "cannot write the lift table to",
+        )?;
+        match format {
+            Format::Xlsx => write_xlsx(&[sheet], &plain, out)?,
+            _ => write_csv(&sheet, out)?,
         }
         if !a.json {
             say!("wrote {}", out.display());
@@ -277,12 +265,12 @@ pub fn uplift_cmd(a: UpliftArgs) -> Result<()> {
             percent(s.conversion_rate),
             number(arm.conversion_lift_abs * 100.0),
             ci(arm.conversion_lift_ci, |v| number(v * 100.0)),
-            opt_num(arm.conversion_p_value),
+            opt_number(arm.conversion_p_value),
             a.outcome,
             number(s.mean_outcome),
             number(arm.lift_abs),
             ci(arm.lift_abs_ci, number),
-            opt_num(arm.p_value),
+            opt_number(arm.p_value),
             a.outcome,
             number(arm.incremental_outcome),
             arm.incremental_roi

@@ -11,15 +11,14 @@ use loupe::explore::render::{ChartKind, Words, render_cohorts, render_funnel};
 use loupe::explore::rows::EventColumns;
 use loupe::explore::saved::{SavedChart, save_chart};
 use loupe::explore::{ChartSpec, Dimension, Measure, Order};
+use loupe::fsutil::Format;
 use loupe::i18n::int;
 use loupe::progress::Reporter;
 use loupe::store::Project;
 use std::path::{Path, PathBuf};
 
 fn is_png(p: &Path) -> bool {
-    p.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("png"))
+    Format::from_path(p) == Some(Format::Png)
 }
 
 #[derive(Args)]

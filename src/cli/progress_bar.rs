@@ -33,7 +33,7 @@ impl Bar {
             );
         }
         self.bar.set_position(p.done);
-        self.bar.set_message(p.stage);
+        self.bar.set_message(p.stage.english());
     }
 
     pub fn finish(&self) {

@@ -11,6 +11,7 @@
 //! Times are in whatever unit the [`Summary`] values use (the papers use weeks); the fitted rate
 //! parameter α and the horizon `t` of predictions are in the same unit.
 
+use crate::numeric::{ln_gamma, minimize};
 use crate::{Error, Result};
 
 // ---------------------------------------------------------------------------------------------
@@ -283,7 +284,7 @@ pub fn fit_bg_nbd(data: &[Summary]) -> Result<BgNbdFit> {
     };
     let quasi_newton = starts
         .iter()
-        .filter_map(|s| super::bfgs::bfgs(&value_and_gradient, s))
+        .filter_map(|s| crate::numeric::bfgs(&value_and_gradient, s))
         .filter(|(p, v)| v.is_finite() && p.iter().all(|x| x.is_finite()))
         .min_by(|x, y| x.1.total_cmp(&y.1));
     let (best, value) = match quasi_newton {
@@ -340,7 +341,7 @@ impl Grouped {
 
     /// The log-likelihood and its gradient with respect to (ln r, ln α, ln a, ln b).
     fn log_likelihood_and_gradient(&self, m: &BgNbd) -> (f64, [f64; 4]) {
-        use super::bfgs::digamma;
+        use crate::numeric::digamma;
         let BgNbd { r, alpha, a, b } = *m;
         let base = -ln_gamma(r) + r * alpha.ln() + ln_gamma(a + b) - ln_gamma(b);
         // d base / d(r, α, a, b)
@@ -555,45 +556,6 @@ pub fn fit_gamma_gamma(data: &[Spend]) -> Result<GammaGammaFit> {
 // Numerics
 // ---------------------------------------------------------------------------------------------
 
-/// ln Γ(x) for x > 0, by the Lanczos approximation (g = 7, 9 coefficients; relative error about
-/// 1e-15), with the reflection formula below 0.5. Returns NaN for x ≤ 0 integers and non-finite x.
-pub fn ln_gamma(x: f64) -> f64 {
-    const G: f64 = 7.0;
-    const COEF: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if !x.is_finite() {
-        return if x == f64::INFINITY {
-            f64::INFINITY
-        } else {
-            f64::NAN
-        };
-    }
-    if x < 0.5 {
-        if x <= 0.0 && x.fract() == 0.0 {
-            return f64::NAN;
-        }
-        // Γ(x) Γ(1−x) = π / sin(πx)
-        let s = (std::f64::consts::PI * x).sin().abs();
-        return std::f64::consts::PI.ln() - s.ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let mut sum = COEF[0];
-    for (i, c) in COEF.iter().enumerate().skip(1) {
-        sum += c / (x + i as f64);
-    }
-    let t = x + G + 0.5;
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
-}
-
 /// ln(e^a + e^b) without overflow.
 fn log_add_exp(a: f64, b: f64) -> f64 {
     let m = a.max(b);
@@ -626,102 +588,6 @@ fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Result<f64> {
     Err(Error::InvalidArgument(
         "the expected-purchases series did not converge; the prediction horizon is too long for the fitted model".into(),
     ))
-}
-
-/// Minimises `f` from each start with Nelder–Mead, restarting from the best point with a fresh
-/// simplex until a restart no longer improves the value. Deterministic. Non-finite values of `f`
-/// are treated as +∞. Returns the best point and its value.
-pub(crate) fn minimize(f: &dyn Fn(&[f64]) -> f64, starts: &[Vec<f64>]) -> (Vec<f64>, f64) {
-    let g = |p: &[f64]| {
-        let v = f(p);
-        if v.is_finite() { v } else { f64::INFINITY }
-    };
-    let mut best: Option<(Vec<f64>, f64)> = None;
-    for start in starts {
-        let (mut point, mut value) = nelder_mead(&g, start, 0.5);
-        for _ in 0..20 {
-            let (p2, v2) = nelder_mead(&g, &point, 0.1);
-            let improved = v2 < value - 1e-9 * (1.0 + value.abs());
-            if v2 <= value {
-                point = p2;
-                value = v2;
-            }
-            if !improved {
-                break;
-            }
-        }
-        if best.as_ref().is_none_or(|(_, bv)| value < *bv) {
-            best = Some((point, value));
-        }
-    }
-    best.unwrap_or_else(|| (Vec::new(), f64::INFINITY))
-}
-
-/// One Nelder–Mead run (standard coefficients 1, 2, ½, ½) from `x0` with an initial simplex of
-/// side `step`.
-fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], step: f64) -> (Vec<f64>, f64) {
-    let n = x0.len();
-    let mut simplex: Vec<(Vec<f64>, f64)> = Vec::with_capacity(n + 1);
-    simplex.push((x0.to_vec(), f(x0)));
-    for i in 0..n {
-        let mut p = x0.to_vec();
-        p[i] += step;
-        let v = f(&p);
-        simplex.push((p, v));
-    }
-    let max_iter = 2000 * n;
-    for _ in 0..max_iter {
-        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-        let (best_v, worst_v) = (simplex[0].1, simplex[n].1);
-        let spread = (0..n)
-            .map(|j| {
-                simplex
-                    .iter()
-                    .map(|(p, _)| (p[j] - simplex[0].0[j]).abs())
-                    .fold(0.0, f64::max)
-            })
-            .fold(0.0, f64::max);
-        if (worst_v - best_v).abs() <= 1e-12 * (1.0 + best_v.abs()) && spread <= 1e-8 {
-            break;
-        }
-        let centroid: Vec<f64> = (0..n)
-            .map(|j| simplex[..n].iter().map(|(p, _)| p[j]).sum::<f64>() / n as f64)
-            .collect();
-        let along = |coef: f64| -> Vec<f64> {
-            (0..n)
-                .map(|j| centroid[j] + coef * (simplex[n].0[j] - centroid[j]))
-                .collect()
-        };
-        let xr = along(-1.0);
-        let fr = f(&xr);
-        if fr < simplex[0].1 {
-            let xe = along(-2.0);
-            let fe = f(&xe);
-            simplex[n] = if fe < fr { (xe, fe) } else { (xr, fr) };
-            continue;
-        }
-        if fr < simplex[n - 1].1 {
-            simplex[n] = (xr, fr);
-            continue;
-        }
-        // Contract outside (towards the reflected point) or inside (towards the worst).
-        let xc = along(if fr < simplex[n].1 { -0.5 } else { 0.5 });
-        let fc = f(&xc);
-        if fc < simplex[n].1.min(fr) {
-            simplex[n] = (xc, fc);
-            continue;
-        }
-        // Shrink towards the best point.
-        let best = simplex[0].0.clone();
-        for (p, v) in simplex.iter_mut().skip(1) {
-            for j in 0..n {
-                p[j] = best[j] + 0.5 * (p[j] - best[j]);
-            }
-            *v = f(p);
-        }
-    }
-    simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-    simplex.swap_remove(0)
 }
 
 #[cfg(test)]
@@ -760,29 +626,6 @@ mod tests {
     }
 
     #[test]
-    fn ln_gamma_matches_known_values() {
-        let cases = [
-            (1.0, 0.0),
-            (2.0, 0.0),
-            (0.5, 0.5 * std::f64::consts::PI.ln()),
-            (3.0, 2f64.ln()),
-            (10.0, 362_880f64.ln()),
-            (0.1, 2.252_712_651_734_206),
-            (2.5, 0.284_682_870_472_919_2),
-            (100.0, 359.134_205_369_575_4),
-            (1e-3, 6.907_178_885_383_853),
-        ];
-        for (x, want) in cases {
-            let got = ln_gamma(x);
-            assert!(
-                (got - want).abs() <= 1e-12 * (1.0 + want.abs()),
-                "ln_gamma({x}) = {got}, want {want}"
-            );
-        }
-        assert!(ln_gamma(0.0).is_nan());
-    }
-
-    #[test]
     fn summary_rejects_invalid_states() {
         assert!(Summary::new(2.0, 3.0, 5.0).is_ok());
         assert!(Summary::new(0.0, 0.0, 0.0).is_ok());
@@ -817,14 +660,6 @@ mod tests {
         assert_eq!(g.histories.len(), 4);
         let (plain, grouped) = (m.log_likelihood(&data), g.log_likelihood(&m));
         assert!((plain - grouped).abs() < 1e-9, "{plain} vs {grouped}");
-    }
-
-    #[test]
-    fn nelder_mead_finds_a_quadratic_minimum() {
-        let f = |p: &[f64]| (p[0] - 1.0).powi(2) + 10.0 * (p[1] + 2.0).powi(2) + 3.0;
-        let (p, v) = minimize(&f, &[vec![0.0, 0.0]]);
-        assert!((p[0] - 1.0).abs() < 1e-6 && (p[1] + 2.0).abs() < 1e-6);
-        assert!((v - 3.0).abs() < 1e-10);
     }
 
     #[test]

@@ -7,7 +7,6 @@
 //! dataset by its roles.
 
 pub mod attributes;
-pub mod bfgs;
 pub mod card;
 pub mod clv;
 pub mod columns;

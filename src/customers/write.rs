@@ -2,6 +2,7 @@
 
 use super::rfm::RfmTable;
 use crate::dataset::ColumnType;
+use crate::fsutil::{Format, write_atomic};
 use crate::query::{Cell, format_real};
 use crate::{Error, Result};
 use chrono::NaiveDate;
@@ -169,28 +170,16 @@ pub fn write_table_with_tags(
             .collect();
         cols.push(("tags".into(), OutColumn::Text(v)));
     }
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let tmp = path.with_extension(format!("{ext}.loupe-partial"));
-    let written = match ext.as_str() {
-        "csv" => write_csv(table.customers.len(), &cols, &tmp),
-        "parquet" => write_parquet(table.customers.len(), cols, &tmp),
-        _ => {
-            return Err(Error::InvalidArgument(format!(
-                "cannot write the customer table to '{}': name the file .csv or .parquet",
-                path.display()
-            )));
-        }
-    };
-    match written {
-        Ok(()) => std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
+    let format = Format::expect(
+        path,
+        &[Format::Csv, Format::Parquet],
+        "cannot write the customer table to",
+    )?;
+    let n = table.customers.len();
+    write_atomic(path, |tmp| match format {
+        Format::Parquet => write_parquet(n, cols, tmp),
+        _ => write_csv(n, &cols, tmp),
+    })
 }
 
 fn write_csv(rows: usize, cols: &[(String, OutColumn)], path: &std::path::Path) -> Result<()> {

@@ -2,7 +2,7 @@
 //! column with Tukey's whiskers.
 //!
 //! Quartiles interpolate linearly between the closest ranks (`(n − 1)·p`, numpy's and polars'
-//! default `linear` method; [`super::values::quantile`]). The whiskers reach the furthest values
+//! default `linear` method; [`crate::numeric::quantile`]). The whiskers reach the furthest values
 //! within 1.5 × IQR of the box; values beyond are outliers, counted.
 //!
 //! Long tails would squash the boxes to lines, so a box plot has a view: the span of the
@@ -12,7 +12,8 @@
 
 use super::spec::Order;
 use super::table::{AggRow, AggTable, Key};
-use super::values::{Group, Groups, quantile};
+use super::values::{Group, Groups};
+use crate::numeric::quantile;
 use crate::{Error, Result};
 use serde::Serialize;
 

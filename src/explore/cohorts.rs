@@ -3,6 +3,7 @@
 //! table is a triangle: a cohort has as many months as the data has after it.
 
 use super::rows::{Txn, month_of, month_start, transactions};
+use crate::fsutil::{Format, write_atomic};
 use crate::store::Project;
 use crate::{Error, Result};
 use chrono::NaiveDate;
@@ -157,13 +158,9 @@ pub(crate) fn write_rows(
     header: &[&str],
     rows: &[Vec<serde_json::Value>],
 ) -> Result<()> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    match ext.as_str() {
-        "csv" => {
+    let format = Format::expect(path, &[Format::Csv, Format::Json], "cannot write")?;
+    write_atomic(path, |path| match format {
+        Format::Csv => {
             let err = |e: csv::Error| Error::Export(format!("{}: {e}", path.display()));
             let mut w = csv::Writer::from_path(path).map_err(err)?;
             w.write_record(header).map_err(err)?;
@@ -181,17 +178,13 @@ pub(crate) fn write_rows(
             }
             w.flush().map_err(|e| Error::io(path, e))
         }
-        "json" => {
+        _ => {
             let v = serde_json::json!({ "columns": header, "rows": rows });
             let text =
                 serde_json::to_string_pretty(&v).map_err(|e| Error::Export(e.to_string()))?;
             std::fs::write(path, text).map_err(|e| Error::io(path, e))
         }
-        _ => Err(Error::InvalidArgument(format!(
-            "cannot write {}: use a .csv or .json file",
-            path.display()
-        ))),
-    }
+    })
 }
 
 #[cfg(test)]

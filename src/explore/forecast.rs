@@ -27,6 +27,7 @@
 //! multiplicative seasonality it has none, and the intervals are quantiles of simulated future
 //! paths (seeded, so the same data gives the same intervals).
 
+use crate::numeric::{normal_quantile, quantile};
 use crate::rng::SplitMix64 as Rng;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -276,7 +277,7 @@ impl HoltWinters {
                     .collect::<Vec<_>>()
             })
             .collect();
-        let (best, value) = crate::customers::clv::minimize(&sse, &starts);
+        let (best, value) = crate::numeric::minimize(&sse, &starts);
         if best.len() != 3 || !value.is_finite() {
             return Err(Error::InvalidArgument(
                 "the Holt-Winters fit found no parameters with a finite error; the series may change sign or jump by orders of magnitude".into(),
@@ -401,8 +402,8 @@ impl HoltWinters {
                 ForecastPoint {
                     step: i + 1,
                     mean: self.point(i + 1),
-                    lower: quantile(&d, lo_q),
-                    upper: quantile(&d, 1.0 - lo_q),
+                    lower: quantile(&d, lo_q).unwrap_or(f64::NAN),
+                    upper: quantile(&d, 1.0 - lo_q).unwrap_or(f64::NAN),
                 }
             })
             .collect()
@@ -445,73 +446,6 @@ pub fn mape(actual: &[f64], predicted: &[f64]) -> Option<f64> {
         .map(|(a, p)| ((a - p) / a).abs())
         .collect();
     (!terms.is_empty()).then(|| 100.0 * terms.iter().sum::<f64>() / terms.len() as f64)
-}
-
-/// Linear-interpolated quantile of sorted values.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let pos = q * (sorted.len() - 1) as f64;
-    let i = pos.floor() as usize;
-    let frac = pos - i as f64;
-    match sorted.get(i + 1) {
-        Some(next) => sorted[i] + frac * (next - sorted[i]),
-        None => sorted[i],
-    }
-}
-
-/// The standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9).
-pub fn normal_quantile(p: f64) -> f64 {
-    const A: [f64; 6] = [
-        -3.969_683_028_665_376e1,
-        2.209_460_984_245_205e2,
-        -2.759_285_104_469_687e2,
-        1.383_577_518_672_69e2,
-        -3.066_479_806_614_716e1,
-        2.506_628_277_459_239,
-    ];
-    const B: [f64; 5] = [
-        -5.447_609_879_822_406e1,
-        1.615_858_368_580_409e2,
-        -1.556_989_798_598_866e2,
-        6.680_131_188_771_972e1,
-        -1.328_068_155_288_572e1,
-    ];
-    const C: [f64; 6] = [
-        -7.784_894_002_430_293e-3,
-        -3.223_964_580_411_365e-1,
-        -2.400_758_277_161_838,
-        -2.549_732_539_343_734,
-        4.374_664_141_464_968,
-        2.938_163_982_698_783,
-    ];
-    const D: [f64; 4] = [
-        7.784_695_709_041_462e-3,
-        3.224_671_290_700_398e-1,
-        2.445_134_137_142_996,
-        3.754_408_661_907_416,
-    ];
-    let tail = |q: f64| {
-        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
-            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
-    };
-    if p <= 0.0 {
-        return f64::NEG_INFINITY;
-    }
-    if p >= 1.0 {
-        return f64::INFINITY;
-    }
-    if p < 0.02425 {
-        tail((-2.0 * p.ln()).sqrt())
-    } else if p > 1.0 - 0.02425 {
-        -tail((-2.0 * (1.0 - p).ln()).sqrt())
-    } else {
-        let q = p - 0.5;
-        let r = q * q;
-        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
-            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
-    }
 }
 
 #[cfg(test)]
@@ -769,13 +703,6 @@ mod tests {
         // One step ahead: ± z σ.
         let z = normal_quantile(0.95);
         assert!((exact[0].upper - exact[0].mean - z * fit.sigma).abs() < 1e-9);
-    }
-
-    #[test]
-    fn normal_quantiles() {
-        assert!((normal_quantile(0.975) - 1.959_963_985).abs() < 1e-8);
-        assert!((normal_quantile(0.5)).abs() < 1e-12);
-        assert!((normal_quantile(0.001) + 3.090_232_306).abs() < 1e-8);
     }
 
     #[test]

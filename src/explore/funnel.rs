@@ -10,6 +10,7 @@
 
 use super::cohorts::{json_num, write_rows};
 use super::rows::{Event, EventColumns, events};
+use crate::numeric::median;
 use crate::store::Project;
 use crate::{Error, Result};
 use serde::Serialize;
@@ -107,19 +108,6 @@ fn best_chain(events: &[&Event], steps: &[String], window_micros: i64) -> Option
         }
     }
     best
-}
-
-fn median(v: &mut [f64]) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    Some(if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    })
 }
 
 fn summarise(key: Option<String>, chains: &[&Chain], steps: &[String]) -> FunnelGroup {

@@ -14,9 +14,10 @@
 //! ends; otherwise one order of $2,000 squeezes every other order into a single bar. Every row
 //! with a value is counted once: in a bin or in a tail.
 
-use super::format::number;
 use super::table::{AggRow, AggTable, Key};
-use super::values::{Groups, quantile};
+use super::values::Groups;
+use crate::format::number;
+use crate::numeric::quantile;
 use crate::{Error, Result};
 use serde::Serialize;
 

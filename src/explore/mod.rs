@@ -10,8 +10,7 @@
 //!   over rows found by their roles ([`rows`]);
 //! - [`histogram`], [`boxplot`]: the distribution of a numeric column (over [`values`]);
 //! - [`chart`]: a chart computed for its kind, and its PNG; [`saved`]: charts kept in the project
-//!   for the dashboard;
-//! - [`format`]: numbers for people.
+//!   for the dashboard.
 
 pub mod aggregate;
 pub mod boxplot;
@@ -21,7 +20,6 @@ pub mod cohorts;
 pub mod dashboard;
 pub mod downsample;
 pub mod forecast;
-pub mod format;
 pub mod funnel;
 pub mod histogram;
 pub mod ready;

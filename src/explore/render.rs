@@ -4,9 +4,9 @@
 
 use super::cohorts::Cohorts;
 use super::downsample::lttb;
-use super::format::{compact, number, percent};
 use super::funnel::Funnel;
 use super::table::{AggTable, Key};
+use crate::format::{compact, number, percent};
 use crate::{Error, Result};
 use plotters::prelude::*;
 use plotters::style::FontStyle;
@@ -140,8 +140,7 @@ pub(super) const FONT: &str = "loupe-sans";
 pub(super) fn font_ready() -> Result<()> {
     static REGISTERED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| {
-        plotters::style::register_font(FONT, FontStyle::Normal, crate::ui::theme::BUNDLED_CJK)
-            .is_ok()
+        plotters::style::register_font(FONT, FontStyle::Normal, crate::assets::BUNDLED_CJK).is_ok()
     });
     if ok {
         Ok(())
@@ -157,18 +156,12 @@ pub(super) fn draw_err<E: std::fmt::Display>(path: &Path) -> impl Fn(E) -> Error
 }
 
 pub(super) fn check_png(path: &Path) -> Result<()> {
-    let ok = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("png"));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::InvalidArgument(format!(
-            "cannot draw a chart into {}: give a .png file",
-            path.display()
-        )))
-    }
+    crate::fsutil::Format::expect(
+        path,
+        &[crate::fsutil::Format::Png],
+        "cannot draw a chart into",
+    )
+    .map(drop)
 }
 
 /// One plotted series: its name and a value per x (None where the table has no cell).

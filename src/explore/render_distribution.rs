@@ -2,10 +2,10 @@
 //! other charts (`super::render`).
 
 use super::boxplot::BoxPlot;
-use super::format::{compact, number};
 use super::histogram::Histogram;
 use super::render::{FONT, Words, check_png, color, draw_err, font_ready};
 use crate::Result;
+use crate::format::{compact, number};
 use plotters::prelude::*;
 use std::path::Path;
 

@@ -2,8 +2,8 @@
 //! and a reference line at zero), drawn with plotters and the bundled font like the other charts
 //! (`super::render`): the lift of each experiment arm.
 
-use super::format::compact;
 use super::render::{FONT, check_png, color, draw_err, font_ready};
+use crate::format::compact;
 use crate::{Error, Result};
 use plotters::prelude::*;
 use std::path::Path;

@@ -10,6 +10,7 @@
 
 use super::cohorts::{json_num, write_rows};
 use super::rows::{Txn, day_of, load_transactions, transactions};
+use crate::numeric::median;
 use crate::store::Project;
 use crate::{Error, Result};
 use serde::Serialize;
@@ -83,19 +84,6 @@ const GAP_BOUNDS: [(i64, Option<i64>); 8] = [
     (366, None),
 ];
 
-fn median(mut v: Vec<f64>) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    Some(if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    })
-}
-
 /// The repeat-purchase curve up to the `max_n`-th order, and the gaps between orders.
 pub fn repeat_of(txns: &[Txn], max_n: usize) -> RepeatPurchases {
     let days = order_days(txns);
@@ -141,13 +129,14 @@ pub fn repeat_of(txns: &[Txn], max_n: usize) -> RepeatPurchases {
         customers,
         curve,
         gaps: buckets,
-        median_gap_days: median(gaps.iter().map(|g| *g as f64).collect()),
+        median_gap_days: median(&mut gaps.iter().map(|g| *g as f64).collect::<Vec<_>>()),
         mean_gap_days: mean,
         median_days_to_second: median(
-            days.values()
+            &mut days
+                .values()
                 .filter(|v| v.len() >= 2)
                 .map(|v| (v[1] - v[0]) as f64)
-                .collect(),
+                .collect::<Vec<_>>(),
         ),
         skipped_rows: 0,
     }

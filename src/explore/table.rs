@@ -2,6 +2,7 @@
 //! measure; written as CSV, JSON or XLSX.
 
 use super::spec::Grain;
+use crate::fsutil::{Format, write_atomic};
 use crate::{Error, Result};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -46,7 +47,7 @@ impl Key {
             (Key::Null, _) => missing.to_string(),
             (Key::Other, _) => other.to_string(),
             (Key::Date(d), Some(g)) => g.label(*d),
-            (Key::Float(f), _) => crate::explore::format::number(*f),
+            (Key::Float(f), _) => crate::format::number(*f),
             _ => self.text(),
         }
     }
@@ -153,24 +154,20 @@ impl AggTable {
 
     /// Writes the table as CSV, JSON or XLSX, by the file's extension.
     pub fn write(&self, path: &Path) -> Result<()> {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .unwrap_or_default();
-        match ext.as_str() {
-            "csv" => self.write_csv(path),
-            "json" => {
+        let format = Format::expect(
+            path,
+            &[Format::Csv, Format::Json, Format::Xlsx],
+            "cannot write a table to",
+        )?;
+        write_atomic(path, |path| match format {
+            Format::Csv => self.write_csv(path),
+            Format::Xlsx => self.write_xlsx(path),
+            _ => {
                 let text = serde_json::to_string_pretty(&self.json())
                     .map_err(|e| Error::Export(e.to_string()))?;
                 std::fs::write(path, text).map_err(|e| Error::io(path, e))
             }
-            "xlsx" => self.write_xlsx(path),
-            _ => Err(Error::InvalidArgument(format!(
-                "cannot write a table to {}: use a .csv, .json or .xlsx file",
-                path.display()
-            ))),
-        }
+        })
     }
 
     fn write_csv(&self, path: &Path) -> Result<()> {

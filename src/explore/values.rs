@@ -57,20 +57,6 @@ impl Groups {
     }
 }
 
-/// The `p` quantile of ascending values by linear interpolation between the closest ranks: the
-/// value at position `(n − 1)·p` (numpy's default `linear` method, polars' `QuantileMethod::Linear`,
-/// pandas' default). `None` for no values.
-pub fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
-    let n = sorted.len();
-    if n == 0 {
-        return None;
-    }
-    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(n - 1);
-    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
-}
-
 /// Checks that x is a plain numeric column, as a distribution needs.
 pub(crate) fn check_numeric(x: &Dimension, schema: &Schema, chart: &str) -> Result<()> {
     let Some(dt) = schema.get(x.column.as_str()) else {
@@ -213,19 +199,6 @@ mod tests {
             values: (0..n).map(|i| i as f64).collect(),
             missing,
         }
-    }
-
-    #[test]
-    fn quantiles_interpolate_linearly() {
-        // numpy.quantile([1, 2, 3, 4], [0.25, 0.5, 0.75]) = 1.75, 2.5, 3.25
-        let x = [1.0, 2.0, 3.0, 4.0];
-        assert_eq!(quantile(&x, 0.25), Some(1.75));
-        assert_eq!(quantile(&x, 0.5), Some(2.5));
-        assert_eq!(quantile(&x, 0.75), Some(3.25));
-        assert_eq!(quantile(&x, 0.0), Some(1.0));
-        assert_eq!(quantile(&x, 1.0), Some(4.0));
-        assert_eq!(quantile(&[7.0], 0.25), Some(7.0));
-        assert_eq!(quantile(&[], 0.5), None);
     }
 
     #[test]

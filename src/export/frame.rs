@@ -2,8 +2,9 @@
 //! with the same rules as dataset exports: a temporary file renamed when complete, dates as
 //! dates in Excel, identifiers kept as text.
 
-use super::{ExportFormat, ExportReport, XLSX_MAX_ROWS, temp_path};
+use super::{ExportFormat, ExportReport, XLSX_MAX_ROWS};
 use crate::error::{Error, Result};
+use crate::fsutil::write_atomic;
 use polars::prelude::*;
 use std::io::Write;
 use std::path::Path;
@@ -11,31 +12,21 @@ use std::path::Path;
 /// Writes `df` to `out`; the format follows the extension.
 pub fn write_frame_file(df: &DataFrame, out: &Path, bom: bool) -> Result<ExportReport> {
     let format = ExportFormat::from_path(out)?;
-    let tmp = temp_path(out);
-    let result = match format {
-        ExportFormat::Csv => csv(df, &tmp, bom),
-        ExportFormat::Xlsx => xlsx(df, &tmp),
-        ExportFormat::Parquet => parquet(df, &tmp),
-    };
-    match result {
-        Ok(()) => {
-            std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))?;
-            Ok(ExportReport {
-                path: out.display().to_string(),
-                format,
-                rows: df.height() as u64,
-                columns: df
-                    .get_column_names()
-                    .iter()
-                    .map(|c| c.to_string())
-                    .collect(),
-            })
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
+    write_atomic(out, |tmp| match format {
+        ExportFormat::Csv => csv(df, tmp, bom),
+        ExportFormat::Xlsx => xlsx(df, tmp),
+        ExportFormat::Parquet => parquet(df, tmp),
+    })?;
+    Ok(ExportReport {
+        path: out.display().to_string(),
+        format,
+        rows: df.height() as u64,
+        columns: df
+            .get_column_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect(),
+    })
 }
 
 /// A cell as text: empty for missing, numbers as Loupe prints them, dates as `YYYY-MM-DD`.

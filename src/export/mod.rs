@@ -9,13 +9,14 @@ pub use frame::write_frame_file;
 
 use crate::dataset::ColumnType;
 use crate::error::{Error, Result};
-use crate::progress::{Reporter, Unit};
+use crate::fsutil::{Format, write_atomic};
+use crate::progress::{Reporter, Stage, Unit};
 use crate::query::format_real;
 use crate::store::{Action, Project, quote_ident};
 use rusqlite::types::ValueRef;
 use serde::Serialize;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The file formats Loupe writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -28,19 +29,16 @@ pub enum ExportFormat {
 
 impl ExportFormat {
     pub fn from_path(path: &Path) -> Result<Self> {
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        match ext.as_str() {
-            "csv" => Ok(ExportFormat::Csv),
-            "xlsx" => Ok(ExportFormat::Xlsx),
-            "parquet" => Ok(ExportFormat::Parquet),
-            _ => Err(Error::InvalidArgument(format!(
-                "cannot export to '{}': name the file .csv, .xlsx or .parquet",
-                path.display()
-            ))),
-        }
+        let f = Format::expect(
+            path,
+            &[Format::Csv, Format::Xlsx, Format::Parquet],
+            "cannot export to",
+        )?;
+        Ok(match f {
+            Format::Xlsx => ExportFormat::Xlsx,
+            Format::Parquet => ExportFormat::Parquet,
+            _ => ExportFormat::Csv,
+        })
     }
 }
 
@@ -122,35 +120,17 @@ pub fn export_query(
     rep: &Reporter,
 ) -> Result<ExportReport> {
     let format = ExportFormat::from_path(out)?;
-    let tmp = temp_path(out);
-    let result = match format {
-        ExportFormat::Csv => write_csv(project, sql, cols, expected_rows, &tmp, opts.bom, rep),
-        ExportFormat::Xlsx => write_xlsx(project, sql, cols, expected_rows, &tmp, rep),
-        ExportFormat::Parquet => write_parquet(project, sql, cols, expected_rows, &tmp),
-    };
-    match result {
-        Ok(rows) => {
-            std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))?;
-            Ok(ExportReport {
-                path: out.display().to_string(),
-                format,
-                rows,
-                columns: cols.iter().map(|c| c.0.clone()).collect(),
-            })
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
-}
-
-pub(crate) fn temp_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "export".into());
-    out.with_file_name(format!(".{name}.loupe-partial"))
+    let rows = write_atomic(out, |tmp| match format {
+        ExportFormat::Csv => write_csv(project, sql, cols, expected_rows, tmp, opts.bom, rep),
+        ExportFormat::Xlsx => write_xlsx(project, sql, cols, expected_rows, tmp, rep),
+        ExportFormat::Parquet => write_parquet(project, sql, cols, expected_rows, tmp),
+    })?;
+    Ok(ExportReport {
+        path: out.display().to_string(),
+        format,
+        rows,
+        columns: cols.iter().map(|c| c.0.clone()).collect(),
+    })
 }
 
 fn write_csv(
@@ -190,7 +170,7 @@ fn write_csv(
         n += 1;
         if n.is_multiple_of(16384) {
             rep.check()?;
-            rep.report("Exporting", n, Some(expected), Unit::Rows, n, false);
+            rep.report(Stage::Exporting, n, Some(expected), Unit::Rows, n, false);
         }
     }
     w.flush().map_err(|e| Error::io(path, e))?;
@@ -279,7 +259,7 @@ fn write_xlsx(
         if r.is_multiple_of(16384) {
             rep.check()?;
             rep.report(
-                "Exporting",
+                Stage::Exporting,
                 r as u64,
                 Some(expected),
                 Unit::Rows,

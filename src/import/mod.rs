@@ -27,7 +27,7 @@ pub use source::Delimiter;
 use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo, Role, RoleSource, SourceFile};
 use crate::error::{Error, ImportError, Result};
 use crate::privacy::{PiiAction, PiiColumn, decide, detect};
-use crate::progress::{Reporter, Unit};
+use crate::progress::{Reporter, Stage, Unit};
 use crate::store::{self, Action, Project};
 use infer::{ColumnStats, Hints, Plan};
 use serde::Serialize;
@@ -170,7 +170,7 @@ pub fn import_files(
     if !opts.replace && project.has_dataset(&name)? {
         return Err(Error::DatasetExists { name });
     }
-    rep.report("Reading", 0, None, Unit::Bytes, 0, true);
+    rep.report(Stage::Reading, 0, None, Unit::Bytes, 0, true);
     let sniffed: Vec<SniffedFile> = files
         .iter()
         .map(|f| sniff::sniff(f, opts))
@@ -379,7 +379,7 @@ pub fn import_files(
     store::append_activity(&tx, Action::Import, Some(&name), Some(load.rows), &detail)?;
     rep.check()?;
     rep.report(
-        "Committing",
+        Stage::Committing,
         2 * total_bytes,
         Some(2 * total_bytes),
         Unit::Bytes,

@@ -9,7 +9,7 @@ use super::writer::{self, Batch, Cell};
 use super::{BATCH_ROWS, RaggedPolicy};
 use crate::error::{Error, ImportError, Result};
 use crate::privacy::{PiiAction, PiiKind, decide};
-use crate::progress::{Reporter, Unit};
+use crate::progress::{Reporter, Stage, Unit};
 use std::path::PathBuf;
 
 /// What watching every value of every file tells: the column statistics and the shape.
@@ -186,7 +186,7 @@ pub fn scan(
             if rows.is_multiple_of(8192) {
                 rep.check()?;
                 rep.report(
-                    "Scanning",
+                    Stage::Scanning,
                     bytes_before + progress_bytes(f, &counter, rows),
                     Some(2 * total_bytes),
                     Unit::Bytes,
@@ -286,7 +286,7 @@ pub fn load(
                     }
                     rows += b.rows as u64;
                     rep.report(
-                        "Loading",
+                        Stage::Loading,
                         span.base + b.bytes_done,
                         Some(span.total),
                         Unit::Bytes,

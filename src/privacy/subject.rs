@@ -473,16 +473,14 @@ impl std::str::FromStr for SubjectFormat {
 impl SubjectFormat {
     /// From a file name's extension (`.json` or `.csv`).
     pub fn from_path(path: &Path) -> Result<Self> {
-        path.extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .parse()
-            .map_err(|_| {
-                Error::InvalidArgument(format!(
-                    "{}: give the export a .json or .csv name (or --format)",
-                    path.display()
-                ))
-            })
+        match crate::fsutil::Format::from_path(path) {
+            Some(crate::fsutil::Format::Json) => Ok(SubjectFormat::Json),
+            Some(crate::fsutil::Format::Csv) => Ok(SubjectFormat::Csv),
+            _ => Err(Error::InvalidArgument(format!(
+                "{}: give the export a .json or .csv name (or --format)",
+                path.display()
+            ))),
+        }
     }
 }
 
@@ -555,7 +553,9 @@ pub fn export_subject(
     let report = find(project, id)?;
     let mut buf = Vec::new();
     write_report(&report, format, &mut buf)?;
-    std::fs::write(path, buf).map_err(|e| Error::io(path, e))?;
+    crate::fsutil::write_atomic(path, |tmp| {
+        std::fs::write(tmp, buf).map_err(|e| Error::io(tmp, e))
+    })?;
     if !project.is_read_only() {
         project.log(
             Action::Export,

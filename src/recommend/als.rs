@@ -20,7 +20,7 @@ use super::linalg::{cholesky, cholesky_solve, dot, gram};
 use super::matrix::{Csr, TrainSet};
 use crate::error::{Error, Result};
 use crate::parallel::{for_each_block, threads};
-use crate::progress::{Reporter, Unit};
+use crate::progress::{Reporter, Stage, Unit};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -251,7 +251,7 @@ pub fn fit_als_from(
         loss.push(objective(train, &users, &items, f, opts));
         let done = it as u64 + 1;
         rep.report(
-            "Fitting",
+            Stage::Fitting,
             done,
             Some(opts.iterations as u64),
             Unit::Steps,

@@ -4,6 +4,7 @@
 use super::interactions::Interactions;
 use crate::dataset::Role;
 use crate::error::Result;
+use crate::numeric::median;
 use crate::store::{Project, quote_ident};
 use rusqlite::types::ValueRef;
 use std::collections::HashMap;
@@ -24,20 +25,6 @@ use super::baskets::text;
 
 fn number(v: ValueRef<'_>) -> Option<f64> {
     super::interactions::number(v).filter(|x| x.is_finite())
-}
-
-/// The median of `xs` (sorted in place); `None` when empty.
-fn median(xs: &mut [f64]) -> Option<f64> {
-    if xs.is_empty() {
-        return None;
-    }
-    xs.sort_by(f64::total_cmp);
-    let n = xs.len();
-    Some(if n % 2 == 1 {
-        xs[n / 2]
-    } else {
-        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
-    })
 }
 
 /// The most frequent value of each item (ties: the alphabetically first).

@@ -17,7 +17,7 @@ use super::metrics::{Metrics, MetricsSum, self_information};
 use super::model::{Algorithm, ModelOptions, RecommendOptions, Recommender};
 use crate::error::{Error, Result};
 use crate::parallel::{for_each_block, threads};
-use crate::progress::{Reporter, Unit};
+use crate::progress::{Reporter, Stage, Unit};
 use serde::Serialize;
 use std::time::Instant;
 
@@ -99,10 +99,7 @@ pub struct EvalReport {
 
 /// A day (since 1970-01-01) as YYYY-MM-DD.
 pub fn date_text(day: i32) -> String {
-    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
-        .and_then(|e| e.checked_add_signed(chrono::Duration::days(i64::from(day))))
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_else(|| day.to_string())
+    crate::format::day_text(i64::from(day))
 }
 
 /// Evaluates each recommender of `opts.algorithms` on the time split.
@@ -156,7 +153,7 @@ pub fn evaluate(inter: &Interactions, opts: &EvalOptions, rep: &Reporter) -> Res
     let mut results = Vec::new();
     for (n, &algorithm) in opts.algorithms.iter().enumerate() {
         rep.report(
-            "Evaluating",
+            Stage::Evaluating,
             n as u64,
             Some(opts.algorithms.len() as u64),
             Unit::Steps,

@@ -6,7 +6,7 @@ use super::interactions::Interactions;
 use super::matrix::TrainSet;
 use super::model::{Algorithm, ModelOptions, RecommendOptions, Recommendation, Recommender};
 use crate::error::Result;
-use crate::progress::{Reporter, Unit};
+use crate::progress::{Reporter, Stage, Unit};
 use std::sync::Arc;
 
 /// What a model of `algorithm` depends on, as text: two fits with the same key are the same
@@ -50,7 +50,7 @@ pub fn fit_models(
     let mut out = Vec::with_capacity(algorithms.len());
     for (n, &a) in algorithms.iter().enumerate() {
         rep.report(
-            "Fitting",
+            Stage::Fitting,
             n as u64,
             Some(algorithms.len() as u64),
             Unit::Steps,

@@ -10,7 +10,7 @@ use crate::customers::columns::TransactionColumns;
 use crate::customers::scan::Interner;
 use crate::dataset::Role;
 use crate::error::{Error, Result};
-use crate::progress::{Reporter, Unit};
+use crate::progress::{Reporter, Stage, Unit};
 use crate::store::{Project, quote_ident};
 use rusqlite::types::ValueRef;
 use std::collections::HashMap;
@@ -281,7 +281,14 @@ pub fn read_interactions(
         seen += 1;
         if seen.is_multiple_of(65_536) {
             rep.check()?;
-            rep.report("Reading", seen, Some(info.rows), Unit::Rows, seen, false);
+            rep.report(
+                Stage::Reading,
+                seen,
+                Some(info.rows),
+                Unit::Rows,
+                seen,
+                false,
+            );
         }
         let (Some(customer), Some(time), Some(item)) = (
             text(r.get_ref(0)?),

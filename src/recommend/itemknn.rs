@@ -11,7 +11,7 @@
 use super::matrix::TrainSet;
 use crate::error::{Error, Result};
 use crate::parallel::{for_each_block, threads};
-use crate::progress::{Reporter, Unit};
+use crate::progress::{Reporter, Stage, Unit};
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -158,7 +158,7 @@ pub fn fit_itemknn(train: &TrainSet, opts: &KnnOptions, rep: &Reporter) -> Resul
                 *slot = (list, pairs, total);
             }
             let d = done.fetch_add(block.len() as u64, Ordering::Relaxed) + block.len() as u64;
-            rep.report("Fitting", d, Some(n as u64), Unit::Steps, d, false);
+            rep.report(Stage::Fitting, d, Some(n as u64), Unit::Steps, d, false);
             Ok(())
         },
     )?;

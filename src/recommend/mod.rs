@@ -66,9 +66,8 @@ pub fn write_rules_csv(
     path: &std::path::Path,
 ) -> crate::Result<()> {
     use crate::error::Error;
-    let tmp = path.with_extension("csv.partial");
-    let write = || -> std::result::Result<(), csv::Error> {
-        let mut w = csv::Writer::from_path(&tmp)?;
+    let write = |tmp: &std::path::Path| -> std::result::Result<(), csv::Error> {
+        let mut w = csv::Writer::from_path(tmp)?;
         w.write_record([
             "antecedents",
             "consequents",
@@ -97,6 +96,7 @@ pub fn write_rules_csv(
         w.flush()?;
         Ok(())
     };
-    write().map_err(|e| Error::Export(format!("cannot write {}: {e}", tmp.display())))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    crate::fsutil::write_atomic(path, |tmp| {
+        write(tmp).map_err(|e| Error::Export(format!("cannot write {}: {e}", path.display())))
+    })
 }

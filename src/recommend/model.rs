@@ -11,7 +11,7 @@ use super::reasons::{ItemLabel, Reason};
 use super::rules::RuleOptions;
 use crate::error::{Error, Result};
 use crate::parallel::{for_each_block, threads};
-use crate::progress::{Reporter, Unit};
+use crate::progress::{Reporter, Stage, Unit};
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -213,7 +213,7 @@ impl Recommender {
         rep: &Reporter,
     ) -> Result<Recommender> {
         opts.check()?;
-        rep.report("Fitting", 0, None, Unit::Steps, 0, true);
+        rep.report(Stage::Fitting, 0, None, Unit::Steps, 0, true);
         let train = TrainSet::new(inter, keep, opts.weighting);
         Recommender::fit_train(train, algorithm, group, opts, rep)
     }
@@ -413,7 +413,7 @@ impl Recommender {
                         .collect();
                 }
                 let d = done.fetch_add(block.len() as u64, Ordering::Relaxed) + block.len() as u64;
-                rep.report("Recommending", d, Some(total), Unit::Steps, d, false);
+                rep.report(Stage::Recommending, d, Some(total), Unit::Steps, d, false);
                 Ok(())
             },
         )?;

@@ -3,6 +3,7 @@
 
 use super::model::Recommendation;
 use crate::error::{Error, Result};
+use crate::fsutil::{Format, write_atomic};
 use crate::i18n::Lang;
 use std::path::Path;
 
@@ -23,33 +24,15 @@ pub fn cells(r: &Recommendation, lang: Lang) -> [String; 6] {
 /// Writes `.csv` or `.xlsx` (by the extension) through a temporary file, so a failed write
 /// leaves no half file.
 pub fn write_recommendations(rows: &[Recommendation], path: &Path, lang: Lang) -> Result<()> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.loupe-partial"));
-    let written = match ext.as_str() {
-        "csv" => write_csv(rows, &tmp, lang),
-        "xlsx" => write_xlsx(rows, &tmp, lang),
-        _ => {
-            return Err(Error::InvalidArgument(format!(
-                "cannot write recommendations to {}: name the file .csv or .xlsx",
-                path.display()
-            )));
-        }
-    };
-    match written {
-        Ok(()) => std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
+    let format = Format::expect(
+        path,
+        &[Format::Csv, Format::Xlsx],
+        "cannot write recommendations to",
+    )?;
+    write_atomic(path, |tmp| match format {
+        Format::Xlsx => write_xlsx(rows, tmp, lang),
+        _ => write_csv(rows, tmp, lang),
+    })
 }
 
 fn write_csv(rows: &[Recommendation], path: &Path, lang: Lang) -> Result<()> {

@@ -16,7 +16,7 @@
 use super::key::{self, Passphrase};
 use super::{Action, Project, READ_ONLY, connect_checked};
 use crate::error::{Error, Result};
-use crate::progress::{Reporter, Unit};
+use crate::progress::{Reporter, Stage, Unit};
 use rusqlite::Connection;
 use rusqlite::backup::{Backup, StepResult};
 use serde::Serialize;
@@ -89,7 +89,7 @@ pub fn list_backups(project: &Path) -> Result<Vec<BackupFile>> {
     for entry in rd {
         let entry = entry.map_err(|e| Error::io(&dir, e))?;
         let path = entry.path();
-        if path.extension().is_none_or(|e| e != "loupe") {
+        if crate::fsutil::Format::from_path(&path) != Some(crate::fsutil::Format::Loupe) {
             continue;
         }
         let meta = entry.metadata().map_err(|e| Error::io(&path, e))?;
@@ -208,7 +208,7 @@ fn copy_to(project: &Project, dest: &Path, rep: &Reporter) -> Result<BackupRepor
                 let p = b.progress();
                 let total = p.pagecount.max(0) as u64;
                 rep.report(
-                    "Backing up",
+                    Stage::BackingUp,
                     total.saturating_sub(p.remaining.max(0) as u64),
                     Some(total),
                     Unit::Steps,
@@ -449,7 +449,7 @@ pub fn restore(
             from.display()
         )));
     }
-    rep.report("Checking", 0, Some(3), Unit::Steps, 0, true);
+    rep.report(Stage::Checking, 0, Some(3), Unit::Steps, 0, true);
     let checked = check_backup(from, backup_key.clone()).map_err(|e| {
         Error::InvalidArgument(format!(
             "the backup cannot be restored, the project is unchanged: {e}"
@@ -458,7 +458,7 @@ pub fn restore(
     let tmp = side_file(project, "restore");
     remove_with_sidecars(&tmp);
     rep.check()?;
-    rep.report("Copying", 1, Some(3), Unit::Steps, 0, true);
+    rep.report(Stage::Copying, 1, Some(3), Unit::Steps, 0, true);
     let copied = (|| -> Result<()> {
         std::fs::copy(from, &tmp).map_err(|e| Error::io(&tmp, e))?;
         sync_file(&tmp)?;
@@ -470,7 +470,7 @@ pub fn restore(
         remove_with_sidecars(&tmp);
         return Err(e);
     }
-    rep.report("Restoring", 2, Some(3), Unit::Steps, 0, true);
+    rep.report(Stage::Restoring, 2, Some(3), Unit::Steps, 0, true);
     let mut previous = None;
     if project.exists() {
         match Project::open(project) {
@@ -520,7 +520,7 @@ pub fn restore(
             "log_entries_kept": carried.len(),
         }),
     )?;
-    rep.report("Restoring", 3, Some(3), Unit::Steps, 0, true);
+    rep.report(Stage::Restoring, 3, Some(3), Unit::Steps, 0, true);
     Ok(RestoreReport {
         project: project.to_path_buf(),
         from: from.to_path_buf(),

@@ -4,7 +4,7 @@ use super::apply::{ROW, apply, missing};
 use super::{Recipe, Step};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
-use crate::progress::{Reporter, Unit};
+use crate::progress::{Reporter, Stage, Unit};
 use polars::prelude::*;
 
 /// What one step did when the recipe ran.
@@ -57,7 +57,7 @@ fn run_numbered(
         if let Some(rep) = rep {
             rep.check()?;
             rep.report(
-                "Cleaning",
+                Stage::Cleaning,
                 i as u64,
                 Some(end as u64),
                 Unit::Steps,

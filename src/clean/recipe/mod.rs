@@ -344,9 +344,9 @@ impl Recipe {
 
     /// Writes the recipe as JSON (via a temporary file, so a failed write leaves no half file).
     pub fn write(&self, path: &std::path::Path) -> Result<()> {
-        let tmp = path.with_extension("json.partial");
-        std::fs::write(&tmp, self.to_json()).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+        crate::fsutil::write_atomic(path, |tmp| {
+            std::fs::write(tmp, self.to_json()).map_err(|e| Error::io(tmp, e))
+        })
     }
 }
 

@@ -2,11 +2,11 @@
 //! Student's t (cdf, quantile, density), both from the regularized incomplete gamma and beta
 //! functions (Numerical Recipes, 3rd ed., §6.2 and §6.4: series and Lentz continued fractions).
 //!
-//! Written here rather than taken from a crate: they are about 150 lines over the `ln_gamma`
-//! the lifetime-value models already have, each is checked below against exact closed forms and
+//! Written here rather than taken from a crate: they are about 150 lines over
+//! [`super::special::ln_gamma`], each is checked below against exact closed forms and
 //! published table values to 1e-12, and the project keeps its dependency tree small.
 
-use crate::customers::clv::ln_gamma;
+use super::special::ln_gamma;
 
 const EPS: f64 = 1e-16;
 const TINY: f64 = 1e-300;
@@ -170,9 +170,8 @@ pub fn normal_pdf(x: f64) -> f64 {
     (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt()
 }
 
-/// Φ⁻¹(p): P. J. Acklam's rational approximation (relative error 1.15e-9, the forecast's
-/// [`crate::explore::forecast::normal_quantile`]) polished by one Halley step on
-/// [`normal_cdf`], which brings it to machine precision.
+/// Φ⁻¹(p): P. J. Acklam's rational approximation (relative error 1.15e-9) polished by one
+/// Halley step on [`normal_cdf`], which brings it to machine precision.
 pub fn normal_quantile(p: f64) -> f64 {
     if p.is_nan() || !(0.0..=1.0).contains(&p) {
         return f64::NAN;
@@ -183,7 +182,7 @@ pub fn normal_quantile(p: f64) -> f64 {
     if p == 1.0 {
         return f64::INFINITY;
     }
-    let x = crate::explore::forecast::normal_quantile(p);
+    let x = acklam(p);
     // Halley: e = Φ(x) − p, u = e·√(2π)·exp(x²/2).
     let e = if p < 0.5 {
         normal_cdf(x) - p
@@ -192,6 +191,60 @@ pub fn normal_quantile(p: f64) -> f64 {
     };
     let u = e * (2.0 * std::f64::consts::PI).sqrt() * (x * x / 2.0).exp();
     x - u / (1.0 + x * u / 2.0)
+}
+
+/// The standard normal quantile by Acklam's rational approximation (relative error < 1.2e-9),
+/// the start [`normal_quantile`] polishes.
+fn acklam(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    let tail = |q: f64| {
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if p <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if p >= 1.0 {
+        return f64::INFINITY;
+    }
+    if p < 0.02425 {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - 0.02425 {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
 }
 
 /// Two-sided p-value of a z statistic: 2·(1 − Φ(|z|)).
@@ -403,5 +456,12 @@ mod tests {
         close(gamma_p(1.0, 2.0), 1.0 - (-2.0f64).exp(), 1e-14);
         close(gamma_q(0.5, 1.0), 0.157_299_207_050_285_13, 1e-13);
         close(gamma_p(3.0, 10.0) + gamma_q(3.0, 10.0), 1.0, 1e-15);
+    }
+
+    #[test]
+    fn normal_quantiles() {
+        assert!((normal_quantile(0.975) - 1.959_963_985).abs() < 1e-8);
+        assert!((normal_quantile(0.5)).abs() < 1e-12);
+        assert!((normal_quantile(0.001) + 3.090_232_306).abs() < 1e-8);
     }
 }

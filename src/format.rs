@@ -1,4 +1,7 @@
-//! Numbers for people: thousands separators, sensible decimals, compact axis ticks, percents.
+//! Numbers for people, in the command line and the window alike: thousands separators, sensible
+//! decimals, compact axis ticks, money, percents, byte counts and dates. They read the same in
+//! English and Chinese; words that differ by language (durations, enum labels) live in
+//! [`crate::i18n`].
 
 /// `1234567.891` → `1,234,567.89`; integers without decimals; small numbers with up to four
 /// significant decimals (`0.0123`).
@@ -79,6 +82,67 @@ pub fn percent(v: f64) -> String {
     }
 }
 
+/// An integer with thousands separators: `541,909`.
+pub fn int(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A byte count for people: `512 B`, `3.4 MB`.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut x = n as f64;
+    let mut u = 0;
+    while x >= 1000.0 && u + 1 < UNITS.len() {
+        x /= 1000.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{x:.1} {}", UNITS[u])
+    }
+}
+
+/// A money amount: two decimals with thousands separators (`-1,234.50`).
+pub fn money(x: f64) -> String {
+    let sign = if x < 0.0 && (x * 100.0).round() != 0.0 {
+        "-"
+    } else {
+        ""
+    };
+    let cents = (x.abs() * 100.0).round() as u64;
+    format!("{sign}{}.{:02}", int(cents / 100), cents % 100)
+}
+
+/// The dash that stands for a missing value in a table.
+pub const MISSING: &str = "—";
+
+/// [`number`], or [`MISSING`] for none.
+pub fn opt_number(v: Option<f64>) -> String {
+    v.map_or_else(|| MISSING.into(), number)
+}
+
+/// [`percent`], or [`MISSING`] for none.
+pub fn opt_percent(v: Option<f64>) -> String {
+    v.map_or_else(|| MISSING.into(), percent)
+}
+
+/// A day counted from 1970-01-01 as `YYYY-MM-DD` (the number itself when out of range).
+pub fn day_text(day: i64) -> String {
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|e| e.checked_add_signed(chrono::Duration::days(day)))
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| day.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +162,12 @@ mod tests {
         assert_eq!(compact(2e9), "2B");
         assert_eq!(percent(0.4567), "45.7%");
         assert_eq!(percent(0.0123), "1.23%");
+        assert_eq!(money(-1234.5), "-1,234.50");
+        assert_eq!(money(0.004), "0.00");
+        assert_eq!(money(-0.001), "0.00");
+        assert_eq!(opt_number(None), "—");
+        assert_eq!(opt_percent(Some(0.5)), "50.0%");
+        assert_eq!(day_text(0), "1970-01-01");
+        assert_eq!(day_text(15_000), "2011-01-26");
     }
 }

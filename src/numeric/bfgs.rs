@@ -1,5 +1,5 @@
 //! Quasi-Newton minimisation (BFGS with a backtracking line search) for smooth objectives with
-//! an analytic gradient, and the digamma function the likelihood gradients need.
+//! an analytic gradient.
 
 /// Minimises `f` (value and gradient) from `x0`. Stops when the gradient's largest component is
 /// below `1e-9 · (1 + |f|)` or a step no longer lowers the value. Returns the point and value, or
@@ -94,45 +94,9 @@ pub fn bfgs(fg: ValueAndGradient<'_>, x0: &[f64]) -> Option<(Vec<f64>, f64)> {
     Some((x, f))
 }
 
-/// The digamma function ψ(x) = d ln Γ(x) / dx for x > 0: the recurrence up to x ≥ 10, then the
-/// asymptotic series (error below 1e-13 there).
-pub fn digamma(mut x: f64) -> f64 {
-    if x.is_nan() || x <= 0.0 || x.is_infinite() {
-        return f64::NAN;
-    }
-    let mut acc = 0.0;
-    while x < 10.0 {
-        acc -= 1.0 / x;
-        x += 1.0;
-    }
-    let inv = 1.0 / x;
-    let inv2 = inv * inv;
-    acc + x.ln()
-        - 0.5 * inv
-        - inv2
-            * (1.0 / 12.0
-                - inv2 * (1.0 / 120.0 - inv2 * (1.0 / 252.0 - inv2 * (1.0 / 240.0 - inv2 / 132.0))))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn digamma_known_values() {
-        // ψ(1) = −γ, ψ(1/2) = −γ − 2 ln 2, ψ(10) = H₉ − γ.
-        let gamma = 0.577_215_664_901_532_9;
-        assert!((digamma(1.0) + gamma).abs() < 1e-13);
-        assert!((digamma(0.5) + gamma + 2.0 * 2f64.ln()).abs() < 1e-13);
-        let h9: f64 = (1..10).map(|k| 1.0 / k as f64).sum();
-        assert!((digamma(10.0) - (h9 - gamma)).abs() < 1e-13);
-        // Against the derivative of ln Γ.
-        for x in [0.05, 0.7, 3.3, 25.0, 400.0] {
-            let d = (super::super::clv::ln_gamma(x + 1e-6) - super::super::clv::ln_gamma(x - 1e-6))
-                / 2e-6;
-            assert!((digamma(x) - d).abs() < 1e-5 * (1.0 + d.abs()), "{x}");
-        }
-    }
 
     #[test]
     fn rosenbrock() {
