@@ -6,6 +6,7 @@ mod clean;
 mod clv;
 mod customers;
 mod data;
+mod explain;
 mod explore;
 mod privacy;
 mod progress_bar;
@@ -117,15 +118,7 @@ enum Command {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Err(e) = privacy::setup_keys(cli.passphrase_env.as_deref(), cli.encrypt) {
-        eprintln!("error: {e}");
-        return ExitCode::FAILURE;
-    }
-    let result = match cli.command {
-        None => loupe::ui::run(cli.project).map_err(|e| e.to_string()),
-        Some(cmd) => run(cmd).map_err(|e| e.to_string()),
-    };
-    match result {
+    match dispatch(cli, privacy::terminal_prompt(), window) {
         Ok(()) => ExitCode::SUCCESS,
         // The reader of our output went away (`| head`): nothing more to say.
         Err(msg) if msg.contains("Broken pipe") => ExitCode::SUCCESS,
@@ -134,6 +127,40 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs the command, or without one opens the window (through `window`). A command asks for the
+/// passphrase of an encrypted project with `prompt` (the terminal); the window never does: it
+/// runs on the UI thread and asks in its own dialog.
+fn dispatch(
+    cli: Cli,
+    prompt: loupe::store::key::Prompt,
+    window: impl FnOnce(Option<PathBuf>) -> Result<(), String>,
+) -> Result<(), String> {
+    let env = cli.passphrase_env.as_deref();
+    match cli.command {
+        None => {
+            privacy::setup_keys(env, cli.encrypt, None).map_err(|e| explain::explain(&e))?;
+            window(cli.project)
+        }
+        Some(cmd) => {
+            privacy::setup_keys(env, cli.encrypt, Some(prompt))
+                .map_err(|e| explain::explain(&e))?;
+            run(cmd).map_err(|e| explain::explain(&e))
+        }
+    }
+}
+
+/// The workbench window, until it is closed.
+#[cfg(feature = "gui")]
+fn window(project: Option<PathBuf>) -> Result<(), String> {
+    loupe::ui::run(project).map_err(|e| e.to_string())
+}
+
+/// This build has no window (built without the `gui` feature).
+#[cfg(not(feature = "gui"))]
+fn window(_project: Option<PathBuf>) -> Result<(), String> {
+    Err("this loupe was built without the window (cargo feature `gui`); run a command, e.g. `loupe --help`".into())
 }
 
 fn run(cmd: Command) -> loupe::Result<()> {
@@ -168,3 +195,6 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Uplift(a) => campaigns::uplift_cmd(a),
     }
 }
+
+#[cfg(all(test, feature = "gui"))]
+mod tests;

@@ -18,17 +18,21 @@ use std::sync::Arc;
 
 /// Sets up the passphrase for whatever project the command opens or creates: from the
 /// environment variable `env`, else (creating with `--encrypt`) asked twice; an encrypted project
-/// opened without either asks for its passphrase in a terminal.
-pub fn setup_keys(env: Option<&str>, encrypt: bool) -> Result<()> {
+/// opened without either asks `prompt` (for a command, [`terminal_prompt`]; the window passes
+/// none and asks in its own dialog).
+pub fn setup_keys(env: Option<&str>, encrypt: bool, prompt: Option<key::Prompt>) -> Result<()> {
     if let Some(var) = env {
         key::set_default(Some(Passphrase::from_env(var)?));
     } else if encrypt {
         key::set_default(Some(ask_new("the new project")?));
     }
-    key::set_prompt(Some(Arc::new(|path: &Path| {
-        ask(&format!("Passphrase for {}: ", path.display()), path)
-    })));
+    key::set_prompt(prompt);
     Ok(())
+}
+
+/// Asks for an encrypted project's passphrase in the terminal (without echo).
+pub fn terminal_prompt() -> key::Prompt {
+    Arc::new(|path: &Path| ask(&format!("Passphrase for {}: ", path.display()), path))
 }
 
 /// Reads a passphrase from the terminal without echo; refuses when stdin is not a terminal.

@@ -1,6 +1,12 @@
-//! Integration tests, in one crate so the stack links once.
+//! Integration tests, in one crate so the stack links once. The window's tests (`*_ui`, `ui`)
+//! need the default feature `gui`.
+
+// Test code may unwrap (clippy's allow-unwrap-in-tests covers only `#[test]` functions, not the
+// helpers they share).
+#![allow(clippy::unwrap_used)]
 
 mod campaigns;
+#[cfg(feature = "gui")]
 mod campaigns_ui;
 mod clean;
 mod cli;
@@ -8,10 +14,13 @@ mod clv;
 mod common;
 mod crash;
 mod customers;
+#[cfg(feature = "gui")]
 mod customers_ui;
+#[cfg(feature = "gui")]
 mod dashboard_ui;
 mod distribution;
 mod explore;
+#[cfg(feature = "gui")]
 mod explore_ui;
 mod expr_sql;
 mod formats;
@@ -20,13 +29,17 @@ mod online_retail;
 mod outputs;
 mod privacy;
 mod privacy_cli;
+#[cfg(feature = "gui")]
 mod privacy_ui;
 mod project_file;
 mod recipe;
 mod recs;
+#[cfg(feature = "gui")]
 mod recs_ui;
 mod rules;
 mod saved_charts;
 mod segments;
+#[cfg(feature = "gui")]
 mod segments_ui;
+#[cfg(feature = "gui")]
 mod ui;
