@@ -1,4 +1,8 @@
 //! Errors of the Loupe library. Every message says what went wrong, where, and what to do.
+//!
+//! The variants hold data, and their messages name no command-line flag or window control: the
+//! command line explains an error in its flags (`cli::explain`), the window in its own translated
+//! words (`ui::explain`).
 
 use std::path::PathBuf;
 
@@ -57,7 +61,7 @@ pub enum Error {
     CorruptProject { path: PathBuf, detail: String },
 
     #[error(
-        "{path} is encrypted: give its passphrase with --passphrase-env VAR (the name of an environment variable holding it), or run the command in a terminal to be asked for it",
+        "{path} is encrypted and no passphrase was given for it",
         path = .path.display()
     )]
     PassphraseNeeded { path: PathBuf },
@@ -68,7 +72,7 @@ pub enum Error {
     )]
     WrongPassphrase { path: PathBuf },
 
-    #[error("project {path} does not exist; import a file into it to create it (loupe import FILE --project {path})", path = .path.display())]
+    #[error("project {path} does not exist; import a file into it to create it", path = .path.display())]
     NoSuchProject { path: PathBuf },
 
     #[error("the project has no dataset named '{name}'{hint}")]
@@ -77,9 +81,7 @@ pub enum Error {
     #[error("the project has no saved chart titled '{title}'{hint}")]
     NoSuchChart { title: String, hint: String },
 
-    #[error(
-        "a dataset named '{name}' already exists; choose another name with --name, or pass --replace to replace it"
-    )]
+    #[error("a dataset named '{name}' already exists; choose another name, or replace it")]
     DatasetExists { name: String },
 
     #[error("'{name}' cannot be a dataset name: {why}")]
@@ -149,7 +151,7 @@ pub enum ImportError {
     Binary { path: PathBuf, what: String },
 
     #[error(
-        "{at}: the bytes are not valid {encoding}. The file looks like {guess}; import it again with --encoding {guess_flag}."
+        "{at}: the bytes are not valid {encoding}. The file looks like {guess}; import it again as {guess}."
     )]
     WrongEncoding {
         at: Location,
@@ -159,7 +161,7 @@ pub enum ImportError {
     },
 
     #[error(
-        "{path}: {count} row(s) do not have the {expected} fields of the header: {lines}. Fix those lines, or import with --ragged pad to keep them with empty cells.",
+        "{path}: {count} row(s) do not have the {expected} fields of the header: {lines}. Fix those lines, or import them padded with empty cells.",
         path = .path.display()
     )]
     Ragged {
@@ -170,7 +172,7 @@ pub enum ImportError {
     },
 
     #[error(
-        "{path} has different columns from {first}: {detail}. Files imported together must have the same columns; import it as its own dataset with --name.",
+        "{path} has different columns from {first}: {detail}. Files imported together must have the same columns; import it as a dataset of its own.",
         path = .path.display(),
         first = .first.display()
     )]
@@ -204,7 +206,7 @@ pub enum ImportError {
     #[error("{path}: unsupported file type '{ext}'. Loupe imports .csv .tsv .txt .xlsx .xls .parquet .json .ndjson .jsonl", path = .path.display())]
     UnsupportedFormat { path: PathBuf, ext: String },
 
-    #[error("no column named '{column}' for --role; the columns are: {available}")]
+    #[error("no column named '{column}' to give a role; the columns are: {available}")]
     NoSuchColumn { column: String, available: String },
 
     #[error(

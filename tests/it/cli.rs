@@ -1,11 +1,6 @@
 //! The `loupe` command line, run as a user would.
 
 use crate::common::*;
-use std::process::Command;
-
-fn loupe() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_loupe"))
-}
 
 #[test]
 fn import_json_tables_query_and_failures() {
@@ -189,4 +184,23 @@ fn a_closed_pipe_ends_the_output_quietly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn ragged_rows_name_the_flag_in_the_terminal() {
+    // The library's error holds the lines; the command line explains it with its flag.
+    let s = Scratch::new();
+    let f = s.write("ragged.csv", "a,b,c\n1,2,3\n4,5\n");
+    let project = s.path("shop.loupe");
+    let out = loupe()
+        .arg("import")
+        .arg(&f)
+        .arg("--project")
+        .arg(&project)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 3 has 2"), "{err}");
+    assert!(err.contains("import with --ragged pad"), "{err}");
 }

@@ -1,0 +1,81 @@
+//! Library errors explained for the terminal: where an error has a remedy on the command line,
+//! the message names the flag to use.
+
+use loupe::error::{Error, ImportError};
+
+/// The message to print for `e`.
+pub fn explain(e: &Error) -> String {
+    match e {
+        Error::PassphraseNeeded { path } => format!(
+            "{} is encrypted: give its passphrase with --passphrase-env VAR (the name of an environment variable holding it), or run the command in a terminal to be asked for it",
+            path.display()
+        ),
+        Error::NoSuchProject { path } => format!(
+            "project {path} does not exist; import a file into it to create it (loupe import FILE --project {path})",
+            path = path.display()
+        ),
+        Error::DatasetExists { name } => format!(
+            "a dataset named '{name}' already exists; choose another name with --name, or pass --replace to replace it"
+        ),
+        Error::Import(i) => explain_import(i).unwrap_or_else(|| e.to_string()),
+        _ => e.to_string(),
+    }
+}
+
+fn explain_import(e: &ImportError) -> Option<String> {
+    Some(match e {
+        ImportError::WrongEncoding {
+            at,
+            encoding,
+            guess,
+            guess_flag,
+        } => format!(
+            "{at}: the bytes are not valid {encoding}. The file looks like {guess}; import it again with --encoding {guess_flag}."
+        ),
+        ImportError::Ragged {
+            path,
+            expected,
+            count,
+            lines,
+        } => format!(
+            "{}: {count} row(s) do not have the {expected} fields of the header: {lines}. Fix those lines, or import with --ragged pad to keep them with empty cells.",
+            path.display()
+        ),
+        ImportError::ColumnsDiffer {
+            path,
+            first,
+            detail,
+        } => format!(
+            "{} has different columns from {}: {detail}. Files imported together must have the same columns; import it as its own dataset with --name.",
+            path.display(),
+            first.display()
+        ),
+        ImportError::NoSuchColumn { column, available } => {
+            format!("no column named '{column}' for --role; the columns are: {available}")
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod explain_tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn names_the_flags_the_library_leaves_out() {
+        let ragged = Error::from(ImportError::Ragged {
+            path: PathBuf::from("r.csv"),
+            expected: 3,
+            count: 2,
+            lines: "line 4 has 2".into(),
+        });
+        assert!(!ragged.to_string().contains("--"), "{ragged}");
+        assert!(explain(&ragged).contains("import with --ragged pad"));
+        let exists = Error::DatasetExists { name: "x".into() };
+        assert!(!exists.to_string().contains("--"), "{exists}");
+        assert!(explain(&exists).contains("--replace"));
+        let other = Error::InvalidArgument("plain".into());
+        assert_eq!(explain(&other), "plain");
+    }
+}
