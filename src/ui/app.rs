@@ -4,6 +4,7 @@
 use crate::error::Error;
 use crate::i18n::{Lang, T, bytes, int};
 use crate::progress::Unit;
+use crate::ui::explain::explain;
 use crate::ui::import_dialog::{DialogAction, ImportDialog};
 use crate::ui::pages::Page;
 use crate::ui::pages::activity::ActivityPage;
@@ -18,6 +19,7 @@ use crate::ui::pages::segments::SegmentsPage;
 use crate::ui::privacy::{PrivacyEvent, PrivacyUi};
 use crate::ui::state::{self, JobOutput, RunningJob, Settings, ThemeChoice, Workspace};
 use crate::ui::theme::{self, icon};
+use crate::ui::widgets::FileDialog;
 use egui::{Align, Key, KeyboardShortcut, Layout, Modifiers, RichText, Ui};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -31,6 +33,18 @@ pub struct Startup {
     pub sample_path: Option<PathBuf>,
     /// Open the most recent project when no project is given.
     pub reopen_recent: bool,
+}
+
+impl Startup {
+    /// How the window starts from the command line: `project` if given, else the most recent
+    /// project, else the sample project (built on first start).
+    pub fn window(project: Option<PathBuf>) -> Startup {
+        Startup {
+            project,
+            sample_path: Some(state::default_sample_path()),
+            reopen_recent: true,
+        }
+    }
 }
 
 /// The workbench.
@@ -105,14 +119,7 @@ impl LoupeApp {
         }
         let system_fonts = std::env::var_os("LOUPE_NO_SYSTEM_FONTS").is_none();
         theme::install_fonts(&cc.egui_ctx, system_fonts);
-        LoupeApp::new(
-            settings,
-            Startup {
-                project,
-                sample_path: Some(state::default_sample_path()),
-                reopen_recent: true,
-            },
-        )
+        LoupeApp::new(settings, Startup::window(project))
     }
 
     pub fn lang(&self) -> Lang {
@@ -167,7 +174,7 @@ impl LoupeApp {
             return;
         }
         self.sample_job = self.ws.spawn(T::JobSample, "", move |rep| {
-            Ok(JobOutput::Sample(state::build_sample(&path, rep)?))
+            Ok(JobOutput::Sample(crate::demo::build_sample(&path, rep)?))
         });
     }
 
@@ -230,6 +237,9 @@ impl LoupeApp {
                 self.sample_job = None;
                 self.open_project(&path);
             }
+            Ok(JobOutput::Written(path)) => {
+                self.ws.notice = Some(lang.f(T::Exported, &[&path.display()]));
+            }
             Ok(JobOutput::Imported(report)) => {
                 self.ws.refresh_catalog();
                 self.ws.notice = Some(lang.f(T::Imported, &[&int(report.rows), &report.dataset]));
@@ -268,19 +278,19 @@ impl LoupeApp {
                 if self.dashboard.on_failed(id, &e) {
                     return;
                 }
-                if !matches!(e, Error::Cancelled) && self.explore.on_failed(id, e.to_string()) {
+                if !matches!(e, Error::Cancelled) && self.explore.on_failed(id, explain(lang, &e)) {
                     return;
                 }
                 if self.clean.on_failed(id, &e) {
                     return;
                 }
-                if self.segments.on_failed(id, &e.to_string()) {
+                if self.segments.on_failed(id, &explain(lang, &e)) {
                     return;
                 }
                 if self.privacy.on_failed(&mut self.ws, id, &e) {
                     return;
                 }
-                if self.campaigns.on_failed(id, &e.to_string()) {
+                if self.campaigns.on_failed(id, &explain(lang, &e)) {
                     return;
                 }
                 if self.recs.on_failed(id, &e) {
@@ -289,7 +299,7 @@ impl LoupeApp {
                 if let Some(d) = &mut self.import
                     && d.preview_job() == Some(id)
                 {
-                    d.on_preview_error(id, e.to_string());
+                    d.on_preview_error(id, explain(lang, &e));
                     return;
                 }
                 if matches!(e, Error::Cancelled) {
@@ -342,9 +352,9 @@ impl LoupeApp {
 
     fn pick_project(&mut self) {
         let lang = self.ws.lang;
-        if let Some(p) = rfd::FileDialog::new()
-            .set_title(lang.tr(T::OpenProjectTitle))
-            .add_filter(lang.tr(T::ProjectFilter), &["loupe"])
+        if let Some(p) = FileDialog::new()
+            .title(lang.tr(T::OpenProjectTitle))
+            .filter(lang.tr(T::ProjectFilter), &["loupe"])
             .pick_file()
         {
             self.open_project(&p);
@@ -353,15 +363,13 @@ impl LoupeApp {
 
     fn pick_new_project(&mut self) {
         let lang = self.ws.lang;
-        if let Some(mut p) = rfd::FileDialog::new()
-            .set_title(lang.tr(T::NewProjectTitle))
-            .add_filter(lang.tr(T::ProjectFilter), &["loupe"])
-            .set_file_name("project.loupe")
+        if let Some(p) = FileDialog::new()
+            .title(lang.tr(T::NewProjectTitle))
+            .filter(lang.tr(T::ProjectFilter), &["loupe"])
+            .file_name("project.loupe")
+            .default_extension("loupe")
             .save_file()
         {
-            if p.extension().is_none() {
-                p.set_extension("loupe");
-            }
             // Asks whether to encrypt it first.
             self.privacy.new_project(p);
         }
@@ -369,9 +377,9 @@ impl LoupeApp {
 
     fn pick_import(&mut self) {
         let lang = self.ws.lang;
-        if let Some(files) = rfd::FileDialog::new()
-            .set_title(lang.tr(T::ImportFilesTitle))
-            .add_filter(
+        if let Some(files) = FileDialog::new()
+            .title(lang.tr(T::ImportFilesTitle))
+            .filter(
                 lang.tr(T::DataFiles),
                 &[
                     "csv", "tsv", "txt", "xlsx", "xls", "parquet", "json", "jsonl", "gz",
@@ -747,7 +755,7 @@ fn job_ui(ui: &mut Ui, lang: Lang, j: &RunningJob) -> bool {
     };
     ui.add(bar.desired_width(140.0).desired_height(14.0));
     if let Some(p) = p {
-        let mut parts = vec![lang.stage(p.stage)];
+        let mut parts = vec![lang.stage(p.stage).to_string()];
         if p.rows > 0 {
             parts.push(lang.f(T::RowsDone, &[&int(p.rows)]));
         }

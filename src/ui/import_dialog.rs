@@ -56,10 +56,7 @@ impl ImportDialog {
             .first()
             .map(|f| store::dataset_name_from_path(f))
             .unwrap_or_default();
-        let sizes = files
-            .iter()
-            .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
-            .collect();
+        let sizes = crate::ui::widgets::file_dialog::file_sizes(&files);
         ImportDialog {
             files,
             name,

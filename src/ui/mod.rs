@@ -3,14 +3,23 @@
 //! - [`app`]: the shell (top bar, navigation, status bar with jobs, error panel, shortcuts);
 //! - [`state`]: state apart from drawing (settings, open project, jobs, problems);
 //! - [`pages`]: one struct per page; [`import_dialog`]: the import dialog;
-//! - [`theme`]: fonts (with a bundled CJK fallback), spacing, colours and shared widgets.
+//! - [`theme`]: fonts (with a bundled CJK fallback), spacing, colours and shared widgets;
+//! - [`widgets`]: pieces pages share, among them the one file dialog;
+//! - [`explain`]: library errors in the window's words.
+//!
+//! Files are reached only through [`widgets::file_dialog`]: the lint below keeps `rfd` and
+//! `std::fs` (listed in clippy.toml) out of the rest of the window.
+
+#![warn(clippy::disallowed_methods)]
 
 pub mod app;
+pub mod explain;
 pub mod import_dialog;
 pub mod pages;
 pub mod privacy;
 pub mod state;
 pub mod theme;
+pub mod widgets;
 
 pub use app::{LoupeApp, Startup, nav_label};
 pub use pages::Page;

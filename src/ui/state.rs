@@ -9,6 +9,7 @@ use crate::jobs::{Job, Wake};
 use crate::profile::ColumnProfile;
 use crate::progress::Reporter;
 use crate::store::{ActivityEntry, Project};
+use crate::ui::explain::Explain;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -68,6 +69,8 @@ impl Settings {
 pub enum JobOutput {
     /// The sample project was built at this path.
     Sample(PathBuf),
+    /// A file (a PNG, a workbook) was written at this path.
+    Written(PathBuf),
     Imported(ImportReport),
     /// The row order of the data page's view (generation, rowids).
     Rows(u64, Vec<i64>),
@@ -187,11 +190,11 @@ impl Workspace {
         self.project.as_ref().map(|p| p.path().to_path_buf())
     }
 
-    /// Reports a problem in the error panel.
-    pub fn problem(&mut self, title: impl Into<String>, err: &dyn std::fmt::Display) {
+    /// Reports a problem in the error panel, a library error explained in the window's words.
+    pub fn problem(&mut self, title: impl Into<String>, err: &dyn Explain) {
         self.problems.push(Problem {
             title: title.into(),
-            message: err.to_string(),
+            message: err.explain(self.lang),
         });
     }
 
@@ -214,6 +217,18 @@ impl Workspace {
                 None
             }
         }
+    }
+
+    /// Writes a file (a PNG, a workbook) as a job, off the UI thread: the status bar shows it, a
+    /// notice says where it went, a failure lands in the error panel under `title`.
+    pub fn spawn_write<F>(&mut self, title: T, path: PathBuf, write: F) -> Option<u64>
+    where
+        F: FnOnce(&Path) -> crate::Result<()> + Send + 'static,
+    {
+        self.spawn(title, "", move |_rep| {
+            write(&path)?;
+            Ok(JobOutput::Written(path))
+        })
     }
 
     pub fn cancel_job(&mut self, id: u64) {
@@ -307,20 +322,4 @@ pub fn default_sample_path() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share/loupe")))
         .unwrap_or_else(std::env::temp_dir);
     dir.join("sample.loupe")
-}
-
-/// Builds the sample project at `path` safely: into a side file, renamed when complete, so an
-/// interrupted build never leaves a half project at `path`.
-pub fn build_sample(path: &Path, rep: &Reporter) -> crate::Result<PathBuf> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
-    let tmp = path.with_extension("building.loupe");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
-    }
-    let project = crate::demo::build_demo(&tmp, rep)?;
-    drop(project);
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
-    Ok(path.to_path_buf())
 }

@@ -4,8 +4,7 @@
 use egui::epaint::text::{FontInsert, InsertFontFamily};
 use egui::{Color32, CornerRadius, FontData, FontFamily, FontPriority, Margin, RichText, Ui};
 
-/// The bundled CJK fallback: Noto Sans SC subset to ASCII, Latin-1, CJK punctuation and GB2312.
-pub const BUNDLED_CJK: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-Subset.otf");
+pub use crate::assets::BUNDLED_CJK;
 
 /// The glyphs of [`icon`], subset from emoji-icon-font (MIT): egui 0.37's default fonts have no
 /// emoji or symbols.
@@ -87,13 +86,11 @@ fn insert(ctx: &egui::Context, name: &str, data: FontData) {
 pub fn install_fonts(ctx: &egui::Context, system: bool) {
     insert(ctx, "loupe-icons", FontData::from_static(ICONS));
     if system {
-        for (path, index) in SYSTEM_CJK {
-            if let Ok(bytes) = std::fs::read(path) {
-                let mut data = FontData::from_owned(bytes);
-                data.index = *index;
-                insert(ctx, "system-cjk", data);
-                break;
-            }
+        let paths = SYSTEM_CJK.iter().map(|(p, _)| std::path::Path::new(*p));
+        if let Some((i, bytes)) = crate::ui::widgets::file_dialog::read_first(paths) {
+            let mut data = FontData::from_owned(bytes);
+            data.index = SYSTEM_CJK[i].1;
+            insert(ctx, "system-cjk", data);
         }
     }
     insert(

@@ -114,10 +114,10 @@ impl PrivacyUi {
                 .clicked()
             {
                 ui.close();
-                if let Some(dest) = rfd::FileDialog::new()
-                    .set_title(lang.tr(T::PvBackupTo))
-                    .add_filter(lang.tr(T::ProjectFilter), &["loupe"])
-                    .set_file_name(
+                if let Some(dest) = crate::ui::widgets::FileDialog::new()
+                    .title(lang.tr(T::PvBackupTo))
+                    .filter(lang.tr(T::ProjectFilter), &["loupe"])
+                    .file_name(
                         backup::default_backup_path(&path)
                             .file_name()
                             .map(|n| n.to_string_lossy().into_owned())
@@ -133,10 +133,10 @@ impl PrivacyUi {
                 .clicked()
             {
                 ui.close();
-                if let Some(from) = rfd::FileDialog::new()
-                    .set_title(lang.tr(T::PvRestoreTitle))
-                    .set_directory(backup::backups_dir(&path))
-                    .add_filter(lang.tr(T::ProjectFilter), &["loupe"])
+                if let Some(from) = crate::ui::widgets::FileDialog::new()
+                    .title(lang.tr(T::PvRestoreTitle))
+                    .directory(backup::backups_dir(&path))
+                    .filter(lang.tr(T::ProjectFilter), &["loupe"])
                     .pick_file()
                 {
                     self.restore = Some(from);

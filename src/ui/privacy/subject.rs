@@ -82,10 +82,10 @@ impl SubjectWindow {
             .chars()
             .map(|c| if c.is_alphanumeric() { c } else { '_' })
             .collect();
-        let Some(out) = rfd::FileDialog::new()
-            .set_title(lang.tr(title))
-            .add_filter(ext, &[ext])
-            .set_file_name(format!("customer-{safe}.{ext}"))
+        let Some(out) = crate::ui::widgets::FileDialog::new()
+            .title(lang.tr(title))
+            .filter(ext, &[ext])
+            .file_name(format!("customer-{safe}.{ext}"))
             .save_file()
         else {
             return;

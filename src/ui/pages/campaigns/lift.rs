@@ -2,20 +2,20 @@
 //! conversion pickers, an optional cost per contact, the table of lifts with their intervals and
 //! p-values, and the lift of each arm with interval whiskers.
 
-use super::plots::{amount, exported, intervals_ui, pick_png, points};
+use super::plots::{amount, export_png, intervals_ui, pick_png, points};
 use super::table::{Cell, grid};
 use super::{CampaignsOutput, status};
 use crate::campaigns::charts::lift_intervals;
 use crate::campaigns::data::{experiments, guess_control, guess_experiment, read_experiment};
 use crate::campaigns::uplift::{Uplift, arm_sizes, uplift};
 use crate::dataset::ColumnType;
-use crate::explore::format::{number, percent};
 use crate::explore::render_interval::render_intervals;
+use crate::format::{number, percent};
 use crate::i18n::{Lang, T, int};
 use crate::store::Project;
-use crate::ui::pages::explore::combo;
 use crate::ui::state::{JobOutput, JobSlot, Workspace};
 use crate::ui::theme;
+use crate::ui::widgets::combo;
 use egui::{RichText, Ui};
 
 /// What the lift was computed for.
@@ -318,29 +318,20 @@ impl LiftView {
                 intervals_ui(ui, "campaigns-lift-mean", &mean, amount)
             }) && let Some(p) = pick_png("lift-mean")
             {
-                let res = render_intervals(
-                    &mean,
-                    &title_m,
-                    &outcome,
-                    &amount,
-                    &p,
-                    super::plots::PNG_SIZE,
-                );
-                exported(ws, &p, res);
+                let (items, title, y) = (mean.clone(), title_m.clone(), outcome.to_string());
+                export_png(ws, p, move |p| {
+                    render_intervals(&items, &title, &y, &amount, p, super::plots::PNG_SIZE)
+                });
             }
             if super::plots::chart_card(ui, lang, &title_c, half, |ui| {
                 intervals_ui(ui, "campaigns-lift-conversion", &conv, points)
             }) && let Some(p) = pick_png("lift-conversion")
             {
-                let res = render_intervals(
-                    &conv,
-                    &title_c,
-                    lang.tr(T::LiftConvAbs),
-                    &points,
-                    &p,
-                    super::plots::PNG_SIZE,
-                );
-                exported(ws, &p, res);
+                let (items, title) = (conv.clone(), title_c.clone());
+                let y = lang.tr(T::LiftConvAbs);
+                export_png(ws, p, move |p| {
+                    render_intervals(&items, &title, y, &points, p, super::plots::PNG_SIZE)
+                });
             }
         });
     }

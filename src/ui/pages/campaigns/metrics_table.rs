@@ -3,7 +3,7 @@
 
 use super::table::{Cell, column_label, cost_source_label, grid};
 use crate::campaigns::metrics::Metrics;
-use crate::explore::format::{number, percent};
+use crate::format::{number, opt_number, opt_percent};
 use crate::i18n::{Lang, T, int};
 use egui::Ui;
 
@@ -84,20 +84,20 @@ impl Column {
             Column::Name => Cell::text(label.to_string()),
             Column::Channel => Cell::text(m.channel.clone().unwrap_or_default()),
             Column::Revenue => Cell::num(number(m.revenue)),
-            Column::Cost => Cell::num(opt_num(m.cost)),
-            Column::Roi => Cell::num(opt_pct(m.roi)),
+            Column::Cost => Cell::num(opt_number(m.cost)),
+            Column::Roi => Cell::num(opt_percent(m.roi)),
             Column::Roas => Cell::num(ratio(m.roas)),
             Column::Conversions => Cell::num(two(m.conversions)),
-            Column::ConversionRate => Cell::num(opt_pct(m.conversion_rate)),
+            Column::ConversionRate => Cell::num(opt_percent(m.conversion_rate)),
             Column::Contacts => Cell::num(int(m.contacts)),
             Column::Reach => Cell::num(int(m.reach)),
-            Column::OpenRate => Cell::num(opt_pct(m.open_rate)),
-            Column::ClickRate => Cell::num(opt_pct(m.click_rate)),
+            Column::OpenRate => Cell::num(opt_percent(m.open_rate)),
+            Column::ClickRate => Cell::num(opt_percent(m.click_rate)),
             Column::Converters => Cell::num(int(m.converters)),
             Column::NewCustomers => Cell::num(two(m.new_customers)),
-            Column::Cac => Cell::num(opt_num(m.cac)),
-            Column::CostPerConversion => Cell::num(opt_num(m.cost_per_conversion)),
-            Column::RevenuePerContact => Cell::num(opt_num(m.revenue_per_contact)),
+            Column::Cac => Cell::num(opt_number(m.cac)),
+            Column::CostPerConversion => Cell::num(opt_number(m.cost_per_conversion)),
+            Column::RevenuePerContact => Cell::num(opt_number(m.revenue_per_contact)),
             Column::CostSource => Cell::text(lang.tr(cost_source_label(m.cost_source))),
         }
     }
@@ -149,12 +149,4 @@ pub(super) fn two(v: f64) -> String {
 
 pub(super) fn ratio(v: Option<f64>) -> String {
     v.map_or_else(|| "—".into(), two)
-}
-
-pub(super) fn opt_num(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".into(), number)
-}
-
-pub(super) fn opt_pct(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".into(), percent)
 }

@@ -13,7 +13,6 @@ use crate::campaigns::data::Inputs;
 use crate::campaigns::report::{RoiReport, write_report_xlsx};
 use crate::i18n::T;
 use crate::ui::state::Workspace;
-use crate::ui::theme;
 use egui::Ui;
 use std::sync::Arc;
 
@@ -94,37 +93,27 @@ impl CampaignsPage {
         let Some(report) = &self.roi.report else {
             return;
         };
-        let Some(mut path) = rfd::FileDialog::new()
-            .set_file_name("campaign-report.xlsx")
-            .add_filter("Excel", &["xlsx"])
+        let Some(path) = crate::ui::widgets::FileDialog::new()
+            .file_name("campaign-report.xlsx")
+            .filter("Excel", &["xlsx"])
+            .default_extension("xlsx")
             .save_file()
         else {
             return;
         };
-        if path.extension().is_none() {
-            path.set_extension("xlsx");
-        }
-        let lift = self.lift.uplift();
+        // Written as a job: a workbook of a large report takes a moment.
+        let report = report.clone();
+        let lift = self.lift.uplift().cloned();
         let outcome = self.lift.outcome_name();
-        let header = |id: &str| table::column_label(lang, id, &outcome);
-        let sheet = |name: &str| table::sheet_label(lang, name);
-        match write_report_xlsx(report, lift, &header, &sheet, &path) {
-            Ok(()) => ws.notice = Some(lang.f(T::Exported, &[&path.display()])),
-            Err(e) => ws.problem(lang.tr(T::CampExportReport), &e),
-        }
+        ws.spawn_write(T::CampExportReport, path, move |path| {
+            let header = |id: &str| table::column_label(lang, id, &outcome);
+            let sheet = |name: &str| table::sheet_label(lang, name);
+            write_report_xlsx(&report, lift.as_ref(), &header, &sheet, path)
+        });
     }
 }
 
 /// Shows a job's failure, if any, and a spinner while it runs.
 fn status(ui: &mut Ui, ws: &Workspace, job: &crate::ui::state::JobSlot) {
-    if let Some(e) = &job.error {
-        theme::error_card(ui, ws.tr(T::ChartFailed), e, "");
-        ui.add_space(6.0);
-    }
-    if ws.job_running(job.id) {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            theme::muted(ui, ws.tr(T::Computing));
-        });
-    }
+    crate::ui::widgets::job_status(ui, ws.lang, job.error.as_deref(), ws.job_running(job.id));
 }

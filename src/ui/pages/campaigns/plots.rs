@@ -1,13 +1,13 @@
 //! The Campaigns page's charts: a card with a title and an Export PNG button around each plot,
 //! the lift-with-interval plot (egui_plot), and the PNG export through the Explore renderers.
 
-use crate::explore::format::compact;
 use crate::explore::funnel::Funnel;
 use crate::explore::render_interval::Interval;
+use crate::format::compact;
 use crate::i18n::{Lang, T};
-use crate::ui::pages::explore::charts::{base_plot, color, index_labels};
 use crate::ui::state::Workspace;
 use crate::ui::theme;
+use crate::ui::widgets::charts::{base_plot, color, index_labels};
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Line, PlotPoint, PlotPoints, Points, Text};
 use std::path::{Path, PathBuf};
@@ -47,23 +47,20 @@ pub fn chart_card(
 
 /// Asks where to save a PNG named after `stem`.
 pub fn pick_png(stem: &str) -> Option<PathBuf> {
-    let mut path = rfd::FileDialog::new()
-        .set_file_name(format!("{stem}.png"))
-        .add_filter("PNG", &["png"])
-        .save_file()?;
-    if path.extension().is_none() {
-        path.set_extension("png");
-    }
-    Some(path)
+    crate::ui::widgets::FileDialog::new()
+        .file_name(format!("{stem}.png"))
+        .filter("PNG", &["png"])
+        .default_extension("png")
+        .save_file()
 }
 
-/// Reports how an export went.
-pub fn exported(ws: &mut Workspace, path: &Path, r: crate::Result<()>) {
-    let lang = ws.lang;
-    match r {
-        Ok(()) => ws.notice = Some(lang.f(T::Exported, &[&path.display()])),
-        Err(e) => ws.problem(lang.tr(T::ExportPng), &e),
-    }
+/// Draws a PNG at `path` as a job (`draw` renders into the path it is given).
+pub fn export_png(
+    ws: &mut Workspace,
+    path: PathBuf,
+    draw: impl FnOnce(&Path) -> crate::Result<()> + Send + 'static,
+) {
+    ws.spawn_write(T::ExportPng, path, draw);
 }
 
 /// Estimates as dots with whiskers to their intervals, a line at zero; `fmt` formats values.
@@ -150,7 +147,7 @@ pub fn funnel_plot(ui: &mut Ui, id: &str, f: &Funnel, height: f32) {
                 let share = s
                     .from_first
                     .filter(|_| i > 0)
-                    .map(|v| format!(" · {}", crate::explore::format::percent(v)))
+                    .map(|v| format!(" · {}", crate::format::percent(v)))
                     .unwrap_or_default();
                 p.text(
                     Text::new(
@@ -171,5 +168,5 @@ pub fn amount(v: f64) -> String {
 
 /// Axis ticks for percentage points (a rate difference of 0.007 is 0.7 pp).
 pub fn points(v: f64) -> String {
-    crate::explore::format::number((v * 1e4).round() / 100.0)
+    crate::format::number((v * 1e4).round() / 100.0)
 }

@@ -2,8 +2,8 @@
 //! channel, every model side by side, and the charts (cumulative spend against attributed
 //! revenue, ROI and ROAS per campaign and per channel, the funnel).
 
-use super::metrics_table::{metrics_table, opt_num, opt_pct, ratio, two};
-use super::plots::{chart_card, exported, funnel_plot, pick_png};
+use super::metrics_table::{metrics_table, ratio, two};
+use super::plots::{PNG_SIZE, chart_card, export_png, funnel_plot, pick_png};
 use super::table::{Cell, column_label, grid, model_label};
 use super::{CampaignsOutput, status};
 use crate::campaigns::charts::{ChartWords, funnel_of, ratio_table, timeline_table};
@@ -11,14 +11,16 @@ use crate::campaigns::data::{Inputs, Sources, guess_sources, load_inputs};
 use crate::campaigns::metrics::Metrics;
 use crate::campaigns::report::{RoiReport, roi_report};
 use crate::campaigns::{Attribution, Model};
-use crate::explore::format::number;
+use crate::explore::render::Words;
 use crate::explore::render::{ChartKind, render_funnel, render_table};
+use crate::format::number;
+use crate::format::{opt_number, opt_percent};
 use crate::i18n::{Lang, T, int};
 use crate::store::Project;
-use crate::ui::pages::explore::charts::chart_ui;
-use crate::ui::pages::explore::{combo, words};
 use crate::ui::state::{JobOutput, JobSlot, Workspace};
 use crate::ui::theme;
+use crate::ui::widgets::charts::chart_ui;
+use crate::ui::widgets::combo;
 use egui::{RichText, Ui};
 use std::sync::Arc;
 
@@ -242,8 +244,8 @@ impl RoiView {
         ui.horizontal_wrapped(|ui| {
             for (k, v) in [
                 (T::CampRevenue, number(c.total.revenue)),
-                (T::ColCost, opt_num(c.total.cost)),
-                (T::ColRoi, opt_pct(c.total.roi)),
+                (T::ColCost, opt_number(c.total.cost)),
+                (T::ColRoi, opt_percent(c.total.roi)),
                 (T::ColRoas, ratio(c.total.roas)),
                 (T::ColConversions, two(c.total.conversions)),
             ] {
@@ -295,7 +297,6 @@ impl RoiView {
     fn charts(&mut self, ui: &mut Ui, ws: &mut Workspace, r: &RoiReport) {
         let lang = ws.lang;
         let cw = chart_words(lang);
-        let w = words(lang);
         let full = ui.available_width();
         let half = ((full - 12.0) / 2.0).max(320.0);
         let timeline = timeline_table(r, &cw);
@@ -316,16 +317,11 @@ impl RoiView {
                 )
             }) && let Some(p) = pick_png("campaign-spend-revenue")
             {
-                let res = render_table(
-                    &timeline,
-                    ChartKind::Line,
-                    0,
-                    title_t,
-                    &w,
-                    &p,
-                    super::plots::PNG_SIZE,
-                );
-                exported(ws, &p, res);
+                let (t, title) = (timeline.clone(), title_t.to_string());
+                export_png(ws, p, move |p| {
+                    let w = Words::for_lang(lang);
+                    render_table(&t, ChartKind::Line, 0, &title, &w, p, PNG_SIZE)
+                });
             }
             if chart_card(ui, lang, title_c, half, |ui| {
                 chart_ui(
@@ -338,16 +334,11 @@ impl RoiView {
                 )
             }) && let Some(p) = pick_png("campaign-roi-roas")
             {
-                let res = render_table(
-                    &by_campaign,
-                    ChartKind::Bar,
-                    0,
-                    title_c,
-                    &w,
-                    &p,
-                    super::plots::PNG_SIZE,
-                );
-                exported(ws, &p, res);
+                let (t, title) = (by_campaign.clone(), title_c.to_string());
+                export_png(ws, p, move |p| {
+                    let w = Words::for_lang(lang);
+                    render_table(&t, ChartKind::Bar, 0, &title, &w, p, PNG_SIZE)
+                });
             }
         });
         ui.add_space(8.0);
@@ -380,16 +371,11 @@ impl RoiView {
                 )
             }) && let Some(p) = pick_png("channel-roi-roas")
             {
-                let res = render_table(
-                    &by_channel,
-                    ChartKind::Bar,
-                    0,
-                    title_h,
-                    &w,
-                    &p,
-                    super::plots::PNG_SIZE,
-                );
-                exported(ws, &p, res);
+                let (t, title) = (by_channel.clone(), title_h.to_string());
+                export_png(ws, p, move |p| {
+                    let w = Words::for_lang(lang);
+                    render_table(&t, ChartKind::Bar, 0, &title, &w, p, PNG_SIZE)
+                });
             }
             let funnel_pick = &mut self.funnel;
             let export = chart_card(ui, lang, &title_f, half, |ui| {
@@ -411,8 +397,11 @@ impl RoiView {
                 );
             });
             if export && let Some(p) = pick_png("campaign-funnel") {
-                let res = render_funnel(&funnel, &title_f, &w, &p, super::plots::PNG_SIZE);
-                exported(ws, &p, res);
+                let (f, title) = (funnel.clone(), title_f.clone());
+                export_png(ws, p, move |p| {
+                    let w = Words::for_lang(lang);
+                    render_funnel(&f, &title, &w, p, PNG_SIZE)
+                });
             }
         });
     }
@@ -444,10 +433,10 @@ fn comparison_table(ui: &mut Ui, lang: Lang, r: &RoiReport) {
         .comparison
         .iter()
         .map(|c| {
-            let mut v = vec![Cell::text(c.name.clone()), Cell::num(opt_num(c.cost))];
+            let mut v = vec![Cell::text(c.name.clone()), Cell::num(opt_number(c.cost))];
             for m in &c.models {
                 v.push(Cell::num(number(m.revenue)));
-                v.push(Cell::num(opt_pct(m.roi)));
+                v.push(Cell::num(opt_percent(m.roi)));
             }
             v
         })

@@ -422,8 +422,8 @@ impl CleanPage {
                 egui::Button::new(lang.tr(T::LoadRecipe)),
             )
             .clicked()
-            && let Some(path) = rfd::FileDialog::new()
-                .add_filter(lang.tr(T::RecipeFiles), &["json"])
+            && let Some(path) = crate::ui::widgets::FileDialog::new()
+                .filter(lang.tr(T::RecipeFiles), &["json"])
                 .pick_file()
         {
             match Recipe::read(&path) {
@@ -441,9 +441,9 @@ impl CleanPage {
             && let Some(r) = self.recipe().cloned()
         {
             let name = format!("{}-recipe.json", self.dataset.clone().unwrap_or_default());
-            if let Some(path) = rfd::FileDialog::new()
-                .add_filter(lang.tr(T::RecipeFiles), &["json"])
-                .set_file_name(name)
+            if let Some(path) = crate::ui::widgets::FileDialog::new()
+                .filter(lang.tr(T::RecipeFiles), &["json"])
+                .file_name(name)
                 .save_file()
                 && let Err(e) = r.write(&path)
             {

@@ -11,9 +11,7 @@ use egui_plot::{Bar, BarChart, Plot};
 
 /// Days since 1970-01-01 as a date.
 fn date_of(day: f64) -> String {
-    let d = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
-        + chrono::Duration::days(day.round() as i64);
-    d.format("%Y-%m-%d").to_string()
+    crate::format::day_text(day.round() as i64)
 }
 
 /// A count that may be fractional: separators when whole.

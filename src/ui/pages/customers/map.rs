@@ -1,11 +1,12 @@
 //! The 5 × 5 R × F heatmap (customers per cell, coloured by count, labelled with its RFM group;
 //! a click picks the group) beside a summary of the groups.
 
-use super::{group_label, money, num_cell};
+use super::{group_label, money};
 use crate::customers::overview::Overview;
 use crate::customers::rfm::{RfmGroup, Score};
 use crate::i18n::{Lang, T, int};
 use crate::ui::theme;
+use crate::ui::widgets::num_cell;
 use egui::{Align, Color32, Layout, RichText, Ui};
 
 const CELL: egui::Vec2 = egui::vec2(112.0, 58.0);

@@ -1,12 +1,13 @@
 //! A group portrait: pick an RFM group or a lifecycle stage; each attribute's distribution in the
 //! group next to the whole base, with TGI, most distinctive attributes first.
 
-use super::{GroupPick, dimension_label, group_label, num_cell, stage_label, value_label};
+use super::{GroupPick, dimension_label, group_label, stage_label, value_label};
 use crate::customers::overview::Overview;
 use crate::customers::portrait::{Portrait, portrait};
 use crate::customers::rfm::{Lifecycle, RfmGroup};
 use crate::i18n::{Lang, T, int};
 use crate::ui::theme;
+use crate::ui::widgets::num_cell;
 use egui::{Color32, RichText, Ui};
 
 /// Values shown per attribute.

@@ -3,9 +3,10 @@
 
 use super::{Tile, TileAction};
 use crate::i18n::{Lang, T, int};
-use crate::ui::pages::explore::{charts, kind_label};
+use crate::labels::kind_label;
 use crate::ui::state::Workspace;
 use crate::ui::theme;
+use crate::ui::widgets::charts;
 use egui::{Align, Layout, RichText, Ui};
 
 /// The height of a tile's chart, in points.

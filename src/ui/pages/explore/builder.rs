@@ -2,12 +2,14 @@
 //! for a histogram or box plot the numeric value; the split, filter, chart type, order, top-N
 //! and bins. The choices make a [`ChartSpec`]; a saved chart makes the choices.
 
-use super::{agg_label, combo, grain_label, kind_label, order_label};
+use super::{agg_label, grain_label, order_label};
 use crate::dataset::DatasetInfo;
 use crate::explore::render::ChartKind;
 use crate::explore::saved::SavedChart;
 use crate::explore::{Agg, ChartSpec, Dimension, Grain, Measure, Order};
 use crate::i18n::{Lang, T};
+use crate::labels::kind_label;
+use crate::ui::widgets::combo;
 use egui::{RichText, Ui};
 
 /// The builder's choices.

@@ -2,9 +2,8 @@
 //! exports to CSV, XLSX and PNG) and the ready-made analyses one click away. Every computation
 //! runs as a background job; this page only holds choices and draws results.
 
+mod analyses;
 mod builder;
-pub(crate) mod charts;
-mod distribution;
 
 use crate::dataset::DatasetInfo;
 use crate::explore::aggregate::aggregate;
@@ -20,10 +19,11 @@ use crate::explore::repeat::{Pareto, RepeatPurchases, pareto, repeat_purchases};
 use crate::explore::rows::EventColumns;
 use crate::explore::saved::{SavedChart, has_chart, save_chart};
 use crate::explore::{Agg, AggTable, ChartSpec, Grain, Order};
-use crate::i18n::{Lang, T, int};
+use crate::i18n::{T, int};
 use crate::store::Project;
 use crate::ui::state::{JobOutput, Workspace};
 use crate::ui::theme;
+use crate::ui::widgets::{charts, combo, job_status};
 use builder::Builder;
 use egui::{RichText, Ui};
 
@@ -96,19 +96,6 @@ pub fn agg_label(a: Agg) -> T {
         Agg::Min => T::AggMin,
         Agg::Max => T::AggMax,
         Agg::Share => T::AggShare,
-    }
-}
-
-pub fn kind_label(k: ChartKind) -> T {
-    match k {
-        ChartKind::Line => T::KindLine,
-        ChartKind::Bar => T::KindBar,
-        ChartKind::StackedBar => T::KindStacked,
-        ChartKind::Area => T::KindArea,
-        ChartKind::Scatter => T::KindScatter,
-        ChartKind::Pie => T::KindPie,
-        ChartKind::Histogram => T::KindHistogram,
-        ChartKind::BoxPlot => T::KindBoxPlot,
     }
 }
 
@@ -411,7 +398,7 @@ impl ExplorePage {
         }
         let shown = self.chart_data().cloned();
         if let Some(data) = &shown {
-            let table = data.table(&words(lang));
+            let table = data.table(&Words::for_lang(lang));
             let most = (ui.available_width() * 0.5).max(300.0);
             egui::Panel::right("explore-table")
                 .resizable(true)
@@ -523,16 +510,7 @@ impl ExplorePage {
     }
 
     fn status_ui(&self, ui: &mut Ui, ws: &Workspace) {
-        if let Some(e) = &self.error {
-            theme::error_card(ui, ws.tr(T::ChartFailed), e, "");
-            ui.add_space(6.0);
-        }
-        if self.busy(ws) {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                theme::muted(ui, ws.tr(T::Computing));
-            });
-        }
+        job_status(ui, ws.lang, self.error.as_deref(), self.busy(ws));
     }
 
     fn export(
@@ -544,33 +522,25 @@ impl ExplorePage {
         ext: &str,
     ) {
         let lang = ws.lang;
-        let Some(mut path) = rfd::FileDialog::new()
-            .set_file_name(format!("{name}-chart.{ext}"))
-            .add_filter(ext.to_uppercase(), &[ext])
+        let Some(path) = crate::ui::widgets::FileDialog::new()
+            .file_name(format!("{name}-chart.{ext}"))
+            .filter(ext.to_uppercase(), &[ext])
+            .default_extension(ext)
             .save_file()
         else {
             return;
         };
-        if path.extension().is_none() {
-            path.set_extension(ext);
-        }
-        let words = words(lang);
-        let r = if ext == "png" {
+        // Drawn or written as a job, off the UI thread.
+        if ext == "png" {
             let title = charts::heading(lang, data);
-            crate::explore::chart::render(
-                data,
-                self.builder.kind,
-                &title,
-                &words,
-                &path,
-                (1400, 800),
-            )
+            let (data, kind) = (data.clone(), self.builder.kind);
+            ws.spawn_write(T::ExportPng, path, move |path| {
+                let words = Words::for_lang(lang);
+                crate::explore::chart::render(&data, kind, &title, &words, path, (1400, 800))
+            });
         } else {
-            t.write(&path)
-        };
-        match r {
-            Ok(()) => ws.notice = Some(lang.f(T::Exported, &[&path.display()])),
-            Err(e) => ws.problem(lang.tr(T::ExportPng), &e),
+            let t = t.clone();
+            ws.spawn_write(T::ExportPng, path, move |path| t.write(path));
         }
     }
 
@@ -607,7 +577,7 @@ impl ExplorePage {
                             }
                         });
                     ui.separator();
-                    charts::analysis_controls(ui, lang, tab, a, ws);
+                    analyses::analysis_controls(ui, lang, tab, a, ws);
                 });
             });
         let a = self.analyses.clone();
@@ -708,38 +678,8 @@ impl ExplorePage {
             }
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
-                .show(ui, |ui| charts::analysis_ui(ui, lang, r, &self.analyses));
+                .show(ui, |ui| analyses::analysis_ui(ui, lang, r, &self.analyses));
         });
-    }
-}
-
-/// A label, then a combo box tied to it (for screen readers and tests): reads left to right like
-/// the other pages' forms.
-pub(crate) fn combo<'a>(ui: &mut Ui, label: &str, id: &str) -> Combo<'a> {
-    let label = ui.label(RichText::new(label).weak()).id;
-    Combo {
-        // Tall enough for every chart type and most datasets' columns without scrolling.
-        inner: egui::ComboBox::from_id_salt(id).height(420.0),
-        label,
-    }
-}
-
-pub(crate) struct Combo<'a> {
-    inner: egui::ComboBox<'a>,
-    label: egui::Id,
-}
-
-impl<'a> Combo<'a> {
-    pub fn selected_text(self, text: impl Into<egui::WidgetText>) -> Combo<'a> {
-        Combo {
-            inner: self.inner.selected_text(text),
-            label: self.label,
-        }
-    }
-
-    pub fn show_ui(self, ui: &mut Ui, add: impl FnOnce(&mut Ui)) {
-        let r = self.inner.show_ui(ui, add);
-        r.response.labelled_by(self.label);
     }
 }
 
@@ -749,9 +689,4 @@ pub fn order_label(o: Order) -> T {
         Order::Descending => T::OrderDesc,
         Order::Ascending => T::OrderAsc,
     }
-}
-
-/// The words charts need in this language.
-pub fn words(lang: Lang) -> Words {
-    Words::for_lang(lang)
 }

@@ -229,14 +229,12 @@ impl EvalView {
                 }
             }
             if ui.button(lang.tr(T::ExportPng)).clicked()
-                && let Some(mut p) = rfd::FileDialog::new()
-                    .set_file_name("evaluation.png")
-                    .add_filter("PNG", &["png"])
+                && let Some(p) = crate::ui::widgets::FileDialog::new()
+                    .file_name("evaluation.png")
+                    .filter("PNG", &["png"])
+                    .default_extension("png")
                     .save_file()
             {
-                if p.extension().is_none() {
-                    p.set_extension("png");
-                }
                 self.export_png(ws, p);
             }
         });
@@ -244,7 +242,7 @@ impl EvalView {
             let data = ChartData::Table(t);
             let h = ui.available_height().max(220.0);
             ui.allocate_ui(egui::vec2(ui.available_width(), h), |ui| {
-                crate::ui::pages::explore::charts::data_ui(
+                crate::ui::widgets::charts::data_ui(
                     ui,
                     lang,
                     &data,
@@ -346,11 +344,7 @@ fn metrics_table(ui: &mut Ui, lang: Lang, r: &EvalReport) {
                                 },
                             );
                         }
-                        crate::ui::pages::customers::num_cell(
-                            ui,
-                            format!("{:.2}", res.fit_seconds),
-                            90.0,
-                        );
+                        crate::ui::widgets::num_cell(ui, format!("{:.2}", res.fit_seconds), 90.0);
                         ui.end_row();
                     }
                 });

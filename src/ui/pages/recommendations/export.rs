@@ -130,10 +130,10 @@ impl ExportDialog {
                         ui.horizontal(|ui| {
                             ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(280.0));
                             if ui.button(lang.tr(T::Browse)).clicked()
-                                && let Some(p) = rfd::FileDialog::new()
-                                    .add_filter("CSV", &["csv"])
-                                    .add_filter("Excel", &["xlsx"])
-                                    .set_file_name("recommendations.csv")
+                                && let Some(p) = crate::ui::widgets::FileDialog::new()
+                                    .filter("CSV", &["csv"])
+                                    .filter("Excel", &["xlsx"])
+                                    .file_name("recommendations.csv")
                                     .save_file()
                             {
                                 self.path = p.display().to_string();

@@ -589,7 +589,7 @@ fn item_ui(ui: &mut Ui, lang: Lang, d: &RecsData, r: &Recommendation) {
                     facts.push(c.clone());
                 }
                 if let Some(p) = d.details.price[i] {
-                    facts.push(lang.f(T::RecPrice, &[&super::super::customers::money(p)]));
+                    facts.push(lang.f(T::RecPrice, &[&crate::format::money(p)]));
                 }
                 facts.push(lang.f(T::RecBuyers, &[&int(u64::from(d.details.buyers[i]))]));
             }

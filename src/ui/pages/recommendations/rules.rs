@@ -189,14 +189,12 @@ impl RulesView {
                     egui::Button::new(lang.tr(T::ExportCsv)),
                 )
                 .clicked()
-                && let Some(mut p) = rfd::FileDialog::new()
-                    .set_file_name("rules.csv")
-                    .add_filter("CSV", &["csv"])
+                && let Some(p) = crate::ui::widgets::FileDialog::new()
+                    .file_name("rules.csv")
+                    .filter("CSV", &["csv"])
+                    .default_extension("csv")
                     .save_file()
             {
-                if p.extension().is_none() {
-                    p.set_extension("csv");
-                }
                 self.export_to(ws, d, p);
             }
         });

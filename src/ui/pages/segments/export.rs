@@ -91,11 +91,11 @@ impl ExportDialog {
                     ui.label(lang.tr(T::SegFile));
                     ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(300.0));
                     if ui.button(lang.tr(T::Browse)).clicked()
-                        && let Some(p) = rfd::FileDialog::new()
-                            .add_filter("CSV", &["csv"])
-                            .add_filter("Excel", &["xlsx"])
-                            .add_filter("Parquet", &["parquet"])
-                            .set_file_name(&self.path)
+                        && let Some(p) = crate::ui::widgets::FileDialog::new()
+                            .filter("CSV", &["csv"])
+                            .filter("Excel", &["xlsx"])
+                            .filter("Parquet", &["parquet"])
+                            .file_name(&self.path)
                             .save_file()
                     {
                         self.path = p.display().to_string();

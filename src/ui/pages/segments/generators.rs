@@ -4,11 +4,11 @@
 use super::builder::ColumnKind;
 use crate::customers::rfm::RfmGroup;
 use crate::i18n::T;
+use crate::labels::group_label;
 use crate::segments::base::SegmentBase;
 use crate::segments::generate;
 use crate::segments::kmeans::{self, KChoice, KMeansFit};
 use crate::segments::{Rule, saved};
-use crate::ui::pages::customers::group_label;
 use crate::ui::state::{JobOutput, JobSlot, Workspace};
 use crate::ui::theme;
 use egui::{RichText, Ui};

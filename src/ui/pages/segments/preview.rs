@@ -3,9 +3,10 @@
 
 use super::count_text;
 use crate::customers::portrait::Portrait;
+use crate::format::money;
 use crate::i18n::{Lang, T};
+use crate::labels::value_label;
 use crate::segments::preview::Preview;
-use crate::ui::pages::customers::{money, value_label};
 use crate::ui::theme;
 use egui::{RichText, Ui};
 
@@ -111,7 +112,7 @@ fn small_portrait(ui: &mut Ui, lang: Lang, p: &Portrait) {
                 else {
                     continue;
                 };
-                ui.label(crate::ui::pages::customers::dimension_label(lang, &a.name));
+                ui.label(crate::labels::dimension_label(lang, &a.name));
                 ui.label(value_label(lang, &a.name, &top.value));
                 ui.label(format!("{:.0}%", top.group_share * 100.0));
                 ui.label(format!("{:.0}", top.tgi));

@@ -2,10 +2,10 @@
 //! plot (a box per split value, outliers as dots), each with a line saying how it was computed.
 
 use super::charts::{base_plot, color, index_labels, index_spacer, still};
-use super::words;
 use crate::explore::boxplot::BoxPlot;
-use crate::explore::format::{compact, number};
 use crate::explore::histogram::{BinRule, Histogram};
+use crate::explore::render::Words;
+use crate::format::{compact, number};
 use crate::i18n::{Lang, T, int};
 use crate::ui::theme;
 use egui::{RichText, Stroke, Ui};
@@ -45,7 +45,7 @@ pub fn box_plot_heading(lang: Lang, b: &BoxPlot) -> String {
 }
 
 pub fn histogram_ui(ui: &mut Ui, lang: Lang, h: &Histogram, id: &str, compact_tile: bool) {
-    let w = words(lang);
+    let w = Words::for_lang(lang);
     if !compact_tile {
         ui.label(RichText::new(histogram_heading(lang, h)).strong());
         let note = lang.f(
@@ -165,7 +165,7 @@ pub fn histogram_ui(ui: &mut Ui, lang: Lang, h: &Histogram, id: &str, compact_ti
 }
 
 pub fn box_plot_ui(ui: &mut Ui, lang: Lang, b: &BoxPlot, id: &str, compact_tile: bool) {
-    let w = words(lang);
+    let w = Words::for_lang(lang);
     let labels: Vec<String> = b
         .boxes
         .iter()

@@ -1,0 +1,337 @@
+//! The plot kit pages share: colours, the aggregated table, plots with index axes, and a computed
+//! chart (lines, bars, areas, scatter, pie, histogram, box plot) with its heading.
+
+use crate::explore::chart::ChartData;
+use crate::explore::downsample::lttb;
+use crate::explore::render::{ChartKind, PALETTE, Words};
+use crate::explore::{AggTable, Key};
+use crate::format::{compact, number, percent};
+use crate::i18n::{Lang, T};
+use crate::ui::theme;
+use egui::{Align, Color32, Layout, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoints, Points};
+
+pub fn color(i: usize) -> Color32 {
+    let (r, g, b) = PALETTE[i % PALETTE.len()];
+    Color32::from_rgb(r, g, b)
+}
+
+/// The aggregated table, values right-aligned and formatted.
+pub fn table_ui(ui: &mut Ui, lang: Lang, t: &AggTable) {
+    let w = Words::for_lang(lang);
+    let headers = t.headers();
+    let keys = 1 + usize::from(t.by.is_some());
+    // Many columns (a box plot's ten numbers) scroll sideways instead of widening the panel.
+    let measure_column = if headers.len() - keys > 3 {
+        Column::auto().at_least(64.0)
+    } else {
+        Column::remainder().at_least(90.0)
+    };
+    egui::ScrollArea::horizontal()
+        .id_salt("explore-agg-table-scroll")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("explore-agg-table")
+                .striped(true)
+                .auto_shrink([false, false])
+                .cell_layout(Layout::left_to_right(Align::Center))
+                .columns(Column::auto().at_least(70.0).clip(true), keys)
+                .columns(measure_column, headers.len() - keys)
+                .header(theme::HEADER_HEIGHT, |mut h| {
+                    for (i, name) in headers.iter().enumerate() {
+                        h.col(|ui| {
+                            let layout = if i >= keys {
+                                Layout::right_to_left(Align::Center)
+                            } else {
+                                Layout::left_to_right(Align::Center)
+                            };
+                            ui.with_layout(layout, |ui| ui.label(RichText::new(name).strong()));
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(theme::ROW_HEIGHT, t.rows.len(), |mut row| {
+                        let r = &t.rows[row.index()];
+                        row.col(|ui| {
+                            ui.label(r.x.label(t.grain, &w.missing, &w.other));
+                        });
+                        if let Some(b) = &r.by {
+                            row.col(|ui| {
+                                ui.label(b.label(None, &w.missing, &w.other));
+                            });
+                        }
+                        for (j, v) in r.values.iter().enumerate() {
+                            let share = t.measures[j].starts_with("share(");
+                            row.col(|ui| {
+                                ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                                    let text = match v {
+                                        Some(v) if share => percent(*v),
+                                        Some(v) => number(*v),
+                                        None => "—".into(),
+                                    };
+                                    ui.label(RichText::new(text).monospace());
+                                });
+                            });
+                        }
+                    });
+                });
+        });
+}
+
+pub fn base_plot(id: &str) -> Plot<'static> {
+    Plot::new(id.to_string())
+        .x_grid_spacer(index_spacer)
+        .allow_scroll(false)
+        .allow_boxed_zoom(true)
+        .show_grid([false, true])
+        .y_axis_min_width(48.0)
+        .y_axis_formatter(|m, _| compact(m.value))
+}
+
+/// Grid marks on whole indices, about one per 90 points of width.
+pub fn index_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    let want = (input.base_step_size * 12.0).max(1.0);
+    let step = [
+        1.0, 2.0, 3.0, 4.0, 6.0, 12.0, 24.0, 52.0, 100.0, 250.0, 500.0, 1000.0,
+    ]
+    .into_iter()
+    .find(|s| *s >= want)
+    .unwrap_or(want.ceil());
+    let mut v = (lo / step).ceil() * step;
+    let mut marks = Vec::new();
+    while v <= hi && marks.len() < 400 {
+        marks.push(egui_plot::GridMark {
+            value: v,
+            step_size: step,
+        });
+        v += step;
+    }
+    marks
+}
+
+pub fn index_labels(
+    labels: Vec<String>,
+) -> impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String {
+    move |m, _| {
+        let i = m.value.round();
+        if (m.value - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+            labels[i as usize].clone()
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// The heading of a chart, as shown above it and on its PNG.
+pub fn heading(lang: Lang, data: &ChartData) -> String {
+    match data {
+        ChartData::Table(t) => format!("{} — {}", t.measures[0], t.x),
+        ChartData::Histogram(h) => super::distribution::histogram_heading(lang, h),
+        ChartData::BoxPlot(b) => super::distribution::box_plot_heading(lang, b),
+    }
+}
+
+/// The table of a chart with a distribution's column names in the user's language (exports
+/// keep the library's names).
+pub fn display_table(t: &AggTable, data: &ChartData, lang: Lang) -> AggTable {
+    let names: &[T] = match data {
+        ChartData::Table(_) => return t.clone(),
+        ChartData::Histogram(_) => &[T::BinFrom, T::BinTo, T::Rows],
+        ChartData::BoxPlot(_) => &[
+            T::Rows,
+            T::AggMin,
+            T::StatLowerWhisker,
+            T::StatQ1,
+            T::AggMedian,
+            T::StatQ3,
+            T::StatUpperWhisker,
+            T::AggMax,
+            T::AggMean,
+            T::StatOutliers,
+        ],
+    };
+    let mut shown = t.clone();
+    if shown.measures.len() == names.len() {
+        shown.measures = names.iter().map(|k| lang.tr(*k).to_string()).collect();
+    }
+    shown
+}
+
+/// A computed chart: the table's first measure, or the distribution. `compact` (dashboard tiles)
+/// leaves out the heading and notes and keeps the plot still.
+pub fn data_ui(
+    ui: &mut Ui,
+    lang: Lang,
+    data: &ChartData,
+    kind: ChartKind,
+    id: &str,
+    compact: bool,
+) {
+    match data {
+        ChartData::Table(t) => chart_ui(ui, lang, t, kind, id, compact),
+        ChartData::Histogram(h) => super::distribution::histogram_ui(ui, lang, h, id, compact),
+        ChartData::BoxPlot(b) => super::distribution::box_plot_ui(ui, lang, b, id, compact),
+    }
+}
+
+/// The chart of a table's first measure.
+pub fn chart_ui(ui: &mut Ui, lang: Lang, t: &AggTable, kind: ChartKind, id: &str, compact: bool) {
+    let w = Words::for_lang(lang);
+    let labels: Vec<String> = t
+        .x_values
+        .iter()
+        .map(|k| k.label(t.grain, &w.missing, &w.other))
+        .collect();
+    let index: std::collections::HashMap<String, usize> = t
+        .x_values
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (format!("{k:?}"), i))
+        .collect();
+    let series: Vec<Option<Key>> = if t.by.is_some() {
+        t.series.iter().cloned().map(Some).collect()
+    } else {
+        vec![None]
+    };
+    let mut values: Vec<Vec<Option<f64>>> = vec![vec![None; labels.len()]; series.len()];
+    for r in &t.rows {
+        let si = series.iter().position(|s| *s == r.by).unwrap_or(0);
+        if let Some(i) = index.get(&format!("{:?}", r.x)) {
+            values[si][*i] = r.values.first().copied().flatten();
+        }
+    }
+    let name = |si: usize| match &series[si] {
+        Some(k) => k.label(None, &w.missing, &w.other),
+        None => t.measures[0].clone(),
+    };
+    if !compact {
+        ui.label(RichText::new(format!("{} — {}", t.measures[0], t.x)).strong());
+    }
+    if kind == ChartKind::Pie {
+        pie_ui(ui, &labels, &values[0]);
+        return;
+    }
+    let width = ui.available_width().max(100.0) as usize;
+    let mut plot = still(base_plot(id), compact)
+        .x_axis_formatter(index_labels(labels.clone()))
+        .x_axis_label(t.x.clone())
+        .include_y(0.0);
+    if values.len() > 1 {
+        plot = plot.legend(Legend::default().position(Corner::LeftTop));
+    }
+    plot.show(ui, |p| {
+        let mut stacked: Vec<BarChart> = Vec::new();
+        for (si, vals) in values.iter().enumerate() {
+            let c = color(si);
+            let pts: Vec<[f64; 2]> = vals
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| [i as f64, v]))
+                .collect();
+            match kind {
+                ChartKind::Line | ChartKind::Area | ChartKind::Pie => {
+                    // More points than pixels: keep the shape with LTTB.
+                    let pts = lttb(&pts, 2 * width);
+                    let mut line = Line::new(name(si), PlotPoints::from(pts))
+                        .color(c)
+                        .width(2.0);
+                    if kind == ChartKind::Area {
+                        line = line.fill(0.0).fill_alpha(0.2);
+                    }
+                    p.line(line);
+                }
+                ChartKind::Scatter => {
+                    p.points(
+                        Points::new(name(si), PlotPoints::from(pts))
+                            .color(c)
+                            .radius(3.0),
+                    );
+                }
+                ChartKind::Bar | ChartKind::Histogram | ChartKind::BoxPlot => {
+                    let k = values.len() as f64;
+                    let bw = 0.8 / k;
+                    let bars: Vec<Bar> = pts
+                        .iter()
+                        .map(|[x, y]| {
+                            Bar::new(x - 0.4 + bw * (si as f64 + 0.5), *y)
+                                .width(bw * 0.92)
+                                .name(labels[*x as usize].clone())
+                        })
+                        .collect();
+                    p.bar_chart(BarChart::new(name(si), bars).color(c));
+                }
+                ChartKind::StackedBar => {
+                    let bars: Vec<Bar> = vals
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| Bar::new(i as f64, v.unwrap_or(0.0)).width(0.8))
+                        .collect();
+                    let refs: Vec<&BarChart> = stacked.iter().collect();
+                    let chart = BarChart::new(name(si), bars).color(c).stack_on(&refs);
+                    stacked.push(chart);
+                }
+            }
+        }
+        for c in stacked {
+            p.bar_chart(c);
+        }
+    });
+}
+
+/// A plot for a dashboard tile does not pan or zoom (the page scrolls instead).
+pub fn still(plot: Plot<'static>, compact: bool) -> Plot<'static> {
+    if compact {
+        plot.allow_drag(false)
+            .allow_zoom(false)
+            .allow_boxed_zoom(false)
+            .allow_double_click_reset(false)
+    } else {
+        plot
+    }
+}
+
+fn pie_ui(ui: &mut Ui, labels: &[String], values: &[Option<f64>]) {
+    let parts: Vec<(&String, f64)> = labels
+        .iter()
+        .zip(values)
+        .filter_map(|(l, v)| v.filter(|v| *v > 0.0).map(|v| (l, v)))
+        .collect();
+    let total: f64 = parts.iter().map(|(_, v)| v).sum();
+    let size = ui.available_size();
+    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    let radius = (rect.height().min(rect.width() * 0.6) * 0.42).max(10.0);
+    let center = egui::pos2(rect.left() + radius + 30.0, rect.center().y);
+    let mut angle = -std::f32::consts::FRAC_PI_2;
+    for (i, (label, v)) in parts.iter().enumerate() {
+        let sweep = (*v / total) as f32 * std::f32::consts::TAU;
+        let steps = ((sweep / 0.05).ceil() as usize).max(2);
+        let mut pts = vec![center];
+        for s in 0..=steps {
+            let a = angle + sweep * s as f32 / steps as f32;
+            pts.push(center + radius * egui::vec2(a.cos(), a.sin()));
+        }
+        painter.add(egui::Shape::convex_polygon(
+            pts,
+            color(i),
+            egui::Stroke::new(1.0, Color32::WHITE),
+        ));
+        angle += sweep;
+        let y = rect.top() + 20.0 + i as f32 * 22.0;
+        let x = center.x + radius + 40.0;
+        painter.rect_filled(
+            egui::Rect::from_min_size(egui::pos2(x, y - 6.0), egui::vec2(12.0, 12.0)),
+            2.0,
+            color(i),
+        );
+        painter.text(
+            egui::pos2(x + 18.0, y),
+            egui::Align2::LEFT_CENTER,
+            format!("{label}  {}", percent(v / total)),
+            egui::FontId::proportional(14.0),
+            ui.visuals().text_color(),
+        );
+    }
+}
