@@ -8,17 +8,6 @@ use loupe::campaigns::{Attribution, Model, roi_report, uplift};
 use loupe::dataset::Role;
 use loupe::progress::Reporter;
 use loupe::store::Project;
-use std::process::Command;
-
-fn loupe() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_loupe"))
-}
-
-fn sample_project(s: &Scratch) -> std::path::PathBuf {
-    let path = s.path("sample.loupe");
-    loupe::demo::build_demo(&path, &Reporter::silent()).expect("sample project");
-    path
-}
 
 fn close(got: f64, want: f64, tol: f64) {
     assert!((got - want).abs() <= tol, "got {got}, want {want}");
@@ -75,7 +64,7 @@ fn chinese_campaign_tables_get_their_roles() {
 #[test]
 fn sample_project_roles_and_sources() {
     let s = Scratch::new();
-    let path = sample_project(&s);
+    let path = sample_copy(&s);
     let p = Project::open_read_only(&path).unwrap();
     let role = |d: &str, c: &str| p.dataset(d).unwrap().column(c).unwrap().role;
     assert_eq!(role("campaigns", "start_date"), Some(Role::StartDate));
@@ -99,7 +88,7 @@ fn sample_project_roles_and_sources() {
 #[test]
 fn sample_roi_agrees_with_an_independent_count() {
     let s = Scratch::new();
-    let path = sample_project(&s);
+    let path = sample_copy(&s);
     let p = Project::open_read_only(&path).unwrap();
     let sources = guess_sources(&p.datasets().unwrap());
     let inputs = load_inputs(&p, &sources, &[], &Reporter::silent()).unwrap();
@@ -166,7 +155,7 @@ fn sample_roi_agrees_with_an_independent_count() {
 #[test]
 fn sample_experiment_lift() {
     let s = Scratch::new();
-    let path = sample_project(&s);
+    let path = sample_copy(&s);
     let p = Project::open_read_only(&path).unwrap();
     let (subjects, skipped) =
         read_experiment(&p, "experiment", "segment", "spend", Some("conversion")).unwrap();
@@ -383,7 +372,7 @@ fn uplift_cli_matches_scipy() {
 #[test]
 fn roi_cli_on_the_sample() {
     let s = Scratch::new();
-    let path = sample_project(&s);
+    let path = sample_copy(&s);
     let out = loupe()
         .args([
             "roi",
@@ -532,7 +521,7 @@ fn charts_and_report_export() {
     use loupe::explore::render::{ChartKind, Words, render_funnel, render_table};
     use loupe::explore::render_interval::{compact_ticks, render_intervals};
     let s = Scratch::new();
-    let path = sample_project(&s);
+    let path = sample_copy(&s);
     let p = Project::open_read_only(&path).unwrap();
     let inputs = load_inputs(
         &p,

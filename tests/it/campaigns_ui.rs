@@ -7,7 +7,7 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use loupe::campaigns::data::{guess_sources, load_inputs, read_experiment};
 use loupe::campaigns::{Attribution, Model, roi_report, uplift};
-use loupe::explore::format::{number, percent};
+use loupe::format::{number, percent};
 use loupe::i18n::Lang;
 use loupe::progress::Reporter;
 use loupe::store::Project;

@@ -101,13 +101,12 @@ fn gamma_gamma_matches_published_cdnow_estimates() {
 }
 
 mod dataset {
-    use crate::common::{Scratch, import};
+    use crate::common::{Scratch, import, loupe};
     use chrono::NaiveDate;
     use loupe::customers::clv::{BgNbd, Summary};
     use loupe::customers::summary::{Period, SummaryOptions, fit_dataset, summarize};
     use loupe::dataset::Role;
     use loupe::import::ImportOptions;
-    use std::process::Command;
 
     const ORDERS: &str = "\
 client,order_date,total,qty,price
@@ -262,7 +261,7 @@ c6,2024-02-02,35,1,35
             ("total", Role::Amount),
         ]);
         drop(project);
-        let out = Command::new(env!("CARGO_BIN_EXE_loupe"))
+        let out = loupe()
             .args([
                 "clv",
                 "--dataset",
@@ -286,7 +285,7 @@ c6,2024-02-02,35,1,35
             assert!(v[key].as_f64().is_some_and(f64::is_finite), "{key}: {v}");
         }
 
-        let out = Command::new(env!("CARGO_BIN_EXE_loupe"))
+        let out = loupe()
             .args([
                 "clv",
                 "--dataset",

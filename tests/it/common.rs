@@ -5,6 +5,8 @@ use loupe::progress::Reporter;
 use loupe::query::{Cell, query_table};
 use loupe::store::Project;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 pub struct Scratch {
     pub dir: tempfile::TempDir,
@@ -27,6 +29,38 @@ impl Scratch {
     pub fn project(&self) -> Project {
         Project::open_or_create(self.path("test.loupe")).expect("project")
     }
+}
+
+/// The `loupe` binary, as a user runs it (without the passphrase variables the privacy tests set).
+pub fn loupe() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_loupe"));
+    c.env_remove("LOUPE_PW").env_remove("LOUPE_PW2");
+    c
+}
+
+/// Runs `loupe args` to the end.
+pub fn run_loupe(args: &[&str]) -> Output {
+    loupe().args(args).output().expect("run loupe")
+}
+
+/// The sample project, built once for the whole test run (a few seconds). Read it; a test that
+/// writes takes a [`sample_copy`].
+pub fn sample() -> &'static Path {
+    static SAMPLE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, path) = SAMPLE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("sample.loupe");
+        drop(loupe::demo::build_demo(&path, &Reporter::silent()).expect("sample project"));
+        (dir, path)
+    });
+    path
+}
+
+/// A copy of the sample project in `s`'s folder (`sample.loupe`), for a test that writes to it.
+pub fn sample_copy(s: &Scratch) -> PathBuf {
+    let path = s.path("sample.loupe");
+    std::fs::copy(sample(), &path).expect("copy the sample project");
+    path
 }
 
 pub fn import(

@@ -6,7 +6,7 @@ use crate::common::*;
 use loupe::store::Project;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// A CSV big enough that its import takes a while: `rows` orders.
@@ -41,7 +41,7 @@ fn big_csv(dir: &Path, rows: usize) -> PathBuf {
 /// Runs `loupe args` with plain progress lines and kills it (SIGKILL) once a line starting with
 /// `progress: {stage}` shows it is under way. Returns false if it finished first.
 fn kill_during(args: &[&std::ffi::OsStr], stage: &str) -> bool {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_loupe"))
+    let mut child = loupe()
         .args(args)
         .env("LOUPE_PROGRESS", "plain")
         .stdout(Stdio::null())

@@ -2,6 +2,7 @@
 
 use crate::common::*;
 use loupe::customers::rfm::{Lifecycle, RfmGroup, RfmOptions, rfm_table, write_table};
+use loupe::store::Project;
 
 #[test]
 fn rfm_on_a_hand_checked_case() {
@@ -434,8 +435,7 @@ fn check_against_sql(p: &loupe::store::Project, t: &loupe::customers::rfm::RfmTa
 #[test]
 fn per_customer_columns_agree_with_sql_on_the_sample_project() {
     let s = Scratch::new();
-    let path = s.path("sample.loupe");
-    let p = loupe::demo::build_demo(&path, &loupe::progress::Reporter::silent()).unwrap();
+    let p = Project::open(sample_copy(&s)).unwrap();
     let t = rfm_table(
         &p,
         "orders",
@@ -504,11 +504,7 @@ fn scan_in_parts_equals_one_pass(
 #[test]
 fn a_scan_in_parts_equals_one_pass() {
     let s = Scratch::new();
-    let p = loupe::demo::build_demo(
-        &s.path("sample.loupe"),
-        &loupe::progress::Reporter::silent(),
-    )
-    .unwrap();
+    let p = Project::open(sample_copy(&s)).unwrap();
     for parts in [2, 3, 7] {
         scan_in_parts_equals_one_pass(&p, "orders", Some("products"), parts);
     }
@@ -615,11 +611,7 @@ fn lifetime_value_from_the_table_matches_the_clv_summary() {
     use loupe::customers::value::{customer_value, histories};
     // The sample orders without their returns (the CLV summary reads every line).
     let s = Scratch::new();
-    let p0 = loupe::demo::build_demo(
-        &s.path("sample.loupe"),
-        &loupe::progress::Reporter::silent(),
-    )
-    .unwrap();
+    let p0 = Project::open(sample_copy(&s)).unwrap();
     let lines = rows(
         &p0,
         "SELECT order_id, order_time, customer_id, amount FROM orders WHERE quantity > 0",
@@ -702,7 +694,7 @@ fn tags_from_rules_kept_in_the_project() {
 
     // The command line: add, count, remove.
     drop(p);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
+    let out = loupe()
         .args(["tags", "--project"])
         .arg(s.path("test.loupe"))
         .args([
@@ -729,7 +721,7 @@ fn tags_from_rules_kept_in_the_project() {
 
     // loupe customers writes each customer's tags.
     let csv_out = s.path("with_tags.csv");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
+    let out = loupe()
         .args(["customers", "--project"])
         .arg(s.path("test.loupe"))
         .args(["--dataset", "lines", "--attributes", "people", "--out"])

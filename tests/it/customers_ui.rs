@@ -109,9 +109,8 @@ fn customers_page_in_chinese() {
 #[test]
 fn tags_tab_edits_rules_in_the_project() {
     // Its own copy of the sample project: this test writes to it.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("sample.loupe");
-    loupe::demo::build_demo(&path, &loupe::progress::Reporter::silent()).unwrap();
+    let s = crate::common::Scratch::new();
+    let path = crate::common::sample_copy(&s);
     let mut h = app(&path, Lang::En);
     wait_until(&mut h, "the first dataset", |a| !a.busy());
     h.get_by_label(&nav_label(Lang::En, Page::Customers))

@@ -439,9 +439,8 @@ fn online_retail_monthly_revenue_and_top_countries_agree_with_sql() {
 fn cli_writes_charts_cohorts_and_funnels() {
     let s = Scratch::new();
     let project = s.path("demo.loupe");
-    let bin = env!("CARGO_BIN_EXE_loupe");
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(bin).args(args).output().unwrap();
+        let out = run_loupe(args);
         assert!(
             out.status.success(),
             "{args:?}: {}",
@@ -547,7 +546,7 @@ fn cli_writes_charts_cohorts_and_funnels() {
     assert!(said.starts_with("page_view "), "{said}");
     let text = std::fs::read_to_string(&f).unwrap();
     assert!(text.lines().nth(1).unwrap().starts_with("All,1,page_view,"));
-    let bad = std::process::Command::new(bin)
+    let bad = loupe()
         .args([
             "funnel",
             "--project",

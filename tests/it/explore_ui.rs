@@ -34,7 +34,7 @@ fn the_builder_charts_monthly_revenue_with_its_table() {
     // The table shows the months as months, the sums formatted.
     h.get_by_label("2011-11");
     let nov = t.rows.iter().find(|r| r.x.text() == "2011-11-01").unwrap();
-    h.get_by_label(&loupe::explore::format::number(nov.values[0].unwrap()));
+    h.get_by_label(&loupe::format::number(nov.values[0].unwrap()));
 
     // Split by channel: one series per channel.
     h.get_by_role_and_label(Role::ComboBox, "Split by").click();

@@ -6,12 +6,6 @@ use crate::common::*;
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn loupe() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_loupe"));
-    c.env_remove("LOUPE_PW").env_remove("LOUPE_PW2");
-    c
-}
-
 fn ok(out: Output) -> String {
     assert!(
         out.status.success(),

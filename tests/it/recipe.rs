@@ -451,10 +451,7 @@ fn the_cleaned_table_is_rebuilt_and_replays_through_the_cli() {
 }
 
 fn loupe_cmd(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
-        .args(args)
-        .output()
-        .expect("run loupe")
+    loupe().args(args).output().expect("run loupe")
 }
 
 #[test]

@@ -11,20 +11,12 @@ use loupe::recommend::{
 };
 use loupe::store::Project;
 use std::collections::HashSet;
-use std::process::Command;
 
-fn sample() -> (Scratch, std::path::PathBuf) {
+/// A scratch folder with a copy of the sample project.
+fn sample_scratch() -> (Scratch, std::path::PathBuf) {
     let sc = Scratch::new();
-    let path = sc.path("sample.loupe");
-    drop(loupe::demo::build_demo(&path, &Reporter::silent()).unwrap());
+    let path = sample_copy(&sc);
     (sc, path)
-}
-
-fn loupe(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_loupe"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 /// The items a customer bought, by SQL.
@@ -40,7 +32,7 @@ fn bought(p: &Project, customer: &str) -> HashSet<String> {
 
 #[test]
 fn recs_every_algorithm_on_the_sample_orders() {
-    let (_sc, path) = sample();
+    let (_sc, path) = sample_scratch();
     let p = Project::open_read_only(&path).unwrap();
     let inter =
         read_interactions(&p, "orders", &ReadOptions::default(), &Reporter::silent()).unwrap();
@@ -180,12 +172,12 @@ fn recs_every_algorithm_on_the_sample_orders() {
 
 #[test]
 fn recs_cli_writes_csv_and_xlsx_and_evaluates() {
-    let (sc, path) = sample();
+    let (sc, path) = sample_scratch();
     let project = path.to_str().unwrap();
     let p = Project::open_read_only(&path).unwrap();
     let customer = rows(&p, "SELECT customer_id FROM orders LIMIT 1")[0][0].clone();
     let out = sc.path("recs.csv");
-    let o = loupe(&[
+    let o = run_loupe(&[
         "recommend",
         "--project",
         project,
@@ -222,7 +214,7 @@ fn recs_cli_writes_csv_and_xlsx_and_evaluates() {
         format!("name,customer_id\nA,{customer}\nB,ghost\n"),
     );
     let xlsx = sc.path("recs.xlsx");
-    let o = loupe(&[
+    let o = run_loupe(&[
         "recommend",
         "--project",
         project,
@@ -251,7 +243,7 @@ fn recs_cli_writes_csv_and_xlsx_and_evaluates() {
         "{reason}"
     );
     // Mistakes are explained.
-    let o = loupe(&[
+    let o = run_loupe(&[
         "recommend",
         "--project",
         project,
@@ -263,10 +255,10 @@ fn recs_cli_writes_csv_and_xlsx_and_evaluates() {
         &customer,
     ]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("itemknn"));
-    let o = loupe(&["recommend", "--project", project, "--dataset", "orders"]);
+    let o = run_loupe(&["recommend", "--project", project, "--dataset", "orders"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("--customers FILE"));
     // The evaluation table as JSON.
-    let o = loupe(&[
+    let o = run_loupe(&[
         "evaluate-recs",
         "--project",
         project,
@@ -296,7 +288,7 @@ fn recs_cli_writes_csv_and_xlsx_and_evaluates() {
         assert!(r["novelty"].as_f64().unwrap() > 0.0);
     }
     // Without --split-date: three quarters into the sample's dates, at the month's start.
-    let o = loupe(&[
+    let o = run_loupe(&[
         "evaluate-recs",
         "--project",
         project,
@@ -310,7 +302,7 @@ fn recs_cli_writes_csv_and_xlsx_and_evaluates() {
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(d["split"], "2011-09-01");
     assert_eq!(d["results"][1]["recall"], v["results"][1]["recall"].clone());
-    let o = loupe(&[
+    let o = run_loupe(&[
         "evaluate-recs",
         "--project",
         project,
@@ -401,7 +393,7 @@ fn recs_online_retail_time_split() {
 #[test]
 fn recs_run_as_a_job_and_cancel() {
     use loupe::jobs::{Job, no_wake};
-    let (_sc, path) = sample();
+    let (_sc, path) = sample_scratch();
     let p = Project::open_read_only(&path).unwrap();
     let inter =
         read_interactions(&p, "orders", &ReadOptions::default(), &Reporter::silent()).unwrap();

@@ -8,8 +8,7 @@ use std::collections::HashMap;
 #[test]
 fn pair_rules_match_sql_counts() {
     let sc = Scratch::new();
-    let path = sc.path("sample.loupe");
-    let p = loupe::demo::build_demo(&path, &Reporter::silent()).unwrap();
+    let p = loupe::store::Project::open(sample_copy(&sc)).unwrap();
     let b = read_baskets(&p, "orders", "order_id", "product_name").unwrap();
     let n = b.baskets.len() as f64;
     assert_eq!(
@@ -62,10 +61,9 @@ fn pair_rules_match_sql_counts() {
 #[test]
 fn the_cli_writes_rules_csv() {
     let sc = Scratch::new();
-    let path = sc.path("sample.loupe");
-    drop(loupe::demo::build_demo(&path, &Reporter::silent()).unwrap());
+    let path = sample_copy(&sc);
     let out = sc.path("rules.csv");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
+    let o = loupe()
         .args([
             "rules",
             "--project",
@@ -102,7 +100,7 @@ fn the_cli_writes_rules_csv() {
     let mut sorted = parts.clone();
     sorted.sort_unstable();
     assert_eq!(parts, sorted);
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
+    let o = loupe()
         .args([
             "rules",
             "--project",

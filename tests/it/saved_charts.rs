@@ -152,15 +152,8 @@ fn the_data_marker_follows_reimports() {
     assert_ne!(p.data_marker("orders").unwrap().unwrap(), before);
 }
 
-fn loupe(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 fn ok(args: &[&str]) -> String {
-    let out = loupe(args);
+    let out = run_loupe(args);
     assert!(
         out.status.success(),
         "{args:?}: {}",
@@ -277,7 +270,7 @@ fn cli_saves_lists_renames_deletes_and_draws_the_dashboard() {
     }
 
     // Mistakes are refused with a message.
-    let out = loupe(&[
+    let out = run_loupe(&[
         "chart",
         "--project",
         p,
@@ -288,9 +281,9 @@ fn cli_saves_lists_renames_deletes_and_draws_the_dashboard() {
     ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--save TITLE"));
-    let out = loupe(&["charts", "--project", p, "--delete", "Nope"]);
+    let out = run_loupe(&["charts", "--project", p, "--delete", "Nope"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("no saved chart titled 'Nope'"));
-    let out = loupe(&[
+    let out = run_loupe(&[
         "chart",
         "--project",
         p,

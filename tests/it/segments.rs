@@ -451,13 +451,6 @@ fn online_retail_segments_agree_with_sql() {
     );
 }
 
-fn loupe(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
-        .args(args)
-        .output()
-        .expect("run loupe")
-}
-
 #[test]
 fn the_command_line() {
     let s = Scratch::new();
@@ -479,7 +472,7 @@ fn the_command_line() {
         if !matches!(args[1], "list" | "show" | "delete" | "compare") {
             all.extend(base);
         }
-        let out = loupe(&all);
+        let out = run_loupe(&all);
         (
             out.status.success(),
             String::from_utf8_lossy(&out.stdout).to_string(),
@@ -565,7 +558,7 @@ fn the_command_line() {
     assert!(ok, "{err}");
     assert!(out.contains("0 entered, 0 left, 4 stayed"), "{out}");
     // Recommendations for the segment's members.
-    let out = loupe(&[
+    let out = run_loupe(&[
         "recommend",
         "--project",
         &path,

@@ -5,24 +5,12 @@ use egui::accesskit::Role;
 use egui_kittest::{Harness, kittest::Queryable};
 use loupe::browse::SortDir;
 use loupe::i18n::{Lang, T};
-use loupe::progress::Reporter;
 use loupe::ui::state::Settings;
 use loupe::ui::{LoupeApp, Page, Startup, nav_label};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
-/// The sample project, built once for all UI tests (a few seconds).
-pub(crate) fn sample() -> &'static Path {
-    static SAMPLE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = SAMPLE.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("sample.loupe");
-        loupe::demo::build_demo(&path, &Reporter::silent()).expect("sample project");
-        (dir, path)
-    });
-    path
-}
+pub(crate) use crate::common::sample;
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 pub(crate) fn app(project: &Path, lang: Lang) -> Harness<'static, LoupeApp> {
     app_sized(project, lang, [1400.0, 900.0])
@@ -317,9 +305,8 @@ fn the_clean_page_reports_quality_problems() {
 #[test]
 fn the_clean_page_builds_previews_and_undoes_a_recipe() {
     // Its own copy of the sample project: this test writes a cleaned table.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("sample.loupe");
-    loupe::demo::build_demo(&path, &Reporter::silent()).expect("sample project");
+    let s = crate::common::Scratch::new();
+    let path = crate::common::sample_copy(&s);
     let mut h = app(&path, Lang::En);
     wait_until(&mut h, "the first dataset", idle);
     h.get_by_label(&nav_label(Lang::En, Page::Clean)).click();
