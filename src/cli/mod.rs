@@ -9,6 +9,7 @@ mod data;
 mod explore;
 mod privacy;
 mod progress_bar;
+mod ranges;
 mod recommend;
 mod recs;
 mod segment;

@@ -156,19 +156,34 @@ pub(super) fn draw_err<E: std::fmt::Display>(path: &Path) -> impl Fn(E) -> Error
     move |e| Error::Export(format!("cannot draw {}: {e}", path.display()))
 }
 
-pub(super) fn check_png(path: &Path) -> Result<()> {
+/// The smallest and largest side of a picture, in pixels: smaller leaves no room for the axes,
+/// larger would need gigabytes of memory for the bitmap.
+pub const PICTURE_SIDE: std::ops::RangeInclusive<u32> = 100..=8000;
+
+/// Checks a picture's size against [`PICTURE_SIDE`]; the message states the limits.
+pub fn check_picture_size((width, height): (u32, u32)) -> Result<()> {
+    if PICTURE_SIDE.contains(&width) && PICTURE_SIDE.contains(&height) {
+        return Ok(());
+    }
+    Err(Error::InvalidArgument(format!(
+        "a picture of {width} × {height} pixels cannot be drawn: each side must be from {} to {} pixels",
+        PICTURE_SIDE.start(),
+        PICTURE_SIDE.end()
+    )))
+}
+
+pub(super) fn check_png(path: &Path, size: (u32, u32)) -> Result<()> {
     let ok = path
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("png"));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::InvalidArgument(format!(
+    if !ok {
+        return Err(Error::InvalidArgument(format!(
             "cannot draw a chart into {}: give a .png file",
             path.display()
-        )))
+        )));
     }
+    check_picture_size(size)
 }
 
 /// One plotted series: its name and a value per x (None where the table has no cell).
@@ -218,7 +233,7 @@ pub fn render_table(
     path: &Path,
     (width, height): (u32, u32),
 ) -> Result<()> {
-    check_png(path)?;
+    check_png(path, (width, height))?;
     font_ready()?;
     if kind.is_distribution() {
         return Err(Error::InvalidArgument(format!(
@@ -444,7 +459,7 @@ pub fn render_cohorts(
     path: &Path,
     (width, height): (u32, u32),
 ) -> Result<()> {
-    check_png(path)?;
+    check_png(path, (width, height))?;
     font_ready()?;
     let err = draw_err(path);
     let root = BitMapBackend::new(path, (width, height)).into_drawing_area();
@@ -557,7 +572,7 @@ pub fn render_funnel(
     path: &Path,
     (width, height): (u32, u32),
 ) -> Result<()> {
-    check_png(path)?;
+    check_png(path, (width, height))?;
     font_ready()?;
     let err = draw_err(path);
     let root = BitMapBackend::new(path, (width, height)).into_drawing_area();
