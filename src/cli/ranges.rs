@@ -3,8 +3,8 @@
 //! 34 GB).
 //!
 //! Every numeric option of the command line reads through one of these parsers; the test below
-//! walks the whole command tree to keep it so. The only exception is a random seed, where every
-//! number is a valid choice.
+//! walks the whole command tree to keep it so. The only exceptions are a random seed and record
+//! ids, where every number is a valid choice.
 
 /// A whole number from `LO` to `HI`.
 pub fn whole<T: TryFrom<u64>, const LO: u64, const HI: u64>(s: &str) -> Result<T, String> {
@@ -76,8 +76,9 @@ mod tests {
     use clap::error::ErrorKind;
     use std::any::TypeId;
 
-    /// Options where any number is a valid choice.
-    const ANY_NUMBER: [&str; 1] = ["seed"];
+    /// Options where any number is a valid choice: nothing is sized by a seed or an id (the ids
+    /// are still checked to be whole and positive).
+    const ANY_NUMBER: [&str; 2] = ["seed", "snapshots"];
 
     fn numeric(parser: &clap::builder::ValueParser) -> bool {
         let id = parser.type_id();
