@@ -777,7 +777,8 @@ strings! {
     PvPlaceCells => "cells naming them in others' rows (cleared)", "他人数据中提到该客户的单元格（清空）";
     PvPlaceSnapshot => "segment snapshots (removed from)", "分群快照（移出）";
     PvPlaceMention => "rules and charts (the id is redacted)", "规则与图表（ID 被抹去）";
-    PvPlaceLog => "activity log (kept: it is append-only)", "操作日志（保留：只能追加）";
+    PvPlaceLog => "activity log (replaced only if you ask)", "操作日志（仅在您要求时替换）";
+    PvPlaceText => "names and written text (replaced only if you ask)", "名称与文字（仅在您要求时替换）";
     PvExportJson => "Export JSON…", "导出 JSON…";
     PvExportCsv => "Export CSV…", "导出 CSV…";
     PvEraseButton => "Erase…", "删除…";
@@ -1208,6 +1209,11 @@ strings! {
     RecExportFormats => "CSV or XLSX, by the file's extension: customer, rank, item, description, score, reason.", "按文件扩展名保存为 CSV 或 XLSX：客户、排名、商品、描述、得分、原因。";
     RecExportGo => "Export", "导出";
     RecExported => "Wrote {0} recommendations for {1} customers to {2}", "已将 {1} 位客户的 {0} 条推荐写入 {2}";
+    // Data safety: what Loupe puts right on its own, salts, redaction on erasure.
+    InterruptedPutRight => "Put right after an interrupted operation", "已处理中断操作留下的文件";
+    SegSaltHint => "Leave empty to use the project's own secret salt. Give a salt only to match with an ad platform (16 characters or more).", "留空则使用本项目自己的保密盐值。仅在与广告平台匹配时填写盐值（至少 16 个字符）。";
+    SegSaltShort => "This salt is short: whoever has the file could find the ids by hashing every likely id with it.", "该盐值过短：拿到文件的人可以对所有可能的 ID 做哈希，从而还原出 ID。";
+    EraseRedactText => "Also replace the id in names and free text (tag and segment names, chart titles, the activity log)", "同时替换名称和自由文本中的该 ID（标签和分群名称、图表标题、活动日志）";
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! `loupe roi` (attribution and campaign metrics) and `loupe uplift` (lift against a control).
 
 use super::progress_bar::with_bar;
+use super::ranges;
 use super::say;
 use clap::Args;
 use loupe::campaigns::data::{RoleOverride, Sources, guess_sources, load_inputs, read_experiment};
@@ -22,10 +23,10 @@ pub struct RoiArgs {
     #[arg(long, default_value = "last-touch")]
     attribution: String,
     /// Contacts up to this many days before an order share its credit.
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = 7, value_parser = ranges::whole::<u32, 0, 3650>)]
     window_days: u32,
     /// The time-decay half-life in days.
-    #[arg(long, default_value_t = 7.0)]
+    #[arg(long, default_value_t = 7.0, value_parser = ranges::above_zero::<3650>)]
     half_life_days: f64,
     /// The orders dataset (default: found by its roles, as the Customers page does).
     #[arg(long)]
@@ -192,7 +193,7 @@ pub struct UpliftArgs {
     #[arg(long)]
     conversion: Option<String>,
     /// What contacting one customer costs: adds the incremental ROI.
-    #[arg(long)]
+    #[arg(long, value_parser = ranges::number::<0, 1_000_000_000>)]
     cost_per_contact: Option<f64>,
     /// Write the table to a .csv or .xlsx file.
     #[arg(long)]

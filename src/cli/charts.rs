@@ -1,6 +1,7 @@
 //! `loupe charts`: the saved charts of a project; rename or delete them. `loupe dashboard`:
 //! every saved chart drawn to a PNG in a folder.
 
+use super::ranges;
 use super::say;
 use clap::Args;
 use loupe::error::{Error, Result};
@@ -78,9 +79,9 @@ pub struct DashboardArgs {
     #[arg(long)]
     out: PathBuf,
     /// The size of each PNG in pixels.
-    #[arg(long, default_value_t = 1200)]
+    #[arg(long, default_value_t = 1200, value_parser = ranges::picture_side)]
     width: u32,
-    #[arg(long, default_value_t = 700)]
+    #[arg(long, default_value_t = 700, value_parser = ranges::picture_side)]
     height: u32,
     /// The language of the words drawn besides the data (Other, missing, All): en or zh-CN.
     #[arg(long, default_value = "en")]

@@ -1,5 +1,6 @@
 //! `loupe customers`: the customer table with RFM scores, groups and lifecycle stages.
 
+use super::ranges;
 use super::say;
 use clap::Args;
 use loupe::customers::rfm::{LifecycleThresholds, RfmOptions, rfm_table};
@@ -24,13 +25,13 @@ pub struct CustomersArgs {
     #[arg(long = "where")]
     filter: Option<String>,
     /// Lifecycle thresholds in days.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = 30, value_parser = ranges::whole::<i64, 1, 36_500>)]
     new_days: i64,
-    #[arg(long, default_value_t = 90)]
+    #[arg(long, default_value_t = 90, value_parser = ranges::whole::<i64, 1, 36_500>)]
     active_days: i64,
-    #[arg(long, default_value_t = 180)]
+    #[arg(long, default_value_t = 180, value_parser = ranges::whole::<i64, 1, 36_500>)]
     at_risk_days: i64,
-    #[arg(long, default_value_t = 365)]
+    #[arg(long, default_value_t = 365, value_parser = ranges::whole::<i64, 1, 36_500>)]
     lapsed_days: i64,
     /// A customers dataset whose columns (gender, city, …) are joined on by customer_id.
     #[arg(long, value_name = "DATASET")]

@@ -1,6 +1,7 @@
 //! Commands over data: import, tables, query, export, demo, activity, set-role, delete.
 
 use super::progress_bar::with_bar;
+use super::ranges;
 use super::say;
 use clap::Args;
 use loupe::dataset::{ColumnType, Role};
@@ -306,7 +307,7 @@ pub fn demo(a: DemoArgs) -> Result<()> {
 pub struct ActivityArgs {
     #[arg(long)]
     project: PathBuf,
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = 50, value_parser = ranges::whole::<usize, 1, 10_000_000>)]
     limit: usize,
     /// Only this action (import, export, delete, rebuild, edit, backup, restore, erase, …).
     #[arg(long)]

@@ -1,6 +1,7 @@
 //! `loupe chart`, `loupe cohorts`, `loupe funnel`: charts and ready-made analyses as tables
 //! (CSV, JSON, XLSX) or pictures (PNG).
 
+use super::ranges;
 use super::say;
 use clap::Args;
 use loupe::error::{Error, Result};
@@ -43,10 +44,10 @@ pub struct ChartArgs {
     #[arg(long = "where")]
     filter: Option<String>,
     /// Keep the N x values with the largest first measure; the rest become "Other".
-    #[arg(long)]
+    #[arg(long, value_parser = ranges::whole::<usize, 1, 100_000>)]
     top: Option<usize>,
     /// Keep the N split values with the largest first measure; the rest become "Other".
-    #[arg(long)]
+    #[arg(long, value_parser = ranges::whole::<usize, 1, 100_000>)]
     top_by: Option<usize>,
     /// natural (by x), desc or asc (by the first measure; for a box plot, by the median).
     #[arg(long, default_value = "natural")]
@@ -57,7 +58,7 @@ pub struct ChartArgs {
     kind: ChartKind,
     /// For a histogram: the number of bins (default: from the data, numpy's 'auto' rule with
     /// round edges).
-    #[arg(long)]
+    #[arg(long, value_parser = ranges::whole::<usize, 1, 10_000>)]
     bins: Option<usize>,
     /// For a PNG: the title (default: the saved title, or the measure by x).
     #[arg(long)]
@@ -67,9 +68,9 @@ pub struct ChartArgs {
     #[arg(long, value_name = "TITLE")]
     save: Option<String>,
     /// For a PNG: its size in pixels.
-    #[arg(long, default_value_t = 1200)]
+    #[arg(long, default_value_t = 1200, value_parser = ranges::picture_side)]
     width: u32,
-    #[arg(long, default_value_t = 700)]
+    #[arg(long, default_value_t = 700, value_parser = ranges::picture_side)]
     height: u32,
     /// Output: .png (the chart of the first measure, or the distribution), .csv, .json or .xlsx
     /// (the table). Optional with --save.

@@ -10,6 +10,7 @@ mod explain;
 mod explore;
 mod privacy;
 mod progress_bar;
+mod ranges;
 mod recommend;
 mod recs;
 mod segment;

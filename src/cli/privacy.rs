@@ -26,7 +26,13 @@ pub fn setup_keys(env: Option<&str>, encrypt: bool, prompt: Option<key::Prompt>)
     } else if encrypt {
         key::set_default(Some(ask_new("the new project")?));
     }
+    key::set_encrypt_requested(encrypt);
     key::set_prompt(prompt);
+    // What Loupe puts right on its own when it opens a project (an interrupted passphrase
+    // change) is said on stderr.
+    loupe::store::interrupted::set_notice_sink(Some(Arc::new(|m: &str| {
+        eprintln!("note: {m}");
+    })));
     Ok(())
 }
 
@@ -182,6 +188,10 @@ struct EraseArgs {
     /// Also delete the project's backups afterwards (they still hold this customer's data).
     #[arg(long)]
     purge_backups: bool,
+    /// Also replace the id by [erased] where people wrote it: tag and segment names,
+    /// descriptions, chart titles, quoted text in rules, and the activity log.
+    #[arg(long)]
+    redact_text: bool,
     #[arg(long)]
     json: bool,
 }
@@ -345,7 +355,14 @@ fn erase(a: EraseArgs) -> Result<()> {
             ));
         }
     }
-    let e = subject::erase(&mut project, &a.id, a.purge_backups)?;
+    let e = subject::erase_with(
+        &mut project,
+        &a.id,
+        subject::EraseOptions {
+            purge_backups: a.purge_backups,
+            redact_text: a.redact_text,
+        },
+    )?;
     if a.json {
         print_json(&e)?;
         return Ok(());
@@ -367,11 +384,19 @@ fn erase(a: EraseArgs) -> Result<()> {
         "The activity log records the erasure as subject {}",
         e.subject_hash
     );
-    if e.log_mentions > 0 {
+    if e.text_redacted > 0 {
         say!(
-            "note: {} entry(ies) of the append-only activity log mention the id and were left as they are",
-            e.log_mentions
+            "Replaced the id by [erased] in {} place(s) of written text and the activity log.",
+            e.text_redacted
         );
+    }
+    if !e.text_left.is_empty() {
+        say!(
+            "note: the id is still written in these places (run again with --redact-text to replace it by [erased]):"
+        );
+        for f in &e.text_left {
+            say!("  {} · {}: {} row(s)", f.table, f.column, f.count);
+        }
     }
     if e.backups_purged > 0 {
         say!("Deleted {} backup(s) of the project.", e.backups_purged);
@@ -422,7 +447,13 @@ pub fn backup_cmd(a: BackupArgs) -> Result<()> {
                 b.modified.unwrap_or_default(),
                 bytes(b.bytes),
                 b.path.display(),
-                if b.automatic { "  (automatic)" } else { "" }
+                if b.partial {
+                    "  (incomplete: left by an interrupted backup; it may hold the project's data, delete it)"
+                } else if b.automatic {
+                    "  (automatic)"
+                } else {
+                    ""
+                }
             );
         }
         return Ok(());

@@ -1,6 +1,7 @@
 //! `loupe rules`: association rules from baskets.
 
 use super::progress_bar::with_bar;
+use super::ranges;
 use super::say;
 use clap::Args;
 use loupe::error::{Error, Result};
@@ -24,18 +25,18 @@ pub struct RulesArgs {
     #[arg(long)]
     item: String,
     /// Least share of baskets holding every item of a rule, e.g. 0.01.
-    #[arg(long)]
+    #[arg(long, value_parser = ranges::above_zero::<1>)]
     min_support: f64,
     /// Least confidence, e.g. 0.5.
-    #[arg(long)]
+    #[arg(long, value_parser = ranges::number::<0, 1>)]
     min_confidence: f64,
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = ranges::number::<0, 1_000_000>)]
     min_lift: f64,
     /// Most items in a rule.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 4, value_parser = ranges::whole::<usize, 2, 10>)]
     max_len: usize,
     /// Most items in the consequent (1, as in arules).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = ranges::whole::<usize, 1, 9>)]
     max_consequent: usize,
     /// Write the rules to this CSV file; without it the strongest 20 are printed.
     #[arg(long)]

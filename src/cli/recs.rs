@@ -2,6 +2,7 @@
 //! evaluation on a time split.
 
 use super::progress_bar::with_bar;
+use super::ranges;
 use super::say;
 use clap::Args;
 use loupe::error::{Error, Result};
@@ -28,30 +29,30 @@ pub struct ModelArgs {
     /// (halving every --half-life days before the last day).
     #[arg(long, default_value = "binary")]
     weight: String,
-    #[arg(long, default_value_t = 90.0, value_name = "DAYS")]
+    #[arg(long, default_value_t = 90.0, value_name = "DAYS", value_parser = ranges::above_zero::<36_500>)]
     half_life: f64,
     /// Item-kNN similarity: cosine or jaccard.
     #[arg(long, default_value = "jaccard")]
     similarity: String,
     /// Item-kNN shrinkage (common buyers c weigh c / (c + shrink)).
-    #[arg(long, default_value_t = KnnOptions::default().shrink)]
+    #[arg(long, default_value_t = KnnOptions::default().shrink, value_parser = ranges::number::<0, 1_000_000>)]
     shrink: f64,
     /// Item-kNN neighbours kept per item.
-    #[arg(long, default_value_t = KnnOptions::default().neighbours)]
+    #[arg(long, default_value_t = KnnOptions::default().neighbours, value_parser = ranges::whole::<usize, 1, 10_000>)]
     neighbours: usize,
     /// ALS factors, iterations, α (confidence 1 + α r) and λ.
-    #[arg(long, default_value_t = AlsOptions::default().factors)]
+    #[arg(long, default_value_t = AlsOptions::default().factors, value_parser = ranges::whole::<usize, 1, 1_000>)]
     factors: usize,
-    #[arg(long, default_value_t = AlsOptions::default().iterations)]
+    #[arg(long, default_value_t = AlsOptions::default().iterations, value_parser = ranges::whole::<usize, 1, 1_000>)]
     iterations: usize,
-    #[arg(long, default_value_t = AlsOptions::default().alpha)]
+    #[arg(long, default_value_t = AlsOptions::default().alpha, value_parser = ranges::number::<0, 1_000_000>)]
     alpha: f64,
-    #[arg(long, default_value_t = AlsOptions::default().regularization)]
+    #[arg(long, default_value_t = AlsOptions::default().regularization, value_parser = ranges::number::<0, 1_000_000>)]
     regularization: f64,
     /// Rules: least share of orders holding all items of a rule, and least confidence.
-    #[arg(long, default_value_t = ModelOptions::default().rules.min_support)]
+    #[arg(long, default_value_t = ModelOptions::default().rules.min_support, value_parser = ranges::above_zero::<1>)]
     min_support: f64,
-    #[arg(long, default_value_t = ModelOptions::default().rules.min_confidence)]
+    #[arg(long, default_value_t = ModelOptions::default().rules.min_confidence, value_parser = ranges::number::<0, 1>)]
     min_confidence: f64,
     /// Do not fill short lists with popular items.
     #[arg(long)]
@@ -108,7 +109,7 @@ pub struct RecommendArgs {
     #[arg(long, default_value = "itemknn")]
     algo: String,
     /// Items per customer.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = ranges::whole::<usize, 1, 1_000>)]
     k: usize,
     /// A customer id (repeatable).
     #[arg(long = "customer", value_name = "ID")]
@@ -223,7 +224,7 @@ pub struct EvaluateArgs {
     /// window's Evaluation tab).
     #[arg(long, value_name = "DATE")]
     split_date: Option<String>,
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = ranges::whole::<usize, 1, 1_000>)]
     k: usize,
     /// Recommenders to compare, comma-separated.
     #[arg(

@@ -1,6 +1,7 @@
 //! `loupe segment`: save, list, show, delete, count, compile to SQL and export segments, and
 //! compare their snapshots.
 
+use super::ranges;
 use super::say;
 use clap::{Args, Subcommand};
 use loupe::error::{Error, Result};
@@ -160,11 +161,14 @@ enum SegmentCommand {
         /// Columns to mask: phone 138****1234, e-mail a***@x.com, names 张**. COL or COL:phone|email|name.
         #[arg(long, value_delimiter = ',')]
         mask: Vec<String>,
-        /// Replace customer_id by its SHA-256 (with --salt prepended) for matching on an ad platform.
+        /// Replace customer_id by its salted SHA-256. The salt is the project's own secret
+        /// unless --salt gives one.
         #[arg(long)]
         hash_ids: bool,
-        #[arg(long, default_value = "")]
-        salt: String,
+        /// The salt for --hash-ids, for matching with an ad platform that hashes with the same
+        /// one (16 characters or more; a shorter one is warned about).
+        #[arg(long, requires = "hash_ids")]
+        salt: Option<String>,
         /// Start a CSV file with a UTF-8 byte-order mark (for Excel).
         #[arg(long)]
         bom: bool,
@@ -179,7 +183,7 @@ enum SegmentCommand {
         /// Numeric columns (standardised).
         #[arg(long, value_delimiter = ',', default_value = "r_score,f_score,m_score")]
         features: Vec<String>,
-        #[arg(long)]
+        #[arg(long, value_parser = ranges::whole::<usize, 2, 100>)]
         k: Option<usize>,
         #[arg(long, default_value_t = 42)]
         seed: u64,
@@ -197,7 +201,7 @@ enum SegmentCommand {
         base: BaseArgs,
         #[arg(long, default_value = "clv")]
         by: String,
-        #[arg(long)]
+        #[arg(long, value_parser = ranges::whole::<usize, 1, 100_000_000>)]
         n: usize,
         #[arg(long)]
         name: String,
@@ -218,7 +222,7 @@ enum SegmentCommand {
         #[arg(long)]
         name: String,
         /// Snapshot ids (see `loupe segment show`).
-        #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
+        #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], value_parser = ranges::whole::<i64, 1, { i64::MAX as u64 }>)]
         snapshots: Option<Vec<i64>>,
         #[arg(long)]
         json: bool,
@@ -458,6 +462,9 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
                 salt,
                 bom,
             };
+            if let Some(w) = loupe::segments::export::salt_warning(&spec) {
+                eprintln!("warning: {w}");
+            }
             let r = export_members(&p, &b, name.as_deref(), &rule.to_string(), &m, &out, &spec)?;
             say!(
                 "wrote {} customers × {} columns to {}",

@@ -155,13 +155,29 @@ pub(super) fn draw_err<E: std::fmt::Display>(path: &Path) -> impl Fn(E) -> Error
     move |e| Error::Export(format!("cannot draw {}: {e}", path.display()))
 }
 
-pub(super) fn check_png(path: &Path) -> Result<()> {
+/// The smallest and largest side of a picture, in pixels: smaller leaves no room for the axes,
+/// larger would need gigabytes of memory for the bitmap.
+pub const PICTURE_SIDE: std::ops::RangeInclusive<u32> = 100..=8000;
+
+/// Checks a picture's size against [`PICTURE_SIDE`]; the message states the limits.
+pub fn check_picture_size((width, height): (u32, u32)) -> Result<()> {
+    if PICTURE_SIDE.contains(&width) && PICTURE_SIDE.contains(&height) {
+        return Ok(());
+    }
+    Err(Error::InvalidArgument(format!(
+        "a picture of {width} × {height} pixels cannot be drawn: each side must be from {} to {} pixels",
+        PICTURE_SIDE.start(),
+        PICTURE_SIDE.end()
+    )))
+}
+
+pub(super) fn check_png(path: &Path, size: (u32, u32)) -> Result<()> {
     crate::fsutil::Format::expect(
         path,
         &[crate::fsutil::Format::Png],
         "cannot draw a chart into",
-    )
-    .map(drop)
+    )?;
+    check_picture_size(size)
 }
 
 /// One plotted series: its name and a value per x (None where the table has no cell).
@@ -211,7 +227,7 @@ pub fn render_table(
     path: &Path,
     (width, height): (u32, u32),
 ) -> Result<()> {
-    check_png(path)?;
+    check_png(path, (width, height))?;
     font_ready()?;
     if kind.is_distribution() {
         return Err(Error::InvalidArgument(format!(
@@ -437,7 +453,7 @@ pub fn render_cohorts(
     path: &Path,
     (width, height): (u32, u32),
 ) -> Result<()> {
-    check_png(path)?;
+    check_png(path, (width, height))?;
     font_ready()?;
     let err = draw_err(path);
     let root = BitMapBackend::new(path, (width, height)).into_drawing_area();
@@ -550,7 +566,7 @@ pub fn render_funnel(
     path: &Path,
     (width, height): (u32, u32),
 ) -> Result<()> {
-    check_png(path)?;
+    check_png(path, (width, height))?;
     font_ready()?;
     let err = draw_err(path);
     let root = BitMapBackend::new(path, (width, height)).into_drawing_area();

@@ -24,7 +24,7 @@ pub fn render_histogram(
     path: &Path,
     (width, height): (u32, u32),
 ) -> Result<()> {
-    check_png(path)?;
+    check_png(path, (width, height))?;
     font_ready()?;
     let err = draw_err(path);
     let root = BitMapBackend::new(path, (width, height)).into_drawing_area();
@@ -161,7 +161,7 @@ pub fn render_box_plot(
     path: &Path,
     (width, height): (u32, u32),
 ) -> Result<()> {
-    check_png(path)?;
+    check_png(path, (width, height))?;
     font_ready()?;
     let err = draw_err(path);
     let root = BitMapBackend::new(path, (width, height)).into_drawing_area();

@@ -26,7 +26,7 @@ pub fn render_intervals(
     path: &Path,
     (width, height): (u32, u32),
 ) -> Result<()> {
-    check_png(path)?;
+    check_png(path, (width, height))?;
     font_ready()?;
     if items.is_empty() {
         return Err(Error::InvalidArgument(

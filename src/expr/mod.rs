@@ -15,4 +15,4 @@ mod sql;
 
 pub use ast::{BinOp, Expr, Func, Lit, TextOp};
 pub use compile::{Compiled, Kind, compile, compile_condition};
-pub use parse::parse;
+pub use parse::{MAX_NESTING, parse};

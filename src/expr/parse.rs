@@ -149,10 +149,18 @@ fn tokenize(text: &str) -> Result<Vec<Token>> {
     Ok(out)
 }
 
+/// How deeply an expression or rule may nest: each parenthesis, `not`, minus sign, function call
+/// and operator of a chain (`a + b + c` is two) is a level. Far beyond any rule written by hand,
+/// and well within the stack of every thread that reads, prints or runs one: about 5,000
+/// parentheses used to overflow it.
+pub const MAX_NESTING: usize = 256;
+
 pub(crate) struct Parser<'a> {
     text: &'a str,
     toks: Vec<Token>,
     pos: usize,
+    /// The current nesting level (see [`MAX_NESTING`]).
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -162,6 +170,7 @@ impl<'a> Parser<'a> {
             text,
             toks: tokenize(text)?,
             pos: 0,
+            depth: 0,
         })
     }
 
@@ -172,12 +181,30 @@ impl<'a> Parser<'a> {
     pub(crate) fn rewind(&mut self, pos: usize) {
         self.pos = pos;
     }
+
+    /// One level deeper, refused past [`MAX_NESTING`] with the position where it happens.
+    fn deeper(&mut self) -> Result<()> {
+        if self.depth >= MAX_NESTING {
+            return Err(self.error(&format!(
+                "this nests more than {MAX_NESTING} levels deep (parentheses, NOT, minus signs, function calls or a chain of operators); write it flatter, for example IN (…) instead of many ORs"
+            )));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// Runs `f` one level deeper (see [`MAX_NESTING`]).
+    pub(crate) fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.deeper()?;
+        let result = f(self);
+        self.depth -= 1;
+        result
+    }
 }
 
 /// Parses an expression.
 pub fn parse(text: &str) -> Result<Expr> {
-    let toks = tokenize(text)?;
-    let mut p = Parser { text, toks, pos: 0 };
+    let mut p = Parser::new(text)?;
     if p.peek() == &Tok::End {
         return Err(p.error("the expression is empty; write a condition such as Quantity <= 0"));
     }
@@ -270,24 +297,47 @@ impl Parser<'_> {
 
     /// Binary operators binding at least as tightly as `min`.
     pub(crate) fn expr(&mut self, min: u8) -> Result<Expr> {
-        let mut left = self.prefix(min)?;
-        loop {
-            // Postfix predicates sit at comparison strength.
-            if min <= 4
-                && let Some(e) = self.predicate(&left)?
-            {
-                left = e;
-                continue;
+        self.nested(|p| p.chain(min))
+    }
+
+    /// The operands and operators of [`Parser::expr`]: each operator nests the chain one level
+    /// deeper (the tree leans left), which counts towards [`MAX_NESTING`].
+    fn chain(&mut self, min: u8) -> Result<Expr> {
+        let mut links = 0;
+        let result = (|| {
+            let mut left = self.prefix(min)?;
+            loop {
+                // Postfix predicates sit at comparison strength.
+                if min <= 4 && self.starts_predicate() {
+                    self.deeper()?;
+                    links += 1;
+                    if let Some(e) = self.predicate(&left)? {
+                        left = e;
+                        continue;
+                    }
+                }
+                let Some(op) = binop(self.peek()) else { break };
+                if op.precedence() < min {
+                    break;
+                }
+                self.deeper()?;
+                links += 1;
+                self.next();
+                let right = self.expr(op.precedence() + 1)?;
+                left = Expr::Binary(op, Box::new(left), Box::new(right));
             }
-            let Some(op) = binop(self.peek()) else { break };
-            if op.precedence() < min {
-                break;
-            }
-            self.next();
-            let right = self.expr(op.precedence() + 1)?;
-            left = Expr::Binary(op, Box::new(left), Box::new(right));
-        }
-        Ok(left)
+            Ok(left)
+        })();
+        self.depth -= links;
+        result
+    }
+
+    /// Whether a postfix predicate (`is`, `in`, `between`, `starts with`, …) comes next.
+    fn starts_predicate(&self) -> bool {
+        let skip = usize::from(self.is_word(0, "not"));
+        ["is", "in", "between", "starts", "ends", "contains"]
+            .iter()
+            .any(|w| self.is_word(skip, w))
     }
 
     fn prefix(&mut self, min: u8) -> Result<Expr> {

@@ -6,6 +6,7 @@ pub mod decide;
 pub mod detect;
 pub mod mask;
 pub mod patterns;
+pub mod redact;
 pub mod scan;
 pub mod subject;
 

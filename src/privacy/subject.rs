@@ -15,13 +15,17 @@
 //! - **rules and specs** (segment rules and descriptions, tag rules, saved charts, cleaning
 //!   recipes): the id as a quoted literal (`'C123'` or `"C123"`). Replaced by `[erased]`, which
 //!   matches nobody, as the erased customer no longer does.
-//! - **the activity log** is append-only: it never holds customer ids (erasures are logged with a
-//!   salted hash); should a mention be found it is reported, not changed.
+//! - **written text** (tag and segment names, descriptions, chart titles, quoted text in rules,
+//!   and the activity log, which records rules with exports): the id as a whole word, found by
+//!   [`super::redact`]. Listed in the report; replaced by `[erased]` only when asked
+//!   ([`EraseOptions::redact_text`]), since names change with it. The activity log is otherwise
+//!   append-only, and never records an erasure's id (a salted hash instead).
 //!
 //! Erasure runs after an automatic backup, in one transaction with `secure_delete` on, then
 //! `VACUUM` and a truncating checkpoint so that no copy is left in free pages or the write-ahead
 //! log. The backups in the project's backup folder still hold the data: the caller may purge them.
 
+use super::redact::{self, ERASED};
 use crate::dataset::Role;
 use crate::error::{Error, Result};
 use crate::privacy::{PiiAction, decide};
@@ -42,8 +46,11 @@ pub enum Place {
     Snapshot,
     /// A quoted literal in a rule, chart or recipe: redacted on erasure.
     Mention,
-    /// Text in the append-only activity log: reported only.
+    /// Text in the append-only activity log: reported; replaced when asked.
     Log,
+    /// The id inside a name, title, description or quoted text of a rule: reported; replaced
+    /// when asked.
+    Text,
 }
 
 /// One place the subject was found.
@@ -109,8 +116,6 @@ const CATALOG_TABLES: [&str; 8] = [
     "_loupe_snapshots",
     "_loupe_segments",
 ];
-
-const ERASED: &str = "[erased]";
 
 fn check_id(id: &str) -> Result<&str> {
     let id = id.trim();
@@ -404,19 +409,18 @@ pub fn find(project: &Project, id: &str) -> Result<SubjectReport> {
             }
         }
     }
-    // The activity log (append-only): report, never change.
-    let n = count(
-        conn,
-        "SELECT count(*) FROM _loupe_activity WHERE instr(detail, ?1) > 0 OR instr(ifnull(dataset, ''), ?1) > 0",
-        &[id.to_string()],
-    )?;
-    if n > 0 {
+    // Written text, and the activity log.
+    for t in redact::find_text(conn, id)? {
         found.push(Found {
-            table: "_loupe_activity".into(),
+            table: t.table.into(),
             dataset: None,
-            column: "detail".into(),
-            place: Place::Log,
-            count: n,
+            column: t.column.into(),
+            place: if t.table == "_loupe_activity" {
+                Place::Log
+            } else {
+                Place::Text
+            },
+            count: t.rows,
         });
     }
     Ok(SubjectReport {
@@ -580,8 +584,12 @@ pub struct Erasure {
     pub cells_cleared: u64,
     pub snapshots_edited: u64,
     pub mentions_redacted: u64,
-    /// Mentions in the append-only activity log, left as they are.
+    /// Entries of the activity log that still mention the id (none when text was redacted).
     pub log_mentions: u64,
+    /// Places in written text that still mention the id (none when text was redacted).
+    pub text_left: Vec<Found>,
+    /// Rows of written text and the activity log where the id was replaced by `[erased]`.
+    pub text_redacted: u64,
     pub tables: Vec<String>,
     /// The automatic backup made first (it still holds the data unless purged).
     pub backup: Option<std::path::PathBuf>,
@@ -591,9 +599,32 @@ pub struct Erasure {
     pub backups_left: usize,
 }
 
+/// What an erasure does beyond the data itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EraseOptions {
+    /// Delete every backup in the project's backup folder afterwards, the automatic one (and
+    /// any left incomplete) included.
+    pub purge_backups: bool,
+    /// Replace the id by `[erased]` in written text and the activity log too.
+    pub redact_text: bool,
+}
+
 /// Erases customer `id` everywhere (see the module's documentation). With `purge_backups`, every
 /// backup in the project's backup folder is deleted afterwards, the automatic one included.
 pub fn erase(project: &mut Project, id: &str, purge_backups: bool) -> Result<Erasure> {
+    erase_with(
+        project,
+        id,
+        EraseOptions {
+            purge_backups,
+            redact_text: false,
+        },
+    )
+}
+
+/// Erases customer `id` everywhere, with `options`.
+pub fn erase_with(project: &mut Project, id: &str, options: EraseOptions) -> Result<Erasure> {
+    let purge_backups = options.purge_backups;
     let id = check_id(id)?.to_string();
     let report = find(project, &id)?;
     if report.is_empty() {
@@ -678,8 +709,22 @@ pub fn erase(project: &mut Project, id: &str, purge_backups: bool) -> Result<Era
             )? as u64;
         }
     }
-    let log_mentions = report
-        .found
+    let text_redacted = if options.redact_text {
+        redact::redact_text(&tx, &id)?
+    } else {
+        0
+    };
+    let text_left: Vec<Found> = if options.redact_text {
+        vec![]
+    } else {
+        report
+            .found
+            .iter()
+            .filter(|f| matches!(f.place, Place::Text | Place::Log))
+            .cloned()
+            .collect()
+    };
+    let log_mentions = text_left
         .iter()
         .filter(|f| f.place == Place::Log)
         .map(|f| f.count)
@@ -695,6 +740,7 @@ pub fn erase(project: &mut Project, id: &str, purge_backups: bool) -> Result<Era
             "cells_cleared": cells_cleared,
             "snapshots": snapshots_edited,
             "mentions": mentions_redacted,
+            "text_redacted": text_redacted,
             "tables": tables,
             "backup": backup.display().to_string(),
             "backups_purged": purge_backups,
@@ -716,6 +762,8 @@ pub fn erase(project: &mut Project, id: &str, purge_backups: bool) -> Result<Era
         snapshots_edited,
         mentions_redacted,
         log_mentions,
+        text_left,
+        text_redacted,
         tables,
         backup: (!purge_backups).then_some(backup),
         backups_purged,

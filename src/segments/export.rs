@@ -21,7 +21,10 @@ pub struct ExportSpec {
     pub mask_as: Vec<(String, Masking)>,
     /// Replace customer_id by its salted SHA-256.
     pub hash_ids: bool,
-    pub salt: String,
+    /// The salt of hashed ids: `None` is the project's own random secret (`pii_salt`), so the
+    /// hashes cannot be reversed by hashing every likely id; a salt of one's own is for matching
+    /// with an ad platform that hashes with the same one.
+    pub salt: Option<String>,
     /// A UTF-8 byte-order mark at the start of CSV files (for Excel).
     pub bom: bool,
 }
@@ -38,11 +41,36 @@ fn no_column(name: &str, frame: &DataFrame) -> Error {
     ))
 }
 
-/// The members' rows with the chosen columns, masked and hashed as asked.
+/// Salts shorter than this are warned about: hashes of short ids with a short salt are easy to
+/// reverse by trying every id.
+pub const MIN_SALT_CHARS: usize = 16;
+
+/// A warning about the salt of `spec`, when it hashes ids with a short salt of its own.
+pub fn salt_warning(spec: &ExportSpec) -> Option<String> {
+    let salt = spec.salt.as_ref().filter(|_| spec.hash_ids)?;
+    let n = salt.chars().count();
+    (n < MIN_SALT_CHARS).then(|| {
+        format!(
+            "the salt is {n} character(s) long: whoever has the file can find the ids by hashing every likely id with it; use {MIN_SALT_CHARS} or more random characters, or leave out --salt to use the project's own secret salt"
+        )
+    })
+}
+
+/// The name (never the value) of the salt `spec` hashes with, for the activity log.
+fn salt_name(spec: &ExportSpec) -> Option<&'static str> {
+    spec.hash_ids.then_some(match spec.salt {
+        None => "project secret (pii_salt)",
+        Some(_) => "given with the export",
+    })
+}
+
+/// The members' rows with the chosen columns, masked and hashed as asked; `project_salt` is
+/// the project's secret, used unless `spec` gives a salt.
 pub fn members_frame(
     base: &SegmentBase,
     members: &Members,
     spec: &ExportSpec,
+    project_salt: &str,
 ) -> Result<DataFrame> {
     let frame = &base.frame;
     let mask = BooleanChunked::from_slice("m".into(), members);
@@ -78,10 +106,11 @@ pub fn members_frame(
     if spec.hash_ids
         && let Ok(col) = out.column("customer_id")
     {
+        let salt = spec.salt.as_deref().unwrap_or(project_salt);
         let hashed: Vec<Option<String>> = col
             .str()?
             .iter()
-            .map(|v| v.map(|v| hash_id(v, &spec.salt)))
+            .map(|v| v.map(|v| hash_id(v, salt)))
             .collect();
         out.with_column(Column::new("customer_id".into(), hashed))?;
     }
@@ -99,7 +128,12 @@ pub fn export_members(
     out: &Path,
     spec: &ExportSpec,
 ) -> Result<ExportReport> {
-    let df = members_frame(base, members, spec)?;
+    let project_salt = if spec.hash_ids && spec.salt.is_none() {
+        project.pii_salt()?
+    } else {
+        String::new()
+    };
+    let df = members_frame(base, members, spec, &project_salt)?;
     let report = write_frame_file(&df, out, spec.bom)?;
     if let Some(name) = segment {
         store::add_snapshot(
@@ -123,6 +157,7 @@ pub fn export_members(
             "columns": report.columns,
             "masked": spec.mask,
             "hashed_ids": spec.hash_ids,
+            "salt": salt_name(spec),
             "bom": spec.bom,
         }),
     )?;

@@ -62,7 +62,7 @@ fn and(p: &mut Parser<'_>) -> Result<Rule> {
 fn unary(p: &mut Parser<'_>) -> Result<Rule> {
     if p.eat_word("not") {
         return Ok(Rule::Not {
-            rule: Box::new(unary(p)?),
+            rule: Box::new(p.nested(unary)?),
         });
     }
     primary(p)
@@ -80,7 +80,7 @@ fn primary(p: &mut Parser<'_>) -> Result<Rule> {
     if p.peek() == &Tok::LParen {
         // A group `( rule )`, unless the parenthesis opens an operand: `(a + b) > 3`.
         p.next();
-        let group = or(p).and_then(|r| {
+        let group = p.nested(or).and_then(|r| {
             p.expect(Tok::RParen, "')' to close the group")?;
             let ends = matches!(p.peek(), Tok::End | Tok::RParen)
                 || p.is_word(0, "and")

@@ -13,6 +13,7 @@
 //!   backup restored) go to the folder `<name>.backups` beside the project; the newest
 //!   [`KEEP_AUTOMATIC`] are kept.
 
+use super::interrupted::{remove_with_sidecars, sync_dir};
 use super::key::{self, Passphrase};
 use super::{Action, Project, READ_ONLY, connect_checked};
 use crate::error::{Error, Result};
@@ -47,6 +48,26 @@ pub struct BackupFile {
     /// Made by Loupe before a destructive operation (its reason in the name).
     pub automatic: bool,
     pub modified: Option<String>,
+    /// Left by a backup that was interrupted (`.NAME.loupe.backup-PID`, and its journal): not a
+    /// usable backup, but it may hold the project's data, so it is listed, counted and purged
+    /// like the others.
+    pub partial: bool,
+}
+
+/// Whether a file name in the backup folder is that of a backup being written (or left by an
+/// interrupted one): `.NAME.backup-PID` and SQLite's files beside it.
+fn is_partial(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.') else {
+        return false;
+    };
+    let Some((_, tail)) = rest.rsplit_once(".backup-") else {
+        return false;
+    };
+    let pid = ["-journal", "-wal", "-shm"]
+        .iter()
+        .find_map(|s| tail.strip_suffix(s))
+        .unwrap_or(tail);
+    !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit())
 }
 
 /// The folder of a project's backups: `<dir>/<name>.backups`.
@@ -89,15 +110,23 @@ pub fn list_backups(project: &Path) -> Result<Vec<BackupFile>> {
     for entry in rd {
         let entry = entry.map_err(|e| Error::io(&dir, e))?;
         let path = entry.path();
-        if crate::fsutil::Format::from_path(&path) != Some(crate::fsutil::Format::Loupe) {
-            continue;
-        }
-        let meta = entry.metadata().map_err(|e| Error::io(&path, e))?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let partial = is_partial(&name);
+        if !partial && crate::fsutil::Format::from_path(&path) != Some(crate::fsutil::Format::Loupe)
+        {
+            continue;
+        }
+        let meta = match entry.metadata() {
+            Ok(m) => m,
+            // A backup being written may be renamed or removed meanwhile.
+            Err(e) if partial && e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::io(&path, e)),
+        };
         out.push(BackupFile {
+            partial,
             automatic: name.contains("-auto-"),
             bytes: meta.len(),
             modified: meta.modified().ok().map(|t| {
@@ -116,7 +145,12 @@ pub fn list_backups(project: &Path) -> Result<Vec<BackupFile>> {
 pub fn purge_backups(project: &Path) -> Result<usize> {
     let list = list_backups(project)?;
     for b in &list {
-        std::fs::remove_file(&b.path).map_err(|e| Error::io(&b.path, e))?;
+        match std::fs::remove_file(&b.path) {
+            Ok(()) => {}
+            // A partial one whose backup finished (renamed) or failed (removed) meanwhile.
+            Err(e) if b.partial && e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&b.path, e)),
+        }
     }
     Ok(list.len())
 }
@@ -129,25 +163,10 @@ fn side_file(dest: &Path, what: &str) -> PathBuf {
     dest.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
 }
 
-fn remove_with_sidecars(path: &Path) {
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-}
-
 fn sync_file(path: &Path) -> Result<()> {
     std::fs::File::open(path)
         .and_then(|f| f.sync_all())
         .map_err(|e| Error::io(path, e))
-}
-
-fn sync_dir(path: &Path) {
-    // Makes the rename durable; not every platform can open a folder, which is then fine.
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        && let Ok(f) = std::fs::File::open(dir)
-    {
-        let _ = f.sync_all();
-    }
 }
 
 /// Backs up `project` to `dest` (replaced if it exists) through the online backup API, and logs
@@ -278,7 +297,7 @@ pub fn backup_automatic(project: &Project, reason: &str) -> Result<BackupReport>
     let report = copy_to(project, &dest, &Reporter::silent())?;
     let autos: Vec<BackupFile> = list_backups(project.path())?
         .into_iter()
-        .filter(|b| b.automatic)
+        .filter(|b| b.automatic && !b.partial)
         .collect();
     if autos.len() > KEEP_AUTOMATIC {
         for old in &autos[..autos.len() - KEEP_AUTOMATIC] {

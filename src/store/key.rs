@@ -79,6 +79,8 @@ struct Keyring {
     by_path: HashMap<PathBuf, Passphrase>,
     default: Option<Passphrase>,
     prompt: Option<Prompt>,
+    /// The command line's `--encrypt`: a plain project is refused, not silently kept plain.
+    encrypt: bool,
 }
 
 static KEYRING: Mutex<Option<Keyring>> = Mutex::new(None);
@@ -110,6 +112,16 @@ pub fn forget(path: &Path) {
 /// The passphrase for every project this process opens or creates without a remembered one.
 pub fn set_default(key: Option<Passphrase>) {
     with(|k| k.default = key);
+}
+
+/// Whether this process was asked to encrypt the projects it creates (the command line's
+/// `--encrypt`): opening an existing plain project is then refused, since it would stay plain.
+pub fn set_encrypt_requested(on: bool) {
+    with(|k| k.encrypt = on);
+}
+
+pub(crate) fn encrypt_requested() -> bool {
+    with(|k| k.encrypt)
 }
 
 /// What to ask when an encrypted project has no known passphrase.

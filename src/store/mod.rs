@@ -8,6 +8,7 @@ mod activity;
 pub mod backup;
 mod catalog;
 pub mod charts;
+pub mod interrupted;
 pub mod key;
 mod names;
 pub mod passphrase;
@@ -64,6 +65,7 @@ impl Project {
     /// Creates a new, empty project, encrypted with `key` when given.
     pub fn create_with(path: impl AsRef<Path>, key: Option<Passphrase>) -> Result<Self> {
         let path = path.as_ref();
+        interrupted::recover(path)?;
         if path.exists() {
             return Err(Error::InvalidArgument(format!(
                 "{} already exists; open it, or choose another file name for the new project",
@@ -103,7 +105,9 @@ impl Project {
     /// Opens an existing project with this passphrase (`None`: as [`Project::open`]).
     pub fn open_with(path: impl AsRef<Path>, key: Option<Passphrase>) -> Result<Self> {
         let path = path.as_ref();
+        let recovered = interrupted::recover(path)?;
         let (conn, _, key) = connect_checked(path, READ_WRITE, key)?;
+        refuse_plain_when_encrypting(path, &key)?;
         let mut project = Project {
             conn,
             path: path.to_path_buf(),
@@ -115,6 +119,14 @@ impl Project {
             Error::Sqlite(s) => corrupt_or(path, s),
             other => other,
         })?;
+        if recovered {
+            project.log(
+                Action::Passphrase,
+                None,
+                None,
+                &serde_json::json!({"change": "interrupted change undone"}),
+            )?;
+        }
         Ok(project)
     }
 
@@ -136,7 +148,9 @@ impl Project {
     /// Opens a project read-only with this passphrase (`None`: as [`Project::open_read_only`]).
     pub fn open_read_only_with(path: impl AsRef<Path>, key: Option<Passphrase>) -> Result<Self> {
         let path = path.as_ref();
+        interrupted::recover(path)?;
         let (conn, version, key) = connect_checked(path, READ_ONLY, key)?;
+        refuse_plain_when_encrypting(path, &key)?;
         let conn = if version < SCHEMA_VERSION {
             // An old schema needs its upgrade first; do it through a writable connection.
             drop(conn);
@@ -354,6 +368,19 @@ impl Project {
 pub(crate) use activity::append as append_activity;
 pub(crate) use catalog::insert as insert_dataset;
 pub(crate) use catalog::remove as remove_dataset;
+
+/// `--encrypt` asks for an encrypted project: an existing plain one is refused rather than
+/// silently left plain.
+fn refuse_plain_when_encrypting(path: &Path, key: &Option<Passphrase>) -> Result<()> {
+    if key.is_none() && key::encrypt_requested() {
+        return Err(Error::InvalidArgument(format!(
+            "{} exists and is not encrypted, and --encrypt only encrypts a project the command creates; to encrypt this one, run: loupe passphrase --project {}",
+            path.display(),
+            path.display()
+        )));
+    }
+    Ok(())
+}
 
 fn corrupt_or(path: &Path, e: rusqlite::Error) -> Error {
     use rusqlite::ErrorCode;

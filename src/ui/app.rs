@@ -224,6 +224,11 @@ impl LoupeApp {
         for (id, title, detail, result) in finished {
             self.finish(id, title, &detail, result);
         }
+        // What the library put right on its own (an interrupted passphrase change).
+        for m in crate::store::interrupted::take_notices() {
+            let title = self.ws.tr(T::InterruptedPutRight);
+            self.ws.problem(title, &m);
+        }
         if self.ws.problems.len() > self.seen_problems {
             self.show_problems = true;
         }

@@ -23,8 +23,11 @@ mod explore;
 #[cfg(feature = "gui")]
 mod explore_ui;
 mod expr_sql;
+mod faults;
 mod formats;
+mod fuzz;
 mod import_errors;
+mod kill_loops;
 mod online_retail;
 mod outputs;
 mod privacy;

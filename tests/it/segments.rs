@@ -331,7 +331,7 @@ fn exports_re_import_to_the_segment_and_are_logged() {
     let spec = ExportSpec {
         columns: Some(vec!["customer_id".into()]),
         hash_ids: true,
-        salt: "pepper".into(),
+        salt: Some("pepper".into()),
         ..ExportSpec::default()
     };
     export_members(&p, &base, None, "x", &m, &out, &spec).unwrap();

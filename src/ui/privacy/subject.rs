@@ -25,6 +25,8 @@ pub struct SubjectWindow {
     pub report: Option<SubjectReport>,
     pub confirming: bool,
     pub purge_backups: bool,
+    /// Also replace the id in written text and the activity log.
+    pub redact_text: bool,
     pub erased: Option<Erasure>,
     pub message: Option<String>,
     job: JobSlot,
@@ -37,6 +39,7 @@ fn place_label(lang: Lang, p: &Place) -> &'static str {
         Place::Snapshot => T::PvPlaceSnapshot,
         Place::Mention => T::PvPlaceMention,
         Place::Log => T::PvPlaceLog,
+        Place::Text => T::PvPlaceText,
     })
 }
 
@@ -106,11 +109,16 @@ impl SubjectWindow {
     /// Erases the customer as a job.
     pub fn erase(&mut self, ws: &mut Workspace) {
         let id = self.id.clone();
-        let purge = self.purge_backups;
+        let options = subject::EraseOptions {
+            purge_backups: self.purge_backups,
+            redact_text: self.redact_text,
+        };
         self.confirming = false;
         self.spawn(ws, move |path| {
             let mut p = Project::open(path)?;
-            Ok(SubjectOutput::Erased(subject::erase(&mut p, &id, purge)?))
+            Ok(SubjectOutput::Erased(subject::erase_with(
+                &mut p, &id, options,
+            )?))
         });
     }
 
@@ -260,6 +268,7 @@ impl SubjectWindow {
                     theme::card(ui, |ui| {
                         ui.label(lang.f(T::PvEraseConfirm, &[&r.id]));
                         ui.checkbox(&mut self.purge_backups, lang.tr(T::PvPurgeBackups));
+                        ui.checkbox(&mut self.redact_text, lang.tr(T::EraseRedactText));
                         ui.horizontal(|ui| {
                             if ui
                                 .add(

@@ -129,9 +129,15 @@ impl ExportDialog {
                 ui.checkbox(&mut self.hash_ids, lang.tr(T::SegHashIds));
                 if self.hash_ids {
                     ui.horizontal(|ui| {
-                        ui.label(lang.tr(T::SegSalt));
-                        ui.text_edit_singleline(&mut self.salt);
+                        let label = ui.label(lang.tr(T::SegSalt));
+                        ui.text_edit_singleline(&mut self.salt)
+                            .labelled_by(label.id);
                     });
+                    ui.label(egui::RichText::new(lang.tr(T::SegSaltHint)).weak());
+                    let n = self.salt.trim().chars().count();
+                    if n > 0 && n < crate::segments::export::MIN_SALT_CHARS {
+                        ui.colored_label(ui.visuals().warn_fg_color, lang.tr(T::SegSaltShort));
+                    }
                 }
                 ui.checkbox(&mut self.bom, lang.tr(T::SegBom));
                 ui.add_space(6.0);
@@ -160,7 +166,8 @@ impl ExportDialog {
                 .collect(),
             mask_as: Vec::new(),
             hash_ids: self.hash_ids,
-            salt: self.salt.clone(),
+            // Empty: the project's own secret salt.
+            salt: Some(self.salt.trim().to_string()).filter(|s| !s.is_empty()),
             bom: self.bom,
         };
         let out = std::path::PathBuf::from(self.path.trim());
