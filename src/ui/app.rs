@@ -16,7 +16,8 @@ use crate::ui::pages::data::DataPage;
 use crate::ui::pages::explore::ExplorePage;
 use crate::ui::pages::recommendations::RecommendationsPage;
 use crate::ui::pages::segments::SegmentsPage;
-use crate::ui::privacy::{PrivacyEvent, PrivacyUi};
+use crate::ui::command::Command;
+use crate::ui::privacy::PrivacyUi;
 use crate::ui::state::{self, JobOutput, RunningJob, Settings, ThemeChoice, Workspace};
 use crate::ui::theme::{self, icon};
 use crate::ui::widgets::FileDialog;
@@ -207,10 +208,14 @@ impl LoupeApp {
         }
     }
 
-    /// Takes finished jobs and routes their results. Call once per frame (`App::logic`).
+    /// Executes the commands pages pushed, then takes finished jobs and routes their results.
+    /// Call once per frame (`App::logic`).
     pub fn poll(&mut self, ctx: &egui::Context) {
         if self.startup.is_some() {
             self.first_frame(ctx);
+        }
+        for command in self.ws.take_commands() {
+            self.execute(command);
         }
         let mut finished: Vec<(u64, T, String, crate::Result<JobOutput>)> = Vec::new();
         for j in &mut self.ws.jobs {
@@ -233,6 +238,25 @@ impl LoupeApp {
             self.show_problems = true;
         }
         self.seen_problems = self.ws.problems.len();
+    }
+
+    fn execute(&mut self, command: Command) {
+        match command {
+            Command::OpenProject(p) => self.open_project(&p),
+            Command::CreateProject(p) => self.create_project(&p),
+            Command::ShowRows {
+                dataset,
+                sql,
+                label,
+            } => {
+                self.data.show_rows(&mut self.ws, &dataset, sql, label);
+                self.page = Page::Data;
+            }
+            Command::OpenChart(chart) => {
+                self.explore.open_saved(&mut self.ws, &chart);
+                self.page = Page::Explore;
+            }
+        }
     }
 
     fn finish(&mut self, id: u64, title: T, detail: &str, result: crate::Result<JobOutput>) {
@@ -453,24 +477,12 @@ impl LoupeApp {
             Page::Data if self.ws.project.is_none() => self.welcome(ui),
             Page::Data => self.data.ui(ui, &mut self.ws),
             Page::Activity => self.activity.ui(ui, &mut self.ws),
-            Page::Clean => {
-                self.clean.ui(ui, &mut self.ws);
-                if let Some((dataset, sql, label)) = self.clean.take_show_rows() {
-                    self.data.show_rows(&mut self.ws, &dataset, sql, label);
-                    self.page = Page::Data;
-                }
-            }
+            Page::Clean => self.clean.ui(ui, &mut self.ws),
             Page::Customers => self.customers.ui(ui, &mut self.ws),
             Page::Explore => self.explore.ui(ui, &mut self.ws),
             Page::Segments => self.segments.ui(ui, &mut self.ws),
             Page::Recommendations => self.recs.ui(ui, &mut self.ws),
-            Page::Dashboard => {
-                self.dashboard.ui(ui, &mut self.ws);
-                if let Some(chart) = self.dashboard.take_open() {
-                    self.explore.open_saved(&mut self.ws, &chart);
-                    self.page = Page::Explore;
-                }
-            }
+            Page::Dashboard => self.dashboard.ui(ui, &mut self.ws),
             Page::Campaigns => self.campaigns.ui(ui, &mut self.ws),
         }
 
@@ -480,12 +492,7 @@ impl LoupeApp {
                 DialogAction::Close | DialogAction::Started => self.import = None,
             }
         }
-        for event in self.privacy.show(&ctx, &mut self.ws) {
-            match event {
-                PrivacyEvent::Open(p) => self.open_project(&p),
-                PrivacyEvent::Create(p) => self.create_project(&p),
-            }
-        }
+        self.privacy.show(&ctx, &mut self.ws);
         self.drop_overlay(&ctx);
     }
 

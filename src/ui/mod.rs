@@ -5,6 +5,7 @@
 //! - [`pages`]: one struct per page; [`import_dialog`]: the import dialog;
 //! - [`theme`]: fonts (with a bundled CJK fallback), spacing, colours and shared widgets;
 //! - [`widgets`]: pieces pages share, among them the one file dialog;
+//! - [`command`]: what pages and dialogs ask the app to do, executed in `App::logic`;
 //! - [`explain`]: library errors in the window's words.
 //!
 //! Files are reached only through [`widgets::file_dialog`]: the lint below keeps `rfd` and
@@ -13,6 +14,7 @@
 #![warn(clippy::disallowed_methods)]
 
 pub mod app;
+pub mod command;
 pub mod explain;
 pub mod import_dialog;
 pub mod pages;

@@ -9,6 +9,7 @@ use crate::jobs::{Job, Wake};
 use crate::profile::ColumnProfile;
 use crate::progress::Reporter;
 use crate::store::{ActivityEntry, Project};
+use crate::ui::command::Command;
 use crate::ui::explain::Explain;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -154,6 +155,8 @@ pub struct Workspace {
     pub activity: Vec<ActivityEntry>,
     pub jobs: Vec<RunningJob>,
     pub problems: Vec<Problem>,
+    /// What pages asked the app to do, executed before the next frame.
+    commands: Vec<Command>,
     /// The last thing that went well, for the status bar.
     pub notice: Option<String>,
     pub wake: Wake,
@@ -174,6 +177,7 @@ impl Workspace {
             activity: Vec::new(),
             jobs: Vec::new(),
             problems: Vec::new(),
+            commands: Vec::new(),
             notice: None,
             wake,
             catalog_rev: 0,
@@ -188,6 +192,17 @@ impl Workspace {
 
     pub fn project_path(&self) -> Option<PathBuf> {
         self.project.as_ref().map(|p| p.path().to_path_buf())
+    }
+
+    /// Asks the app to do something before the next frame (a page or dialog cannot do it itself).
+    pub fn push(&mut self, command: Command) {
+        self.commands.push(command);
+        (self.wake)();
+    }
+
+    /// The commands pushed since the last call, in order.
+    pub fn take_commands(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.commands)
     }
 
     /// Reports a problem in the error panel, a library error explained in the window's words.

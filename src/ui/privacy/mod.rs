@@ -13,6 +13,7 @@ use crate::store::Project;
 use crate::store::backup::{self, BackupReport, RestoreReport};
 use crate::store::key::{self, Passphrase};
 use crate::store::passphrase::{self, PassphraseChange};
+use crate::ui::command::Command;
 use crate::ui::state::{JobOutput, JobSlot, Workspace};
 use egui::Ui;
 use std::path::{Path, PathBuf};
@@ -23,15 +24,6 @@ pub enum PrivacyOutput {
     Restored(RestoreReport),
     PassphraseChanged(PathBuf, PassphraseChange),
     Subject(subject::SubjectOutput),
-}
-
-/// What the app must do after a dialog.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PrivacyEvent {
-    /// Open this project (its passphrase is now remembered).
-    Open(PathBuf),
-    /// Create this project (encrypted when a passphrase was remembered for it).
-    Create(PathBuf),
 }
 
 /// The privacy dialogs and jobs of the window.
@@ -46,7 +38,6 @@ pub struct PrivacyUi {
     job: JobSlot,
     /// The project a restore or passphrase change closed, to reopen afterwards.
     reopen: Option<PathBuf>,
-    events: Vec<PrivacyEvent>,
 }
 
 impl PrivacyUi {
@@ -225,7 +216,7 @@ impl PrivacyUi {
         if id.is_none() {
             // The job could not start: the project was moved into it and dropped; reopen.
             if let Some(p) = self.reopen.take() {
-                self.events.push(PrivacyEvent::Open(p));
+                ws.push(Command::OpenProject(p));
             }
         }
         self.job.start(id);
@@ -247,7 +238,7 @@ impl PrivacyUi {
             PrivacyOutput::Restored(r) => {
                 ws.notice = Some(lang.f(T::PvRestored, &[&r.from.display()]));
                 if let Some(p) = self.reopen.take() {
-                    self.events.push(PrivacyEvent::Open(p));
+                    ws.push(Command::OpenProject(p));
                 }
             }
             PrivacyOutput::PassphraseChanged(path, _) => {
@@ -261,7 +252,7 @@ impl PrivacyUi {
                     ),
                 );
                 self.reopen = None;
-                self.events.push(PrivacyEvent::Open(path));
+                ws.push(Command::OpenProject(path));
             }
             PrivacyOutput::Subject(o) => {
                 if let Some(w) = &mut self.subject {
@@ -285,13 +276,13 @@ impl PrivacyUi {
         ws.problem(lang.tr(T::PvProjectMenu), e);
         // A restore or passphrase change that failed left the project as it was: reopen it.
         if let Some(p) = self.reopen.take() {
-            self.events.push(PrivacyEvent::Open(p));
+            ws.push(Command::OpenProject(p));
         }
         true
     }
 
-    /// Draws the open dialogs; returns what the app must do.
-    pub fn show(&mut self, ctx: &egui::Context, ws: &mut Workspace) -> Vec<PrivacyEvent> {
+    /// Draws the open dialogs; what they decide reaches the app as commands.
+    pub fn show(&mut self, ctx: &egui::Context, ws: &mut Workspace) {
         if let Some(d) = &mut self.unlock {
             match d.show(ctx, ws.lang) {
                 dialogs::Outcome::Pending => {}
@@ -302,7 +293,7 @@ impl PrivacyUi {
                         key::remember(&path, k);
                     }
                     self.unlock = None;
-                    self.events.push(PrivacyEvent::Open(path));
+                    ws.push(Command::OpenProject(path));
                 }
             }
         }
@@ -317,7 +308,7 @@ impl PrivacyUi {
                         None => key::forget(&path),
                     }
                     self.new_project = None;
-                    self.events.push(PrivacyEvent::Create(path));
+                    ws.push(Command::CreateProject(path));
                 }
             }
         }
@@ -346,7 +337,6 @@ impl PrivacyUi {
         {
             self.subject = None;
         }
-        std::mem::take(&mut self.events)
     }
 }
 

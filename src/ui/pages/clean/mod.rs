@@ -14,6 +14,7 @@ use crate::clean::{
 };
 use crate::i18n::{Lang, T, int};
 use crate::store::Project;
+use crate::ui::command::Command;
 use crate::ui::state::{JobOutput, Workspace};
 use crate::ui::theme::{self, icon};
 use editor::{Op, StepEditor};
@@ -47,7 +48,6 @@ pub struct CleanPage {
     rebuilt: Option<Box<RebuildSummary>>,
     editor: Option<StepEditor>,
     tab: Tab,
-    show_rows: Option<(String, String, String)>,
     /// Duplicates on these columns are counted too.
     key: Vec<String>,
     /// Rules rows must meet (SQL conditions separated by `;`).
@@ -764,14 +764,13 @@ impl CleanPage {
                 }
             });
         self.add_steps(ws, actions.add);
-        if let (Some((sql, label)), Some(d)) = (actions.show, self.dataset.clone()) {
-            self.show_rows = Some((d, sql, label));
+        if let (Some((sql, label)), Some(dataset)) = (actions.show, self.dataset.clone()) {
+            ws.push(Command::ShowRows {
+                dataset,
+                sql,
+                label,
+            });
         }
-    }
-
-    /// Rows the user asked to see (dataset, SQL condition, label): the app opens the Data page.
-    pub fn take_show_rows(&mut self) -> Option<(String, String, String)> {
-        self.show_rows.take()
     }
 
     fn preview_tab(&mut self, ui: &mut Ui, lang: Lang) {

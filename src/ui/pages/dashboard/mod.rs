@@ -14,6 +14,7 @@ use crate::explore::chart::{ChartData, compute};
 use crate::explore::saved::{SavedChart, delete_chart, rename_chart, saved_charts};
 use crate::i18n::T;
 use crate::store::Project;
+use crate::ui::command::Command;
 use crate::ui::state::{JobOutput, Workspace};
 use crate::ui::theme::{self, icon};
 use egui::{Align, Layout, RichText, Ui};
@@ -57,8 +58,6 @@ pub struct DashboardPage {
     cache: Arc<Mutex<FrameCache>>,
     /// The tile being renamed, and the title typed so far.
     renaming: Option<(String, String)>,
-    /// A chart to open in the builder (taken by the app).
-    open: Option<SavedChart>,
     /// Jobs of tiles removed while they ran (their cancellation is expected).
     dropped: Vec<u64>,
     list_error: Option<String>,
@@ -83,11 +82,6 @@ impl DashboardPage {
             .iter()
             .find(|t| t.chart.title == title)
             .and_then(|t| t.result.as_ref())
-    }
-
-    /// A saved chart the user asked to open in the builder.
-    pub fn take_open(&mut self) -> Option<SavedChart> {
-        self.open.take()
     }
 
     pub fn on_result(&mut self, token: u64, data: ChartData) {
@@ -314,7 +308,7 @@ impl DashboardPage {
         let Some(t) = self.tiles.get(i) else { return };
         let title = t.chart.title.clone();
         match action {
-            TileAction::Open => self.open = Some(t.chart.clone()),
+            TileAction::Open => ws.push(Command::OpenChart(Box::new(t.chart.clone()))),
             TileAction::StartRename => self.renaming = Some((title.clone(), title)),
             TileAction::CancelRename => self.renaming = None,
             TileAction::Rename(new_title) => {
