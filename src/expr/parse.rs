@@ -69,6 +69,13 @@ fn tokenize(text: &str) -> Result<Vec<Token>> {
             if let Ok(v) = s.parse::<i64>() {
                 Tok::Num(Lit::Int(v))
             } else if let Ok(v) = s.parse::<f64>() {
+                // Beyond about 1.8e308 a number reads as infinity, which prints as a word.
+                if !v.is_finite() {
+                    return Err(err(
+                        start,
+                        format!("'{s}' is too large a number (the largest is about 1.8e308)"),
+                    ));
+                }
                 Tok::Num(Lit::Float(v))
             } else {
                 return Err(err(start, format!("'{s}' is not a number")));

@@ -42,6 +42,11 @@ fn succeeded(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The path of the segments tests' shop project, closed.
+fn shop_file(s: &Scratch) -> std::path::PathBuf {
+    shop(s).path().to_path_buf()
+}
+
 fn nested(depth: usize, inner: &str) -> String {
     format!("{}{inner}{}", "(".repeat(depth), ")".repeat(depth))
 }
@@ -49,9 +54,7 @@ fn nested(depth: usize, inner: &str) -> String {
 #[test]
 fn deeply_nested_rules_are_refused_with_the_position_not_a_stack_overflow() {
     let s = Scratch::new();
-    let p = shop(&s);
-    let path = p.path().to_path_buf();
-    drop(p);
+    let path = shop_file(&s);
     let deep = nested(5_000, "monetary > 1");
     let png = s.path("deep.png").display().to_string();
     let cases: Vec<Vec<&str>> = vec![
@@ -129,9 +132,7 @@ fn deeply_nested_rules_are_refused_with_the_position_not_a_stack_overflow() {
 #[test]
 fn picture_sizes_are_capped_and_the_maximum_is_stated() {
     let s = Scratch::new();
-    let p = shop(&s);
-    let path = p.path().to_path_buf();
-    drop(p);
+    let path = shop_file(&s);
     let out = s.path("big.png");
     let out = out.to_str().unwrap();
     let err = refused(
@@ -163,9 +164,7 @@ fn picture_sizes_are_capped_and_the_maximum_is_stated() {
 #[test]
 fn numeric_options_out_of_range_are_refused_before_anything_runs() {
     let s = Scratch::new();
-    let p = shop(&s);
-    let path = p.path().to_path_buf();
-    drop(p);
+    let path = shop_file(&s);
     let err = refused(
         &loupe(
             &[
@@ -410,9 +409,7 @@ fn an_erased_id_in_written_text_is_listed_and_replaced_on_request() {
     );
     // From the command line: without --redact-text the places are named...
     let s2 = Scratch::new();
-    let p = project_with_written_id(&s2);
-    let path = p.path().to_path_buf();
-    drop(p);
+    let path = project_with_written_id(&s2).path().to_path_buf();
     let said = succeeded(&loupe(&["privacy", "erase", "--yes", "--id", ID], &path));
     assert!(
         said.contains("--redact-text") && said.contains("_loupe_charts · title"),
@@ -420,9 +417,7 @@ fn an_erased_id_in_written_text_is_listed_and_replaced_on_request() {
     );
     // ...and with it the id is replaced everywhere.
     let s3 = Scratch::new();
-    let p = project_with_written_id(&s3);
-    let path = p.path().to_path_buf();
-    drop(p);
+    let path = project_with_written_id(&s3).path().to_path_buf();
     let said = succeeded(&loupe(
         &[
             "privacy",

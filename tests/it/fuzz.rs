@@ -788,7 +788,9 @@ fn check_recipe(text: &str, raw: &polars::prelude::DataFrame) -> Result<bool, Te
     };
     let again = Recipe::from_json(&r.to_json(), "again")
         .map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
-    prop_assert_eq!(&again, &r);
+    // Up to serde_json's last-ulp reading of some floats (see `check_rule`).
+    let json = |r: &Recipe| serde_json::to_value(r).unwrap_or_default();
+    prop_assert!(same_json(&json(&again), &json(&r)), "{} read back as {:?}", text, again);
     for s in &r.steps {
         let _ = s.step.describe(loupe::i18n::Lang::En);
         let _ = s.step.describe(loupe::i18n::Lang::ZhCn);

@@ -173,6 +173,9 @@ fn a_killed_passphrase_change_leaves_no_plain_copy_and_opens_with_one_of_the_pas
     let full = timed(change(&path, Lock::Plain, Lock::Key("one")));
     let mut state = Lock::Key("one");
     let mut interrupted = 0;
+    // The kills close in on the time a change is under way: later after one that came before
+    // it began, sooner after one that came after it ended (timings vary with the load).
+    let (mut early, mut late) = (Duration::ZERO, full);
     for round in 0..12u32 {
         let target = match (state, round % 3) {
             (Lock::Plain, _) => Lock::Key("one"),
@@ -181,7 +184,10 @@ fn a_killed_passphrase_change_leaves_no_plain_copy_and_opens_with_one_of_the_pas
             (Lock::Key("one"), _) => Lock::Key("two"),
             (Lock::Key(_), _) => Lock::Key("one"),
         };
-        let after = full.mul_f64(f64::from(round % 6 + 1) / 7.0);
+        if late <= early {
+            (early, late) = (Duration::ZERO, full.mul_f64(1.5));
+        }
+        let after = early + (late - early).mul_f64([0.5, 0.3, 0.7][round as usize % 3]);
         kill_after(change(&path, state, target), after);
         // Right after the kill: plain text only in the project itself, or in the original put
         // aside when it was plain to begin with.
@@ -206,11 +212,17 @@ fn a_killed_passphrase_change_leaves_no_plain_copy_and_opens_with_one_of_the_pas
             "an old-style copy: {:?}",
             names_in(&dir)
         );
+        let inside = aside.exists();
         let now = opened_with(&path);
         assert!(
             now == state || now == target,
             "round {round}: {now:?}, neither {state:?} nor {target:?}"
         );
+        if !inside && now == target {
+            late = after;
+        } else if !inside {
+            early = after;
+        }
         // After the open: nothing beside the project, and plain text only in a plain project.
         assert_eq!(names_in(&dir), vec![name.clone()], "round {round}");
         let plain = files_with(&dir, MARKER);
