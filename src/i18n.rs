@@ -469,6 +469,11 @@ strings! {
     DelimSemicolon => "Semicolon ;", "分号 ;";
     DelimPipe => "Pipe |", "竖线 |";
     DelimWhitespace => "Spaces", "空格";
+    Quotes => "Quotes", "引号";
+    QuotesStandard => "Standard (a quoted cell may span lines)", "标准（引号内的单元格可跨行）";
+    QuotesPlain => "Treat quotes as plain characters", "把引号当作普通字符";
+    QuotesLong => "Standard, cells may hold very long texts", "标准，单元格可含很长的文本";
+    EncodingMixed => "Per line (UTF-8, else the legacy encoding)", "逐行判断（UTF-8，否则旧式编码）";
     Columns => "Columns", "列";
     PreviewRows => "Preview: the first {0} rows as Loupe will read them", "预览：Loupe 读取的前 {0} 行";
     ReadingPreview => "Reading the file…", "正在读取文件…";

@@ -123,7 +123,11 @@ pub fn main() -> ExitCode {
     }
     let result = match cli.command {
         None => loupe::ui::run(cli.project).map_err(|e| e.to_string()),
-        Some(cmd) => run(cmd).map_err(|e| e.to_string()),
+        Some(cmd) => run(cmd).map_err(|e| match project_arg() {
+            // A bare database error names the project it concerns.
+            Some(p) => e.in_file(&p, None).to_string(),
+            None => e.to_string(),
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -134,6 +138,20 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The `--project` the command line gives, for errors that do not name their file.
+fn project_arg() -> Option<PathBuf> {
+    let mut args = std::env::args_os();
+    while let Some(a) = args.next() {
+        if a == "--project" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(v) = a.to_str().and_then(|s| s.strip_prefix("--project=")) {
+            return Some(PathBuf::from(v));
+        }
+    }
+    None
 }
 
 fn run(cmd: Command) -> loupe::Result<()> {

@@ -1,5 +1,6 @@
 //! Integration tests, in one crate so the stack links once.
 
+mod bad_input;
 mod campaigns;
 mod campaigns_ui;
 mod clean;
