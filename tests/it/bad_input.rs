@@ -14,18 +14,6 @@ fn loupe() -> Command {
     Command::new(env!("CARGO_BIN_EXE_loupe"))
 }
 
-/// Everything visible in a project: its tables, catalog and log.
-fn snapshot(p: &Project) -> Vec<Vec<String>> {
-    let mut out = rows(p, "SELECT name, sql FROM sqlite_schema ORDER BY name");
-    out.extend(rows(p, "SELECT * FROM _loupe_datasets ORDER BY id"));
-    out.extend(rows(p, "SELECT * FROM _loupe_sources ORDER BY dataset_id"));
-    out.extend(rows(
-        p,
-        "SELECT id, action, dataset, rows FROM _loupe_activity ORDER BY id",
-    ));
-    out
-}
-
 /// The import's error, after checking that the project did not change.
 fn import_err(p: &mut Project, f: &Path, opts: ImportOptions) -> Error {
     let before = snapshot(p);
@@ -593,4 +581,43 @@ fn a_full_disk_under_the_cli_names_the_file() {
     );
     // The failed first import left no project behind.
     assert!(!path.exists());
+}
+
+#[test]
+fn the_import_dialog_offers_plain_quotes_for_a_stray_quote() {
+    use crate::ui::{app, wait_until};
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable;
+    let s = Scratch::new();
+    let project = s.path("shop.loupe");
+    Project::create(&project).unwrap();
+    let f = s.write("stray.csv", table_with(3000, 7, "6,name 6,\"18.5"));
+    let mut h = app(&project, loupe::i18n::Lang::En);
+    h.run_steps(3);
+    h.state_mut().open_import(vec![f]);
+    let previewed = |a: &loupe::ui::LoupeApp| {
+        a.import.as_ref().is_some_and(|d| d.preview().is_some()) && !a.busy()
+    };
+    wait_until(&mut h, "the preview", previewed);
+    assert!(
+        h.query_all_by_label_contains("--quotes plain").next().is_some(),
+        "the preview's error offers plain quotes"
+    );
+    // The dialog's choice, in the window's words.
+    h.get_by_role_and_label(Role::ComboBox, "Quotes").click();
+    h.run_steps(2);
+    h.get_by_label("Treat quotes as plain characters").click();
+    h.run_steps(2);
+    wait_until(&mut h, "the new preview", |a| {
+        previewed(a)
+            && a.import
+                .as_ref()
+                .is_some_and(|d| matches!(d.preview(), Some(Ok(_))))
+    });
+    h.get_by_role_and_label(Role::Button, "Import").click();
+    wait_until(&mut h, "the import", |a| {
+        a.import.is_none() && a.ws.dataset("stray").is_some() && !a.busy()
+    });
+    let p = Project::open_read_only(&project).unwrap();
+    assert_eq!(p.dataset("stray").unwrap().rows, 3000);
 }
