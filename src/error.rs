@@ -72,6 +72,32 @@ pub enum Error {
     )]
     WrongPassphrase { path: PathBuf },
 
+    #[error(
+        "{path} cannot be written: it is on a read-only file system, or its permissions forbid writing. Loupe can still read it (list its tables, query it, export from it, back it up to a writable place); to change it, copy it to a writable folder or make it writable.",
+        path = .path.display()
+    )]
+    ReadOnlyProject { path: PathBuf },
+
+    #[error(
+        "{path}: the disk is full. Loupe left the file as it was. Free about {needed} on the disk that holds it (or choose a file on another disk), then try again.",
+        path = .path.display(),
+        needed = human_bytes(*.needed)
+    )]
+    DiskFull {
+        /// The file that could not grow.
+        path: PathBuf,
+        /// Roughly the space the operation needs, in bytes.
+        needed: u64,
+    },
+
+    #[error("{path}: database error: {source}", path = .path.display())]
+    Database {
+        /// The project (or backup) the error concerns.
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+
     #[error("project {path} does not exist; import a file into it to create it", path = .path.display())]
     NoSuchProject { path: PathBuf },
 
@@ -161,14 +187,81 @@ pub enum ImportError {
     },
 
     #[error(
-        "{path}: {count} row(s) do not have the {expected} fields of the header: {lines}. Fix those lines, or import them padded with empty cells.",
-        path = .path.display()
+        "{path}: {count} row(s) do not have the {expected} fields of the header: {lines}. {advice}",
+        path = .path.display(),
+        advice = ragged_advice(.merged)
     )]
     Ragged {
         path: PathBuf,
         expected: usize,
         count: u64,
         lines: String,
+        /// Lines of those rows that run over several lines (a quoted field with line breaks):
+        /// a stray quote may have joined rows there, which padding would keep joined.
+        merged: String,
+    },
+
+    #[error(
+        "{at}: a quote opens a field here that {how}, so the rows after it would be read as one cell. If the quote is a stray character, import again reading quotes as plain characters, or fix that line{long}.",
+        how = runaway_how(*.at_end, *.lines, *.bytes, *.rowlike),
+        long = if *.limited && !*.at_end { "; if the cell really holds that much text, import again allowing long quoted cells" } else { "" }
+    )]
+    RunawayQuote {
+        /// Where the quote opened: file, line and column.
+        at: Location,
+        /// Lines the field had run over when the read stopped.
+        lines: u64,
+        /// Bytes the field held when the read stopped.
+        bytes: u64,
+        /// Lines inside the field that look like whole rows.
+        rowlike: u64,
+        /// The file ends inside the field.
+        at_end: bool,
+        /// The stop came from the size limits of standard quotes.
+        limited: bool,
+    },
+
+    #[error(
+        "{path} mixes text encodings: lines {utf8_lines} are UTF-8, lines {legacy_lines} look like {legacy}. Reading the whole file as one encoding would garble the other lines. Import again reading each line in the encoding it is valid in, or as {legacy} throughout if the lines that look like UTF-8 are {legacy} too.",
+        path = .path.display()
+    )]
+    MixedEncodings {
+        path: PathBuf,
+        utf8_lines: String,
+        legacy_lines: String,
+        legacy: String,
+        legacy_flag: String,
+    },
+
+    #[error(
+        "{at}: the line is neither UTF-8 nor {fallback}. Fix that line, or import again naming the file's encoding."
+    )]
+    UndecodableLine { at: Location, fallback: String },
+
+    #[error(
+        "{path} changed while it was being imported (size {before} bytes before, {after} after{read}{mtime}). Nothing was imported. Import it again when the program writing it has finished, or import a copy.",
+        path = .path.display(),
+        read = .read.map(|r| format!("; {r} bytes read")).unwrap_or_default(),
+        mtime = if *.mtime_changed { "; its modification time changed" } else { "" }
+    )]
+    FileChanged {
+        path: PathBuf,
+        /// Its size when the import began, and now.
+        before: u64,
+        after: u64,
+        /// The bytes read, when the read reached the end.
+        read: Option<u64>,
+        mtime_changed: bool,
+    },
+
+    #[error(
+        "{path} has {count} columns, but a dataset holds at most {limit} (SQLite's column limit). Split the file into files of at most {limit} columns (repeat the id column in each) and import each as its own dataset, or remove the columns you do not need before importing.",
+        path = .path.display()
+    )]
+    TooManyColumns {
+        path: PathBuf,
+        count: usize,
+        limit: usize,
     },
 
     #[error(
@@ -215,6 +308,27 @@ pub enum ImportError {
     UnknownRole(String),
 }
 
+fn ragged_advice(merged: &str) -> String {
+    if merged.is_empty() {
+        "Fix those lines, or import them padded with empty cells.".into()
+    } else {
+        format!(
+            "Rows at lines {merged} run over several lines inside quotes: a stray quote may have joined rows there, and padding would keep them joined. Check the quotes on those lines, or import again reading quotes as plain characters."
+        )
+    }
+}
+
+/// How a runaway quoted field ran on, for messages: it never closes, or ran over many lines.
+pub fn runaway_how(at_end: bool, lines: u64, bytes: u64, rowlike: u64) -> String {
+    if at_end {
+        format!("never closes (it runs to the end of the file, over {lines} lines)")
+    } else if rowlike >= crate::import::quotes::MAX_ROWLIKE_LINES {
+        format!("runs over {lines} lines, {rowlike} of which look like rows of their own")
+    } else {
+        format!("runs over {lines} lines ({bytes} bytes) without closing")
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl From<ImportError> for Error {
@@ -223,7 +337,46 @@ impl From<ImportError> for Error {
     }
 }
 
+/// Bytes for messages: `512 bytes`, `3.2 MB`, `1.5 GB`.
+fn human_bytes(b: u64) -> String {
+    const MB: f64 = 1_000_000.0;
+    match b {
+        0..1_000_000 => format!("{} KB", b.div_ceil(1000).max(1)),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", b as f64 / MB),
+        _ => format!("{:.1} GB", b as f64 / (1000.0 * MB)),
+    }
+}
+
 impl Error {
+    /// Names the file a bare database error concerns: a full disk becomes [`Error::DiskFull`]
+    /// (needing about `needed` bytes, or the file's own size when `None`), any other becomes
+    /// [`Error::Database`]. Other errors are returned as they are.
+    pub fn in_file(self, path: &std::path::Path, needed: Option<u64>) -> Self {
+        match self {
+            Error::Sqlite(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => {
+                Error::DiskFull {
+                    path: path.to_path_buf(),
+                    needed: needed
+                        .unwrap_or_else(|| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)),
+                }
+            }
+            Error::Sqlite(e) => Error::Database {
+                path: path.to_path_buf(),
+                source: e,
+            },
+            Error::Io { path: file, source }
+                if source.kind() == std::io::ErrorKind::StorageFull =>
+            {
+                Error::DiskFull {
+                    needed: needed
+                        .unwrap_or_else(|| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)),
+                    path: file,
+                }
+            }
+            other => other,
+        }
+    }
+
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),

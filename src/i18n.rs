@@ -448,6 +448,11 @@ strings! {
     DelimSemicolon => "Semicolon ;", "分号 ;";
     DelimPipe => "Pipe |", "竖线 |";
     DelimWhitespace => "Spaces", "空格";
+    Quotes => "Quotes", "引号";
+    QuotesStandard => "Standard (a quoted cell may span lines)", "标准（引号内的单元格可跨行）";
+    QuotesPlain => "Treat quotes as plain characters", "把引号当作普通字符";
+    QuotesLong => "Standard, cells may hold very long texts", "标准，单元格可含很长的文本";
+    EncodingMixed => "Per line (UTF-8, else the legacy encoding)", "逐行判断（UTF-8，否则旧式编码）";
     Columns => "Columns", "列";
     PreviewRows => "Preview: the first {0} rows as Loupe will read them", "预览：Loupe 读取的前 {0} 行";
     ReadingPreview => "Reading the file…", "正在读取文件…";
@@ -466,6 +471,8 @@ strings! {
     ErrDatasetExists => "A dataset named “{0}” already exists; choose another name, or tick “Replace a dataset of the same name”.", "已存在名为“{0}”的数据集；请换一个名称，或勾选“替换同名数据集”。";
     ErrWrongEncoding => "{0}: the bytes are not valid {1}. The file looks like {2}; choose {2} under “Encoding” and import it again.", "{0}：字节不是有效的 {1}。该文件看起来是 {2}；请在“编码”中选择 {2} 后重新导入。";
     ErrRagged => "{0}: {1} row(s) do not have the {2} fields of the header: {3}. Fix those lines in the file and import it again.", "{0}：有 {1} 行的字段数不是表头的 {2} 个：{3}。请修正文件中的这些行后重新导入。";
+    ErrRaggedJoined => "{0}: {1} row(s) do not have the {2} fields of the header: {3}. Rows at lines {4} run over several lines inside quotes: a stray quote may have joined rows there. Check the quotes on those lines, or choose “{5}” under “{6}”.", "{0}：有 {1} 行的字段数不是表头的 {2} 个：{3}。第 {4} 行的内容在引号内跨越多行：可能是多余的引号把几行连成了一行。请检查这些行的引号，或在“{6}”中选择“{5}”。";
+    ErrRunawayQuote => "{0}: a quote opens a field here that runs over {1} lines without closing, so the rows after it would be read as one cell. If the quote is a stray character, choose “{2}” under “{3}”, or fix that line.", "{0}：此处的引号开启了一个单元格，跨越 {1} 行仍未闭合，其后的行会被读成一个单元格。如果这个引号是多余的字符，请在“{3}”中选择“{2}”，或修正该行。";
     ErrColumnsDiffer => "{0} has different columns from {1}: {2}. Files imported together must have the same columns; import it on its own.", "{0} 的列与 {1} 不同：{2}。一起导入的文件必须有相同的列；请单独导入它。";
     ErrNoSuchColumn => "There is no column named “{0}”; the columns are: {1}", "没有名为“{0}”的列；现有的列：{1}";
     CleanTitle => "Data quality", "数据质量";

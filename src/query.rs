@@ -82,14 +82,32 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// Refuses anything but a single read-only statement.
-pub fn check_read_only(sql: &str) -> Result<()> {
-    let first = sql
-        .trim_start()
-        .split(|c: char| c.is_whitespace() || c == '(')
+/// The SQL after leading white space and comments (`-- …` lines, `/* … */` blocks).
+fn skip_comments(sql: &str) -> &str {
+    let mut s = sql.trim_start();
+    loop {
+        if let Some(rest) = s.strip_prefix("--") {
+            s = rest.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(rest) = s.strip_prefix("/*") {
+            s = rest.split_once("*/").map_or("", |(_, r)| r).trim_start();
+        } else {
+            return s;
+        }
+    }
+}
+
+/// The first keyword of a statement, upper-cased.
+fn first_keyword(sql: &str) -> String {
+    skip_comments(sql)
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
         .next()
         .unwrap_or("")
-        .to_ascii_uppercase();
+        .to_ascii_uppercase()
+}
+
+/// Refuses anything but a single read-only statement.
+pub fn check_read_only(sql: &str) -> Result<()> {
+    let first = first_keyword(sql);
     if !matches!(first.as_str(), "SELECT" | "WITH" | "VALUES" | "EXPLAIN") {
         return Err(Error::QueryRefused(format!(
             "only SELECT, WITH, VALUES and EXPLAIN statements run here; '{first}' could change the project. Use Loupe's commands (import, export, …) to change data"
@@ -99,13 +117,25 @@ pub fn check_read_only(sql: &str) -> Result<()> {
 }
 
 fn prepare<'c>(project: &'c Project, sql: &str) -> Result<rusqlite::Statement<'c>> {
-    check_read_only(sql)?;
-    let stmt = project.conn().prepare(sql).map_err(|e| match e {
-        rusqlite::Error::MultipleStatement => {
-            Error::QueryRefused("give one statement at a time".into())
+    let refused = check_read_only(sql);
+    let stmt = match project.conn().prepare(sql) {
+        Ok(stmt) => stmt,
+        Err(rusqlite::Error::MultipleStatement) => {
+            return Err(Error::QueryRefused("give one statement at a time".into()));
         }
-        other => Error::Query(other.to_string()),
-    })?;
+        // A typo is a syntax error, whatever its first word.
+        Err(e) if e.to_string().contains("syntax error") => {
+            return Err(Error::Query(format!(
+                "{e}; check the SQL there (only SELECT, WITH, VALUES and EXPLAIN statements run here)"
+            )));
+        }
+        Err(e) => {
+            refused?;
+            return Err(Error::Query(e.to_string()));
+        }
+    };
+    // A statement that reads as SQL but could write is refused as such.
+    refused?;
     if !stmt.readonly() {
         return Err(Error::QueryRefused(
             "the statement writes to the project; queries are read-only".into(),
@@ -206,6 +236,8 @@ mod tests {
             "  with x as (select 1) select * from x",
             "VALUES (1)",
             "select(1)",
+            "/* c */ SELECT 1",
+            "-- note\n  /* more */ select 1",
         ] {
             check_read_only(sql).unwrap();
         }

@@ -9,7 +9,8 @@ use loupe::error::{Error, Result};
 use loupe::export::{ExportOptions, export_dataset};
 use loupe::i18n::int as fmt_int;
 use loupe::import::{
-    DelimiterChoice, EncodingChoice, HeaderChoice, ImportOptions, RaggedPolicy, import_files,
+    DelimiterChoice, EncodingChoice, HeaderChoice, ImportOptions, QuoteMode, RaggedPolicy,
+    import_files,
 };
 use loupe::query::{OutputFormat, query_to};
 use loupe::store::Project;
@@ -26,7 +27,8 @@ pub struct ImportArgs {
     /// Dataset name (default: from the first file's name).
     #[arg(long)]
     name: Option<String>,
-    /// auto, utf-8, gbk, gb18030, utf-16le or utf-16be.
+    /// auto, utf-8, gbk, gb18030, utf-16le, utf-16be, or mixed (each line UTF-8 where it is valid,
+    /// else the legacy encoding).
     #[arg(long, default_value = "auto")]
     encoding: EncodingChoice,
     /// auto, ',', tab, ';', '|' or whitespace.
@@ -50,6 +52,11 @@ pub struct ImportArgs {
     /// Rows whose number of fields differs from the header's: error (default) or pad.
     #[arg(long, default_value = "error", value_parser = ["error", "pad"])]
     ragged: String,
+    /// How quotes are read: standard (CSV; a quoted cell spanning over 100 lines or 1 MiB stops
+    /// the import as a likely stray quote), plain (quotes are ordinary characters) or long
+    /// (CSV without those limits).
+    #[arg(long, default_value = "standard")]
+    quotes: QuoteMode,
     /// Replace a dataset of the same name.
     #[arg(long)]
     replace: bool,
@@ -88,6 +95,7 @@ pub fn import(a: ImportArgs) -> Result<()> {
             RaggedPolicy::Error
         },
         replace: a.replace,
+        quotes: a.quotes,
         ..ImportOptions::default()
     };
     for r in &a.roles {
@@ -106,14 +114,14 @@ pub fn import(a: ImportArgs) -> Result<()> {
         ));
     }
     super::privacy::pii_options(&a.pii, &mut opts)?;
-    let created = !a.project.exists();
-    let mut project = Project::open_or_create(&a.project)?;
+    let (mut project, created) = Project::open_or_create_new(&a.project)?;
     let result = with_bar(|rep| import_files(&mut project, &a.files, &opts, rep));
     let report = match result {
         Ok(r) => r,
         Err(e) => {
-            if created {
-                // Do not leave an empty project behind a failed first import.
+            // Do not leave an empty project behind a failed first import (unless another
+            // import created a dataset in it meanwhile).
+            if created && project.datasets().is_ok_and(|d| d.is_empty()) {
                 drop(project);
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", a.project.display()));
@@ -199,8 +207,19 @@ pub struct TablesArgs {
     json: bool,
 }
 
+/// Says so when a project opened read-only because its file cannot be written.
+pub(super) fn note_unwritable(project: &Project) {
+    if project.is_unwritable() {
+        eprintln!(
+            "note: {} cannot be written (read-only file or file system); it was opened read-only",
+            project.path().display()
+        );
+    }
+}
+
 pub fn tables(a: TablesArgs) -> Result<()> {
     let project = Project::open_read_only(&a.project)?;
+    note_unwritable(&project);
     let sets = project.datasets()?;
     if a.json {
         let mut out = Vec::with_capacity(sets.len());
@@ -252,6 +271,7 @@ pub struct QueryArgs {
 
 pub fn query(a: QueryArgs) -> Result<()> {
     let project = Project::open_read_only(&a.project)?;
+    note_unwritable(&project);
     let stdout = std::io::stdout();
     let mut lock = std::io::BufWriter::new(stdout.lock());
     query_to(&project, &a.sql, a.format, &mut lock)?;

@@ -14,6 +14,10 @@ pub fn explain(e: &Error) -> String {
             "project {path} does not exist; import a file into it to create it (loupe import FILE --project {path})",
             path = path.display()
         ),
+        Error::ReadOnlyProject { path } => format!(
+            "{} cannot be written: it is on a read-only file system, or its permissions forbid writing. Loupe can still read it (tables, query, export, backup --to a writable place); to change it, copy it to a writable folder or make it writable.",
+            path.display()
+        ),
         Error::DatasetExists { name } => format!(
             "a dataset named '{name}' already exists; choose another name with --name, or pass --replace to replace it"
         ),
@@ -37,9 +41,49 @@ fn explain_import(e: &ImportError) -> Option<String> {
             expected,
             count,
             lines,
-        } => format!(
+            merged,
+        } if merged.is_empty() => format!(
             "{}: {count} row(s) do not have the {expected} fields of the header: {lines}. Fix those lines, or import with --ragged pad to keep them with empty cells.",
             path.display()
+        ),
+        ImportError::Ragged {
+            path,
+            expected,
+            count,
+            lines,
+            merged,
+        } => format!(
+            "{}: {count} row(s) do not have the {expected} fields of the header: {lines}. Rows at lines {merged} run over several lines inside quotes: a stray quote may have joined rows there, and padding would keep them joined. Check the quotes on those lines, or import with --quotes plain to read quotes as ordinary characters.",
+            path.display()
+        ),
+        ImportError::RunawayQuote {
+            at,
+            lines,
+            bytes,
+            rowlike,
+            at_end,
+            limited,
+        } => format!(
+            "{at}: a quote opens a field here that {how}, so the rows after it would be read as one cell. If the quote is a stray character, import again with --quotes plain to read quotes as ordinary characters, or fix that line{long}.",
+            how = loupe::error::runaway_how(*at_end, *lines, *bytes, *rowlike),
+            long = if *limited && !*at_end {
+                "; if the cell really holds that much text, import with --quotes long"
+            } else {
+                ""
+            }
+        ),
+        ImportError::MixedEncodings {
+            path,
+            utf8_lines,
+            legacy_lines,
+            legacy,
+            legacy_flag,
+        } => format!(
+            "{} mixes text encodings: lines {utf8_lines} are UTF-8, lines {legacy_lines} look like {legacy}. Reading the whole file as one encoding would garble the other lines. Import with --encoding mixed to read each line in the encoding it is valid in, or with --encoding {legacy_flag} if the lines that look like UTF-8 are {legacy} too.",
+            path.display()
+        ),
+        ImportError::UndecodableLine { at, fallback } => format!(
+            "{at}: the line is neither UTF-8 nor {fallback}. Fix that line, or give the file's encoding with --encoding."
         ),
         ImportError::ColumnsDiffer {
             path,
@@ -69,6 +113,7 @@ mod explain_tests {
             expected: 3,
             count: 2,
             lines: "line 4 has 2".into(),
+            merged: String::new(),
         });
         assert!(!ragged.to_string().contains("--"), "{ragged}");
         assert!(explain(&ragged).contains("import with --ragged pad"));

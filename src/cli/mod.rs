@@ -147,7 +147,14 @@ fn dispatch(
         Some(cmd) => {
             privacy::setup_keys(env, cli.encrypt, Some(prompt))
                 .map_err(|e| explain::explain(&e))?;
-            run(cmd).map_err(|e| explain::explain(&e))
+            run(cmd).map_err(|e| {
+                // A bare database error names the project it concerns.
+                let e = match project_arg() {
+                    Some(p) => e.in_file(&p, None),
+                    None => e,
+                };
+                explain::explain(&e)
+            })
         }
     }
 }
@@ -162,6 +169,20 @@ fn window(project: Option<PathBuf>) -> Result<(), String> {
 #[cfg(not(feature = "gui"))]
 fn window(_project: Option<PathBuf>) -> Result<(), String> {
     Err("this loupe was built without the window (cargo feature `gui`); run a command, e.g. `loupe --help`".into())
+}
+
+/// The `--project` the command line gives, for errors that do not name their file.
+fn project_arg() -> Option<PathBuf> {
+    let mut args = std::env::args_os();
+    while let Some(a) = args.next() {
+        if a == "--project" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(v) = a.to_str().and_then(|s| s.strip_prefix("--project=")) {
+            return Some(PathBuf::from(v));
+        }
+    }
+    None
 }
 
 fn run(cmd: Command) -> loupe::Result<()> {

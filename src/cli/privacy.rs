@@ -458,7 +458,15 @@ pub fn backup_cmd(a: BackupArgs) -> Result<()> {
         }
         return Ok(());
     }
-    let project = Project::open(&a.project)?;
+    let project = match Project::open(&a.project) {
+        // A project that cannot be written is backed up read-only (and the backup not logged).
+        Err(Error::ReadOnlyProject { .. }) => {
+            let p = Project::open_read_only(&a.project)?;
+            super::data::note_unwritable(&p);
+            p
+        }
+        other => other?,
+    };
     let dest =
         a.to.unwrap_or_else(|| backup::default_backup_path(&a.project));
     let r = with_bar(|rep| backup::backup_to(&project, &dest, rep))?;

@@ -175,6 +175,7 @@ fn read_ndjson_objects(path: &Path) -> Result<Vec<(u64, Object)>> {
     let reader = super::encoding::utf8_reader(
         super::source::open_bytes(path, &Default::default())?,
         encoding,
+        &Default::default(),
     );
     let mut out = Vec::new();
     for (i, line) in std::io::BufReader::new(reader).lines().enumerate() {

@@ -13,6 +13,7 @@ mod formats;
 pub mod infer;
 mod passes;
 mod preview;
+pub mod quotes;
 pub mod roles;
 pub mod sniff;
 pub mod source;
@@ -21,6 +22,7 @@ pub(crate) mod writer;
 
 pub use encoding::{EncodingChoice, TextEncoding};
 pub use preview::{Preview, preview};
+pub use quotes::QuoteMode;
 pub use sniff::Format;
 pub use source::Delimiter;
 
@@ -97,6 +99,8 @@ pub struct ImportOptions {
     /// Types the user gives, by column name.
     pub types: Vec<(String, ColumnType)>,
     pub ragged: RaggedPolicy,
+    /// How quotes in delimited text are read.
+    pub quotes: QuoteMode,
     /// Replace a dataset of the same name.
     pub replace: bool,
     /// Decisions on personal data, by column (`*`: every flagged column without its own);
@@ -123,6 +127,9 @@ pub struct ImportReport {
 }
 
 const BATCH_ROWS: usize = 4096;
+
+/// The most columns an SQLite table holds (SQLITE_MAX_COLUMN of the bundled SQLite).
+pub const MAX_COLUMNS: usize = 2000;
 
 /// Rows read for the provisional plan of a single-pass import.
 const SAMPLE_ROWS: u64 = 20_000;
@@ -153,6 +160,23 @@ fn plans_for(
 
 /// Imports `files` (of the same columns) as one dataset.
 pub fn import_files(
+    project: &mut Project,
+    files: &[PathBuf],
+    opts: &ImportOptions,
+    rep: &Reporter,
+) -> Result<ImportReport> {
+    import_inner(project, files, opts, rep).map_err(|e| {
+        // The table and the write-ahead log each take about the size of the data.
+        let data: u64 = files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
+        e.in_file(project.path(), Some(2 * data))
+    })
+}
+
+fn import_inner(
     project: &mut Project,
     files: &[PathBuf],
     opts: &ImportOptions,
@@ -253,7 +277,11 @@ pub fn import_files(
     }
     let (tx, load) = loop {
         rep.check()?;
-        let tx = project.conn_mut().transaction()?;
+        // Immediate: the write lock from the start, so a concurrent import waits its turn
+        // instead of failing on a stale read.
+        let tx = project
+            .conn_mut()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         if opts.replace {
             store::remove_dataset(&tx, &name)?;
         }
@@ -265,10 +293,19 @@ pub fn import_files(
             .filter(|(_, w)| !w.dropped())
             .map(|(t, _)| t)
             .collect();
+        if typed.len() > MAX_COLUMNS {
+            return Err(ImportError::TooManyColumns {
+                path: sniffed[0].path.clone(),
+                count: typed.len(),
+                limit: MAX_COLUMNS,
+            }
+            .into());
+        }
         writer::create_table(&tx, &name, &typed)?;
         let mut watch = observed
             .is_none()
             .then(|| passes::Observed::new(columns.len(), sniffed.len(), false));
+        // A file that changed while read is refused, whatever else the read ran into.
         let load = passes::load(
             &tx,
             &name,
@@ -278,7 +315,12 @@ pub fn import_files(
             watch.as_mut(),
             span,
             rep,
-        )?;
+        )
+        .and_then(|l| check_unchanged(&sniffed, Some(&l.read)).map(|_| l))
+        .map_err(|e| match check_unchanged(&sniffed, None) {
+            Err(changed) => changed,
+            Ok(()) => e,
+        })?;
         if let Some(obs) = watch {
             obs.check_shape(&sniffed, columns.len(), opts.ragged, &mut warnings)?;
             let exact = plans_for(&columns, &obs.stats, &hints, opts);
@@ -307,6 +349,20 @@ pub fn import_files(
         .unwrap_or_else(|_| Err(Error::InvalidArgument("hashing the files failed".into())))?;
     let enc = sniffed[0].encoding;
     let delim = sniffed[0].delimiter;
+    let mut mixed_total = (0u64, None);
+    for (f, (_, mixed)) in sniffed.iter().zip(&load.read) {
+        if let Some(e) = mixed.encoding.filter(|_| mixed.count > 0) {
+            warnings.push(format!(
+                "{}: {} line(s) are not UTF-8 and were read as {} (lines {}); the other lines were read as UTF-8",
+                f.path.display(),
+                mixed.count,
+                e.name(),
+                sniff::line_list(&mixed.first)
+                    + if mixed.count > mixed.first.len() as u64 { ", …" } else { "" }
+            ));
+            mixed_total = (mixed_total.0 + mixed.count, Some(e));
+        }
+    }
     for (i, (count, line, value)) in load.kept_as_text.iter().enumerate() {
         if *count > 0 {
             warnings.push(format!(
@@ -337,9 +393,15 @@ pub fn import_files(
         .iter()
         .zip(&hashes)
         .zip(&observed.rows_per_file)
-        .map(|((f, h), rows)| SourceFile {
+        .zip(&load.read)
+        .map(|(((f, h), rows), (read, _))| SourceFile {
             path: absolute(&f.path),
-            size: f.size,
+            // The bytes actually read (equal to the size, checked above).
+            size: if f.rows_in_memory().is_some() {
+                f.size
+            } else {
+                *read
+            },
             modified: f.modified.clone(),
             sha256: h.clone(),
             rows: *rows,
@@ -348,7 +410,10 @@ pub fn import_files(
     let info = DatasetInfo {
         name: name.clone(),
         format: sniffed[0].format.name().to_string(),
-        encoding: enc.map(|e| e.name()),
+        encoding: enc.map(|e| match mixed_total {
+            (n, Some(other)) => format!("{} + {} ({n} lines)", e.name(), other.name()),
+            _ => e.name(),
+        }),
         delimiter: delim.map(|d| d.name()),
         has_header: sniffed[0].has_header,
         imported_at: crate::store::now(),
@@ -456,6 +521,35 @@ fn pii_decisions(
         }
     }
     Ok((flags, eff))
+}
+
+/// Refuses the import when a file changed while it was read: its size or modification time
+/// differ from when it was first looked at, or (given `read`, per file) the bytes read differ
+/// from its size.
+fn check_unchanged(
+    files: &[SniffedFile],
+    read: Option<&[(u64, encoding::MixedLines)]>,
+) -> Result<()> {
+    for (i, f) in files.iter().enumerate() {
+        let now = std::fs::metadata(&f.path).map_err(|e| Error::io(&f.path, e))?;
+        let mtime_changed = now.modified().ok() != f.mtime;
+        // Formats read whole were read at the start: their size is what was read.
+        let bytes = match read.and_then(|r| r.get(i)) {
+            Some((b, _)) if f.rows_in_memory().is_none() => Some(*b),
+            _ => None,
+        };
+        if now.len() != f.size || mtime_changed || bytes.is_some_and(|b| b != f.size) {
+            return Err(ImportError::FileChanged {
+                path: f.path.clone(),
+                before: f.size,
+                after: now.len(),
+                read: bytes,
+                mtime_changed,
+            }
+            .into());
+        }
+    }
+    Ok(())
 }
 
 fn absolute(p: &Path) -> String {

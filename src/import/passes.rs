@@ -2,6 +2,7 @@
 //! known before reading, with `--ragged pad`), and the load, which converts and inserts on two
 //! threads and can watch every value on the way.
 
+use super::encoding::MixedLines;
 use super::infer::{self, ColumnStats, Plan, Value};
 use super::sniff::SniffedFile;
 use super::source::ByteCounter;
@@ -19,6 +20,8 @@ pub struct Observed {
     pub rows_per_file: Vec<u64>,
     /// Per file: rows whose width differs from the header's, and the first ten (line, width).
     pub ragged: Vec<(u64, Vec<(u64, usize)>)>,
+    /// Per file: the first ten lines of those rows that hold a line break (a quoted field).
+    pub merged: Vec<Vec<u64>>,
     /// Grow the columns to the widest row (`--ragged pad`).
     grow: bool,
 }
@@ -29,6 +32,7 @@ impl Observed {
             stats: vec![ColumnStats::default(); width],
             rows_per_file: Vec::with_capacity(files),
             ragged: Vec::with_capacity(files),
+            merged: Vec::with_capacity(files),
             grow,
         }
     }
@@ -36,6 +40,7 @@ impl Observed {
     fn start_file(&mut self) {
         self.rows_per_file.push(0);
         self.ragged.push((0, Vec::new()));
+        self.merged.push(Vec::new());
     }
 
     fn observe(&mut self, rec: &csv::StringRecord, line: u64, width: usize) {
@@ -48,6 +53,12 @@ impl Observed {
             *count += 1;
             if lines.len() < 10 {
                 lines.push((line, rec.len()));
+            }
+            if let Some(m) = self.merged.last_mut()
+                && m.len() < 10
+                && rec.iter().any(|f| f.contains('\n') || f.contains('\r'))
+            {
+                m.push(line);
             }
         }
         if self.grow && rec.len() > self.stats.len() {
@@ -79,7 +90,7 @@ impl Observed {
         policy: RaggedPolicy,
         warnings: &mut Vec<String>,
     ) -> Result<()> {
-        for (f, (count, lines)) in files.iter().zip(&self.ragged) {
+        for ((f, (count, lines)), merged) in files.iter().zip(&self.ragged).zip(&self.merged) {
             if *count == 0 {
                 continue;
             }
@@ -93,21 +104,21 @@ impl Observed {
                 } else {
                     ""
                 };
-            match policy {
-                RaggedPolicy::Error => {
-                    return Err(ImportError::Ragged {
-                        path: f.path.clone(),
-                        expected: width,
-                        count: *count,
-                        lines: list,
-                    }
-                    .into());
+            // Padding would keep rows a stray quote joined: with such rows, stop either way.
+            if policy == RaggedPolicy::Error || !merged.is_empty() {
+                return Err(ImportError::Ragged {
+                    path: f.path.clone(),
+                    expected: width,
+                    count: *count,
+                    lines: list,
+                    merged: super::sniff::line_list(merged),
                 }
-                RaggedPolicy::Pad => warnings.push(format!(
-                    "{}: {count} row(s) without the {width} fields of the header were kept ({list})",
-                    f.path.display()
-                )),
+                .into());
             }
+            warnings.push(format!(
+                "{}: {count} row(s) without the {width} fields of the header were kept ({list})",
+                f.path.display()
+            ));
         }
         if self.rows() == 0 {
             return Err(ImportError::NoRows {
@@ -217,6 +228,9 @@ pub struct Span {
 
 pub struct Loaded {
     pub rows: u64,
+    /// Per file: the bytes read (as stored, before decompression), and the lines read in a
+    /// fallback encoding.
+    pub read: Vec<(u64, MixedLines)>,
     pub nulls: Vec<u64>,
     /// Per column: values kept as written, the first line and value.
     pub kept_as_text: Vec<(u64, u64, String)>,
@@ -268,11 +282,12 @@ pub fn load(
                 nulls: vec![0u64; cols],
                 kept: vec![(0u64, 0u64, String::new()); cols],
                 observe,
+                read: Vec::with_capacity(files.len()),
             };
             if let Err(e) = conv.run(files, &tx, &back_rx, span, rep) {
                 let _ = tx.send(Err(e));
             }
-            (conv.nulls, conv.kept)
+            (conv.nulls, conv.kept, conv.read)
         });
         let mut w = writer::TableWriter::new(conn, table, written)?;
         let mut rows = 0u64;
@@ -303,7 +318,7 @@ pub fn load(
         }
         drop(rx);
         drop(back_tx);
-        let (nulls, kept) = producer
+        let (nulls, kept, read) = producer
             .join()
             .map_err(|_| Error::InvalidArgument("the reader thread failed".into()))?;
         if let Some(e) = failure {
@@ -311,6 +326,7 @@ pub fn load(
         }
         Ok(Loaded {
             rows,
+            read,
             nulls,
             kept_as_text: kept,
         })
@@ -323,6 +339,7 @@ struct Converter<'a> {
     nulls: Vec<u64>,
     kept: Vec<(u64, u64, String)>,
     observe: Option<&'a mut Observed>,
+    read: Vec<(u64, MixedLines)>,
 }
 
 impl Converter<'_> {
@@ -373,6 +390,7 @@ impl Converter<'_> {
                     batch = new_batch();
                 }
             }
+            self.read.push((counter.get(), src.mixed_lines()));
             bytes_before += f.size;
             batch.bytes_done = bytes_before.min(span.total);
             if batch.rows > 0 && tx.send(Ok(batch)).is_err() {

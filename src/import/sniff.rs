@@ -2,6 +2,7 @@
 
 use super::encoding::{self, EncodingChoice, TextEncoding};
 use super::infer::{ColumnStats, parse_number};
+use super::quotes::QuoteMode;
 use super::source::{self, ByteCounter, DelimitedSource, Delimiter, MemorySource, RowSource};
 use super::{DelimiterChoice, HeaderChoice, ImportOptions};
 use super::{formats, temporal};
@@ -37,12 +38,16 @@ pub struct SniffedFile {
     pub path: PathBuf,
     pub size: u64,
     pub modified: Option<String>,
+    /// The modification time as the file system gives it, to tell a file changed while read.
+    pub mtime: Option<std::time::SystemTime>,
     pub format: Format,
     pub encoding: Option<TextEncoding>,
     pub delimiter: Option<Delimiter>,
     pub has_header: bool,
     /// Column names as the file gives them (or `column_N`), before de-duplication.
     pub header: Vec<String>,
+    /// How quotes are read (delimited text).
+    pub quotes: QuoteMode,
     /// Rows of formats read whole (spreadsheets, JSON, Parquet).
     memory_rows: Option<Arc<Vec<Vec<String>>>>,
 }
@@ -55,7 +60,15 @@ impl SniffedFile {
         }
         let enc = self.encoding.unwrap_or(TextEncoding::UTF8);
         let delim = self.delimiter.unwrap_or(Delimiter::Byte(b','));
-        let mut src = DelimitedSource::open(&self.path, enc, delim, counter)?;
+        let mut src = DelimitedSource::open(
+            &self.path,
+            enc,
+            delim,
+            self.quotes,
+            self.header.len(),
+            counter,
+        )?;
+        src.set_names(unique_names(&self.header));
         if self.has_header {
             let mut rec = csv::StringRecord::new();
             src.next_record(&mut rec)?;
@@ -87,11 +100,13 @@ pub fn sniff(path: &Path, opts: &ImportOptions) -> Result<SniffedFile> {
         path: path.to_path_buf(),
         size: meta.len(),
         modified,
+        mtime: meta.modified().ok(),
         format: Format::Delimited,
         encoding: None,
         delimiter: None,
         has_header: true,
         header: vec![],
+        quotes: opts.quotes,
         memory_rows: None,
     };
     let trimmed_empty = head
@@ -213,14 +228,50 @@ fn detect_format(path: &Path, head: &[u8]) -> Result<Format> {
 fn sniff_delimited(file: &mut SniffedFile, head: &[u8], opts: &ImportOptions) -> Result<()> {
     let enc = encoding::detect(head, opts.encoding);
     file.encoding = Some(enc);
+    if opts.encoding == EncodingChoice::Auto
+        && let Some(lines) = encoding::mixed_minority(head, enc)
+    {
+        return Err(ImportError::MixedEncodings {
+            path: file.path.clone(),
+            utf8_lines: line_list(&lines.utf8),
+            legacy_lines: line_list(&lines.legacy),
+            legacy: lines.legacy_guess.name().to_string(),
+            legacy_flag: lines.legacy_guess.name().to_ascii_lowercase(),
+        }
+        .into());
+    }
     // The head as text, cut at the last line break so no record is cut short.
     let mut text = String::new();
     {
         use std::io::Read;
-        let mut r = encoding::utf8_reader(std::io::Cursor::new(head.to_vec()), enc);
+        let mut head_bytes = head;
+        if enc.per_line
+            && head.len() == 1 << 16
+            && let Some(cut) = head.iter().rposition(|b| *b == b'\n')
+        {
+            // Per line, a line cut short could look like another encoding.
+            head_bytes = &head[..=cut];
+        }
+        let mut r = encoding::utf8_reader(
+            std::io::Cursor::new(head_bytes.to_vec()),
+            enc,
+            &Default::default(),
+        );
         let mut bytes = Vec::new();
-        r.read_to_end(&mut bytes)
-            .map_err(|e| Error::io(&file.path, e))?;
+        if let Err(e) = r.read_to_end(&mut bytes) {
+            return Err(match source::undecodable_of(&e) {
+                Some(u) => ImportError::UndecodableLine {
+                    at: crate::error::Location {
+                        path: file.path.clone(),
+                        line: Some(u.line),
+                        column: None,
+                    },
+                    fallback: u.fallback.name().to_string(),
+                }
+                .into(),
+                None => Error::io(&file.path, e),
+            });
+        }
         let valid = match std::str::from_utf8(&bytes) {
             Ok(s) => s.len(),
             Err(e) => e.valid_up_to(),
@@ -228,10 +279,7 @@ fn sniff_delimited(file: &mut SniffedFile, head: &[u8], opts: &ImportOptions) ->
         if enc.is_utf8() && !encoding::valid_utf8_prefix(&bytes) {
             // UTF-8 was asked for, but the file is not: say where, and what it looks like.
             let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() as u64 + 1;
-            let guess = TextEncoding {
-                encoding: encoding::guess_legacy(head),
-                bom: false,
-            };
+            let (guess, guess_flag) = encoding::advice(head);
             return Err(ImportError::WrongEncoding {
                 at: crate::error::Location {
                     path: file.path.clone(),
@@ -239,8 +287,8 @@ fn sniff_delimited(file: &mut SniffedFile, head: &[u8], opts: &ImportOptions) ->
                     column: None,
                 },
                 encoding: enc.name(),
-                guess: guess.name(),
-                guess_flag: guess.flag(),
+                guess,
+                guess_flag,
             }
             .into());
         }
@@ -265,10 +313,10 @@ fn sniff_delimited(file: &mut SniffedFile, head: &[u8], opts: &ImportOptions) ->
     let delimiter = match opts.delimiter {
         DelimiterChoice::Byte(b) => Delimiter::Byte(b),
         DelimiterChoice::Whitespace => Delimiter::Whitespace,
-        DelimiterChoice::Auto => guess_delimiter(&text, ext == "tsv"),
+        DelimiterChoice::Auto => guess_delimiter(&text, ext == "tsv", opts.quotes),
     };
     file.delimiter = Some(delimiter);
-    let sample = sample_records(&text, delimiter, 200);
+    let sample = sample_records(&text, delimiter, 200, opts.quotes);
     let first = sample.first().cloned().unwrap_or_default();
     file.has_header = match opts.header {
         HeaderChoice::Yes => true,
@@ -283,8 +331,27 @@ fn sniff_delimited(file: &mut SniffedFile, head: &[u8], opts: &ImportOptions) ->
     Ok(())
 }
 
+/// Lines for a message: the first ten, then "…" and how many in all.
+pub(crate) fn line_list(lines: &[u64]) -> String {
+    let mut out = lines
+        .iter()
+        .take(10)
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if lines.len() > 10 {
+        out.push_str(&format!(", … ({} lines)", lines.len()));
+    }
+    out
+}
+
 /// Splits sample text into records with a delimiter (the last, possibly cut, record dropped).
-pub fn sample_records(text: &str, delimiter: Delimiter, max: usize) -> Vec<Vec<String>> {
+pub fn sample_records(
+    text: &str,
+    delimiter: Delimiter,
+    max: usize,
+    quotes: QuoteMode,
+) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     match delimiter {
         Delimiter::Whitespace => {
@@ -297,6 +364,7 @@ pub fn sample_records(text: &str, delimiter: Delimiter, max: usize) -> Vec<Vec<S
                 .delimiter(d)
                 .has_headers(false)
                 .flexible(true)
+                .quoting(quotes != QuoteMode::Plain)
                 .from_reader(text.as_bytes());
             for rec in r.records().take(max) {
                 match rec {
@@ -310,7 +378,7 @@ pub fn sample_records(text: &str, delimiter: Delimiter, max: usize) -> Vec<Vec<S
 }
 
 /// The delimiter that splits the sample into the most consistent number of fields.
-fn guess_delimiter(text: &str, tsv: bool) -> Delimiter {
+fn guess_delimiter(text: &str, tsv: bool, quotes: QuoteMode) -> Delimiter {
     if tsv {
         return Delimiter::Byte(b'\t');
     }
@@ -323,7 +391,7 @@ fn guess_delimiter(text: &str, tsv: bool) -> Delimiter {
         Delimiter::Whitespace,
     ];
     for d in candidates {
-        let recs = sample_records(text, d, 100);
+        let recs = sample_records(text, d, 100, quotes);
         if recs.is_empty() {
             continue;
         }
@@ -467,25 +535,32 @@ mod tests {
     #[test]
     fn delimiters() {
         assert_eq!(
-            guess_delimiter("a,b,c\n1,2,3\n4,5,6\n", false),
+            guess_delimiter("a,b,c\n1,2,3\n4,5,6\n", false, QuoteMode::Standard),
             Delimiter::Byte(b',')
         );
         assert_eq!(
-            guess_delimiter("a;b;c\n1,5;2;3\n4;5;6\n", false),
+            guess_delimiter("a;b;c\n1,5;2;3\n4;5;6\n", false, QuoteMode::Standard),
             Delimiter::Byte(b';')
         );
         assert_eq!(
-            guess_delimiter("a\tb\n1\t2\n", false),
+            guess_delimiter("a\tb\n1\t2\n", false, QuoteMode::Standard),
             Delimiter::Byte(b'\t')
         );
-        assert_eq!(guess_delimiter("a|b\n1|2\n", false), Delimiter::Byte(b'|'));
         assert_eq!(
-            guess_delimiter("1 2  3\n4 5 6\n", false),
+            guess_delimiter("a|b\n1|2\n", false, QuoteMode::Standard),
+            Delimiter::Byte(b'|')
+        );
+        assert_eq!(
+            guess_delimiter("1 2  3\n4 5 6\n", false, QuoteMode::Standard),
             Delimiter::Whitespace
         );
         // Quoted delimiters do not count.
         assert_eq!(
-            guess_delimiter("name,note\n\"a;b\",\"x;y;z\"\nc,d\n", false),
+            guess_delimiter(
+                "name,note\n\"a;b\",\"x;y;z\"\nc,d\n",
+                false,
+                QuoteMode::Standard
+            ),
             Delimiter::Byte(b',')
         );
     }

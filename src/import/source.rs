@@ -1,7 +1,8 @@
 //! Rows from a file, whatever its format: every source yields records of UTF-8 text fields and says
 //! on which line each record began.
 
-use super::encoding::{self, TextEncoding};
+use super::encoding::{self, MixedLines, MixedLog, TextEncoding, UndecodableLine};
+use super::quotes::{self, QuoteGuard, QuoteMode, RunawayQuote};
 use crate::error::{Error, ImportError, Location, Result};
 use csv::StringRecord;
 use std::fs::File;
@@ -17,6 +18,16 @@ pub trait RowSource: Send {
     /// The line (1-based) where the last record began; for sources without lines, the row number
     /// counting the header as line 1.
     fn line(&self) -> u64;
+    /// The lines read in a fallback encoding so far (text decided per line).
+    fn mixed_lines(&self) -> MixedLines {
+        MixedLines::default()
+    }
+}
+
+/// The line an error of a per-line decoder carries, if it is one.
+pub fn undecodable_of(e: &std::io::Error) -> Option<&UndecodableLine> {
+    e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<UndecodableLine>())
 }
 
 /// Counts the bytes read from the file, for progress.
@@ -103,7 +114,11 @@ pub struct DelimitedSource {
     inner: DelimitedInner,
     path: PathBuf,
     encoding: TextEncoding,
+    quotes: QuoteMode,
     line: u64,
+    /// Column names, for messages.
+    names: Vec<String>,
+    mixed: MixedLog,
 }
 
 enum DelimitedInner {
@@ -120,18 +135,29 @@ impl DelimitedSource {
         path: &Path,
         encoding: TextEncoding,
         delimiter: Delimiter,
+        quotes: QuoteMode,
+        width: usize,
         counter: &ByteCounter,
     ) -> Result<Self> {
-        let text = encoding::utf8_reader(open_bytes(path, counter)?, encoding);
+        let mixed = MixedLog::default();
+        let text = encoding::utf8_reader(open_bytes(path, counter)?, encoding, &mixed);
         let inner = match delimiter {
-            Delimiter::Byte(d) => DelimitedInner::Csv(
-                csv::ReaderBuilder::new()
-                    .delimiter(d)
-                    .has_headers(false)
-                    .flexible(true)
-                    .buffer_capacity(1 << 20)
-                    .from_reader(text),
-            ),
+            Delimiter::Byte(d) => {
+                let text: Box<dyn Read + Send> = match quotes {
+                    QuoteMode::Plain => text,
+                    QuoteMode::Standard => Box::new(QuoteGuard::new(text, d, true, width)),
+                    QuoteMode::Long => Box::new(QuoteGuard::new(text, d, false, width)),
+                };
+                DelimitedInner::Csv(
+                    csv::ReaderBuilder::new()
+                        .delimiter(d)
+                        .has_headers(false)
+                        .flexible(true)
+                        .quoting(quotes != QuoteMode::Plain)
+                        .buffer_capacity(1 << 20)
+                        .from_reader(text),
+                )
+            }
             Delimiter::Whitespace => DelimitedInner::Whitespace {
                 reader: BufReader::with_capacity(1 << 20, text),
                 buf: String::new(),
@@ -142,30 +168,81 @@ impl DelimitedSource {
             inner,
             path: path.to_path_buf(),
             encoding,
+            quotes,
             line: 0,
+            names: Vec::new(),
+            mixed,
         })
     }
 
+    /// The column names, for messages that name the column.
+    pub fn set_names(&mut self, names: Vec<String>) {
+        self.names = names;
+    }
+
+    fn column_name(&self, field: usize) -> String {
+        self.names
+            .get(field)
+            .cloned()
+            .unwrap_or_else(|| format!("#{}", field + 1))
+    }
+
+    fn runaway_error(&self, q: &RunawayQuote) -> Error {
+        ImportError::RunawayQuote {
+            at: Location {
+                path: self.path.clone(),
+                line: Some(q.line),
+                column: Some(self.column_name(q.field)),
+            },
+            lines: q.lines,
+            bytes: q.bytes,
+            rowlike: q.rowlike,
+            at_end: q.at_end,
+            limited: self.quotes == QuoteMode::Standard,
+        }
+        .into()
+    }
+
+    /// An error of the bytes under the CSV reader: a runaway quote, a line in no known encoding,
+    /// bytes not in the encoding, or a failed read.
+    fn read_error(&self, io: &std::io::Error, line: u64) -> Error {
+        if let Some(q) = quotes::runaway_of(io) {
+            return self.runaway_error(q);
+        }
+        if let Some(u) = undecodable_of(io) {
+            return ImportError::UndecodableLine {
+                at: Location {
+                    path: self.path.clone(),
+                    line: Some(u.line),
+                    column: None,
+                },
+                fallback: u.fallback.name().to_string(),
+            }
+            .into();
+        }
+        if io.kind() == std::io::ErrorKind::InvalidData {
+            return self.encoding_error(line, None);
+        }
+        Error::io(&self.path, std::io::Error::new(io.kind(), io.to_string()))
+    }
+
     fn encoding_error(&self, line: u64, field: Option<usize>) -> Error {
-        let guess = if self.encoding.is_utf8() {
+        let (guess, guess_flag) = if self.encoding.is_utf8() {
             let head = read_head(&self.path, 1 << 20).unwrap_or_default();
-            encoding::guess_legacy(&head)
+            encoding::advice(&head)
         } else {
-            encoding_rs::UTF_8
-        };
-        let g = TextEncoding {
-            encoding: guess,
-            bom: false,
+            let g = TextEncoding::UTF8;
+            (g.name(), "auto".to_string())
         };
         ImportError::WrongEncoding {
             at: Location {
                 path: self.path.clone(),
                 line: Some(line),
-                column: field.map(|f| format!("#{}", f + 1)),
+                column: field.map(|f| self.column_name(f)),
             },
             encoding: self.encoding.name(),
-            guess: g.name(),
-            guess_flag: g.flag(),
+            guess,
+            guess_flag,
         }
         .into()
     }
@@ -185,16 +262,7 @@ impl RowSource for DelimitedSource {
                         csv::ErrorKind::Utf8 { err, .. } => {
                             self.encoding_error(line, Some(err.field()))
                         }
-                        csv::ErrorKind::Io(io) => {
-                            if io.kind() == std::io::ErrorKind::InvalidData {
-                                self.encoding_error(line, None)
-                            } else {
-                                Error::io(
-                                    &self.path,
-                                    std::io::Error::new(io.kind(), io.to_string()),
-                                )
-                            }
-                        }
+                        csv::ErrorKind::Io(io) => self.read_error(io, line),
                         _ => ImportError::Parse {
                             at: Location {
                                 path: self.path.clone(),
@@ -215,11 +283,10 @@ impl RowSource for DelimitedSource {
                 buf.clear();
                 let n = match reader.read_line(buf) {
                     Ok(n) => n,
-                    Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    Err(e) => {
                         let line = *next_line;
-                        return Err(self.encoding_error(line, None));
+                        return Err(self.read_error(&e, line));
                     }
-                    Err(e) => return Err(Error::io(&self.path, e)),
                 };
                 if n == 0 {
                     break false;
@@ -246,6 +313,10 @@ impl RowSource for DelimitedSource {
 
     fn line(&self) -> u64 {
         self.line
+    }
+
+    fn mixed_lines(&self) -> MixedLines {
+        self.mixed.get()
     }
 }
 

@@ -172,7 +172,14 @@ fn sync_file(path: &Path) -> Result<()> {
 /// Backs up `project` to `dest` (replaced if it exists) through the online backup API, and logs
 /// it.
 pub fn backup_to(project: &Project, dest: &Path, rep: &Reporter) -> Result<BackupReport> {
-    let report = copy_to(project, dest, rep)?;
+    let report = copy_to(project, dest, rep).map_err(|e| match e {
+        // A full disk under the copy: name the backup and the room it needs.
+        Error::Sqlite(ref s) if s.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => {
+            let size = std::fs::metadata(project.path()).map_or(0, |m| m.len());
+            e.in_file(dest, Some(size))
+        }
+        other => other,
+    })?;
     if !project.is_read_only() {
         project.log(
             Action::Backup,

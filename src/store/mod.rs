@@ -66,34 +66,19 @@ impl Project {
     pub fn create_with(path: impl AsRef<Path>, key: Option<Passphrase>) -> Result<Self> {
         let path = path.as_ref();
         interrupted::recover(path)?;
-        if path.exists() {
-            return Err(Error::InvalidArgument(format!(
+        let exists = || {
+            Error::InvalidArgument(format!(
                 "{} already exists; open it, or choose another file name for the new project",
                 path.display()
-            )));
-        }
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-            && !dir.exists()
-        {
-            return Err(Error::InvalidArgument(format!(
-                "cannot create {}: the folder {} does not exist",
-                path.display(),
-                dir.display()
-            )));
-        }
-        let conn = Connection::open_with_flags(path, READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
-        if let Some(k) = &key {
-            key::apply(&conn, k)?;
-        }
-        let mut project = Project {
-            conn,
-            path: path.to_path_buf(),
-            read_only: false,
-            key,
+            ))
         };
-        project.configure()?;
-        schema::migrate(&mut project.conn)?;
-        Ok(project)
+        if path.exists() {
+            return Err(exists());
+        }
+        if !create_new(path, key.as_ref())? {
+            return Err(exists());
+        }
+        Self::open_with(path, key)
     }
 
     /// Opens an existing project for reading and writing, upgrading an older schema. An
@@ -106,6 +91,11 @@ impl Project {
     pub fn open_with(path: impl AsRef<Path>, key: Option<Passphrase>) -> Result<Self> {
         let path = path.as_ref();
         let recovered = interrupted::recover(path)?;
+        if path.exists() && !writable(path) {
+            return Err(Error::ReadOnlyProject {
+                path: path.to_path_buf(),
+            });
+        }
         let (conn, _, key) = connect_checked(path, READ_WRITE, key)?;
         refuse_plain_when_encrypting(path, &key)?;
         let mut project = Project {
@@ -132,12 +122,20 @@ impl Project {
 
     /// Opens an existing project, or creates it when the file does not exist.
     pub fn open_or_create(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_or_create_new(path).map(|(p, _)| p)
+    }
+
+    /// As [`Project::open_or_create`], and whether this call created the file. When another
+    /// process creates the same project at the same moment, one creates it and the other opens
+    /// it, complete: a project appears under its name only once it is whole.
+    pub fn open_or_create_new(path: impl AsRef<Path>) -> Result<(Self, bool)> {
         let path = path.as_ref();
         if path.exists() {
-            Self::open(path)
-        } else {
-            Self::create(path)
+            return Ok((Self::open(path)?, false));
         }
+        let key = key::known(path);
+        let created = create_new(path, key.as_ref())?;
+        Ok((Self::open_with(path, key)?, created))
     }
 
     /// Opens a project read-only: nothing can write through this connection.
@@ -171,15 +169,17 @@ impl Project {
         })
     }
 
+    /// Whether the project file cannot be written (a read-only file system or file): such a
+    /// project opens only read-only.
+    pub fn is_unwritable(&self) -> bool {
+        !writable(&self.path)
+    }
+
     /// Another connection to the project file, read-only, for reading on another thread. It sees
     /// what is committed, not the open transaction of this one. An encrypted project's
     /// connection derives its key again, which takes a noticeable fraction of a second.
     pub fn reader(&self) -> Result<Connection> {
-        let conn = Connection::open_with_flags(&self.path, READ_ONLY)
-            .map_err(|e| corrupt_or(&self.path, e))?;
-        if let Some(k) = &self.key {
-            key::apply(&conn, k)?;
-        }
+        let conn = open_probed(&self.path, READ_ONLY, self.key.as_ref())?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "query_only", true)?;
         map_pages(&conn)?;
@@ -448,23 +448,7 @@ fn connect_checked(
             why: "it is not an SQLite database".into(),
         });
     };
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| corrupt_or(path, e))?;
-    if let Some(k) = &key {
-        key::apply(&conn, k)?;
-    }
-    // The first read decrypts page 1: a wrong key shows here.
-    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map_err(|e| {
-        if key.is_some() && e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
-            Error::WrongPassphrase {
-                path: path.to_path_buf(),
-            }
-        } else {
-            corrupt_or(path, e)
-        }
-    })?;
+    let conn = open_probed(path, flags, key.as_ref())?;
     let app_id: i64 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
         .map_err(|e| corrupt_or(path, e))?;
@@ -504,6 +488,123 @@ fn connect_checked(
         }
     }
     Ok((conn, version, key))
+}
+
+/// Opens `path` with `flags` and the passphrase, and reads page 1 (a wrong key shows there). A
+/// read-only open of a file that cannot be written, which SQLite cannot open in WAL mode (it
+/// needs to create the `-shm` file), falls back to SQLite's immutable mode: no locks, no shared
+/// memory, the file read as it is.
+fn open_probed(path: &Path, flags: OpenFlags, key: Option<&Passphrase>) -> Result<Connection> {
+    let probe = |conn: Connection| -> Result<Connection> {
+        if let Some(k) = key {
+            key::apply(&conn, k)?;
+        }
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(|e| {
+            if key.is_some() && e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
+                Error::WrongPassphrase {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                corrupt_or(path, e)
+            }
+        })?;
+        Ok(conn)
+    };
+    let normal = Connection::open_with_flags(path, flags)
+        .map_err(|e| corrupt_or(path, e))
+        .and_then(probe);
+    match normal {
+        Err(Error::Sqlite(_)) if flags == READ_ONLY && !writable(path) => {
+            let conn = Connection::open_with_flags(
+                immutable_uri(path),
+                flags | OpenFlags::SQLITE_OPEN_URI,
+            )
+            .map_err(|e| corrupt_or(path, e))?;
+            probe(conn)
+        }
+        other => other,
+    }
+}
+
+/// Whether the file can be opened for writing (it is not written).
+fn writable(path: &Path) -> bool {
+    std::fs::OpenOptions::new().append(true).open(path).is_ok()
+}
+
+/// The SQLite URI that opens `path` immutable.
+fn immutable_uri(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for c in abs.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// Creates a new project at `path` atomically: built under a temporary name beside it, then
+/// linked to its name only if nothing is there yet. False when another process created it first.
+fn create_new(path: &Path, key: Option<&Passphrase>) -> Result<bool> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
+        return Err(Error::InvalidArgument(format!(
+            "cannot create {}: the folder {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "project.loupe".into());
+    let tmp = path.with_file_name(format!(
+        ".{name}.creating-{}-{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
+    let remove_tmp = || {
+        for suffix in ["", "-journal", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+        }
+    };
+    let built = (|| -> Result<()> {
+        let mut conn =
+            Connection::open_with_flags(&tmp, READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+        if let Some(k) = key {
+            key::apply(&conn, k)?;
+        }
+        schema::migrate(&mut conn)?;
+        Ok(())
+    })()
+    .map_err(|e| e.in_file(path, None));
+    if let Err(e) = built {
+        remove_tmp();
+        return Err(e);
+    }
+    let linked = match std::fs::hard_link(&tmp, path) {
+        // A file system without hard links: a rename, checked first (a narrow race remains).
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists && !path.exists() => {
+            std::fs::rename(&tmp, path)
+        }
+        other => other,
+    };
+    remove_tmp();
+    match linked {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(Error::io(path, e)),
+    }
 }
 
 /// Reads pages through a memory map instead of a system call and a copy per page: whole-table

@@ -28,7 +28,30 @@ fn explain_import(lang: Lang, e: &ImportError) -> Option<String> {
             expected,
             count,
             lines,
-        } => lang.f(T::ErrRagged, &[&path.display(), count, expected, lines]),
+            merged,
+        } if merged.is_empty() => lang.f(T::ErrRagged, &[&path.display(), count, expected, lines]),
+        ImportError::Ragged {
+            path,
+            expected,
+            count,
+            lines,
+            merged,
+        } => lang.f(
+            T::ErrRaggedJoined,
+            &[
+                &path.display(),
+                count,
+                expected,
+                lines,
+                merged,
+                &lang.tr(T::QuotesPlain),
+                &lang.tr(T::Quotes),
+            ],
+        ),
+        ImportError::RunawayQuote { at, lines, .. } => lang.f(
+            T::ErrRunawayQuote,
+            &[at, lines, &lang.tr(T::QuotesPlain), &lang.tr(T::Quotes)],
+        ),
         ImportError::ColumnsDiffer {
             path,
             first,
@@ -88,6 +111,7 @@ mod tests {
                 expected: 3,
                 count: 2,
                 lines: "line 4 has 2".into(),
+                merged: String::new(),
             }
             .into(),
             ImportError::NoSuchColumn {

@@ -3,7 +3,9 @@
 
 use crate::dataset::{ColumnType, Role};
 use crate::i18n::{Lang, T, bytes};
-use crate::import::{DelimiterChoice, EncodingChoice, HeaderChoice, ImportOptions, Preview};
+use crate::import::{
+    DelimiterChoice, EncodingChoice, HeaderChoice, ImportOptions, Preview, QuoteMode,
+};
 use crate::privacy::PiiAction;
 use crate::store::{self, Project};
 use crate::ui::privacy::{action_label, kind_label};
@@ -17,7 +19,9 @@ use std::path::PathBuf;
 pub const PREVIEW_ROWS: usize = 50;
 
 /// Encodings the user can choose (labels `EncodingChoice` parses).
-const ENCODINGS: [&str; 6] = ["auto", "utf-8", "gbk", "gb18030", "utf-16le", "utf-16be"];
+const ENCODINGS: [&str; 7] = [
+    "auto", "utf-8", "gbk", "gb18030", "utf-16le", "utf-16be", "mixed",
+];
 
 /// What the user did in the dialog this frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +40,7 @@ pub struct ImportDialog {
     pub encoding: &'static str,
     pub delimiter: DelimiterChoice,
     pub header: HeaderChoice,
+    pub quotes: QuoteMode,
     pub replace: bool,
     /// Types the user set, by column.
     pub types: Vec<(String, ColumnType)>,
@@ -63,6 +68,7 @@ impl ImportDialog {
             encoding: "auto",
             delimiter: DelimiterChoice::Auto,
             header: HeaderChoice::Auto,
+            quotes: QuoteMode::Standard,
             replace: false,
             types: Vec::new(),
             roles: Vec::new(),
@@ -86,6 +92,7 @@ impl ImportDialog {
             encoding,
             delimiter: self.delimiter,
             header: self.header,
+            quotes: self.quotes,
             types: self.types.clone(),
             roles: self
                 .roles
@@ -339,6 +346,25 @@ impl ImportDialog {
                 );
                 ui.end_row();
 
+                let label = ui.label(lang.tr(T::Quotes));
+                let mut q = self.quotes;
+                egui::ComboBox::from_id_salt("import-quotes")
+                    .width(240.0)
+                    .selected_text(quotes_label(lang, q))
+                    .show_ui(ui, |ui| {
+                        for c in [QuoteMode::Standard, QuoteMode::Plain, QuoteMode::Long] {
+                            ui.selectable_value(&mut q, c, quotes_label(lang, c));
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                if q != self.quotes {
+                    self.quotes = q;
+                    self.changed();
+                }
+                ui.label("");
+                ui.end_row();
+
                 if let Some(p) = &detected {
                     ui.label(lang.tr(T::Format));
                     ui.label(&p.format);
@@ -560,9 +586,18 @@ fn detected_label(ui: &mut Ui, lang: Lang, what: Option<String>) {
     };
 }
 
+fn quotes_label(lang: Lang, q: QuoteMode) -> &'static str {
+    lang.tr(match q {
+        QuoteMode::Standard => T::QuotesStandard,
+        QuoteMode::Plain => T::QuotesPlain,
+        QuoteMode::Long => T::QuotesLong,
+    })
+}
+
 fn encoding_label(lang: Lang, e: &str) -> String {
     match e {
         "auto" => lang.tr(T::Auto).to_string(),
+        "mixed" => lang.tr(T::EncodingMixed).to_string(),
         other => other.to_ascii_uppercase(),
     }
 }

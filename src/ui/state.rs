@@ -220,6 +220,14 @@ impl Workspace {
     {
         let detail = detail.into();
         let name = format!("{title:?}");
+        // A bare database error names the project it concerns.
+        let project = self.project_path();
+        let work = move |rep: &Reporter| {
+            work(rep).map_err(|e| match &project {
+                Some(p) => e.in_file(p, None),
+                None => e,
+            })
+        };
         match Job::spawn(name, self.wake.clone(), work) {
             Ok(job) => {
                 let id = job.id();

@@ -96,6 +96,25 @@ pub fn rows(project: &Project, sql: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Everything visible in a project: its tables, catalog (datasets, columns, sources) and log.
+pub fn snapshot(p: &Project) -> Vec<Vec<String>> {
+    let mut out = rows(p, "SELECT name, sql FROM sqlite_schema ORDER BY name");
+    out.extend(rows(p, "SELECT * FROM _loupe_datasets ORDER BY id"));
+    out.extend(rows(
+        p,
+        "SELECT * FROM _loupe_columns ORDER BY dataset_id, position",
+    ));
+    out.extend(rows(
+        p,
+        "SELECT * FROM _loupe_sources ORDER BY dataset_id, ordinal",
+    ));
+    out.extend(rows(
+        p,
+        "SELECT id, action, dataset, rows FROM _loupe_activity ORDER BY id",
+    ));
+    out
+}
+
 pub fn types_of(r: &ImportReport) -> Vec<(String, String, Option<String>)> {
     r.columns
         .iter()

@@ -7,21 +7,6 @@ use loupe::import::{EncodingChoice, ImportOptions, RaggedPolicy, import_files};
 use loupe::progress::{CancelToken, Progress, Reporter};
 use loupe::store::Project;
 
-/// Everything visible in a project: its tables, catalog and log.
-fn snapshot(p: &Project) -> Vec<Vec<String>> {
-    let mut out = rows(p, "SELECT name, sql FROM sqlite_schema ORDER BY name");
-    out.extend(rows(p, "SELECT * FROM _loupe_datasets ORDER BY id"));
-    out.extend(rows(
-        p,
-        "SELECT * FROM _loupe_columns ORDER BY dataset_id, position",
-    ));
-    out.extend(rows(
-        p,
-        "SELECT id, action, dataset, rows FROM _loupe_activity ORDER BY id",
-    ));
-    out
-}
-
 fn err_of(p: &mut Project, f: &std::path::Path, opts: ImportOptions) -> String {
     let before = snapshot(p);
     let e = import(p, &[f], opts).expect_err("import should fail");

@@ -5,6 +5,7 @@
 // helpers they share).
 #![allow(clippy::unwrap_used)]
 
+mod bad_input;
 mod campaigns;
 #[cfg(feature = "gui")]
 mod campaigns_ui;
