@@ -16,6 +16,7 @@ pub mod frame;
 pub mod i18n;
 pub mod import;
 pub mod jobs;
+pub mod kept;
 pub mod parallel;
 pub mod privacy;
 pub mod profile;

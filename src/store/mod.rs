@@ -172,6 +172,22 @@ impl Project {
         Ok(conn)
     }
 
+    /// Another connection to the project file that may write, for derived data kept in the
+    /// project ([`crate::kept`]) when this one was opened read-only. Fails when the file itself
+    /// cannot be written.
+    pub fn writer(&self) -> Result<Connection> {
+        let conn = Connection::open_with_flags(&self.path, READ_WRITE)
+            .map_err(|e| corrupt_or(&self.path, e))?;
+        if let Some(k) = &self.key {
+            key::apply(&conn, k)?;
+        }
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        map_pages(&conn)?;
+        Ok(conn)
+    }
+
     /// Whether the project is encrypted at rest.
     pub fn is_encrypted(&self) -> bool {
         self.key.is_some()

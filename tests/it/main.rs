@@ -16,6 +16,7 @@ mod explore_ui;
 mod expr_sql;
 mod formats;
 mod import_errors;
+mod kept;
 mod online_retail;
 mod outputs;
 mod privacy;
