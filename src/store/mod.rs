@@ -161,12 +161,7 @@ impl Project {
     /// what is committed, not the open transaction of this one. An encrypted project's
     /// connection derives its key again, which takes a noticeable fraction of a second.
     pub fn reader(&self) -> Result<Connection> {
-        let conn = Connection::open_with_flags(&self.path, READ_ONLY)
-            .map_err(|e| corrupt_or(&self.path, e))?;
-        if let Some(k) = &self.key {
-            key::apply(&conn, k)?;
-        }
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let conn = self.connection(READ_ONLY)?;
         conn.pragma_update(None, "query_only", true)?;
         map_pages(&conn)?;
         Ok(conn)
@@ -176,15 +171,21 @@ impl Project {
     /// project ([`crate::kept`]) when this one was opened read-only. Fails when the file itself
     /// cannot be written.
     pub fn writer(&self) -> Result<Connection> {
-        let conn = Connection::open_with_flags(&self.path, READ_WRITE)
+        let conn = self.connection(READ_WRITE)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        map_pages(&conn)?;
+        Ok(conn)
+    }
+
+    /// Another connection to the project file, keyed when it is encrypted.
+    fn connection(&self, flags: OpenFlags) -> Result<Connection> {
+        let conn = Connection::open_with_flags(&self.path, flags)
             .map_err(|e| corrupt_or(&self.path, e))?;
         if let Some(k) = &self.key {
             key::apply(&conn, k)?;
         }
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
-        map_pages(&conn)?;
         Ok(conn)
     }
 

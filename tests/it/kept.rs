@@ -253,35 +253,11 @@ G1,g,2024-03-08 10:00:00,X,1,10\n",
     assert_eq!(count(&p, &opts, bought_x), (3, false));
     assert_eq!(count(&p, &opts, bought_x), (3, true));
     // A clean recipe: its output (orders_clean) becomes the transactions, without customer a.
-    let recipe = loupe::clean::Recipe::from_json(
-        r#"{"steps": [{"op": "drop_rows", "where": "customer_id = 'a'"}]}"#,
-        "test",
-    )
-    .unwrap();
-    loupe::clean::rebuild(
-        &mut p,
-        "orders",
-        &recipe,
-        None,
-        &loupe::progress::Reporter::silent(),
-    )
-    .unwrap();
+    clean_without(&mut p, "a");
     assert_eq!(count(&p, &opts, bought_x), (2, false));
     assert_eq!(count(&p, &opts, bought_x), (2, true));
     // Rebuilt with another recipe: customer b goes instead.
-    let recipe = loupe::clean::Recipe::from_json(
-        r#"{"steps": [{"op": "drop_rows", "where": "customer_id = 'b'"}]}"#,
-        "test",
-    )
-    .unwrap();
-    loupe::clean::rebuild(
-        &mut p,
-        "orders",
-        &recipe,
-        None,
-        &loupe::progress::Reporter::silent(),
-    )
-    .unwrap();
+    clean_without(&mut p, "b");
     assert_eq!(count(&p, &opts, bought_x), (2, false));
     let ids = SegmentBase::load(&p, &opts).unwrap().ids().unwrap();
     assert!(ids.contains(&"a".to_string()) && !ids.contains(&"b".to_string()));
@@ -314,6 +290,23 @@ G1,g,2024-03-08 10:00:00,X,1,10\n",
     let b = SegmentBase::load(&p, &opts).unwrap();
     assert!(b.kept);
     assert!(!b.ids().unwrap().contains(&"a".to_string()));
+}
+
+/// Rebuilds `orders_clean` from the orders without customer `id`'s lines.
+fn clean_without(p: &mut Project, id: &str) {
+    let recipe = loupe::clean::Recipe::from_json(
+        &format!(r#"{{"steps": [{{"op": "drop_rows", "where": "customer_id = '{id}'"}}]}}"#),
+        "test",
+    )
+    .unwrap();
+    loupe::clean::rebuild(
+        p,
+        "orders",
+        &recipe,
+        None,
+        &loupe::progress::Reporter::silent(),
+    )
+    .unwrap();
 }
 
 fn set_order_roles(p: &mut Project) {
