@@ -17,7 +17,7 @@ use loupe::progress::Reporter;
 use loupe::rng::SplitMix64 as Rng;
 use loupe::segments::base::{Lines, Names, SqlSource};
 use loupe::segments::sql::{materialize, to_sql};
-use loupe::segments::{BaseOptions, Count, Saved, SegmentBase, members, parse_rule};
+use loupe::segments::{BaseOptions, Count, Need, Saved, SegmentBase, members, parse_rule};
 use loupe::store::Project;
 use polars::prelude::*;
 use std::path::PathBuf;
@@ -155,6 +155,8 @@ fn synthetic() -> loupe::Result<()> {
         names,
         tags: Vec::new(),
         dimensions: Vec::new(),
+        loaded: Need::everything(),
+        kept: false,
         sql: SqlSource {
             dataset: "synthetic".into(),
             columns: TransactionColumns {

@@ -19,6 +19,7 @@ pub mod fsutil;
 pub mod i18n;
 pub mod import;
 pub mod jobs;
+pub mod kept;
 pub mod labels;
 pub mod numeric;
 pub mod parallel;

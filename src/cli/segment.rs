@@ -10,7 +10,7 @@ use loupe::privacy::Masking;
 use loupe::segments::export::{ExportSpec, export_members, member_ids};
 use loupe::segments::saved::{self, compare};
 use loupe::segments::sql::{materialize, to_sql};
-use loupe::segments::{BaseOptions, Count, SegmentBase, members, parse_rule, resolve};
+use loupe::segments::{BaseOptions, Count, Need, SegmentBase, members, parse_rule, resolve};
 use loupe::segments::{generate, kmeans};
 use loupe::store::{Project, segments as store};
 use std::path::PathBuf;
@@ -260,8 +260,10 @@ type Evaluated = (
 /// The rule named or given, the base, and who is in it.
 fn evaluate(p: &Project, which: &Which, base: &BaseArgs) -> Result<Evaluated> {
     let (name, rule) = resolve(p, which.name.as_deref(), which.rule.as_deref())?;
-    let b = base.load(p)?;
-    let m = members(&b, &rule, &saved::saved(p)?)?;
+    let saved = saved::saved(p)?;
+    // Only the lines the rule reads: from the kept base, the chunks of the items it names.
+    let b = SegmentBase::load_for(p, &base.options()?, &Need::of(&rule, &saved))?;
+    let m = members(&b, &rule, &saved)?;
     Ok((name, rule, b, m))
 }
 

@@ -156,17 +156,20 @@ pub fn segment_customer_ids(
     filter: Option<String>,
     segment: &str,
 ) -> Result<Vec<String>> {
-    use crate::segments::{BaseOptions, SegmentBase, members, saved};
+    use crate::segments::{BaseOptions, Need, SegmentBase, members, saved};
     let rule = saved::get(project, segment)?.rule;
-    let base = SegmentBase::load(
+    let all = saved::saved(project)?;
+    // Only the lines the rule reads, from the kept base when there is one.
+    let base = SegmentBase::load_for(
         project,
         &BaseOptions {
             dataset: Some(dataset.to_string()),
             filter,
             ..BaseOptions::default()
         },
+        &Need::of(&rule, &all),
     )?;
-    let m = members(&base, &rule, &saved::saved(project)?)?;
+    let m = members(&base, &rule, &all)?;
     crate::segments::export::member_ids(&base, &m)
 }
 

@@ -1,6 +1,8 @@
 //! What segments are evaluated over: the customer table (with lifetime value) as a polars
 //! frame, and each customer's purchases and events in compact arrays, loaded once.
 
+use super::keep::{self, BaseKey, KeptBase};
+use super::need::Need;
 use crate::customers::columns::{Sources, TransactionColumns, guess_sources};
 use crate::customers::rfm::{CustomerBase, RfmOptions, customer_base};
 use crate::customers::scan::{Interner, NONE};
@@ -32,7 +34,7 @@ pub struct BaseOptions {
 }
 
 /// Lines per customer in one flat array: customer `i` owns `start[i]..start[i + 1]`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Lines {
     pub start: Vec<usize>,
     /// Days since 1970-01-01.
@@ -96,6 +98,10 @@ pub struct SegmentBase {
     /// The customer table's attributes as codes, for portraits of segments.
     pub dimensions: Vec<crate::customers::portrait::Dimension>,
     pub sql: SqlSource,
+    /// The lines that were loaded ([`Need::everything`] unless loaded for one rule).
+    pub loaded: Need,
+    /// Whether the table was read from the project's kept copy rather than built.
+    pub kept: bool,
 }
 
 /// Days since 1970-01-01.
@@ -159,23 +165,75 @@ pub fn find_transactions(project: &Project, named: Option<&str>) -> Result<Strin
     }
 }
 
+/// The datasets a base is built from, resolved from [`BaseOptions`] and the catalog.
+struct Resolved {
+    key: BaseKey,
+    rfm: RfmOptions,
+    info: DatasetInfo,
+    events: Option<DatasetInfo>,
+}
+
+fn resolve(project: &Project, opts: &BaseOptions) -> Result<Resolved> {
+    let dataset = find_transactions(project, opts.dataset.as_deref())?;
+    let guessed: Sources = guess_sources(&project.datasets()?);
+    let rfm = RfmOptions {
+        as_of: opts.as_of,
+        filter: opts.filter.clone(),
+        attributes: opts.attributes.clone().or(guessed.attributes),
+        products: opts.products.clone().or(guessed.products),
+        ..RfmOptions::default()
+    };
+    let events = find_events(project, opts.events.as_deref())?;
+    let key = BaseKey {
+        dataset: dataset.clone(),
+        attributes: rfm.attributes.clone(),
+        products: rfm.products.clone(),
+        events: events.as_ref().map(|e| e.name.clone()),
+        as_of: opts.as_of.map(|d| d.to_string()),
+        filter: opts.filter.clone(),
+    };
+    Ok(Resolved {
+        key,
+        rfm,
+        info: project.dataset(&dataset)?,
+        events,
+    })
+}
+
 impl SegmentBase {
-    /// Builds the customer table and reads the behaviour.
+    /// The customer table and every line of behaviour: the one kept in the project when its
+    /// inputs are unchanged, else built (and kept for the next time).
     pub fn load(project: &Project, opts: &BaseOptions) -> Result<SegmentBase> {
-        let dataset = find_transactions(project, opts.dataset.as_deref())?;
-        let guessed: Sources = guess_sources(&project.datasets()?);
-        let rfm = RfmOptions {
-            as_of: opts.as_of,
-            filter: opts.filter.clone(),
-            attributes: opts.attributes.clone().or(guessed.attributes),
-            products: opts.products.clone().or(guessed.products),
-            ..RfmOptions::default()
-        };
-        let base = customer_base(project, &dataset, &rfm)?;
+        Self::load_for(project, opts, &Need::everything())
+    }
+
+    /// The customer table and the lines `need` names (see [`Need::of`]): from the kept base
+    /// when there is a valid one, reading only the chunks of the items and events named; else
+    /// built in full and kept. Keeping is best-effort: a project file that cannot be written
+    /// (read-only) still answers, from a fresh build.
+    pub fn load_for(project: &Project, opts: &BaseOptions, need: &Need) -> Result<SegmentBase> {
+        let r = resolve(project, opts)?;
+        let inputs = r.key.inputs(project)?;
+        // A damaged entry is built again (and replaced) like a stale one.
+        if let Ok(Some(k)) = keep::read(project, &inputs, need) {
+            return Self::assemble(project, &r, opts, k, need.clone(), true);
+        }
+        let base = Self::build(project, &r, opts)?;
+        let _ = keep::write(project, &inputs, &base);
+        Ok(base)
+    }
+
+    /// Builds the customer table and reads the behaviour from the transactions, without
+    /// reading or writing the kept base.
+    pub fn compute(project: &Project, opts: &BaseOptions) -> Result<SegmentBase> {
+        Self::build(project, &resolve(project, opts)?, opts)
+    }
+
+    fn build(project: &Project, r: &Resolved, opts: &BaseOptions) -> Result<SegmentBase> {
+        let base = customer_base(project, &r.key.dataset, &r.rfm)?;
         let mut frame = table_frame(&base.table)?;
         add_value_columns(&base, &mut frame)?;
-        let info = project.dataset(&dataset)?;
-        add_line_attributes(project, &info, opts.filter.as_deref(), &mut frame)?;
+        add_line_attributes(project, &r.info, opts.filter.as_deref(), &mut frame)?;
         let (purchases, mut names) = purchases(&base);
         let as_of = base.table.as_of;
         let ids: HashMap<&str, usize> = base
@@ -185,8 +243,7 @@ impl SegmentBase {
             .enumerate()
             .map(|(i, c)| (c.customer_id.as_str(), i))
             .collect();
-        let events_info = find_events(project, opts.events.as_deref())?;
-        let events = match &events_info {
+        let events = match &r.events {
             Some(info) => Some(read_events(
                 project,
                 info,
@@ -196,8 +253,29 @@ impl SegmentBase {
             )?),
             None => None,
         };
-        let columns = TransactionColumns::find(&info)?;
-        let products = match (&rfm.products, &columns.category, &columns.item_id) {
+        let kept = KeptBase {
+            as_of,
+            frame,
+            purchases,
+            events,
+            names,
+            dimensions: crate::customers::portrait::dimensions(&base.table),
+        };
+        Self::assemble(project, r, opts, kept, Need::everything(), false)
+    }
+
+    /// The base of a built or kept table, with what comes from the catalog: the SQL source and
+    /// the tags.
+    fn assemble(
+        project: &Project,
+        r: &Resolved,
+        opts: &BaseOptions,
+        k: KeptBase,
+        loaded: Need,
+        kept: bool,
+    ) -> Result<SegmentBase> {
+        let columns = TransactionColumns::find(&r.info)?;
+        let products = match (&r.rfm.products, &columns.category, &columns.item_id) {
             (Some(p), None, Some(_)) => {
                 let pinfo = project.dataset(p)?;
                 let col = |r: Role| pinfo.column_with_role(r).map(|c| quote_ident(&c.name));
@@ -208,7 +286,7 @@ impl SegmentBase {
             }
             _ => None,
         };
-        let events_sql = events_info.as_ref().and_then(|e| {
+        let events_sql = r.events.as_ref().and_then(|e| {
             let col = |r: Role| e.column_with_role(r).map(|c| quote_ident(&c.name));
             Some((
                 e.name.clone(),
@@ -221,18 +299,19 @@ impl SegmentBase {
             .into_iter()
             .map(|t| (t.name, t.rule))
             .collect();
-        let dimensions = crate::customers::portrait::dimensions(&base.table);
         Ok(SegmentBase {
-            dimensions,
-            dataset: dataset.clone(),
-            as_of,
-            frame,
-            purchases,
-            events,
-            names,
+            dimensions: k.dimensions,
+            dataset: r.key.dataset.clone(),
+            as_of: k.as_of,
+            frame: k.frame,
+            purchases: k.purchases,
+            events: k.events,
+            names: k.names,
             tags,
+            loaded,
+            kept,
             sql: SqlSource {
-                dataset,
+                dataset: r.key.dataset.clone(),
                 columns,
                 filter: opts.filter.clone(),
                 products,

@@ -27,6 +27,11 @@ pub fn count(m: &[bool]) -> usize {
 
 /// Evaluates `rule` over the base.
 pub fn members(base: &SegmentBase, rule: &Rule, saved: &Saved) -> Result<Members> {
+    if !base.loaded.covers(&super::need::Need::of(rule, saved)) {
+        return Err(Error::InvalidArgument(format!(
+            "the customer table was loaded for another rule and lacks the lines '{rule}' reads; load it with SegmentBase::load"
+        )));
+    }
     let mut stack = Vec::new();
     eval(base, rule, saved, &mut stack, None)
 }

@@ -2,7 +2,8 @@
 //! list of customers, compiled to SQL, and exported for campaign tools.
 //!
 //! - [`rule`]: the definition (stored as JSON) and its text form; [`parse`] reads the text.
-//! - [`base`]: what rules are evaluated over, loaded once; [`eval`] evaluates them.
+//! - [`base`]: what rules are evaluated over, loaded once and kept in the project ([`keep`]),
+//!   with only the lines a rule reads ([`need`]); [`eval`] evaluates them.
 //! - [`sql`]: one SQL query per rule, for a warehouse; [`saved`]: the project's segments and
 //!   their snapshots; [`export`]: member lists for campaign tools.
 
@@ -10,7 +11,9 @@ pub mod base;
 pub mod eval;
 pub mod export;
 pub mod generate;
+pub mod keep;
 pub mod kmeans;
+pub mod need;
 pub mod overlap;
 pub mod parse;
 pub mod preview;
@@ -20,6 +23,7 @@ pub mod sql;
 
 pub use base::{BaseOptions, SegmentBase};
 pub use eval::{Members, Saved, members};
+pub use need::Need;
 pub use parse::parse_rule;
 pub use rule::Rule;
 

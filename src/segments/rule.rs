@@ -223,7 +223,7 @@ pub struct Window {
 }
 
 /// What a behavioural condition matches on a line: an item id, an item (by name), a category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     ItemId,

@@ -179,10 +179,27 @@ impl Project {
     /// what is committed, not the open transaction of this one. An encrypted project's
     /// connection derives its key again, which takes a noticeable fraction of a second.
     pub fn reader(&self) -> Result<Connection> {
-        let conn = open_probed(&self.path, READ_ONLY, self.key.as_ref())?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let conn = self.connection(READ_ONLY)?;
         conn.pragma_update(None, "query_only", true)?;
         map_pages(&conn)?;
+        Ok(conn)
+    }
+
+    /// Another connection to the project file that may write, for derived data kept in the
+    /// project ([`crate::kept`]) when this one was opened read-only. Fails when the file itself
+    /// cannot be written.
+    pub fn writer(&self) -> Result<Connection> {
+        let conn = self.connection(READ_WRITE)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        map_pages(&conn)?;
+        Ok(conn)
+    }
+
+    /// Another connection to the project file, keyed when it is encrypted.
+    fn connection(&self, flags: OpenFlags) -> Result<Connection> {
+        let conn = open_probed(&self.path, flags, self.key.as_ref())?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         Ok(conn)
     }
 

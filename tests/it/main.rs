@@ -28,6 +28,7 @@ mod faults;
 mod formats;
 mod fuzz;
 mod import_errors;
+mod kept;
 mod kill_loops;
 mod online_retail;
 mod outputs;
