@@ -13,6 +13,7 @@ pub mod explore;
 pub mod export;
 pub mod expr;
 pub mod frame;
+pub mod guide;
 pub mod i18n;
 pub mod import;
 pub mod jobs;

@@ -6,6 +6,7 @@
 //! - [`theme`]: fonts (with a bundled CJK fallback), spacing, colours and shared widgets.
 
 pub mod app;
+pub mod help;
 pub mod import_dialog;
 pub mod pages;
 pub mod privacy;

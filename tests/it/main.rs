@@ -15,6 +15,7 @@ mod explore;
 mod explore_ui;
 mod expr_sql;
 mod formats;
+mod guide;
 mod import_errors;
 mod online_retail;
 mod outputs;
