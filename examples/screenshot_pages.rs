@@ -2,9 +2,10 @@
 //! a fixed size, and writes READY_FILE once the view's background work is done and the window
 //! has settled, so `scripts/screenshots.sh` can take the picture under Xvfb.
 //!
-//!     cargo run --example screenshot_pages -- PROJECT.loupe VIEW READY_FILE
+//!     cargo run --example screenshot_pages -- PROJECT.loupe VIEW READY_FILE [FILE]
 //!
-//! VIEW is one of [`VIEWS`]. The language comes from `LOUPE_LANG` (as for `loupe`).
+//! VIEW is one of [`VIEWS`]; `import` opens the import dialog on FILE. The language comes from
+//! `LOUPE_LANG` (as for `loupe`).
 
 use loupe::ui::pages::{campaigns, customers, explore, recommendations, segments};
 use loupe::ui::state::ThemeChoice;
@@ -38,6 +39,8 @@ struct Shot {
     app: LoupeApp,
     view: String,
     ready_file: PathBuf,
+    /// The file the import view opens.
+    import_file: Option<PathBuf>,
     /// When the view was set up (after the project opened).
     shown: Option<Instant>,
     idle_since: Option<Instant>,
@@ -69,11 +72,8 @@ impl Shot {
             "recs-rules" => a.recs.tab = recommendations::Tab::Rules,
             "campaigns-roi" => a.campaigns.tab = campaigns::Tab::Roi,
             "campaigns-lift" => a.campaigns.tab = campaigns::Tab::Lift,
-            // The sample's customer file: the import dialog with its personal-data decisions.
-            "import" => a.open_import(vec![PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/sample-data/customers.csv"
-            ))]),
+            "clean" => a.clean.select(&mut a.ws, "orders"),
+            "import" => a.open_import(self.import_file.iter().cloned().collect()),
             _ => {}
         }
     }
@@ -113,9 +113,13 @@ impl eframe::App for Shot {
 
 fn main() -> Result<(), eframe::Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [project, view, ready] = args.as_slice() else {
-        eprintln!("usage: screenshot_pages PROJECT.loupe VIEW READY_FILE\nviews: {VIEWS:?}");
-        std::process::exit(2);
+    let (project, view, ready, import_file) = match args.as_slice() {
+        [p, v, r] => (p, v, r, None),
+        [p, v, r, f] => (p, v, r, Some(PathBuf::from(f))),
+        _ => {
+            eprintln!("usage: screenshot_pages PROJECT.loupe VIEW READY_FILE [FILE]\nviews: {VIEWS:?}");
+            std::process::exit(2);
+        }
     };
     if !VIEWS.contains(&view.as_str()) {
         eprintln!("unknown view {view}; views: {VIEWS:?}");
@@ -143,6 +147,7 @@ fn main() -> Result<(), eframe::Error> {
                 app,
                 view,
                 ready_file,
+                import_file,
                 shown: None,
                 idle_since: None,
                 done: false,

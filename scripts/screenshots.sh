@@ -8,7 +8,8 @@
 # It builds the `loupe` binary and the `screenshot_pages` example (debug, in $CARGO_TARGET_DIR),
 # builds the sample project, starts a virtual X display, and for each view starts the window,
 # waits until the example says the view's work is done, and captures the screen.
-# Needs: apt-get install -y xvfb libgl1-mesa-dri imagemagick  (it says so and exits 0 without them).
+# Needs: apt-get install -y xvfb libgl1-mesa-dri imagemagick xdotool (it says so and exits 0 without
+# Xvfb or ImageMagick; xdotool moves the pointer out of the way).
 # Env: DISPLAY_NUM (default 98), TIMEOUT (seconds per view, default 120).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,9 @@ cleanup() {
 trap cleanup EXIT
 
 "$BIN" demo --project "$WORK/sample.loupe" >/dev/null || { echo "screenshots: the sample project failed"; exit 1; }
+# For the import dialog: the sample's customer list with the personal data in the first columns,
+# so the dialog shows its decisions without scrolling.
+awk -F, -v OFS=, '{print $1, $8, $9, $4, $5, $3, $2}' sample-data/customers.csv > "$WORK/members.csv"
 
 Xvfb ":$NUM" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 XVFB=$!
@@ -62,7 +66,7 @@ for lang in en zh-CN; do
   for view in "${VIEWS[@]}"; do
     ready="$WORK/ready-$lang-$view"
     DISPLAY=":$NUM" LOUPE_LANG="$lang" LOUPE_NO_SYSTEM_FONTS=1 LIBGL_ALWAYS_SOFTWARE=1 \
-      "$SHOT" "$WORK/sample.loupe" "$view" "$ready" >"$WORK/log-$lang-$view" 2>&1 &
+      "$SHOT" "$WORK/sample.loupe" "$view" "$ready" "$WORK/members.csv" >"$WORK/log-$lang-$view" 2>&1 &
     APP=$!
     waited=0
     while [ ! -e "$ready" ] && kill -0 "$APP" 2>/dev/null && [ "$waited" -lt $((TIMEOUT * 10)) ]; do
@@ -70,7 +74,9 @@ for lang in en zh-CN; do
       waited=$((waited + 1))
     done
     if [ -e "$ready" ]; then
-      sleep 0.5   # one more frame on screen
+      # The pointer rests in the bottom-left corner, away from anything with a tooltip.
+      command -v xdotool >/dev/null 2>&1 && DISPLAY=":$NUM" xdotool mousemove 4 796
+      sleep 0.7   # a few more frames on screen
       DISPLAY=":$NUM" import -window root "$out/$view.png"
       echo "screenshots: $out/$view.png"
     else

@@ -62,7 +62,13 @@ fn contents(out: &mut String, cmd: &Command, path: &str, depth: usize) {
     for sub in visible(cmd) {
         let p = format!("{path} {}", sub.get_name());
         let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
-        let about = about.lines().next().unwrap_or("").to_string();
+        // Markdown would take `<dataset>` for an HTML tag.
+        let about = about
+            .lines()
+            .next()
+            .unwrap_or("")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
         out.push_str(&format!(
             "{}- [`{p}`](#{}) — {about}\n",
             "  ".repeat(depth),
