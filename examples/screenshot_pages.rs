@@ -117,7 +117,9 @@ fn main() -> Result<(), eframe::Error> {
         [p, v, r] => (p, v, r, None),
         [p, v, r, f] => (p, v, r, Some(PathBuf::from(f))),
         _ => {
-            eprintln!("usage: screenshot_pages PROJECT.loupe VIEW READY_FILE [FILE]\nviews: {VIEWS:?}");
+            eprintln!(
+                "usage: screenshot_pages PROJECT.loupe VIEW READY_FILE [FILE]\nviews: {VIEWS:?}"
+            );
             std::process::exit(2);
         }
     };

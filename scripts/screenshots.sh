@@ -47,6 +47,11 @@ cleanup() {
 trap cleanup EXIT
 
 "$BIN" demo --project "$WORK/sample.loupe" >/dev/null || { echo "screenshots: the sample project failed"; exit 1; }
+# Two saved charts, so the Dashboard shows what it is for.
+"$BIN" chart --project "$WORK/sample.loupe" --dataset orders --x order_time:month --y 'sum(amount)' \
+  --type bar --save "Monthly revenue · 月度销售额" >/dev/null || exit 1
+"$BIN" chart --project "$WORK/sample.loupe" --dataset orders --x channel --y 'sum(amount)' \
+  --type pie --save "Revenue by channel · 各渠道销售额" >/dev/null || exit 1
 # For the import dialog: the sample's customer list with the personal data in the first columns,
 # so the dialog shows its decisions without scrolling.
 awk -F, -v OFS=, '{print $1, $8, $9, $4, $5, $3, $2}' sample-data/customers.csv > "$WORK/members.csv"

@@ -101,7 +101,13 @@ pub fn candidates(lang: Lang) -> Vec<PathBuf> {
         .and_then(|e| e.parent().map(Path::to_path_buf))
     {
         dirs.push(bin.join("guide").join(code));
-        dirs.push(bin.join("..").join("share").join("loupe").join("guide").join(code));
+        dirs.push(
+            bin.join("..")
+                .join("share")
+                .join("loupe")
+                .join("guide")
+                .join(code),
+        );
     }
     dirs.push(
         Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -114,7 +120,9 @@ pub fn candidates(lang: Lang) -> Vec<PathBuf> {
 
 /// The built book of `lang` among `dirs`: the first that has an `index.html`.
 pub fn find_book(dirs: &[PathBuf]) -> Option<PathBuf> {
-    dirs.iter().find(|d| d.join("index.html").is_file()).cloned()
+    dirs.iter()
+        .find(|d| d.join("index.html").is_file())
+        .cloned()
 }
 
 /// The `file://` URL of `chapter` in the book at `book`. The path is made absolute; characters

@@ -51,7 +51,8 @@ pub fn markdown(lang: &str) -> String {
 }
 
 fn visible(cmd: &Command) -> impl Iterator<Item = &Command> {
-    cmd.get_subcommands().filter(|c| !c.is_hide_set() && c.get_name() != "help")
+    cmd.get_subcommands()
+        .filter(|c| !c.is_hide_set() && c.get_name() != "help")
 }
 
 fn anchor(path: &str) -> String {

@@ -60,35 +60,55 @@ impl HelpUi {
     pub fn page_bar(&mut self, ui: &mut Ui, ws: &mut Workspace, page: Page) {
         let lang = ws.lang;
         egui::Panel::top("page-help")
-            .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(egui::Margin::symmetric(10, 3)))
+            .frame(
+                egui::Frame::side_top_panel(ui.style())
+                    .inner_margin(egui::Margin::symmetric(10, 3)),
+            )
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                         let hover = lang.f(T::HelpPageButton, &[&lang.tr(page.title())]);
-                        if ui.button(RichText::new("?").strong()).on_hover_text(hover).clicked() {
+                        if ui
+                            .button(RichText::new("?").strong())
+                            .on_hover_text(hover)
+                            .clicked()
+                        {
                             self.open(ui.ctx(), ws, chapter_of(page));
                         }
                         ui.add(
-                            egui::Label::new(RichText::new(lang.tr(page.description())).weak().small())
-                                .truncate(),
+                            egui::Label::new(
+                                RichText::new(lang.tr(page.description())).weak().small(),
+                            )
+                            .truncate(),
                         );
                     });
                 });
             });
+        // The page's area starts in the panel colour: pages' frameless panels would otherwise
+        // show the window's clear colour (dark under eframe) behind them.
+        let rect = ui.available_rect_before_wrap();
+        ui.painter().rect_filled(rect, 0.0, ui.visuals().panel_fill);
     }
 
     /// Opens `chapter` in the window's language (the other language's book when only that one is
     /// installed), or says where the guide was looked for.
     pub fn open(&mut self, ctx: &egui::Context, ws: &mut Workspace, chapter: Chapter) {
         let lang = ws.lang;
-        let other = if lang == Lang::En { Lang::ZhCn } else { Lang::En };
+        let other = if lang == Lang::En {
+            Lang::ZhCn
+        } else {
+            Lang::En
+        };
         let dirs = |l: Lang| match &self.guide_root {
             Some(root) => vec![root.join(l.code())],
             None => guide::candidates(l),
         };
         let Some(book) = guide::find_book(&dirs(lang)).or_else(|| guide::find_book(&dirs(other)))
         else {
-            let tried: Vec<String> = dirs(lang).iter().map(|d| format!("  {}", d.display())).collect();
+            let tried: Vec<String> = dirs(lang)
+                .iter()
+                .map(|d| format!("  {}", d.display()))
+                .collect();
             let message = lang.f(T::HelpMissing, &[&tried.join("\n")]);
             ws.problem(lang.tr(T::HelpMissingTitle), &message);
             return;

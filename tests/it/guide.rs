@@ -27,7 +27,11 @@ fn command_reference_is_the_command_lines_help() {
             .args(["reference", "--lang", lang])
             .output()
             .expect("run loupe reference");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let generated = String::from_utf8(out.stdout).expect("UTF-8");
         // Every visible command is there, with its own help text.
         for needle in [
@@ -39,7 +43,10 @@ fn command_reference_is_the_command_lines_help() {
         ] {
             assert!(generated.contains(needle), "{lang}: no {needle:?}");
         }
-        assert!(!generated.contains("loupe reference"), "the hidden command is listed");
+        assert!(
+            !generated.contains("`loupe reference`"),
+            "the hidden command is listed"
+        );
         let page = docs().join(lang).join("src/reference/commands.md");
         if std::env::var_os("LOUPE_UPDATE_DOCS").is_some() {
             std::fs::write(&page, &generated).expect("write the reference");
@@ -98,7 +105,11 @@ fn glossary_pairs(lang: &str) -> Vec<(String, String)> {
 fn glossary_terms_are_the_windows_terms() {
     let en = glossary_pairs("en");
     let zh = glossary_pairs("zh-CN");
-    assert!(en.len() >= 30, "only {} terms in the English glossary", en.len());
+    assert!(
+        en.len() >= 30,
+        "only {} terms in the English glossary",
+        en.len()
+    );
     for (lang, pairs) in [("en", &en), ("zh-CN", &zh)] {
         for (e, z) in pairs.iter() {
             let same_english: Vec<(T, &str)> = T::ALL
@@ -130,7 +141,10 @@ fn every_chapter_the_window_opens_is_in_both_books() {
         for c in Chapter::ALL {
             let file = format!("{}.md", c.stem());
             assert!(src.join(&file).is_file(), "{lang}: no {file}");
-            assert!(summary.contains(&format!("]({file})")), "{lang}: SUMMARY.md lacks {file}");
+            assert!(
+                summary.contains(&format!("]({file})")),
+                "{lang}: SUMMARY.md lacks {file}"
+            );
         }
         let files: Vec<String> = summary
             .lines()
@@ -162,26 +176,44 @@ fn help_opens_each_pages_chapter_in_the_windows_language() {
     for lang in Lang::ALL {
         let mut h = app(sample(), lang);
         h.state_mut().help.guide_root = Some(guide.path().to_path_buf());
-        wait_until(&mut h, "the project", |a| a.ws.project.is_some() && !a.busy());
+        wait_until(&mut h, "the project", |a| {
+            a.ws.project.is_some() && !a.busy()
+        });
         for page in Page::ALL {
             h.state_mut().page = page;
             h.state_mut().help.last_opened = None;
             h.step();
             h.get_by_label("?").click();
             h.step();
-            let url = h.state().help.last_opened.clone().expect("a URL was opened");
+            let url = h
+                .state()
+                .help
+                .last_opened
+                .clone()
+                .expect("a URL was opened");
             let want = format!("/{}/{}", lang.code(), chapter_of(page).html());
             assert!(url.starts_with("file:///"), "{url}");
-            assert!(url.ends_with(&want), "{page:?} in {lang:?}: {url}, not …{want}");
+            assert!(
+                url.ends_with(&want),
+                "{page:?} in {lang:?}: {url}, not …{want}"
+            );
         }
         // The Help menu: the guide's first page.
         h.state_mut().help.last_opened = None;
         h.get_by_label(lang.tr(T::HelpMenu)).click();
-        h.step();
+        h.run_steps(2);
         h.get_by_label(lang.tr(T::HelpGuide)).click();
-        h.step();
-        let url = h.state().help.last_opened.clone().expect("the guide was opened");
-        assert!(url.ends_with(&format!("/{}/index.html", lang.code())), "{url}");
+        h.run_steps(2);
+        let url = h
+            .state()
+            .help
+            .last_opened
+            .clone()
+            .expect("the guide was opened");
+        assert!(
+            url.ends_with(&format!("/{}/index.html", lang.code())),
+            "{url}"
+        );
         let page = url.trim_start_matches("file://");
         assert!(Path::new(page).is_file(), "{page} does not exist");
     }
@@ -192,7 +224,9 @@ fn help_says_where_it_looked_when_the_guide_is_not_installed() {
     let empty = tempfile::tempdir().expect("temp dir");
     let mut h = app(sample(), Lang::ZhCn);
     h.state_mut().help.guide_root = Some(empty.path().to_path_buf());
-    wait_until(&mut h, "the project", |a| a.ws.project.is_some() && !a.busy());
+    wait_until(&mut h, "the project", |a| {
+        a.ws.project.is_some() && !a.busy()
+    });
     let before = h.state().ws.problems.len();
     h.get_by_label("?").click();
     h.step();
@@ -201,8 +235,15 @@ fn help_says_where_it_looked_when_the_guide_is_not_installed() {
     let p = app.ws.problems.last().expect("a problem is shown");
     assert_eq!(app.ws.problems.len(), before + 1);
     assert_eq!(p.title, Lang::ZhCn.tr(T::HelpMissingTitle));
-    assert!(p.message.contains("scripts/build-guide.sh"), "{}", p.message);
-    assert!(p.message.contains(&empty.path().join("zh-CN").display().to_string()));
+    assert!(
+        p.message.contains("scripts/build-guide.sh"),
+        "{}",
+        p.message
+    );
+    assert!(
+        p.message
+            .contains(&empty.path().join("zh-CN").display().to_string())
+    );
 }
 
 #[test]
@@ -216,8 +257,7 @@ fn table_terms_explain_themselves_in_both_languages() {
     }
     assert!(explanation(Lang::En, T::ColRevenue).is_none());
     assert!(
-        explanation(Lang::ZhCn, T::LiftCi)
-            .is_some_and(|e| e.contains("置信区间")),
+        explanation(Lang::ZhCn, T::LiftCi).is_some_and(|e| e.contains("置信区间")),
         "the CI is explained in Chinese"
     );
 }

@@ -179,7 +179,10 @@ pub fn grid(ui: &mut Ui, id: &str, headers: &[String], rows: &[Vec<Cell>], first
                                 Layout::left_to_right(Align::Center)
                             };
                             ui.with_layout(layout, |ui| {
-                                crate::ui::help::explain_text(ui.label(RichText::new(name).strong()), name)
+                                crate::ui::help::explain_text(
+                                    ui.label(RichText::new(name).strong()),
+                                    name,
+                                )
                             });
                         });
                     }
