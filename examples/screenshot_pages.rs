@@ -67,7 +67,13 @@ impl Shot {
             "customers-list" => a.customers.tab = customers::Tab::List,
             "customers-map" => a.customers.tab = customers::Tab::Map,
             "customers-portrait" => a.customers.tab = customers::Tab::Portrait,
-            "segments" => a.segments.tab = segments::Tab::Builder,
+            "segments" => {
+                a.segments.tab = segments::Tab::Builder;
+                a.segments.set_text(
+                    "rfm_group IN ('At risk', 'Can''t lose them') AND revenue >= 500 \
+                     AND bought(category = '厨房餐具', min_times = 2)",
+                );
+            }
             "recs-picks" => a.recs.tab = recommendations::Tab::Picks,
             "recs-rules" => a.recs.tab = recommendations::Tab::Rules,
             "campaigns-roi" => a.campaigns.tab = campaigns::Tab::Roi,

@@ -52,6 +52,9 @@ trap cleanup EXIT
   --type bar --save "Monthly revenue · 月度销售额" >/dev/null || exit 1
 "$BIN" chart --project "$WORK/sample.loupe" --dataset orders --x channel --y 'sum(amount)' \
   --type pie --save "Revenue by channel · 各渠道销售额" >/dev/null || exit 1
+# The guide's win-back segment, saved (the Segments view edits a narrower rule of it).
+"$BIN" segment save --project "$WORK/sample.loupe" --name "Slipping VIP" \
+  --rule "rfm_group IN ('At risk', 'Can''t lose them') AND revenue >= 500" >/dev/null || exit 1
 # For the import dialog: the sample's customer list with the personal data in the first columns,
 # so the dialog shows its decisions without scrolling.
 awk -F, -v OFS=, '{print $1, $8, $9, $4, $5, $3, $2}' sample-data/customers.csv > "$WORK/members.csv"
