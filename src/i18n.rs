@@ -1221,6 +1221,42 @@ strings! {
     SegSaltHint => "Leave empty to use the project's own secret salt. Give a salt only to match with an ad platform (16 characters or more).", "留空则使用本项目自己的保密盐值。仅在与广告平台匹配时填写盐值（至少 16 个字符）。";
     SegSaltShort => "This salt is short: whoever has the file could find the ids by hashing every likely id with it.", "该盐值过短：拿到文件的人可以对所有可能的 ID 做哈希，从而还原出 ID。";
     EraseRedactText => "Also replace the id in names and free text (tag and segment names, chart titles, the activity log)", "同时替换名称和自由文本中的该 ID（标签和分群名称、图表标题、活动日志）";
+
+    // Help: the user guide (src/ui/help.rs) and the terms that explain themselves on hover.
+    HelpMenu => "Help", "帮助";
+    HelpGuide => "User guide", "用户指南";
+    HelpThisPage => "Help for this page", "本页帮助";
+    HelpGlossary => "Glossary", "术语表";
+    HelpCommands => "Command reference", "命令参考";
+    HelpPageButton => "Open the guide's chapter on this page ({0})", "打开指南中介绍本页的章节（{0}）";
+    HelpOpened => "Opened the user guide in the browser: {0}", "已在浏览器中打开用户指南：{0}";
+    HelpMissingTitle => "The user guide is not installed", "未安装用户指南";
+    HelpMissing => "Loupe looked for the built guide in:\n{0}\nBuild and install it with scripts/build-guide.sh (it needs mdBook), or set LOUPE_GUIDE_DIR to a folder that holds en/ and zh-CN/.",
+        "Loupe 在以下位置查找已生成的指南：\n{0}\n请用 scripts/build-guide.sh 生成并安装（需要 mdBook），或将 LOUPE_GUIDE_DIR 设为包含 en/ 和 zh-CN/ 的文件夹。";
+    ExplainRfmGroup => "Where the customer sits on the R × F grid. R scores how recently they last bought, F how many orders they placed, each 1–5 by rank among all customers (5 = the best fifth). Champions bought recently and often; At risk bought often, but long ago; Lost bought once, long ago.",
+        "客户在 R × F 方格中的位置。R 按最近一次购买距今多久评分，F 按订单数评分，都按在全部客户中的排名分为 1 至 5 分（5 分 = 最好的五分之一）。冠军客户：最近买过且常买；流失风险：常买但很久没买；已流失：很久以前只买过一次。";
+    ExplainPAlive => "BG/NBD's estimate that the customer has not quietly stopped buying, from how many times they bought and how long ago the last purchase was, compared with their own rhythm.",
+        "BG/NBD 模型估计该客户尚未悄悄停止购买的概率：依据其购买次数、最近一次购买距今多久，并与其自身的购买节奏相比较。";
+    ExplainTgi => "Target group index: the value's share in the group ÷ its share in all customers × 100. 100 = as common as in the base; 150 = half again as common.",
+        "目标群体指数（TGI）：该取值在群体中的占比 ÷ 在全部客户中的占比 × 100。100 表示与整体一样常见，150 表示比整体多一半。";
+    ExplainLift => "How much more each customer in the arm spent (or converted) than in the control group: the difference of the means. With a randomised control, this is what the campaign caused.",
+        "该组每位客户比对照组多花的金额（或多出的转化）：两组均值之差。对照组随机分配时，这就是活动带来的增量。";
+    ExplainCi => "95% confidence interval: the range of lifts that fit the data. If it does not include 0, the lift is unlikely to be chance; a wide interval means the test was too small to say much.",
+        "95% 置信区间：与数据相符的提升范围。区间不含 0，说明提升不太可能出于偶然；区间很宽，说明样本太小，结论不可靠。";
+    ExplainPValue => "The chance of a lift at least this large if the campaign did nothing. Below 0.05 is the usual bar for \"not chance\".",
+        "如果活动毫无作用，仍出现至少这么大提升的概率。通常以低于 0.05 作为“不是偶然”的标准。";
+    ExplainConversionLift => "The arm's conversion rate minus the control's, in percentage points (2% vs 1.5% is 0.5 pp).",
+        "该组转化率减去对照组转化率，单位为百分点（2% 对 1.5% 即 0.5 个百分点）。";
+    ExplainRuleLift => "How many times more often the items after the arrow are bought with those before it than on their own. 1 = no link; 24 = 24 times as often.",
+        "箭头后的商品与箭头前的商品一起被购买的频率，是其单独被购买频率的多少倍。1 表示没有关联；24 表示是 24 倍。";
+    ExplainConfidence => "Of the orders that have the items before the arrow, the share that also have the items after it.",
+        "在含有箭头前商品的订单中，同时含有箭头后商品的订单所占的比例。";
+    ExplainSupport => "The share of all orders that hold every item of the rule.",
+        "同时含有规则中全部商品的订单占所有订单的比例。";
+    ExplainRoi => "Return on investment: (attributed revenue − cost) ÷ cost. 250% means each 1 spent brought 2.50 back on top.",
+        "投资回报率：（归因收入 - 成本）÷ 成本。250% 表示每花 1 元，额外收回 2.5 元。";
+    ExplainRoas => "Return on ad spend: attributed revenue ÷ cost. Above 1, the campaign's orders brought in more than it cost.",
+        "广告支出回报：归因收入 ÷ 成本。大于 1 表示活动带来的订单收入超过了花费。";
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod expr;
 pub mod format;
 pub mod frame;
 pub mod fsutil;
+pub mod guide;
 pub mod i18n;
 pub mod import;
 pub mod jobs;

@@ -13,6 +13,7 @@ mod progress_bar;
 mod ranges;
 mod recommend;
 mod recs;
+mod reference;
 mod segment;
 mod tags;
 
@@ -115,6 +116,9 @@ enum Command {
     /// Lift of each experiment arm against the control: rates, means, 95% CIs, p-values,
     /// incremental conversions, revenue and ROI.
     Uplift(campaigns::UpliftArgs),
+    /// The command reference of the user guide, as Markdown (docs/*/src/reference/commands.md).
+    #[command(hide = true)]
+    Reference(reference::ReferenceArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -215,6 +219,7 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Passphrase(a) => privacy::passphrase_cmd(a),
         Command::Roi(a) => campaigns::roi(a),
         Command::Uplift(a) => campaigns::uplift_cmd(a),
+        Command::Reference(a) => reference::reference(a),
     }
 }
 

@@ -65,6 +65,8 @@ pub struct LoupeApp {
     pub import: Option<ImportDialog>,
     /// Backup, restore, passphrases and customer data requests.
     pub privacy: PrivacyUi,
+    /// The Help menu and each page's "?".
+    pub help: crate::ui::help::HelpUi,
     startup: Option<Startup>,
     sample_job: Option<u64>,
     show_problems: bool,
@@ -96,6 +98,7 @@ impl LoupeApp {
             recs: RecommendationsPage::default(),
             import: None,
             privacy: PrivacyUi::default(),
+            help: Default::default(),
             startup: Some(startup),
             sample_job: None,
             show_problems: true,
@@ -472,6 +475,7 @@ impl LoupeApp {
             .resizable(false)
             .exact_size(theme::NAV_WIDTH)
             .show(ui, |ui| self.nav(ui));
+        self.help.page_bar(ui, &mut self.ws, self.page);
 
         match self.page {
             Page::Data if self.ws.project.is_none() => self.welcome(ui),
@@ -566,6 +570,7 @@ impl LoupeApp {
                 self.pick_import();
             }
             self.privacy.menu(ui, &mut self.ws);
+            self.help.menu(ui, &mut self.ws, self.page);
 
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                 let mut theme_choice = self.settings.theme;

@@ -6,7 +6,8 @@
 //! - [`theme`]: fonts (with a bundled CJK fallback), spacing, colours and shared widgets;
 //! - [`widgets`]: pieces pages share, among them the one file dialog;
 //! - [`command`]: what pages and dialogs ask the app to do, executed in `App::logic`;
-//! - [`explain`]: library errors in the window's words.
+//! - [`explain`]: library errors in the window's words;
+//! - [`help`]: the Help menu, each page's guide chapter and the terms that explain themselves.
 //!
 //! Files are reached only through [`widgets::file_dialog`]: the lint below keeps `rfd` and
 //! `std::fs` (listed in clippy.toml) out of the rest of the window.
@@ -16,6 +17,7 @@
 pub mod app;
 pub mod command;
 pub mod explain;
+pub mod help;
 pub mod import_dialog;
 pub mod pages;
 pub mod privacy;

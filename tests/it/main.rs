@@ -27,6 +27,8 @@ mod expr_sql;
 mod faults;
 mod formats;
 mod fuzz;
+#[cfg(feature = "gui")]
+mod guide;
 mod import_errors;
 mod kept;
 mod kill_loops;

@@ -178,7 +178,12 @@ pub fn grid(ui: &mut Ui, id: &str, headers: &[String], rows: &[Vec<Cell>], first
                             } else {
                                 Layout::left_to_right(Align::Center)
                             };
-                            ui.with_layout(layout, |ui| ui.label(RichText::new(name).strong()));
+                            ui.with_layout(layout, |ui| {
+                                crate::ui::help::explain_text(
+                                    ui.label(RichText::new(name).strong()),
+                                    name,
+                                )
+                            });
                         });
                     }
                 })

@@ -128,7 +128,7 @@ impl ListState {
                         if r {
                             ui.with_layout(right, |ui| ui.label(text));
                         } else {
-                            ui.label(text);
+                            crate::ui::help::explain(ui.label(text), lang, k);
                         }
                     });
                 }

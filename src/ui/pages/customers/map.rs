@@ -112,7 +112,7 @@ fn groups(ui: &mut Ui, lang: Lang, o: &Overview) -> Option<RfmGroup> {
                 T::ColAvgRevenue,
                 T::ColAvgRecency,
             ] {
-                ui.label(RichText::new(lang.tr(k)).strong());
+                crate::ui::help::term_heading(ui, lang, k);
             }
             ui.end_row();
             for g in RfmGroup::ALL {

@@ -124,7 +124,7 @@ pub(in crate::ui::pages) fn table(ui: &mut Ui, lang: Lang, p: &Portrait) {
                         T::ColInBase,
                         T::ColTgi,
                     ] {
-                        ui.label(RichText::new(lang.tr(k)).strong());
+                        crate::ui::help::term_heading(ui, lang, k);
                     }
                     ui.end_row();
                     for a in &p.attributes {

@@ -200,7 +200,11 @@ pub fn rule_thresholds(ui: &mut Ui, lang: Lang, r: &mut crate::recommend::RuleOp
     if rows {
         ui.end_row();
     }
-    ui.label(lang.tr(T::RecMinConfidence));
+    crate::ui::help::explain(
+        ui.label(lang.tr(T::RecMinConfidence)),
+        lang,
+        T::RecMinConfidence,
+    );
     ui.add(
         DragValue::new(&mut r.min_confidence)
             .range(0.0..=1.0)
@@ -210,7 +214,7 @@ pub fn rule_thresholds(ui: &mut Ui, lang: Lang, r: &mut crate::recommend::RuleOp
     if rows {
         ui.end_row();
     }
-    ui.label(lang.tr(T::RecMinLift));
+    crate::ui::help::explain(ui.label(lang.tr(T::RecMinLift)), lang, T::RecMinLift);
     ui.add(
         DragValue::new(&mut r.min_lift)
             .range(0.0..=1000.0)

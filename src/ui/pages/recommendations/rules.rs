@@ -260,7 +260,10 @@ impl RulesView {
                         RuleColumn::AntecedentCount => lang.tr(T::RecAntecedentCountHint),
                         _ => lang.tr(T::RecSortHint),
                     };
-                    if r.on_hover_text(hint).clicked() {
+                    if crate::ui::help::explain(r, lang, key)
+                        .on_hover_text(hint)
+                        .clicked()
+                    {
                         sort = Some(c);
                     }
                 });

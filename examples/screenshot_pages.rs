@@ -1,0 +1,165 @@
+//! Opens the real workbench on one view of a project (a page and its tab), in the light theme at
+//! a fixed size, and writes READY_FILE once the view's background work is done and the window
+//! has settled, so `scripts/screenshots.sh` can take the picture under Xvfb.
+//!
+//!     cargo run --example screenshot_pages -- PROJECT.loupe VIEW READY_FILE [FILE]
+//!
+//! VIEW is one of [`VIEWS`]; `import` opens the import dialog on FILE. The language comes from
+//! `LOUPE_LANG` (as for `loupe`).
+
+use loupe::ui::pages::{campaigns, customers, explore, recommendations, segments};
+use loupe::ui::state::ThemeChoice;
+use loupe::ui::{LoupeApp, Page};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// The views the guide shows.
+const VIEWS: [&str; 15] = [
+    "data",
+    "import",
+    "clean",
+    "explore-trend",
+    "explore-cohorts",
+    "dashboard",
+    "customers-list",
+    "customers-map",
+    "customers-portrait",
+    "segments",
+    "recs-picks",
+    "recs-rules",
+    "campaigns-roi",
+    "campaigns-lift",
+    "activity",
+];
+
+/// Size of the window (and of the virtual screen the script starts).
+const SIZE: [f32; 2] = [1280.0, 800.0];
+
+struct Shot {
+    app: LoupeApp,
+    view: String,
+    ready_file: PathBuf,
+    /// The file the import view opens.
+    import_file: Option<PathBuf>,
+    /// When the view was set up (after the project opened).
+    shown: Option<Instant>,
+    idle_since: Option<Instant>,
+    done: bool,
+}
+
+impl Shot {
+    fn show_view(&mut self) {
+        let a = &mut self.app;
+        a.page = match self.view.split('-').next().unwrap_or("") {
+            "clean" => Page::Clean,
+            "explore" => Page::Explore,
+            "dashboard" => Page::Dashboard,
+            "customers" => Page::Customers,
+            "segments" => Page::Segments,
+            "recs" => Page::Recommendations,
+            "campaigns" => Page::Campaigns,
+            "activity" => Page::Activity,
+            _ => Page::Data,
+        };
+        match self.view.as_str() {
+            "explore-trend" => a.explore.tab = explore::Tab::Trend,
+            "explore-cohorts" => a.explore.tab = explore::Tab::Cohorts,
+            "customers-list" => a.customers.tab = customers::Tab::List,
+            "customers-map" => a.customers.tab = customers::Tab::Map,
+            "customers-portrait" => a.customers.tab = customers::Tab::Portrait,
+            "segments" => {
+                a.segments.tab = segments::Tab::Builder;
+                a.segments.set_text(
+                    "rfm_group IN ('At risk', 'Can''t lose them') AND revenue >= 500 \
+                     AND bought(category = '厨房餐具', min_times = 2)",
+                );
+            }
+            "recs-picks" => a.recs.tab = recommendations::Tab::Picks,
+            "recs-rules" => a.recs.tab = recommendations::Tab::Rules,
+            "campaigns-roi" => a.campaigns.tab = campaigns::Tab::Roi,
+            "campaigns-lift" => a.campaigns.tab = campaigns::Tab::Lift,
+            "clean" => a.clean.select(&mut a.ws, "orders"),
+            "import" => a.open_import(self.import_file.iter().cloned().collect()),
+            _ => {}
+        }
+    }
+}
+
+impl eframe::App for Shot {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+        self.app.logic(ctx, frame);
+        ctx.request_repaint_after(Duration::from_millis(50));
+        if self.app.ws.project.is_none() || self.done {
+            return;
+        }
+        let Some(shown) = self.shown else {
+            self.show_view();
+            self.shown = Some(Instant::now());
+            return;
+        };
+        // Done when no job has run for a second (pages start their work when first drawn).
+        if self.app.busy() {
+            self.idle_since = None;
+            return;
+        }
+        let idle = *self.idle_since.get_or_insert_with(Instant::now);
+        if shown.elapsed() > Duration::from_secs(2) && idle.elapsed() > Duration::from_secs(1) {
+            if let Err(e) = std::fs::write(&self.ready_file, self.view.as_bytes()) {
+                eprintln!("cannot write {}: {e}", self.ready_file.display());
+                std::process::exit(1);
+            }
+            self.done = true;
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        self.app.ui(ui, frame);
+    }
+}
+
+fn main() -> Result<(), eframe::Error> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (project, view, ready, import_file) = match args.as_slice() {
+        [p, v, r] => (p, v, r, None),
+        [p, v, r, f] => (p, v, r, Some(PathBuf::from(f))),
+        _ => {
+            eprintln!(
+                "usage: screenshot_pages PROJECT.loupe VIEW READY_FILE [FILE]\nviews: {VIEWS:?}"
+            );
+            std::process::exit(2);
+        }
+    };
+    if !VIEWS.contains(&view.as_str()) {
+        eprintln!("unknown view {view}; views: {VIEWS:?}");
+        std::process::exit(2);
+    }
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Loupe")
+            .with_position([0.0, 0.0])
+            .with_inner_size(SIZE)
+            .with_decorations(false),
+        persist_window: false,
+        ..Default::default()
+    };
+    let (project, view, ready_file) = (PathBuf::from(project), view.clone(), PathBuf::from(ready));
+    eframe::run_native(
+        "Loupe screenshots",
+        options,
+        Box::new(move |cc| {
+            let mut app = LoupeApp::from_creation(cc, Some(project));
+            app.settings.theme = ThemeChoice::Light;
+            // Nothing remembered from an earlier session (recent projects, sizes).
+            app.settings.recent.clear();
+            Ok(Box::new(Shot {
+                app,
+                view,
+                ready_file,
+                import_file,
+                shown: None,
+                idle_since: None,
+                done: false,
+            }))
+        }),
+    )
+}

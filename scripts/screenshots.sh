@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Regenerates the user guide's screenshots: the real workbench window on the sample project, in
+# the light theme at 1280×800 with the bundled fonts, one PNG per view and language, written to
+# docs/<lang>/src/images/<view>.png. Run it after a change to the window.
+#
+#   scripts/screenshots.sh [VIEW ...]        (default: every view the guide uses)
+#
+# It builds the `loupe` binary and the `screenshot_pages` example (debug, in $CARGO_TARGET_DIR),
+# builds the sample project, starts a virtual X display, and for each view starts the window,
+# waits until the example says the view's work is done, and captures the screen.
+# Needs: apt-get install -y xvfb libgl1-mesa-dri imagemagick xdotool (it says so and exits 0 without
+# Xvfb or ImageMagick; xdotool moves the pointer out of the way).
+# Env: DISPLAY_NUM (default 98), TIMEOUT (seconds per view, default 120).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+VIEWS=("$@")
+if [ ${#VIEWS[@]} -eq 0 ]; then
+  VIEWS=(data import clean explore-trend explore-cohorts dashboard customers-list customers-map
+         customers-portrait segments recs-rules campaigns-roi campaigns-lift activity)
+fi
+NUM=${DISPLAY_NUM:-98}
+TIMEOUT=${TIMEOUT:-120}
+
+for tool in Xvfb import; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "screenshots: skipped, '$tool' is not installed (apt-get install -y xvfb libgl1-mesa-dri imagemagick)"
+    exit 0
+  fi
+done
+
+TARGET=${CARGO_TARGET_DIR:-target}
+echo "screenshots: building loupe and the screenshot_pages example"
+cargo build --locked --bin loupe --example screenshot_pages || exit 1
+BIN="$TARGET/debug/loupe"
+SHOT="$TARGET/debug/examples/screenshot_pages"
+
+WORK=$(mktemp -d)
+export XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config"
+XVFB=""
+APP=""
+cleanup() {
+  [ -n "$APP" ] && kill "$APP" 2>/dev/null
+  [ -n "$XVFB" ] && kill "$XVFB" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+"$BIN" demo --project "$WORK/sample.loupe" >/dev/null || { echo "screenshots: the sample project failed"; exit 1; }
+# Two saved charts, so the Dashboard shows what it is for.
+"$BIN" chart --project "$WORK/sample.loupe" --dataset orders --x order_time:month --y 'sum(amount)' \
+  --type bar --save "Monthly revenue · 月度销售额" >/dev/null || exit 1
+"$BIN" chart --project "$WORK/sample.loupe" --dataset orders --x channel --y 'sum(amount)' \
+  --type pie --save "Revenue by channel · 各渠道销售额" >/dev/null || exit 1
+# The guide's win-back segment, saved (the Segments view edits a narrower rule of it).
+"$BIN" segment save --project "$WORK/sample.loupe" --name "Slipping VIP" \
+  --rule "rfm_group IN ('At risk', 'Can''t lose them') AND revenue >= 500" >/dev/null || exit 1
+# For the import dialog: the sample's customer list with the personal data in the first columns,
+# so the dialog shows its decisions without scrolling.
+awk -F, -v OFS=, '{print $1, $8, $9, $4, $5, $3, $2}' sample-data/customers.csv > "$WORK/members.csv"
+
+Xvfb ":$NUM" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+XVFB=$!
+sleep 1
+if ! kill -0 "$XVFB" 2>/dev/null; then
+  echo "screenshots: Xvfb did not start on :$NUM"
+  exit 1
+fi
+
+failed=0
+for lang in en zh-CN; do
+  out="docs/$lang/src/images"
+  mkdir -p "$out"
+  for view in "${VIEWS[@]}"; do
+    ready="$WORK/ready-$lang-$view"
+    DISPLAY=":$NUM" LOUPE_LANG="$lang" LOUPE_NO_SYSTEM_FONTS=1 LIBGL_ALWAYS_SOFTWARE=1 \
+      "$SHOT" "$WORK/sample.loupe" "$view" "$ready" "$WORK/members.csv" >"$WORK/log-$lang-$view" 2>&1 &
+    APP=$!
+    waited=0
+    while [ ! -e "$ready" ] && kill -0 "$APP" 2>/dev/null && [ "$waited" -lt $((TIMEOUT * 10)) ]; do
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    if [ -e "$ready" ]; then
+      # The pointer rests in the bottom-left corner, away from anything with a tooltip.
+      command -v xdotool >/dev/null 2>&1 && DISPLAY=":$NUM" xdotool mousemove 4 796
+      sleep 0.7   # a few more frames on screen
+      DISPLAY=":$NUM" import -window root "$out/$view.png"
+      echo "screenshots: $out/$view.png"
+    else
+      echo "screenshots: $lang $view: the window did not get ready (log below)"
+      tail -20 "$WORK/log-$lang-$view"
+      failed=1
+    fi
+    kill "$APP" 2>/dev/null
+    wait "$APP" 2>/dev/null
+    APP=""
+  done
+done
+exit $failed
