@@ -289,7 +289,7 @@ fn import_while(p: &mut Project, f: &Path, change: impl Fn(&Path) + Send + Sync)
     let done = std::sync::atomic::AtomicBool::new(false);
     let path = f.to_path_buf();
     let sink = move |pr: &Progress| {
-        if pr.stage == "Loading" && !done.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        if pr.stage == loupe::progress::Stage::Loading && !done.swap(true, std::sync::atomic::Ordering::SeqCst) {
             change(&path);
         }
     };

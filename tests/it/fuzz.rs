@@ -13,6 +13,7 @@
 
 use crate::common::*;
 use loupe::expr::{Expr, parse};
+use loupe::import::QuoteMode;
 use loupe::segments::parse_rule;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
@@ -567,12 +568,15 @@ fn check_csv(bytes: &[u8], ext: &str, dir: &Path) -> Result<bool, TestCaseError>
     let _ = loupe::import::preview(&path, &opts, 20);
     let text = String::from_utf8_lossy(bytes);
     for d in [b',', b'\t', b';'] {
-        let sample = loupe::import::sniff::sample_records(
-            &text,
-            loupe::import::source::Delimiter::Byte(d),
-            20,
-        );
-        let _ = loupe::import::sniff::looks_like_header(&sample);
+        for quotes in [QuoteMode::Standard, QuoteMode::Plain] {
+            let sample = loupe::import::sniff::sample_records(
+                &text,
+                loupe::import::source::Delimiter::Byte(d),
+                20,
+                quotes,
+            );
+            let _ = loupe::import::sniff::looks_like_header(&sample);
+        }
     }
     Ok(sniffed.is_ok())
 }
