@@ -169,6 +169,11 @@ impl Compiler<'_> {
                 },
             }),
             Expr::Neg(inner) => {
+                if let Some(Some(v)) = fold_int(inner)
+                    && v.checked_neg().is_none()
+                {
+                    return Err(self.err(format!("-({inner}) {TOO_BIG}")));
+                }
                 let c = self.compile(inner)?;
                 self.expect(inner, &c, Kind::Number, "'-'")?;
                 done(pl::lit(0) - c.expr, Kind::Number)
@@ -337,6 +342,23 @@ impl Compiler<'_> {
         }
         self.expect(a, &x, Kind::Number, &format!("'{}'", op.symbol()))?;
         self.expect(b, &y, Kind::Number, &format!("'{}'", op.symbol()))?;
+        // Whole numbers on both sides: the engine would fold them in a wider type it cannot
+        // hold, so Loupe folds them, and says so when the result is out of range.
+        if let (Some(Some(_)), Some(Some(_))) = (fold_int(a), fold_int(b)) {
+            let folded = fold_int(&Expr::Binary(op, Box::new(a.clone()), Box::new(b.clone())));
+            return match folded {
+                Some(Some(v)) => Ok(Compiled {
+                    expr: pl::lit(v),
+                    kind: Kind::Number,
+                }),
+                // A remainder by zero is missing, as it is for a column.
+                _ if op == BinOp::Rem => Ok(Compiled {
+                    expr: pl::lit(pl::NULL).cast(DataType::Int64),
+                    kind: Kind::Number,
+                }),
+                _ => Err(self.err(format!("{a} {} {b} {TOO_BIG}", op.symbol()))),
+            };
+        }
         let expr = match op {
             BinOp::Add => x.expr + y.expr,
             BinOp::Sub => x.expr - y.expr,
@@ -492,6 +514,33 @@ mod tests {
     }
 
     #[test]
+    fn whole_number_constants_fold_as_the_engine_computes_and_overflow_is_an_error() {
+        // Folded constants agree with the same arithmetic on a column (Quantity is -1 in row 2).
+        for (folded, column) in [
+            ("-1 % 3 = 2", "Quantity % 3 = 2"),
+            ("-7 % -3 = -1", "Quantity * 7 % -3 = -1"),
+            ("7 % -3 = -2", "Quantity * -7 % -3 = -2"),
+            ("-1 * 4 + 2 = -2", "Quantity * 4 + 2 = -2"),
+        ] {
+            // A constant condition selects as one value.
+            assert_eq!(mask(folded), [true], "{folded}");
+            assert!(mask(column)[1], "{column}");
+        }
+        assert_eq!(mask("5 % 0 is missing"), [true]);
+        let df = frame();
+        for text in [
+            "10000 * 1000000000000000000 in (0)",
+            "-(9223372036854775807 + 1) > 0",
+            "-(-9223372036854775807 - 1) > 0",
+            "Quantity > 3 * 4000000000000000000",
+        ] {
+            let e = parse(text).unwrap();
+            let err = compile_condition(&e, df.schema()).unwrap_err().to_string();
+            assert!(err.contains("beyond the range of whole numbers"), "{text}: {err}");
+        }
+    }
+
+    #[test]
     fn conditions_select_rows() {
         assert_eq!(
             mask("InvoiceNo starts with 'C'"),
@@ -534,5 +583,34 @@ mod tests {
         assert!(err("InvoiceNo + 1 > 2").contains("needs a number"));
         assert!(err("Quantity starts with 'C'").contains("needs text"));
         assert!(err("Quantity = 'abc'").contains("cannot compare"));
+    }
+}
+
+/// The end of the message for whole-number arithmetic out of range.
+const TOO_BIG: &str = "is beyond the range of whole numbers (about ±9.2e18); write one of the numbers with a decimal point (1e18 or 1000.0) to compute with decimals";
+
+/// The value of a whole-number constant (literals, minus signs, `+ - * %`): `None` when `e` is
+/// not one, `Some(None)` when it is out of range (or a remainder by zero).
+fn fold_int(e: &Expr) -> Option<Option<i64>> {
+    match e {
+        Expr::Lit(Lit::Int(i)) => Some(Some(*i)),
+        Expr::Neg(inner) => fold_int(inner).map(|v| v.and_then(i64::checked_neg)),
+        Expr::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Rem), a, b) => {
+            let (x, y) = (fold_int(a)?, fold_int(b)?);
+            Some(x.zip(y).and_then(|(x, y)| match op {
+                BinOp::Add => x.checked_add(y),
+                BinOp::Sub => x.checked_sub(y),
+                BinOp::Mul => x.checked_mul(y),
+                // Floored, as the engine computes a remainder (its sign is the divisor's).
+                _ => x.checked_rem(y).map(|r| {
+                    if r != 0 && (r < 0) != (y < 0) {
+                        r + y
+                    } else {
+                        r
+                    }
+                }),
+            }))
+        }
+        _ => None,
     }
 }

@@ -660,3 +660,28 @@ fn the_command_line_names_the_flags_for_quotes_and_encodings() {
         "{err}"
     );
 }
+
+#[test]
+fn an_export_that_cannot_be_written_names_the_users_path() {
+    let s = Scratch::new();
+    // A file where the folder should be: no one, root included, can write under it.
+    let blocker = s.write("not_a_folder", "x");
+    for ext in ["csv", "xlsx", "parquet"] {
+        let out = blocker.join(format!("orders.{ext}"));
+        let o = run_loupe(&[
+            "export",
+            "--project",
+            sample().to_str().unwrap(),
+            "--dataset",
+            "orders",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{ext}: {err}");
+        assert!(
+            err.contains(&out.display().to_string()) && !err.contains("loupe-partial"),
+            "{ext}: {err}"
+        );
+    }
+}

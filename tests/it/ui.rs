@@ -292,8 +292,9 @@ fn the_clean_page_reports_quality_problems() {
         .next()
         .expect("a Show rows button")
         .click();
+    // The page asks the app to show them (a command executed before the next frame).
     wait_until(&mut h, "the finding's rows", |a| {
-        !a.busy() && a.data.row_count().is_some()
+        a.data.rows_label().is_some() && !a.busy() && a.data.row_count().is_some()
     });
     assert_eq!(
         h.state().data.row_count(),
