@@ -334,6 +334,7 @@ strings! {
     Cancel => "Cancel", "取消";
     Cancelled => "Cancelled", "已取消";
     JobSample => "Building the sample project", "正在构建示例项目";
+    JobOpen => "Opening {0}", "正在打开 {0}";
     JobImport => "Importing {0}", "正在导入 {0}";
     JobSort => "Preparing rows of {0}", "正在准备 {0} 的数据行";
     JobProfile => "Profiling column {0}", "正在分析列 {0}";

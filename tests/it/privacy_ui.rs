@@ -77,7 +77,10 @@ fn an_encrypted_project_asks_for_its_passphrase() {
         .unwrap();
     }
     let mut h = app(&project, Lang::En);
-    h.run_steps(3);
+    // The project opens in a job; its error brings the dialog.
+    wait_until(&mut h, "the passphrase dialog", |a| {
+        a.privacy.unlock.is_some() && !a.opening()
+    });
     h.get_by_label("secret.loupe is encrypted. Enter its passphrase to open it.");
     assert!(h.state().ws.project.is_none());
     // A wrong one: asked again, with the reason.
@@ -85,7 +88,9 @@ fn an_encrypted_project_asks_for_its_passphrase() {
         .type_text("nope");
     h.run_steps(2);
     h.get_by_role_and_label(Role::Button, "Open").click();
-    h.run_steps(3);
+    wait_until(&mut h, "the wrong passphrase's answer", |a| {
+        a.privacy.unlock.as_ref().is_some_and(|d| d.wrong()) && !a.opening()
+    });
     h.get_by_label("Wrong passphrase, or not a Loupe project. Try again.");
     assert!(
         h.state().ws.problems.is_empty(),
@@ -281,13 +286,18 @@ fn the_activity_page_filters_the_log() {
     h.state_mut().page = Page::Activity;
     h.run_steps(3);
     h.get_by_label("Entries: 3");
-    h.state_mut().activity.filter.action = Some("import".into());
+    let mut filter = loupe::store::ActivityFilter {
+        action: Some("import".into()),
+        ..Default::default()
+    };
+    h.state_mut().activity.set_filter(filter.clone());
     h.run_steps(2);
     h.get_by_label("Entries: 2");
-    h.state_mut().activity.filter.dataset = Some("events".into());
+    filter.dataset = Some("events".into());
+    h.state_mut().activity.set_filter(filter);
     h.run_steps(2);
     h.get_by_label("Entries: 1");
-    h.state_mut().activity.filter = Default::default();
+    h.state_mut().activity.set_filter(Default::default());
     h.get_by_role_and_label(Role::TextInput, "Text").focus();
     h.run_steps(1);
     h.get_by_role_and_label(Role::TextInput, "Text")
