@@ -36,19 +36,19 @@ pub enum DialogAction {
 /// State of the import dialog.
 #[derive(Debug)]
 pub struct ImportDialog {
-    pub files: Vec<PathBuf>,
-    pub name: String,
-    pub encoding: &'static str,
-    pub delimiter: DelimiterChoice,
-    pub header: HeaderChoice,
-    pub quotes: QuoteMode,
-    pub replace: bool,
+    files: Vec<PathBuf>,
+    name: String,
+    encoding: &'static str,
+    delimiter: DelimiterChoice,
+    header: HeaderChoice,
+    quotes: QuoteMode,
+    replace: bool,
     /// Types the user set, by column.
-    pub types: Vec<(String, ColumnType)>,
+    types: Vec<(String, ColumnType)>,
     /// Roles the user set, by column (`None`: no role).
-    pub roles: Vec<(String, Option<Role>)>,
+    roles: Vec<(String, Option<Role>)>,
     /// Decisions on personal data the user made, by column (others: the proposed default).
-    pub pii: Vec<(String, PiiAction)>,
+    pii: Vec<(String, PiiAction)>,
     preview: Option<Result<Preview, String>>,
     preview_job: JobSlot<Preview>,
     /// The import, once started: the app takes it when the dialog closes.
@@ -81,6 +81,16 @@ impl ImportDialog {
             dirty: true,
             sizes,
         }
+    }
+
+    /// The files to import.
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
+    }
+
+    /// The dataset name, as typed.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// The import options the dialog's settings make.

@@ -28,18 +28,38 @@ pub enum PrivacyOutput {
 /// The privacy dialogs and jobs of the window.
 #[derive(Default)]
 pub struct PrivacyUi {
-    pub unlock: Option<dialogs::UnlockDialog>,
-    pub new_project: Option<dialogs::NewProjectDialog>,
-    pub change: Option<dialogs::ChangeDialog>,
+    unlock: Option<dialogs::UnlockDialog>,
+    new_project: Option<dialogs::NewProjectDialog>,
+    change: Option<dialogs::ChangeDialog>,
     /// A backup file chosen for restoring, waiting for confirmation.
-    pub restore: Option<PathBuf>,
-    pub subject: Option<subject::SubjectWindow>,
+    restore: Option<PathBuf>,
+    subject: Option<subject::SubjectWindow>,
     job: JobSlot<PrivacyOutput>,
     /// The project a restore or passphrase change closed, to reopen afterwards.
     reopen: Option<PathBuf>,
 }
 
 impl PrivacyUi {
+    /// The passphrase dialog, while it asks.
+    pub fn unlock(&self) -> Option<&dialogs::UnlockDialog> {
+        self.unlock.as_ref()
+    }
+
+    /// The customer data request window, while open.
+    pub fn subject(&self) -> Option<&subject::SubjectWindow> {
+        self.subject.as_ref()
+    }
+
+    pub fn subject_mut(&mut self) -> Option<&mut subject::SubjectWindow> {
+        self.subject.as_mut()
+    }
+
+    /// Asks to confirm restoring the open project from `backup` (as Restore… does once a
+    /// backup is picked).
+    pub fn ask_restore(&mut self, backup: PathBuf) {
+        self.restore = Some(backup);
+    }
+
     /// Asks for the passphrase of `path` (opening it failed for want of one, or a wrong one).
     pub fn ask_passphrase(&mut self, path: &Path, wrong: bool) {
         key::forget(path);

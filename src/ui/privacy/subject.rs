@@ -19,14 +19,14 @@ pub enum SubjectOutput {
 /// State of the window.
 #[derive(Default)]
 pub struct SubjectWindow {
-    pub id: String,
-    pub report: Option<SubjectReport>,
-    pub confirming: bool,
-    pub purge_backups: bool,
+    id: String,
+    report: Option<SubjectReport>,
+    confirming: bool,
+    purge_backups: bool,
     /// Also replace the id in written text and the activity log.
-    pub redact_text: bool,
-    pub erased: Option<Erasure>,
-    pub message: Option<String>,
+    redact_text: bool,
+    erased: Option<Erasure>,
+    message: Option<String>,
     job: JobSlot<SubjectOutput>,
 }
 
@@ -42,6 +42,21 @@ fn place_label(lang: Lang, p: &Place) -> &'static str {
 }
 
 impl SubjectWindow {
+    /// The customer id, as typed.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// What the last search found.
+    pub fn report(&self) -> Option<&SubjectReport> {
+        self.report.as_ref()
+    }
+
+    /// What the last erasure did.
+    pub fn erased(&self) -> Option<&Erasure> {
+        self.erased.as_ref()
+    }
+
     fn spawn(
         &mut self,
         ws: &mut Workspace,
