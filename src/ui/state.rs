@@ -504,3 +504,146 @@ pub fn default_sample_path() -> PathBuf {
         .unwrap_or_else(std::env::temp_dir);
     dir.join("sample.loupe")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+
+    fn ws() -> Workspace {
+        Workspace::new(Lang::En, crate::jobs::no_wake())
+    }
+
+    /// Polls `f` until it gives something, or fails after five seconds.
+    fn wait<X>(mut f: impl FnMut() -> Option<X>) -> X {
+        let start = Instant::now();
+        loop {
+            if let Some(x) = f() {
+                return x;
+            }
+            assert!(start.elapsed() < Duration::from_secs(5), "timed out");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    #[test]
+    fn a_slot_delivers_its_result_and_the_status_bar_lists_it_until_then() {
+        let mut ws = ws();
+        let mut slot: JobSlot<u32> = JobSlot::default();
+        let gate = Arc::new(AtomicBool::new(false));
+        let g = gate.clone();
+        assert!(slot.start(&mut ws, T::JobSort, "orders", move |_| {
+            while !g.load(Ordering::Acquire) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Ok(7)
+        }));
+        assert!(slot.is_running());
+        assert_eq!(ws.jobs.len(), 1);
+        assert_eq!(
+            ws.lang.f(ws.jobs[0].title, &[&ws.jobs[0].detail]),
+            "Preparing rows of orders"
+        );
+        gate.store(true, Ordering::Release);
+        let r = wait(|| slot.poll_report(&mut ws));
+        assert_eq!(r, 7);
+        assert!(!slot.is_running());
+        ws.logic();
+        assert!(
+            ws.jobs.is_empty(),
+            "the job is over once its result was taken"
+        );
+        assert!(ws.problems.is_empty());
+    }
+
+    #[test]
+    fn starting_again_cancels_the_job_held_and_drops_its_result() {
+        let mut ws = ws();
+        let mut slot: JobSlot<&'static str> = JobSlot::default();
+        slot.start(&mut ws, T::JobSort, "", |rep| {
+            loop {
+                rep.check()?;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        });
+        slot.start(&mut ws, T::JobSort, "", |_| Ok("second"));
+        assert_eq!(wait(|| slot.poll_keep()), "second");
+        // The first job noticed its cancellation and is gone from the status bar.
+        wait(|| {
+            ws.logic();
+            ws.jobs.is_empty().then_some(())
+        });
+        assert!(
+            ws.notice.is_none(),
+            "a replaced job is not reported as cancelled"
+        );
+    }
+
+    #[test]
+    fn failures_reach_the_slot_or_the_error_panel_and_cancels_the_status_bar() {
+        let mut ws = ws();
+        let mut slot: JobSlot<()> = JobSlot::default();
+        slot.start(&mut ws, T::JobProfile, "amount", |_| {
+            Err(Error::InvalidArgument("no such column".into()))
+        });
+        assert!(wait(|| slot.poll().map(|r| r.is_err())));
+        slot.start(&mut ws, T::JobProfile, "amount", |_| {
+            Err(Error::InvalidArgument("no such column".into()))
+        });
+        wait(|| {
+            slot.poll_keep();
+            slot.error().map(|_| ())
+        });
+        assert!(ws.problems.is_empty(), "kept by the page, not reported");
+        slot.start(&mut ws, T::JobProfile, "amount", |_| {
+            Err(Error::InvalidArgument("no such column".into()))
+        });
+        assert!(slot.error().is_none(), "a new run forgets the last failure");
+        wait(|| {
+            slot.poll_report(&mut ws);
+            (!ws.problems.is_empty()).then_some(())
+        });
+        assert_eq!(ws.problems[0].title, "Profiling column amount");
+        slot.start(&mut ws, T::JobProfile, "amount", |rep| {
+            loop {
+                rep.check()?;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        });
+        let id = ws.jobs.last().map(|j| j.probe.id()).unwrap_or_default();
+        ws.cancel_job(id);
+        wait(|| {
+            slot.poll_report(&mut ws);
+            ws.notice.clone()
+        });
+        assert_eq!(
+            ws.notice.as_deref(),
+            Some("Cancelled: Profiling column amount")
+        );
+        assert_eq!(ws.problems.len(), 1);
+    }
+
+    #[test]
+    fn errands_leave_a_notice_and_job_sets_run_side_by_side() {
+        let mut ws = ws();
+        ws.spawn_errand(T::ExportPng, "", |_| Ok("written".into()));
+        wait(|| {
+            ws.logic();
+            ws.notice.clone()
+        });
+        assert_eq!(ws.notice.as_deref(), Some("written"));
+        let mut set: JobSet<u32> = JobSet::default();
+        for i in 0..3 {
+            set.start(&mut ws, T::JobSort, "", move |_| Ok(i));
+        }
+        let mut got = Vec::new();
+        wait(|| {
+            got.extend(set.poll_report(&mut ws));
+            (got.len() == 3).then_some(())
+        });
+        got.sort_unstable();
+        assert_eq!(got, vec![0, 1, 2]);
+        assert!(!set.is_running());
+    }
+}
