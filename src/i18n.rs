@@ -223,6 +223,7 @@ strings! {
     JobSegmentKmeans => "Clustering customers", "正在对客户聚类";
     JobSegmentOverlap => "Comparing segments", "正在比较分群";
     JobSegmentTable => "Writing the customer table {0}", "正在写入客户表 {0}";
+    JobSegmentSave => "Saving the segment {0}", "正在保存分群 {0}";
     JobSegmentExport => "Exporting the segment to {0}", "正在导出分群到 {0}";
     SegSubtitle => "Rules over the customer table and what customers did; the list a campaign loads.", "基于客户表与客户行为的规则；营销活动所用的名单。";
     SegLoading => "Loading the customer table…", "正在加载客户表…";

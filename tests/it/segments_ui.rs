@@ -74,14 +74,20 @@ fn build_count_save_and_compare_segments() {
         .type_text("Regulars");
     h.run_steps(1);
     h.get_by_label("Save").click();
-    h.run_steps(2);
+    h.run_steps(1);
+    wait_until(&mut h, "the save", |a| {
+        !a.busy() && a.segments.selected() == Some("Regulars")
+    });
     h.get_by_label("New segment").click();
     h.run_steps(1);
     h.state_mut().segments.set_name("Big spenders");
     h.state_mut().segments.set_text("monetary >= 1000");
     h.run_steps(1);
     h.get_by_label("Save").click();
-    h.run_steps(2);
+    h.run_steps(1);
+    wait_until(&mut h, "the save", |a| {
+        !a.busy() && a.segments.selected() == Some("Big spenders")
+    });
     {
         let p = loupe::store::Project::open_read_only(&path).unwrap();
         let names: Vec<String> = loupe::segments::saved::list(&p)

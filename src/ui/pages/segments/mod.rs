@@ -52,6 +52,8 @@ pub struct SegmentsPage {
     generation: u64,
     preview_job: JobSlot<(u64, Box<Preview>)>,
     preview: Option<Box<Preview>>,
+    /// Segments being saved (the name of each).
+    save_jobs: JobSet<String>,
     /// The customer table the SQL form reads, written after each save.
     table_jobs: JobSet<String>,
     generators: generators::GeneratorState,
@@ -79,6 +81,7 @@ impl Default for SegmentsPage {
             generation: 0,
             preview_job: JobSlot::default(),
             preview: None,
+            save_jobs: JobSet::default(),
             table_jobs: JobSet::default(),
             generators: generators::GeneratorState::default(),
             overlap: overlap::OverlapState::default(),
@@ -141,6 +144,10 @@ impl SegmentsPage {
             && generation == self.generation
         {
             self.preview = Some(p);
+        }
+        // Failures of saves land in the error panel, under the job's title.
+        for name in self.save_jobs.poll_report(ws) {
+            self.saved(ws, name);
         }
         for _table in self.table_jobs.poll_report(ws) {
             // The new dataset shows in the catalog; the base itself is unchanged.
@@ -447,15 +454,27 @@ impl SegmentsPage {
         });
     }
 
+    /// Saves the rule under its name, with a snapshot of its members when the preview is of
+    /// this rule, as a job.
     fn save(&mut self, ws: &mut Workspace) {
-        let Some(p) = &ws.project else { return };
+        let Some(path) = ws.project_path() else {
+            return;
+        };
         let name = self.name.trim().to_string();
-        match saved::save(p, &name, &self.rule, &self.description) {
-            Ok(()) => {
-                // A snapshot of who is in it now, when the preview is of this rule.
-                if let (Some(pv), Some(base)) = (&self.preview, &self.base)
-                    && pv.rule == self.rule
-                    && let Ok(ids) = crate::segments::export::member_ids(base, &pv.members)
+        let (rule, description) = (self.rule.clone(), self.description.clone());
+        let snapshot = match (&self.preview, &self.base) {
+            (Some(pv), Some(base)) if pv.rule == self.rule => {
+                Some((base.clone(), pv.members.clone()))
+            }
+            _ => None,
+        };
+        self.save_jobs
+            .start(ws, T::JobSegmentSave, name.clone(), move |_| {
+                let p = Project::open(&path)?;
+                saved::save(&p, &name, &rule, &description)?;
+                // A snapshot of who is in it now (best effort: the segment is saved).
+                if let Some((base, members)) = snapshot
+                    && let Ok(ids) = crate::segments::export::member_ids(&base, &members)
                 {
                     let _ = crate::store::segments::add_snapshot(
                         p.conn(),
@@ -466,23 +485,25 @@ impl SegmentsPage {
                         &ids,
                     );
                 }
-                // The customer table the SQL form reads, written in the background.
-                if let (Some(base), Some(path)) = (self.base.clone(), ws.project_path()) {
-                    let table = base.table_name();
-                    self.table_jobs
-                        .start(ws, T::JobSegmentTable, table, move |_| {
-                            let mut p = Project::open(&path)?;
-                            crate::segments::sql::materialize(&mut p, &base)
-                        });
-                }
-                self.selected = Some(name.clone());
-                self.notice = Some(ws.lang.f(T::SegSavedNotice, &[&name]));
-                self.reload_saved(ws);
-                self.overlap.invalidate();
-                ws.refresh_activity();
-            }
-            Err(e) => ws.problem(ws.lang.tr(T::SegSave), &e),
+                Ok(name)
+            });
+    }
+
+    /// A segment was saved: select it, and write the customer table the SQL form reads.
+    fn saved(&mut self, ws: &mut Workspace, name: String) {
+        if let (Some(base), Some(path)) = (self.base.clone(), ws.project_path()) {
+            let table = base.table_name();
+            self.table_jobs
+                .start(ws, T::JobSegmentTable, table, move |_| {
+                    let mut p = Project::open(&path)?;
+                    crate::segments::sql::materialize(&mut p, &base)
+                });
         }
+        self.notice = Some(ws.lang.f(T::SegSavedNotice, &[&name]));
+        self.selected = Some(name);
+        self.reload_saved(ws);
+        self.overlap.invalidate();
+        ws.refresh_activity();
     }
 
     fn delete(&mut self, ws: &mut Workspace, name: &str) {
