@@ -49,14 +49,23 @@ fn main() {
         .with_size([1400.0, 900.0])
         .with_context_setup(|ctx| loupe::ui::theme::install_fonts(ctx, false))
         .build_ui_state(|ui, app: &mut LoupeApp| app.frame(ui), app);
-    h.run_steps(5);
+    // The project opens in a job.
+    let opening = Instant::now();
+    while h.state().ws.project.is_none() {
+        assert!(
+            opening.elapsed() < Duration::from_secs(60),
+            "the project did not open"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
 
     // Import through the dialog's own job, as the Import button does.
-    let dialog = ImportDialog::new(vec![csv.clone()]);
+    let mut dialog = ImportDialog::new(vec![csv.clone()]);
     let started = Instant::now();
     {
         let app = h.state_mut();
-        dialog.start_import(&mut app.ws).expect("import job");
+        assert!(dialog.start_import(&mut app.ws), "import job");
         app.import = Some(dialog);
     }
     let during = pace(&mut h, |app| !app.busy(), Duration::from_secs(120));

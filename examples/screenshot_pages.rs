@@ -62,22 +62,22 @@ impl Shot {
             _ => Page::Data,
         };
         match self.view.as_str() {
-            "explore-trend" => a.explore.tab = explore::Tab::Trend,
-            "explore-cohorts" => a.explore.tab = explore::Tab::Cohorts,
-            "customers-list" => a.customers.tab = customers::Tab::List,
-            "customers-map" => a.customers.tab = customers::Tab::Map,
-            "customers-portrait" => a.customers.tab = customers::Tab::Portrait,
+            "explore-trend" => a.explore.set_tab(explore::Tab::Trend),
+            "explore-cohorts" => a.explore.set_tab(explore::Tab::Cohorts),
+            "customers-list" => a.customers.set_tab(customers::Tab::List),
+            "customers-map" => a.customers.set_tab(customers::Tab::Map),
+            "customers-portrait" => a.customers.set_tab(customers::Tab::Portrait),
             "segments" => {
-                a.segments.tab = segments::Tab::Builder;
+                a.segments.set_tab(segments::Tab::Builder);
                 a.segments.set_text(
                     "rfm_group IN ('At risk', 'Can''t lose them') AND revenue >= 500 \
                      AND bought(category = '厨房餐具', min_times = 2)",
                 );
             }
-            "recs-picks" => a.recs.tab = recommendations::Tab::Picks,
-            "recs-rules" => a.recs.tab = recommendations::Tab::Rules,
-            "campaigns-roi" => a.campaigns.tab = campaigns::Tab::Roi,
-            "campaigns-lift" => a.campaigns.tab = campaigns::Tab::Lift,
+            "recs-picks" => a.recs.set_tab(recommendations::Tab::Picks),
+            "recs-rules" => a.recs.set_tab(recommendations::Tab::Rules),
+            "campaigns-roi" => a.campaigns.set_tab(campaigns::Tab::Roi),
+            "campaigns-lift" => a.campaigns.set_tab(campaigns::Tab::Lift),
             "clean" => a.clean.select(&mut a.ws, "orders"),
             "import" => a.open_import(self.import_file.iter().cloned().collect()),
             _ => {}

@@ -223,6 +223,7 @@ strings! {
     JobSegmentKmeans => "Clustering customers", "正在对客户聚类";
     JobSegmentOverlap => "Comparing segments", "正在比较分群";
     JobSegmentTable => "Writing the customer table {0}", "正在写入客户表 {0}";
+    JobSegmentSave => "Saving the segment {0}", "正在保存分群 {0}";
     JobSegmentExport => "Exporting the segment to {0}", "正在导出分群到 {0}";
     SegSubtitle => "Rules over the customer table and what customers did; the list a campaign loads.", "基于客户表与客户行为的规则；营销活动所用的名单。";
     SegLoading => "Loading the customer table…", "正在加载客户表…";
@@ -334,6 +335,7 @@ strings! {
     Cancel => "Cancel", "取消";
     Cancelled => "Cancelled", "已取消";
     JobSample => "Building the sample project", "正在构建示例项目";
+    JobOpen => "Opening {0}", "正在打开 {0}";
     JobImport => "Importing {0}", "正在导入 {0}";
     JobSort => "Preparing rows of {0}", "正在准备 {0} 的数据行";
     JobProfile => "Profiling column {0}", "正在分析列 {0}";

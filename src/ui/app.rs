@@ -1,10 +1,11 @@
 //! The workbench shell: top bar, navigation, status bar with jobs, error panel, dialogs and
-//! keyboard shortcuts. `poll` (in `App::logic`) takes finished jobs; `draw` (in `App::ui`) draws.
+//! keyboard shortcuts. `poll` (in `App::logic`) executes commands and calls each page's `logic`,
+//! where the page takes its own finished jobs; `draw` (in `App::ui`) draws.
 
-use crate::error::Error;
 use crate::i18n::{Lang, T, bytes, int};
+use crate::import::ImportReport;
 use crate::progress::Unit;
-use crate::ui::explain::explain;
+use crate::ui::command::Command;
 use crate::ui::import_dialog::{DialogAction, ImportDialog};
 use crate::ui::pages::Page;
 use crate::ui::pages::activity::ActivityPage;
@@ -16,9 +17,10 @@ use crate::ui::pages::data::DataPage;
 use crate::ui::pages::explore::ExplorePage;
 use crate::ui::pages::recommendations::RecommendationsPage;
 use crate::ui::pages::segments::SegmentsPage;
-use crate::ui::command::Command;
 use crate::ui::privacy::PrivacyUi;
-use crate::ui::state::{self, JobOutput, RunningJob, Settings, ThemeChoice, Workspace};
+use crate::ui::state::{
+    self, JobSet, JobSlot, OpenedProject, RunningJob, Settings, ThemeChoice, Workspace,
+};
 use crate::ui::theme::{self, icon};
 use crate::ui::widgets::FileDialog;
 use egui::{Align, Key, KeyboardShortcut, Layout, Modifiers, RichText, Ui};
@@ -48,6 +50,15 @@ impl Startup {
     }
 }
 
+/// The project being opened.
+struct Opening {
+    path: PathBuf,
+    /// Created when missing (a new project).
+    create: bool,
+    /// Open the sample project instead when this one fails (the most recent one, at start).
+    sample_if_failed: bool,
+}
+
 /// The workbench.
 pub struct LoupeApp {
     pub settings: Settings,
@@ -68,7 +79,12 @@ pub struct LoupeApp {
     /// The Help menu and each page's "?".
     pub help: crate::ui::help::HelpUi,
     startup: Option<Startup>,
-    sample_job: Option<u64>,
+    sample_job: JobSlot<PathBuf>,
+    /// The project being opened (or created), off the UI thread.
+    open_job: JobSlot<OpenedProject>,
+    opening: Option<Opening>,
+    /// Imports started from the import dialog (which closes once one starts).
+    imports: JobSet<ImportReport>,
     show_problems: bool,
     seen_problems: usize,
     applied_theme: Option<ThemeChoice>,
@@ -100,7 +116,10 @@ impl LoupeApp {
             privacy: PrivacyUi::default(),
             help: Default::default(),
             startup: Some(startup),
-            sample_job: None,
+            sample_job: JobSlot::default(),
+            open_job: JobSlot::default(),
+            opening: None,
+            imports: JobSet::default(),
             show_problems: true,
             seen_problems: 0,
             applied_theme: None,
@@ -157,10 +176,8 @@ impl LoupeApp {
         if s.reopen_recent
             && let Some(p) = self.settings.recent.iter().find(|p| p.exists()).cloned()
         {
-            self.open_project(&p);
-            if self.ws.project.is_some() {
-                return;
-            }
+            self.start_open(p, false, true);
+            return;
         }
         self.open_sample();
     }
@@ -174,32 +191,72 @@ impl LoupeApp {
             self.open_project(&path);
             return;
         }
-        if self.ws.job_running(self.sample_job) {
+        if self.sample_job.is_running() {
             return;
         }
-        self.sample_job = self.ws.spawn(T::JobSample, "", move |rep| {
-            Ok(JobOutput::Sample(crate::demo::build_sample(&path, rep)?))
+        self.sample_job
+            .start(&mut self.ws, T::JobSample, "", move |rep| {
+                crate::demo::build_sample(&path, rep)
+            });
+    }
+
+    /// Opens a project, as a job: the one open stays until it is ready.
+    pub fn open_project(&mut self, path: &Path) {
+        self.start_open(path.to_path_buf(), false, false);
+    }
+
+    /// Creates a new, empty project, as a job.
+    pub fn create_project(&mut self, path: &Path) {
+        self.start_open(path.to_path_buf(), true, false);
+    }
+
+    fn start_open(&mut self, path: PathBuf, create: bool, sample_if_failed: bool) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let p = path.clone();
+        self.open_job
+            .start(&mut self.ws, T::JobOpen, name, move |_rep| {
+                OpenedProject::open(&p, create)
+            });
+        self.opening = Some(Opening {
+            path,
+            create,
+            sample_if_failed,
         });
     }
 
-    pub fn open_project(&mut self, path: &Path) {
-        match self.ws.open_project(path) {
-            Ok(()) => self.settings.remember(path),
-            Err(e) if self.privacy.on_open_error(path, &e) => {}
-            Err(e) => {
-                let t = self.ws.tr(T::OpenProjectTitle);
-                self.ws.problem(t, &e);
-            }
-        }
+    /// Whether a project is being opened or created.
+    pub fn opening(&self) -> bool {
+        self.open_job.is_running()
     }
 
-    pub fn create_project(&mut self, path: &Path) {
-        match self.ws.create_project(path) {
-            Ok(()) => self.settings.remember(path),
-            Err(e) => {
-                let t = self.ws.tr(T::NewProjectTitle);
-                self.ws.problem(t, &e);
+    /// Shows the project the open job opened, or says why it could not.
+    fn opened(&mut self, result: crate::Result<OpenedProject>) {
+        let Some(o) = self.opening.take() else { return };
+        match result {
+            Ok(opened) => {
+                self.ws.install(opened);
+                self.settings.remember(&o.path);
             }
+            Err(e) if !o.create && self.privacy.on_open_error(&o.path, &e) => {}
+            Err(e) => {
+                let title = if o.create {
+                    T::NewProjectTitle
+                } else {
+                    T::OpenProjectTitle
+                };
+                if matches!(e, crate::Error::Cancelled) {
+                    self.open_job.report(&mut self.ws, &e);
+                } else {
+                    let t = self.ws.tr(title);
+                    self.ws.problem(t, &e);
+                }
+            }
+        }
+        if o.sample_if_failed && self.ws.project.is_none() {
+            self.open_sample();
         }
     }
 
@@ -211,8 +268,8 @@ impl LoupeApp {
         }
     }
 
-    /// Executes the commands pages pushed, then takes finished jobs and routes their results.
-    /// Call once per frame (`App::logic`).
+    /// Executes the commands pages pushed, then lets the app and every page take their finished
+    /// jobs (each page polls its own, in its `logic`). Call once per frame (`App::logic`).
     pub fn poll(&mut self, ctx: &egui::Context) {
         if self.startup.is_some() {
             self.first_frame(ctx);
@@ -220,18 +277,7 @@ impl LoupeApp {
         for command in self.ws.take_commands() {
             self.execute(command);
         }
-        let mut finished: Vec<(u64, T, String, crate::Result<JobOutput>)> = Vec::new();
-        for j in &mut self.ws.jobs {
-            if let Some(r) = j.job.poll() {
-                finished.push((j.job.id(), j.title, j.detail.clone(), r));
-            }
-        }
-        self.ws
-            .jobs
-            .retain(|j| j.job.state() == crate::jobs::JobState::Running);
-        for (id, title, detail, result) in finished {
-            self.finish(id, title, &detail, result);
-        }
+        self.logic();
         // What the library put right on its own (an interrupted passphrase change).
         for m in crate::store::interrupted::take_notices() {
             let title = self.ws.tr(T::InterruptedPutRight);
@@ -241,6 +287,53 @@ impl LoupeApp {
             self.show_problems = true;
         }
         self.seen_problems = self.ws.problems.len();
+    }
+
+    /// The app's own jobs, then each page's and dialog's `logic`, then the workspace's errands.
+    fn logic(&mut self) {
+        if let Some(path) = self.sample_job.poll_report(&mut self.ws) {
+            self.open_project(&path);
+        }
+        if let Some(r) = self.open_job.poll() {
+            self.opened(r);
+        }
+        for report in self.imports.poll_report(&mut self.ws) {
+            self.imported(&report);
+        }
+
+        let ws = &mut self.ws;
+        self.data.logic(ws);
+        self.clean.logic(ws);
+        self.customers.logic(ws);
+        self.explore.logic(ws);
+        self.segments.logic(ws);
+        self.dashboard.logic(ws);
+        self.campaigns.logic();
+        self.recs.logic(ws);
+        if let Some(d) = &mut self.import {
+            d.logic(ws);
+            // An import the dialog started is the app's to finish, whether the dialog stays.
+            if let Some(job) = d.take_import() {
+                self.imports.adopt(job);
+            }
+        }
+        self.privacy.logic(ws);
+        ws.logic();
+    }
+
+    /// An import finished: show the new dataset.
+    fn imported(&mut self, report: &ImportReport) {
+        let lang = self.ws.lang;
+        self.ws.refresh_catalog();
+        self.ws.notice = Some(lang.f(T::Imported, &[&int(report.rows), &report.dataset]));
+        if !report.warnings.is_empty() {
+            self.ws.problems.push(state::Problem {
+                title: format!("{} — {}", lang.tr(T::Warnings), report.dataset),
+                message: report.warnings.join("\n"),
+            });
+        }
+        self.data.show_after_change(&mut self.ws, &report.dataset);
+        self.page = Page::Data;
     }
 
     fn execute(&mut self, command: Command) {
@@ -262,94 +355,6 @@ impl LoupeApp {
         }
     }
 
-    fn finish(&mut self, id: u64, title: T, detail: &str, result: crate::Result<JobOutput>) {
-        let lang = self.ws.lang;
-        match result {
-            Ok(JobOutput::Sample(path)) => {
-                self.sample_job = None;
-                self.open_project(&path);
-            }
-            Ok(JobOutput::Written(path)) => {
-                self.ws.notice = Some(lang.f(T::Exported, &[&path.display()]));
-            }
-            Ok(JobOutput::Imported(report)) => {
-                self.ws.refresh_catalog();
-                self.ws.notice = Some(lang.f(T::Imported, &[&int(report.rows), &report.dataset]));
-                if !report.warnings.is_empty() {
-                    self.ws.problems.push(state::Problem {
-                        title: format!("{} — {}", lang.tr(T::Warnings), report.dataset),
-                        message: report.warnings.join("\n"),
-                    });
-                }
-                self.data.show_after_change(&mut self.ws, &report.dataset);
-                self.page = Page::Data;
-            }
-            Ok(JobOutput::Rows(generation, ids)) => self.data.on_rows(generation, ids),
-            Ok(JobOutput::Profile(p)) => self.data.on_profile(p),
-            Ok(JobOutput::Quality(r)) => self.clean.on_report(r),
-            Ok(JobOutput::Customers(o)) => self.customers.on_overview(o),
-            Ok(JobOutput::Explore(generation, r)) => self.explore.on_result(generation, r),
-            Ok(JobOutput::Dashboard(token, d)) => self.dashboard.on_result(token, *d),
-            Ok(JobOutput::RawFrame(name, df)) => self.clean.on_raw(&mut self.ws, name, df),
-            Ok(JobOutput::StepPreview(generation, p)) => self.clean.on_preview(generation, p),
-            Ok(JobOutput::Segments(out)) => self.segments.on_output(&mut self.ws, out),
-            Ok(JobOutput::Privacy(out)) => self.privacy.on_output(&mut self.ws, *out),
-            Ok(JobOutput::Campaigns(out)) => self.campaigns.on_output(out),
-            Ok(JobOutput::Recs(out)) => self.recs.on_output(&mut self.ws, out),
-            Ok(JobOutput::Rebuilt(s)) => {
-                self.ws.notice = Some(lang.f(T::CleanedTable, &[&s.output, &int(s.rows_out)]));
-                self.clean.on_rebuilt(&mut self.ws, s);
-            }
-            Ok(JobOutput::Preview(generation, p)) => {
-                if let Some(d) = &mut self.import {
-                    d.on_preview(generation, *p);
-                }
-            }
-            Err(e) => {
-                self.data.on_rows_failed(id);
-                if self.dashboard.on_failed(id, &e) {
-                    return;
-                }
-                if !matches!(e, Error::Cancelled) && self.explore.on_failed(id, explain(lang, &e)) {
-                    return;
-                }
-                if self.clean.on_failed(id, &e) {
-                    return;
-                }
-                if self.segments.on_failed(id, &explain(lang, &e)) {
-                    return;
-                }
-                if self.privacy.on_failed(&mut self.ws, id, &e) {
-                    return;
-                }
-                if self.campaigns.on_failed(id, &explain(lang, &e)) {
-                    return;
-                }
-                if self.recs.on_failed(id, &e) {
-                    return;
-                }
-                if let Some(d) = &mut self.import
-                    && d.preview_job() == Some(id)
-                {
-                    d.on_preview_error(id, explain(lang, &e));
-                    return;
-                }
-                if matches!(e, Error::Cancelled) {
-                    self.ws.notice = Some(format!(
-                        "{}: {}",
-                        lang.tr(T::Cancelled),
-                        lang.f(title, &[&detail])
-                    ));
-                } else {
-                    if self.sample_job == Some(id) {
-                        self.sample_job = None;
-                    }
-                    self.ws.problem(lang.f(title, &[&detail]), &e);
-                }
-            }
-        }
-    }
-
     fn shortcuts(&mut self, ctx: &egui::Context) {
         let cmd = |k| KeyboardShortcut::new(Modifiers::COMMAND, k);
         let (open, import, filter) = ctx.input_mut(|i| {
@@ -367,7 +372,7 @@ impl LoupeApp {
         }
         if filter {
             self.page = Page::Data;
-            self.data.focus_filter = true;
+            self.data.focus_filter();
         }
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
@@ -493,7 +498,12 @@ impl LoupeApp {
         if let Some(dialog) = &mut self.import {
             match dialog.show(&ctx, &mut self.ws) {
                 DialogAction::None => {}
-                DialogAction::Close | DialogAction::Started => self.import = None,
+                DialogAction::Close | DialogAction::Started => {
+                    if let Some(job) = dialog.take_import() {
+                        self.imports.adopt(job);
+                    }
+                    self.import = None;
+                }
             }
         }
         self.privacy.show(&ctx, &mut self.ws);
@@ -627,7 +637,15 @@ impl LoupeApp {
 
     fn welcome(&mut self, ui: &mut Ui) {
         let lang = self.ws.lang;
-        let preparing = self.ws.job_running(self.sample_job);
+        let preparing = self.sample_job.is_running();
+        let opening = self
+            .opening
+            .as_ref()
+            .filter(|_| self.open_job.is_running())
+            .map(|o| {
+                let name = o.path.file_name().map(|n| n.to_string_lossy().into_owned());
+                lang.f(T::JobOpen, &[&name.unwrap_or_default()])
+            });
         egui::CentralPanel::default().show(ui, |ui| {
             ui.add_space(60.0);
             ui.vertical_centered(|ui| {
@@ -635,7 +653,10 @@ impl LoupeApp {
                 ui.add_space(6.0);
                 theme::muted(ui, lang.tr(T::Tagline));
                 ui.add_space(16.0);
-                if preparing {
+                if let Some(text) = &opening {
+                    ui.spinner();
+                    ui.label(text);
+                } else if preparing {
                     ui.spinner();
                     ui.label(lang.tr(T::PreparingSample));
                 } else {
@@ -666,7 +687,7 @@ impl LoupeApp {
             let shown = 3;
             for j in self.ws.jobs.iter().rev().take(shown) {
                 if job_ui(ui, lang, j) {
-                    cancel = Some(j.job.id());
+                    cancel = Some(j.probe.id());
                 }
                 ui.separator();
             }
@@ -764,7 +785,8 @@ impl LoupeApp {
 fn job_ui(ui: &mut Ui, lang: Lang, j: &RunningJob) -> bool {
     let title = lang.f(j.title, &[&j.detail]);
     ui.label(title);
-    let p = j.job.progress();
+    let p = j.probe.progress();
+    let p = p.as_ref();
     let fraction = p.and_then(|p| p.fraction());
     let bar = match fraction {
         Some(f) => egui::ProgressBar::new(f).show_percentage(),
@@ -790,7 +812,7 @@ fn job_ui(ui: &mut Ui, lang: Lang, j: &RunningJob) -> bool {
         theme::muted(ui, parts.join(" · "));
     }
     ui.add_enabled(
-        !j.job.is_cancelled(),
+        !j.probe.is_cancelled(),
         egui::Button::new(lang.tr(T::Cancel)).small(),
     )
     .clicked()

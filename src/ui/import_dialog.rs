@@ -3,13 +3,14 @@
 
 use crate::dataset::{ColumnType, Role};
 use crate::i18n::{Lang, T, bytes};
+use crate::import::ImportReport;
 use crate::import::{
     DelimiterChoice, EncodingChoice, HeaderChoice, ImportOptions, Preview, QuoteMode,
 };
 use crate::privacy::PiiAction;
 use crate::store::{self, Project};
 use crate::ui::privacy::{action_label, kind_label};
-use crate::ui::state::{JobOutput, Workspace};
+use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme;
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -35,22 +36,23 @@ pub enum DialogAction {
 /// State of the import dialog.
 #[derive(Debug)]
 pub struct ImportDialog {
-    pub files: Vec<PathBuf>,
-    pub name: String,
-    pub encoding: &'static str,
-    pub delimiter: DelimiterChoice,
-    pub header: HeaderChoice,
-    pub quotes: QuoteMode,
-    pub replace: bool,
+    files: Vec<PathBuf>,
+    name: String,
+    encoding: &'static str,
+    delimiter: DelimiterChoice,
+    header: HeaderChoice,
+    quotes: QuoteMode,
+    replace: bool,
     /// Types the user set, by column.
-    pub types: Vec<(String, ColumnType)>,
+    types: Vec<(String, ColumnType)>,
     /// Roles the user set, by column (`None`: no role).
-    pub roles: Vec<(String, Option<Role>)>,
+    roles: Vec<(String, Option<Role>)>,
     /// Decisions on personal data the user made, by column (others: the proposed default).
-    pub pii: Vec<(String, PiiAction)>,
+    pii: Vec<(String, PiiAction)>,
     preview: Option<Result<Preview, String>>,
-    generation: u64,
-    preview_job: Option<u64>,
+    preview_job: JobSlot<Preview>,
+    /// The import, once started: the app takes it when the dialog closes.
+    import_job: Option<JobSlot<ImportReport>>,
     dirty: bool,
     sizes: Vec<u64>,
 }
@@ -74,11 +76,21 @@ impl ImportDialog {
             roles: Vec::new(),
             pii: Vec::new(),
             preview: None,
-            generation: 0,
-            preview_job: None,
+            preview_job: JobSlot::default(),
+            import_job: None,
             dirty: true,
             sizes,
         }
+    }
+
+    /// The files to import.
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
+    }
+
+    /// The dataset name, as typed.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// The import options the dialog's settings make.
@@ -129,8 +141,19 @@ impl ImportDialog {
         self.preview.as_ref()
     }
 
-    pub fn preview_job(&self) -> Option<u64> {
-        self.preview_job
+    /// The import job the dialog started, for the app to keep once the dialog closes.
+    pub fn take_import(&mut self) -> Option<JobSlot<ImportReport>> {
+        self.import_job.take()
+    }
+
+    /// Takes the preview when it arrives (called once per frame, before drawing).
+    pub fn logic(&mut self, ws: &mut Workspace) {
+        self.refresh(ws);
+        match self.preview_job.poll() {
+            None | Some(Err(crate::Error::Cancelled)) => {}
+            Some(Ok(p)) => self.preview = Some(Ok(p)),
+            Some(Err(e)) => self.preview = Some(Err(crate::ui::explain::explain(ws.lang, &e))),
+        }
     }
 
     /// Starts a preview when settings changed since the last one.
@@ -142,34 +165,15 @@ impl ImportDialog {
         let Some(file) = self.files.first().cloned() else {
             return;
         };
-        if let Some(id) = self.preview_job.take() {
-            ws.cancel_job(id);
-        }
-        self.generation += 1;
-        let generation = self.generation;
         let opts = self.options();
         let detail = file
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
-        self.preview_job = ws.spawn(T::JobPreview, detail, move |_rep| {
-            let p = crate::import::preview(&file, &opts, PREVIEW_ROWS)?;
-            Ok(JobOutput::Preview(generation, Box::new(p)))
-        });
-    }
-
-    pub fn on_preview(&mut self, generation: u64, p: Preview) {
-        if generation == self.generation {
-            self.preview = Some(Ok(p));
-            self.preview_job = None;
-        }
-    }
-
-    pub fn on_preview_error(&mut self, job: u64, message: String) {
-        if self.preview_job == Some(job) {
-            self.preview = Some(Err(message));
-            self.preview_job = None;
-        }
+        self.preview_job
+            .start(ws, T::JobPreview, detail, move |_rep| {
+                crate::import::preview(&file, &opts, PREVIEW_ROWS)
+            });
     }
 
     fn changed(&mut self) {
@@ -208,22 +212,27 @@ impl ImportDialog {
         }
     }
 
-    /// Starts the import on its own thread with its own connection; returns the job id.
-    pub fn start_import(&self, ws: &mut Workspace) -> Option<u64> {
-        let path = ws.project_path()?;
+    /// Starts the import on its own thread with its own connection; false when it could not.
+    pub fn start_import(&mut self, ws: &mut Workspace) -> bool {
+        let Some(path) = ws.project_path() else {
+            return false;
+        };
         let files = self.files.clone();
         let opts = self.options();
         let name = self.name.trim().to_string();
-        ws.spawn(T::JobImport, name, move |rep| {
+        let mut job = JobSlot::default();
+        let started = job.start(ws, T::JobImport, name, move |rep| {
             let mut project = Project::open(&path)?;
-            let report = crate::import::import_files(&mut project, &files, &opts, rep)?;
-            Ok(JobOutput::Imported(report))
-        })
+            crate::import::import_files(&mut project, &files, &opts, rep)
+        });
+        if started {
+            self.import_job = Some(job);
+        }
+        started
     }
 
     /// Draws the dialog as a modal window.
     pub fn show(&mut self, ctx: &egui::Context, ws: &mut Workspace) -> DialogAction {
-        self.refresh(ws);
         let mut action = DialogAction::None;
         let modal = egui::Modal::new(egui::Id::unique("import-dialog")).show(ctx, |ui| {
             let screen = ui.ctx().content_rect();
@@ -234,10 +243,8 @@ impl ImportDialog {
         if modal.should_close() && action == DialogAction::None {
             action = DialogAction::Close;
         }
-        if action != DialogAction::None
-            && let Some(id) = self.preview_job.take()
-        {
-            ws.cancel_job(id);
+        if action != DialogAction::None {
+            self.preview_job.reset();
         }
         action
     }
@@ -385,7 +392,7 @@ impl ImportDialog {
                 theme::error_card(ui, lang.tr(T::ImportTitle), &e, lang.tr(T::Dismiss));
             }
             Some(Ok(p)) => {
-                if self.preview_job.is_some() {
+                if self.preview_job.is_running() {
                     ui.horizontal(|ui| {
                         ui.spinner();
                         theme::muted(ui, lang.tr(T::ReadingPreview));
@@ -413,7 +420,7 @@ impl ImportDialog {
                     egui::Button::new(RichText::new(lang.tr(T::ImportButton)).strong())
                         .fill(theme::ACCENT.linear_multiply(0.25)),
                 );
-                if import.clicked() && self.start_import(ws).is_some() {
+                if import.clicked() && self.start_import(ws) {
                     action = DialogAction::Started;
                 }
                 if ui.button(lang.tr(T::Cancel)).clicked() {

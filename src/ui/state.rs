@@ -1,12 +1,9 @@
 //! The workbench's state apart from drawing: settings, the open project, running jobs, problems.
 
-use crate::browse;
 use crate::dataset::DatasetInfo;
 use crate::error::Error;
 use crate::i18n::{Lang, T};
-use crate::import::{ImportReport, Preview};
-use crate::jobs::{Job, Wake};
-use crate::profile::ColumnProfile;
+use crate::jobs::{Job, JobProbe, Wake};
 use crate::progress::Reporter;
 use crate::store::{ActivityEntry, Project};
 use crate::ui::command::Command;
@@ -66,78 +63,204 @@ impl Settings {
     }
 }
 
-/// What a job produces.
-pub enum JobOutput {
-    /// The sample project was built at this path.
-    Sample(PathBuf),
-    /// A file (a PNG, a workbook) was written at this path.
-    Written(PathBuf),
-    Imported(ImportReport),
-    /// The row order of the data page's view (generation, rowids).
-    Rows(u64, Vec<i64>),
-    Profile(Box<ColumnProfile>),
-    /// A preview for the import dialog (generation).
-    Preview(u64, Box<Preview>),
-    /// The quality report for the Clean page.
-    Quality(Box<crate::clean::QualityReport>),
-    /// The customer table and what the Customers page draws from it.
-    Customers(Box<crate::customers::overview::Overview>),
-    /// A chart or analysis of the Explore page (generation).
-    Explore(u64, Box<crate::ui::pages::explore::ExploreResult>),
-    /// A dashboard tile's chart (the tile's job token).
-    Dashboard(u64, Box<crate::explore::chart::ChartData>),
-    /// A dataset's raw frame, loaded for the recipe editor.
-    RawFrame(String, Arc<polars::prelude::DataFrame>),
-    /// A step preview (recipe generation).
-    StepPreview(u64, Box<crate::clean::StepPreview>),
-    /// The cleaned table was rebuilt.
-    Rebuilt(Box<crate::clean::RebuildSummary>),
-    /// A job of the Segments page.
-    Segments(crate::ui::pages::segments::SegmentsOutput),
-    /// A backup, restore, passphrase change or customer data request.
-    Privacy(Box<crate::ui::privacy::PrivacyOutput>),
-    /// A job of the Campaigns page.
-    Campaigns(crate::ui::pages::campaigns::CampaignsOutput),
-    /// A job of the Recommendations page.
-    Recs(crate::ui::pages::recommendations::RecsOutput),
+/// A job the status bar lists: what it is and how far it got. Type-erased: its result goes to
+/// the page that started it, never through here.
+pub struct RunningJob {
+    pub probe: JobProbe,
+    pub title: T,
+    pub detail: String,
 }
 
-/// One background job a view waits for, and how its last run failed.
-#[derive(Debug, Default)]
-pub struct JobSlot {
-    pub id: Option<u64>,
-    pub error: Option<String>,
+/// One typed background job a page (or dialog) owns, and how its last run failed. The owner
+/// starts it with [`JobSlot::start`] and polls it in its own `logic`, once per frame.
+pub struct JobSlot<R> {
+    job: Option<Job<R>>,
+    title: T,
+    detail: String,
+    error: Option<Error>,
 }
 
-impl JobSlot {
-    /// A job was started (or could not be: `None`).
-    pub fn start(&mut self, id: Option<u64>) {
-        self.id = id;
-    }
-
-    /// Its result arrived.
-    pub fn finished(&mut self) {
-        self.id = None;
-        self.error = None;
-    }
-
-    /// True when job `id` was this slot's; keeps the message.
-    pub fn failed(&mut self, id: u64, message: &str) -> bool {
-        if self.id == Some(id) {
-            self.id = None;
-            self.error = Some(message.to_string());
-            true
-        } else {
-            false
+impl<R> Default for JobSlot<R> {
+    fn default() -> Self {
+        JobSlot {
+            job: None,
+            title: T::Computing,
+            detail: String::new(),
+            error: None,
         }
     }
 }
 
-/// A job the status bar shows.
-pub struct RunningJob {
-    pub job: Job<JobOutput>,
-    pub title: T,
-    pub detail: String,
+impl<R> Drop for JobSlot<R> {
+    /// Nobody will take the result: the work may stop.
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
+impl<R> std::fmt::Debug for JobSlot<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JobSlot")
+            .field("job", &self.job)
+            .field("error", &self.error)
+            .finish()
+    }
+}
+
+impl<R: Send + 'static> JobSlot<R> {
+    /// Starts `work` as a job the status bar shows as `title` (filled with `detail`), and
+    /// forgets the last failure. A job still running here is cancelled and its result dropped.
+    /// False when no thread could be started (the error panel says why).
+    pub fn start<F>(
+        &mut self,
+        ws: &mut Workspace,
+        title: T,
+        detail: impl Into<String>,
+        work: F,
+    ) -> bool
+    where
+        F: FnOnce(&Reporter) -> crate::Result<R> + Send + 'static,
+    {
+        self.reset();
+        let detail = detail.into();
+        self.job = ws.spawn(title, detail.clone(), work);
+        self.title = title;
+        self.detail = detail;
+        self.job.is_some()
+    }
+}
+
+impl<R> JobSlot<R> {
+    /// Whether a job started here has not delivered its result yet.
+    pub fn is_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Asks the running job, if any, to stop; it then finishes with `Error::Cancelled`.
+    pub fn cancel(&self) {
+        if let Some(j) = &self.job {
+            j.cancel();
+        }
+    }
+
+    /// Cancels and drops the running job (its result will not arrive) and forgets the last
+    /// failure.
+    pub fn reset(&mut self) {
+        self.cancel();
+        self.job = None;
+        self.error = None;
+    }
+
+    /// The job's result, once, when it is done.
+    pub fn poll(&mut self) -> Option<crate::Result<R>> {
+        let r = self.job.as_mut()?.poll()?;
+        self.job = None;
+        Some(r)
+    }
+
+    /// The job's result, once; a failure (a cancellation too) is kept for the page to show
+    /// ([`JobSlot::error`]).
+    pub fn poll_keep(&mut self) -> Option<R> {
+        match self.poll()? {
+            Ok(r) => {
+                self.error = None;
+                Some(r)
+            }
+            Err(e) => {
+                self.error = Some(e);
+                None
+            }
+        }
+    }
+
+    /// The job's result, once; a failure goes to the error panel under the job's title, a
+    /// cancellation to the status bar.
+    pub fn poll_report(&mut self, ws: &mut Workspace) -> Option<R> {
+        match self.poll()? {
+            Ok(r) => Some(r),
+            Err(e) => {
+                self.report(ws, &e);
+                None
+            }
+        }
+    }
+
+    /// What a failure of this slot's job looks like when the page does not show it itself.
+    pub fn report(&self, ws: &mut Workspace, e: &Error) {
+        ws.job_failed(self.title, &self.detail, e);
+    }
+
+    /// How the last run failed.
+    pub fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+
+    pub fn set_error(&mut self, e: Error) {
+        self.error = Some(e);
+    }
+
+    pub fn clear_error(&mut self) {
+        self.error = None;
+    }
+}
+
+/// Independent jobs of one kind that may overlap (imports, exports, written files), each
+/// started by its owner and polled in its `logic`.
+pub struct JobSet<R> {
+    slots: Vec<JobSlot<R>>,
+}
+
+impl<R> Default for JobSet<R> {
+    fn default() -> Self {
+        JobSet { slots: Vec::new() }
+    }
+}
+
+impl<R: Send + 'static> JobSet<R> {
+    /// Starts one more job (see [`JobSlot::start`]); false when no thread could be started.
+    pub fn start<F>(
+        &mut self,
+        ws: &mut Workspace,
+        title: T,
+        detail: impl Into<String>,
+        work: F,
+    ) -> bool
+    where
+        F: FnOnce(&Reporter) -> crate::Result<R> + Send + 'static,
+    {
+        let mut slot = JobSlot::default();
+        let started = slot.start(ws, title, detail, work);
+        if started {
+            self.slots.push(slot);
+        }
+        started
+    }
+}
+
+impl<R> JobSet<R> {
+    /// Adds a job started elsewhere (a dialog that closes hands its job over).
+    pub fn adopt(&mut self, slot: JobSlot<R>) {
+        if slot.is_running() {
+            self.slots.push(slot);
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        !self.slots.is_empty()
+    }
+
+    /// The results of the jobs that finished, in the order they were started; failures go to
+    /// the error panel (cancellations to the status bar).
+    pub fn poll_report(&mut self, ws: &mut Workspace) -> Vec<R> {
+        let mut done = Vec::new();
+        self.slots.retain_mut(|slot| {
+            if let Some(r) = slot.poll_report(ws) {
+                done.push(r);
+            }
+            slot.is_running()
+        });
+        done
+    }
 }
 
 /// A problem for the error panel: what was being done and the library's message.
@@ -153,7 +276,10 @@ pub struct Workspace {
     pub project: Option<Project>,
     pub datasets: Vec<DatasetInfo>,
     pub activity: Vec<ActivityEntry>,
+    /// Every running job, for the status bar (results go to the slots that started them).
     pub jobs: Vec<RunningJob>,
+    /// File writes and other errands nobody waits for: a notice when done, a problem if not.
+    errands: JobSet<String>,
     pub problems: Vec<Problem>,
     /// What pages asked the app to do, executed before the next frame.
     commands: Vec<Command>,
@@ -176,6 +302,7 @@ impl Workspace {
             datasets: Vec::new(),
             activity: Vec::new(),
             jobs: Vec::new(),
+            errands: JobSet::default(),
             problems: Vec::new(),
             commands: Vec::new(),
             notice: None,
@@ -213,12 +340,12 @@ impl Workspace {
         });
     }
 
-    /// Starts a job shown in the status bar; returns its id.
-    pub fn spawn<F>(&mut self, title: T, detail: impl Into<String>, work: F) -> Option<u64>
+    /// Starts a job shown in the status bar; the caller keeps it (see [`JobSlot`]).
+    fn spawn<R, F>(&mut self, title: T, detail: String, work: F) -> Option<Job<R>>
     where
-        F: FnOnce(&Reporter) -> crate::Result<JobOutput> + Send + 'static,
+        R: Send + 'static,
+        F: FnOnce(&Reporter) -> crate::Result<R> + Send + 'static,
     {
-        let detail = detail.into();
         let name = format!("{title:?}");
         // A bare database error names the project it concerns.
         let project = self.project_path();
@@ -230,9 +357,12 @@ impl Workspace {
         };
         match Job::spawn(name, self.wake.clone(), work) {
             Ok(job) => {
-                let id = job.id();
-                self.jobs.push(RunningJob { job, title, detail });
-                Some(id)
+                self.jobs.push(RunningJob {
+                    probe: job.probe(),
+                    title,
+                    detail,
+                });
+                Some(job)
             }
             Err(e) => {
                 let t = self.lang.f(title, &[&detail]);
@@ -242,46 +372,67 @@ impl Workspace {
         }
     }
 
-    /// Writes a file (a PNG, a workbook) as a job, off the UI thread: the status bar shows it, a
-    /// notice says where it went, a failure lands in the error panel under `title`.
-    pub fn spawn_write<F>(&mut self, title: T, path: PathBuf, write: F) -> Option<u64>
-    where
-        F: FnOnce(&Path) -> crate::Result<()> + Send + 'static,
-    {
-        self.spawn(title, "", move |_rep| {
-            write(&path)?;
-            Ok(JobOutput::Written(path))
-        })
-    }
-
-    pub fn cancel_job(&mut self, id: u64) {
-        if let Some(j) = self.jobs.iter().find(|j| j.job.id() == id) {
-            j.job.cancel();
+    /// How a job's failure shows when its page does not show it: a cancellation in the status
+    /// bar, anything else in the error panel under the job's title.
+    pub fn job_failed(&mut self, title: T, detail: &str, e: &Error) {
+        let t = self.lang.f(title, &[&detail]);
+        if matches!(e, Error::Cancelled) {
+            self.notice = Some(format!("{}: {t}", self.tr(T::Cancelled)));
+        } else {
+            self.problem(t, e);
         }
     }
 
-    pub fn job_running(&self, id: Option<u64>) -> bool {
-        id.is_some_and(|id| self.jobs.iter().any(|j| j.job.id() == id))
+    /// Runs an errand nobody waits for as a job: its text becomes the status bar's notice, a
+    /// failure lands in the error panel under `title`.
+    pub fn spawn_errand<F>(&mut self, title: T, detail: impl Into<String>, work: F)
+    where
+        F: FnOnce(&Reporter) -> crate::Result<String> + Send + 'static,
+    {
+        let mut errands = std::mem::take(&mut self.errands);
+        errands.start(self, title, detail, work);
+        errands.slots.append(&mut self.errands.slots);
+        self.errands = errands;
     }
 
-    /// Opens a project (quick: checks the schema and reads the catalog).
-    pub fn open_project(&mut self, path: &Path) -> Result<(), Error> {
-        let project = Project::open(path)?;
-        self.datasets = project.datasets()?;
-        self.activity = project.activity(1000)?;
-        self.project = Some(project);
-        self.catalog_rev += 1;
-        Ok(())
+    /// Writes a file (a PNG, a workbook) as a job, off the UI thread: the status bar shows it, a
+    /// notice says where it went, a failure lands in the error panel under `title`.
+    pub fn spawn_write<F>(&mut self, title: T, path: PathBuf, write: F)
+    where
+        F: FnOnce(&Path) -> crate::Result<()> + Send + 'static,
+    {
+        let lang = self.lang;
+        self.spawn_errand(title, "", move |_rep| {
+            write(&path)?;
+            Ok(lang.f(T::Exported, &[&path.display()]))
+        });
     }
 
-    /// Creates a new, empty project.
-    pub fn create_project(&mut self, path: &Path) -> Result<(), Error> {
-        let project = Project::open_or_create(path)?;
-        self.datasets = project.datasets()?;
-        self.activity = project.activity(1000)?;
-        self.project = Some(project);
+    /// Takes finished errands and forgets jobs that are over. Called by the app once per frame,
+    /// after the pages' `logic`.
+    pub fn logic(&mut self) {
+        let mut errands = std::mem::take(&mut self.errands);
+        for notice in errands.poll_report(self) {
+            self.notice = Some(notice);
+        }
+        errands.slots.append(&mut self.errands.slots);
+        self.errands = errands;
+        self.jobs.retain(|j| j.probe.is_running());
+    }
+
+    /// Asks the status bar's job `id` to stop.
+    pub fn cancel_job(&mut self, id: u64) {
+        if let Some(j) = self.jobs.iter().find(|j| j.probe.id() == id) {
+            j.probe.cancel();
+        }
+    }
+
+    /// Shows a project opened by [`OpenedProject::open`] (in a job), in place of the one open.
+    pub fn install(&mut self, opened: OpenedProject) {
+        self.datasets = opened.datasets;
+        self.activity = opened.activity;
+        self.project = Some(opened.project);
         self.catalog_rev += 1;
-        Ok(())
     }
 
     /// Re-reads the catalog and the activity log after a change.
@@ -313,26 +464,33 @@ impl Workspace {
     pub fn dataset(&self, name: &str) -> Option<&DatasetInfo> {
         self.datasets.iter().find(|d| d.name == name)
     }
+}
 
-    /// Starts building the row order of a view (for the data page).
-    pub fn spawn_rows(&mut self, generation: u64, view: browse::View) -> Option<u64> {
-        let path = self.project_path()?;
-        let detail = view.dataset.clone();
-        self.spawn(T::JobSort, detail, move |rep| {
-            let project = Project::open_read_only(&path)?;
-            let ids = browse::row_ids(project.conn(), &view, rep)?;
-            Ok(JobOutput::Rows(generation, ids))
+/// A project opened off the UI thread, with what the window shows of it at once.
+pub struct OpenedProject {
+    project: Project,
+    datasets: Vec<DatasetInfo>,
+    activity: Vec<ActivityEntry>,
+}
+
+impl OpenedProject {
+    /// Opens (`create`: creates, when missing) the project at `path` and reads its catalog
+    /// and activity log: the work of a job (deriving a passphrase's key alone takes a while).
+    pub fn open(path: &Path, create: bool) -> crate::Result<OpenedProject> {
+        let project = if create {
+            Project::open_or_create(path)?
+        } else {
+            Project::open(path)?
+        };
+        Ok(OpenedProject {
+            datasets: project.datasets()?,
+            activity: project.activity(1000)?,
+            project,
         })
     }
 
-    /// Starts profiling a column.
-    pub fn spawn_profile(&mut self, info: DatasetInfo, column: String) -> Option<u64> {
-        let path = self.project_path()?;
-        self.spawn(T::JobProfile, column.clone(), move |rep| {
-            let project = Project::open_read_only(&path)?;
-            let p = crate::profile::profile_column(project.conn(), &info, &column, rep)?;
-            Ok(JobOutput::Profile(Box::new(p)))
-        })
+    pub fn path(&self) -> &Path {
+        self.project.path()
     }
 }
 
@@ -345,4 +503,147 @@ pub fn default_sample_path() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share/loupe")))
         .unwrap_or_else(std::env::temp_dir);
     dir.join("sample.loupe")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+
+    fn ws() -> Workspace {
+        Workspace::new(Lang::En, crate::jobs::no_wake())
+    }
+
+    /// Polls `f` until it gives something, or fails after five seconds.
+    fn wait<X>(mut f: impl FnMut() -> Option<X>) -> X {
+        let start = Instant::now();
+        loop {
+            if let Some(x) = f() {
+                return x;
+            }
+            assert!(start.elapsed() < Duration::from_secs(5), "timed out");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    #[test]
+    fn a_slot_delivers_its_result_and_the_status_bar_lists_it_until_then() {
+        let mut ws = ws();
+        let mut slot: JobSlot<u32> = JobSlot::default();
+        let gate = Arc::new(AtomicBool::new(false));
+        let g = gate.clone();
+        assert!(slot.start(&mut ws, T::JobSort, "orders", move |_| {
+            while !g.load(Ordering::Acquire) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Ok(7)
+        }));
+        assert!(slot.is_running());
+        assert_eq!(ws.jobs.len(), 1);
+        assert_eq!(
+            ws.lang.f(ws.jobs[0].title, &[&ws.jobs[0].detail]),
+            "Preparing rows of orders"
+        );
+        gate.store(true, Ordering::Release);
+        let r = wait(|| slot.poll_report(&mut ws));
+        assert_eq!(r, 7);
+        assert!(!slot.is_running());
+        ws.logic();
+        assert!(
+            ws.jobs.is_empty(),
+            "the job is over once its result was taken"
+        );
+        assert!(ws.problems.is_empty());
+    }
+
+    #[test]
+    fn starting_again_cancels_the_job_held_and_drops_its_result() {
+        let mut ws = ws();
+        let mut slot: JobSlot<&'static str> = JobSlot::default();
+        slot.start(&mut ws, T::JobSort, "", |rep| {
+            loop {
+                rep.check()?;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        });
+        slot.start(&mut ws, T::JobSort, "", |_| Ok("second"));
+        assert_eq!(wait(|| slot.poll_keep()), "second");
+        // The first job noticed its cancellation and is gone from the status bar.
+        wait(|| {
+            ws.logic();
+            ws.jobs.is_empty().then_some(())
+        });
+        assert!(
+            ws.notice.is_none(),
+            "a replaced job is not reported as cancelled"
+        );
+    }
+
+    #[test]
+    fn failures_reach_the_slot_or_the_error_panel_and_cancels_the_status_bar() {
+        let mut ws = ws();
+        let mut slot: JobSlot<()> = JobSlot::default();
+        slot.start(&mut ws, T::JobProfile, "amount", |_| {
+            Err(Error::InvalidArgument("no such column".into()))
+        });
+        assert!(wait(|| slot.poll().map(|r| r.is_err())));
+        slot.start(&mut ws, T::JobProfile, "amount", |_| {
+            Err(Error::InvalidArgument("no such column".into()))
+        });
+        wait(|| {
+            slot.poll_keep();
+            slot.error().map(|_| ())
+        });
+        assert!(ws.problems.is_empty(), "kept by the page, not reported");
+        slot.start(&mut ws, T::JobProfile, "amount", |_| {
+            Err(Error::InvalidArgument("no such column".into()))
+        });
+        assert!(slot.error().is_none(), "a new run forgets the last failure");
+        wait(|| {
+            slot.poll_report(&mut ws);
+            (!ws.problems.is_empty()).then_some(())
+        });
+        assert_eq!(ws.problems[0].title, "Profiling column amount");
+        slot.start(&mut ws, T::JobProfile, "amount", |rep| {
+            loop {
+                rep.check()?;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        });
+        let id = ws.jobs.last().map(|j| j.probe.id()).unwrap_or_default();
+        ws.cancel_job(id);
+        wait(|| {
+            slot.poll_report(&mut ws);
+            ws.notice.clone()
+        });
+        assert_eq!(
+            ws.notice.as_deref(),
+            Some("Cancelled: Profiling column amount")
+        );
+        assert_eq!(ws.problems.len(), 1);
+    }
+
+    #[test]
+    fn errands_leave_a_notice_and_job_sets_run_side_by_side() {
+        let mut ws = ws();
+        ws.spawn_errand(T::ExportPng, "", |_| Ok("written".into()));
+        wait(|| {
+            ws.logic();
+            ws.notice.clone()
+        });
+        assert_eq!(ws.notice.as_deref(), Some("written"));
+        let mut set: JobSet<u32> = JobSet::default();
+        for i in 0..3 {
+            set.start(&mut ws, T::JobSort, "", move |_| Ok(i));
+        }
+        let mut got = Vec::new();
+        wait(|| {
+            got.extend(set.poll_report(&mut ws));
+            (got.len() == 3).then_some(())
+        });
+        got.sort_unstable();
+        assert_eq!(got, vec![0, 1, 2]);
+        assert!(!set.is_running());
+    }
 }

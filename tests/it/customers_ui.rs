@@ -66,9 +66,9 @@ fn customers_page_shows_list_card_heatmap_and_portrait() {
     let lost = h.state().customers.overview().unwrap().grid[0][1];
     h.get_by_label(&format!("{}\nLost", int(lost))).click();
     h.run_steps(3);
-    assert_eq!(h.state().customers.tab, Tab::Portrait);
+    assert_eq!(h.state().customers.tab(), Tab::Portrait);
     assert_eq!(
-        h.state().customers.pick,
+        h.state().customers.pick(),
         GroupPick::Rfm(loupe::customers::rfm::RfmGroup::Lost)
     );
     h.get_by_label("TGI");

@@ -77,7 +77,10 @@ fn an_encrypted_project_asks_for_its_passphrase() {
         .unwrap();
     }
     let mut h = app(&project, Lang::En);
-    h.run_steps(3);
+    // The project opens in a job; its error brings the dialog.
+    wait_until(&mut h, "the passphrase dialog", |a| {
+        a.privacy.unlock().is_some() && !a.opening()
+    });
     h.get_by_label("secret.loupe is encrypted. Enter its passphrase to open it.");
     assert!(h.state().ws.project.is_none());
     // A wrong one: asked again, with the reason.
@@ -85,7 +88,9 @@ fn an_encrypted_project_asks_for_its_passphrase() {
         .type_text("nope");
     h.run_steps(2);
     h.get_by_role_and_label(Role::Button, "Open").click();
-    h.run_steps(3);
+    wait_until(&mut h, "the wrong passphrase's answer", |a| {
+        a.privacy.unlock().is_some_and(|d| d.wrong()) && !a.opening()
+    });
     h.get_by_label("Wrong passphrase, or not a Loupe project. Try again.");
     assert!(
         h.state().ws.problems.is_empty(),
@@ -189,25 +194,18 @@ fn backup_restore_and_a_customer_data_request_from_the_window() {
     h.get_by_role_and_label(Role::TextInput, "Customer ID")
         .type_text("C1");
     h.run_steps(2);
-    assert_eq!(
-        h.state().privacy.subject.as_ref().map(|s| s.id.as_str()),
-        Some("C1")
-    );
+    assert_eq!(h.state().privacy.subject().map(|s| s.id()), Some("C1"));
     h.run_steps(1);
     h.get_by_role_and_label(Role::Button, "Find").click();
     wait_until(&mut h, "the search", |a| {
-        a.privacy
-            .subject
-            .as_ref()
-            .is_some_and(|s| s.report.is_some())
-            && !a.busy()
+        a.privacy.subject().is_some_and(|s| s.report().is_some()) && !a.busy()
     });
     h.get_by_label("2 rows about customer C1");
     h.get_by_label("orders · customer_id");
     let json = dir.path().join("c1.json");
     {
         let app = h.state_mut();
-        let w = app.privacy.subject.as_mut().unwrap();
+        let w = app.privacy.subject_mut().unwrap();
         w.export_to(
             &mut app.ws,
             json.clone(),
@@ -221,21 +219,17 @@ fn backup_restore_and_a_customer_data_request_from_the_window() {
     h.get_by_label_contains("Erase everything about customer C1?");
     h.get_by_role_and_label(Role::Button, "Erase").click();
     wait_until(&mut h, "the erasure", |a| {
-        a.privacy
-            .subject
-            .as_ref()
-            .is_some_and(|s| s.erased.is_some())
-            && !a.busy()
+        a.privacy.subject().is_some_and(|s| s.erased().is_some()) && !a.busy()
     });
     h.get_by_label("Erased customer data: 2 rows deleted, 0 cells cleared");
     h.get_by_label("2 backups of the project still hold this customer's data.");
     assert_eq!(h.state().ws.dataset("orders").unwrap().rows, 1);
     h.get_by_label("Close").click();
     h.run_steps(2);
-    assert!(h.state().privacy.subject.is_none());
+    assert!(h.state().privacy.subject().is_none());
 
     // Restore the manual backup: the erased rows come back, the log keeps the erasure.
-    h.state_mut().privacy.restore = Some(backups[0].path.clone());
+    h.state_mut().privacy.ask_restore(backups[0].path.clone());
     h.run_steps(2);
     h.get_by_label_contains("Replace the project shop with the backup");
     h.get_by_role_and_label(Role::Button, "Restore").click();
@@ -281,13 +275,18 @@ fn the_activity_page_filters_the_log() {
     h.state_mut().page = Page::Activity;
     h.run_steps(3);
     h.get_by_label("Entries: 3");
-    h.state_mut().activity.filter.action = Some("import".into());
+    let mut filter = loupe::store::ActivityFilter {
+        action: Some("import".into()),
+        ..Default::default()
+    };
+    h.state_mut().activity.set_filter(filter.clone());
     h.run_steps(2);
     h.get_by_label("Entries: 2");
-    h.state_mut().activity.filter.dataset = Some("events".into());
+    filter.dataset = Some("events".into());
+    h.state_mut().activity.set_filter(filter);
     h.run_steps(2);
     h.get_by_label("Entries: 1");
-    h.state_mut().activity.filter = Default::default();
+    h.state_mut().activity.set_filter(Default::default());
     h.get_by_role_and_label(Role::TextInput, "Text").focus();
     h.run_steps(1);
     h.get_by_role_and_label(Role::TextInput, "Text")

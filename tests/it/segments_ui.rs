@@ -38,7 +38,7 @@ fn build_count_save_and_compare_segments() {
         .type_text(rule);
     h.run_steps(2);
     wait_until(&mut h, "the preview", |a| {
-        a.segments.preview.as_ref().is_some_and(|p| p.count == want)
+        a.segments.preview().is_some_and(|p| p.count == want)
     });
     h.run_steps(2);
     h.get_by_label(&format!(
@@ -53,9 +53,9 @@ fn build_count_save_and_compare_segments() {
     h.get_by_label("+ Bought").click();
     h.run_steps(2);
     assert!(
-        h.state().segments.text.ends_with("AND bought()"),
+        h.state().segments.text().ends_with("AND bought()"),
         "{}",
-        h.state().segments.text
+        h.state().segments.text()
     );
     // Remove it again (the last row's close button).
     let close = loupe::ui::theme::icon::CLOSE;
@@ -63,7 +63,7 @@ fn build_count_save_and_compare_segments() {
     h.query_all_by_label(close).nth(n - 1).unwrap().click();
     h.run_steps(2);
     assert_eq!(
-        h.state().segments.text,
+        h.state().segments.text(),
         "orders >= 3 AND recency_days <= 120"
     );
 
@@ -74,14 +74,20 @@ fn build_count_save_and_compare_segments() {
         .type_text("Regulars");
     h.run_steps(1);
     h.get_by_label("Save").click();
-    h.run_steps(2);
+    h.run_steps(1);
+    wait_until(&mut h, "the save", |a| {
+        !a.busy() && a.segments.selected() == Some("Regulars")
+    });
     h.get_by_label("New segment").click();
     h.run_steps(1);
-    h.state_mut().segments.name = "Big spenders".into();
+    h.state_mut().segments.set_name("Big spenders");
     h.state_mut().segments.set_text("monetary >= 1000");
     h.run_steps(1);
     h.get_by_label("Save").click();
-    h.run_steps(2);
+    h.run_steps(1);
+    wait_until(&mut h, "the save", |a| {
+        !a.busy() && a.segments.selected() == Some("Big spenders")
+    });
     {
         let p = loupe::store::Project::open_read_only(&path).unwrap();
         let names: Vec<String> = loupe::segments::saved::list(&p)
@@ -93,7 +99,7 @@ fn build_count_save_and_compare_segments() {
     }
     h.get_by_label("Overlap").click();
     h.run_steps(1);
-    assert_eq!(h.state().segments.tab, Tab::Overlap);
+    assert_eq!(h.state().segments.tab(), Tab::Overlap);
     wait_until(&mut h, "the overlap", |a| !a.busy());
     h.run_steps(2);
     h.get_by_label("Shared customers · Jaccard index");

@@ -172,10 +172,7 @@ fn imports_a_file_through_the_dialog() {
     h.get_by_role_and_label(Role::TextInput, "Dataset name")
         .type_text("stores");
     h.run_steps(2);
-    assert_eq!(
-        h.state().import.as_ref().map(|d| d.name.as_str()),
-        Some("stores")
-    );
+    assert_eq!(h.state().import.as_ref().map(|d| d.name()), Some("stores"));
     h.get_by_role_and_label(Role::Button, "Import").click();
     wait_until(&mut h, "the import", |a| {
         a.import.is_none() && a.ws.dataset("stores").is_some() && idle(a)

@@ -14,7 +14,7 @@ const SHOWN: usize = 1000;
 #[derive(Default)]
 pub struct ActivityPage {
     /// The filters as the user set them (dates as typed).
-    pub filter: ActivityFilter,
+    filter: ActivityFilter,
     /// The entries that pass, for (filter, newest entry id, count) as they were.
     shown: Option<((ActivityFilter, i64, usize), Vec<ActivityEntry>)>,
     error: Option<String>,
@@ -22,6 +22,16 @@ pub struct ActivityPage {
 }
 
 impl ActivityPage {
+    /// The filters as the user set them.
+    pub fn filter(&self) -> &ActivityFilter {
+        &self.filter
+    }
+
+    /// Sets the filters, as the page's choosers and boxes do.
+    pub fn set_filter(&mut self, filter: ActivityFilter) {
+        self.filter = filter;
+    }
+
     /// The entries passing the filter (re-read when the filter or the log changed).
     pub fn entries(&mut self, ws: &Workspace) -> &[ActivityEntry] {
         let key = (

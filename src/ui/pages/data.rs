@@ -1,13 +1,14 @@
 //! The Data page: the catalog's datasets, a table view that scrolls through every row by fetching
 //! only the visible window, sorting and a quick filter, and a column profile.
 
-use crate::browse::{Filter, RowCache, SortDir, View};
+use crate::browse::{self, Filter, RowCache, SortDir, View};
 use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo};
 use crate::i18n::{T, int};
 use crate::privacy::{PiiAction, PiiColumn};
 use crate::profile::{ColumnProfile, format_edge};
 use crate::query::Cell;
-use crate::ui::state::{RowIds, Workspace};
+use crate::store::Project;
+use crate::ui::state::{JobSlot, RowIds, Workspace};
 use crate::ui::theme::{self, icon};
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -24,21 +25,22 @@ pub struct DataPage {
     selected: Option<String>,
     view: Option<View>,
     ids: Option<RowIds>,
-    generation: u64,
-    rows_job: Option<u64>,
+    rows_job: JobSlot<Vec<i64>>,
     cache: RowCache,
     /// The quick filter as typed.
-    pub filter_text: String,
+    filter_text: String,
     filter_column: Option<String>,
     filter_edited: Option<Instant>,
     profile_column: Option<String>,
     profiles: HashMap<(String, String), Box<ColumnProfile>>,
-    profile_job: Option<(u64, String, String)>,
+    /// The profile being computed, and for which dataset and column.
+    profile_job: JobSlot<Box<ColumnProfile>>,
+    profile_for: (String, String),
     fetch_error: Option<String>,
     scroll_to_top: bool,
     seen_rev: u64,
     /// Set by Ctrl+F: focus the filter on the next frame.
-    pub focus_filter: bool,
+    focus_filter: bool,
     /// What `rows_where` of the view selects, for the chip above the table.
     rows_label: Option<String>,
     /// Personal-data flags per dataset, as of catalog revision `.0`.
@@ -46,6 +48,11 @@ pub struct DataPage {
 }
 
 impl DataPage {
+    /// Focuses the quick filter on the next frame (Ctrl+F).
+    pub fn focus_filter(&mut self) {
+        self.focus_filter = true;
+    }
+
     pub fn selected(&self) -> Option<&str> {
         self.selected.as_deref()
     }
@@ -75,7 +82,7 @@ impl DataPage {
     /// After the catalog changed (an import): forget cached profiles and show `name`.
     pub fn show_after_change(&mut self, ws: &mut Workspace, name: &str) {
         self.profiles.clear();
-        self.profile_job = None;
+        self.profile_job.reset();
         self.select(ws, name);
     }
 
@@ -121,17 +128,19 @@ impl DataPage {
     }
 
     fn restart_rows(&mut self, ws: &mut Workspace) {
-        if let Some(id) = self.rows_job.take() {
-            ws.cancel_job(id);
-        }
-        self.generation += 1;
+        self.rows_job.reset();
         self.ids = None;
         self.cache.clear();
         self.fetch_error = None;
         self.scroll_to_top = true;
-        if let Some(view) = self.view.clone() {
-            self.rows_job = ws.spawn_rows(self.generation, view);
-        }
+        let (Some(view), Some(path)) = (self.view.clone(), ws.project_path()) else {
+            return;
+        };
+        let detail = view.dataset.clone();
+        self.rows_job.start(ws, T::JobSort, detail, move |rep| {
+            let project = Project::open_read_only(&path)?;
+            browse::row_ids(project.conn(), &view, rep)
+        });
     }
 
     fn ensure_profile(&mut self, ws: &mut Workspace) {
@@ -142,46 +151,39 @@ impl DataPage {
         if self.profiles.contains_key(&key) {
             return;
         }
-        if let Some((id, d, c)) = &self.profile_job {
-            if *d == ds && *c == col && ws.job_running(Some(*id)) {
-                return;
-            }
-            ws.cancel_job(*id);
+        if self.profile_job.is_running() && self.profile_for == key {
+            return;
         }
-        let Some(info) = ws.dataset(&ds).cloned() else {
+        self.profile_job.reset();
+        let (Some(info), Some(path)) = (ws.dataset(&ds).cloned(), ws.project_path()) else {
             return;
         };
-        self.profile_job = ws.spawn_profile(info, col.clone()).map(|id| (id, ds, col));
+        self.profile_for = key;
+        self.profile_job
+            .start(ws, T::JobProfile, col.clone(), move |rep| {
+                let project = Project::open_read_only(&path)?;
+                crate::profile::profile_column(project.conn(), &info, &col, rep).map(Box::new)
+            });
     }
 
-    /// A row order arrived from a job.
-    pub fn on_rows(&mut self, generation: u64, ids: Vec<i64>) {
-        if generation == self.generation {
-            self.ids = Some(Arc::new(ids));
-            self.rows_job = None;
-            self.cache.clear();
-            self.scroll_to_top = true;
+    /// Takes the row order and the column profile when their jobs finish (once per frame).
+    pub fn logic(&mut self, ws: &mut Workspace) {
+        match self.rows_job.poll() {
+            None => {}
+            Some(Ok(ids)) => {
+                self.ids = Some(Arc::new(ids));
+                self.cache.clear();
+                self.scroll_to_top = true;
+            }
+            Some(Err(e)) => {
+                // Stop waiting: show no rows, and say why.
+                self.ids = Some(Arc::new(Vec::new()));
+                self.rows_job.report(ws, &e);
+            }
         }
-    }
-
-    /// A column profile arrived from a job.
-    pub fn on_profile(&mut self, p: Box<ColumnProfile>) {
-        if self
-            .profile_job
-            .as_ref()
-            .is_some_and(|(_, d, c)| *d == p.dataset && *c == p.column)
-        {
-            self.profile_job = None;
-        }
-        self.profiles
-            .insert((p.dataset.clone(), p.column.clone()), p);
-    }
-
-    /// The rows job failed or was cancelled: stop waiting for it.
-    pub fn on_rows_failed(&mut self, job: u64) {
-        if self.rows_job == Some(job) {
-            self.rows_job = None;
-            self.ids = Some(Arc::new(Vec::new()));
+        if let Some(p) = self.profile_job.poll_report(ws) {
+            self.profiles
+                .insert((p.dataset.clone(), p.column.clone()), p);
         }
     }
 
@@ -192,7 +194,7 @@ impl DataPage {
         }
         self.seen_rev = ws.catalog_rev;
         self.profiles.clear();
-        self.profile_job = None;
+        self.profile_job.reset();
         let keep = self.selected.clone().filter(|s| ws.dataset(s).is_some());
         match keep.or_else(|| ws.datasets.first().map(|d| d.name.clone())) {
             Some(name) => self.select(ws, &name),
@@ -348,7 +350,7 @@ impl DataPage {
                 _ => ws.lang.f(T::RowsColumns, &[&total, &info.columns.len()]),
             };
             theme::muted(ui, shown);
-            if self.rows_job.is_some() {
+            if self.rows_job.is_running() {
                 ui.spinner();
             }
         });

@@ -63,6 +63,11 @@ pub struct UnlockDialog {
 }
 
 impl UnlockDialog {
+    /// Whether the dialog says the last passphrase was wrong.
+    pub fn wrong(&self) -> bool {
+        self.wrong
+    }
+
     pub fn new(path: PathBuf, wrong: bool) -> Self {
         UnlockDialog {
             path,

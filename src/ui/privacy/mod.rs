@@ -14,7 +14,7 @@ use crate::store::backup::{self, BackupReport, RestoreReport};
 use crate::store::key::{self, Passphrase};
 use crate::store::passphrase::{self, PassphraseChange};
 use crate::ui::command::Command;
-use crate::ui::state::{JobOutput, JobSlot, Workspace};
+use crate::ui::state::{JobSlot, Workspace};
 use egui::Ui;
 use std::path::{Path, PathBuf};
 
@@ -23,24 +23,43 @@ pub enum PrivacyOutput {
     BackedUp(BackupReport),
     Restored(RestoreReport),
     PassphraseChanged(PathBuf, PassphraseChange),
-    Subject(subject::SubjectOutput),
 }
 
 /// The privacy dialogs and jobs of the window.
 #[derive(Default)]
 pub struct PrivacyUi {
-    pub unlock: Option<dialogs::UnlockDialog>,
-    pub new_project: Option<dialogs::NewProjectDialog>,
-    pub change: Option<dialogs::ChangeDialog>,
+    unlock: Option<dialogs::UnlockDialog>,
+    new_project: Option<dialogs::NewProjectDialog>,
+    change: Option<dialogs::ChangeDialog>,
     /// A backup file chosen for restoring, waiting for confirmation.
-    pub restore: Option<PathBuf>,
-    pub subject: Option<subject::SubjectWindow>,
-    job: JobSlot,
+    restore: Option<PathBuf>,
+    subject: Option<subject::SubjectWindow>,
+    job: JobSlot<PrivacyOutput>,
     /// The project a restore or passphrase change closed, to reopen afterwards.
     reopen: Option<PathBuf>,
 }
 
 impl PrivacyUi {
+    /// The passphrase dialog, while it asks.
+    pub fn unlock(&self) -> Option<&dialogs::UnlockDialog> {
+        self.unlock.as_ref()
+    }
+
+    /// The customer data request window, while open.
+    pub fn subject(&self) -> Option<&subject::SubjectWindow> {
+        self.subject.as_ref()
+    }
+
+    pub fn subject_mut(&mut self) -> Option<&mut subject::SubjectWindow> {
+        self.subject.as_mut()
+    }
+
+    /// Asks to confirm restoring the open project from `backup` (as Restore… does once a
+    /// backup is picked).
+    pub fn ask_restore(&mut self, backup: PathBuf) {
+        self.restore = Some(backup);
+    }
+
     /// Asks for the passphrase of `path` (opening it failed for want of one, or a wrong one).
     pub fn ask_passphrase(&mut self, path: &Path, wrong: bool) {
         key::forget(path);
@@ -69,8 +88,26 @@ impl PrivacyUi {
     }
 
     /// Whether a privacy job is running.
-    pub fn busy(&self, ws: &Workspace) -> bool {
-        ws.job_running(self.job.id)
+    pub fn busy(&self) -> bool {
+        self.job.is_running()
+    }
+
+    /// Takes the results of the privacy jobs (once per frame): a failed restore or passphrase
+    /// change left the project as it was, and it is opened again.
+    pub fn logic(&mut self, ws: &mut Workspace) {
+        if let Some(w) = &mut self.subject {
+            w.logic(ws);
+        }
+        match self.job.poll() {
+            None => {}
+            Some(Ok(out)) => self.on_output(ws, out),
+            Some(Err(e)) => {
+                ws.problem(ws.lang.tr(T::PvProjectMenu), &e);
+                if let Some(p) = self.reopen.take() {
+                    ws.push(Command::OpenProject(p));
+                }
+            }
+        }
     }
 
     /// The Project menu of the top bar.
@@ -82,7 +119,7 @@ impl PrivacyUi {
         };
         let path = project.path().to_path_buf();
         let encrypted = project.is_encrypted();
-        let busy = self.busy(ws);
+        let busy = self.busy();
         if encrypted {
             ui.label(
                 egui::RichText::new(lang.tr(T::PvEncryptedBadge))
@@ -160,12 +197,10 @@ impl PrivacyUi {
             return;
         };
         let name = ws.project.as_ref().map(|p| p.name()).unwrap_or_default();
-        let id = ws.spawn(T::PvJobBackup, name, move |rep| {
+        self.job.start(ws, T::PvJobBackup, name, move |rep| {
             let project = Project::open(&path)?;
-            let r = backup::backup_to(&project, &dest, rep)?;
-            Ok(JobOutput::Privacy(Box::new(PrivacyOutput::BackedUp(r))))
+            backup::backup_to(&project, &dest, rep).map(PrivacyOutput::BackedUp)
         });
-        self.job.start(id);
     }
 
     /// Restores the open project from `from` (closes it; reopened when done).
@@ -186,11 +221,13 @@ impl PrivacyUi {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let id = ws.spawn(T::PvJobRestore, name, move |rep| {
-            let r = backup::restore(&path, &from, key, rep)?;
-            Ok(JobOutput::Privacy(Box::new(PrivacyOutput::Restored(r))))
+        let started = self.job.start(ws, T::PvJobRestore, name, move |rep| {
+            backup::restore(&path, &from, key, rep).map(PrivacyOutput::Restored)
         });
-        self.job.start(id);
+        if !started && let Some(p) = self.reopen.take() {
+            // The job could not start: the project is as it was; reopen it.
+            ws.push(Command::OpenProject(p));
+        }
     }
 
     /// Sets, changes or removes the passphrase (closes the project; reopened when done).
@@ -206,26 +243,22 @@ impl PrivacyUi {
         let path = project.path().to_path_buf();
         self.reopen = Some(path.clone());
         let name = project.name();
-        let id = ws.spawn(T::PvJobPassphrase, name, move |_rep| {
+        let started = self.job.start(ws, T::PvJobPassphrase, name, move |_rep| {
             let (p, change) = passphrase::change_passphrase(project, new)?;
             drop(p);
-            Ok(JobOutput::Privacy(Box::new(
-                PrivacyOutput::PassphraseChanged(path, change),
-            )))
+            Ok(PrivacyOutput::PassphraseChanged(path, change))
         });
-        if id.is_none() {
+        if !started {
             // The job could not start: the project was moved into it and dropped; reopen.
             if let Some(p) = self.reopen.take() {
                 ws.push(Command::OpenProject(p));
             }
         }
-        self.job.start(id);
     }
 
     /// A finished privacy job.
-    pub fn on_output(&mut self, ws: &mut Workspace, out: PrivacyOutput) {
+    fn on_output(&mut self, ws: &mut Workspace, out: PrivacyOutput) {
         let lang = ws.lang;
-        self.job.finished();
         match out {
             PrivacyOutput::BackedUp(r) => {
                 ws.notice = Some(format!(
@@ -254,31 +287,7 @@ impl PrivacyUi {
                 self.reopen = None;
                 ws.push(Command::OpenProject(path));
             }
-            PrivacyOutput::Subject(o) => {
-                if let Some(w) = &mut self.subject {
-                    w.on_output(ws, o);
-                }
-            }
         }
-    }
-
-    /// A failed job; true when it was one of these.
-    pub fn on_failed(&mut self, ws: &mut Workspace, id: u64, e: &Error) -> bool {
-        if let Some(w) = &mut self.subject
-            && w.on_failed(id, e)
-        {
-            return true;
-        }
-        if !self.job.failed(id, &e.to_string()) {
-            return false;
-        }
-        let lang = ws.lang;
-        ws.problem(lang.tr(T::PvProjectMenu), e);
-        // A restore or passphrase change that failed left the project as it was: reopen it.
-        if let Some(p) = self.reopen.take() {
-            ws.push(Command::OpenProject(p));
-        }
-        true
     }
 
     /// Draws the open dialogs; what they decide reaches the app as commands.

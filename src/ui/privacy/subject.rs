@@ -1,12 +1,10 @@
 //! The customer data request window: find everything about one customer id, export it (JSON or
 //! CSV), or erase it everywhere after a confirmation.
 
-use super::PrivacyOutput;
-use crate::error::Error;
 use crate::i18n::{Lang, T, int};
 use crate::privacy::subject::{self, Erasure, Place, SubjectFormat, SubjectReport};
 use crate::store::Project;
-use crate::ui::state::{JobOutput, JobSlot, Workspace};
+use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme;
 use egui::{Align, Layout, RichText, Ui};
 use std::path::PathBuf;
@@ -21,15 +19,15 @@ pub enum SubjectOutput {
 /// State of the window.
 #[derive(Default)]
 pub struct SubjectWindow {
-    pub id: String,
-    pub report: Option<SubjectReport>,
-    pub confirming: bool,
-    pub purge_backups: bool,
+    id: String,
+    report: Option<SubjectReport>,
+    confirming: bool,
+    purge_backups: bool,
     /// Also replace the id in written text and the activity log.
-    pub redact_text: bool,
-    pub erased: Option<Erasure>,
-    pub message: Option<String>,
-    job: JobSlot,
+    redact_text: bool,
+    erased: Option<Erasure>,
+    message: Option<String>,
+    job: JobSlot<SubjectOutput>,
 }
 
 fn place_label(lang: Lang, p: &Place) -> &'static str {
@@ -44,6 +42,21 @@ fn place_label(lang: Lang, p: &Place) -> &'static str {
 }
 
 impl SubjectWindow {
+    /// The customer id, as typed.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// What the last search found.
+    pub fn report(&self) -> Option<&SubjectReport> {
+        self.report.as_ref()
+    }
+
+    /// What the last erasure did.
+    pub fn erased(&self) -> Option<&Erasure> {
+        self.erased.as_ref()
+    }
+
     fn spawn(
         &mut self,
         ws: &mut Workspace,
@@ -53,12 +66,8 @@ impl SubjectWindow {
             return;
         };
         let id = self.id.trim().to_string();
-        let job = ws.spawn(T::PvJobSubject, id, move |_rep| {
-            Ok(JobOutput::Privacy(Box::new(PrivacyOutput::Subject(work(
-                &path,
-            )?))))
-        });
-        self.job.start(job);
+        self.job
+            .start(ws, T::PvJobSubject, id, move |_rep| work(&path));
     }
 
     pub fn find(&mut self, ws: &mut Workspace) {
@@ -122,8 +131,14 @@ impl SubjectWindow {
         });
     }
 
-    pub fn on_output(&mut self, ws: &mut Workspace, o: SubjectOutput) {
-        self.job.finished();
+    /// Takes what the window's job found, wrote or erased (once per frame).
+    pub fn logic(&mut self, ws: &mut Workspace) {
+        if let Some(o) = self.job.poll_keep() {
+            self.on_output(ws, o);
+        }
+    }
+
+    fn on_output(&mut self, ws: &mut Workspace, o: SubjectOutput) {
         let lang = ws.lang;
         match o {
             SubjectOutput::Found(r) => self.report = Some(r),
@@ -143,10 +158,6 @@ impl SubjectWindow {
         }
     }
 
-    pub fn on_failed(&mut self, id: u64, e: &Error) -> bool {
-        self.job.failed(id, &e.to_string())
-    }
-
     /// Draws the window; false when it was closed.
     pub fn show(&mut self, ctx: &egui::Context, ws: &mut Workspace) -> bool {
         let mut open = true;
@@ -163,7 +174,7 @@ impl SubjectWindow {
 
     fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) -> bool {
         let lang = ws.lang;
-        let busy = ws.job_running(self.job.id);
+        let busy = self.job.is_running();
         theme::page_header(
             ui,
             lang.tr(T::PvSubjectTitle),
@@ -194,10 +205,13 @@ impl SubjectWindow {
         if find && !busy && !self.id.trim().is_empty() {
             self.find(ws);
         }
-        if let Some(e) = self.job.error.clone()
+        if let Some(e) = self
+            .job
+            .error()
+            .map(|e| crate::ui::explain::explain(lang, e))
             && theme::error_card(ui, lang.tr(T::PvSubjectTitle), &e, lang.tr(T::Dismiss))
         {
-            self.job.error = None;
+            self.job.clear_error();
         }
         ui.add_space(theme::GAP);
         if let Some(e) = &self.erased {

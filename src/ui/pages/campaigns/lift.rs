@@ -3,8 +3,8 @@
 //! p-values, and the lift of each arm with interval whiskers.
 
 use super::plots::{amount, export_png, intervals_ui, pick_png, points};
+use super::status;
 use super::table::{Cell, grid};
-use super::{CampaignsOutput, status};
 use crate::campaigns::charts::lift_intervals;
 use crate::campaigns::data::{experiments, guess_control, guess_experiment, read_experiment};
 use crate::campaigns::uplift::{Uplift, arm_sizes, uplift};
@@ -13,7 +13,7 @@ use crate::explore::render_interval::render_intervals;
 use crate::format::{number, percent};
 use crate::i18n::{Lang, T, int};
 use crate::store::Project;
-use crate::ui::state::{JobOutput, JobSlot, Workspace};
+use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme;
 use crate::ui::widgets::combo;
 use egui::{RichText, Ui};
@@ -44,19 +44,18 @@ pub struct LiftOutcome {
 
 #[derive(Default)]
 pub struct LiftView {
-    pub dataset: Option<String>,
-    pub arm: Option<String>,
-    pub control: Option<String>,
-    pub outcome: Option<String>,
-    pub conversion: Option<String>,
-    pub use_cost: bool,
-    pub cost_per_contact: f64,
+    dataset: Option<String>,
+    arm: Option<String>,
+    control: Option<String>,
+    outcome: Option<String>,
+    conversion: Option<String>,
+    use_cost: bool,
+    cost_per_contact: f64,
     catalog_rev: Option<u64>,
-    pub result: Option<Box<LiftOutcome>>,
+    result: Option<Box<LiftOutcome>>,
     running_key: Option<LiftKey>,
     failed_key: Option<LiftKey>,
-    generation: u64,
-    job: JobSlot,
+    job: JobSlot<Box<LiftOutcome>>,
 }
 
 impl LiftView {
@@ -68,11 +67,18 @@ impl LiftView {
         self.outcome.clone().unwrap_or_default()
     }
 
-    pub fn on_result(&mut self, generation: u64, mut outcome: Box<LiftOutcome>) {
-        if generation != self.generation {
-            return;
+    /// Takes the lift when its job finishes (once per frame).
+    pub fn logic(&mut self) {
+        match self.job.poll_keep() {
+            Some(outcome) => self.on_result(outcome),
+            None if self.job.error().is_some() && self.running_key.is_some() => {
+                self.failed_key = self.running_key.take();
+            }
+            None => {}
         }
-        self.job.finished();
+    }
+
+    fn on_result(&mut self, mut outcome: Box<LiftOutcome>) {
         self.running_key = None;
         if self.control.is_none() {
             // The guessed control becomes the pick; the result stands for it.
@@ -80,15 +86,6 @@ impl LiftView {
             outcome.key.control = outcome.control.clone();
         }
         self.result = Some(outcome);
-    }
-
-    pub fn on_failed(&mut self, id: u64, message: &str) -> bool {
-        if self.job.failed(id, message) {
-            self.failed_key = self.running_key.take();
-            true
-        } else {
-            false
-        }
     }
 
     /// Picks an experiment dataset and guesses its columns.
@@ -127,7 +124,7 @@ impl LiftView {
             }
         }
         let Some(key) = self.key(ws) else { return };
-        if ws.job_running(self.job.id)
+        if self.job.is_running()
             || self.result.as_ref().is_some_and(|r| r.key == key)
             || self.failed_key.as_ref() == Some(&key)
         {
@@ -136,43 +133,37 @@ impl LiftView {
         let Some(path) = ws.project_path() else {
             return;
         };
-        self.generation += 1;
-        let generation = self.generation;
         let k = key.clone();
-        let id = ws.spawn(T::JobLift, key.dataset.clone(), move |rep| {
-            let project = Project::open_read_only(&path)?;
-            let (subjects, skipped) = read_experiment(
-                &project,
-                &k.dataset,
-                &k.arm,
-                &k.outcome,
-                k.conversion.as_deref(),
-            )?;
-            rep.check()?;
-            let arms = arm_sizes(&subjects);
-            let names: Vec<String> = arms.iter().map(|a| a.0.clone()).collect();
-            let control = k
-                .control
-                .clone()
-                .filter(|c| names.contains(c))
-                .or_else(|| guess_control(&names));
-            let result = control
-                .as_deref()
-                .map(|c| uplift(&subjects, c, k.cost_per_contact))
-                .transpose()?;
-            Ok(JobOutput::Campaigns(CampaignsOutput::Lift(
-                generation,
-                Box::new(LiftOutcome {
+        self.job
+            .start(ws, T::JobLift, key.dataset.clone(), move |rep| {
+                let project = Project::open_read_only(&path)?;
+                let (subjects, skipped) = read_experiment(
+                    &project,
+                    &k.dataset,
+                    &k.arm,
+                    &k.outcome,
+                    k.conversion.as_deref(),
+                )?;
+                rep.check()?;
+                let arms = arm_sizes(&subjects);
+                let names: Vec<String> = arms.iter().map(|a| a.0.clone()).collect();
+                let control = k
+                    .control
+                    .clone()
+                    .filter(|c| names.contains(c))
+                    .or_else(|| guess_control(&names));
+                let result = control
+                    .as_deref()
+                    .map(|c| uplift(&subjects, c, k.cost_per_contact))
+                    .transpose()?;
+                Ok(Box::new(LiftOutcome {
                     key: k,
                     arms,
                     control,
                     uplift: result,
                     skipped,
-                }),
-            )))
-        });
-        self.job.start(id);
-        self.job.error = None;
+                }))
+            });
         self.running_key = Some(key);
     }
 

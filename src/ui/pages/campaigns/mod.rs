@@ -9,12 +9,10 @@ mod plots;
 mod roi;
 mod table;
 
-use crate::campaigns::data::Inputs;
-use crate::campaigns::report::{RoiReport, write_report_xlsx};
+use crate::campaigns::report::write_report_xlsx;
 use crate::i18n::T;
 use crate::ui::state::Workspace;
 use egui::Ui;
-use std::sync::Arc;
 
 pub use lift::{LiftOutcome, LiftView};
 pub use roi::RoiView;
@@ -27,32 +25,40 @@ pub enum Tab {
     Lift,
 }
 
-/// What a Campaigns job sends back.
-pub enum CampaignsOutput {
-    /// The ROI report (generation), with the inputs it was computed from, kept for the next run.
-    Roi(u64, Arc<Inputs>, Box<RoiReport>),
-    /// The experiment's lift (generation).
-    Lift(u64, Box<LiftOutcome>),
-}
-
 #[derive(Default)]
 pub struct CampaignsPage {
-    pub tab: Tab,
-    pub roi: RoiView,
-    pub lift: LiftView,
+    tab: Tab,
+    roi: RoiView,
+    lift: LiftView,
 }
 
 impl CampaignsPage {
-    pub fn on_output(&mut self, out: CampaignsOutput) {
-        match out {
-            CampaignsOutput::Roi(g, inputs, report) => self.roi.on_result(g, inputs, report),
-            CampaignsOutput::Lift(g, outcome) => self.lift.on_result(g, outcome),
-        }
+    pub fn tab(&self) -> Tab {
+        self.tab
     }
 
-    /// A failed job of this page; true when it was one.
-    pub fn on_failed(&mut self, id: u64, message: &str) -> bool {
-        self.roi.on_failed(id, message) || self.lift.on_failed(id, message)
+    pub fn set_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+    }
+
+    /// The ROI view.
+    pub fn roi(&self) -> &RoiView {
+        &self.roi
+    }
+
+    pub fn roi_mut(&mut self) -> &mut RoiView {
+        &mut self.roi
+    }
+
+    /// The Lift view.
+    pub fn lift(&self) -> &LiftView {
+        &self.lift
+    }
+
+    /// Takes the results of the views' jobs (once per frame).
+    pub fn logic(&mut self) {
+        self.roi.logic();
+        self.lift.logic();
     }
 
     pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
@@ -71,7 +77,7 @@ impl CampaignsPage {
                         ui.selectable_value(&mut self.tab, tab, lang.tr(key));
                     }
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        let ready = self.roi.report.is_some();
+                        let ready = self.roi.report().is_some();
                         if ui
                             .add_enabled(ready, egui::Button::new(lang.tr(T::CampExportReport)))
                             .clicked()
@@ -90,7 +96,7 @@ impl CampaignsPage {
     /// Writes the ROI report (and the lift, when one is shown) to a workbook the user picks.
     fn export_report(&mut self, ws: &mut Workspace) {
         let lang = ws.lang;
-        let Some(report) = &self.roi.report else {
+        let Some(report) = self.roi.report() else {
             return;
         };
         let Some(path) = crate::ui::widgets::FileDialog::new()
@@ -114,6 +120,6 @@ impl CampaignsPage {
 }
 
 /// Shows a job's failure, if any, and a spinner while it runs.
-fn status(ui: &mut Ui, ws: &Workspace, job: &crate::ui::state::JobSlot) {
-    crate::ui::widgets::job_status(ui, ws.lang, job.error.as_deref(), ws.job_running(job.id));
+fn status<R>(ui: &mut Ui, ws: &Workspace, job: &crate::ui::state::JobSlot<R>) {
+    crate::ui::widgets::job_status(ui, ws.lang, job);
 }

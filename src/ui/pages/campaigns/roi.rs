@@ -4,8 +4,8 @@
 
 use super::metrics_table::{metrics_table, ratio, two};
 use super::plots::{PNG_SIZE, chart_card, export_png, funnel_plot, pick_png};
+use super::status;
 use super::table::{Cell, column_label, grid, model_label};
-use super::{CampaignsOutput, status};
 use crate::campaigns::charts::{ChartWords, funnel_of, ratio_table, timeline_table};
 use crate::campaigns::data::{Inputs, Sources, guess_sources, load_inputs};
 use crate::campaigns::metrics::Metrics;
@@ -17,7 +17,7 @@ use crate::format::number;
 use crate::format::{opt_number, opt_percent};
 use crate::i18n::{Lang, T, int};
 use crate::store::Project;
-use crate::ui::state::{JobOutput, JobSlot, Workspace};
+use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme;
 use crate::ui::widgets::charts::chart_ui;
 use crate::ui::widgets::combo;
@@ -34,20 +34,20 @@ struct Key {
 
 #[derive(Default)]
 pub struct RoiView {
-    pub spec: Attribution,
-    pub sources: Sources,
+    spec: Attribution,
+    sources: Sources,
     sources_rev: Option<u64>,
     inputs: Option<(u64, Sources, Arc<Inputs>)>,
-    pub report: Option<Box<RoiReport>>,
+    report: Option<Box<RoiReport>>,
     report_key: Option<Key>,
     running_key: Option<Key>,
     failed_key: Option<Key>,
-    generation: u64,
-    job: JobSlot,
-    pub compare: bool,
-    pub by_channel: bool,
+    /// The report, with the inputs it was computed from (kept for the next run).
+    job: JobSlot<(Arc<Inputs>, Box<RoiReport>)>,
+    compare: bool,
+    by_channel: bool,
     /// The campaign whose funnel is shown (`None`: all campaigns).
-    pub funnel: Option<String>,
+    funnel: Option<String>,
 }
 
 pub fn chart_words(lang: Lang) -> ChartWords {
@@ -74,29 +74,42 @@ pub fn chart_words(lang: Lang) -> ChartWords {
 }
 
 impl RoiView {
-    pub fn busy(&self, ws: &Workspace) -> bool {
-        ws.job_running(self.job.id)
+    pub fn busy(&self) -> bool {
+        self.job.is_running()
     }
 
-    pub fn on_result(&mut self, generation: u64, inputs: Arc<Inputs>, report: Box<RoiReport>) {
-        if generation != self.generation {
-            return;
+    /// The report shown, once computed.
+    pub fn report(&self) -> Option<&RoiReport> {
+        self.report.as_deref()
+    }
+
+    /// The attribution model and window the report is asked for.
+    pub fn spec(&self) -> Attribution {
+        self.spec
+    }
+
+    /// Sets the attribution window, as its spin box does (the report reruns).
+    pub fn set_window_days(&mut self, days: u32) {
+        self.spec.window_days = days;
+    }
+
+    /// Takes the report when its job finishes (once per frame).
+    pub fn logic(&mut self) {
+        match self.job.poll_keep() {
+            Some((inputs, report)) => self.on_result(inputs, report),
+            None if self.job.error().is_some() && self.running_key.is_some() => {
+                self.failed_key = self.running_key.take();
+            }
+            None => {}
         }
-        self.job.finished();
+    }
+
+    fn on_result(&mut self, inputs: Arc<Inputs>, report: Box<RoiReport>) {
         self.report_key = self.running_key.take();
         if let Some(k) = &self.report_key {
             self.inputs = Some((k.catalog, k.sources.clone(), inputs));
         }
         self.report = Some(report);
-    }
-
-    pub fn on_failed(&mut self, id: u64, message: &str) -> bool {
-        if self.job.failed(id, message) {
-            self.failed_key = self.running_key.take();
-            true
-        } else {
-            false
-        }
     }
 
     fn key(&self, ws: &Workspace) -> Key {
@@ -117,7 +130,7 @@ impl RoiView {
             return;
         }
         let key = self.key(ws);
-        if self.busy(ws)
+        if self.busy()
             || self.report_key.as_ref() == Some(&key)
             || self.failed_key.as_ref() == Some(&key)
         {
@@ -131,11 +144,9 @@ impl RoiView {
             .as_ref()
             .filter(|(rev, s, _)| *rev == key.catalog && *s == key.sources)
             .map(|(_, _, i)| i.clone());
-        self.generation += 1;
-        let generation = self.generation;
         let (sources, spec) = (key.sources.clone(), key.spec);
         let detail = lang_model(ws.lang, spec.model);
-        let id = ws.spawn(T::JobRoi, detail, move |rep| {
+        self.job.start(ws, T::JobRoi, detail, move |rep| {
             let inputs = match cached {
                 Some(i) => i,
                 None => {
@@ -145,14 +156,8 @@ impl RoiView {
             };
             rep.check()?;
             let report = roi_report(&inputs, &spec)?;
-            Ok(JobOutput::Campaigns(CampaignsOutput::Roi(
-                generation,
-                inputs,
-                Box::new(report),
-            )))
+            Ok((inputs, Box::new(report)))
         });
-        self.job.start(id);
-        self.job.error = None;
         self.running_key = Some(key);
     }
 

@@ -15,7 +15,7 @@ use crate::clean::{
 use crate::i18n::{Lang, T, int};
 use crate::store::Project;
 use crate::ui::command::Command;
-use crate::ui::state::{JobOutput, Workspace};
+use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme::{self, icon};
 use editor::{Op, StepEditor};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
@@ -33,18 +33,16 @@ enum Tab {
 pub struct CleanPage {
     dataset: Option<String>,
     report: Option<Box<QualityReport>>,
-    report_job: Option<u64>,
+    report_job: JobSlot<Box<QualityReport>>,
     history: Option<History>,
     /// The raw frame of `dataset`, loaded once for previews and rebuilds.
     raw: Option<Arc<DataFrame>>,
-    raw_job: Option<u64>,
+    raw_job: JobSlot<Arc<DataFrame>>,
     selected: Option<usize>,
     preview: Option<Box<StepPreview>>,
-    preview_error: Option<String>,
-    preview_job: Option<u64>,
-    /// Bumped on every recipe edit; late results of older versions are dropped.
-    generation: u64,
-    rebuild_job: Option<u64>,
+    /// The selected step's preview; its failure is shown in the Preview tab.
+    preview_job: JobSlot<Box<StepPreview>>,
+    rebuild_job: JobSlot<Box<RebuildSummary>>,
     rebuilt: Option<Box<RebuildSummary>>,
     editor: Option<StepEditor>,
     tab: Tab,
@@ -71,71 +69,42 @@ impl CleanPage {
         self.raw.is_some()
     }
 
-    pub fn on_report(&mut self, r: Box<QualityReport>) {
-        self.report_job = None;
-        self.report = Some(r);
-    }
-
-    pub fn on_raw(&mut self, ws: &mut Workspace, dataset: String, frame: Arc<DataFrame>) {
-        if self.dataset.as_deref() != Some(dataset.as_str()) {
-            return;
+    /// Takes the results of the page's jobs (once per frame).
+    pub fn logic(&mut self, ws: &mut Workspace) {
+        if let Some(r) = self.report_job.poll_report(ws) {
+            self.report = Some(r);
         }
-        self.raw_job = None;
-        self.raw = Some(frame);
-        self.refresh_preview(ws);
-    }
-
-    pub fn on_preview(&mut self, generation: u64, p: Box<StepPreview>) {
-        if generation == self.generation && Some(p.index) == self.selected {
-            self.preview_job = None;
-            self.preview_error = None;
+        if let Some(frame) = self.raw_job.poll_report(ws) {
+            self.raw = Some(frame);
+            self.refresh_preview(ws);
+        }
+        if let Some(p) = self.preview_job.poll_keep()
+            && Some(p.index) == self.selected
+        {
             self.preview = Some(p);
         }
-    }
-
-    pub fn on_rebuilt(&mut self, ws: &mut Workspace, s: Box<RebuildSummary>) {
-        self.rebuild_job = None;
-        if self.dataset.as_deref() == Some(s.dataset.as_str()) {
-            self.rebuilt = Some(s);
-        }
-        ws.refresh_catalog();
-    }
-
-    /// Takes a failed job of this page; returns true when the page shows the error itself.
-    pub fn on_failed(&mut self, id: u64, e: &crate::Error) -> bool {
-        if self.preview_job == Some(id) {
-            self.preview_job = None;
+        if self.preview_job.error().is_some() {
             self.preview = None;
-            self.preview_error = Some(e.to_string());
-            return true;
         }
-        if self.rebuild_job == Some(id) {
-            self.rebuild_job = None;
+        if let Some(s) = self.rebuild_job.poll_report(ws) {
+            ws.notice = Some(ws.lang.f(T::CleanedTable, &[&s.output, &int(s.rows_out)]));
+            if self.dataset.as_deref() == Some(s.dataset.as_str()) {
+                self.rebuilt = Some(s);
+            }
+            ws.refresh_catalog();
         }
-        if self.raw_job == Some(id) {
-            self.raw_job = None;
-        }
-        false
     }
 
     /// Opens a dataset: its saved recipe, and its raw frame loaded in the background.
     pub fn select(&mut self, ws: &mut Workspace, dataset: &str) {
-        for id in [
-            self.raw_job.take(),
-            self.preview_job.take(),
-            self.report_job.take(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            ws.cancel_job(id);
-        }
+        self.raw_job.reset();
+        self.preview_job.reset();
+        self.report_job.reset();
         self.dataset = Some(dataset.to_string());
         self.report = None;
         self.raw = None;
         self.key.clear();
         self.preview = None;
-        self.preview_error = None;
         self.selected = None;
         self.editor = None;
         self.rebuilt = None;
@@ -157,12 +126,12 @@ impl CleanPage {
             return;
         };
         let name = dataset.to_string();
-        self.raw_job = ws.spawn(T::JobLoadRaw, dataset.to_string(), move |rep| {
-            rep.check()?;
-            let project = Project::open_read_only(&path)?;
-            let df = crate::clean::load_raw(&project, &name)?;
-            Ok(JobOutput::RawFrame(name, Arc::new(df)))
-        });
+        self.raw_job
+            .start(ws, T::JobLoadRaw, dataset.to_string(), move |rep| {
+                rep.check()?;
+                let project = Project::open_read_only(&path)?;
+                crate::clean::load_raw(&project, &name).map(Arc::new)
+            });
         // The report starts at once: it is what the page is for.
         self.check(ws, dataset);
     }
@@ -175,9 +144,6 @@ impl CleanPage {
         let Some(path) = ws.project_path() else {
             return;
         };
-        if let Some(id) = self.report_job.take() {
-            ws.cancel_job(id);
-        }
         self.report = None;
         self.tab = Tab::Report;
         let name = dataset.to_string();
@@ -192,11 +158,11 @@ impl CleanPage {
                 .collect(),
             today: None,
         };
-        self.report_job = ws.spawn(T::JobQuality, dataset.to_string(), move |rep| {
-            let project = Project::open_read_only(&path)?;
-            let r = quality_report(&project, &name, &opts, rep)?;
-            Ok(JobOutput::Quality(Box::new(r)))
-        });
+        self.report_job
+            .start(ws, T::JobQuality, dataset.to_string(), move |rep| {
+                let project = Project::open_read_only(&path)?;
+                quality_report(&project, &name, &opts, rep).map(Box::new)
+            });
     }
 
     /// Applies an edit to the recipe: recorded for undo, saved, previewed and rebuilt.
@@ -207,7 +173,6 @@ impl CleanPage {
     }
 
     fn recipe_changed(&mut self, ws: &mut Workspace) {
-        self.generation += 1;
         let (Some(dataset), Some(recipe)) = (self.dataset.clone(), self.recipe().cloned()) else {
             return;
         };
@@ -227,26 +192,22 @@ impl CleanPage {
     }
 
     fn rebuild(&mut self, ws: &mut Workspace, dataset: String, recipe: Recipe) {
-        if let Some(id) = self.rebuild_job.take() {
-            ws.cancel_job(id);
-        }
+        self.rebuild_job.reset();
         let (Some(path), Some(raw)) = (ws.project_path(), self.raw.clone()) else {
             return;
         };
         if recipe.steps.is_empty() {
             return;
         }
-        self.rebuild_job = ws.spawn(T::JobRebuild, dataset.clone(), move |rep| {
-            let mut project = Project::open(&path)?;
-            let s = rebuild_from(&mut project, &dataset, &raw, &recipe, None, rep)?;
-            Ok(JobOutput::Rebuilt(Box::new(s)))
-        });
+        self.rebuild_job
+            .start(ws, T::JobRebuild, dataset.clone(), move |rep| {
+                let mut project = Project::open(&path)?;
+                rebuild_from(&mut project, &dataset, &raw, &recipe, None, rep).map(Box::new)
+            });
     }
 
     fn refresh_preview(&mut self, ws: &mut Workspace) {
-        if let Some(id) = self.preview_job.take() {
-            ws.cancel_job(id);
-        }
+        self.preview_job.reset();
         let (Some(index), Some(raw), Some(recipe), Some(dataset)) = (
             self.selected,
             self.raw.clone(),
@@ -258,18 +219,17 @@ impl CleanPage {
         if index >= recipe.steps.len() {
             return;
         }
-        let generation = self.generation;
-        self.preview_job = ws.spawn(T::JobStepPreview, dataset, move |rep| {
-            rep.check()?;
-            let p = preview_step(&raw, &recipe, index, preview::SAMPLE_ROWS)?;
-            Ok(JobOutput::StepPreview(generation, Box::new(p)))
-        });
+        self.preview_job
+            .start(ws, T::JobStepPreview, dataset, move |rep| {
+                rep.check()?;
+                preview_step(&raw, &recipe, index, preview::SAMPLE_ROWS).map(Box::new)
+            });
     }
 
     fn select_step(&mut self, ws: &mut Workspace, index: usize) {
         self.selected = Some(index);
         self.preview = None;
-        self.preview_error = None;
+        self.preview_job.clear_error();
         self.tab = Tab::Preview;
         self.refresh_preview(ws);
     }
@@ -403,9 +363,9 @@ impl CleanPage {
             } else if self.recipe().is_some_and(|r| r.steps.is_empty()) {
                 theme::muted(ui, lang.tr(T::NotBuilt));
             }
-            if ws.job_running(self.rebuild_job)
-                || ws.job_running(self.raw_job)
-                || ws.job_running(self.report_job)
+            if self.rebuild_job.is_running()
+                || self.raw_job.is_running()
+                || self.report_job.is_running()
             {
                 ui.spinner();
             }
@@ -731,7 +691,7 @@ impl CleanPage {
             .labelled_by(l.id);
             again = ui
                 .add_enabled(
-                    self.dataset.is_some() && !ws.job_running(self.report_job),
+                    self.dataset.is_some() && !self.report_job.is_running(),
                     egui::Button::new(lang.tr(T::CheckQuality)),
                 )
                 .clicked();
@@ -756,7 +716,7 @@ impl CleanPage {
             .show(ui, |ui| match shown {
                 Some(r) => actions = report::report_ui(ui, lang, r),
                 None => {
-                    if ws.job_running(self.report_job) {
+                    if self.report_job.is_running() {
                         ui.spinner();
                     } else {
                         theme::muted(ui, lang.tr(T::RecipeNext));
@@ -782,8 +742,9 @@ impl CleanPage {
             ui.label(RichText::new(format!("{}. {}", i + 1, s.step.describe(lang))).strong());
             ui.add_space(4.0);
         }
-        if let Some(e) = &self.preview_error {
-            ui.label(RichText::new(e).color(theme::error_color(ui)));
+        if let Some(e) = self.preview_job.error() {
+            let message = crate::ui::explain::explain(lang, e);
+            ui.label(RichText::new(message).color(theme::error_color(ui)));
             return;
         }
         match &self.preview {

@@ -13,7 +13,7 @@ use crate::customers::overview::{Overview, overview};
 use crate::customers::rfm::{Lifecycle, RfmGroup, RfmOptions};
 use crate::i18n::{Lang, T};
 use crate::store::Project;
-use crate::ui::state::{JobOutput, Workspace};
+use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme;
 use egui::Ui;
 
@@ -44,18 +44,18 @@ impl Default for GroupPick {
 
 #[derive(Default)]
 pub struct CustomersPage {
-    pub tab: Tab,
+    tab: Tab,
     transactions: Option<String>,
     attributes: Option<String>,
     products: Option<String>,
     /// The catalog revision the dataset choices were guessed for.
     guessed_rev: Option<u64>,
-    job: Option<u64>,
+    job: JobSlot<Box<Overview>>,
     overview: Option<Box<Overview>>,
     /// Built automatically once per catalog revision.
     auto_built_rev: Option<u64>,
     list: list::ListState,
-    pub pick: GroupPick,
+    pick: GroupPick,
     portrait: portrait::PortraitState,
     tags: tags::TagEditor,
 }
@@ -65,8 +65,27 @@ impl CustomersPage {
         self.overview.as_deref()
     }
 
-    pub fn on_overview(&mut self, o: Box<Overview>) {
-        self.job = None;
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
+    pub fn set_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+    }
+
+    /// The group the portrait shows.
+    pub fn pick(&self) -> GroupPick {
+        self.pick
+    }
+
+    /// Takes the customer table when its job finishes (once per frame).
+    pub fn logic(&mut self, ws: &mut Workspace) {
+        if let Some(o) = self.job.poll_report(ws) {
+            self.on_overview(o);
+        }
+    }
+
+    fn on_overview(&mut self, o: Box<Overview>) {
         self.list = list::ListState::default();
         self.portrait = portrait::PortraitState::default();
         self.tags = tags::TagEditor::default();
@@ -83,19 +102,16 @@ impl CustomersPage {
         let (Some(path), Some(dataset)) = (ws.project_path(), self.transactions.clone()) else {
             return;
         };
-        if let Some(id) = self.job.take() {
-            ws.cancel_job(id);
-        }
         let opts = RfmOptions {
             attributes: self.attributes.clone(),
             products: self.products.clone(),
             ..RfmOptions::default()
         };
-        self.job = ws.spawn(T::JobCustomers, dataset.clone(), move |rep| {
-            let project = Project::open_read_only(&path)?;
-            let o = overview(&project, &dataset, &opts, rep)?;
-            Ok(JobOutput::Customers(Box::new(o)))
-        });
+        self.job
+            .start(ws, T::JobCustomers, dataset.clone(), move |rep| {
+                let project = Project::open_read_only(&path)?;
+                overview(&project, &dataset, &opts, rep).map(Box::new)
+            });
     }
 
     fn guess(&mut self, ws: &Workspace) {
@@ -122,7 +138,7 @@ impl CustomersPage {
         let lang = ws.lang;
         self.guess(ws);
         if self.overview.is_none()
-            && !ws.job_running(self.job)
+            && !self.job.is_running()
             && self.transactions.is_some()
             && self.auto_built_rev != Some(ws.catalog_rev)
         {
@@ -208,7 +224,7 @@ impl CustomersPage {
                 &names,
                 true,
             );
-            let busy = ws.job_running(self.job);
+            let busy = self.job.is_running();
             let go = ui
                 .add_enabled(
                     self.transactions.is_some() && !busy,

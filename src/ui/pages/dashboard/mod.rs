@@ -15,7 +15,7 @@ use crate::explore::saved::{SavedChart, delete_chart, rename_chart, saved_charts
 use crate::i18n::T;
 use crate::store::Project;
 use crate::ui::command::Command;
-use crate::ui::state::{JobOutput, Workspace};
+use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme::{self, icon};
 use egui::{Align, Layout, RichText, Ui};
 use std::path::PathBuf;
@@ -32,8 +32,9 @@ struct Tile {
     marker: Option<String>,
     /// The marker the shown result was computed for.
     computed_for: Option<Option<String>>,
-    /// The running job: its id, routing token and the marker it computes for.
-    job: Option<(u64, u64, Option<String>)>,
+    /// The running job, and the marker it computes for.
+    job: JobSlot<ChartData>,
+    job_marker: Option<String>,
     result: Option<Result<ChartData, String>>,
 }
 
@@ -53,13 +54,10 @@ pub struct DashboardPage {
     loaded: Option<(PathBuf, u64, u64)>,
     data_version: Option<i64>,
     last_check: Option<Instant>,
-    next_token: u64,
     /// Columns read for tiles, shared by their jobs; replaced when data changes.
     cache: Arc<Mutex<FrameCache>>,
     /// The tile being renamed, and the title typed so far.
     renaming: Option<(String, String)>,
-    /// Jobs of tiles removed while they ran (their cancellation is expected).
-    dropped: Vec<u64>,
     list_error: Option<String>,
 }
 
@@ -73,7 +71,7 @@ impl DashboardPage {
     pub fn settled(&self) -> bool {
         self.tiles
             .iter()
-            .all(|t| t.job.is_none() && t.result.is_some())
+            .all(|t| !t.job.is_running() && t.result.is_some())
     }
 
     /// The result of a tile, by title.
@@ -84,40 +82,23 @@ impl DashboardPage {
             .and_then(|t| t.result.as_ref())
     }
 
-    pub fn on_result(&mut self, token: u64, data: ChartData) {
-        if let Some(t) = self
-            .tiles
-            .iter_mut()
-            .find(|t| t.job.as_ref().is_some_and(|j| j.1 == token))
-            && let Some((_, _, marker)) = t.job.take()
-        {
-            t.result = Some(Ok(data));
-            t.computed_for = Some(marker);
-        }
-    }
-
-    /// Takes the failure of a tile's job; returns whether the job was one of this page's.
-    pub fn on_failed(&mut self, id: u64, e: &crate::Error) -> bool {
-        if let Some(i) = self.dropped.iter().position(|d| *d == id) {
-            self.dropped.remove(i);
-            return true;
-        }
-        let Some(t) = self
-            .tiles
-            .iter_mut()
-            .find(|t| t.job.as_ref().is_some_and(|j| j.0 == id))
-        else {
-            return false;
-        };
-        if let Some((_, _, marker)) = t.job.take() {
-            if matches!(e, crate::Error::Cancelled) {
+    /// Takes the tiles' charts as their jobs finish (once per frame).
+    pub fn logic(&mut self, ws: &mut Workspace) {
+        for t in &mut self.tiles {
+            match t.job.poll() {
+                None => {}
+                Some(Ok(data)) => {
+                    t.result = Some(Ok(data));
+                    t.computed_for = Some(t.job_marker.take());
+                }
                 // Asked again on the next check.
-                return true;
+                Some(Err(crate::Error::Cancelled)) => {}
+                Some(Err(e)) => {
+                    t.result = Some(Err(crate::ui::explain::explain(ws.lang, &e)));
+                    t.computed_for = Some(t.job_marker.take());
+                }
             }
-            t.result = Some(Err(e.to_string()));
-            t.computed_for = Some(marker);
         }
-        true
     }
 
     /// Reads the saved charts again when the project, the saved charts or the catalog changed;
@@ -158,17 +139,14 @@ impl DashboardPage {
                     chart,
                     marker: None,
                     computed_for: None,
-                    job: None,
+                    job: JobSlot::default(),
+                    job_marker: None,
                     result: None,
                 },
             })
             .collect();
-        for t in old {
-            if let Some((id, _, _)) = t.job {
-                ws.cancel_job(id);
-                self.dropped.push(id);
-            }
-        }
+        // Tiles of removed charts go, and their jobs are cancelled.
+        drop(old);
         true
     }
 
@@ -211,22 +189,20 @@ impl DashboardPage {
         };
         for t in &mut self.tiles {
             let fresh = t.computed_for.as_ref() == Some(&t.marker);
-            if t.job.is_some() || (fresh && t.result.is_some()) {
+            if t.job.is_running() || (fresh && t.result.is_some()) {
                 continue;
             }
-            self.next_token += 1;
-            let token = self.next_token;
             let (chart, cache, path) = (t.chart.clone(), self.cache.clone(), path.clone());
-            let id = ws.spawn(T::JobTile, t.chart.title.clone(), move |rep| {
+            let title = t.chart.title.clone();
+            let started = t.job.start(ws, T::JobTile, title, move |rep| {
                 let project = Project::open_read_only(&path)?;
                 let mut cache = cache.lock().map_err(|_| {
                     crate::Error::InvalidArgument("an earlier chart job failed; try again".into())
                 })?;
-                let data = compute(&project, &chart.spec, chart.kind, Some(&mut cache), rep)?;
-                Ok(JobOutput::Dashboard(token, Box::new(data)))
+                compute(&project, &chart.spec, chart.kind, Some(&mut cache), rep)
             });
-            if let Some(id) = id {
-                t.job = Some((id, token, t.marker.clone()));
+            if started {
+                t.job_marker = t.marker.clone();
             }
         }
     }
@@ -282,8 +258,7 @@ impl DashboardPage {
                                     .as_mut()
                                     .filter(|(title, _)| *title == t.chart.title)
                                     .map(|(_, draft)| draft);
-                                if let Some(a) = tile::tile_ui(ui, lang, t, i, width, renaming, ws)
-                                {
+                                if let Some(a) = tile::tile_ui(ui, lang, t, i, width, renaming) {
                                     actions.push((i, a));
                                 }
                             }

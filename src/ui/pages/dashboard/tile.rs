@@ -4,7 +4,6 @@
 use super::{Tile, TileAction};
 use crate::i18n::{Lang, T, int};
 use crate::labels::kind_label;
-use crate::ui::state::Workspace;
 use crate::ui::theme;
 use crate::ui::widgets::charts;
 use egui::{Align, Layout, RichText, Ui};
@@ -19,7 +18,6 @@ pub(super) fn tile_ui(
     index: usize,
     width: f32,
     renaming: Option<&mut String>,
-    ws: &Workspace,
 ) -> Option<TileAction> {
     let mut action = None;
     // Tiles sit in a row; inside, everything is top-down.
@@ -89,7 +87,7 @@ pub(super) fn tile_ui(
                     }
                 }
             });
-            let running = t.job.as_ref().is_some_and(|j| ws.job_running(Some(j.0)));
+            let running = t.job.is_running();
             ui.horizontal(|ui| {
                 let rows = match &t.result {
                     Some(Ok(d)) => format!(" · {}", lang.f(T::RowsDone, &[&int(d.input_rows())])),

@@ -21,7 +21,7 @@ use crate::explore::saved::{SavedChart, has_chart, save_chart};
 use crate::explore::{Agg, AggTable, ChartSpec, Grain, Order};
 use crate::i18n::{T, int};
 use crate::store::Project;
-use crate::ui::state::{JobOutput, Workspace};
+use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme;
 use crate::ui::widgets::{charts, combo, job_status};
 use builder::Builder;
@@ -137,15 +137,16 @@ impl Default for Analyses {
 
 #[derive(Default)]
 pub struct ExplorePage {
-    pub tab: Tab,
+    tab: Tab,
     builder: Builder,
     analyses: Analyses,
     /// The spec of the chart shown or being computed.
     asked: Option<(Tab, String)>,
-    generation: u64,
-    job: Option<u64>,
+    /// The chart or analysis being computed; its failure is shown in place of the chart.
+    job: JobSlot<ExploreResult>,
     result: Option<(Tab, ExploreResult)>,
-    error: Option<String>,
+    /// The user cancelled the job for `asked`: not started again until something changes.
+    cancelled: bool,
     catalog_rev: u64,
     /// Columns read for earlier charts, shared with the chart jobs.
     cache: std::sync::Arc<std::sync::Mutex<crate::explore::cache::FrameCache>>,
@@ -191,31 +192,35 @@ impl ExplorePage {
         }
     }
 
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
+    pub fn set_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+    }
+
     pub fn result_tab(&self) -> Option<Tab> {
         self.result.as_ref().map(|(t, _)| *t)
     }
 
-    pub fn busy(&self, ws: &Workspace) -> bool {
-        ws.job_running(self.job)
+    pub fn busy(&self) -> bool {
+        self.job.is_running()
     }
 
-    pub fn on_result(&mut self, generation: u64, r: Box<ExploreResult>) {
-        if generation != self.generation {
-            return;
-        }
-        self.job = None;
-        self.error = None;
-        self.result = Some((self.tab_of(&r), *r));
-    }
-
-    pub fn on_failed(&mut self, id: u64, message: String) -> bool {
-        if self.job == Some(id) {
-            self.job = None;
-            self.error = Some(message);
-            self.result = None;
-            true
-        } else {
-            false
+    /// Takes the chart or analysis when its job finishes (once per frame).
+    pub fn logic(&mut self, ws: &mut Workspace) {
+        match self.job.poll() {
+            None => {}
+            Some(Ok(r)) => self.result = Some((self.tab_of(&r), r)),
+            Some(Err(e @ crate::Error::Cancelled)) => {
+                self.cancelled = true;
+                self.job.report(ws, &e);
+            }
+            Some(Err(e)) => {
+                self.job.set_error(e);
+                self.result = None;
+            }
         }
     }
 
@@ -239,23 +244,19 @@ impl ExplorePage {
             + 'static,
     {
         let asked = (self.tab, key);
-        if self.asked.as_ref() == Some(&asked) && (self.job.is_some() || self.result.is_some()) {
+        if self.asked.as_ref() == Some(&asked)
+            && (self.job.is_running() || self.result.is_some() || self.cancelled)
+        {
             return;
         }
         let Some(path) = ws.project_path() else {
             return;
         };
-        if let Some(id) = self.job.take() {
-            ws.cancel_job(id);
-        }
         self.asked = Some(asked);
-        self.generation += 1;
-        self.error = None;
-        let generation = self.generation;
-        self.job = ws.spawn(title, detail, move |rep| {
+        self.cancelled = false;
+        self.job.start(ws, title, detail, move |rep| {
             let project = Project::open_read_only(&path)?;
-            let r = work(&project, rep)?;
-            Ok(JobOutput::Explore(generation, Box::new(r)))
+            work(&project, rep)
         });
     }
 
@@ -445,7 +446,7 @@ impl ExplorePage {
                 charts::data_ui(ui, lang, d, kind, "explore-chart", false);
             } else if spec.is_none() && kind.is_distribution() {
                 theme::muted(ui, lang.tr(T::NeedNumeric));
-            } else if self.error.is_none() && !self.busy(ws) {
+            } else if self.job.error().is_none() && !self.busy() {
                 theme::muted(ui, lang.tr(T::NoChartYet));
             }
         });
@@ -510,7 +511,7 @@ impl ExplorePage {
     }
 
     fn status_ui(&self, ui: &mut Ui, ws: &Workspace) {
-        job_status(ui, ws.lang, self.error.as_deref(), self.busy(ws));
+        job_status(ui, ws.lang, &self.job);
     }
 
     fn export(

@@ -3,7 +3,7 @@
 //! the popularity baseline (value and ratio), as a table and a grouped bar chart that exports
 //! to PNG with the Explore page's renderer.
 
-use super::{RecsData, RecsOutput, algo_label};
+use super::{RecsData, algo_label};
 use crate::explore::chart::ChartData;
 use crate::explore::render::{ChartKind, Words, render_table};
 use crate::explore::table::AggTable;
@@ -12,7 +12,7 @@ use crate::recommend::compare::{ChartValues, Metric, baseline, chart_table, rati
 use crate::recommend::details::default_split_day;
 use crate::recommend::evaluate::date_text;
 use crate::recommend::{Algorithm, EvalOptions, EvalReport, ModelOptions, Relevant, evaluate};
-use crate::ui::state::{JobOutput, JobSlot, Workspace};
+use crate::ui::state::{JobSet, JobSlot, Workspace};
 use crate::ui::theme;
 use egui::{Align, Layout, RichText, Ui};
 use std::path::PathBuf;
@@ -23,14 +23,17 @@ const COMPARED: [Algorithm; 3] = [Algorithm::ItemKnn, Algorithm::Rules, Algorith
 
 pub struct EvalView {
     /// The first day of the test period, YYYY-MM-DD.
-    pub split: String,
-    pub k: usize,
-    pub relevant: Relevant,
-    pub compared: [bool; 3],
-    job: JobSlot,
-    pub report: Option<Box<EvalReport>>,
-    pub chart: ChartValues,
+    split: String,
+    k: usize,
+    relevant: Relevant,
+    compared: [bool; 3],
+    /// The evaluation, with the data generation it was started for.
+    job: JobSlot<(u64, Box<EvalReport>)>,
+    report: Option<Box<EvalReport>>,
+    chart: ChartValues,
     split_error: Option<String>,
+    /// Charts being written.
+    writes: JobSet<String>,
 }
 
 impl Default for EvalView {
@@ -44,6 +47,7 @@ impl Default for EvalView {
             report: None,
             chart: ChartValues::Values,
             split_error: None,
+            writes: JobSet::default(),
         }
     }
 }
@@ -58,17 +62,29 @@ impl EvalView {
         self.split_error = None;
     }
 
-    pub fn on_report(&mut self, r: Box<EvalReport>) {
-        self.job.finished();
-        self.report = Some(r);
+    /// Takes the report of the data generation `g` when its job finishes; returns the notices
+    /// of the files written since the last frame.
+    pub fn logic(&mut self, ws: &mut Workspace, g: u64) -> Vec<String> {
+        if let Some((for_g, r)) = self.job.poll_keep()
+            && for_g == g
+        {
+            self.report = Some(r);
+        }
+        self.writes.poll_report(ws)
     }
 
-    pub fn on_failed(&mut self, id: u64, message: &str) -> bool {
-        self.job.failed(id, message)
+    /// The first day of the test period, as shown.
+    pub fn split(&self) -> &str {
+        &self.split
     }
 
-    pub fn running(&self, ws: &Workspace) -> bool {
-        ws.job_running(self.job.id)
+    /// The last evaluation's report.
+    pub fn report(&self) -> Option<&EvalReport> {
+        self.report.as_deref()
+    }
+
+    pub fn running(&self) -> bool {
+        self.job.is_running()
     }
 
     /// Starts the evaluation with the split, K and parameters shown.
@@ -79,9 +95,6 @@ impl EvalView {
             return;
         };
         self.split_error = None;
-        if let Some(id) = self.job.id.take() {
-            ws.cancel_job(id);
-        }
         let mut algorithms = vec![Algorithm::Popular];
         algorithms.extend(
             COMPARED
@@ -98,14 +111,10 @@ impl EvalView {
             ..EvalOptions::new(day)
         };
         let d = d.clone();
-        let id = ws.spawn(T::RecJobEvaluate, text.to_string(), move |rep| {
-            let r = evaluate(&d.inter, &opts, rep)?;
-            Ok(JobOutput::Recs(RecsOutput::Evaluated(g, Box::new(r))))
-        });
-        self.job.start(id);
-        if id.is_some() {
-            self.job.error = None;
-        }
+        self.job
+            .start(ws, T::RecJobEvaluate, text.to_string(), move |rep| {
+                Ok((g, Box::new(evaluate(&d.inter, &opts, rep)?)))
+            });
     }
 
     /// The chart's table, names in `lang`.
@@ -127,7 +136,7 @@ impl EvalView {
     }
 
     /// Draws the chart to `path` (PNG) in a job.
-    pub fn export_png(&self, ws: &mut Workspace, path: PathBuf) {
+    pub fn export_png(&mut self, ws: &mut Workspace, path: PathBuf) {
         let lang = ws.lang;
         let Some(t) = self.chart_table(lang) else {
             return;
@@ -136,7 +145,8 @@ impl EvalView {
             return;
         };
         let title = lang.f(T::RecChartTitle, &[&r.split, &r.k]);
-        ws.spawn(
+        self.writes.start(
+            ws,
             T::RecJobExportChart,
             path.display().to_string(),
             move |_| {
@@ -149,9 +159,7 @@ impl EvalView {
                     &path,
                     (1400, 800),
                 )?;
-                Ok(JobOutput::Recs(RecsOutput::Written(
-                    lang.f(T::Exported, &[&path.display()]),
-                )))
+                Ok(lang.f(T::Exported, &[&path.display()]))
             },
         );
     }
@@ -165,7 +173,7 @@ impl EvalView {
         g: u64,
     ) {
         let lang = ws.lang;
-        let busy = self.running(ws);
+        let busy = self.running();
         ui.horizontal_wrapped(|ui| {
             let l = ui.label(lang.tr(T::RecSplitDate));
             ui.add(egui::TextEdit::singleline(&mut self.split).desired_width(96.0))
@@ -194,18 +202,17 @@ impl EvalView {
             }
             if busy {
                 ui.spinner();
-                if ui.small_button(lang.tr(T::Cancel)).clicked()
-                    && let Some(id) = self.job.id
-                {
-                    ws.cancel_job(id);
+                if ui.small_button(lang.tr(T::Cancel)).clicked() {
+                    self.job.cancel();
                 }
             }
         });
         if let Some(e) = &self.split_error {
             ui.colored_label(theme::error_color(ui), e);
         }
-        if let Some(e) = &self.job.error {
-            theme::error_card(ui, lang.tr(T::RecEvalFailed), e, "");
+        if let Some(e) = self.job.error() {
+            let message = crate::ui::explain::explain(lang, e);
+            theme::error_card(ui, lang.tr(T::RecEvalFailed), &message, "");
         }
         let Some(r) = self.report.clone() else {
             if !busy {

@@ -4,13 +4,13 @@
 //! A model already fitted with the same parameters is reused; otherwise the job fits it.
 
 use super::picks::PicksView;
-use super::{RecsData, RecsOutput, algo_label};
+use super::{RecsData, algo_label};
 use crate::i18n::{Lang, T, int};
 use crate::recommend::fitted::fit_key;
 use crate::recommend::{
     Algorithm, ModelOptions, RecommendOptions, Recommender, write_recommendations,
 };
-use crate::ui::state::{JobOutput, Workspace};
+use crate::ui::state::{JobSet, Workspace};
 use crate::ui::theme;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,6 +30,8 @@ pub struct ExportDialog {
     pub algorithm: Algorithm,
     pub k: usize,
     pub path: String,
+    /// Exports being written.
+    jobs: JobSet<String>,
 }
 
 impl Default for ExportDialog {
@@ -40,6 +42,7 @@ impl Default for ExportDialog {
             algorithm: Algorithm::ItemKnn,
             k: 10,
             path: String::new(),
+            jobs: JobSet::default(),
         }
     }
 }
@@ -157,9 +160,14 @@ impl ExportDialog {
         }
     }
 
+    /// The notices of the exports that finished since the last frame.
+    pub fn logic(&mut self, ws: &mut Workspace) -> Vec<String> {
+        self.jobs.poll_report(ws)
+    }
+
     /// Starts the export job for these customers (numbers of `d`).
     pub fn start(
-        &self,
+        &mut self,
         ws: &mut Workspace,
         d: &Arc<RecsData>,
         picks: &PicksView,
@@ -167,7 +175,18 @@ impl ExportDialog {
         customers: Vec<u32>,
         path: PathBuf,
     ) {
-        export_job(ws, d, picks, model, self.algorithm, self.k, customers, path);
+        let (algorithm, k) = (self.algorithm, self.k);
+        export_job(
+            ws,
+            &mut self.jobs,
+            d,
+            picks,
+            model,
+            algorithm,
+            k,
+            customers,
+            path,
+        );
     }
 }
 
@@ -175,6 +194,7 @@ impl ExportDialog {
 #[allow(clippy::too_many_arguments)]
 pub fn export_job(
     ws: &mut Workspace,
+    jobs: &mut JobSet<String>,
     d: &Arc<RecsData>,
     picks: &PicksView,
     model: &ModelOptions,
@@ -182,7 +202,7 @@ pub fn export_job(
     k: usize,
     customers: Vec<u32>,
     path: PathBuf,
-) -> Option<u64> {
+) -> bool {
     let lang: Lang = ws.lang;
     let key = fit_key(algorithm, model, &customers);
     let cached = picks
@@ -195,7 +215,8 @@ pub fn export_job(
         exclude_bought: picks.exclude_bought,
         ..RecommendOptions::default()
     };
-    ws.spawn(T::RecJobExport, path.display().to_string(), move |rep| {
+    let detail = path.display().to_string();
+    jobs.start(ws, T::RecJobExport, detail, move |rep| {
         let rec: Arc<Recommender> = match cached {
             Some(r) => r,
             None => Arc::new(Recommender::fit(
@@ -209,13 +230,13 @@ pub fn export_job(
         };
         let rows = rec.recommend(&d.inter, &customers, &opts, rep)?;
         write_recommendations(&rows, &path, lang)?;
-        Ok(JobOutput::Recs(RecsOutput::Written(lang.f(
+        Ok(lang.f(
             T::RecExported,
             &[
                 &int(rows.len() as u64),
                 &int(customers.len() as u64),
                 &path.display(),
             ],
-        ))))
+        ))
     })
 }

@@ -13,9 +13,9 @@ mod rules;
 use crate::dataset::{DatasetInfo, Role};
 use crate::i18n::{T, int};
 use crate::recommend::details::{ItemDetails, read_item_details};
-use crate::recommend::{Algorithm, EvalReport, Interactions, ReadOptions, Rule, read_interactions};
+use crate::recommend::{Algorithm, Interactions, ReadOptions, read_interactions};
 use crate::store::Project;
-use crate::ui::state::{JobOutput, JobSlot, Workspace};
+use crate::ui::state::{JobSet, JobSlot, Workspace};
 use crate::ui::theme;
 use egui::Ui;
 use std::collections::HashMap;
@@ -101,17 +101,6 @@ impl RecsData {
     }
 }
 
-/// What a job of this page sends back; the number is the data generation it was started for.
-pub enum RecsOutput {
-    Data(u64, Arc<RecsData>),
-    Fitted(u64, Vec<crate::recommend::fitted::FittedModel>),
-    Members(u64, String, Vec<u32>),
-    Rules(u64, Arc<Vec<Rule>>),
-    Evaluated(u64, Box<EvalReport>),
-    /// A file was written: its path and what it holds, for the notice.
-    Written(String),
-}
-
 /// Whether a dataset holds purchases the recommenders can read: customer, timestamp, item.
 pub fn is_purchases(d: &DatasetInfo) -> bool {
     let has = |r: Role| d.column_with_role(r).is_some();
@@ -137,20 +126,22 @@ pub fn algo_label(a: Algorithm) -> T {
 
 #[derive(Default)]
 pub struct RecommendationsPage {
-    pub tab: Tab,
-    pub dataset: Option<String>,
-    pub products: Option<String>,
+    tab: Tab,
+    dataset: Option<String>,
+    products: Option<String>,
     guessed_rev: Option<u64>,
     /// (dataset, products, catalog revision) the data was loaded for.
     loaded_for: Option<(String, Option<String>, u64)>,
     data: Option<Arc<RecsData>>,
     /// Bumped with every load; results of jobs for older data are dropped.
     generation: u64,
-    data_job: JobSlot,
-    pub params: Params,
-    pub picks: PicksView,
-    pub rules: RulesView,
-    pub eval: EvalView,
+    data_job: JobSlot<Arc<RecsData>>,
+    /// Recommendations being written (`export_recommendations`).
+    writes: JobSet<String>,
+    params: Params,
+    picks: PicksView,
+    rules: RulesView,
+    eval: EvalView,
     export: export::ExportDialog,
     notice: Option<String>,
 }
@@ -164,23 +155,58 @@ impl RecommendationsPage {
         self.notice.as_deref()
     }
 
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
+    pub fn set_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+    }
+
+    /// The Picks tab.
+    pub fn picks(&self) -> &PicksView {
+        &self.picks
+    }
+
+    pub fn picks_mut(&mut self) -> &mut PicksView {
+        &mut self.picks
+    }
+
+    /// The Rules tab.
+    pub fn rules(&self) -> &RulesView {
+        &self.rules
+    }
+
+    /// The Evaluation tab.
+    pub fn eval(&self) -> &EvalView {
+        &self.eval
+    }
+
+    /// Draws the evaluation chart to `path` (PNG), in a job, as its Export PNG button does.
+    pub fn export_eval_png(&mut self, ws: &mut Workspace, path: std::path::PathBuf) {
+        self.eval.export_png(ws, path);
+    }
+
     /// Exports `algorithm`'s top `k` for the chosen segment's members (`segment`, when one is
     /// chosen) or for every customer to `path` (.csv or .xlsx), as the export dialog does.
     pub fn export_recommendations(
-        &self,
+        &mut self,
         ws: &mut Workspace,
         algorithm: Algorithm,
         k: usize,
         segment: bool,
         path: std::path::PathBuf,
-    ) -> Option<u64> {
-        let d = self.data.as_ref()?;
+    ) -> bool {
+        let Some(d) = &self.data else {
+            return false;
+        };
         let customers = match (segment, self.picks.members()) {
             (true, Some(m)) => m.to_vec(),
             _ => (0..d.inter.customers.len() as u32).collect(),
         };
         export::export_job(
             ws,
+            &mut self.writes,
             d,
             &self.picks,
             &self.params.applied,
@@ -192,44 +218,30 @@ impl RecommendationsPage {
     }
 
     /// Writes the rules the Rules tab shows (filtered, in order) to `path` as CSV, in a job.
-    pub fn export_rules(&self, ws: &mut Workspace, path: std::path::PathBuf) {
+    pub fn export_rules(&mut self, ws: &mut Workspace, path: std::path::PathBuf) {
         if let Some(d) = &self.data {
             self.rules.export_to(ws, d, path);
         }
     }
 
-    /// A finished job of this page.
-    pub fn on_output(&mut self, ws: &mut Workspace, out: RecsOutput) {
-        match out {
-            RecsOutput::Data(g, d) if g == self.generation => {
-                self.data_job.finished();
-                self.picks.reset(&d);
-                self.rules.reset();
-                self.eval.reset(&d);
-                self.data = Some(d);
-            }
-            RecsOutput::Fitted(g, models) if g == self.generation => self.picks.on_fitted(models),
-            RecsOutput::Members(g, name, m) if g == self.generation => {
-                self.picks.on_members(name, m)
-            }
-            RecsOutput::Rules(g, r) if g == self.generation => self.rules.on_rules(r),
-            RecsOutput::Evaluated(g, r) if g == self.generation => self.eval.on_report(r),
-            RecsOutput::Written(text) => {
-                ws.notice = Some(text.clone());
-                self.notice = Some(text);
-            }
-            // Results for data no longer shown.
-            _ => {}
+    /// Takes the results of the page's jobs (once per frame).
+    pub fn logic(&mut self, ws: &mut Workspace) {
+        if let Some(d) = self.data_job.poll_keep() {
+            self.picks.reset(&d);
+            self.rules.reset();
+            self.eval.reset(&d);
+            self.data = Some(d);
         }
-    }
-
-    /// A failed job of this page; true when it was one.
-    pub fn on_failed(&mut self, id: u64, err: &crate::Error) -> bool {
-        let message = err.to_string();
-        self.data_job.failed(id, &message)
-            || self.picks.on_failed(id, &message)
-            || self.rules.on_failed(id, &message)
-            || self.eval.on_failed(id, &message)
+        let g = self.generation;
+        self.picks.logic(g);
+        let mut written = self.rules.logic(ws, g);
+        written.extend(self.eval.logic(ws, g));
+        written.extend(self.export.logic(ws));
+        written.extend(self.writes.poll_report(ws));
+        for text in written {
+            ws.notice = Some(text.clone());
+            self.notice = Some(text);
+        }
     }
 
     fn guess(&mut self, ws: &Workspace) {
@@ -264,22 +276,17 @@ impl RecommendationsPage {
         let (Some(path), Some(dataset)) = (ws.project_path(), self.dataset.clone()) else {
             return;
         };
-        if let Some(id) = self.data_job.id.take() {
-            ws.cancel_job(id);
-        }
         self.generation += 1;
         self.data = None;
         let products = self.products.clone();
         self.loaded_for = Some((dataset.clone(), products.clone(), ws.catalog_rev));
-        let g = self.generation;
-        let id = ws.spawn(T::RecJobRead, dataset.clone(), move |rep| {
-            let project = Project::open_read_only(&path)?;
-            let inter = read_interactions(&project, &dataset, &ReadOptions::default(), rep)?;
-            let details = read_item_details(&project, &dataset, products.as_deref(), &inter)?;
-            let d = RecsData::new(dataset, inter, details);
-            Ok(JobOutput::Recs(RecsOutput::Data(g, Arc::new(d))))
-        });
-        self.data_job.start(id);
+        self.data_job
+            .start(ws, T::RecJobRead, dataset.clone(), move |rep| {
+                let project = Project::open_read_only(&path)?;
+                let inter = read_interactions(&project, &dataset, &ReadOptions::default(), rep)?;
+                let details = read_item_details(&project, &dataset, products.as_deref(), &inter)?;
+                Ok(Arc::new(RecsData::new(dataset, inter, details)))
+            });
     }
 
     pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
@@ -289,7 +296,7 @@ impl RecommendationsPage {
             .dataset
             .clone()
             .map(|d| (d, self.products.clone(), ws.catalog_rev));
-        if want.is_some() && want != self.loaded_for && !ws.job_running(self.data_job.id) {
+        if want.is_some() && want != self.loaded_for && !self.data_job.is_running() {
             self.load(ws);
         }
         let data = self.data.clone();
@@ -312,8 +319,9 @@ impl RecommendationsPage {
                 Some(lang.tr(T::RecSubtitle)),
             );
             self.toolbar(ui, ws);
-            if let Some(e) = &self.data_job.error {
-                theme::error_card(ui, lang.tr(T::RecReadFailed), e, "");
+            if let Some(e) = self.data_job.error() {
+                let message = crate::ui::explain::explain(lang, e);
+                theme::error_card(ui, lang.tr(T::RecReadFailed), &message, "");
                 return;
             }
             let Some(d) = data else {

@@ -4,12 +4,12 @@
 //! customer only ranks (no fit); a change of parameters refits only the
 //! models it concerns.
 
-use super::{RecsData, RecsOutput, algo_label};
+use super::{RecsData, algo_label};
 use crate::i18n::{Lang, T, int};
 use crate::recommend::fitted::{FittedModel, fit_key, fit_models, recommend_one};
 use crate::recommend::{Algorithm, ModelOptions, RecommendOptions, Recommendation};
 use crate::store::Project;
-use crate::ui::state::{JobOutput, JobSlot, Workspace};
+use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme;
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -31,20 +31,22 @@ type ShownKey = (u32, usize, bool, Vec<String>);
 type Lists = Vec<(Algorithm, Vec<Recommendation>)>;
 
 pub struct PicksView {
-    pub who: Who,
-    pub segment: Option<String>,
+    who: Who,
+    pub(super) segment: Option<String>,
     segments: Vec<String>,
     /// The chosen segment's members found in the purchases (customer numbers).
     members: Option<(String, Vec<u32>)>,
-    members_job: JobSlot,
-    pub search: String,
+    /// Finding the members: the data generation, the segment, its members.
+    members_job: JobSlot<(u64, String, Vec<u32>)>,
+    search: String,
     filtered: Vec<u32>,
     filtered_for: Option<(String, Who, Option<String>)>,
-    pub customer: Option<u32>,
-    pub k: usize,
-    pub exclude_bought: bool,
+    customer: Option<u32>,
+    pub(super) k: usize,
+    pub(super) exclude_bought: bool,
     models: HashMap<Algorithm, FittedModel>,
-    fit_job: JobSlot,
+    /// Fitting, with the data generation it was started for.
+    fit_job: JobSlot<(u64, Vec<FittedModel>)>,
     /// The keys the last failed fit was for (not retried until something changes).
     failed_keys: Option<Vec<String>>,
     shown: Option<(ShownKey, Lists)>,
@@ -112,8 +114,18 @@ impl PicksView {
         }
     }
 
-    pub fn fitting(&self, ws: &Workspace) -> bool {
-        ws.job_running(self.fit_job.id)
+    /// The customer whose picks are shown (a number of the data).
+    pub fn customer(&self) -> Option<u32> {
+        self.customer
+    }
+
+    /// Empties the customer search box.
+    pub fn clear_search(&mut self) {
+        self.search.clear();
+    }
+
+    pub fn fitting(&self) -> bool {
+        self.fit_job.is_running()
     }
 
     /// The lists shown, by algorithm.
@@ -121,29 +133,35 @@ impl PicksView {
         self.shown.as_ref().map_or(&[], |s| s.1.as_slice())
     }
 
-    pub fn on_fitted(&mut self, models: Vec<FittedModel>) {
-        self.fit_job.finished();
+    /// Takes fitted models and segment members of the data generation `g` as their jobs
+    /// finish (once per frame).
+    pub fn logic(&mut self, g: u64) {
+        if let Some((for_g, models)) = self.fit_job.poll_keep()
+            && for_g == g
+        {
+            self.on_fitted(models);
+        }
+        if let Some((for_g, name, m)) = self.members_job.poll_keep()
+            && for_g == g
+        {
+            self.on_members(name, m);
+        }
+    }
+
+    fn on_fitted(&mut self, models: Vec<FittedModel>) {
         for m in models {
             self.models.insert(m.recommender.algorithm, m);
         }
         self.shown = None;
     }
 
-    pub fn on_members(&mut self, name: String, m: Vec<u32>) {
-        self.members_job.finished();
+    fn on_members(&mut self, name: String, m: Vec<u32>) {
         if self.customer.is_some_and(|c| m.binary_search(&c).is_err()) {
             // The first member in the list's order is picked once the list is built.
             self.customer = None;
         }
         self.members = Some((name, m));
         self.filtered_for = None;
-    }
-
-    pub fn on_failed(&mut self, id: u64, message: &str) -> bool {
-        if self.fit_job.failed(id, message) {
-            return true;
-        }
-        self.members_job.failed(id, message)
     }
 
     /// The algorithms shown: group popularity only for a segment.
@@ -163,7 +181,7 @@ impl PicksView {
     /// Starts fitting the models whose options changed, unless a fit is running or the same
     /// fit just failed.
     fn fit_stale(&mut self, ws: &mut Workspace, d: &Arc<RecsData>, opts: &ModelOptions, g: u64) {
-        if ws.job_running(self.fit_job.id) {
+        if self.fit_job.is_running() {
             return;
         }
         let group = self.group();
@@ -185,50 +203,47 @@ impl PicksView {
             .map(|&a| ws.lang.tr(algo_label(a)))
             .collect::<Vec<_>>()
             .join(", ");
-        let id = ws.spawn(T::RecJobFit, detail, move |rep| {
-            let m = fit_models(&d.inter, &stale, &group, &opts, rep)?;
-            Ok(JobOutput::Recs(RecsOutput::Fitted(g, m)))
+        self.fit_job.start(ws, T::RecJobFit, detail, move |rep| {
+            Ok((g, fit_models(&d.inter, &stale, &group, &opts, rep)?))
         });
-        self.fit_job.start(id);
-        if id.is_some() {
-            self.fit_job.error = None;
-        }
     }
 
     fn load_members(&mut self, ws: &mut Workspace, d: &RecsData, g: u64) {
         let (Some(path), Some(name)) = (ws.project_path(), self.segment.clone()) else {
             return;
         };
-        if ws.job_running(self.members_job.id) || self.members_job.error.is_some() {
+        if self.members_job.is_running() || self.members_job.error().is_some() {
             return;
         }
         let dataset = d.dataset.clone();
         // The ids are resolved to numbers on the job's thread too: the data is shared.
         let customers: Arc<Vec<String>> = Arc::new(d.inter.customers.clone());
-        let id = ws.spawn(T::RecJobMembers, name.clone(), move |_rep| {
-            let project = Project::open_read_only(&path)?;
-            let ids =
-                crate::recommend::details::segment_customer_ids(&project, &dataset, None, &name)?;
-            let index: HashMap<&str, u32> = customers
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.as_str(), i as u32))
-                .collect();
-            let mut m: Vec<u32> = ids
-                .iter()
-                .filter_map(|id| {
-                    let id = id.trim();
-                    index
-                        .get(id)
-                        .or_else(|| id.strip_suffix(".0").and_then(|s| index.get(s)))
-                        .copied()
-                })
-                .collect();
-            m.sort_unstable();
-            m.dedup();
-            Ok(JobOutput::Recs(RecsOutput::Members(g, name, m)))
-        });
-        self.members_job.start(id);
+        let detail = name.clone();
+        self.members_job
+            .start(ws, T::RecJobMembers, detail, move |_rep| {
+                let project = Project::open_read_only(&path)?;
+                let ids = crate::recommend::details::segment_customer_ids(
+                    &project, &dataset, None, &name,
+                )?;
+                let index: HashMap<&str, u32> = customers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.as_str(), i as u32))
+                    .collect();
+                let mut m: Vec<u32> = ids
+                    .iter()
+                    .filter_map(|id| {
+                        let id = id.trim();
+                        index
+                            .get(id)
+                            .or_else(|| id.strip_suffix(".0").and_then(|s| index.get(s)))
+                            .copied()
+                    })
+                    .collect();
+                m.sort_unstable();
+                m.dedup();
+                Ok((g, name, m))
+            });
     }
 
     /// The customer list at the left of the page.
@@ -237,8 +252,8 @@ impl PicksView {
         if self.who == Who::Segment
             && self.segment.is_some()
             && self.members().is_none()
-            && !ws.job_running(self.members_job.id)
-            && self.members_job.error.is_none()
+            && !self.members_job.is_running()
+            && self.members_job.error().is_none()
         {
             self.load_members(ws, d, g);
         }
@@ -314,8 +329,8 @@ impl PicksView {
             self.shown = None;
             self.filtered_for = None;
         }
-        if let Some(e) = &self.members_job.error {
-            ui.colored_label(theme::error_color(ui), e);
+        if let Some(e) = self.members_job.error() {
+            ui.colored_label(theme::error_color(ui), crate::ui::explain::explain(lang, e));
         }
     }
 
@@ -418,8 +433,9 @@ impl PicksView {
                 theme::muted(ui, lang.tr(T::RecNoSegments));
             } else if self.segment.is_none() {
                 theme::muted(ui, lang.tr(T::RecPickSegmentHint));
-            } else if let Some(e) = &self.members_job.error {
-                theme::error_card(ui, lang.tr(T::RecMembersFailed), e, "");
+            } else if let Some(e) = self.members_job.error() {
+                let message = crate::ui::explain::explain(lang, e);
+                theme::error_card(ui, lang.tr(T::RecMembersFailed), &message, "");
             } else {
                 ui.horizontal(|ui| {
                     ui.spinner();
@@ -429,7 +445,7 @@ impl PicksView {
             return;
         }
         self.fit_stale(ws, d, opts, g);
-        let fitting = ws.job_running(self.fit_job.id);
+        let fitting = self.fitting();
         // The customer and the list settings.
         ui.horizontal_wrapped(|ui| {
             match self.customer {
@@ -463,16 +479,15 @@ impl PicksView {
             if fitting {
                 ui.spinner();
                 theme::muted(ui, lang.tr(T::RecFitting));
-                if ui.small_button(lang.tr(T::Cancel)).clicked()
-                    && let Some(id) = self.fit_job.id
-                {
-                    ws.cancel_job(id);
+                if ui.small_button(lang.tr(T::Cancel)).clicked() {
+                    self.fit_job.cancel();
                 }
             }
         });
-        if let Some(e) = self.fit_job.error.clone() {
-            if theme::error_card(ui, lang.tr(T::RecFitFailed), &e, lang.tr(T::RecRetry)) {
-                self.fit_job.error = None;
+        if let Some(e) = self.fit_job.error() {
+            let message = crate::ui::explain::explain(lang, e);
+            if theme::error_card(ui, lang.tr(T::RecFitFailed), &message, lang.tr(T::RecRetry)) {
+                self.fit_job.clear_error();
                 self.failed_keys = None;
             } else if self.failed_keys.is_none() {
                 let group = self.group();

@@ -1,13 +1,13 @@
 //! The rules browser: mine association rules from the orders (a job), then a virtualised table
 //! sorted by any column and filtered by item text, and the rules shown exported to CSV.
 
-use super::{RecsData, RecsOutput};
+use super::RecsData;
 use crate::i18n::{Lang, T, int};
 use crate::recommend::browse::{
     RuleColumn, antecedent_count, itemset_names, purchase_rules, rule_view,
 };
 use crate::recommend::{Rule, RuleOptions, write_rules_csv};
-use crate::ui::state::{JobOutput, JobSlot, Workspace};
+use crate::ui::state::{JobSet, JobSlot, Workspace};
 use crate::ui::theme::{self, icon};
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -15,14 +15,17 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub struct RulesView {
-    pub opts: RuleOptions,
-    job: JobSlot,
+    opts: RuleOptions,
+    /// Mining, with the data generation it was started for.
+    job: JobSlot<(u64, Arc<Vec<Rule>>)>,
+    /// Rule files being written.
+    writes: JobSet<String>,
     rules: Option<Arc<Vec<Rule>>>,
     /// The options the rules shown were mined with.
     mined_with: Option<RuleOptions>,
-    pub filter: String,
-    pub sort: RuleColumn,
-    pub descending: bool,
+    filter: String,
+    sort: RuleColumn,
+    descending: bool,
     view: Vec<usize>,
     view_for: Option<(String, RuleColumn, bool, usize)>,
     /// Bumped with each mining, so the view is rebuilt.
@@ -40,6 +43,7 @@ impl Default for RulesView {
                 max_consequent: 1,
             },
             job: JobSlot::default(),
+            writes: JobSet::default(),
             rules: None,
             mined_with: None,
             filter: String::new(),
@@ -60,14 +64,21 @@ impl RulesView {
         self.view_for = None;
     }
 
-    pub fn on_rules(&mut self, r: Arc<Vec<Rule>>) {
-        self.job.finished();
-        self.rules = Some(r);
-        self.revision += 1;
+    /// Takes the rules mined from the data generation `g` when their job finishes; returns the
+    /// notices of the files written since the last frame.
+    pub fn logic(&mut self, ws: &mut Workspace, g: u64) -> Vec<String> {
+        if let Some((for_g, r)) = self.job.poll_keep()
+            && for_g == g
+        {
+            self.rules = Some(r);
+            self.revision += 1;
+        }
+        self.writes.poll_report(ws)
     }
 
-    pub fn on_failed(&mut self, id: u64, message: &str) -> bool {
-        self.job.failed(id, message)
+    /// The thresholds the next mining uses.
+    pub fn opts(&self) -> RuleOptions {
+        self.opts
     }
 
     pub fn rules(&self) -> Option<&[Rule]> {
@@ -80,38 +91,33 @@ impl RulesView {
     }
 
     pub fn mine(&mut self, ws: &mut Workspace, d: &Arc<RecsData>, g: u64) {
-        if let Some(id) = self.job.id.take() {
-            ws.cancel_job(id);
-        }
         let (d, opts) = (d.clone(), self.opts);
         self.mined_with = Some(opts);
-        let id = ws.spawn(T::RecJobRules, d.dataset.clone(), move |rep| {
+        let detail = d.dataset.clone();
+        self.job.start(ws, T::RecJobRules, detail, move |rep| {
             rep.check()?;
             let r = purchase_rules(&d.inter, &opts)?;
             rep.check()?;
-            Ok(JobOutput::Recs(RecsOutput::Rules(g, Arc::new(r))))
+            Ok((g, Arc::new(r)))
         });
-        self.job.start(id);
-        if id.is_some() {
-            self.job.error = None;
-        }
     }
 
     /// Writes the rules shown to `path` (CSV) in a job.
-    pub fn export_to(&self, ws: &mut Workspace, d: &RecsData, path: PathBuf) {
+    pub fn export_to(&mut self, ws: &mut Workspace, d: &RecsData, path: PathBuf) {
         let Some(rules) = &self.rules else { return };
         let shown: Vec<Rule> = self.view.iter().map(|&k| rules[k].clone()).collect();
         let names = d.names.clone();
         let lang = ws.lang;
-        ws.spawn(
+        self.writes.start(
+            ws,
             T::RecJobExportRules,
             path.display().to_string(),
             move |_| {
                 write_rules_csv(&shown, &names, &path)?;
-                Ok(JobOutput::Recs(RecsOutput::Written(lang.f(
+                Ok(lang.f(
                     T::RecRulesWritten,
                     &[&int(shown.len() as u64), &path.display()],
-                ))))
+                ))
             },
         );
     }
@@ -140,10 +146,10 @@ impl RulesView {
 
     pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace, d: &Arc<RecsData>, g: u64) {
         let lang = ws.lang;
-        if self.rules.is_none() && self.mined_with.is_none() && !ws.job_running(self.job.id) {
+        if self.rules.is_none() && self.mined_with.is_none() && !self.job.is_running() {
             self.mine(ws, d, g);
         }
-        let busy = ws.job_running(self.job.id);
+        let busy = self.job.is_running();
         ui.horizontal_wrapped(|ui| {
             super::params::rule_thresholds(ui, lang, &mut self.opts, false);
             ui.add_space(6.0);
@@ -156,17 +162,16 @@ impl RulesView {
             }
             if busy {
                 ui.spinner();
-                if ui.small_button(lang.tr(T::Cancel)).clicked()
-                    && let Some(id) = self.job.id
-                {
-                    ws.cancel_job(id);
+                if ui.small_button(lang.tr(T::Cancel)).clicked() {
+                    self.job.cancel();
                 }
             } else if changed && self.rules.is_some() {
                 theme::muted(ui, lang.tr(T::RecRulesStale));
             }
         });
-        if let Some(e) = &self.job.error {
-            theme::error_card(ui, lang.tr(T::RecRulesFailed), e, "");
+        if let Some(e) = self.job.error() {
+            let message = crate::ui::explain::explain(lang, e);
+            theme::error_card(ui, lang.tr(T::RecRulesFailed), &message, "");
         }
         let Some(rules) = self.rules.clone() else {
             return;

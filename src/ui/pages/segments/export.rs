@@ -1,13 +1,13 @@
 //! The export dialog: file, columns, masking of personal data, hashed ids; the export runs as a
 //! job and is logged with a snapshot.
 
-use super::SegmentsOutput;
+use crate::export::ExportReport;
 use crate::i18n::T;
 use crate::segments::base::SegmentBase;
 use crate::segments::export::{ExportSpec, export_members};
 use crate::segments::{Rule, Saved, members};
 use crate::store::Project;
-use crate::ui::state::{JobOutput, Workspace};
+use crate::ui::state::{JobSet, Workspace};
 use crate::ui::theme;
 use std::sync::Arc;
 
@@ -20,6 +20,7 @@ pub struct ExportDialog {
     hash_ids: bool,
     salt: String,
     bom: bool,
+    jobs: JobSet<ExportReport>,
 }
 
 /// Columns that usually hold personal data, masked by default.
@@ -35,6 +36,11 @@ fn looks_personal(name: &str) -> bool {
 }
 
 impl ExportDialog {
+    /// The exports that finished since the last frame (failures go to the error panel).
+    pub fn logic(&mut self, ws: &mut Workspace) -> Vec<ExportReport> {
+        self.jobs.poll_report(ws)
+    }
+
     pub fn open(&mut self, base: &SegmentBase, name: &str) {
         self.open = true;
         let file = if name.trim().is_empty() {
@@ -173,10 +179,11 @@ impl ExportDialog {
         let out = std::path::PathBuf::from(self.path.trim());
         let rule = rule.clone();
         self.open = false;
-        ws.spawn(T::JobSegmentExport, out.display().to_string(), move |_| {
+        let detail = out.display().to_string();
+        self.jobs.start(ws, T::JobSegmentExport, detail, move |_| {
             let p = Project::open(&project)?;
             let m = members(&base, &rule, &saved)?;
-            let r = export_members(
+            export_members(
                 &p,
                 &base,
                 segment.as_deref(),
@@ -184,8 +191,7 @@ impl ExportDialog {
                 &m,
                 &out,
                 &spec,
-            )?;
-            Ok(JobOutput::Segments(SegmentsOutput::Exported(r)))
+            )
         });
     }
 }

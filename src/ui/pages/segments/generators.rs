@@ -9,19 +9,17 @@ use crate::segments::base::SegmentBase;
 use crate::segments::generate;
 use crate::segments::kmeans::{self, KChoice, KMeansFit};
 use crate::segments::{Rule, saved};
-use crate::ui::state::{JobOutput, JobSlot, Workspace};
+use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme;
 use egui::{RichText, Ui};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
-
-use super::SegmentsOutput;
 
 pub struct GeneratorState {
     top_column: String,
     top_n: usize,
     features: Vec<String>,
     k: usize,
-    job: JobSlot,
+    job: JobSlot<Kmeans>,
     choices: Vec<KChoice>,
     clusters: Option<KMeansFit>,
     prefix: String,
@@ -47,19 +45,20 @@ impl Default for GeneratorState {
 
 const SEED: u64 = 42;
 
+/// What a k-means job finds.
+enum Kmeans {
+    Choices(Vec<KChoice>),
+    Clusters(Box<KMeansFit>),
+}
+
 impl GeneratorState {
-    pub fn on_choices(&mut self, c: Vec<KChoice>) {
-        self.job.finished();
-        self.choices = c;
-    }
-
-    pub fn on_clusters(&mut self, f: KMeansFit) {
-        self.job.finished();
-        self.clusters = Some(f);
-    }
-
-    pub fn on_failed(&mut self, id: u64, message: &str) -> bool {
-        self.job.failed(id, message)
+    /// Takes the k-means result when its job finishes (once per frame).
+    pub fn logic(&mut self) {
+        match self.job.poll_keep() {
+            None => {}
+            Some(Kmeans::Choices(c)) => self.choices = c,
+            Some(Kmeans::Clusters(f)) => self.clusters = Some(*f),
+        }
     }
 
     /// Returns a rule when the user picks one.
@@ -105,7 +104,7 @@ impl GeneratorState {
                     if ui.button(lang.tr(T::SegUse)).clicked() {
                         match generate::top_n(&base.frame, &self.top_column, self.top_n) {
                             Ok(r) => out = Some(r),
-                            Err(e) => self.job.error = Some(e.to_string()),
+                            Err(e) => self.job.set_error(e),
                         }
                     }
                 });
@@ -126,7 +125,7 @@ impl GeneratorState {
                         }
                     }
                 });
-                let busy = ws.job_running(self.job.id);
+                let busy = self.job.is_running();
                 ui.horizontal(|ui| {
                     if ui
                         .add_enabled(
@@ -137,11 +136,10 @@ impl GeneratorState {
                     {
                         let (b, f) = (base.clone(), self.features.clone());
                         self.job
-                            .start(ws.spawn(T::JobSegmentKmeans, String::new(), move |_| {
-                                let c =
-                                    kmeans::choose_k(&b.frame, &f, &[2, 3, 4, 5, 6, 7, 8], SEED)?;
-                                Ok(JobOutput::Segments(SegmentsOutput::Choices(c)))
-                            }));
+                            .start(ws, T::JobSegmentKmeans, String::new(), move |_| {
+                                kmeans::choose_k(&b.frame, &f, &[2, 3, 4, 5, 6, 7, 8], SEED)
+                                    .map(Kmeans::Choices)
+                            });
                     }
                     ui.label("k");
                     ui.add(egui::DragValue::new(&mut self.k).range(2..=20));
@@ -154,17 +152,18 @@ impl GeneratorState {
                     {
                         let (b, f, k) = (base.clone(), self.features.clone(), self.k);
                         self.job
-                            .start(ws.spawn(T::JobSegmentKmeans, String::new(), move |_| {
-                                let fit = kmeans::fit(&b.frame, &f, k, SEED)?;
-                                Ok(JobOutput::Segments(SegmentsOutput::Clusters(Box::new(fit))))
-                            }));
+                            .start(ws, T::JobSegmentKmeans, String::new(), move |_| {
+                                kmeans::fit(&b.frame, &f, k, SEED)
+                                    .map(|fit| Kmeans::Clusters(Box::new(fit)))
+                            });
                     }
                     if busy {
                         ui.spinner();
                     }
                 });
-                if let Some(e) = &self.job.error {
-                    ui.colored_label(theme::error_color(ui), e);
+                if let Some(e) = self.job.error() {
+                    let message = crate::ui::explain::explain(lang, e);
+                    ui.colored_label(theme::error_color(ui), message);
                 }
                 if !self.choices.is_empty() {
                     self.choices_plot(ui, lang);
@@ -244,7 +243,7 @@ impl GeneratorState {
                     if ui.button(lang.tr(T::SegUse)).clicked() {
                         match fit.model.rule(j) {
                             Ok(r) => out = Some(r),
-                            Err(e) => self.job.error = Some(e.to_string()),
+                            Err(e) => self.job.set_error(e),
                         }
                     }
                     ui.end_row();
@@ -267,7 +266,7 @@ impl GeneratorState {
                     )
                 });
                 if let Err(e) = result {
-                    self.job.error = Some(e.to_string());
+                    self.job.set_error(e);
                 } else {
                     ws.notice = Some(lang.f(T::SegSavedClusters, &[&k, &self.prefix]));
                     ws.refresh_activity();

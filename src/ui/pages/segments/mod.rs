@@ -15,7 +15,7 @@ use crate::segments::preview::{Preview, preview};
 use crate::segments::saved::{self, Segment};
 use crate::segments::{Rule, Saved, parse_rule};
 use crate::store::Project;
-use crate::ui::state::{JobOutput, Workspace};
+use crate::ui::state::{JobSet, JobSlot, Workspace};
 use crate::ui::theme;
 use builder::{ColumnKind, group_ui};
 use egui::{RichText, Ui};
@@ -33,37 +33,29 @@ pub enum Tab {
     Overlap,
 }
 
-/// What a segment job sends back.
-pub enum SegmentsOutput {
-    Base(Arc<SegmentBase>),
-    Preview(u64, Box<Preview>),
-    Overlap(Box<crate::segments::overlap::Overlap>),
-    Choices(Vec<crate::segments::kmeans::KChoice>),
-    Clusters(Box<crate::segments::kmeans::KMeansFit>),
-    Exported(crate::export::ExportReport),
-    /// The customer table was written to the project (for the SQL form).
-    TableWritten(String),
-}
-
 pub struct SegmentsPage {
-    pub tab: Tab,
+    tab: Tab,
     base: Option<Arc<SegmentBase>>,
-    base_job: Option<u64>,
+    /// Loading the base; its failure is shown in place of the page.
+    base_job: JobSlot<Arc<SegmentBase>>,
     base_rev: Option<u64>,
-    base_error: Option<String>,
     saved: Vec<Segment>,
     /// The saved segment being edited, if any.
-    pub selected: Option<String>,
-    pub name: String,
+    selected: Option<String>,
+    name: String,
     description: String,
-    pub rule: Rule,
-    pub text: String,
+    rule: Rule,
+    text: String,
     text_error: Option<String>,
     edited_at: Option<Instant>,
+    /// Bumped when the rule changes; a preview of an older rule is dropped.
     generation: u64,
-    preview_job: Option<u64>,
-    pub preview: Option<Box<Preview>>,
-    preview_error: Option<String>,
+    preview_job: JobSlot<(u64, Box<Preview>)>,
+    preview: Option<Box<Preview>>,
+    /// Segments being saved (the name of each).
+    save_jobs: JobSet<String>,
+    /// The customer table the SQL form reads, written after each save.
+    table_jobs: JobSet<String>,
     generators: generators::GeneratorState,
     overlap: overlap::OverlapState,
     export: export::ExportDialog,
@@ -76,9 +68,8 @@ impl Default for SegmentsPage {
         SegmentsPage {
             tab: Tab::default(),
             base: None,
-            base_job: None,
+            base_job: JobSlot::default(),
             base_rev: None,
-            base_error: None,
             saved: Vec::new(),
             selected: None,
             name: String::new(),
@@ -88,9 +79,10 @@ impl Default for SegmentsPage {
             text_error: None,
             edited_at: None,
             generation: 0,
-            preview_job: None,
+            preview_job: JobSlot::default(),
             preview: None,
-            preview_error: None,
+            save_jobs: JobSet::default(),
+            table_jobs: JobSet::default(),
             generators: generators::GeneratorState::default(),
             overlap: overlap::OverlapState::default(),
             export: export::ExportDialog::default(),
@@ -104,58 +96,76 @@ impl SegmentsPage {
         self.base.as_deref()
     }
 
-    /// A finished job.
-    pub fn on_output(&mut self, ws: &mut Workspace, out: SegmentsOutput) {
-        match out {
-            SegmentsOutput::Base(b) => {
-                self.base_job = None;
-                self.base_error = None;
-                self.base = Some(b);
-                self.reload_saved(ws);
-                self.touch();
-                self.overlap.invalidate();
-            }
-            SegmentsOutput::Preview(generation, p) => {
-                if generation == self.generation {
-                    self.preview_job = None;
-                    self.preview_error = None;
-                    self.preview = Some(p);
-                }
-            }
-            SegmentsOutput::Overlap(o) => self.overlap.on_result(*o),
-            SegmentsOutput::Choices(c) => self.generators.on_choices(c),
-            SegmentsOutput::Clusters(f) => self.generators.on_clusters(*f),
-            SegmentsOutput::TableWritten(_) => {
-                // The new dataset shows in the catalog; the base itself is unchanged.
-                let rev = ws.catalog_rev;
-                ws.refresh_catalog();
-                if self.base_rev == Some(rev) {
-                    self.base_rev = Some(ws.catalog_rev);
-                }
-            }
-            SegmentsOutput::Exported(r) => {
-                ws.refresh_activity();
-                self.notice = Some(
-                    ws.lang
-                        .f(T::SegExported, &[&crate::i18n::int(r.rows), &r.path]),
-                );
-            }
-        }
+    pub fn tab(&self) -> Tab {
+        self.tab
     }
 
-    /// A failed job of this page; true when it was one.
-    pub fn on_failed(&mut self, id: u64, message: &str) -> bool {
-        if self.base_job == Some(id) {
-            self.base_job = None;
-            self.base_error = Some(message.to_string());
-            return true;
+    pub fn set_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+    }
+
+    /// The rule as text (as typed, or as the builder wrote it).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn rule(&self) -> &Rule {
+        &self.rule
+    }
+
+    /// The name the segment is saved under.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn set_name(&mut self, name: &str) {
+        self.name = name.to_string();
+    }
+
+    /// The saved segment being edited, if any.
+    pub fn selected(&self) -> Option<&str> {
+        self.selected.as_deref()
+    }
+
+    /// The live size, portrait and SQL of the rule, once computed.
+    pub fn preview(&self) -> Option<&Preview> {
+        self.preview.as_deref()
+    }
+
+    /// Takes the results of the page's jobs (once per frame).
+    pub fn logic(&mut self, ws: &mut Workspace) {
+        if let Some(b) = self.base_job.poll_keep() {
+            self.base = Some(b);
+            self.reload_saved(ws);
+            self.touch();
+            self.overlap.invalidate();
         }
-        if self.preview_job == Some(id) {
-            self.preview_job = None;
-            self.preview_error = Some(message.to_string());
-            return true;
+        if let Some((generation, p)) = self.preview_job.poll_keep()
+            && generation == self.generation
+        {
+            self.preview = Some(p);
         }
-        self.generators.on_failed(id, message) || self.overlap.on_failed(id, message)
+        // Failures of saves land in the error panel, under the job's title.
+        for name in self.save_jobs.poll_report(ws) {
+            self.saved(ws, name);
+        }
+        for _table in self.table_jobs.poll_report(ws) {
+            // The new dataset shows in the catalog; the base itself is unchanged.
+            let rev = ws.catalog_rev;
+            ws.refresh_catalog();
+            if self.base_rev == Some(rev) {
+                self.base_rev = Some(ws.catalog_rev);
+            }
+        }
+        for r in self.export.logic(ws) {
+            ws.refresh_activity();
+            self.notice = Some(
+                ws.lang
+                    .f(T::SegExported, &[&crate::i18n::int(r.rows), &r.path]),
+            );
+        }
+        self.generators.logic();
+        self.overlap.logic();
     }
 
     fn reload_saved(&mut self, ws: &Workspace) {
@@ -202,41 +212,32 @@ impl SegmentsPage {
         let Some(path) = ws.project_path() else {
             return;
         };
-        if let Some(id) = self.base_job.take() {
-            ws.cancel_job(id);
-        }
         self.base_rev = Some(ws.catalog_rev);
-        self.base_job = ws.spawn(T::JobSegmentBase, String::new(), move |_rep| {
-            let project = Project::open_read_only(&path)?;
-            let b = SegmentBase::load(&project, &BaseOptions::default())?;
-            Ok(JobOutput::Segments(SegmentsOutput::Base(Arc::new(b))))
-        });
+        self.base_job
+            .start(ws, T::JobSegmentBase, String::new(), move |_rep| {
+                let project = Project::open_read_only(&path)?;
+                SegmentBase::load(&project, &BaseOptions::default()).map(Arc::new)
+            });
     }
 
     fn spawn_preview(&mut self, ws: &mut Workspace) {
         let Some(base) = self.base.clone() else {
             return;
         };
-        if let Some(id) = self.preview_job.take() {
-            ws.cancel_job(id);
-        }
         let rule = self.rule.clone();
         let saved = self.saved_map();
         let generation = self.generation;
-        self.preview_job = ws.spawn(T::JobSegmentPreview, String::new(), move |_rep| {
-            let p = preview(&base, &rule, &saved)?;
-            Ok(JobOutput::Segments(SegmentsOutput::Preview(
-                generation,
-                Box::new(p),
-            )))
-        });
+        self.preview_job
+            .start(ws, T::JobSegmentPreview, String::new(), move |_rep| {
+                Ok((generation, Box::new(preview(&base, &rule, &saved)?)))
+            });
     }
 
     pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
         let lang = ws.lang;
         if ws.project.is_some()
             && self.base_rev != Some(ws.catalog_rev)
-            && !ws.job_running(self.base_job)
+            && !self.base_job.is_running()
         {
             self.load_base(ws);
         }
@@ -257,8 +258,9 @@ impl SegmentsPage {
             .show(ui, |ui| self.list_ui(ui, ws));
         egui::CentralPanel::default().show(ui, |ui| {
             theme::page_header(ui, lang.tr(T::NavSegments), Some(lang.tr(T::SegSubtitle)));
-            if let Some(e) = &self.base_error {
-                theme::error_card(ui, lang.tr(T::SegNoBase), e, "");
+            if let Some(e) = self.base_job.error() {
+                let message = crate::ui::explain::explain(lang, e);
+                theme::error_card(ui, lang.tr(T::SegNoBase), &message, "");
                 return;
             }
             let Some(base) = self.base.clone() else {
@@ -437,26 +439,42 @@ impl SegmentsPage {
                 .id_salt("segment-preview")
                 .max_height(avail)
                 .show(&mut cols[1], |ui| {
+                    let error = self
+                        .preview_job
+                        .error()
+                        .map(|e| crate::ui::explain::explain(lang, e));
                     preview::ui(
                         ui,
                         lang,
                         self.preview.as_deref(),
-                        self.preview_error.as_deref(),
-                        ws.job_running(self.preview_job) || self.edited_at.is_some(),
+                        error.as_deref(),
+                        self.preview_job.is_running() || self.edited_at.is_some(),
                     )
                 });
         });
     }
 
+    /// Saves the rule under its name, with a snapshot of its members when the preview is of
+    /// this rule, as a job.
     fn save(&mut self, ws: &mut Workspace) {
-        let Some(p) = &ws.project else { return };
+        let Some(path) = ws.project_path() else {
+            return;
+        };
         let name = self.name.trim().to_string();
-        match saved::save(p, &name, &self.rule, &self.description) {
-            Ok(()) => {
-                // A snapshot of who is in it now, when the preview is of this rule.
-                if let (Some(pv), Some(base)) = (&self.preview, &self.base)
-                    && pv.rule == self.rule
-                    && let Ok(ids) = crate::segments::export::member_ids(base, &pv.members)
+        let (rule, description) = (self.rule.clone(), self.description.clone());
+        let snapshot = match (&self.preview, &self.base) {
+            (Some(pv), Some(base)) if pv.rule == self.rule => {
+                Some((base.clone(), pv.members.clone()))
+            }
+            _ => None,
+        };
+        self.save_jobs
+            .start(ws, T::JobSegmentSave, name.clone(), move |_| {
+                let p = Project::open(&path)?;
+                saved::save(&p, &name, &rule, &description)?;
+                // A snapshot of who is in it now (best effort: the segment is saved).
+                if let Some((base, members)) = snapshot
+                    && let Ok(ids) = crate::segments::export::member_ids(&base, &members)
                 {
                     let _ = crate::store::segments::add_snapshot(
                         p.conn(),
@@ -467,22 +485,25 @@ impl SegmentsPage {
                         &ids,
                     );
                 }
-                // The customer table the SQL form reads, written in the background.
-                if let (Some(base), Some(path)) = (self.base.clone(), ws.project_path()) {
-                    ws.spawn(T::JobSegmentTable, base.table_name(), move |_| {
-                        let mut p = Project::open(&path)?;
-                        let t = crate::segments::sql::materialize(&mut p, &base)?;
-                        Ok(JobOutput::Segments(SegmentsOutput::TableWritten(t)))
-                    });
-                }
-                self.selected = Some(name.clone());
-                self.notice = Some(ws.lang.f(T::SegSavedNotice, &[&name]));
-                self.reload_saved(ws);
-                self.overlap.invalidate();
-                ws.refresh_activity();
-            }
-            Err(e) => ws.problem(ws.lang.tr(T::SegSave), &e),
+                Ok(name)
+            });
+    }
+
+    /// A segment was saved: select it, and write the customer table the SQL form reads.
+    fn saved(&mut self, ws: &mut Workspace, name: String) {
+        if let (Some(base), Some(path)) = (self.base.clone(), ws.project_path()) {
+            let table = base.table_name();
+            self.table_jobs
+                .start(ws, T::JobSegmentTable, table, move |_| {
+                    let mut p = Project::open(&path)?;
+                    crate::segments::sql::materialize(&mut p, &base)
+                });
         }
+        self.notice = Some(ws.lang.f(T::SegSavedNotice, &[&name]));
+        self.selected = Some(name);
+        self.reload_saved(ws);
+        self.overlap.invalidate();
+        ws.refresh_activity();
     }
 
     fn delete(&mut self, ws: &mut Workspace, name: &str) {

@@ -1,12 +1,11 @@
 //! The overlap of saved segments: a matrix of shared customers and Jaccard indices, and a Venn
 //! diagram of two or three chosen segments.
 
-use super::SegmentsOutput;
 use crate::i18n::{Lang, T, int};
 use crate::segments::base::SegmentBase;
 use crate::segments::overlap::{Overlap, overlap, venn_regions};
 use crate::segments::saved::Segment;
-use crate::ui::state::{JobOutput, JobSlot, Workspace};
+use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme;
 use egui::{Color32, RichText, Ui};
 use std::sync::Arc;
@@ -14,7 +13,7 @@ use std::sync::Arc;
 #[derive(Default)]
 pub struct OverlapState {
     result: Option<Overlap>,
-    job: JobSlot,
+    job: JobSlot<Overlap>,
     stale: bool,
     /// Indices of the segments in the Venn view (up to three).
     venn: Vec<usize>,
@@ -31,17 +30,19 @@ impl OverlapState {
         self.stale = true;
     }
 
-    pub fn on_result(&mut self, o: Overlap) {
-        self.job.finished();
+    /// Takes the overlap when its job finishes (once per frame).
+    pub fn logic(&mut self) {
+        if let Some(o) = self.job.poll_keep() {
+            self.on_result(o);
+        }
+    }
+
+    fn on_result(&mut self, o: Overlap) {
         self.venn.retain(|&i| i < o.names.len());
         if self.venn.is_empty() {
             self.venn = (0..o.names.len().min(2)).collect();
         }
         self.result = Some(o);
-    }
-
-    pub fn on_failed(&mut self, id: u64, message: &str) -> bool {
-        self.job.failed(id, message)
     }
 
     pub fn ui(
@@ -56,7 +57,9 @@ impl OverlapState {
             theme::muted(ui, lang.tr(T::SegOverlapNeedTwo));
             return;
         }
-        if (self.result.is_none() || self.stale) && !ws.job_running(self.job.id) {
+        // A failed run is not retried until the saved segments change.
+        let missing = self.result.is_none() && self.job.error().is_none();
+        if (missing || self.stale) && !self.job.is_running() {
             self.stale = false;
             let b = base.clone();
             let rules: Vec<(String, crate::segments::Rule)> = saved
@@ -65,13 +68,13 @@ impl OverlapState {
                 .collect();
             let all = rules.iter().cloned().collect();
             self.job
-                .start(ws.spawn(T::JobSegmentOverlap, String::new(), move |_| {
-                    let o = overlap(&b, &rules, &all)?;
-                    Ok(JobOutput::Segments(SegmentsOutput::Overlap(Box::new(o))))
-                }));
+                .start(ws, T::JobSegmentOverlap, String::new(), move |_| {
+                    overlap(&b, &rules, &all)
+                });
         }
-        if let Some(e) = &self.job.error {
-            ui.colored_label(theme::error_color(ui), e);
+        if let Some(e) = self.job.error() {
+            let message = crate::ui::explain::explain(lang, e);
+            ui.colored_label(theme::error_color(ui), message);
         }
         let Some(o) = &self.result else {
             ui.spinner();
