@@ -475,7 +475,16 @@ impl Compiler<'_> {
                         )));
                     }
                 }
-                let exprs: Vec<pl::Expr> = compiled.iter().map(|c| c.expr.clone()).collect();
+                // A whole-number constant gets an explicit type: the engine gives small ones
+                // 32 bits and large ones 64, and panicked merging the two.
+                let exprs: Vec<pl::Expr> = compiled
+                    .iter()
+                    .zip(args)
+                    .map(|(c, a)| match fold_int(a) {
+                        Some(_) => c.expr.clone().cast(DataType::Int64),
+                        None => c.expr.clone(),
+                    })
+                    .collect();
                 (pl::coalesce(&exprs), kind)
             }
         };
@@ -527,6 +536,12 @@ mod tests {
             assert!(mask(column)[1], "{column}");
         }
         assert_eq!(mask("5 % 0 is missing"), [true]);
+        // Constants of 32 and 64 bits together (the engine panicked).
+        assert_eq!(mask("coalesce(2147483648, 0) in (0)"), [false]);
+        assert_eq!(
+            mask("coalesce(UnitPrice, 2147483648) > 3"),
+            [false, false, true, false]
+        );
         let df = frame();
         for text in [
             "10000 * 1000000000000000000 in (0)",
