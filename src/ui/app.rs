@@ -4,6 +4,7 @@
 use crate::error::Error;
 use crate::i18n::{Lang, T, bytes, int};
 use crate::progress::Unit;
+use crate::ui::command::Command;
 use crate::ui::explain::explain;
 use crate::ui::import_dialog::{DialogAction, ImportDialog};
 use crate::ui::pages::Page;
@@ -16,7 +17,6 @@ use crate::ui::pages::data::DataPage;
 use crate::ui::pages::explore::ExplorePage;
 use crate::ui::pages::recommendations::RecommendationsPage;
 use crate::ui::pages::segments::SegmentsPage;
-use crate::ui::command::Command;
 use crate::ui::privacy::PrivacyUi;
 use crate::ui::state::{self, JobOutput, RunningJob, Settings, ThemeChoice, Workspace};
 use crate::ui::theme::{self, icon};

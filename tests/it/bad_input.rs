@@ -45,7 +45,12 @@ fn a_stray_quote_in_the_last_column_stops_at_its_line() {
     // Today: "Imported 6 rows", one cell of the rest of the file.
     let f = s.write("stray.csv", table_with(10_000, 7, "6,name 6,\"18.5"));
     let e = import_err(&mut p, &f, named("t")).to_string();
-    for want in ["stray.csv", "line 7", "column 'amount'", "quotes as plain characters"] {
+    for want in [
+        "stray.csv",
+        "line 7",
+        "column 'amount'",
+        "quotes as plain characters",
+    ] {
         assert!(e.contains(want), "missing {want:?} in: {e}");
     }
     // The choice the error offers keeps every row.
@@ -289,7 +294,9 @@ fn import_while(p: &mut Project, f: &Path, change: impl Fn(&Path) + Send + Sync)
     let done = std::sync::atomic::AtomicBool::new(false);
     let path = f.to_path_buf();
     let sink = move |pr: &Progress| {
-        if pr.stage == loupe::progress::Stage::Loading && !done.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        if pr.stage == loupe::progress::Stage::Loading
+            && !done.swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
             change(&path);
         }
     };

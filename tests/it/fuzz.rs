@@ -794,7 +794,12 @@ fn check_recipe(text: &str, raw: &polars::prelude::DataFrame) -> Result<bool, Te
         .map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
     // Up to serde_json's last-ulp reading of some floats (see `check_rule`).
     let json = |r: &Recipe| serde_json::to_value(r).unwrap_or_default();
-    prop_assert!(same_json(&json(&again), &json(&r)), "{} read back as {:?}", text, again);
+    prop_assert!(
+        same_json(&json(&again), &json(&r)),
+        "{} read back as {:?}",
+        text,
+        again
+    );
     for s in &r.steps {
         let _ = s.step.describe(loupe::i18n::Lang::En);
         let _ = s.step.describe(loupe::i18n::Lang::ZhCn);
