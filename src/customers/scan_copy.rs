@@ -1,7 +1,8 @@
 //! The customer scan read from the dataset's columnar copy ([`crate::kept::copy`]) instead of
 //! the SQLite rows: only the columns the roles name are decoded, the row filter runs in polars
-//! when it is one [`crate::kept::sql_filter`] translates, and the lines are grouped by customer
-//! on every core, then joined in row order as [`super::scan_parts`] joins parts. The result is
+//! when it is one [`crate::kept::sql_filter`] translates, and the copy's chunks are decoded and
+//! grouped by customer on every core, one chunk at a time per core (the rows of the other chunks
+//! are not in memory meanwhile), then joined in row order as [`super::scan_parts`] joins parts. The result is
 //! the one the SQLite scan gives, numbering included.
 //!
 //! The copy is used only when what the SQLite scan reads can be told from it for certain: every
@@ -11,12 +12,12 @@
 //! or text column. Otherwise, and without a copy, `None`: the caller scans SQLite.
 
 use super::scan::{CustomerLines, Interner, Line, NO_HOUR, NONE, Part, PartStart, Scan, day_of};
-use super::scan_parts::{MIN_ROWS_PER_PART, append, split_range};
+use super::scan_parts::append;
+use crate::Result;
 use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo, Role};
 use crate::kept::copy::{self, Copy};
 use crate::progress::Reporter;
 use crate::store::{Project, quote_ident};
-use crate::{Error, Result};
 use polars::prelude::*;
 
 use super::columns::TransactionColumns;
@@ -192,54 +193,38 @@ pub(super) fn scan(
     let Some(plan) = plan(info, cols, opts, &copy) else {
         return Ok(None);
     };
-    let mut lf = copy.frame(project, &plan.columns)?.lazy();
-    if let Some(f) = plan.filter {
-        lf = lf.filter(f);
-    }
-    let df = lf.select(plan.select).collect()?;
-    let height = df.height() as i64;
-    let parts = match opts.parts {
-        0 => crate::parallel::threads(0).min(8),
-        n => n,
+    // Chunk by chunk on every core: each is decoded, filtered and grouped by customer, and
+    // dropped before the next; the parts are joined in row order.
+    let chunks = copy.chunks(project, &plan.columns)?;
+    let mut parts: Vec<Option<Part>> = (0..chunks.len()).map(|_| None).collect();
+    crate::parallel::for_each_block(
+        &mut parts,
+        1,
+        1,
+        crate::parallel::threads(0).min(chunks.len().max(1)),
+        || (),
+        |_, first, out| {
+            for (k, slot) in out.iter_mut().enumerate() {
+                let mut lf = chunks.frame(first + k)?.lazy();
+                if let Some(f) = &plan.filter {
+                    lf = lf.filter(f.clone());
+                }
+                let df = lf.select(plan.select.clone()).collect()?;
+                *slot = Some(scan_slice(&df, plan.time, start)?);
+            }
+            Ok(())
+        },
+    )?;
+    let mut parts = parts.into_iter().flatten();
+    let mut joined = match parts.next() {
+        Some(first) => first,
+        None => {
+            let df = chunks.empty()?.lazy().select(plan.select).collect()?;
+            scan_slice(&df, plan.time, start)?
+        }
     };
-    let min_rows = if opts.parts == 0 {
-        MIN_ROWS_PER_PART
-    } else {
-        1
-    };
-    let ranges = if height == 0 {
-        vec![(0, -1)]
-    } else {
-        split_range(0, height - 1, parts.max(1), min_rows)
-    };
-    let results: Vec<Result<Part>> = std::thread::scope(|s| {
-        let handles: Vec<_> = ranges
-            .iter()
-            .map(|&(lo, hi)| {
-                let slice = df.slice(lo, (hi - lo + 1).max(0) as usize);
-                let time = plan.time;
-                s.spawn(move || scan_slice(&slice, time, start))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(Error::InvalidArgument(format!(
-                        "reading dataset '{}' failed in a worker thread; please report it",
-                        info.name
-                    )))
-                })
-            })
-            .collect()
-    });
-    let mut results = results.into_iter();
-    let mut joined = match results.next() {
-        Some(first) => first?,
-        None => return Ok(Some(Scan::default())),
-    };
-    for part in results {
-        append(&mut joined, part?);
+    for part in parts {
+        append(&mut joined, part);
     }
     Ok(Some(joined.scan))
 }

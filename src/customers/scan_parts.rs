@@ -8,7 +8,7 @@ use crate::{Error, Result};
 
 /// Fewer rows than this (by rowid span) per part are read on one thread: opening a connection
 /// and joining the parts would cost more than it saves.
-pub(super) const MIN_ROWS_PER_PART: i64 = 100_000;
+const MIN_ROWS_PER_PART: i64 = 100_000;
 /// SQLite reads the file; beyond a few parts the disk and the joining dominate.
 const MAX_PARTS: usize = 4;
 
@@ -95,7 +95,7 @@ fn rowid_ranges(project: &Project, dataset: &str, parts: usize) -> Vec<(i64, i64
 }
 
 /// Splits `lo..=hi` into at most `parts` ranges of at least `min_rows` rowids.
-pub(super) fn split_range(lo: i64, hi: i64, parts: usize, min_rows: i64) -> Vec<(i64, i64)> {
+fn split_range(lo: i64, hi: i64, parts: usize, min_rows: i64) -> Vec<(i64, i64)> {
     let span = i128::from(hi) - i128::from(lo) + 1;
     let n = (span / i128::from(min_rows.max(1))).clamp(1, parts as i128);
     let at = |k: i128| -> i64 {

@@ -329,9 +329,10 @@ impl Copy {
         &self.meta.columns
     }
 
-    /// The named columns, in rowid order, as one frame (its columns may be in several chunks).
-    pub fn frame(&self, project: &Project, columns: &[&str]) -> Result<DataFrame> {
-        let mut wanted: Vec<(usize, &ColumnMeta)> = Vec::with_capacity(columns.len());
+    /// The named columns' parts, read from the project and not decoded yet.
+    pub fn chunks(&self, project: &Project, columns: &[&str]) -> Result<Chunks> {
+        let mut wanted: Vec<ColumnMeta> = Vec::with_capacity(columns.len());
+        let mut bytes: Vec<Vec<Vec<u8>>> = Vec::with_capacity(columns.len());
         for name in columns {
             let j = self
                 .meta
@@ -341,11 +342,8 @@ impl Copy {
                 .ok_or_else(|| {
                     Error::InvalidArgument(format!("the dataset has no column '{name}'"))
                 })?;
-            wanted.push((j, &self.meta.columns[j]));
-        }
-        let mut bytes: Vec<Vec<Vec<u8>>> = Vec::with_capacity(wanted.len());
-        for (j, _) in &wanted {
-            bytes.push(self.entry.parts_holding_data(project, PART, *j as i64)?);
+            wanted.push(self.meta.columns[j].clone());
+            bytes.push(self.entry.parts_holding_data(project, PART, j as i64)?);
         }
         let chunks = bytes.first().map_or(0, Vec::len);
         if bytes.iter().any(|b| b.len() != chunks) {
@@ -353,15 +351,20 @@ impl Copy {
                 "the dataset copy's columns disagree on their chunks".into(),
             ));
         }
-        if chunks == 0 {
-            let cols: Vec<Column> = wanted
-                .iter()
-                .map(|(_, m)| Column::new_empty(m.name.as_str().into(), &dtype(m.ty)))
-                .collect();
-            return Ok(DataFrame::new(0, cols)?);
+        Ok(Chunks {
+            columns: wanted,
+            bytes,
+        })
+    }
+
+    /// The named columns, in rowid order, as one frame (its columns may be in several chunks).
+    pub fn frame(&self, project: &Project, columns: &[&str]) -> Result<DataFrame> {
+        let chunks = self.chunks(project, columns)?;
+        if chunks.is_empty() {
+            return chunks.empty();
         }
         // Chunks are decoded on every core, then stacked in order.
-        let mut decoded: Vec<Option<DataFrame>> = vec![None; chunks];
+        let mut decoded: Vec<Option<DataFrame>> = vec![None; chunks.len()];
         crate::parallel::for_each_block(
             &mut decoded,
             1,
@@ -370,27 +373,7 @@ impl Copy {
             || (),
             |_, first, out| {
                 for (k, slot) in out.iter_mut().enumerate() {
-                    let c = first + k;
-                    let mut cols = Vec::with_capacity(wanted.len());
-                    for (w, (_, m)) in wanted.iter().enumerate() {
-                        let df = blob::from_bytes(&bytes[w][c])?;
-                        let col = df
-                            .columns()
-                            .first()
-                            .cloned()
-                            .ok_or_else(|| {
-                                Error::InvalidArgument("an empty part in the dataset copy".into())
-                            })?
-                            .with_name(m.name.as_str().into());
-                        cols.push(col);
-                    }
-                    let height = cols.first().map_or(0, Column::len);
-                    if cols.iter().any(|c| c.len() != height) {
-                        return Err(Error::InvalidArgument(
-                            "the dataset copy's columns disagree on their rows".into(),
-                        ));
-                    }
-                    *slot = Some(DataFrame::new(height, cols)?);
+                    *slot = Some(chunks.frame(first + k)?);
                 }
                 Ok(())
             },
@@ -403,6 +386,59 @@ impl Copy {
             out.vstack_mut_owned(df)?;
         }
         Ok(out)
+    }
+}
+
+/// Some columns' parts, chunk by chunk: a reader that decodes one chunk at a time holds only
+/// that chunk's rows in memory.
+pub struct Chunks {
+    columns: Vec<ColumnMeta>,
+    /// By column, then chunk.
+    bytes: Vec<Vec<Vec<u8>>>,
+}
+
+impl Chunks {
+    pub fn len(&self) -> usize {
+        self.bytes.first().map_or(0, Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A frame of the columns without rows, typed as the chunks are.
+    pub fn empty(&self) -> Result<DataFrame> {
+        let cols: Vec<Column> = self
+            .columns
+            .iter()
+            .map(|m| Column::new_empty(m.name.as_str().into(), &dtype(m.ty)))
+            .collect();
+        Ok(DataFrame::new(0, cols)?)
+    }
+
+    /// Chunk `k` decoded: the columns' rows of that chunk, in rowid order.
+    pub fn frame(&self, k: usize) -> Result<DataFrame> {
+        let mut cols = Vec::with_capacity(self.columns.len());
+        for (m, bytes) in self.columns.iter().zip(&self.bytes) {
+            let part = bytes
+                .get(k)
+                .ok_or_else(|| Error::InvalidArgument("a chunk the dataset copy lacks".into()))?;
+            let df = blob::from_bytes(part)?;
+            let col = df
+                .columns()
+                .first()
+                .cloned()
+                .ok_or_else(|| Error::InvalidArgument("an empty part in the dataset copy".into()))?
+                .with_name(m.name.as_str().into());
+            cols.push(col);
+        }
+        let height = cols.first().map_or(0, Column::len);
+        if cols.iter().any(|c| c.len() != height) {
+            return Err(Error::InvalidArgument(
+                "the dataset copy's columns disagree on their rows".into(),
+            ));
+        }
+        Ok(DataFrame::new(height, cols)?)
     }
 }
 
