@@ -139,7 +139,7 @@ fn load(
         quote_ident(&info.name)
     );
     let typed: Vec<(String, ColumnType)> = cols.iter().map(|c| (c.name.clone(), c.ty)).collect();
-    build(conn, &sql, &typed, info.rows as usize, keep_invalid)
+    Ok(build(conn, &sql, &typed, info.rows as usize, keep_invalid)?.0)
 }
 
 /// Runs `sql` and builds a DataFrame whose columns have the given names and types.
@@ -149,7 +149,45 @@ pub fn frame_from_query(
     cols: &[(String, ColumnType)],
     capacity: usize,
 ) -> Result<DataFrame> {
+    Ok(build(conn, sql, cols, capacity, false)?.0)
+}
+
+/// As [`frame_from_query`], and for each column whether every value it read is stored exactly
+/// as its type says, in the stored form the type names ([`is_exact`]): then the typed column
+/// reproduces what SQL reading the values as text or numbers would see.
+pub(crate) fn frame_from_query_checked(
+    conn: &Connection,
+    sql: &str,
+    cols: &[(String, ColumnType)],
+    capacity: usize,
+) -> Result<(DataFrame, Vec<bool>)> {
     build(conn, sql, cols, capacity, false)
+}
+
+/// Whether a stored value is exactly of type `ty` in its stored form: an integer (integer and
+/// boolean columns), a number (float), valid UTF-8 text (text), `YYYY-MM-DD` (date) or
+/// `YYYY-MM-DD HH:MM:SS[.f]` (datetime). Missing values are exact.
+pub(crate) fn is_exact(ty: ColumnType, v: ValueRef<'_>) -> bool {
+    match (ty, v) {
+        (_, ValueRef::Null) => true,
+        (ColumnType::Integer | ColumnType::Boolean, ValueRef::Integer(_)) => true,
+        (ColumnType::Float, ValueRef::Integer(_) | ValueRef::Real(_)) => true,
+        (ColumnType::Text, ValueRef::Text(t)) => std::str::from_utf8(t).is_ok(),
+        (ColumnType::Date, ValueRef::Text(t)) => t.len() == 10 && fast_days(t).is_some(),
+        (ColumnType::Datetime, ValueRef::Text(t)) => {
+            t.len() >= 19
+                && t[10] == b' '
+                && t[11].is_ascii_digit()
+                && t[12].is_ascii_digit()
+                && t[13] == b':'
+                && fast_days(&t[..10]).is_some()
+                && std::str::from_utf8(t)
+                    .ok()
+                    .and_then(parse_stored_datetime)
+                    .is_some()
+        }
+        _ => false,
+    }
 }
 
 /// A cell as text (for a column that falls back to text, and for item names).
@@ -168,8 +206,9 @@ fn build(
     cols: &[(String, ColumnType)],
     capacity: usize,
     keep_invalid: bool,
-) -> Result<DataFrame> {
+) -> Result<(DataFrame, Vec<bool>)> {
     let n = capacity;
+    let mut exact = vec![true; cols.len()];
     // Columns that met a value of another type; with keep_invalid they are re-read as text.
     let mut fallback: Vec<Option<Vec<Option<String>>>> = vec![None; cols.len()];
     let mut bufs: Vec<Buf> = cols
@@ -189,6 +228,9 @@ fn build(
     while let Some(row) = rows.next()? {
         for (j, b) in bufs.iter_mut().enumerate() {
             let v = row.get_ref(j)?;
+            if exact[j] && !is_exact(cols[j].1, v) {
+                exact[j] = false;
+            }
             if keep_invalid {
                 if let Some(text) = fallback[j].as_mut() {
                     text.push(cell_text(v));
@@ -274,7 +316,7 @@ fn build(
         columns.push(col);
     }
     let height = columns.first().map_or(0, |c| c.len());
-    Ok(DataFrame::new(height, columns)?)
+    Ok((DataFrame::new(height, columns)?, exact))
 }
 
 /// The first `rows` values of a buffer, as text.

@@ -70,6 +70,9 @@ pub fn customers(a: CustomersArgs) -> Result<()> {
         attributes: a.attributes,
         products: a.products,
     };
+    // The dataset's columnar copy is built first (with progress) when it is missing or stale.
+    let info = project.dataset(&a.dataset)?;
+    super::progress_bar::with_bar(|rep| loupe::kept::copy::ensure(&project, &info, rep))?;
     let table = rfm_table(&project, &a.dataset, &opts)?;
     // The project's tag rules add a `tags` column; a rule that fails is named on stderr.
     let tags = evaluate(&table, &rules(&project)?)?;

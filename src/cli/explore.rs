@@ -14,7 +14,6 @@ use loupe::explore::saved::{SavedChart, save_chart};
 use loupe::explore::{ChartSpec, Dimension, Measure, Order};
 use loupe::fsutil::Format;
 use loupe::i18n::int;
-use loupe::progress::Reporter;
 use loupe::store::Project;
 use std::path::{Path, PathBuf};
 
@@ -112,7 +111,7 @@ pub fn chart(a: ChartArgs) -> Result<()> {
     spec.order = a.order;
     spec.bins = a.bins;
     // Computed even when only saved: a chart that cannot be computed is not saved.
-    let data = compute(&project, &spec, a.kind, None, &Reporter::silent())?;
+    let data = super::progress_bar::with_bar(|rep| compute(&project, &spec, a.kind, None, rep))?;
     let words = Words::default();
     if let Some(out) = &a.out {
         let table = data.table(&words);

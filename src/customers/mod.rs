@@ -14,6 +14,7 @@ pub mod overview;
 pub mod portrait;
 pub mod rfm;
 pub mod scan;
+mod scan_copy;
 mod scan_parts;
 pub mod stats;
 pub mod summary;

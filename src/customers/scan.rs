@@ -139,7 +139,7 @@ pub struct ScanOptions {
 
 /// Days since 1970-01-01 of `YYYY-MM-DD…` without chrono's parser (the scan's hot path), falling
 /// back to it for anything unusual.
-fn day_of(b: &[u8]) -> Option<i32> {
+pub(super) fn day_of(b: &[u8]) -> Option<i32> {
     let digits = |r: std::ops::Range<usize>| -> Option<i64> {
         let mut v = 0i64;
         for &c in b.get(r)? {
@@ -184,7 +184,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// The hour of `YYYY-MM-DD HH…`, or [`NO_HOUR`].
-fn hour_of(b: &[u8]) -> u8 {
+pub(super) fn hour_of(b: &[u8]) -> u8 {
     match (b.get(10), b.get(11), b.get(12)) {
         (Some(b' ' | b'T'), Some(h1 @ b'0'..=b'2'), Some(h2 @ b'0'..=b'9')) => {
             let h = (h1 - b'0') * 10 + (h2 - b'0');
@@ -242,7 +242,9 @@ fn product_categories(
 
 /// Reads the lines of `info` grouped by customer.
 ///
-/// A large dataset is read in rowid ranges on several threads, each through its own read-only
+/// They come from the dataset's columnar copy ([`crate::kept::copy`], built first when it is
+/// missing or stale) when it can tell them for certain ([`super::scan_copy`]); otherwise from
+/// the SQLite rows. There, a large dataset is read in rowid ranges on several threads, each through its own read-only
 /// connection, and the parts are joined in row order ([`super::scan_parts`]); the result is
 /// the one a single pass gives, numbering included.
 pub fn scan(
@@ -251,6 +253,48 @@ pub fn scan(
     cols: &TransactionColumns,
     opts: &ScanOptions,
 ) -> Result<Scan> {
+    scan_with(project, info, cols, opts, Source::Any)?
+        .ok_or_else(|| Error::InvalidArgument("the scan found no source".into()))
+}
+
+/// As [`scan`], always from the SQLite rows (the reference the columnar copy is checked
+/// against).
+pub fn scan_sqlite(
+    project: &Project,
+    info: &DatasetInfo,
+    cols: &TransactionColumns,
+    opts: &ScanOptions,
+) -> Result<Scan> {
+    scan_with(project, info, cols, opts, Source::Sqlite)?
+        .ok_or_else(|| Error::InvalidArgument("the scan found no source".into()))
+}
+
+/// As [`scan`], only from the dataset's columnar copy: `None` when the copy cannot answer for
+/// certain (see [`super::scan_copy`]).
+pub fn scan_from_copy(
+    project: &Project,
+    info: &DatasetInfo,
+    cols: &TransactionColumns,
+    opts: &ScanOptions,
+) -> Result<Option<Scan>> {
+    scan_with(project, info, cols, opts, Source::Copy)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Source {
+    /// The copy when it can answer, else SQLite.
+    Any,
+    Sqlite,
+    Copy,
+}
+
+fn scan_with(
+    project: &Project,
+    info: &DatasetInfo,
+    cols: &TransactionColumns,
+    opts: &ScanOptions,
+    source: Source,
+) -> Result<Option<Scan>> {
     let mut categories = Interner::default();
     let products = match (&opts.products, &cols.category, &cols.item_id) {
         (Some(p), None, Some(_)) => Some(product_categories(project, p, &mut categories)?),
@@ -267,7 +311,13 @@ pub fn scan(
         before_day: opts.before_day,
         slots: query.slots,
     };
-    super::scan_parts::scan_in_parts(project, &info.name, &query, &start, opts.parts)
+    if source != Source::Sqlite {
+        let from_copy = super::scan_copy::scan(project, info, cols, opts, &start)?;
+        if from_copy.is_some() || source == Source::Copy {
+            return Ok(from_copy);
+        }
+    }
+    super::scan_parts::scan_in_parts(project, &info.name, &query, &start, opts.parts).map(Some)
 }
 
 /// The SELECT that reads a dataset's lines, and the condition rows must meet.

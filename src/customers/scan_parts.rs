@@ -116,7 +116,7 @@ fn renumber(from: &Interner, to: &mut Interner) -> Vec<u32> {
 }
 
 /// Appends `later` (rows after those of `into`) to `into`.
-fn append(into: &mut Part, later: Part) {
+pub(super) fn append(into: &mut Part, later: Part) {
     let (scan, customers) = (later.scan, later.customers);
     let dst = &mut into.scan;
     let orders = renumber(&scan.orders, &mut dst.orders);

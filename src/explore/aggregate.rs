@@ -53,7 +53,7 @@ pub fn aggregate(project: &Project, spec: &ChartSpec, rep: &Reporter) -> Result<
     let cols = columns_needed(&info, spec)?;
     rep.check()?;
     let names: Vec<&str> = cols.iter().map(String::as_str).collect();
-    let df = crate::frame::load_frame(project.conn(), &info, Some(&names))?;
+    let df = crate::kept::copy::load(project, &info, &names, rep)?;
     rep.check()?;
     aggregate_frame(df, spec)
 }
@@ -69,7 +69,7 @@ pub fn aggregate_cached(
     let cols = columns_needed(&info, spec)?;
     rep.check()?;
     let names: Vec<&str> = cols.iter().map(String::as_str).collect();
-    let df = cache.frame(project.conn(), &info, &names)?;
+    let df = cache.frame(project, &info, &names, rep)?;
     rep.check()?;
     aggregate_frame(df, spec)
 }

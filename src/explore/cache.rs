@@ -1,12 +1,13 @@
-//! Columns already read from the project, kept for the next chart: reading a column from SQLite
-//! costs far more than aggregating it, and charts of one dataset reuse the same few columns. An
-//! entry is valid while its dataset's import time and row count are unchanged.
+//! Columns already read from the project, kept for the next chart: reading a column costs more
+//! than aggregating it, and charts of one dataset reuse the same few columns. Columns are read
+//! from the dataset's columnar copy ([`crate::kept::copy::load`]). An entry is valid while its
+//! dataset's import time and row count are unchanged.
 
 use crate::dataset::DatasetInfo;
-use crate::frame::load_frame;
+use crate::progress::Reporter;
+use crate::store::Project;
 use crate::{Error, Result};
 use polars::prelude::{Column, DataFrame};
-use rusqlite::Connection;
 use std::collections::HashMap;
 
 #[derive(Default)]
@@ -23,9 +24,10 @@ impl FrameCache {
     /// A frame of the named columns, reading from the project only those not cached.
     pub fn frame(
         &mut self,
-        conn: &Connection,
+        project: &Project,
         info: &DatasetInfo,
         cols: &[&str],
+        rep: &Reporter,
     ) -> Result<DataFrame> {
         let v = version(info);
         let missing: Vec<&str> = cols
@@ -38,7 +40,7 @@ impl FrameCache {
             })
             .collect();
         if !missing.is_empty() {
-            let df = load_frame(conn, info, Some(&missing))?;
+            let df = crate::kept::copy::load(project, info, &missing, rep)?;
             for c in df.columns() {
                 self.columns.insert(
                     (info.name.clone(), c.name().to_string()),

@@ -110,8 +110,8 @@ pub fn compute(
     rep.check()?;
     let names: Vec<&str> = cols.iter().map(String::as_str).collect();
     let df = match cache {
-        Some(c) => c.frame(project.conn(), &info, &names)?,
-        None => crate::frame::load_frame(project.conn(), &info, Some(&names))?,
+        Some(c) => c.frame(project, &info, &names, rep)?,
+        None => crate::kept::copy::load(project, &info, &names, rep)?,
     };
     rep.check()?;
     compute_frame(df, spec, kind)

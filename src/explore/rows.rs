@@ -1,6 +1,7 @@
 //! Rows the ready-made analyses read, found by the dataset's column roles and loaded through
 //! polars (so the filter is the expression language's): transactions for cohorts, repeat
-//! purchases and Pareto; events for funnels.
+//! purchases and Pareto; events for funnels. The columns come from the dataset's columnar copy
+//! ([`crate::kept::copy::load`]).
 
 use crate::dataset::{DatasetInfo, Role};
 use crate::expr;
@@ -66,7 +67,7 @@ pub(crate) fn evaluate(
         None => None,
     };
     let names: Vec<&str> = need.iter().map(String::as_str).collect();
-    let df = crate::frame::load_frame(project.conn(), info, Some(&names))?;
+    let df = crate::kept::copy::load(project, info, &names, &crate::progress::Reporter::silent())?;
     let schema = (**df.schema()).clone();
     let mut lf = df.lazy();
     if let Some(e) = parsed {

@@ -17,6 +17,8 @@
 //! state. The tables are created on the first write (derived data needs no schema migration).
 
 pub mod blob;
+pub mod copy;
+pub mod sql_filter;
 
 use crate::store::{Project, now};
 use crate::{Error, Result};
@@ -26,8 +28,17 @@ use rusqlite::{Connection, OptionalExtension, params};
 /// rebuilt rather than read.
 pub const FORMAT: u32 = 1;
 
-/// At most this many entries of one kind are kept (the most recently built).
+/// At most this many entries of one kind are kept (the most recently built); a dataset's
+/// columnar copy ([`copy`]) is one entry per dataset and is not counted.
 const KEEP_PER_KIND: i64 = 4;
+
+fn keep_per_kind(kind: &str) -> i64 {
+    if kind == copy::KIND {
+        i64::MAX
+    } else {
+        KEEP_PER_KIND
+    }
+}
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS _loupe_kept (
@@ -187,6 +198,21 @@ impl Entry {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The bytes of every part named `name` whose range holds `key`, in order.
+    pub fn parts_holding_data(
+        &self,
+        project: &Project,
+        name: &str,
+        key: i64,
+    ) -> Result<Vec<Vec<u8>>> {
+        let mut stmt = project.conn().prepare_cached(
+            "SELECT data FROM _loupe_kept_parts
+             WHERE kept_id = ?1 AND part = ?2 AND lo <= ?3 AND hi >= ?3 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![self.id, name, key], |r| r.get::<_, Vec<u8>>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The bytes of part `name` number `seq`.
     pub fn part_at(&self, project: &Project, name: &str, seq: i64) -> Result<Vec<u8>> {
         let mut stmt = project.conn().prepare_cached(
@@ -254,7 +280,7 @@ fn fill(conn: &Connection, inputs: &Inputs, parts: &[Part]) -> Result<()> {
     remove_where(
         conn,
         "kind = ?1 AND id NOT IN (SELECT id FROM _loupe_kept WHERE kind = ?1 ORDER BY id DESC LIMIT ?2)",
-        params![inputs.kind, KEEP_PER_KIND],
+        params![inputs.kind, keep_per_kind(inputs.kind)],
     )?;
     Ok(())
 }
@@ -273,15 +299,23 @@ fn remove_where(conn: &Connection, cond: &str, p: impl rusqlite::Params + Clone)
     Ok(())
 }
 
-/// How many entries are kept, and their parts' total size in bytes.
+/// How many derived tables are kept, and their parts' total size in bytes; the datasets'
+/// columnar copies are counted apart ([`copy::usage`]).
 pub fn usage(project: &Project) -> Result<(u64, u64)> {
+    usage_where(project, "<>")
+}
+
+fn usage_where(project: &Project, op: &str) -> Result<(u64, u64)> {
     let conn = project.conn();
     if !has_tables(conn)? {
         return Ok((0, 0));
     }
-    Ok(conn.query_row(
-        "SELECT (SELECT count(*) FROM _loupe_kept), (SELECT coalesce(sum(length(data)), 0) FROM _loupe_kept_parts)",
-        [],
-        |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
-    )?)
+    let sql = format!(
+        "SELECT (SELECT count(*) FROM _loupe_kept WHERE kind {op} ?1),
+                (SELECT coalesce(sum(length(data)), 0) FROM _loupe_kept_parts
+                 WHERE kept_id IN (SELECT id FROM _loupe_kept WHERE kind {op} ?1))"
+    );
+    Ok(conn.query_row(&sql, [copy::KIND], |r| {
+        Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+    })?)
 }

@@ -13,6 +13,7 @@ mod clean;
 mod cli;
 mod clv;
 mod common;
+mod copy;
 mod crash;
 mod customers;
 #[cfg(feature = "gui")]

@@ -1,0 +1,351 @@
+//! The customer scan read from the dataset's columnar copy ([`crate::kept::copy`]) instead of
+//! the SQLite rows: only the columns the roles name are decoded, the row filter runs in polars
+//! when it is one [`crate::kept::sql_filter`] translates, and the copy's chunks are decoded and
+//! grouped by customer on every core, one chunk at a time per core (the rows of the other chunks
+//! are not in memory meanwhile), then joined in row order as [`super::scan_parts`] joins parts. The result is
+//! the one the SQLite scan gives, numbering included.
+//!
+//! The copy is used only when what the SQLite scan reads can be told from it for certain: every
+//! column read is exact in the copy (each value stored as its type says), the texts (customer,
+//! order, item, item id, category, channel) are text or integer columns (read as the text SQLite
+//! would give), the numbers are integer or float columns, and the timestamp is a date, datetime
+//! or text column. Otherwise, and without a copy, `None`: the caller scans SQLite.
+
+use super::scan::{CustomerLines, Interner, Line, NO_HOUR, NONE, Part, PartStart, Scan, day_of};
+use super::scan_parts::append;
+use crate::Result;
+use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo, Role};
+use crate::kept::copy::{self, Copy};
+use crate::progress::Reporter;
+use crate::store::{Project, quote_ident};
+use polars::prelude::*;
+
+use super::columns::TransactionColumns;
+use super::scan::ScanOptions;
+
+const DAY_US: i64 = 86_400_000_000;
+const HOUR_US: i64 = 3_600_000_000;
+
+/// How the timestamp is read.
+#[derive(Clone, Copy, PartialEq)]
+enum Time {
+    Text,
+    Date,
+    Datetime,
+}
+
+/// What to read, by role, when the copy can answer.
+struct Plan<'a> {
+    columns: Vec<&'a str>,
+    select: Vec<Expr>,
+    time: Time,
+    filter: Option<Expr>,
+}
+
+fn plan<'a>(
+    info: &'a DatasetInfo,
+    cols: &TransactionColumns,
+    opts: &ScanOptions,
+    copy: &Copy,
+) -> Option<Plan<'a>> {
+    let by = |r: Role| info.column_with_role(r);
+    let mut columns: Vec<&'a str> = Vec::new();
+    let exact = |c: &ColumnInfo| {
+        copy.column(&c.name)
+            .is_some_and(|m| m.exact && m.ty == c.ty)
+    };
+    let mut use_col = |c: &'a ColumnInfo, ok: &[ColumnType]| -> Option<&'a str> {
+        if !ok.contains(&c.ty) || !exact(c) {
+            return None;
+        }
+        if !columns.contains(&c.name.as_str()) {
+            columns.push(c.name.as_str());
+        }
+        Some(c.name.as_str())
+    };
+    const TEXTS: [ColumnType; 2] = [ColumnType::Text, ColumnType::Integer];
+    const NUMBERS: [ColumnType; 2] = [ColumnType::Integer, ColumnType::Float];
+    let text = |name: &str, ty: ColumnType, alias: &str| {
+        let e = col(name);
+        if ty == ColumnType::Text {
+            e.alias(alias)
+        } else {
+            e.cast(DataType::String).alias(alias)
+        }
+    };
+    let mut select = Vec::new();
+    // The customer, timestamp and order, as the SQLite scan names them.
+    let customer = by(Role::CustomerId)?;
+    let timestamp = by(Role::Timestamp)?;
+    let order = by(Role::OrderId)?;
+    if cols.customer != quote_ident(&customer.name)
+        || cols.timestamp != quote_ident(&timestamp.name)
+        || cols.order.as_deref() != Some(quote_ident(&order.name).as_str())
+    {
+        return None;
+    }
+    select.push(text(use_col(customer, &TEXTS)?, customer.ty, "c"));
+    let time = match timestamp.ty {
+        ColumnType::Text => Time::Text,
+        ColumnType::Date => Time::Date,
+        ColumnType::Datetime => Time::Datetime,
+        _ => return None,
+    };
+    let t = use_col(
+        timestamp,
+        &[ColumnType::Text, ColumnType::Date, ColumnType::Datetime],
+    )?;
+    select.push(match time {
+        Time::Text => col(t).alias("t"),
+        Time::Date => col(t).cast(DataType::Int32).alias("t"),
+        Time::Datetime => col(t).cast(DataType::Int64).alias("t"),
+    });
+    select.push(text(use_col(order, &TEXTS)?, order.ty, "o"));
+    // The amount: its column, or quantity × unit price.
+    let num = |name: &str| col(name).cast(DataType::Float64);
+    let amount = match (by(Role::Amount), by(Role::Quantity), by(Role::UnitPrice)) {
+        (Some(a), _, _) => {
+            if cols.amount.as_deref() != Some(quote_ident(&a.name).as_str()) {
+                return None;
+            }
+            Some(num(use_col(a, &NUMBERS)?))
+        }
+        (None, Some(q), Some(p)) => {
+            let sql = format!("{} * {}", quote_ident(&q.name), quote_ident(&p.name));
+            if cols.amount.as_deref() != Some(sql.as_str()) {
+                return None;
+            }
+            Some(num(use_col(q, &NUMBERS)?) * num(use_col(p, &NUMBERS)?))
+        }
+        _ => {
+            if cols.amount.is_some() {
+                return None;
+            }
+            None
+        }
+    };
+    if let Some(a) = amount {
+        select.push(a.alias("a"));
+    }
+    let optional = |role: Role, quoted: &Option<String>| -> Option<Option<&'a ColumnInfo>> {
+        let c = by(role);
+        let same = match (c, quoted) {
+            (Some(c), Some(q)) => *q == quote_ident(&c.name),
+            (None, None) => true,
+            _ => false,
+        };
+        same.then_some(c)
+    };
+    if let Some(q) = optional(Role::Quantity, &cols.quantity)? {
+        select.push(num(use_col(q, &NUMBERS)?).alias("q"));
+    }
+    let item_role = if by(Role::ItemName).is_some() {
+        Role::ItemName
+    } else {
+        Role::ItemId
+    };
+    for (role, quoted, alias) in [
+        (item_role, &cols.item, "i"),
+        (Role::ItemId, &cols.item_id, "d"),
+        (Role::Category, &cols.category, "g"),
+        (Role::Channel, &cols.channel, "h"),
+    ] {
+        if let Some(c) = optional(role, quoted)? {
+            select.push(text(use_col(c, &TEXTS)?, c.ty, alias));
+        }
+    }
+    let filter = match opts.filter.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(sql) => {
+            let (e, cols) = crate::kept::sql_filter::translate(sql, info)?;
+            for name in &cols {
+                let c = info.column(name)?;
+                if !exact(c) {
+                    return None;
+                }
+                if !columns.contains(&c.name.as_str()) {
+                    columns.push(c.name.as_str());
+                }
+            }
+            Some(e)
+        }
+    };
+    Some(Plan {
+        columns,
+        select,
+        time,
+        filter,
+    })
+}
+
+/// The scan from the copy, or `None` when the copy cannot answer for certain.
+pub(super) fn scan(
+    project: &Project,
+    info: &DatasetInfo,
+    cols: &TransactionColumns,
+    opts: &ScanOptions,
+    start: &PartStart<'_>,
+) -> Result<Option<Scan>> {
+    let rep = Reporter::silent();
+    let Some(copy) = copy::ensure(project, info, &rep)? else {
+        return Ok(None);
+    };
+    let Some(plan) = plan(info, cols, opts, &copy) else {
+        return Ok(None);
+    };
+    // Chunk by chunk on every core: each is decoded, filtered and grouped by customer, and
+    // dropped before the next; the parts are joined in row order.
+    let chunks = copy.chunks(project, &plan.columns)?;
+    let mut parts: Vec<Option<Part>> = (0..chunks.len()).map(|_| None).collect();
+    crate::parallel::for_each_block(
+        &mut parts,
+        1,
+        1,
+        crate::parallel::threads(0).min(chunks.len().max(1)),
+        || (),
+        |_, first, out| {
+            for (k, slot) in out.iter_mut().enumerate() {
+                let mut lf = chunks.frame(first + k)?.lazy();
+                if let Some(f) = &plan.filter {
+                    lf = lf.filter(f.clone());
+                }
+                let df = lf.select(plan.select.clone()).collect()?;
+                *slot = Some(scan_slice(&df, plan.time, start)?);
+            }
+            Ok(())
+        },
+    )?;
+    let mut parts = parts.into_iter().flatten();
+    let mut joined = match parts.next() {
+        Some(first) => first,
+        None => {
+            let df = chunks.empty()?.lazy().select(plan.select).collect()?;
+            scan_slice(&df, plan.time, start)?
+        }
+    };
+    for part in parts {
+        append(&mut joined, part);
+    }
+    Ok(Some(joined.scan))
+}
+
+type Texts<'a> = Box<dyn Iterator<Item = Option<&'a str>> + 'a>;
+type Numbers<'a> = Box<dyn Iterator<Item = Option<f64>> + 'a>;
+
+fn texts<'a>(df: &'a DataFrame, name: &str) -> Result<Texts<'a>> {
+    Ok(match df.column(name).ok() {
+        Some(c) => Box::new(c.str()?.iter()),
+        None => Box::new(std::iter::repeat(None)),
+    })
+}
+
+fn numbers<'a>(df: &'a DataFrame, name: &str) -> Result<Numbers<'a>> {
+    Ok(match df.column(name).ok() {
+        Some(c) => Box::new(c.f64()?.iter()),
+        None => Box::new(std::iter::repeat(None)),
+    })
+}
+
+/// Non-empty text, as the SQLite scan reads it.
+fn some(v: Option<&str>) -> Option<&[u8]> {
+    v.filter(|s| !s.is_empty()).map(str::as_bytes)
+}
+
+/// The lines of one slice of the selected frame, as [`super::scan::scan_part`] reads rows.
+fn scan_slice(df: &DataFrame, time: Time, start: &PartStart<'_>) -> Result<Part> {
+    let mut out = Scan {
+        has_quantity: start.has_quantity,
+        has_time: start.has_time,
+        categories: start.categories.clone(),
+        ..Scan::default()
+    };
+    let mut customers = Interner::default();
+    let mut ids = texts(df, "c")?;
+    let mut orders = texts(df, "o")?;
+    let mut amounts = numbers(df, "a")?;
+    let mut quantities = numbers(df, "q")?;
+    let mut items = texts(df, "i")?;
+    let mut item_ids = texts(df, "d")?;
+    let mut categories = texts(df, "g")?;
+    let mut channels = texts(df, "h")?;
+    let t = df.column("t")?;
+    // Day and hour of each row; `None` for a row the SQLite scan skips for its timestamp.
+    let mut times: Box<dyn Iterator<Item = Option<(i32, u8)>> + '_> = match time {
+        Time::Text => Box::new(t.str()?.iter().map(|v| {
+            let b = some(v)?;
+            Some((day_of(b)?, NO_HOUR))
+        })),
+        Time::Date => Box::new(t.i32()?.iter().map(|v| v.map(|d| (d, NO_HOUR)))),
+        Time::Datetime => Box::new(t.i64()?.iter().map(|v| {
+            v.map(|us| {
+                let day = us.div_euclid(DAY_US);
+                let hour = (us.rem_euclid(DAY_US) / HOUR_US) as u8;
+                (day as i32, hour)
+            })
+        })),
+    };
+    for _ in 0..df.height() {
+        let (id, ts) = (ids.next().flatten(), times.next().flatten());
+        let (order, amount, quantity) = (
+            orders.next().flatten(),
+            amounts.next().flatten(),
+            quantities.next().flatten(),
+        );
+        let (item, item_id, category, channel) = (
+            items.next().flatten(),
+            item_ids.next().flatten(),
+            categories.next().flatten(),
+            channels.next().flatten(),
+        );
+        let (Some(id), Some((day, hour))) = (some(id), ts) else {
+            out.skipped_rows += 1;
+            continue;
+        };
+        if id.iter().all(u8::is_ascii_whitespace) {
+            out.skipped_rows += 1;
+            continue;
+        }
+        if start.before_day.is_some_and(|l| day >= l) {
+            continue;
+        }
+        let c = customers.id(id);
+        if c as usize == out.customers.len() {
+            out.customers.push(CustomerLines {
+                id: String::from_utf8_lossy(id).into_owned(),
+                lines: Vec::new(),
+            });
+        }
+        let order = out.orders.id(order.map_or(b"", str::as_bytes));
+        let quantity = if out.has_quantity {
+            quantity
+        } else {
+            Some(1.0)
+        };
+        let is_return = quantity.is_some_and(|q| q < 0.0) || amount.is_some_and(|a| a < 0.0);
+        let item = some(item).map_or(NONE, |b| out.items.id(b));
+        let item_id_text = some(item_id);
+        let item_id = item_id_text.map_or(NONE, |b| out.item_ids.id(b));
+        let category = match (start.products, some(category)) {
+            (_, Some(b)) => out.categories.id(b),
+            (Some(p), None) => item_id_text.and_then(|i| p.get(i).copied()).unwrap_or(NONE),
+            (None, None) => NONE,
+        };
+        let channel = some(channel).map_or(NONE, |b| out.channels.id(b));
+        out.customers[c as usize].lines.push(Line {
+            order,
+            day,
+            hour: if out.has_time { hour } else { NO_HOUR },
+            item,
+            item_id,
+            category,
+            channel,
+            amount: amount.unwrap_or(0.0),
+            quantity: quantity.unwrap_or(0.0),
+            is_return,
+        });
+    }
+    Ok(Part {
+        scan: out,
+        customers,
+    })
+}
