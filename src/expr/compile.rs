@@ -492,6 +492,35 @@ impl Compiler<'_> {
     }
 }
 
+/// The end of the message for whole-number arithmetic out of range.
+const TOO_BIG: &str = "is beyond the range of whole numbers (about ±9.2e18); write one of the numbers with a decimal point (1e18 or 1000.0) to compute with decimals";
+
+/// The value of a whole-number constant (literals, minus signs, `+ - * %`): `None` when `e` is
+/// not one, `Some(None)` when it is out of range (or a remainder by zero).
+fn fold_int(e: &Expr) -> Option<Option<i64>> {
+    match e {
+        Expr::Lit(Lit::Int(i)) => Some(Some(*i)),
+        Expr::Neg(inner) => fold_int(inner).map(|v| v.and_then(i64::checked_neg)),
+        Expr::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Rem), a, b) => {
+            let (x, y) = (fold_int(a)?, fold_int(b)?);
+            Some(x.zip(y).and_then(|(x, y)| match op {
+                BinOp::Add => x.checked_add(y),
+                BinOp::Sub => x.checked_sub(y),
+                BinOp::Mul => x.checked_mul(y),
+                // Floored, as the engine computes a remainder (its sign is the divisor's).
+                _ => x.checked_rem(y).map(|r| {
+                    if r != 0 && (r < 0) != (y < 0) {
+                        r + y
+                    } else {
+                        r
+                    }
+                }),
+            }))
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::parse;
@@ -551,7 +580,10 @@ mod tests {
         ] {
             let e = parse(text).unwrap();
             let err = compile_condition(&e, df.schema()).unwrap_err().to_string();
-            assert!(err.contains("beyond the range of whole numbers"), "{text}: {err}");
+            assert!(
+                err.contains("beyond the range of whole numbers"),
+                "{text}: {err}"
+            );
         }
     }
 
@@ -598,34 +630,5 @@ mod tests {
         assert!(err("InvoiceNo + 1 > 2").contains("needs a number"));
         assert!(err("Quantity starts with 'C'").contains("needs text"));
         assert!(err("Quantity = 'abc'").contains("cannot compare"));
-    }
-}
-
-/// The end of the message for whole-number arithmetic out of range.
-const TOO_BIG: &str = "is beyond the range of whole numbers (about ±9.2e18); write one of the numbers with a decimal point (1e18 or 1000.0) to compute with decimals";
-
-/// The value of a whole-number constant (literals, minus signs, `+ - * %`): `None` when `e` is
-/// not one, `Some(None)` when it is out of range (or a remainder by zero).
-fn fold_int(e: &Expr) -> Option<Option<i64>> {
-    match e {
-        Expr::Lit(Lit::Int(i)) => Some(Some(*i)),
-        Expr::Neg(inner) => fold_int(inner).map(|v| v.and_then(i64::checked_neg)),
-        Expr::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Rem), a, b) => {
-            let (x, y) = (fold_int(a)?, fold_int(b)?);
-            Some(x.zip(y).and_then(|(x, y)| match op {
-                BinOp::Add => x.checked_add(y),
-                BinOp::Sub => x.checked_sub(y),
-                BinOp::Mul => x.checked_mul(y),
-                // Floored, as the engine computes a remainder (its sign is the divisor's).
-                _ => x.checked_rem(y).map(|r| {
-                    if r != 0 && (r < 0) != (y < 0) {
-                        r + y
-                    } else {
-                        r
-                    }
-                }),
-            }))
-        }
-        _ => None,
     }
 }
