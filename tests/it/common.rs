@@ -148,3 +148,37 @@ pub fn online_retail() -> Option<PathBuf> {
         None
     }
 }
+
+/// The roles of the hand-built `orders` table (order, customer, time, item, quantity, price).
+pub fn set_order_roles(p: &mut Project) {
+    use loupe::dataset::Role;
+    for (c, r) in [
+        ("order_id", Role::OrderId),
+        ("customer_id", Role::CustomerId),
+        ("order_time", Role::Timestamp),
+        ("item_id", Role::ItemId),
+        ("quantity", Role::Quantity),
+        ("unit_price", Role::UnitPrice),
+    ] {
+        p.set_role("orders", c, Some(r)).unwrap();
+    }
+}
+
+/// Every file in `dir` and below, with its bytes.
+pub fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+    out
+}
+
+/// Whether `needle` occurs in `hay`.
+pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}

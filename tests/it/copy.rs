@@ -347,37 +347,6 @@ G1,g,2024-03-08 10:00:00,X,1,10\n",
     assert_eq!(copy::usage(&p).unwrap().0, 1);
 }
 
-fn set_order_roles(p: &mut Project) {
-    use loupe::dataset::Role;
-    for (c, r) in [
-        ("order_id", Role::OrderId),
-        ("customer_id", Role::CustomerId),
-        ("order_time", Role::Timestamp),
-        ("item_id", Role::ItemId),
-        ("quantity", Role::Quantity),
-        ("unit_price", Role::UnitPrice),
-    ] {
-        p.set_role("orders", c, Some(r)).unwrap();
-    }
-}
-
-fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = e.path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push((path.clone(), std::fs::read(&path).unwrap()));
-        }
-    }
-    out
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
-
 /// The copy's parts as stored (the bytes SQLite holds for them).
 fn part_bytes(p: &Project) -> Vec<u8> {
     let mut stmt = p

@@ -426,12 +426,15 @@ fn check_rule(text: &str, base: &loupe::segments::SegmentBase) -> Result<bool, T
     Ok(true)
 }
 
-/// Equal JSON, numbers up to a relative 1e-15.
+/// Equal JSON, numbers up to a relative 1e-15 (and, below the normal range, where a float has
+/// fewer digits, up to a few of its smallest steps).
 fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value;
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
-            (Some(x), Some(y)) if x != y => (x - y).abs() <= 1e-15 * x.abs().max(y.abs()),
+            (Some(x), Some(y)) if x != y => {
+                (x - y).abs() <= (1e-15 * x.abs().max(y.abs())).max(4.0 * f64::from_bits(1))
+            }
             _ => x == y,
         },
         (Value::Array(x), Value::Array(y)) => {
