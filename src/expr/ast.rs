@@ -266,6 +266,20 @@ pub(super) const KEYWORDS: &[&str] = &[
     "null", "empty", "true", "false",
 ];
 
+/// Words of the segment rule language around its conditions: a column of that name is printed
+/// quoted, so that a rule reads back as the same rule (`"everyone"` is a column, `everyone` all).
+const RULE_WORDS: &[&str] = &[
+    "everyone",
+    "within",
+    "last",
+    "days",
+    "day",
+    "bought",
+    "did",
+    "has_tag",
+    "in_segment",
+];
+
 /// Whether a column name can be written without quotes.
 fn is_bare(name: &str) -> bool {
     let mut chars = name.chars();
@@ -274,7 +288,10 @@ fn is_bare(name: &str) -> bool {
     };
     (first.is_alphabetic() || first == '_')
         && chars.all(|c| c.is_alphanumeric() || c == '_')
-        && !KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(name))
+        && !KEYWORDS
+            .iter()
+            .chain(RULE_WORDS)
+            .any(|k| k.eq_ignore_ascii_case(name))
         && Func::from_name(name).is_none()
 }
 

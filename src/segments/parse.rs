@@ -493,6 +493,8 @@ mod tests {
         );
         assert_eq!(canonical("((a = 1))"), "a = 1");
         assert_eq!(canonical("everyone"), "everyone");
+        // A column named like a word of the rules stays a column when printed and read back.
+        assert_eq!(canonical("not \"everyone\""), "NOT (\"everyone\")");
         assert_eq!(
             canonical("last_purchase within last 30 days and 5 < orders"),
             "last_purchase within 30 days AND orders > 5"
