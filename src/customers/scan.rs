@@ -452,13 +452,6 @@ pub(super) fn scan_part(
         if start.before_day.is_some_and(|l| day >= l) {
             continue;
         }
-        let c = customers.id(id);
-        if c as usize == out.customers.len() {
-            out.customers.push(CustomerLines {
-                id: String::from_utf8_lossy(id).into_owned(),
-                lines: Vec::new(),
-            });
-        }
         let slots = &start.slots;
         let get_text = |slot: Option<usize>| -> Result<Option<&[u8]>> {
             Ok(match slot {
@@ -472,41 +465,84 @@ pub(super) fn scan_part(
                 None => None,
             })
         };
-        let order_bytes = text(r.get_ref(2)?).unwrap_or(b"");
-        let order = out.orders.id(order_bytes);
-        let amount = get_number(slots.amount)?;
-        let quantity = if out.has_quantity {
-            get_number(slots.quantity)?
-        } else {
-            Some(1.0)
+        let hour = if out.has_time { hour_of(ts) } else { NO_HOUR };
+        let row = RawLine {
+            order: text(r.get_ref(2)?).unwrap_or(b""),
+            amount: get_number(slots.amount)?,
+            quantity: get_number(slots.quantity)?,
+            item: get_text(slots.item)?,
+            item_id: get_text(slots.item_id)?,
+            category: get_text(slots.category)?,
+            channel: get_text(slots.channel)?,
         };
-        let is_return = quantity.is_some_and(|q| q < 0.0) || amount.is_some_and(|a| a < 0.0);
-        let item = get_text(slots.item)?.map_or(NONE, |b| out.items.id(b));
-        let item_id_text = get_text(slots.item_id)?;
-        let item_id = item_id_text.map_or(NONE, |b| out.item_ids.id(b));
-        let category = match (start.products, get_text(slots.category)?) {
-            (_, Some(b)) => out.categories.id(b),
-            (Some(p), None) => item_id_text.and_then(|i| p.get(i).copied()).unwrap_or(NONE),
-            (None, None) => NONE,
-        };
-        let channel = get_text(slots.channel)?.map_or(NONE, |b| out.channels.id(b));
-        out.customers[c as usize].lines.push(Line {
-            order,
-            day,
-            hour: if out.has_time { hour_of(ts) } else { NO_HOUR },
-            item,
-            item_id,
-            category,
-            channel,
-            amount: amount.unwrap_or(0.0),
-            quantity: quantity.unwrap_or(0.0),
-            is_return,
-        });
+        out.push_line(&mut customers, start, id, day, hour, row);
     }
     Ok(Part {
         scan: out,
         customers,
     })
+}
+
+/// One transaction row as the scans read it (from SQLite or from the columnar copy), before it
+/// becomes a [`Line`]: empty texts are `None`.
+pub(super) struct RawLine<'a> {
+    pub order: &'a [u8],
+    pub amount: Option<f64>,
+    pub quantity: Option<f64>,
+    pub item: Option<&'a [u8]>,
+    pub item_id: Option<&'a [u8]>,
+    pub category: Option<&'a [u8]>,
+    pub channel: Option<&'a [u8]>,
+}
+
+impl Scan {
+    /// Adds `row` as a line of customer `id` on `day` at `hour`: the one place where both scans
+    /// decide what a line is (a missing quantity is 1 when the data has none, a negative
+    /// quantity or amount is a return, a missing category comes from the products).
+    pub(super) fn push_line(
+        &mut self,
+        customers: &mut Interner,
+        start: &PartStart<'_>,
+        id: &[u8],
+        day: i32,
+        hour: u8,
+        row: RawLine<'_>,
+    ) {
+        let c = customers.id(id);
+        if c as usize == self.customers.len() {
+            self.customers.push(CustomerLines {
+                id: String::from_utf8_lossy(id).into_owned(),
+                lines: Vec::new(),
+            });
+        }
+        let order = self.orders.id(row.order);
+        let quantity = if self.has_quantity {
+            row.quantity
+        } else {
+            Some(1.0)
+        };
+        let is_return = quantity.is_some_and(|q| q < 0.0) || row.amount.is_some_and(|a| a < 0.0);
+        let item = row.item.map_or(NONE, |b| self.items.id(b));
+        let item_id = row.item_id.map_or(NONE, |b| self.item_ids.id(b));
+        let category = match (start.products, row.category) {
+            (_, Some(b)) => self.categories.id(b),
+            (Some(p), None) => row.item_id.and_then(|i| p.get(i).copied()).unwrap_or(NONE),
+            (None, None) => NONE,
+        };
+        let channel = row.channel.map_or(NONE, |b| self.channels.id(b));
+        self.customers[c as usize].lines.push(Line {
+            order,
+            day,
+            hour: if self.has_time { hour } else { NO_HOUR },
+            item,
+            item_id,
+            category,
+            channel,
+            amount: row.amount.unwrap_or(0.0),
+            quantity: quantity.unwrap_or(0.0),
+            is_return,
+        });
+    }
 }
 
 #[cfg(test)]

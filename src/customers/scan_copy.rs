@@ -11,7 +11,7 @@
 //! would give), the numbers are integer or float columns, and the timestamp is a date, datetime
 //! or text column. Otherwise, and without a copy, `None`: the caller scans SQLite.
 
-use super::scan::{CustomerLines, Interner, Line, NO_HOUR, NONE, Part, PartStart, Scan, day_of};
+use super::scan::{Interner, NO_HOUR, Part, PartStart, RawLine, Scan, day_of};
 use super::scan_parts::append;
 use crate::Result;
 use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo, Role};
@@ -308,41 +308,16 @@ fn scan_slice(df: &DataFrame, time: Time, start: &PartStart<'_>) -> Result<Part>
         if start.before_day.is_some_and(|l| day >= l) {
             continue;
         }
-        let c = customers.id(id);
-        if c as usize == out.customers.len() {
-            out.customers.push(CustomerLines {
-                id: String::from_utf8_lossy(id).into_owned(),
-                lines: Vec::new(),
-            });
-        }
-        let order = out.orders.id(order.map_or(b"", str::as_bytes));
-        let quantity = if out.has_quantity {
-            quantity
-        } else {
-            Some(1.0)
+        let row = RawLine {
+            order: order.map_or(b"", str::as_bytes),
+            amount,
+            quantity,
+            item: some(item),
+            item_id: some(item_id),
+            category: some(category),
+            channel: some(channel),
         };
-        let is_return = quantity.is_some_and(|q| q < 0.0) || amount.is_some_and(|a| a < 0.0);
-        let item = some(item).map_or(NONE, |b| out.items.id(b));
-        let item_id_text = some(item_id);
-        let item_id = item_id_text.map_or(NONE, |b| out.item_ids.id(b));
-        let category = match (start.products, some(category)) {
-            (_, Some(b)) => out.categories.id(b),
-            (Some(p), None) => item_id_text.and_then(|i| p.get(i).copied()).unwrap_or(NONE),
-            (None, None) => NONE,
-        };
-        let channel = some(channel).map_or(NONE, |b| out.channels.id(b));
-        out.customers[c as usize].lines.push(Line {
-            order,
-            day,
-            hour: if out.has_time { hour } else { NO_HOUR },
-            item,
-            item_id,
-            category,
-            channel,
-            amount: amount.unwrap_or(0.0),
-            quantity: quantity.unwrap_or(0.0),
-            is_return,
-        });
+        out.push_line(&mut customers, start, id, day, hour, row);
     }
     Ok(Part {
         scan: out,
