@@ -145,6 +145,15 @@ impl Lang {
         key.map_or_else(|| action.to_string(), |k| self.tr(k).to_string())
     }
 
+    /// A count in a sentence: `one` when `n` is 1, else `many`, filled with `n` as `{0}` (and
+    /// `rest` from `{1}` on). Chinese has no plural: the two keys then read the same.
+    pub fn count(self, n: usize, one: T, many: T, rest: &[&dyn std::fmt::Display]) -> String {
+        let shown = int(n as u64);
+        let mut args: Vec<&dyn std::fmt::Display> = vec![&shown];
+        args.extend_from_slice(rest);
+        self.f(if n == 1 { one } else { many }, &args)
+    }
+
     /// A duration such as an ETA: `45 s`, `3 min 05 s`, `1 h 02 min`.
     pub fn duration(self, d: Duration) -> String {
         let s = d.as_secs();
@@ -901,6 +910,41 @@ strings! {
     RemovedChart => "Removed “{0}” from the dashboard", "已将“{0}”从仪表板移除";
     DashboardEmpty => "No saved charts yet. Build a chart on the Explore page and save it to the dashboard.", "还没有保存的图表。请在探索页构建图表，然后保存到仪表板。";
     DashboardHint => "{0} saved charts, recomputed when their data changes.", "{0} 个已保存的图表，数据变化时自动重新计算。";
+    ActCreated => "Project created.", "项目已创建。";
+    ActFromFile => "From {1}.", "来自 {1}。";
+    ActFromFiles => "From {0} files: {1}.", "来自 {0} 个文件：{1}。";
+    ActReplaced => "The earlier rows were replaced.", "原有的行已被替换。";
+    ActWarning => "{0} warning.", "{0} 条警告。";
+    ActWarnings => "{0} warnings.", "{0} 条警告。";
+    ActPersonalData => "Personal data: {0}.", "个人数据：{0}。";
+    ActSubjectRequest => "Answered a customer data request (subject {0}) as {1}.", "已答复客户数据请求（主体 {0}），格式 {1}。";
+    ActWroteColumn => "Wrote {1} ({2}, {0} column).", "已写出 {1}（{2}，{0} 列）。";
+    ActWroteColumns => "Wrote {1} ({2}, {0} columns).", "已写出 {1}（{2}，{0} 列）。";
+    ActSegmentRule => "Segment “{0}”: {1}.", "分群“{0}”：{1}。";
+    ActRule => "Rule: {0}.", "规则：{0}。";
+    ActMasked => "Personal data masked.", "个人数据已脱敏。";
+    ActHashedIds => "Customer ids hashed.", "客户编号已哈希。";
+    ActBom => "With a byte-order mark (for Excel).", "带字节顺序标记（供 Excel 使用）。";
+    ActCustomerTable => "Built the customer table from {0}, as of {1}.", "由 {0} 生成客户表，截至 {1}。";
+    ActRebuiltStep => "Rebuilt from {1} ({2} rows) with {0} cleaning step.", "由 {1}（{2} 行）经 {0} 个清洗步骤重建。";
+    ActRebuiltSteps => "Rebuilt from {1} ({2} rows) with {0} cleaning steps.", "由 {1}（{2} 行）经 {0} 个清洗步骤重建。";
+    ActSegmentDeleted => "Deleted the segment “{0}”.", "已删除分群“{0}”。";
+    ActSegmentSaved => "Saved the segment “{0}”: {1}.", "已保存分群“{0}”：{1}。";
+    ActSegmentNamed => "Segment “{0}”.", "分群“{0}”。";
+    ActRoleSet => "Set the role of column {0} to {1}.", "将列 {0} 的角色设为{1}。";
+    ActRoleCleared => "Cleared the role of column {0}.", "已清除列 {0} 的角色。";
+    ActBackupKept => "A backup was kept at {0}.", "已在 {0} 保留备份。";
+    ActBackedUp => "Backed up to {0} ({1}).", "已备份到 {0}（{1}）。";
+    ActRestored => "Restored from {0}.", "已从 {0} 恢复。";
+    ActPreviousKept => "The project as it was is kept at {0}.", "恢复前的项目保留在 {0}。";
+    ActLogKept => "{0} log entries carried over.", "保留了 {0} 条日志。";
+    ActErased => "Erased a customer's data (subject {0}): {1} rows deleted, {2} cells cleared.", "已删除一位客户的数据（主体 {0}）：删除 {1} 行，清空 {2} 个单元格。";
+    ActBackupsPurged => "Older backups holding the customer were purged.", "含有该客户的旧备份已清除。";
+    ActEncrypted => "The project was encrypted.", "项目已加密。";
+    ActPassphraseChanged => "The passphrase was changed.", "口令已更改。";
+    ActDecrypted => "The encryption was removed.", "已取消加密。";
+    ActPassphraseUndone => "An interrupted passphrase change was undone.", "已撤销一次中断的口令更改。";
+    DashboardHintOne => "{0} saved chart, recomputed when its data changes.", "{0} 个已保存的图表，数据变化时自动重新计算。";
     OpenInBuilder => "Open in builder", "在构建器中打开";
     RemoveChart => "Remove", "移除";
     RenameChart => "Rename", "重命名";
@@ -932,6 +976,8 @@ strings! {
     MetricCustomers => "Customers", "客户数";
     FieldMovingAverage => "Moving average", "移动平均";
     MovingAverage => "{0}-period moving average", "{0} 期移动平均";
+    PartialLastPeriod => "The last period ({0}) is partial: the data ends on {1}. It is drawn dashed and left out of the moving average.", "最后一期（{0}）不完整：数据截至 {1}。该期以虚线绘制，不计入移动平均。";
+    PartialFirstPeriod => "The first period ({0}) is partial: the data starts on {1}. It is drawn dashed.", "第一期（{0}）不完整：数据始于 {1}。该期以虚线绘制。";
     Retention => "Retention", "留存率";
     RevenuePerCustomer => "Revenue per customer", "人均销售额";
     CohortMonth => "First purchase", "首购月份";

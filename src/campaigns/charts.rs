@@ -80,6 +80,7 @@ pub fn timeline_table(r: &RoiReport, w: &ChartWords) -> AggTable {
         x_values,
         series: vec![spend, revenue],
         input_rows: r.computed.timeline.len() as u64,
+        span: None,
     }
 }
 
@@ -119,6 +120,7 @@ pub fn ratio_table(metrics: &[Metrics], by_channel: bool, w: &ChartWords) -> Agg
         by: Some(String::new()),
         measures: vec![w.ratio.clone()],
         input_rows: x_values.len() as u64,
+        span: None,
         rows,
         x_values,
         series: vec![roi, roas],

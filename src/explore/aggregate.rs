@@ -216,6 +216,16 @@ pub fn aggregate_frame(df: DataFrame, spec: &ChartSpec) -> Result<AggTable> {
     }
     let mut aggs = measures;
     aggs.push(pl::len().alias("__n"));
+    // Where the data starts and ends, so that a first or last period the data covers only in
+    // part can be told apart from a fall in sales.
+    let spans = spec.x.grain.is_some()
+        && schema
+            .get(spec.x.column.as_str())
+            .is_some_and(|dt| dt.is_temporal());
+    if spans {
+        aggs.push(pl::col(spec.x.column.as_str()).min().alias("__xmin"));
+        aggs.push(pl::col(spec.x.column.as_str()).max().alias("__xmax"));
+    }
     let out = lf.group_by(group).agg(aggs).collect()?;
     build_table(&out, spec, &schema)
 }
@@ -292,6 +302,7 @@ fn build_table(df: &DataFrame, spec: &ChartSpec, schema: &Schema) -> Result<AggT
     }
     let counts = df.column("__n")?.cast(&DataType::UInt64)?;
     let input_rows: u64 = counts.u64()?.iter().flatten().sum();
+    let span = data_span(df)?;
     let mut rows: Vec<AggRow> = (0..n)
         .map(|i| AggRow {
             x: xs[i].clone(),
@@ -378,5 +389,29 @@ fn build_table(df: &DataFrame, spec: &ChartSpec, schema: &Schema) -> Result<AggT
         x_values,
         series,
         input_rows,
+        span,
     })
+}
+
+/// The first and last day of the data behind a dated x (from `__xmin` and `__xmax`).
+fn data_span(df: &DataFrame) -> Result<Option<(NaiveDate, NaiveDate)>> {
+    let (Ok(lo), Ok(hi)) = (df.column("__xmin"), df.column("__xmax")) else {
+        return Ok(None);
+    };
+    let day = |k: Key| match k {
+        Key::Date(d) => Some(d),
+        Key::Datetime(d) => Some(d.date()),
+        _ => None,
+    };
+    let mut span: Option<(NaiveDate, NaiveDate)> = None;
+    for i in 0..df.height() {
+        let (Some(a), Some(b)) = (day(key_of(lo.get(i)?)), day(key_of(hi.get(i)?))) else {
+            continue;
+        };
+        span = Some(match span {
+            Some((x, y)) => (x.min(a), y.max(b)),
+            None => (a, b),
+        });
+    }
+    Ok(span)
 }

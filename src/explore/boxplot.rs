@@ -192,6 +192,7 @@ impl BoxPlot {
             x_values,
             series: Vec::new(),
             input_rows: self.input_rows,
+            span: None,
         }
     }
 }

@@ -171,6 +171,7 @@ impl Histogram {
             x_values,
             series: self.series.iter().filter_map(|s| s.key.clone()).collect(),
             input_rows: self.input_rows,
+            span: None,
         }
     }
 }

@@ -119,9 +119,34 @@ pub struct AggTable {
     pub series: Vec<Key>,
     /// Rows of the dataset counted (after the filter).
     pub input_rows: u64,
+    /// The first and last day of the data behind a dated x at a grain (after the filter).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// Which ends of a time series cover their period only in part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PartialEnds {
+    /// The data starts after the first period does.
+    pub first: bool,
+    /// The data ends before the last period does (the period is still running, or the export
+    /// was cut there): its total is not comparable with the others.
+    pub last: bool,
 }
 
 impl AggTable {
+    /// Whether the first and the last period of a dated x cover their whole period. Periods
+    /// start on `first_period` and `last_period` (as the table's keys say).
+    pub fn partial_ends(&self, first_period: NaiveDate, last_period: NaiveDate) -> PartialEnds {
+        match (self.span, self.grain) {
+            (Some((lo, hi)), Some(g)) => PartialEnds {
+                first: lo > first_period,
+                last: g.next(last_period).pred_opt().is_some_and(|end| hi < end),
+            },
+            _ => PartialEnds::default(),
+        }
+    }
+
     /// Column headers: x, then the split, then the measures.
     pub fn headers(&self) -> Vec<String> {
         let mut h = vec![self.x.clone()];

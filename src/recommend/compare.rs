@@ -128,6 +128,7 @@ pub fn chart_table(
         x_values,
         series,
         input_rows: report.customers_evaluated as u64,
+        span: None,
     }
 }
 

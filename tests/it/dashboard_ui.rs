@@ -73,7 +73,7 @@ fn a_saved_histogram_becomes_a_dashboard_tile() {
         a.dashboard.settled() && a.dashboard.titles() == ["Order values"]
     });
     h.get_by_label("Order values");
-    h.get_by_label_contains("1 saved charts");
+    h.get_by_label_contains("1 saved chart, recomputed when its data changes");
     assert!(matches!(
         h.state().dashboard.tile_data("Order values"),
         Some(Ok(ChartData::Histogram(_)))

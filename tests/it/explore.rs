@@ -659,3 +659,38 @@ fn cached_columns_give_the_same_tables_and_follow_reimports() {
     assert_eq!(t.rows.len(), 1);
     assert_eq!(t.rows[0].values[0], Some(10.0));
 }
+
+/// A first or last period the data covers only in part is told apart from a fall in sales
+/// (the Sales trend draws it dashed); the span is the data's first and last day.
+#[test]
+fn partial_first_and_last_periods() {
+    let s = Scratch::new();
+    let day = |t: &str| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap();
+    let table = |name: &str, csv: &str| {
+        let f = s.write(name, csv);
+        let mut p = Project::create(s.path(&format!("{name}.loupe"))).unwrap();
+        import(&mut p, &[&f], named("orders")).unwrap();
+        let t = run(&p, &spec("order_time:month", &["sum(amount)"], &p));
+        let first = match t.x_values.first() {
+            Some(Key::Date(d)) => *d,
+            other => panic!("{other:?}"),
+        };
+        let last = match t.x_values.last() {
+            Some(Key::Date(d)) => *d,
+            other => panic!("{other:?}"),
+        };
+        (t.span, t.partial_ends(first, last))
+    };
+    let (span, ends) = table(
+        "cut.csv",
+        "order_time,amount\n2024-01-03 10:00:00,5\n2024-02-10 10:00:00,7\n2024-03-10 23:00:00,1\n",
+    );
+    assert_eq!(span, Some((day("2024-01-03"), day("2024-03-10"))));
+    assert!(ends.first && ends.last, "{ends:?}");
+    let (span, ends) = table(
+        "whole.csv",
+        "order_time,amount\n2024-01-01 00:10:00,5\n2024-02-10 10:00:00,7\n2024-03-31 23:00:00,1\n",
+    );
+    assert_eq!(span, Some((day("2024-01-01"), day("2024-03-31"))));
+    assert!(!ends.first && !ends.last, "{ends:?}");
+}

@@ -239,7 +239,10 @@ impl DashboardPage {
                 theme::muted(ui, lang.tr(T::DashboardEmpty));
                 return;
             }
-            theme::muted(ui, lang.f(T::DashboardHint, &[&self.tiles.len()]));
+            theme::muted(
+                ui,
+                lang.count(self.tiles.len(), T::DashboardHintOne, T::DashboardHint, &[]),
+            );
             ui.add_space(theme::GAP);
             let gap = 12.0;
             let avail = ui.available_width();

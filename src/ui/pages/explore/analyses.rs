@@ -9,6 +9,7 @@ use crate::explore::funnel::Funnel;
 use crate::explore::ready::RevenueForecast;
 use crate::explore::render::Words;
 use crate::explore::repeat::{Pareto, RepeatPurchases};
+use crate::explore::table::PartialEnds;
 use crate::explore::trend::{complete_series, moving_average};
 use crate::explore::{AggTable, Grain};
 use crate::format::{compact, number, percent};
@@ -165,16 +166,44 @@ fn trend_ui(ui: &mut Ui, lang: Lang, t: &AggTable, a: &Analyses) {
     let grain = t.grain.unwrap_or(Grain::Week);
     let dates: Vec<chrono::NaiveDate> = series.iter().map(|(d, _)| *d).collect();
     let values: Vec<f64> = series.iter().map(|(_, v)| *v).collect();
-    let ma = moving_average(&values, a.moving_average);
+    let partial = match (dates.first(), dates.last()) {
+        (Some(f), Some(l)) if dates.len() >= 2 => t.partial_ends(*f, *l),
+        _ => PartialEnds::default(),
+    };
+    // The moving average leaves out a last period the data covers only in part.
+    let full = if partial.last {
+        values.len() - 1
+    } else {
+        values.len()
+    };
+    let ma = moving_average(&values[..full], a.moving_average);
     let name = lang.tr(metric(m));
     ui.label(RichText::new(format!("{name} — {}", lang.tr(grain_label(Some(grain))))).strong());
     let total: f64 = values.iter().sum();
     theme::muted(ui, format!("{}: {}", lang.tr(T::Total), number(total)));
+    if let (Some((lo, hi)), Some(first), Some(last)) = (t.span, dates.first(), dates.last()) {
+        if partial.first {
+            theme::muted(
+                ui,
+                lang.f(T::PartialFirstPeriod, &[&grain.label(*first), &lo]),
+            );
+        }
+        if partial.last {
+            theme::muted(
+                ui,
+                lang.f(T::PartialLastPeriod, &[&grain.label(*last), &hi]),
+            );
+        }
+    }
     let pts: Vec<[f64; 2]> = values
         .iter()
         .enumerate()
         .map(|(i, v)| [i as f64, *v])
         .collect();
+    // Solid over the whole periods, dashed into a partial first or last one.
+    let n = pts.len();
+    let solid_from = usize::from(partial.first);
+    let solid_to = if partial.last { n - 1 } else { n };
     let ma_pts: Vec<[f64; 2]> = ma
         .iter()
         .enumerate()
@@ -185,13 +214,27 @@ fn trend_ui(ui: &mut Ui, lang: Lang, t: &AggTable, a: &Analyses) {
         .height(ui.available_height().max(260.0) - 10.0)
         .x_axis_formatter(index_labels(date_labels(&dates, grain)))
         .show(ui, |p| {
-            p.line(
-                Line::new(name, PlotPoints::from(pts))
+            if solid_from < solid_to {
+                p.line(
+                    Line::new(name, PlotPoints::from(pts[solid_from..solid_to].to_vec()))
+                        .color(color(0))
+                        .width(1.5)
+                        .fill(0.0)
+                        .fill_alpha(0.12),
+                );
+            }
+            let dashed = |seg: &[[f64; 2]]| {
+                Line::new(name, PlotPoints::from(seg.to_vec()))
                     .color(color(0))
                     .width(1.5)
-                    .fill(0.0)
-                    .fill_alpha(0.12),
-            );
+                    .style(egui_plot::LineStyle::dashed_loose())
+            };
+            if partial.first && n >= 2 {
+                p.line(dashed(&pts[..2]));
+            }
+            if partial.last && n >= 2 {
+                p.line(dashed(&pts[n - 2..]));
+            }
             p.line(
                 Line::new(
                     lang.f(T::MovingAverage, &[&a.moving_average]),

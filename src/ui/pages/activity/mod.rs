@@ -1,6 +1,8 @@
 //! The Activity page: the project's append-only log of imports, exports, deletions, rebuilds,
 //! backups, restores and erasures, with filters by action, dataset, text and date range.
 
+mod sentence;
+
 use crate::i18n::{T, int};
 use crate::store::{ActivityEntry, ActivityFilter};
 use crate::ui::state::Workspace;
@@ -217,35 +219,12 @@ impl ActivityPage {
                             });
                         });
                         row.col(|ui| {
-                            let d = details(&e.detail);
+                            let d = sentence::sentence(lang, e);
                             ui.add(egui::Label::new(RichText::new(&d).weak()).truncate())
                                 .on_hover_text(d);
                         });
                     });
                 });
         });
-    }
-}
-
-/// The detail object of an entry as `key: value` pairs.
-fn details(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Object(m) => m
-            .iter()
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => format!("{k}: {s}"),
-                serde_json::Value::Array(a) => format!(
-                    "{k}: {}",
-                    a.iter()
-                        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                other => format!("{k}: {other}"),
-            })
-            .collect::<Vec<_>>()
-            .join(" · "),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
     }
 }
