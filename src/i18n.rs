@@ -140,6 +140,7 @@ impl Lang {
             "restore" => Some(T::ActionRestore),
             "erase" => Some(T::ActionErase),
             "passphrase" => Some(T::ActionPassphrase),
+            "reveal" => Some(T::ActionReveal),
             _ => None,
         };
         key.map_or_else(|| action.to_string(), |k| self.tr(k).to_string())
@@ -836,10 +837,18 @@ strings! {
     PvClearFilters => "Clear filters", "清除筛选";
     PvEntries => "Entries: {0}", "记录：{0} 条";
     PvAppendOnly => "The log is append-only: entries cannot be changed or deleted.", "日志只能追加：记录无法修改或删除。";
-    ActionBackup => "backup", "备份";
-    ActionRestore => "restore", "恢复";
-    ActionErase => "erase", "删除客户数据";
-    ActionPassphrase => "passphrase", "口令";
+    ActionBackup => "Backup", "备份";
+    ActionRestore => "Restore", "恢复";
+    ActionErase => "Erase", "删除客户数据";
+    ActionPassphrase => "Passphrase", "口令";
+    RfmEmptyScores => "{0} hold nobody: customers with the same number of orders (or the same recency) share one score, that of their average rank. {1} of customers bought once, so they all take the same F score and the scores around it stay empty.", "{0} 没有客户：订单数（或最近购买天数）相同的客户共享一个分数，即其平均排名对应的分数。{1} 的客户只购买过一次，因此他们的 F 分数相同，相邻的分数为空。";
+    RfmEmptyGroups => "So these groups are empty here: {0}.", "因此以下分组在此为空：{0}。";
+    RfmVsStage => "The RFM group ranks a customer against the others; the lifecycle stage counts days since the first and last purchase (new within 30 days, active within 90, at risk within 180, lapsed within 365). They can differ: a customer ranked Lost may be only at risk by days.", "RFM 分组是客户之间的相对排名；生命周期阶段按距首次和最近购买的天数划分（30 天内为新客，90 天内活跃，180 天内有风险，365 天内沉睡）。两者可能不同：排名为“流失”的客户按天数可能只是“有风险”。";
+    ActionReveal => "Reveal", "查看明文";
+    ActRevealed => "Showed {0} of a customer (subject {1}) in clear.", "以明文查看了一位客户（主体 {1}）的 {0}。";
+    CardReveal => "Reveal", "显示";
+    CardRevealHint => "Personal data is masked on screen. Showing it in clear is recorded in the activity log.", "个人数据在屏幕上已脱敏。以明文显示会记录在活动日志中。";
+    JobReveal => "Recording that personal data was shown", "正在记录个人数据的查看";
     StageBackingUp => "Backing up", "备份中";
     StageChecking => "Checking", "检查中";
     StageCopying => "Copying", "复制中";

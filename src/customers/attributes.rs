@@ -2,6 +2,7 @@
 //! level …), by the customer_id role of both datasets. Ids match as text, exactly.
 
 use crate::dataset::{ColumnType, Role};
+use crate::privacy::{PiiAction, PiiKind};
 use crate::query::Cell;
 use crate::store::{Project, quote_ident};
 use crate::{Error, Result};
@@ -19,6 +20,9 @@ pub struct Attributes {
     pub values: Vec<Vec<Cell>>,
     /// How many of the table's customers the customers dataset has.
     pub matched: usize,
+    /// Per column: the kind of personal data it holds in clear (flagged and kept at import),
+    /// which a screen shows masked until the user reveals it.
+    pub personal: Vec<Option<PiiKind>>,
 }
 
 /// Reads every column of `dataset` but its customer id and lines them up with `ids`. A customer
@@ -62,6 +66,16 @@ pub fn join_attributes(
             .collect::<std::result::Result<Vec<_>, _>>()?;
         by_id.insert(id, cells);
     }
+    let flags = project.pii_flags(dataset)?;
+    let personal = cols
+        .iter()
+        .map(|c| {
+            flags
+                .iter()
+                .find(|f| f.column == c.name && f.action == PiiAction::Keep)
+                .map(|f| f.kind)
+        })
+        .collect();
     let mut matched = 0;
     let values = ids
         .iter()
@@ -88,5 +102,6 @@ pub fn join_attributes(
         types: cols.iter().map(|c| c.ty).collect(),
         values,
         matched,
+        personal,
     })
 }

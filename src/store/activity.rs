@@ -20,6 +20,9 @@ pub enum Action {
     Erase,
     /// The passphrase was set, changed or removed.
     Passphrase,
+    /// Personal data a screen shows masked was shown in clear; the entry holds a salted hash of
+    /// the customer's id and the column, not the value.
+    Reveal,
 }
 
 impl Action {
@@ -35,6 +38,7 @@ impl Action {
             Action::Restore => "restore",
             Action::Erase => "erase",
             Action::Passphrase => "passphrase",
+            Action::Reveal => "reveal",
         }
     }
 }

@@ -22,6 +22,7 @@ pub fn sentence(lang: Lang, e: &ActivityEntry) -> String {
         "restore" => words.restore(),
         "erase" => words.erase(),
         "passphrase" => words.passphrase(),
+        "reveal" => words.reveal(),
         _ => Vec::new(),
     };
     if parts.is_empty() {
@@ -228,6 +229,15 @@ impl Words<'_> {
             out.push(self.lang.tr(T::ActBackupsPurged).into());
         }
         out
+    }
+
+    fn reveal(&self) -> Vec<String> {
+        match (self.text("column"), self.text("subject")) {
+            (Some(column), Some(subject)) => {
+                vec![self.f(T::ActRevealed, &[&column, &short(&subject)])]
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn passphrase(&self) -> Vec<String> {

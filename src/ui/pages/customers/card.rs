@@ -5,6 +5,7 @@ use super::{group_label, money, stage_label, weekday_label};
 use crate::customers::card::CustomerCard;
 use crate::customers::overview::Overview;
 use crate::i18n::{Lang, T, int};
+use crate::privacy::decide::mask_value;
 use crate::ui::theme;
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Plot};
@@ -27,10 +28,18 @@ fn opt(v: Option<String>) -> String {
     v.unwrap_or_else(|| "—".into())
 }
 
-pub fn ui(ui: &mut Ui, lang: Lang, o: &Overview, i: usize, card: &CustomerCard) {
-    let Some(c) = o.base.table.customers.get(i) else {
-        return;
-    };
+/// Draws the card; returns the attribute column whose personal data the user asked to see in
+/// clear (`revealed`: the columns already shown in clear for this customer).
+pub fn ui(
+    ui: &mut Ui,
+    lang: Lang,
+    o: &Overview,
+    i: usize,
+    card: &CustomerCard,
+    revealed: &[String],
+) -> Option<String> {
+    let c = o.base.table.customers.get(i)?;
+    let mut reveal = None;
     egui::ScrollArea::vertical()
         .id_salt("customer-card")
         .auto_shrink([false, false])
@@ -140,9 +149,30 @@ pub fn ui(ui: &mut Ui, lang: Lang, o: &Overview, i: usize, card: &CustomerCard) 
                         .num_columns(2)
                         .spacing([12.0, 3.0])
                         .show(right, |ui| {
-                            for (name, v) in a.names.iter().zip(&a.values[i]) {
+                            for (j, (name, v)) in a.names.iter().zip(&a.values[i]).enumerate() {
                                 let v = v.display();
-                                theme::kv(ui, name, if v.is_empty() { "—".into() } else { v });
+                                if v.is_empty() {
+                                    theme::kv(ui, name, "—");
+                                    continue;
+                                }
+                                let kind = a.personal.get(j).copied().flatten();
+                                match kind {
+                                    Some(kind) if !revealed.contains(name) => {
+                                        ui.label(RichText::new(name).weak());
+                                        ui.horizontal(|ui| {
+                                            ui.label(mask_value(kind, &v));
+                                            if ui
+                                                .small_button(lang.tr(T::CardReveal))
+                                                .on_hover_text(lang.tr(T::CardRevealHint))
+                                                .clicked()
+                                            {
+                                                reveal = Some(name.clone());
+                                            }
+                                        });
+                                        ui.end_row();
+                                    }
+                                    _ => theme::kv(ui, name, v),
+                                }
                             }
                         });
                 }
@@ -155,6 +185,7 @@ pub fn ui(ui: &mut Ui, lang: Lang, o: &Overview, i: usize, card: &CustomerCard) 
                 last_orders(&mut cols[1], lang, card);
             });
         });
+    reveal
 }
 
 fn badge(ui: &mut Ui, text: &str, color: Color32) {

@@ -15,7 +15,13 @@ pub struct ListState {
     filtered: Vec<usize>,
     filtered_for: Option<String>,
     selected: Option<usize>,
+    /// Scroll the list to the selected row on the next frame (selected from elsewhere).
+    scroll_to_selected: bool,
     card: Option<(usize, CustomerCard)>,
+    /// Personal data shown in clear, by customer (the reveal was logged).
+    revealed: Vec<(usize, String)>,
+    /// A reveal the user asked for: (customer, column), for the page to log.
+    reveal_request: Option<(usize, String)>,
 }
 
 /// Whether customer `i` matches a lower-cased search: its id, favourite item or category,
@@ -41,25 +47,42 @@ fn matches(o: &Overview, i: usize, needle: &str) -> bool {
 impl ListState {
     pub fn select(&mut self, i: usize) {
         self.selected = Some(i);
+        self.scroll_to_selected = true;
+    }
+
+    /// The reveal the user asked for on the card, if any: (customer, column).
+    pub fn take_reveal(&mut self) -> Option<(usize, String)> {
+        self.reveal_request.take()
+    }
+
+    /// Shows `column` of customer `i` in clear from now on (its reveal is logged).
+    pub fn revealed(&mut self, i: usize, column: String) {
+        self.revealed.push((i, column));
     }
 
     pub fn ui(&mut self, ui: &mut Ui, lang: Lang, o: &Overview) {
         let n = o.base.table.customers.len();
         if self.filtered_for.as_deref() != Some(self.search.as_str()) {
             let needle = self.search.trim().to_lowercase();
-            self.filtered = if needle.is_empty() {
+            let mut filtered: Vec<usize> = if needle.is_empty() {
                 (0..n).collect()
             } else {
                 (0..n).filter(|&i| matches(o, i, &needle)).collect()
             };
-            self.filtered_for = Some(self.search.clone());
-        }
-        if self.selected.is_none() {
-            // Start on the most valuable customer, so the card is never empty at first.
-            self.selected = (0..n).max_by(|&a, &b| {
-                let c = &o.base.table.customers;
-                c[a].revenue.total_cmp(&c[b].revenue)
+            // The most valuable customers first (then by id), so the list opens on them.
+            let c = &o.base.table.customers;
+            filtered.sort_by(|&a, &b| {
+                c[b].revenue
+                    .total_cmp(&c[a].revenue)
+                    .then_with(|| c[a].customer_id.cmp(&c[b].customer_id))
             });
+            self.filtered = filtered;
+            self.filtered_for = Some(self.search.clone());
+            // The card shows the highlighted row: the first one, unless the one chosen is listed.
+            if self.selected.is_none_or(|i| !self.filtered.contains(&i)) {
+                self.selected = self.filtered.first().copied();
+                self.scroll_to_selected = true;
+            }
         }
         if let Some(i) = self.selected
             && self.card.as_ref().is_none_or(|c| c.0 != i)
@@ -76,7 +99,17 @@ impl ListState {
             );
             ui.separator();
             ui.vertical(|ui| match (&self.card, self.selected) {
-                (Some((_, card)), Some(i)) => super::card::ui(ui, lang, o, i, card),
+                (Some((_, card)), Some(i)) => {
+                    let shown: Vec<String> = self
+                        .revealed
+                        .iter()
+                        .filter(|(c, _)| *c == i)
+                        .map(|(_, col)| col.clone())
+                        .collect();
+                    if let Some(col) = super::card::ui(ui, lang, o, i, card, &shown) {
+                        self.reveal_request = Some((i, col));
+                    }
+                }
                 _ => {
                     theme::muted(ui, lang.tr(T::CardPick));
                 }
@@ -104,7 +137,15 @@ impl ListState {
         );
         let right = Layout::right_to_left(Align::Center);
         let mut clicked = None;
-        TableBuilder::new(ui)
+        let mut builder = TableBuilder::new(ui);
+        if std::mem::take(&mut self.scroll_to_selected)
+            && let Some(row) = self
+                .selected
+                .and_then(|i| self.filtered.iter().position(|&f| f == i))
+        {
+            builder = builder.scroll_to_row(row, Some(Align::Center));
+        }
+        builder
             .id_salt("customer-list")
             .striped(true)
             .sense(egui::Sense::click())

@@ -88,7 +88,53 @@ fn heatmap(ui: &mut Ui, lang: Lang, o: &Overview) -> Option<RfmGroup> {
             format!("↑ {}   → {}", lang.tr(T::AxisR), lang.tr(T::AxisF)),
         );
     });
+    if let Some(note) = empty_scores_note(lang, o) {
+        ui.add_space(4.0);
+        ui.add(egui::Label::new(RichText::new(note).small().weak()).wrap());
+    }
+    theme::muted(ui, lang.tr(T::RfmVsStage));
     picked
+}
+
+/// Why some F (or R) scores hold nobody, and which groups are empty because of it: customers
+/// with the same number of orders (or the same recency) share one score, that of their average
+/// rank, so when many bought once, a whole score is skipped.
+fn empty_scores_note(lang: Lang, o: &Overview) -> Option<String> {
+    let cols: Vec<String> = (0..5)
+        .filter(|&f| (0..5).all(|r| o.grid[r][f] == 0))
+        .map(|f| format!("F{}", f + 1))
+        .collect();
+    let rows: Vec<String> = (0..5)
+        .filter(|&r| (0..5).all(|f| o.grid[r][f] == 0))
+        .map(|r| format!("R{}", r + 1))
+        .collect();
+    let empty: Vec<String> = cols.iter().chain(&rows).cloned().collect();
+    if empty.is_empty() {
+        return None;
+    }
+    let t = &o.base.table.customers;
+    let once = t.iter().filter(|c| c.orders == 1).count();
+    let share = crate::format::percent(once as f64 / t.len().max(1) as f64);
+    let mut groups: Vec<&str> = Vec::new();
+    for g in RfmGroup::ALL {
+        let n: u64 = (1..=5u8)
+            .flat_map(|r| (1..=5u8).map(move |f| (r, f)))
+            .filter_map(|(r, f)| {
+                let (rs, fs) = (Score::new(r)?, Score::new(f)?);
+                (RfmGroup::of(rs, fs) == g).then(|| o.grid[r as usize - 1][f as usize - 1])
+            })
+            .sum();
+        if n == 0 {
+            groups.push(lang.tr(group_label(g)));
+        }
+    }
+    let sep = if lang == Lang::ZhCn { "、" } else { ", " };
+    let mut note = lang.f(T::RfmEmptyScores, &[&empty.join(sep), &share]);
+    if !groups.is_empty() {
+        note.push(' ');
+        note.push_str(&lang.f(T::RfmEmptyGroups, &[&groups.join(sep)]));
+    }
+    Some(note)
 }
 
 fn lerp(a: Color32, b: Color32, t: f32) -> Color32 {

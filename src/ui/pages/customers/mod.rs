@@ -52,6 +52,8 @@ pub struct CustomersPage {
     guessed_rev: Option<u64>,
     job: JobSlot<Box<Overview>>,
     overview: Option<Box<Overview>>,
+    /// Logging that a customer's personal data is shown in clear: (customer, column) when done.
+    reveal_job: JobSlot<(usize, String)>,
     /// Built automatically once per catalog revision.
     auto_built_rev: Option<u64>,
     list: list::ListState,
@@ -83,6 +85,28 @@ impl CustomersPage {
         if let Some(o) = self.job.poll_report(ws) {
             self.on_overview(o);
         }
+        if let Some((i, column)) = self.reveal_job.poll_report(ws) {
+            self.list.revealed(i, column);
+            ws.refresh_activity();
+        }
+    }
+
+    /// Logs, then shows in clear, the personal data the card was asked to reveal.
+    fn reveal(&mut self, ws: &mut Workspace, i: usize, column: String) {
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        let Some(o) = &self.overview else { return };
+        let (Some(c), Some(a)) = (o.base.table.customers.get(i), &o.base.table.attributes) else {
+            return;
+        };
+        let (id, dataset) = (c.customer_id.clone(), a.dataset.clone());
+        self.reveal_job
+            .start(ws, T::JobReveal, column.clone(), move |_rep| {
+                let project = Project::open(&path)?;
+                crate::privacy::log_reveal(&project, &dataset, &id, &column)?;
+                Ok((i, column))
+            });
     }
 
     fn on_overview(&mut self, o: Box<Overview>) {
@@ -146,6 +170,7 @@ impl CustomersPage {
             self.build(ws);
         }
         let mut rebuild = false;
+        let mut reveal = None;
         egui::CentralPanel::default().show(ui, |ui| {
             theme::page_header(ui, lang.tr(T::NavCustomers), Some(lang.tr(T::CustSubtitle)));
             self.toolbar(ui, ws);
@@ -170,7 +195,12 @@ impl CustomersPage {
             });
             ui.separator();
             match self.tab {
-                Tab::List => self.list.ui(ui, lang, o),
+                Tab::List => {
+                    self.list.ui(ui, lang, o);
+                    if let Some((i, column)) = self.list.take_reveal() {
+                        reveal = Some((i, column));
+                    }
+                }
                 Tab::Map => {
                     if let Some(g) = map::ui(ui, lang, o) {
                         self.pick = GroupPick::Rfm(g);
@@ -183,6 +213,9 @@ impl CustomersPage {
         });
         if rebuild {
             self.build(ws);
+        }
+        if let Some((i, column)) = reveal {
+            self.reveal(ws, i, column);
         }
     }
 
