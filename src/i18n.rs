@@ -146,6 +146,22 @@ impl Lang {
         key.map_or_else(|| action.to_string(), |k| self.tr(k).to_string())
     }
 
+    /// A tag's name for people: the default tags every project starts with (stored under their
+    /// English names, which rules use) in this language; the user's own tags as they are.
+    pub fn tag(self, name: &str) -> &str {
+        let key = match name {
+            "high value" => T::TagDefaultHighValue,
+            "loyal regular" => T::TagDefaultLoyalRegular,
+            "slipping VIP" => T::TagDefaultSlippingVip,
+            "frequent returner" => T::TagDefaultFrequentReturner,
+            "weekend shopper" => T::TagDefaultWeekendShopper,
+            "bargain hunter" => T::TagDefaultBargainHunter,
+            "new parent" => T::TagDefaultNewParent,
+            _ => return name,
+        };
+        self.tr(key)
+    }
+
     /// A count in a sentence: `one` when `n` is 1, else `many`, filled with `n` as `{0}` (and
     /// `rest` from `{1}` on). Chinese has no plural: the two keys then read the same.
     pub fn count(self, n: usize, one: T, many: T, rest: &[&dyn std::fmt::Display]) -> String {
@@ -844,6 +860,13 @@ strings! {
     RfmEmptyScores => "{0} hold nobody: customers with the same number of orders (or the same recency) share one score, that of their average rank. {1} of customers bought once, so they all take the same F score and the scores around it stay empty.", "{0} 没有客户：订单数（或最近购买天数）相同的客户共享一个分数，即其平均排名对应的分数。{1} 的客户只购买过一次，因此他们的 F 分数相同，相邻的分数为空。";
     RfmEmptyGroups => "So these groups are empty here: {0}.", "因此以下分组在此为空：{0}。";
     RfmVsStage => "The RFM group ranks a customer against the others; the lifecycle stage counts days since the first and last purchase (new within 30 days, active within 90, at risk within 180, lapsed within 365). They can differ: a customer ranked Lost may be only at risk by days.", "RFM 分组是客户之间的相对排名；生命周期阶段按距首次和最近购买的天数划分（30 天内为新客，90 天内活跃，180 天内有风险，365 天内沉睡）。两者可能不同：排名为“流失”的客户按天数可能只是“有风险”。";
+    TagDefaultHighValue => "high value", "高价值";
+    TagDefaultLoyalRegular => "loyal regular", "忠实常客";
+    TagDefaultSlippingVip => "slipping VIP", "流失中的 VIP";
+    TagDefaultFrequentReturner => "frequent returner", "频繁退货";
+    TagDefaultWeekendShopper => "weekend shopper", "周末购物者";
+    TagDefaultBargainHunter => "bargain hunter", "价格敏感";
+    TagDefaultNewParent => "new parent", "新手父母";
     ActionReveal => "Reveal", "查看明文";
     ActRevealed => "Showed {0} of a customer (subject {1}) in clear.", "以明文查看了一位客户（主体 {1}）的 {0}。";
     CardReveal => "Reveal", "显示";

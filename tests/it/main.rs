@@ -30,6 +30,8 @@ mod formats;
 mod fuzz;
 #[cfg(feature = "gui")]
 mod guide;
+#[cfg(feature = "gui")]
+mod i18n_ui;
 mod import_errors;
 mod kept;
 mod kill_loops;

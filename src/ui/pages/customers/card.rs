@@ -53,7 +53,7 @@ pub fn ui(
                     Color32::from_rgb(0x6a, 0x8a, 0x3a),
                 );
                 for t in o.tags.of(i) {
-                    badge(ui, t, Color32::from_rgb(0xb0, 0x6a, 0x10));
+                    badge(ui, lang.tag(t), Color32::from_rgb(0xb0, 0x6a, 0x10));
                 }
             });
             theme::section(ui, lang.tr(T::SecTimeline));

@@ -47,7 +47,9 @@ impl TagEditor {
                 ui.label("");
                 ui.end_row();
                 for (i, r) in tags.rules.iter().enumerate() {
-                    let name = ui.label(RichText::new(&r.name).strong());
+                    let name = ui
+                        .label(RichText::new(lang.tag(&r.name)).strong())
+                        .on_hover_text(&r.name);
                     let edit = &mut self.edits[i];
                     ui.add_sized(
                         [420.0, 22.0],
