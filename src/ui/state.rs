@@ -290,6 +290,8 @@ pub struct Workspace {
     pub catalog_rev: u64,
     /// Bumped whenever the window saves, renames or removes a saved chart.
     pub charts_rev: u64,
+    /// The dataset the user last chose on the Data page, which other pages open on.
+    focused: Option<String>,
     /// Build the sample project here when asked.
     pub sample_path: Option<PathBuf>,
 }
@@ -309,6 +311,7 @@ impl Workspace {
             wake,
             catalog_rev: 0,
             charts_rev: 0,
+            focused: None,
             sample_path: None,
         }
     }
@@ -432,6 +435,7 @@ impl Workspace {
         self.datasets = opened.datasets;
         self.activity = opened.activity;
         self.project = Some(opened.project);
+        self.focused = None;
         self.catalog_rev += 1;
     }
 
@@ -459,6 +463,18 @@ impl Workspace {
         {
             self.activity = a;
         }
+    }
+
+    /// Records the dataset the user chose on the Data page.
+    pub fn focus_dataset(&mut self, name: &str) {
+        self.focused = Some(name.to_string());
+    }
+
+    /// The dataset the user last chose on the Data page, while it exists.
+    pub fn focused_dataset(&self) -> Option<&str> {
+        self.focused
+            .as_deref()
+            .filter(|n| self.dataset(n).is_some())
     }
 
     pub fn dataset(&self, name: &str) -> Option<&DatasetInfo> {

@@ -366,3 +366,39 @@ fn the_clean_page_builds_previews_and_undoes_a_recipe() {
     assert_eq!(h.state().clean.recipe().map(|r| r.steps.len()), Some(steps));
     wait_until(&mut h, "the rebuild after redo", |a| !a.busy());
 }
+
+#[test]
+fn the_clean_page_opens_on_the_dataset_chosen_on_the_data_page() {
+    let mut h = app(sample(), Lang::En);
+    wait_until(&mut h, "the first dataset", idle);
+    h.get_by_label_contains("events\n").click();
+    wait_until(&mut h, "the events rows", |a| {
+        idle(a) && a.data.selected() == Some("events")
+    });
+    h.get_by_label(&nav_label(Lang::En, Page::Clean)).click();
+    h.run_steps(3);
+    h.get_by_value("events");
+    // Its own choice holds until the Data page's changes.
+    h.get_by_value("events").click();
+    h.run_steps(2);
+    h.get_by_label("orders").click();
+    h.run_steps(2);
+    h.get_by_label(&nav_label(Lang::En, Page::Data)).click();
+    h.run_steps(2);
+    h.get_by_label(&nav_label(Lang::En, Page::Clean)).click();
+    h.run_steps(2);
+    h.get_by_value("orders");
+    // A new Outliers step starts on a numeric column, not the first (text) one.
+    let first_number = h
+        .state()
+        .ws
+        .dataset("orders")
+        .and_then(|d| d.columns.iter().find(|c| c.ty.is_numeric()))
+        .map(|c| c.name.clone())
+        .expect("orders have numbers");
+    h.get_by_label_contains("Add step").click();
+    h.run_steps(2);
+    h.get_by_label("Outliers").click();
+    h.run_steps(2);
+    h.get_by_value(&first_number);
+}

@@ -109,6 +109,7 @@ impl DataPage {
             return;
         };
         self.selected = Some(info.name.clone());
+        ws.focus_dataset(&info.name);
         self.rows_label = None;
         self.filter_text.clear();
         self.filter_column = None;

@@ -32,6 +32,8 @@ enum Tab {
 #[derive(Default)]
 pub struct CleanPage {
     dataset: Option<String>,
+    /// The Data page's choice this page last followed.
+    followed: Option<String>,
     report: Option<Box<QualityReport>>,
     report_job: JobSlot<Box<QualityReport>>,
     history: Option<History>,
@@ -264,6 +266,15 @@ impl CleanPage {
     pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
         let lang = ws.lang;
         let names: Vec<String> = ws.datasets.iter().map(|d| d.name.clone()).collect();
+        // Open on the dataset chosen on the Data page (each time that choice changes), else
+        // keep this page's own choice, else the first dataset.
+        let focused = ws.focused_dataset().map(str::to_string);
+        if let Some(f) = focused.filter(|f| self.followed.as_ref() != Some(f)) {
+            self.followed = Some(f.clone());
+            if self.dataset.as_ref() != Some(&f) {
+                self.select(ws, &f);
+            }
+        }
         if self.dataset.as_ref().is_none_or(|d| !names.contains(d))
             && let Some(first) = names.first().cloned()
         {
@@ -439,16 +450,20 @@ impl CleanPage {
         ui.horizontal(|ui| {
             ui.label(RichText::new(lang.tr(T::Recipe)).strong());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let first = self
-                    .dataset
-                    .as_ref()
-                    .and_then(|d| ws.dataset(d))
-                    .and_then(|d| d.columns.first())
+                let info = self.dataset.as_ref().and_then(|d| ws.dataset(d));
+                let first = info.and_then(|d| d.columns.first()).map(|c| c.name.clone());
+                // Outliers are found in numbers: start on the first numeric column.
+                let first_number = info
+                    .and_then(|d| d.columns.iter().find(|c| c.ty.is_numeric()))
                     .map(|c| c.name.clone());
                 ui.menu_button(format!("{} {}", icon::NEW, lang.tr(T::AddStep)), |ui| {
                     for op in Op::ALL {
                         if ui.button(lang.tr(op.label())).clicked() {
-                            self.editor = Some(StepEditor::new(op, None, first.as_deref()));
+                            let column = match op {
+                                Op::Outliers => first_number.as_deref().or(first.as_deref()),
+                                _ => first.as_deref(),
+                            };
+                            self.editor = Some(StepEditor::new(op, None, column));
                             ui.close();
                         }
                     }
