@@ -44,6 +44,47 @@ pub fn number(v: f64) -> String {
     }
 }
 
+/// How many decimals a column of numbers needs so that its values line up: none when every value
+/// is whole, else the most any value needs as [`number`] writes it (two for values of 1 or more).
+pub fn column_decimals<'a>(values: impl IntoIterator<Item = &'a f64>) -> usize {
+    values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .map(|v| {
+            let a = v.abs();
+            if a == a.trunc() {
+                0
+            } else if a >= 1.0 {
+                2
+            } else {
+                ((-a.log10()).floor() as usize + 2).min(6)
+            }
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// A number with exactly `decimals` decimals and thousands separators (`1,234.50`), for a column
+/// whose decimals [`column_decimals`] chose.
+pub fn fixed(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    let text = format!("{:.*}", decimals, v.abs());
+    let (int_part, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
+    let grouped: String = match int_part.parse::<u64>() {
+        Ok(n) => int(n),
+        Err(_) => int_part.to_string(),
+    };
+    let zero = text.chars().all(|c| c == '0' || c == '.');
+    let sign = if v < 0.0 && !zero { "-" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
 /// Axis ticks: `1.2K`, `3.45M`, `2B`; below 1,000 as [`number`].
 pub fn compact(v: f64) -> String {
     let a = v.abs();
@@ -146,6 +187,19 @@ pub fn day_text(day: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_of_numbers_shares_its_decimals() {
+        let col = [169.2, 3030.0, 12.345];
+        let d = column_decimals(&col);
+        assert_eq!(d, 2);
+        let shown: Vec<String> = col.iter().map(|v| fixed(*v, d)).collect();
+        assert_eq!(shown, ["169.20", "3,030.00", "12.35"]);
+        assert_eq!(column_decimals(&[1.0, 20.0]), 0);
+        assert_eq!(fixed(-1234.0, 0), "-1,234");
+        assert_eq!(fixed(-0.001, 2), "0.00");
+        assert_eq!(column_decimals(&[0.0123, 5.0]), 3);
+    }
 
     #[test]
     fn numbers_read_well() {

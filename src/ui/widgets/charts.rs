@@ -5,7 +5,7 @@ use crate::explore::chart::ChartData;
 use crate::explore::downsample::lttb;
 use crate::explore::render::{ChartKind, PALETTE, Words};
 use crate::explore::{AggTable, Key};
-use crate::format::{compact, number, percent};
+use crate::format::{column_decimals, compact, fixed, percent};
 use crate::i18n::{Lang, T};
 use crate::ui::theme;
 use egui::{Align, Color32, Layout, RichText, Ui};
@@ -23,21 +23,42 @@ pub fn table_ui(ui: &mut Ui, lang: Lang, t: &AggTable) {
     let headers = t.headers();
     let keys = 1 + usize::from(t.by.is_some());
     // Many columns (a box plot's ten numbers) scroll sideways instead of widening the panel.
-    let measure_column = if headers.len() - keys > 3 {
-        Column::auto().at_least(64.0)
-    } else {
-        Column::remainder().at_least(90.0)
+    // Each header fits whole (no "sum(amoun"), and each measure column shares its decimals.
+    let widths: Vec<f32> = {
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let color = ui.visuals().text_color();
+        headers
+            .iter()
+            .map(|name| {
+                let strong = ui
+                    .painter()
+                    .layout_no_wrap(name.clone(), font.clone(), color);
+                strong.size().x + 16.0
+            })
+            .collect()
     };
+    let decimals: Vec<usize> = (0..t.measures.len())
+        .map(|j| column_decimals(t.rows.iter().filter_map(|r| r.values.get(j)?.as_ref())))
+        .collect();
     egui::ScrollArea::horizontal()
         .id_salt("explore-agg-table-scroll")
         .show(ui, |ui| {
-            TableBuilder::new(ui)
+            let mut builder = TableBuilder::new(ui)
                 .id_salt("explore-agg-table")
                 .striped(true)
                 .auto_shrink([false, false])
                 .cell_layout(Layout::left_to_right(Align::Center))
-                .columns(Column::auto().at_least(70.0).clip(true), keys)
-                .columns(measure_column, headers.len() - keys)
+                .columns(Column::auto().at_least(70.0).clip(true), keys);
+            let many = headers.len() - keys > 3;
+            for w in &widths[keys..] {
+                let least = w.max(if many { 64.0 } else { 90.0 });
+                builder = builder.column(if many {
+                    Column::auto().at_least(least)
+                } else {
+                    Column::remainder().at_least(least)
+                });
+            }
+            builder
                 .header(theme::HEADER_HEIGHT, |mut h| {
                     for (i, name) in headers.iter().enumerate() {
                         h.col(|ui| {
@@ -67,7 +88,7 @@ pub fn table_ui(ui: &mut Ui, lang: Lang, t: &AggTable) {
                                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                                     let text = match v {
                                         Some(v) if share => percent(*v),
-                                        Some(v) => number(*v),
+                                        Some(v) => fixed(*v, decimals[j]),
                                         None => "—".into(),
                                     };
                                     ui.label(RichText::new(text).monospace());
