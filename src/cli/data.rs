@@ -242,6 +242,11 @@ pub fn tables(a: TablesArgs) -> Result<()> {
                 let flags = serde_json::to_value(project.pii_flags(&d.name)?)
                     .map_err(|e| Error::InvalidArgument(e.to_string()))?;
                 m.insert("personal_data".into(), flags);
+                if let Some(l) = loupe::combine::lineage(&project, &d.name)? {
+                    let l = serde_json::to_value(l)
+                        .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+                    m.insert("derived".into(), l);
+                }
             }
             out.push(v);
         }
@@ -265,6 +270,20 @@ pub fn tables(a: TablesArgs) -> Result<()> {
             d.columns.len(),
             d.imported_at
         );
+        if let Some(l) = loupe::combine::lineage(&project, &d.name)? {
+            let state = if !l.missing.is_empty() {
+                format!("input gone: {}", l.missing.join(", "))
+            } else if l.is_stale() {
+                format!(
+                    "out of date: {} changed; run loupe rebuild --project {}",
+                    l.changed.join(", "),
+                    a.project.display()
+                )
+            } else {
+                "up to date".to_string()
+            };
+            say!("  from: {} (built {}; {state})", l.description, l.built_at);
+        }
         print_columns(&d.columns);
         super::privacy::print_pii(&project.pii_flags(&d.name)?, false);
     }

@@ -292,3 +292,443 @@ C536379,14527,2010-12-01 09:41:00,-1,27.50\n\
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("why: These ids are an uppercase C"), "{text}");
 }
+
+// ---- joins, appends, lineage ------------------------------------------------------------------
+
+use loupe::combine::{
+    AggFn, Aggregate, AppendSpec, Derivation, How, JoinSpec, create, lineage, plan_append,
+    plan_join, rebuild_stale,
+};
+use loupe::store::Project;
+
+/// A project with the four fixtures imported under their names.
+fn shop(s: &Scratch) -> Project {
+    let mut p = s.project();
+    for name in ["orders", "lines", "payments", "customers"] {
+        import(&mut p, &[&fixture(name)], named(name)).unwrap();
+    }
+    p
+}
+
+fn join_spec(left: &str, right: &str, key: &str, how: How) -> JoinSpec {
+    JoinSpec {
+        left: left.into(),
+        right: right.into(),
+        left_key: key.into(),
+        right_key: key.into(),
+        how,
+        aggregate: vec![],
+        allow_many: false,
+    }
+}
+
+fn q(p: &Project, sql: &str) -> Vec<Vec<String>> {
+    rows(p, sql)
+}
+
+#[test]
+fn joins_attach_columns_with_the_suffix_rule() {
+    let s = Scratch::new();
+    let mut p = shop(&s);
+    let silent = Reporter::silent();
+    // Orders with their customers: many-to-one, o7's customer c6 is not in customers.
+    let inner = join_spec("orders", "customers", "customer_id", How::Inner);
+    let plan = plan_join(&p, &inner).unwrap();
+    assert_eq!(
+        (
+            plan.left_rows,
+            plan.right_keys,
+            plan.duplicated_keys,
+            plan.left_rows_matched
+        ),
+        (7, 5, 0, 6)
+    );
+    assert_eq!((plan.rows_out, plan.multiplies), (6, false));
+    // `channel` is in both: the right one is suffixed with its dataset; the key is not repeated.
+    assert_eq!(
+        plan.renamed,
+        vec![("channel".to_string(), "channel_customers".to_string())]
+    );
+    let b = create(&mut p, "oc_inner", &Derivation::Join(inner), false, &silent).unwrap();
+    assert_eq!(b.rows, 6);
+    assert_eq!(
+        b.columns[9..],
+        ["customer_unique_id", "customer_city", "channel_customers"]
+    );
+    assert_eq!(b.columns.iter().filter(|c| *c == "customer_id").count(), 1);
+    let left = join_spec("orders", "customers", "customer_id", How::Left);
+    assert_eq!(plan_join(&p, &left).unwrap().rows_out, 7);
+    create(&mut p, "oc", &Derivation::Join(left), false, &silent).unwrap();
+    assert_eq!(
+        q(
+            &p,
+            "SELECT order_id, customer_unique_id, channel, channel_customers FROM oc ORDER BY order_id"
+        ),
+        vec![
+            vec!["o1", "p1", "web", "ads"],
+            vec!["o2", "p1", "app", "ads"],
+            vec!["o3", "p2", "web", "search"],
+            vec!["o4", "p3", "app", "social"],
+            vec!["o5", "p3", "web", "social"],
+            vec!["o6", "p2", "web", "search"],
+            vec!["o7", "∅", "app", "∅"],
+        ]
+    );
+    // The roles stay with their columns; the catalog says where the dataset came from.
+    let info = p.dataset("oc").unwrap();
+    assert_eq!(
+        info.column_with_role(Role::Timestamp)
+            .map(|c| c.name.as_str()),
+        Some("order_purchase_timestamp")
+    );
+    assert_eq!(info.column("customer_unique_id").unwrap().nulls, 1);
+    let l = lineage(&p, "oc").unwrap().unwrap();
+    assert_eq!(
+        l.description,
+        "left join of orders and customers on customer_id"
+    );
+    assert!(!l.is_stale());
+    // A name taken by an imported dataset is refused; an input cannot be the output.
+    let again = Derivation::Join(join_spec("orders", "customers", "customer_id", How::Left));
+    assert!(create(&mut p, "orders", &again, true, &silent).is_err());
+    assert!(create(&mut p, "lines", &again, true, &silent).is_err());
+    assert!(matches!(
+        create(&mut p, "oc", &again, false, &silent),
+        Err(loupe::Error::DatasetExists { .. })
+    ));
+    create(&mut p, "oc", &again, true, &silent).unwrap();
+}
+
+#[test]
+fn a_join_that_would_multiply_rows_is_refused_with_the_counts() {
+    let s = Scratch::new();
+    let mut p = shop(&s);
+    let silent = Reporter::silent();
+    let spec = join_spec("orders", "payments", "order_id", How::Left);
+    let plan = plan_join(&p, &spec).unwrap();
+    assert_eq!(
+        (
+            plan.rows_out,
+            plan.duplicated_keys,
+            plan.max_rows_per_key,
+            plan.multiplies
+        ),
+        (10, 2, 3, true)
+    );
+    match create(
+        &mut p,
+        "op",
+        &Derivation::Join(spec.clone()),
+        false,
+        &silent,
+    ) {
+        Err(loupe::Error::JoinMultiplies {
+            duplicated_keys: 2,
+            max_per_key: 3,
+            rows_before: 7,
+            rows_after: 10,
+            ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+    assert!(!p.has_dataset("op").unwrap());
+    let many = JoinSpec {
+        allow_many: true,
+        ..spec
+    };
+    let b = create(&mut p, "op", &Derivation::Join(many), false, &silent).unwrap();
+    assert_eq!(b.rows, 10);
+
+    // The command line says so with the counts and the way out, and writes nothing.
+    let project = s.path("test.loupe");
+    let out = run_loupe(&[
+        "join",
+        "--project",
+        project.to_str().unwrap(),
+        "--left",
+        "orders",
+        "--right",
+        "payments",
+        "--on",
+        "order_id",
+        "--name",
+        "op2",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("2 value(s) of 'order_id' appear more than once in 'payments' (up to 3 times), so the join makes 10 rows from 7")
+            && err.contains("--allow-many")
+            && err.contains("--aggregate"),
+        "{err}"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("the join makes 10 rows"), "{text}");
+}
+
+#[test]
+fn an_aggregating_join_sums_split_payments_per_order() {
+    let s = Scratch::new();
+    let mut p = shop(&s);
+    let spec = JoinSpec {
+        aggregate: vec![
+            Aggregate {
+                func: AggFn::Sum,
+                column: "payment_value".into(),
+            },
+            "count:payment_sequential".parse().unwrap(),
+        ],
+        ..join_spec("orders", "payments", "order_id", How::Left)
+    };
+    let plan = plan_join(&p, &spec).unwrap();
+    assert_eq!((plan.rows_out, plan.multiplies), (7, false));
+    create(
+        &mut p,
+        "orders_paid",
+        &Derivation::Join(spec),
+        false,
+        &Reporter::silent(),
+    )
+    .unwrap();
+    assert_eq!(
+        q(
+            &p,
+            "SELECT order_id, payment_value_sum, payment_sequential_count FROM orders_paid"
+        ),
+        vec![
+            vec!["o1", "70", "2"],
+            vec!["o2", "30", "1"],
+            vec!["o3", "15.5", "1"],
+            vec!["o4", "95", "3"],
+            vec!["o5", "25", "1"],
+            vec!["o6", "40", "1"],
+            vec!["o7", "12", "1"],
+        ]
+    );
+    // The sum of the amount is the amount of the order.
+    let info = p.dataset("orders_paid").unwrap();
+    assert_eq!(
+        info.column_with_role(Role::Amount).map(|c| c.name.as_str()),
+        Some("payment_value_sum")
+    );
+    // The same from the command line, as JSON.
+    let out = run_loupe(&[
+        "join",
+        "--project",
+        s.path("test.loupe").to_str().unwrap(),
+        "--left",
+        "orders",
+        "--right",
+        "payments",
+        "--on",
+        "order_id=order_id",
+        "--how",
+        "inner",
+        "--aggregate",
+        "sum:payment_value,max:payment_installments",
+        "--name",
+        "orders_paid2",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["plan"]["rows_out"], 7);
+    assert_eq!(v["built"]["rows"], 7);
+    assert_eq!(v["built"]["derivation"]["op"], "join");
+    assert_eq!(v["built"]["derivation"]["aggregate"][1]["fn"], "max");
+}
+
+#[test]
+fn append_unions_by_name_with_types_reconciled_and_a_source() {
+    let s = Scratch::new();
+    let mut p = s.project();
+    let a = s.write(
+        "pay_2023.csv",
+        "order_id,payment_value,installments,paid_on\nx1,10,1,2023-12-30\nx2,20,2,2023-12-31\n",
+    );
+    let b = s.write(
+        "pay_2024.csv",
+        "Order_ID,payment_value,installments,paid_on,coupon\ny1,10.5,1x,2024-01-01 09:30:00,NEW\n",
+    );
+    import(&mut p, &[&a], named("pay_2023")).unwrap();
+    import(&mut p, &[&b], named("pay_2024")).unwrap();
+    let spec = AppendSpec {
+        datasets: vec!["pay_2023".into(), "pay_2024".into()],
+    };
+    let plan = plan_append(&p, &spec).unwrap();
+    assert_eq!(plan.rows_out, 3);
+    assert_eq!(plan.source_column, "source");
+    let ty = |n: &str| {
+        plan.columns
+            .iter()
+            .find(|c| c.name == n)
+            .map(|c| c.ty.as_str())
+            .unwrap()
+    };
+    assert_eq!(
+        [
+            ty("order_id"),
+            ty("payment_value"),
+            ty("installments"),
+            ty("paid_on"),
+            ty("coupon")
+        ],
+        ["text", "float", "text", "datetime", "text"]
+    );
+    let coupon = plan.columns.iter().find(|c| c.name == "coupon").unwrap();
+    assert_eq!(coupon.missing_in, vec!["pay_2023".to_string()]);
+    create(
+        &mut p,
+        "pay_all",
+        &Derivation::Append(spec),
+        false,
+        &Reporter::silent(),
+    )
+    .unwrap();
+    assert_eq!(
+        q(
+            &p,
+            "SELECT order_id, payment_value, installments, paid_on, coupon, source FROM pay_all"
+        ),
+        vec![
+            vec!["x1", "10", "1", "2023-12-30 00:00:00", "∅", "pay_2023"],
+            vec!["x2", "20", "2", "2023-12-31 00:00:00", "∅", "pay_2023"],
+            vec!["y1", "10.5", "1x", "2024-01-01 09:30:00", "NEW", "pay_2024"],
+        ]
+    );
+    let info = p.dataset("pay_all").unwrap();
+    assert_eq!(
+        info.column_with_role(Role::Amount).map(|c| c.name.as_str()),
+        Some("payment_value")
+    );
+    // A dataset with a `source` column of its own: the new one is `source_dataset`.
+    let c = s.write("c.csv", "id,source\n1,web\n");
+    import(&mut p, &[&c], named("with_source")).unwrap();
+    let spec = AppendSpec {
+        datasets: vec!["with_source".into(), "pay_2023".into()],
+    };
+    assert_eq!(
+        plan_append(&p, &spec).unwrap().source_column,
+        "source_dataset"
+    );
+    // From the command line.
+    let out = run_loupe(&[
+        "append",
+        "--project",
+        s.path("test.loupe").to_str().unwrap(),
+        "--datasets",
+        "pay_2024,pay_2023",
+        "--name",
+        "pay_all2",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("3 rows from pay_2024 1 + pay_2023 2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("installments: text and integer → text"),
+        "{text}"
+    );
+    assert!(
+        text.contains("paid_on: datetime and date → datetime"),
+        "{text}"
+    );
+}
+
+#[test]
+fn derived_datasets_are_rebuilt_when_an_input_changes() {
+    let s = Scratch::new();
+    let mut p = shop(&s);
+    let silent = Reporter::silent();
+    let paid = JoinSpec {
+        aggregate: vec!["sum:payment_value".parse().unwrap()],
+        ..join_spec("orders", "payments", "order_id", How::Left)
+    };
+    create(
+        &mut p,
+        "orders_paid",
+        &Derivation::Join(paid),
+        false,
+        &silent,
+    )
+    .unwrap();
+    // A derived dataset of a derived one.
+    let with_people = join_spec("orders_paid", "customers", "customer_id", How::Left);
+    create(
+        &mut p,
+        "orders_people",
+        &Derivation::Join(with_people),
+        false,
+        &silent,
+    )
+    .unwrap();
+    assert!(rebuild_stale(&mut p, &[], &silent).unwrap().is_empty());
+    // New payments arrive: o7 is paid twice more.
+    let more = s.write(
+        "payments2.csv",
+        format!(
+            "{}o7,2,voucher,1,8.00\n",
+            std::fs::read_to_string(fixture("payments")).unwrap()
+        ),
+    );
+    import(
+        &mut p,
+        &[&more],
+        ImportOptions {
+            replace: true,
+            ..named("payments")
+        },
+    )
+    .unwrap();
+    let l = lineage(&p, "orders_paid").unwrap().unwrap();
+    assert_eq!(l.changed, vec!["payments".to_string()]);
+    // The command line lists where it came from and that it is out of date.
+    let out = run_loupe(&[
+        "tables",
+        "--project",
+        s.path("test.loupe").to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("from: left join of orders and sum(payment_value) of payments per order_id")
+            && text.contains("out of date: payments changed"),
+        "{text}"
+    );
+    // Both are rebuilt, inputs first.
+    let done = rebuild_stale(&mut p, &[], &silent).unwrap();
+    let names: Vec<&str> = done.iter().map(|b| b.output.as_str()).collect();
+    assert_eq!(names, ["orders_paid", "orders_people"]);
+    assert_eq!(
+        q(
+            &p,
+            "SELECT payment_value_sum FROM orders_people WHERE order_id = 'o7'"
+        ),
+        vec![vec!["20"]]
+    );
+    assert!(lineages_fresh(&p));
+    // By name, from the command line.
+    let out = run_loupe(&[
+        "rebuild",
+        "--project",
+        s.path("test.loupe").to_str().unwrap(),
+        "orders_paid",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("orders_paid: 7 rows") && text.contains("orders_people: 7 rows"),
+        "{text}"
+    );
+    // Deleting a derived dataset forgets its definition.
+    p.delete_dataset("orders_people").unwrap();
+    assert!(lineage(&p, "orders_people").unwrap().is_none());
+}
+
+fn lineages_fresh(p: &Project) -> bool {
+    loupe::combine::lineages(p)
+        .unwrap()
+        .iter()
+        .all(|l| !l.is_stale())
+}
