@@ -732,3 +732,268 @@ fn lineages_fresh(p: &Project) -> bool {
         .iter()
         .all(|l| !l.is_stale())
 }
+
+// ---- relationships and customers through them -------------------------------------------------
+
+use loupe::combine::relationships::{self, Cardinality, parse_link};
+
+#[test]
+fn relationships_are_found_with_cardinality_and_share_and_kept() {
+    let s = Scratch::new();
+    let p = shop(&s);
+    let found = relationships::find(&p, &Reporter::silent()).unwrap();
+    let get = |text: &str| {
+        let l = parse_link(text).unwrap();
+        found
+            .iter()
+            .find(|r| r.link == l)
+            .unwrap_or_else(|| panic!("{text} not in {found:#?}"))
+    };
+    let oc = get("orders.customer_id=customers.customer_id");
+    assert_eq!(oc.cardinality, Cardinality::ManyToOne);
+    // c1…c6 in orders, c6 not among the customers.
+    assert_eq!((oc.matched_keys, oc.from_keys, oc.to_keys), (5, 6, 5));
+    let po = get("payments.order_id=orders.order_id");
+    assert_eq!(po.cardinality, Cardinality::ManyToOne);
+    assert_eq!(po.match_share, 1.0);
+    assert_eq!(
+        get("lines.order_id=orders.order_id").cardinality,
+        Cardinality::ManyToOne
+    );
+    let lp = found
+        .iter()
+        .find(|r| {
+            r.cardinality == Cardinality::ManyToMany
+                && [&r.link.from_dataset, &r.link.to_dataset].contains(&&"lines".to_string())
+                && [&r.link.from_dataset, &r.link.to_dataset].contains(&&"payments".to_string())
+        })
+        .expect("lines and payments share orders");
+    assert_eq!(lp.link.from_column, "order_id");
+    assert!(found.iter().all(|r| !r.confirmed));
+    // One-to-one and many-to-one come before many-to-many.
+    let first_many = found
+        .iter()
+        .position(|r| r.cardinality == Cardinality::ManyToMany)
+        .unwrap();
+    assert!(
+        found[first_many..]
+            .iter()
+            .all(|r| r.cardinality == Cardinality::ManyToMany)
+    );
+
+    // Confirmed from the command line (in either direction: kept many side first), then removed.
+    let project = s.path("test.loupe");
+    let out = run_loupe(&[
+        "relationships",
+        "--project",
+        project.to_str().unwrap(),
+        "--confirm",
+        "customers.customer_id=orders.customer_id",
+        "--confirm",
+        "payments.order_id=orders.order_id",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut confirmed: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["confirmed"] == true)
+        .map(|r| {
+            format!(
+                "{}.{}={}.{} {}",
+                r["from_dataset"].as_str().unwrap(),
+                r["from_column"].as_str().unwrap(),
+                r["to_dataset"].as_str().unwrap(),
+                r["to_column"].as_str().unwrap(),
+                r["cardinality"].as_str().unwrap()
+            )
+        })
+        .collect();
+    confirmed.sort();
+    assert_eq!(
+        confirmed,
+        [
+            "orders.customer_id=customers.customer_id many_to_one",
+            "payments.order_id=orders.order_id many_to_one"
+        ]
+    );
+    let out = run_loupe(&[
+        "relationships",
+        "--project",
+        project.to_str().unwrap(),
+        "--remove",
+        "orders.order_id=payments.order_id",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "✓ orders.customer_id → customers.customer_id  many-to-one, 5 of 6 keys found (83.3%)"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("✓ payments"), "{text}");
+    let kept = relationships::confirmed(&Project::open(&project).unwrap()).unwrap();
+    assert_eq!(kept.len(), 1);
+    // Unknown columns and malformed links are refused.
+    let p = Project::open(&project).unwrap();
+    assert!(
+        relationships::confirm(
+            &p,
+            &parse_link("orders.nope=customers.customer_id").unwrap()
+        )
+        .is_err()
+    );
+    assert!(parse_link("orders=customers").is_err());
+    assert!(
+        relationships::remove(&p, &parse_link("lines.order_id=orders.order_id").unwrap()).is_err()
+    );
+}
+
+/// The fields of a customer a hand computation checks.
+type Summary = (String, u64, f64, String, String, i64);
+
+fn summary(t: &loupe::customers::rfm::RfmTable) -> Vec<Summary> {
+    let mut v: Vec<Summary> = t
+        .customers
+        .iter()
+        .map(|c| {
+            (
+                c.customer_id.clone(),
+                c.orders,
+                (c.monetary * 100.0).round() / 100.0,
+                c.first_purchase.to_string(),
+                c.last_purchase.to_string(),
+                c.recency_days,
+            )
+        })
+        .collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+#[test]
+fn the_customer_table_takes_its_roles_through_relationships() {
+    use loupe::combine::RolesSpec;
+    use loupe::customers::rfm::{RfmOptions, rfm_table};
+    let s = Scratch::new();
+    let mut p = shop(&s);
+    for link in [
+        "orders.customer_id=customers.customer_id",
+        "payments.order_id=orders.order_id",
+    ] {
+        relationships::confirm(&p, &parse_link(link).unwrap()).unwrap();
+    }
+    let spec = RolesSpec {
+        base: "orders".into(),
+        person: Some("customers.customer_unique_id".parse().unwrap()),
+        time: Some("orders.order_purchase_timestamp".parse().unwrap()),
+        amount: Some("payments.payment_value".parse().unwrap()),
+    };
+    let name = loupe::combine::through::materialise(&mut p, &spec, &Reporter::silent()).unwrap();
+    assert_eq!(name, "orders_related");
+    let info = p.dataset(&name).unwrap();
+    let role = |r: Role| info.column_with_role(r).map(|c| c.name.clone());
+    assert_eq!(
+        role(Role::CustomerId).as_deref(),
+        Some("customer_unique_id")
+    );
+    assert_eq!(role(Role::Amount).as_deref(), Some("payment_value_sum"));
+    assert_eq!(
+        role(Role::Timestamp).as_deref(),
+        Some("order_purchase_timestamp")
+    );
+    assert_eq!(role(Role::OrderId).as_deref(), Some("order_id"));
+    let opts = RfmOptions {
+        as_of: chrono::NaiveDate::from_ymd_opt(2024, 5, 1),
+        ..RfmOptions::default()
+    };
+    let t = rfm_table(&p, &name, &opts).unwrap();
+    // By hand: p1 is c1 and c2 (o1 50+20, o2 30), p2 is c3 (o3 15.50, o6 40), p3 is c4 and c5
+    // (o4 80+10+5, o5 25); o7's customer c6 is nobody known.
+    let s2 = |x: &str| x.to_string();
+    assert_eq!(
+        summary(&t),
+        vec![
+            (s2("p1"), 2, 100.0, s2("2024-01-05"), s2("2024-02-10"), 81),
+            (s2("p2"), 2, 55.5, s2("2024-01-20"), s2("2024-04-02"), 29),
+            (s2("p3"), 2, 120.0, s2("2024-03-01"), s2("2024-03-15"), 47),
+        ]
+    );
+    assert_eq!(t.skipped_rows, 1);
+    // The same as the table of a dataset written by hand.
+    let f = s.write(
+        "by_hand.csv",
+        "customer_id,order_id,order_time,amount\n\
+p1,o1,2024-01-05 10:00:00,70\np1,o2,2024-02-10 12:30:00,30\n\
+p2,o3,2024-01-20 09:15:00,15.5\np3,o4,2024-03-01 18:00:00,95\n\
+p3,o5,2024-03-15 08:45:00,25\np2,o6,2024-04-02 20:00:00,40\n",
+    );
+    import(&mut p, &[&f], named("by_hand")).unwrap();
+    let hand = rfm_table(&p, "by_hand", &opts).unwrap();
+    assert_eq!(summary(&t), summary(&hand));
+    let scores = |t: &loupe::customers::rfm::RfmTable| {
+        let mut v: Vec<_> = t
+            .customers
+            .iter()
+            .map(|c| {
+                (
+                    c.customer_id.clone(),
+                    c.r_score,
+                    c.f_score,
+                    c.m_score,
+                    c.rfm_group,
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    assert_eq!(scores(&t), scores(&hand));
+
+    // Without a confirmed relationship to a dataset, it says so.
+    let lines = RolesSpec {
+        base: "orders".into(),
+        person: None,
+        time: None,
+        amount: Some("lines.price".parse().unwrap()),
+    };
+    let e = loupe::combine::through::materialise(&mut p, &lines, &Reporter::silent()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("no confirmed relationship between 'orders' and 'lines'"),
+        "{e}"
+    );
+
+    // From the command line, with a changed input rebuilt first.
+    drop(p);
+    let project = s.path("test.loupe");
+    let csv = s.path("customers_out.csv");
+    let out = run_loupe(&[
+        "customers",
+        "--project",
+        project.to_str().unwrap(),
+        "--dataset",
+        "orders",
+        "--person",
+        "customers.customer_unique_id",
+        "--amount",
+        "payments.payment_value",
+        "--as-of",
+        "2024-05-01",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("3 customers as of 2024-05-01"), "{text}");
+    let written = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        written
+            .lines()
+            .any(|l| l.starts_with("p3,") && l.contains(",120")),
+        "{written}"
+    );
+}
