@@ -25,6 +25,8 @@ pub struct JoinArgs {
     #[arg(long)]
     left: String,
     /// The dataset whose columns are attached (e.g. customers, or payments with --aggregate).
+    /// Its key is not repeated; a column whose name the left dataset already has gets
+    /// _RIGHT appended (channel_customers), then _2, _3 … if that is taken too.
     #[arg(long)]
     right: String,
     /// The key: a column of both, or LEFT_COLUMN=RIGHT_COLUMN.

@@ -61,7 +61,10 @@ struct Merged {
     present: Vec<Option<(String, ColumnType)>>,
 }
 
-fn merge(project: &Project, a: &AppendSpec) -> Result<(Vec<Merged>, Vec<(String, u64)>, String)> {
+/// The merged columns, the rows per dataset, and the name of the source column.
+type MergedColumns = (Vec<Merged>, Vec<(String, u64)>, String);
+
+fn merge(project: &Project, a: &AppendSpec) -> Result<MergedColumns> {
     if a.datasets.len() < 2 {
         return Err(Error::InvalidArgument(
             "an append needs at least two datasets".into(),

@@ -125,7 +125,7 @@ fn measure(project: &Project, link: &Link) -> Result<Relationship> {
     let (ka, ua) = uniq(&ta, &qa)?;
     let (kb, ub) = uniq(&tb, &qb)?;
     // The many side first; of two unique sides, the one whose keys the other holds.
-    let flip = (ua && !ub) || (ua && ub && ka > kb);
+    let flip = ua && (!ub || ka > kb);
     let (link, from_keys, to_keys, m) = if flip {
         (
             Link {
