@@ -140,14 +140,14 @@ const MIGRATIONS: &[&str] = &[
     // 6 -> 7: datasets derived from others (joins, appends), as a JSON spec with the data
     // markers of their inputs when built; relationships between datasets the user confirmed.
     r#"
-    CREATE TABLE _loupe_derived (
+    CREATE TABLE IF NOT EXISTS _loupe_derived (
         output     TEXT PRIMARY KEY,
         kind       TEXT NOT NULL,
         spec       TEXT NOT NULL,
         inputs     TEXT NOT NULL,
         updated_at TEXT NOT NULL
     );
-    CREATE TABLE _loupe_relationships (
+    CREATE TABLE IF NOT EXISTS _loupe_relationships (
         from_dataset TEXT NOT NULL,
         from_column  TEXT NOT NULL,
         to_dataset   TEXT NOT NULL,
