@@ -183,6 +183,24 @@ fn same_link(a: &Link, b: &Link) -> bool {
     fwd || back
 }
 
+/// Whether either column of `link` is an identifier: by its role, or by a name that ends like
+/// a key (`order_id`, `invoice_no`, `sku_code`, `订单编号`).
+fn id_like(sets: &[DatasetInfo], link: &Link) -> bool {
+    let side = |d: &str, c: &str| {
+        let role = sets
+            .iter()
+            .find(|s| s.name == d)
+            .and_then(|s| s.column(c))
+            .and_then(|c| c.role);
+        let n = normalise(c);
+        matches!(role, Some(Role::CustomerId | Role::OrderId | Role::ItemId))
+            || ["id", "no", "code", "key", "number", "编号", "号", "码"]
+                .iter()
+                .any(|e| n.ends_with(e))
+    };
+    side(&link.from_dataset, &link.from_column) || side(&link.to_dataset, &link.to_column)
+}
+
 /// The confirmed relationships, then the candidates: columns of two datasets with the same
 /// name (ignoring case and separators) or the same identifier role, whose values overlap.
 /// Confirmed ones first, then one-to-one and many-to-one before many-to-many, then by share.
@@ -248,7 +266,11 @@ pub fn find(project: &Project, rep: &Reporter) -> Result<Vec<Relationship>> {
             r.confirmed = true;
             // Keep the user's orientation.
             r.link = link.clone();
-        } else if r.matched_keys == 0 {
+        } else if r.matched_keys == 0
+            || (r.cardinality == Cardinality::ManyToMany && !id_like(&sets, link))
+        {
+            // Repeated on both sides and not named like a key (`payment_type` in two
+            // datasets): shared values, not a relationship.
             continue;
         }
         out.push(r);

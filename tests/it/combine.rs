@@ -781,6 +781,23 @@ fn relationships_are_found_with_cardinality_and_share_and_kept() {
             .all(|r| r.cardinality == Cardinality::ManyToMany)
     );
 
+    // Columns that merely share values (payment_type in two payment tables) are not keys.
+    let mut p = p;
+    import(&mut p, &[&fixture("payments")], named("pay_copy")).unwrap();
+    let again = relationships::find(&p, &Reporter::silent()).unwrap();
+    assert!(
+        again
+            .iter()
+            .all(|r| !r.link.from_column.starts_with("payment_")),
+        "{again:#?}"
+    );
+    assert!(
+        again
+            .iter()
+            .any(|r| r.link.to_dataset == "pay_copy" || r.link.from_dataset == "pay_copy")
+    );
+    drop(p);
+
     // Confirmed from the command line (in either direction: kept many side first), then removed.
     let project = s.path("test.loupe");
     let out = run_loupe(&[
