@@ -154,6 +154,18 @@ pub enum Error {
     #[error("cancelled; the project is as it was before")]
     Cancelled,
 
+    #[error(
+        "joining '{right}' on '{key}' would multiply rows: {duplicated_keys} value(s) of '{key}' appear more than once in '{right}' (up to {max_per_key} times), so the join makes {rows_after} rows from {rows_before}. Allow it if each combination is wanted, or sum the right side per key first."
+    )]
+    JoinMultiplies {
+        right: String,
+        key: String,
+        duplicated_keys: u64,
+        max_per_key: u64,
+        rows_before: u64,
+        rows_after: u64,
+    },
+
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod browse;
 pub mod campaigns;
 pub mod clean;
+pub mod combine;
 pub mod customers;
 pub mod dataset;
 pub mod demo;

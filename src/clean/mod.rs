@@ -12,6 +12,6 @@ pub use rebuild::{
 };
 pub use recipe::{History, Recipe, RecipeStep, Step, StepPreview, preview_step};
 pub use report::{
-    ColumnQuality, Finding, FindingKind, Fix, QualityReport, ReportOptions, fingerprint,
+    ColumnQuality, Finding, FindingKind, Fix, QualityReport, ReportOptions, Why, fingerprint,
     quality_report, suggested_recipe,
 };

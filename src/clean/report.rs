@@ -6,6 +6,7 @@
 use super::recipe::{Fence, Fill, Formula, Keep, Mapping, OutlierAction, Step};
 use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo, Role};
 use crate::error::{Error, Result};
+use crate::i18n::{Lang, T, int};
 use crate::numeric::quantile;
 use crate::progress::{Reporter, Stage, Unit};
 use crate::store::{Project, quote_ident};
@@ -97,6 +98,88 @@ pub struct Finding {
     pub fixes: Vec<Fix>,
     /// The recipe step Loupe suggests, ready to add to a recipe.
     pub suggested: Option<Step>,
+    /// Why the finding applies to this dataset and why the suggested step fixes it.
+    pub why: Why,
+}
+
+/// Why a finding applies and why its suggested step is the fix: the data behind the sentence
+/// ([`Why::describe`] words it in either language).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Why {
+    /// Rows equal in every column to an earlier row.
+    ExactDuplicates,
+    /// Rows that repeat the key the user gave.
+    KeyDuplicates {
+        key: String,
+    },
+    /// Rows that fail the user's rule.
+    RuleFailed {
+        rule: String,
+    },
+    /// A column with a role: the analyses that need the role cannot use the row.
+    MissingWithRole {
+        role: Role,
+    },
+    /// A number without a role: the median keeps the row without moving the column's middle.
+    MissingNumber,
+    /// Text without a role: `unknown` keeps the row and marks it.
+    MissingText,
+    /// A date or a yes/no without a role: no value stands in for it.
+    MissingOther,
+    /// Values that could not be read as the column's type were kept as written.
+    Invalid {
+        ty: ColumnType,
+    },
+    Untrimmed,
+    /// Outside the interquartile fences: flagged, not removed.
+    Outliers {
+        low: f64,
+        high: f64,
+    },
+    /// Groups of values that differ only in case, spacing or punctuation.
+    Variants {
+        groups: usize,
+    },
+    /// Ids of an uppercase `C` and digits in a column whose other ids are numbers (the share
+    /// given): that shape marks cancelled orders (Online Retail's invoices).
+    Cancellations {
+        numeric_share: f64,
+    },
+    NonPositiveQuantity,
+    NonPositivePrice,
+    FutureDates {
+        today: String,
+    },
+}
+
+impl Why {
+    /// The sentence, in `lang`.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            Why::ExactDuplicates => lang.tr(T::WhyExactDuplicates).to_string(),
+            Why::KeyDuplicates { key } => lang.f(T::WhyKeyDuplicates, &[key]),
+            Why::RuleFailed { rule } => lang.f(T::WhyRuleFailed, &[rule]),
+            Why::MissingWithRole { role } => lang.f(T::WhyMissingWithRole, &[&lang.role(*role)]),
+            Why::MissingNumber => lang.tr(T::WhyMissingNumber).to_string(),
+            Why::MissingText => lang.tr(T::WhyMissingText).to_string(),
+            Why::MissingOther => lang.tr(T::WhyMissingOther).to_string(),
+            Why::Invalid { ty } => lang.f(T::WhyInvalid, &[&lang.column_type(*ty)]),
+            Why::Untrimmed => lang.tr(T::WhyUntrimmed).to_string(),
+            Why::Outliers { low, high } => lang.f(
+                T::WhyOutliers,
+                &[&crate::format::number(*low), &crate::format::number(*high)],
+            ),
+            Why::Variants { groups } => lang.f(T::WhyVariants, &[&int(*groups as u64)]),
+            Why::Cancellations { numeric_share } => lang.f(
+                T::WhyCancellations,
+                &[&crate::format::percent(*numeric_share)],
+            ),
+            Why::NonPositiveQuantity => lang.tr(T::WhyNonPositiveQuantity).to_string(),
+            Why::NonPositivePrice => lang.tr(T::WhyNonPositivePrice).to_string(),
+            Why::FutureDates { today } => lang.f(T::WhyFutureDates, &[today]),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -160,6 +243,7 @@ pub fn quality_report(
                 columns: vec![],
                 keep: Keep::First,
             }),
+            why: Why::ExactDuplicates,
         });
     }
     rep.check()?;
@@ -192,6 +276,9 @@ pub fn quality_report(
                     columns: opts.key.clone(),
                     keep: Keep::First,
                 }),
+                why: Why::KeyDuplicates {
+                    key: opts.key.join(", "),
+                },
             });
         }
     }
@@ -212,6 +299,7 @@ pub fn quality_report(
                 suggested: Formula::parse(&format!("not ({rule})"))
                     .ok()
                     .map(|condition| Step::DropRows { condition }),
+                why: Why::RuleFailed { rule: rule.clone() },
             });
         }
     }
@@ -252,7 +340,7 @@ fn column_quality(
     let t = quote_ident(&info.name);
     let q = quote_ident(&c.name);
     let mut push =
-        |kind, count: u64, rows_where: String, fixes: &[Fix], suggested: Option<Step>| {
+        |kind, count: u64, rows_where: String, fixes: &[Fix], suggested: Option<Step>, why: Why| {
             if count > 0 {
                 findings.push(Finding {
                     kind,
@@ -261,6 +349,7 @@ fn column_quality(
                     rows_where,
                     fixes: fixes.to_vec(),
                     suggested,
+                    why,
                 });
             }
         };
@@ -297,20 +386,32 @@ fn column_quality(
         [missing, distinct, invalid, untrimmed].map(|v| v.max(0) as u64);
     // Rows without a value in a column with a role are unusable for the analyses; other numbers
     // are filled with the median, other text marked unknown.
-    let fill_missing = if c.role.is_some() {
-        drop_where(format!("{col_expr} is missing"))
+    let (fill_missing, why_missing) = if let Some(role) = c.role {
+        (
+            drop_where(format!("{col_expr} is missing")),
+            Why::MissingWithRole { role },
+        )
     } else if c.ty.is_numeric() {
-        Some(Step::FillMissing {
-            column: c.name.clone(),
-            with: Fill::Median,
-        })
+        (
+            Some(Step::FillMissing {
+                column: c.name.clone(),
+                with: Fill::Median,
+            }),
+            Why::MissingNumber,
+        )
     } else if c.ty == ColumnType::Text {
-        Some(Step::FillMissing {
-            column: c.name.clone(),
-            with: Fill::Constant("unknown".into()),
-        })
+        (
+            Some(Step::FillMissing {
+                column: c.name.clone(),
+                with: Fill::Constant("unknown".into()),
+            }),
+            Why::MissingText,
+        )
     } else {
-        drop_where(format!("{col_expr} is missing"))
+        (
+            drop_where(format!("{col_expr} is missing")),
+            Why::MissingOther,
+        )
     };
     push(
         FindingKind::Missing,
@@ -318,6 +419,7 @@ fn column_quality(
         missing_where,
         &[Fix::DropRows, Fix::FillMissing],
         fill_missing,
+        why_missing,
     );
     if let Some(w) = invalid_where {
         push(
@@ -330,6 +432,7 @@ fn column_quality(
                 to: c.ty,
                 format: None,
             }),
+            Why::Invalid { ty: c.ty },
         );
     }
     if let Some(w) = untrimmed_where {
@@ -341,6 +444,7 @@ fn column_quality(
             Some(Step::Trim {
                 columns: vec![c.name.clone()],
             }),
+            Why::Untrimmed,
         );
     }
     let mut variants = Vec::new();
@@ -375,6 +479,9 @@ fn column_quality(
                     column: c.name.clone(),
                     map,
                 }),
+                Why::Variants {
+                    groups: variants.len(),
+                },
             );
         }
     }
@@ -406,6 +513,7 @@ fn column_quality(
                     fence: Fence::Iqr { k: 1.5 },
                     action: OutlierAction::Flag(format!("{}_outlier", c.name)),
                 }),
+                Why::Outliers { low: lo, high: hi },
             );
             let n = xs.len() as f64;
             let mean = xs.iter().sum::<f64>() / n;
@@ -430,6 +538,7 @@ fn column_quality(
                 w,
                 &[Fix::DropRows],
                 drop_where(format!("{col_expr} <= 0")),
+                Why::NonPositiveQuantity,
             );
         }
         if is_price {
@@ -441,6 +550,7 @@ fn column_quality(
                 w,
                 &[Fix::DropRows],
                 drop_where(format!("{col_expr} <= 0")),
+                Why::NonPositivePrice,
             );
         }
     }
@@ -453,17 +563,24 @@ fn column_quality(
             w,
             &[Fix::DropRows],
             drop_where(format!("{col_expr} > '{today} 23:59:59'")),
+            Why::FutureDates {
+                today: today.to_string(),
+            },
         );
     }
-    if c.role == Some(Role::OrderId) && c.ty == ColumnType::Text {
-        let w = format!("{q} LIKE 'C%'");
-        let k = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
+    if c.role == Some(Role::OrderId)
+        && c.ty == ColumnType::Text
+        && let Some(shape) = cancellation_shape(conn, &t, &q)?
+    {
         push(
             FindingKind::Cancellations,
-            k,
-            w,
+            shape.cancelled,
+            shape.rows_where,
             &[Fix::DropRows],
             drop_where(format!("{col_expr} starts with 'C'")),
+            Why::Cancellations {
+                numeric_share: shape.numeric_share,
+            },
         );
     }
     Ok(ColumnQuality {
@@ -478,6 +595,50 @@ fn column_quality(
         outliers_z,
         variants,
     })
+}
+
+/// The ids that mark cancelled orders, when a column has Online Retail's shape.
+struct CancellationShape {
+    cancelled: u64,
+    rows_where: String,
+    numeric_share: f64,
+}
+
+/// The least share of the other ids that must be digits, and of the `C` ids that must be `C` and
+/// digits, for a leading `C` to mean a cancellation.
+const CANCELLATION_SHAPE: f64 = 0.99;
+
+/// Whether the order ids have the shape the cancellation rule was learned on: an uppercase `C`
+/// followed by digits (case-sensitive), in a column whose other ids are numbers. Hexadecimal or
+/// other ids that happen to start with `c` or `C` do not.
+fn cancellation_shape(conn: &Connection, t: &str, q: &str) -> Result<Option<CancellationShape>> {
+    // SQLite's `=` on text and GLOB are case-sensitive (LIKE is not).
+    let is_c = format!("substr({q}, 1, 1) = 'C'");
+    let digits = |e: &str| format!("({e} <> '' AND {e} NOT GLOB '*[^0-9]*')");
+    let (c_ids, c_digits, others, others_digits): (i64, i64, i64, i64) = conn
+        .query_row(
+            &format!(
+                "SELECT coalesce(sum({is_c}), 0), coalesce(sum({is_c} AND {}), 0),                  coalesce(sum(NOT ({is_c})), 0), coalesce(sum(NOT ({is_c}) AND {}), 0)                  FROM {t} WHERE typeof({q}) = 'text' AND trim({q}) <> ''",
+                digits(&format!("substr({q}, 2)")),
+                digits(q),
+            ),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .map_err(|e| Error::Query(e.to_string()))?;
+    if c_ids == 0 || others == 0 {
+        return Ok(None);
+    }
+    let numeric_share = others_digits as f64 / others as f64;
+    let c_shape = c_digits as f64 / c_ids as f64;
+    if numeric_share < CANCELLATION_SHAPE || c_shape < CANCELLATION_SHAPE {
+        return Ok(None);
+    }
+    Ok(Some(CancellationShape {
+        cancelled: c_ids as u64,
+        rows_where: is_c,
+        numeric_share,
+    }))
 }
 
 /// The spelling a group of variants is mapped to: an already trimmed value, the shortest, then

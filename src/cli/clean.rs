@@ -94,6 +94,10 @@ pub fn profile(a: ProfileArgs) -> Result<()> {
                 step.describe(loupe::i18n::Lang::En)
             );
         }
+        say!(
+            "             why: {}",
+            f.why.describe(loupe::i18n::Lang::En)
+        );
     }
     Ok(())
 }

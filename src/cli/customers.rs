@@ -3,6 +3,7 @@
 use super::ranges;
 use super::say;
 use clap::Args;
+use loupe::combine::{RoleSource, RolesSpec};
 use loupe::customers::rfm::{LifecycleThresholds, RfmOptions, rfm_table};
 use loupe::customers::tags::{evaluate, rules};
 use loupe::customers::write::write_table_with_tags;
@@ -40,6 +41,19 @@ pub struct CustomersArgs {
     /// the transactions have none.
     #[arg(long, value_name = "DATASET")]
     products: Option<String>,
+    /// The person from a related dataset, e.g. customers.customer_unique_id (followed through a
+    /// confirmed relationship, see loupe relationships). With --person, --time or --amount the
+    /// transactions with those roles are kept as DATASET_related and the table is built on it.
+    #[arg(long, value_name = "DATASET.COLUMN")]
+    person: Option<RoleSource>,
+    /// The time from a related dataset, e.g. orders.order_purchase_timestamp (the earliest per
+    /// key when the related dataset repeats the key).
+    #[arg(long, value_name = "DATASET.COLUMN")]
+    time: Option<RoleSource>,
+    /// The amount from a related dataset, e.g. payments.payment_value (summed per key when the
+    /// related dataset repeats the key, as split payments do).
+    #[arg(long, value_name = "DATASET.COLUMN")]
+    amount: Option<RoleSource>,
     /// Output file: .csv or .parquet.
     #[arg(long)]
     out: PathBuf,
@@ -57,6 +71,25 @@ pub fn customers(a: CustomersArgs) -> Result<()> {
             })
         })
         .transpose()?;
+    let dataset = if a.person.is_some() || a.time.is_some() || a.amount.is_some() {
+        let spec = RolesSpec {
+            base: a.dataset.clone(),
+            person: a.person,
+            time: a.time,
+            amount: a.amount,
+        };
+        let mut project = Project::open(&a.project)?;
+        let name = super::progress_bar::with_bar(|rep| {
+            loupe::combine::through::materialise(&mut project, &spec, rep)
+        })?;
+        eprintln!(
+            "transactions with related roles kept as '{name}' ({})",
+            spec.describe()
+        );
+        name
+    } else {
+        a.dataset.clone()
+    };
     let project = Project::open_read_only(&a.project)?;
     let opts = RfmOptions {
         as_of,
@@ -71,9 +104,9 @@ pub fn customers(a: CustomersArgs) -> Result<()> {
         products: a.products,
     };
     // The dataset's columnar copy is built first (with progress) when it is missing or stale.
-    let info = project.dataset(&a.dataset)?;
+    let info = project.dataset(&dataset)?;
     super::progress_bar::with_bar(|rep| loupe::kept::copy::ensure(&project, &info, rep))?;
-    let table = rfm_table(&project, &a.dataset, &opts)?;
+    let table = rfm_table(&project, &dataset, &opts)?;
     // The project's tag rules add a `tags` column; a rule that fails is named on stderr.
     let tags = evaluate(&table, &rules(&project)?)?;
     for (r, m) in tags.rules.iter().zip(&tags.members) {

@@ -60,6 +60,10 @@ pub struct ImportArgs {
     /// Replace a dataset of the same name.
     #[arg(long)]
     replace: bool,
+    /// Keep rows whose every field is empty (by default they are skipped and counted: the
+    /// padding a spreadsheet leaves, such as `,,,,`).
+    #[arg(long)]
+    keep_blank_rows: bool,
     /// What to do with a column of personal data before it is stored: keep, mask, hash (salted
     /// with the project's salt) or drop (repeatable; *=ACTION for every flagged column). Flagged
     /// columns without one: the customer id, phones and e-mails are kept, the rest masked.
@@ -96,6 +100,7 @@ pub fn import(a: ImportArgs) -> Result<()> {
         },
         replace: a.replace,
         quotes: a.quotes,
+        keep_blank_rows: a.keep_blank_rows,
         ..ImportOptions::default()
     };
     for r in &a.roles {
@@ -143,6 +148,7 @@ pub fn import(a: ImportArgs) -> Result<()> {
             "encoding": report.encoding,
             "delimiter": report.delimiter,
             "header": report.header,
+            "blank_rows_skipped": report.blank_rows_skipped,
             "columns": cols,
             "warnings": report.warnings,
             "personal_data": report.pii,
@@ -167,6 +173,12 @@ pub fn import(a: ImportArgs) -> Result<()> {
                 .unwrap_or_default(),
             report.seconds
         );
+        if report.blank_rows_skipped > 0 {
+            say!(
+                "Skipped {} empty rows (every field empty; --keep-blank-rows keeps them)",
+                fmt_int(report.blank_rows_skipped)
+            );
+        }
         print_columns(&report.columns);
         super::privacy::print_pii(&report.pii, true);
         for w in &report.warnings {
@@ -230,6 +242,11 @@ pub fn tables(a: TablesArgs) -> Result<()> {
                 let flags = serde_json::to_value(project.pii_flags(&d.name)?)
                     .map_err(|e| Error::InvalidArgument(e.to_string()))?;
                 m.insert("personal_data".into(), flags);
+                if let Some(l) = loupe::combine::lineage(&project, &d.name)? {
+                    let l = serde_json::to_value(l)
+                        .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+                    m.insert("derived".into(), l);
+                }
             }
             out.push(v);
         }
@@ -253,6 +270,20 @@ pub fn tables(a: TablesArgs) -> Result<()> {
             d.columns.len(),
             d.imported_at
         );
+        if let Some(l) = loupe::combine::lineage(&project, &d.name)? {
+            let state = if !l.missing.is_empty() {
+                format!("input gone: {}", l.missing.join(", "))
+            } else if l.is_stale() {
+                format!(
+                    "out of date: {} changed; run loupe rebuild --project {}",
+                    l.changed.join(", "),
+                    a.project.display()
+                )
+            } else {
+                "up to date".to_string()
+            };
+            say!("  from: {} (built {}; {state})", l.description, l.built_at);
+        }
         print_columns(&d.columns);
         super::privacy::print_pii(&project.pii_flags(&d.name)?, false);
     }

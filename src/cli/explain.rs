@@ -22,6 +22,16 @@ pub fn explain(e: &Error) -> String {
             "a dataset named '{name}' already exists; choose another name with --name, or pass --replace to replace it"
         ),
         Error::Import(i) => explain_import(i).unwrap_or_else(|| e.to_string()),
+        Error::JoinMultiplies {
+            right,
+            key,
+            duplicated_keys,
+            max_per_key,
+            rows_before,
+            rows_after,
+        } => format!(
+            "joining '{right}' on '{key}' would multiply rows: {duplicated_keys} value(s) of '{key}' appear more than once in '{right}' (up to {max_per_key} times), so the join makes {rows_after} rows from {rows_before}. Pass --allow-many if each combination is wanted, or --aggregate sum:COLUMN to sum the right side per key first."
+        ),
         _ => e.to_string(),
     }
 }

@@ -4,6 +4,7 @@ mod campaigns;
 mod charts;
 mod clean;
 mod clv;
+mod combine;
 mod customers;
 mod data;
 mod explain;
@@ -72,6 +73,17 @@ enum Command {
     SetRole(data::SetRoleArgs),
     /// Delete a dataset.
     Delete(data::DeleteArgs),
+    /// Join two datasets on a key into a new dataset (re-run by `loupe rebuild` when an input
+    /// changes); --aggregate sums the right side per key first.
+    Join(combine::JoinArgs),
+    /// Append datasets (columns matched by name, types reconciled, a source column) into a new
+    /// dataset.
+    Append(combine::AppendArgs),
+    /// Re-run joined and appended datasets whose inputs changed (or the ones named).
+    Rebuild(combine::RebuildArgs),
+    /// Keys that relate datasets (by column name and value overlap), with cardinality and the
+    /// share of matching keys; --confirm or --remove keeps them in the project.
+    Relationships(combine::RelationshipsArgs),
     /// Fit lifetime-value models (BG/NBD, Gamma-Gamma) on a dataset of transactions.
     Clv(clv::ClvArgs),
     /// The quality report of a dataset: missing, invalid, duplicated and odd values.
@@ -199,6 +211,10 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Activity(a) => data::activity(a),
         Command::SetRole(a) => data::set_role(a),
         Command::Delete(a) => data::delete(a),
+        Command::Join(a) => combine::join(a),
+        Command::Append(a) => combine::append(a),
+        Command::Rebuild(a) => combine::rebuild(a),
+        Command::Relationships(a) => combine::relationships(a),
         Command::Clv(a) => clv::clv(a),
         Command::Profile(a) => clean::profile(a),
         Command::Clean(a) => clean::clean(a),

@@ -103,6 +103,9 @@ pub struct ImportOptions {
     pub quotes: QuoteMode,
     /// Replace a dataset of the same name.
     pub replace: bool,
+    /// Keep rows whose every field is empty (by default they are skipped and counted: the
+    /// padding a spreadsheet leaves, `,,,,`).
+    pub keep_blank_rows: bool,
     /// Decisions on personal data, by column (`*`: every flagged column without its own);
     /// flagged columns without a decision get [`crate::privacy::decide::default_action`].
     pub pii: Vec<(String, PiiAction)>,
@@ -119,6 +122,8 @@ pub struct ImportReport {
     pub header: bool,
     pub columns: Vec<ColumnInfo>,
     pub files: Vec<SourceFile>,
+    /// Rows whose every field was empty, skipped (0 with [`ImportOptions::keep_blank_rows`]).
+    pub blank_rows_skipped: u64,
     /// Things the user should know: values kept as text, padded rows, roles dropped.
     pub warnings: Vec<String>,
     /// Columns of personal data and what was done with them (dropped ones are not in `columns`).
@@ -434,6 +439,9 @@ fn import_inner(
         "replaced": opts.replace,
         "warnings": warnings.len(),
     });
+    if load.blank_rows > 0 {
+        detail["blank_rows_skipped"] = load.blank_rows.into();
+    }
     if !pii.is_empty() {
         detail["personal_data"] = pii
             .iter()
@@ -469,6 +477,7 @@ fn import_inner(
         header: info.has_header,
         columns: column_infos,
         files: sources,
+        blank_rows_skipped: load.blank_rows,
         warnings,
         pii,
         seconds: started.elapsed().as_secs_f64(),
@@ -701,7 +710,17 @@ fn final_roles(
             .iter()
             .any(|n| n.eq_ignore_ascii_case(&columns[i]))
     };
-    for i in 0..columns.len() {
+    // Time columns in order of how well their names fit a purchase time, so that the content
+    // gives the timestamp role to the order date rather than the delivery date.
+    let mut order: Vec<usize> = (0..columns.len()).collect();
+    order.sort_by_key(|&i| {
+        if plans[i].ty.is_temporal() {
+            roles::time_preference(&columns[i])
+        } else {
+            1
+        }
+    });
+    for i in order {
         if out[i].is_some() || excluded(i) {
             continue;
         }

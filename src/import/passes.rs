@@ -234,6 +234,8 @@ pub struct Loaded {
     pub nulls: Vec<u64>,
     /// Per column: values kept as written, the first line and value.
     pub kept_as_text: Vec<(u64, u64, String)>,
+    /// Rows skipped because every field was empty.
+    pub blank_rows: u64,
 }
 
 /// How a column's values are written: as converted (also personal data the user keeps), or as
@@ -283,11 +285,12 @@ pub fn load(
                 kept: vec![(0u64, 0u64, String::new()); cols],
                 observe,
                 read: Vec::with_capacity(files.len()),
+                blank_rows: 0,
             };
             if let Err(e) = conv.run(files, &tx, &back_rx, span, rep) {
                 let _ = tx.send(Err(e));
             }
-            (conv.nulls, conv.kept, conv.read)
+            (conv.nulls, conv.kept, conv.read, conv.blank_rows)
         });
         let mut w = writer::TableWriter::new(conn, table, written)?;
         let mut rows = 0u64;
@@ -318,7 +321,7 @@ pub fn load(
         }
         drop(rx);
         drop(back_tx);
-        let (nulls, kept, read) = producer
+        let (nulls, kept, read, blank_rows) = producer
             .join()
             .map_err(|_| Error::InvalidArgument("the reader thread failed".into()))?;
         if let Some(e) = failure {
@@ -329,6 +332,7 @@ pub fn load(
             read,
             nulls,
             kept_as_text: kept,
+            blank_rows,
         })
     })
 }
@@ -340,6 +344,7 @@ struct Converter<'a> {
     kept: Vec<(u64, u64, String)>,
     observe: Option<&'a mut Observed>,
     read: Vec<(u64, MixedLines)>,
+    blank_rows: u64,
 }
 
 impl Converter<'_> {
@@ -391,6 +396,7 @@ impl Converter<'_> {
                 }
             }
             self.read.push((counter.get(), src.mixed_lines()));
+            self.blank_rows += src.blank_rows();
             bytes_before += f.size;
             batch.bytes_done = bytes_before.min(span.total);
             if batch.rows > 0 && tx.send(Ok(batch)).is_err() {

@@ -542,10 +542,16 @@ pub fn role_from_name(name: &str) -> Option<(Role, usize)> {
         || ends("日期")
         || ends("date")
         || ends("time")
-        || ends("at") && n.len() > 4 && (has("created") || has("paid") || has("updated"))
+        || ends("timestamp")
+        || ends("at") && n.len() > 4 && AT_WORDS.iter().any(|w| has(w))
     {
-        Role::Timestamp
-    } else if ends("金额") || ends("amount") || ends("revenue") {
+        // Of several times, the purchase or creation time wins the role; approval, shipping,
+        // delivery and estimated dates are later steps of the order and lose.
+        return Some((
+            Role::Timestamp,
+            [500, 1000, 2000][time_preference(name) as usize],
+        ));
+    } else if ends("金额") || ends("amount") || ends("revenue") || amount_like(&n) {
         Role::Amount
     } else if (has("sku") || has("product") || has("item") || has("商品"))
         && (ends("id") || ends("code") || ends("编号") || ends("编码"))
@@ -567,6 +573,94 @@ pub fn role_from_name(name: &str) -> Option<(Role, usize)> {
         return None;
     };
     Some((role, 1000))
+}
+
+/// Past participles that make `…_at` a time column (`created_at`, `shipped_at`).
+const AT_WORDS: &[&str] = &[
+    "created",
+    "paid",
+    "updated",
+    "ordered",
+    "purchased",
+    "placed",
+    "approved",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "canceled",
+    "completed",
+];
+
+/// Words of a time column's name that say it is when the order was made or paid.
+const PURCHASE_TIME_WORDS: &[&str] = &[
+    "purchase",
+    "order",
+    "created",
+    "create",
+    "paid",
+    "pay",
+    "placed",
+    "buy",
+    "bought",
+    "transaction",
+    "invoice",
+    "checkout",
+    "下单",
+    "付款",
+    "支付",
+    "创建",
+    "成交",
+    "交易",
+    "购买",
+];
+
+/// Words of a time column's name that say it is a later step of the order (or an estimate).
+const LATER_TIME_WORDS: &[&str] = &[
+    "deliver", "ship", "carrier", "dispatch", "approv", "estimat", "expect", "update", "modif",
+    "receiv", "arriv", "return", "refund", "cancel", "complet", "close", "发货", "签收", "送达",
+    "预计", "收货", "审核", "配送", "物流", "更新", "修改", "退款", "退货", "完成", "关闭",
+];
+
+/// How well a time column's name fits the timestamp role of a transaction: 0 the purchase or
+/// creation time (`order_purchase_timestamp`, `下单时间`, `付款时间`), 1 a time that says neither,
+/// 2 a later step or an estimate (`order_delivered_carrier_date`, `发货时间`, `签收时间`,
+/// `预计送达`). A later step wins over a purchase word: `order_approved_at` is 2.
+pub fn time_preference(name: &str) -> u8 {
+    let n = normalise(name);
+    if LATER_TIME_WORDS.iter().any(|w| n.contains(w)) {
+        2
+    } else if PURCHASE_TIME_WORDS.iter().any(|w| n.contains(w)) {
+        0
+    } else {
+        1
+    }
+}
+
+/// Whether a normalised name is a payment or total of money (`payment_value`, `grand_total`,
+/// `实付`, `应付款`), beyond the exact names.
+fn amount_like(n: &str) -> bool {
+    let ends = |s: &str| n.ends_with(s);
+    let has = |s: &str| n.contains(s);
+    let counts = [
+        "qty", "quantity", "item", "unit", "count", "piece", "数量", "件",
+    ];
+    (ends("value")
+        && ["pay", "order", "sales", "transaction", "total", "paid"]
+            .iter()
+            .any(|w| has(w)))
+        || (ends("total") && !counts.iter().any(|w| has(w)))
+        || (n.starts_with("total") && ["paid", "value", "sales", "due"].iter().any(|w| ends(w)))
+        || [
+            "实付",
+            "应付",
+            "实付款",
+            "应付款",
+            "付款额",
+            "支付额",
+            "实收",
+        ]
+        .iter()
+        .any(|w| ends(w))
 }
 
 /// Whether a normalised name ends like a date or time column.

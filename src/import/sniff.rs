@@ -48,6 +48,8 @@ pub struct SniffedFile {
     pub header: Vec<String>,
     /// How quotes are read (delimited text).
     pub quotes: QuoteMode,
+    /// Skip rows whose every field is empty (counted by the source).
+    pub skip_blank: bool,
     /// Rows of formats read whole (spreadsheets, JSON, Parquet).
     memory_rows: Option<Arc<Vec<Vec<String>>>>,
 }
@@ -55,6 +57,16 @@ pub struct SniffedFile {
 impl SniffedFile {
     /// The data rows (the header, if any, skipped).
     pub fn rows(&self, counter: &ByteCounter) -> Result<Box<dyn RowSource>> {
+        let src = self.rows_as_read(counter)?;
+        Ok(if self.skip_blank {
+            Box::new(source::SkipBlank::new(src))
+        } else {
+            src
+        })
+    }
+
+    /// The data rows, blank ones included.
+    fn rows_as_read(&self, counter: &ByteCounter) -> Result<Box<dyn RowSource>> {
         if let Some(rows) = &self.memory_rows {
             return Ok(Box::new(MemorySource::new(rows.clone(), 2)));
         }
@@ -107,6 +119,7 @@ pub fn sniff(path: &Path, opts: &ImportOptions) -> Result<SniffedFile> {
         has_header: true,
         header: vec![],
         quotes: opts.quotes,
+        skip_blank: !opts.keep_blank_rows,
         memory_rows: None,
     };
     let trimmed_empty = head

@@ -22,6 +22,47 @@ pub trait RowSource: Send {
     fn mixed_lines(&self) -> MixedLines {
         MixedLines::default()
     }
+    /// The rows skipped so far because every field was empty.
+    fn blank_rows(&self) -> u64 {
+        0
+    }
+}
+
+/// Skips rows whose every field is empty or spaces (a spreadsheet's padding, `,,,,`) and counts
+/// them.
+pub struct SkipBlank {
+    inner: Box<dyn RowSource>,
+    skipped: u64,
+}
+
+impl SkipBlank {
+    pub fn new(inner: Box<dyn RowSource>) -> Self {
+        SkipBlank { inner, skipped: 0 }
+    }
+}
+
+impl RowSource for SkipBlank {
+    fn next_record(&mut self, rec: &mut StringRecord) -> Result<bool> {
+        loop {
+            if !self.inner.next_record(rec)? {
+                return Ok(false);
+            }
+            if rec.iter().all(|f| f.trim().is_empty()) {
+                self.skipped += 1;
+                continue;
+            }
+            return Ok(true);
+        }
+    }
+    fn line(&self) -> u64 {
+        self.inner.line()
+    }
+    fn mixed_lines(&self) -> MixedLines {
+        self.inner.mixed_lines()
+    }
+    fn blank_rows(&self) -> u64 {
+        self.skipped
+    }
 }
 
 /// The line an error of a per-line decoder carries, if it is one.

@@ -66,6 +66,7 @@ pub fn insert(conn: &Connection, new: &NewDataset<'_>) -> Result<()> {
 pub fn remove(conn: &Connection, name: &str) -> Result<()> {
     conn.execute("DELETE FROM _loupe_datasets WHERE name = ?1", [name])?;
     conn.execute("DELETE FROM _loupe_recipes WHERE dataset = ?1", [name])?;
+    conn.execute("DELETE FROM _loupe_derived WHERE output = ?1", [name])?;
     conn.execute_batch(&format!("DROP TABLE IF EXISTS {}", quote_ident(name)))?;
     Ok(())
 }

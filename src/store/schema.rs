@@ -10,7 +10,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4C6F_7570;
 
 /// The schema version this Loupe writes.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -136,6 +136,25 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (dataset_id, column_name)
     );
     INSERT OR IGNORE INTO _loupe_meta(key, value) VALUES ('pii_salt', lower(hex(randomblob(32))));
+    "#,
+    // 6 -> 7: datasets derived from others (joins, appends), as a JSON spec with the data
+    // markers of their inputs when built; relationships between datasets the user confirmed.
+    r#"
+    CREATE TABLE IF NOT EXISTS _loupe_derived (
+        output     TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL,
+        spec       TEXT NOT NULL,
+        inputs     TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS _loupe_relationships (
+        from_dataset TEXT NOT NULL,
+        from_column  TEXT NOT NULL,
+        to_dataset   TEXT NOT NULL,
+        to_column    TEXT NOT NULL,
+        confirmed_at TEXT NOT NULL,
+        PRIMARY KEY (from_dataset, from_column, to_dataset, to_column)
+    );
     "#,
 ];
 

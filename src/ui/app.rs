@@ -325,7 +325,11 @@ impl LoupeApp {
     fn imported(&mut self, report: &ImportReport) {
         let lang = self.ws.lang;
         self.ws.refresh_catalog();
-        self.ws.notice = Some(lang.f(T::Imported, &[&int(report.rows), &report.dataset]));
+        let mut notice = lang.f(T::Imported, &[&int(report.rows), &report.dataset]);
+        if report.blank_rows_skipped > 0 {
+            notice.push_str(&lang.f(T::BlankRowsSkipped, &[&int(report.blank_rows_skipped)]));
+        }
+        self.ws.notice = Some(notice);
         if !report.warnings.is_empty() {
             self.ws.problems.push(state::Problem {
                 title: format!("{} — {}", lang.tr(T::Warnings), report.dataset),

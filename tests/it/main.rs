@@ -12,6 +12,7 @@ mod campaigns_ui;
 mod clean;
 mod cli;
 mod clv;
+mod combine;
 mod common;
 mod copy;
 mod crash;

@@ -60,7 +60,7 @@ pub fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) -> ReportActions {
     } else {
         egui::Grid::new("clean-findings")
             .striped(true)
-            .num_columns(6)
+            .num_columns(7)
             .spacing([16.0, 6.0])
             .show(ui, |ui| {
                 for k in [T::Rows, T::Problem, T::Column, T::Fixes] {
@@ -68,6 +68,7 @@ pub fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) -> ReportActions {
                 }
                 ui.label("");
                 ui.label("");
+                ui.label(RichText::new(lang.tr(T::Why)).strong());
                 ui.end_row();
                 for f in &r.findings {
                     ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
@@ -99,6 +100,7 @@ pub fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) -> ReportActions {
                             ui.label("");
                         }
                     }
+                    ui.add(egui::Label::new(RichText::new(f.why.describe(lang)).small()).wrap());
                     ui.end_row();
                 }
             });
