@@ -40,6 +40,10 @@ pub struct CustomersArgs {
     /// the transactions have none.
     #[arg(long, value_name = "DATASET")]
     products: Option<String>,
+    /// Keep the lines whose order status (the order_status role) means cancelled or refunded;
+    /// by default they are left out.
+    #[arg(long)]
+    include_cancelled: bool,
     /// Output file: .csv or .parquet.
     #[arg(long)]
     out: PathBuf,
@@ -69,6 +73,7 @@ pub fn customers(a: CustomersArgs) -> Result<()> {
         },
         attributes: a.attributes,
         products: a.products,
+        include_cancelled: a.include_cancelled,
     };
     // The dataset's columnar copy is built first (with progress) when it is missing or stale.
     let info = project.dataset(&a.dataset)?;
@@ -82,6 +87,9 @@ pub fn customers(a: CustomersArgs) -> Result<()> {
         }
     }
     write_table_with_tags(&table, Some(&tags), &a.out)?;
+    if let Some(x) = &table.status_exclusion {
+        say!("{}", super::explain::status_exclusion(x));
+    }
     say!(
         "{} customers as of {} written to {}",
         int(table.customers.len() as u64),
