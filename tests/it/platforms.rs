@@ -750,3 +750,22 @@ mod identity {
         assert!(!out.status.success());
     }
 }
+
+#[cfg(feature = "gui")]
+#[test]
+fn the_import_dialog_names_the_recognised_preset() {
+    use crate::ui::{app, wait_until};
+    use egui_kittest::kittest::Queryable;
+    use loupe::i18n::Lang;
+    let s = Scratch::new();
+    let project = s.path("shop.loupe");
+    Project::create(&project).unwrap();
+    let mut h = app(&project, Lang::ZhCn);
+    h.run_steps(3);
+    h.state_mut()
+        .open_import(vec![fixture("douyin_orders.csv")]);
+    wait_until(&mut h, "the preview", |a| {
+        a.import.as_ref().is_some_and(|d| d.preview().is_some()) && !a.busy()
+    });
+    h.get_by_label("识别为：抖店订单导出（每行一个子订单）");
+}
