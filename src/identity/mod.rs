@@ -599,6 +599,28 @@ pub fn map(project: &Project) -> Result<Vec<MapRow>> {
     Ok(rows)
 }
 
+/// The identities linked to one customer id of a dataset (its own row included), for a customer
+/// card or a subject request: every record of the same `customer_key`. Empty when the map does
+/// not hold the id.
+pub fn linked(project: &Project, dataset: &str, source_id: &str) -> Result<Vec<MapRow>> {
+    let mut stmt = project.conn().prepare(
+        "SELECT i.dataset, i.source_id, i.customer_key, i.rule FROM _loupe_identity i \
+         JOIN _loupe_identity me ON me.customer_key = i.customer_key \
+         WHERE me.dataset = ?1 AND me.source_id = ?2 ORDER BY i.dataset, i.source_id",
+    )?;
+    let rows = stmt
+        .query_map([dataset, source_id.trim()], |r| {
+            Ok(MapRow {
+                dataset: r.get(0)?,
+                source_id: r.get(1)?,
+                customer_key: r.get(2)?,
+                rule: r.get(3)?,
+            })
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(rows)
+}
+
 /// Whether the kept map is missing or was built from other inputs than `opts` and the datasets
 /// as they are now (a dataset imported again, added or removed).
 pub fn is_stale(project: &Project, opts: &IdentityOptions) -> Result<bool> {

@@ -537,7 +537,7 @@ fn presets_are_listed_and_users_add_their_own() {
 
 mod identity {
     use super::*;
-    use loupe::identity::{IdentityOptions, Rule, build, is_stale, map};
+    use loupe::identity::{IdentityOptions, Rule, build, is_stale, linked, map};
     use loupe::privacy::PiiAction;
 
     fn key_of(rows: &[loupe::identity::MapRow], dataset: &str, id: &str) -> String {
@@ -623,6 +623,21 @@ mod identity {
         assert_ne!(key_of(&rows, "shop_a", "a3"), a1);
         // The conflict's ids stay apart.
         assert_ne!(key_of(&rows, "shop_b", "b3"), key_of(&rows, "shop_b", "b4"));
+        // A customer's linked identities, across the three shops.
+        let ids: Vec<(String, String)> = linked(&p, "shop_b", "b1")
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.dataset, r.source_id))
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                ("shop_a".to_string(), "a1".to_string()),
+                ("shop_b".to_string(), "b1".to_string()),
+                ("shop_c".to_string(), "c1".to_string())
+            ]
+        );
+        assert!(linked(&p, "shop_b", "nobody").unwrap().is_empty());
         assert!(!is_stale(&p, &IdentityOptions::default()).unwrap());
 
         // A higher limit lets the shared phone join its six ids (two of them hashed).
