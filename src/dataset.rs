@@ -109,10 +109,12 @@ pub enum Role {
     Conversion,
     /// Whether a customer visited (experiment outcome, 0/1).
     Visit,
+    /// The status of an order (paid, cancelled, refunded…), see [`crate::status`].
+    OrderStatus,
 }
 
 impl Role {
-    pub const ALL: [Role; 22] = [
+    pub const ALL: [Role; 23] = [
         Role::CustomerId,
         Role::OrderId,
         Role::Timestamp,
@@ -135,6 +137,7 @@ impl Role {
         Role::Arm,
         Role::Conversion,
         Role::Visit,
+        Role::OrderStatus,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -161,6 +164,7 @@ impl Role {
             Role::Arm => "arm",
             Role::Conversion => "conversion",
             Role::Visit => "visit",
+            Role::OrderStatus => "order_status",
         }
     }
 

@@ -101,6 +101,7 @@ impl Lang {
             Role::Arm => T::RoleArm,
             Role::Conversion => T::RoleConversion,
             Role::Visit => T::RoleVisit,
+            Role::OrderStatus => T::RoleOrderStatus,
         })
     }
 
@@ -484,6 +485,7 @@ strings! {
     EncodingMixed => "Per line (UTF-8, else the legacy encoding)", "逐行判断（UTF-8，否则旧式编码）";
     Columns => "Columns", "列";
     PreviewRows => "Preview: the first {0} rows as Loupe will read them", "预览：Loupe 读取的前 {0} 行";
+    PresetRecognised => "Recognised: {0}", "识别为：{0}";
     ReadingPreview => "Reading the file…", "正在读取文件…";
     ImportButton => "Import", "导入";
     Replace => "Replace a dataset of the same name", "替换同名数据集";
@@ -1068,6 +1070,7 @@ strings! {
     RoleArm => "Experiment arm", "实验分组";
     RoleConversion => "Conversion", "转化";
     RoleVisit => "Visit", "访问";
+    RoleOrderStatus => "Order status", "订单状态";
     CampTabRoi => "ROI and attribution", "投资回报与归因";
     CampTabLift => "Lift (experiment)", "增量实验";
     CampModel => "Attribution model", "归因模型";

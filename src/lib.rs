@@ -19,6 +19,7 @@ pub mod frame;
 pub mod fsutil;
 pub mod guide;
 pub mod i18n;
+pub mod identity;
 pub mod import;
 pub mod jobs;
 pub mod kept;
@@ -32,6 +33,7 @@ pub mod query;
 pub mod recommend;
 pub mod rng;
 pub mod segments;
+pub mod status;
 pub mod store;
 #[cfg(feature = "gui")]
 pub mod ui;

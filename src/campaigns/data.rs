@@ -220,6 +220,8 @@ pub struct Inputs {
     pub skipped_contacts: u64,
     pub skipped_orders: u64,
     pub non_positive_orders: u64,
+    /// Order lines left out for their status (cancelled or refunded), when any were.
+    pub status_exclusion: Option<crate::status::StatusExclusion>,
 }
 
 /// The dataset a source names, with the overrides applied.
@@ -230,11 +232,24 @@ fn info_of(project: &Project, name: &str, overrides: &[RoleOverride]) -> Result<
 }
 
 /// Loads the campaign tables named in `sources`. Contacts and orders are required; the others
-/// add costs, dates, names and channels.
+/// add costs, dates, names and channels. Orders whose status means cancelled or refunded are
+/// left out ([`load_inputs_with`] keeps them).
 pub fn load_inputs(
     project: &Project,
     sources: &Sources,
     overrides: &[RoleOverride],
+    rep: &crate::progress::Reporter,
+) -> Result<Inputs> {
+    load_inputs_with(project, sources, overrides, false, rep)
+}
+
+/// As [`load_inputs`]; `include_cancelled` keeps the orders whose status means cancelled or
+/// refunded ([`crate::status`]).
+pub fn load_inputs_with(
+    project: &Project,
+    sources: &Sources,
+    overrides: &[RoleOverride],
+    include_cancelled: bool,
     rep: &crate::progress::Reporter,
 ) -> Result<Inputs> {
     let need = |s: &Option<String>, what: &str, roles: &str| {
@@ -267,6 +282,9 @@ pub fn load_inputs(
         return Err(Error::InvalidArgument(format!(
             "dataset '{orders_name}' cannot be the orders: it needs the roles customer_id, timestamp and amount (or quantity and unit_price); set them with loupe set-role"
         )));
+    }
+    if !include_cancelled {
+        inputs.status_exclusion = crate::status::StatusExclusion::of(project, &orders_info)?;
     }
     read_orders(project, &orders_info, &mut inputs)?;
     rep.check()?;
@@ -440,7 +458,8 @@ fn read_contacts(project: &Project, info: &DatasetInfo, inputs: &mut Inputs) -> 
 }
 
 fn read_orders(project: &Project, info: &DatasetInfo, inputs: &mut Inputs) -> Result<()> {
-    let (lines, skipped) = rows::transactions_of(project, info, None, None, true)?;
+    let keep = inputs.status_exclusion.as_ref().map(|x| x.and_expr(None));
+    let (lines, skipped) = rows::transactions_of(project, info, keep.as_deref(), None, true)?;
     inputs.skipped_orders = skipped;
     // Lines to orders: by order id, else by (customer, time).
     let mut index: HashMap<(String, String), usize> = HashMap::new();

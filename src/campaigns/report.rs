@@ -42,6 +42,8 @@ pub struct RoiReport {
     pub skipped_orders: u64,
     /// Orders with a total ≤ 0 (cancellations, returns), not attributed.
     pub non_positive_orders: u64,
+    /// Order lines left out for their status (cancelled or refunded), when any were.
+    pub status_exclusion: Option<crate::status::StatusExclusion>,
 }
 
 /// Computes the report for `spec` and compares every model with the same window and half-life.
@@ -89,6 +91,7 @@ pub fn roi_report(inputs: &Inputs, spec: &Attribution) -> Result<RoiReport> {
         skipped_contacts: inputs.skipped_contacts,
         skipped_orders: inputs.skipped_orders,
         non_positive_orders: inputs.non_positive_orders,
+        status_exclusion: inputs.status_exclusion.clone(),
     })
 }
 

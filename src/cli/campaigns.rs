@@ -4,7 +4,9 @@ use super::progress_bar::with_bar;
 use super::ranges;
 use super::say;
 use clap::Args;
-use loupe::campaigns::data::{RoleOverride, Sources, guess_sources, load_inputs, read_experiment};
+use loupe::campaigns::data::{
+    RoleOverride, Sources, guess_sources, load_inputs_with, read_experiment,
+};
 use loupe::campaigns::report::{
     Sheet, lift_sheet, roi_report, write_csv, write_report_xlsx, write_xlsx,
 };
@@ -54,6 +56,10 @@ pub struct RoiArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// Keep the orders whose status (the order_status role) means cancelled or refunded; by
+    /// default they are left out.
+    #[arg(long)]
+    include_cancelled: bool,
 }
 
 /// `s` cut or padded to `width` terminal columns (CJK characters take two).
@@ -105,7 +111,7 @@ pub fn roi(a: RoiArgs) -> Result<()> {
         events: a.events.or(guessed.events),
     };
     let report = with_bar(|rep| {
-        let inputs = load_inputs(&project, &sources, &a.roles, rep)?;
+        let inputs = load_inputs_with(&project, &sources, &a.roles, a.include_cancelled, rep)?;
         roi_report(&inputs, &spec)
     })?;
     if let Some(out) = &a.out {
@@ -139,6 +145,9 @@ pub fn roi(a: RoiArgs) -> Result<()> {
         sources.orders.as_deref().unwrap_or(""),
         sources.contacts.as_deref().unwrap_or("")
     );
+    if let Some(x) = &report.status_exclusion {
+        say!("{}", super::explain::status_exclusion(x));
+    }
     say!(
         "{} {:>8} {:>8} {:>11} {:>12} {:>11} {:>8} {:>7}",
         pad("campaign", 28),

@@ -54,6 +54,10 @@ pub struct CustomersArgs {
     /// related dataset repeats the key, as split payments do).
     #[arg(long, value_name = "DATASET.COLUMN")]
     amount: Option<RoleSource>,
+    /// Keep the lines whose order status (the order_status role) means cancelled or refunded;
+    /// by default they are left out.
+    #[arg(long)]
+    include_cancelled: bool,
     /// Output file: .csv or .parquet.
     #[arg(long)]
     out: PathBuf,
@@ -102,6 +106,7 @@ pub fn customers(a: CustomersArgs) -> Result<()> {
         },
         attributes: a.attributes,
         products: a.products,
+        include_cancelled: a.include_cancelled,
     };
     // The dataset's columnar copy is built first (with progress) when it is missing or stale.
     let info = project.dataset(&dataset)?;
@@ -115,6 +120,9 @@ pub fn customers(a: CustomersArgs) -> Result<()> {
         }
     }
     write_table_with_tags(&table, Some(&tags), &a.out)?;
+    if let Some(x) = &table.status_exclusion {
+        say!("{}", super::explain::status_exclusion(x));
+    }
     say!(
         "{} customers as of {} written to {}",
         int(table.customers.len() as u64),

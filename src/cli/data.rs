@@ -9,8 +9,8 @@ use loupe::error::{Error, Result};
 use loupe::export::{ExportOptions, export_dataset};
 use loupe::i18n::int as fmt_int;
 use loupe::import::{
-    DelimiterChoice, EncodingChoice, HeaderChoice, ImportOptions, QuoteMode, RaggedPolicy,
-    import_files,
+    DelimiterChoice, EncodingChoice, HeaderChoice, ImportOptions, PresetChoice, QuoteMode,
+    RaggedPolicy, import_files,
 };
 use loupe::query::{OutputFormat, query_to};
 use loupe::store::Project;
@@ -69,6 +69,10 @@ pub struct ImportArgs {
     /// columns without one: the customer id, phones and e-mails are kept, the rest masked.
     #[arg(long = "pii", value_name = "COLUMN=ACTION")]
     pii: Vec<String>,
+    /// A platform preset (see `loupe presets`) that sets roles, types and status meanings;
+    /// `none` for none. Default: the preset recognised from the columns, if any.
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
     /// Print one JSON object describing the result.
     #[arg(long)]
     json: bool,
@@ -101,6 +105,11 @@ pub fn import(a: ImportArgs) -> Result<()> {
         replace: a.replace,
         quotes: a.quotes,
         keep_blank_rows: a.keep_blank_rows,
+        preset: match a.preset.as_deref() {
+            None => PresetChoice::Auto,
+            Some(n) if n.eq_ignore_ascii_case("none") => PresetChoice::Off,
+            Some(n) => PresetChoice::Named(n.to_string()),
+        },
         ..ImportOptions::default()
     };
     for r in &a.roles {
@@ -152,6 +161,9 @@ pub fn import(a: ImportArgs) -> Result<()> {
             "columns": cols,
             "warnings": report.warnings,
             "personal_data": report.pii,
+            "placeholders": report.placeholders,
+            "masked": report.masked,
+            "preset": report.preset,
             "seconds": report.seconds,
         });
         say!("{v}");
@@ -173,6 +185,14 @@ pub fn import(a: ImportArgs) -> Result<()> {
                 .unwrap_or_default(),
             report.seconds
         );
+        if let Some(p) = &report.preset {
+            say!(
+                "{}: {} (preset {})",
+                if p.chosen { "Preset" } else { "Recognised" },
+                p.label,
+                p.name
+            );
+        }
         if report.blank_rows_skipped > 0 {
             say!(
                 "Skipped {} empty rows (every field empty; --keep-blank-rows keeps them)",

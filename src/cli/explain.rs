@@ -111,6 +111,16 @@ fn explain_import(e: &ImportError) -> Option<String> {
     })
 }
 
+/// The line that says which lines an analysis left out for their order status.
+pub fn status_exclusion(x: &loupe::status::StatusExclusion) -> String {
+    format!(
+        "left out {} line(s) whose order status (column '{}') means cancelled or refunded: {}; --include-cancelled keeps them",
+        loupe::i18n::int(x.rows),
+        x.column,
+        x.values.join(", ")
+    )
+}
+
 #[cfg(test)]
 mod explain_tests {
     use super::*;

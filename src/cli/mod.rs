@@ -9,6 +9,8 @@ mod customers;
 mod data;
 mod explain;
 mod explore;
+mod identity;
+mod presets;
 mod privacy;
 mod progress_bar;
 mod ranges;
@@ -69,6 +71,10 @@ enum Command {
     Demo(data::DemoArgs),
     /// Show the project's activity log.
     Activity(data::ActivityArgs),
+    /// One customer across datasets: link customer ids that share a phone, e-mail or member id.
+    Identity(identity::IdentityArgs),
+    /// List the platform presets an import recognises (Taobao, JD, Douyin, …).
+    Presets(presets::PresetsArgs),
     /// Set or clear the role of a column (COLUMN=ROLE, or COLUMN= to clear).
     SetRole(data::SetRoleArgs),
     /// Delete a dataset.
@@ -209,6 +215,8 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Export(a) => data::export(a),
         Command::Demo(a) => data::demo(a),
         Command::Activity(a) => data::activity(a),
+        Command::Identity(a) => identity::identity(a),
+        Command::Presets(a) => presets::presets(a),
         Command::SetRole(a) => data::set_role(a),
         Command::Delete(a) => data::delete(a),
         Command::Join(a) => combine::join(a),

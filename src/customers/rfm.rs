@@ -224,6 +224,9 @@ pub struct RfmOptions {
     /// A products dataset (item_id, category) giving each line its category when the
     /// transactions have no category column.
     pub products: Option<String>,
+    /// Keep the lines whose order status means cancelled or refunded ([`crate::status`]); by
+    /// default they are left out.
+    pub include_cancelled: bool,
 }
 
 /// One customer.
@@ -284,6 +287,8 @@ pub struct RfmTable {
     pub return_only_customers: u64,
     /// Columns joined from a customers dataset, when one was named.
     pub attributes: Option<Attributes>,
+    /// The lines left out for their order status (cancelled or refunded), when any were.
+    pub status_exclusion: Option<crate::status::StatusExclusion>,
     /// What the dataset had: a category (own or through products), a channel, a time of day.
     pub has_category: bool,
     pub has_channel: bool,
@@ -326,13 +331,23 @@ pub fn customer_base(project: &Project, dataset: &str, opts: &RfmOptions) -> Res
             "dataset '{dataset}' needs an amount, or a quantity and a unit_price, for monetary value; set the roles with loupe set-role"
         )));
     }
+    // Cancelled and refunded orders are not purchases (unless the user keeps them).
+    let status_exclusion = if opts.include_cancelled {
+        None
+    } else {
+        crate::status::StatusExclusion::of(project, &info)?
+    };
+    let filter = match &status_exclusion {
+        Some(x) => Some(x.and_sql(opts.filter.as_deref())),
+        None => opts.filter.clone(),
+    };
     let scanned = scan(
         project,
         &info,
         &cols,
         &ScanOptions {
             before_day: opts.as_of.map(|d| (d - epoch()).num_days() as i32),
-            filter: opts.filter.clone(),
+            filter,
             products: opts.products.clone(),
             parts: 0,
         },
@@ -451,6 +466,7 @@ pub fn customer_base(project: &Project, dataset: &str, opts: &RfmOptions) -> Res
         skipped_rows: scanned.skipped_rows,
         return_only_customers: return_only,
         attributes,
+        status_exclusion,
         has_category: !scanned.categories.is_empty(),
         has_channel: !scanned.channels.is_empty(),
         has_time: scanned.has_time,

@@ -2,8 +2,10 @@
 //! all (the load pass). A value that the plan cannot read is kept as written and reported, never
 //! turned into NULL.
 
+use super::quirks;
 use super::temporal::{self, DateFormat};
 use crate::dataset::{ColumnType, Role};
+use std::borrow::Cow;
 
 /// Values that mean "no value" in numeric and date columns. In text columns they stay as written.
 const NULL_TOKENS: [&str; 10] = [
@@ -33,7 +35,9 @@ pub enum Num {
     Float(f64),
 }
 
-/// Reads a number. Thousands separators must group digits in threes; a currency sign may lead.
+/// Reads a number. Thousands separators must group digits in threes; a currency sign may lead
+/// (`¥`, `￥`, `$`, `€`, `£`, `RMB`, `CNY`) or a currency follow (`元`, `RMB`, `CNY`): an amount
+/// of money so marked is read as a decimal number, even when whole.
 pub fn parse_number(s: &str) -> Option<Num> {
     let b = s.as_bytes();
     // Fast path: plain ASCII integer.
@@ -52,12 +56,34 @@ pub fn parse_number(s: &str) -> Option<Num> {
         }
     }
     let mut t = s.trim();
+    let mut money = false;
     for sym in ["¥", "￥", "$", "€", "£", "RMB", "CNY"] {
         if let Some(rest) = t.strip_prefix(sym) {
             t = rest.trim_start();
+            money = true;
             break;
         }
     }
+    if !money {
+        for sym in ["元", "RMB", "CNY"] {
+            if let Some(rest) = t.strip_suffix(sym) {
+                t = rest.trim_end();
+                money = true;
+                break;
+            }
+        }
+    }
+    let n = parse_plain_number(t)?;
+    Some(match n {
+        Num::Int(i) if money => Num::Float(i as f64),
+        n => n,
+    })
+}
+
+/// A number without a currency: digits, an optional sign, thousands separators, a fraction or an
+/// exponent.
+fn parse_plain_number(t: &str) -> Option<Num> {
+    let mut t = t;
     if t.is_empty() || !t.bytes().any(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -135,6 +161,8 @@ pub struct Hints {
     pub role_from_user: bool,
     /// The name says it holds times (`date`, `ts`, `时间`…): numbers may be read as times.
     pub timey_name: bool,
+    /// The type a platform preset gives the column ([`super::presets`]).
+    pub preset_type: Option<ColumnType>,
 }
 
 /// Everything the scan pass learns about one column.
@@ -143,6 +171,10 @@ pub struct ColumnStats {
     pub non_null: u64,
     pub nulls: u64,
     pub null_tokens: u64,
+    /// Encrypted placeholders read as missing (also counted in `nulls`).
+    pub placeholders: u64,
+    /// Some value was marked as text by the export (a leading tab or `="…"`).
+    protected: bool,
     int_ok: bool,
     float_ok: bool,
     bool_ok: bool,
@@ -168,6 +200,8 @@ impl Default for ColumnStats {
             non_null: 0,
             nulls: 0,
             null_tokens: 0,
+            placeholders: 0,
+            protected: false,
             int_ok: true,
             float_ok: true,
             bool_ok: true,
@@ -190,11 +224,21 @@ impl Default for ColumnStats {
 impl ColumnStats {
     /// Sees one value; `line` is for notes.
     pub fn observe(&mut self, raw: &str, line: u64) {
-        let v = raw.trim();
-        if v.is_empty() {
+        if raw.trim().is_empty() {
             self.nulls += 1;
             return;
         }
+        if quirks::is_placeholder(raw) {
+            // Withheld personal data: missing.
+            self.nulls += 1;
+            self.placeholders += 1;
+            return;
+        }
+        if !self.protected && quirks::is_protected(raw) {
+            self.protected = true;
+        }
+        let cleaned = quirks::clean(raw);
+        let v = cleaned.trim();
         if NULL_TOKENS.contains(&v) {
             self.null_tokens += 1;
             return;
@@ -265,6 +309,8 @@ impl ColumnStats {
         self.non_null += o.non_null;
         self.nulls += o.nulls;
         self.null_tokens += o.null_tokens;
+        self.placeholders += o.placeholders;
+        self.protected |= o.protected;
         self.int_ok &= o.int_ok;
         self.float_ok &= o.float_ok;
         self.bool_ok &= o.bool_ok;
@@ -309,6 +355,15 @@ impl ColumnStats {
                 };
             }
             return Plan::text();
+        }
+        let money = matches!(
+            hints.role,
+            Some(Role::Amount | Role::UnitPrice | Role::Quantity)
+        );
+        if self.protected && self.int_ok && !money {
+            return Plan::text_because(
+                "the export marks the values as text (a leading tab or =\"…\"); they are identifiers",
+            );
         }
 
         // Dates and times.
@@ -461,6 +516,14 @@ impl Plan {
         }
     }
 
+    /// Plans a column to the type a platform preset gives it.
+    pub fn preset(ty: ColumnType, stats: &ColumnStats) -> Plan {
+        Plan {
+            note: Some("type set by the platform preset".into()),
+            ..Plan::forced(ty, stats)
+        }
+    }
+
     /// Plans a column to the type the user asked for.
     pub fn forced(ty: ColumnType, stats: &ColumnStats) -> Plan {
         let conv = match ty {
@@ -502,13 +565,23 @@ pub fn convert<'a>(
     conv: Conversion,
     scratch: &mut String,
 ) -> Result<Value<'a>, Unreadable> {
-    let v = raw.trim();
-    if v.is_empty() {
+    if raw.trim().is_empty() || quirks::is_placeholder(raw) {
         return Ok(Value::Null);
     }
+    let cleaned = quirks::clean(raw);
+    let v = cleaned.trim();
     match conv {
-        Conversion::Text => Ok(Value::Text(raw)),
-        Conversion::IdText => Ok(Value::Text(strip_zero_fraction(v))),
+        Conversion::Text | Conversion::IdText => {
+            let id = conv == Conversion::IdText;
+            Ok(match &cleaned {
+                Cow::Borrowed(c) => Value::Text(if id { strip_zero_fraction(c.trim()) } else { c }),
+                Cow::Owned(c) => {
+                    scratch.clear();
+                    scratch.push_str(if id { strip_zero_fraction(v) } else { c });
+                    Value::Owned
+                }
+            })
+        }
         _ if NULL_TOKENS.contains(&v) => Ok(Value::Null),
         Conversion::Integer => match parse_number(v) {
             Some(Num::Int(i)) => Ok(Value::Int(i)),

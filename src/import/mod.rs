@@ -12,7 +12,9 @@ pub mod encoding;
 mod formats;
 pub mod infer;
 mod passes;
+pub mod presets;
 mod preview;
+pub mod quirks;
 pub mod quotes;
 pub mod roles;
 pub mod sniff;
@@ -84,9 +86,23 @@ pub enum RaggedPolicy {
     Pad,
 }
 
+/// Whether the import uses a platform preset ([`presets`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PresetChoice {
+    /// The preset recognised from the header, if any.
+    #[default]
+    Auto,
+    /// This preset (by name), whatever the header.
+    Named(String),
+    /// No preset.
+    Off,
+}
+
 /// How to import.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
+    /// The platform preset that sets roles, types and status meanings.
+    pub preset: PresetChoice,
     pub name: Option<String>,
     pub encoding: EncodingChoice,
     pub delimiter: DelimiterChoice,
@@ -128,7 +144,22 @@ pub struct ImportReport {
     pub warnings: Vec<String>,
     /// Columns of personal data and what was done with them (dropped ones are not in `columns`).
     pub pii: Vec<PiiColumn>,
+    /// Columns with encrypted placeholders (`##…`, `$$…`, `***`), read as missing personal
+    /// data ([`quirks::is_placeholder`]).
+    pub placeholders: Vec<PlaceholderCount>,
+    /// Columns with masked values (`138****1234`, `张**`), kept as written but never an
+    /// identity key ([`quirks::is_masked`]).
+    pub masked: Vec<PlaceholderCount>,
+    /// The platform preset the import used, recognised or chosen.
+    pub preset: Option<presets::Recognised>,
     pub seconds: f64,
+}
+
+/// Placeholders of withheld personal data (or masked values) in one column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlaceholderCount {
+    pub column: String,
+    pub count: u64,
 }
 
 const BATCH_ROWS: usize = 4096;
@@ -155,9 +186,10 @@ fn plans_for(
                 .iter()
                 .find(|(n, _)| n.eq_ignore_ascii_case(c))
                 .map(|(_, t)| *t);
-            match forced {
-                Some(t) => Plan::forced(t, &stats[i]),
-                None => stats[i].plan(hints[i]),
+            match (forced, hints[i].preset_type) {
+                (Some(t), _) => Plan::forced(t, &stats[i]),
+                (None, Some(t)) => Plan::preset(t, &stats[i]),
+                (None, None) => stats[i].plan(hints[i]),
             }
         })
         .collect()
@@ -208,10 +240,12 @@ fn import_inner(
     check_same_columns(&sniffed)?;
     rep.check()?;
 
-    let mut hints = column_hints(&columns, opts)?;
+    let mut warnings = Vec::new();
+    let preset = choose_preset(&columns, opts, &mut warnings)?;
+    let settings = preset.as_ref().map(|(p, _)| p.settings(&columns));
+    let mut hints = column_hints(&columns, opts, settings.as_ref())?;
     let total_bytes: u64 = sniffed.iter().map(|f| f.size).sum::<u64>().max(1);
     let hasher = passes::hash_files(&sniffed);
-    let mut warnings = Vec::new();
 
     // Types come from every value. With --ragged pad the width is known only after a full scan, so
     // that path scans first. Otherwise one pass loads with a plan from the first rows while it
@@ -368,6 +402,31 @@ fn import_inner(
             mixed_total = (mixed_total.0 + mixed.count, Some(e));
         }
     }
+    let counts = |per: &[u64]| -> Vec<PlaceholderCount> {
+        columns
+            .iter()
+            .zip(per)
+            .filter(|(_, n)| **n > 0)
+            .map(|(c, n)| PlaceholderCount {
+                column: c.clone(),
+                count: *n,
+            })
+            .collect()
+    };
+    let placeholders = counts(&load.placeholders);
+    let masked = counts(&load.masked);
+    for p in &placeholders {
+        warnings.push(format!(
+            "column '{}': {} encrypted or withheld value(s) (such as ##…, $$… or ***) read as missing personal data",
+            p.column, p.count
+        ));
+    }
+    for p in &masked {
+        warnings.push(format!(
+            "column '{}': {} masked value(s) (such as 138****1234) kept as written; they never identify a customer",
+            p.column, p.count
+        ));
+    }
     for (i, (count, line, value)) in load.kept_as_text.iter().enumerate() {
         if *count > 0 {
             warnings.push(format!(
@@ -434,6 +493,13 @@ fn import_inner(
         },
     )?;
     store::pii::save(&tx, &name, &pii)?;
+    if let Some((p, _)) = &preset {
+        tx.execute(
+            "INSERT OR REPLACE INTO _loupe_platforms(dataset_id, preset, platform) \
+             SELECT id, ?2, ?3 FROM _loupe_datasets WHERE name = ?1",
+            rusqlite::params![name, p.name, p.platform],
+        )?;
+    }
     let mut detail = serde_json::json!({
         "files": sources.iter().map(|s| &s.path).collect::<Vec<_>>(),
         "replaced": opts.replace,
@@ -480,6 +546,9 @@ fn import_inner(
         blank_rows_skipped: load.blank_rows,
         warnings,
         pii,
+        placeholders,
+        masked,
+        preset: preset.map(|(_, r)| r),
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -606,8 +675,49 @@ fn check_same_columns(files: &[SniffedFile]) -> Result<()> {
     Ok(())
 }
 
-/// Roles from the user and from names, before any value is read.
-fn column_hints(columns: &[String], opts: &ImportOptions) -> Result<Vec<Hints>> {
+/// The preset the import uses (see [`PresetChoice`]), with how it is named in the report.
+pub fn choose_preset(
+    columns: &[String],
+    opts: &ImportOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Option<(presets::Preset, presets::Recognised)>> {
+    match &opts.preset {
+        PresetChoice::Off => Ok(None),
+        PresetChoice::Named(name) => {
+            let all = presets::all()?;
+            let p = presets::find(&all, name)?;
+            let score = p.score(columns);
+            if score.is_none_or(|s| s < p.min_score) {
+                warnings.push(format!(
+                    "the file does not look like a {} ({} of its columns found); the preset was applied to the columns it names",
+                    p.label,
+                    p.positions(columns).iter().flatten().count()
+                ));
+            }
+            let r = presets::Recognised::of(p, score.unwrap_or(0.0), true);
+            Ok(Some((p.clone(), r)))
+        }
+        PresetChoice::Auto => {
+            // A broken user preset does not stop imports: the built-in presets still apply.
+            let all = match presets::all() {
+                Ok(all) => all,
+                Err(e) => {
+                    warnings.push(format!("user presets left out: {e}"));
+                    presets::embedded()?
+                }
+            };
+            Ok(presets::recognise(&all, columns)
+                .map(|(p, score)| (p.clone(), presets::Recognised::of(p, score, false))))
+        }
+    }
+}
+
+/// Roles from the user, a preset and names, before any value is read.
+fn column_hints(
+    columns: &[String],
+    opts: &ImportOptions,
+    preset: Option<&presets::Settings>,
+) -> Result<Vec<Hints>> {
     let find = |name: &str| -> Result<usize> {
         columns
             .iter()
@@ -627,6 +737,13 @@ fn column_hints(columns: &[String], opts: &ImportOptions) -> Result<Vec<Hints>> 
             role: None,
             role_from_user: false,
             timey_name: roles::timey_name(c),
+            preset_type: preset.and_then(|p| {
+                p.types
+                    .iter()
+                    .find(|(n, _)| n == c)
+                    .map(|(_, t)| *t)
+                    .filter(|_| !opts.types.iter().any(|(n, _)| n.eq_ignore_ascii_case(c)))
+            }),
         })
         .collect();
     let mut user_roles = vec![];
@@ -639,6 +756,27 @@ fn column_hints(columns: &[String], opts: &ImportOptions) -> Result<Vec<Hints>> 
     let mut excluded = vec![];
     for col in &opts.no_roles {
         excluded.push(find(col)?);
+    }
+    // The preset's roles, where the user placed neither the column nor the role; the columns it
+    // gives no role take none from their names.
+    if let Some(p) = preset {
+        for (col, role) in &p.roles {
+            let Some(i) = columns.iter().position(|c| c == col) else {
+                continue;
+            };
+            if hints[i].role.is_none() && !excluded.contains(&i) && !user_roles.contains(role) {
+                hints[i].role = Some(*role);
+                user_roles.push(*role);
+            }
+        }
+        for col in &p.no_roles {
+            if let Some(i) = columns.iter().position(|c| c == col)
+                && hints[i].role.is_none()
+                && !excluded.contains(&i)
+            {
+                excluded.push(i);
+            }
+        }
     }
     // Name roles: each role to its best-named column, unless the user placed it.
     let mut best: Vec<(Role, usize, usize)> = vec![];

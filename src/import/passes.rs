@@ -163,8 +163,12 @@ pub fn values_sample(
         while rows < max_rows && src.next_record(&mut rec)? {
             rows += 1;
             for (vals, v) in out.iter_mut().zip(rec.iter()) {
-                if vals.len() < max_values && !v.trim().is_empty() {
-                    vals.push(v.to_string());
+                if vals.len() < max_values
+                    && !v.trim().is_empty()
+                    && !super::quirks::is_placeholder(v)
+                    && !super::quirks::is_masked(v)
+                {
+                    vals.push(super::quirks::clean(v).trim().to_string());
                 }
             }
             if out.iter().all(|v| v.len() >= max_values) {
@@ -236,6 +240,10 @@ pub struct Loaded {
     pub kept_as_text: Vec<(u64, u64, String)>,
     /// Rows skipped because every field was empty.
     pub blank_rows: u64,
+    /// Per column: encrypted placeholders read as missing (also in `nulls`).
+    pub placeholders: Vec<u64>,
+    /// Per column: masked values, kept as written.
+    pub masked: Vec<u64>,
 }
 
 /// How a column's values are written: as converted (also personal data the user keeps), or as
@@ -282,6 +290,8 @@ pub fn load(
                 plans,
                 writes,
                 nulls: vec![0u64; cols],
+                placeholders: vec![0u64; cols],
+                masked: vec![0u64; cols],
                 kept: vec![(0u64, 0u64, String::new()); cols],
                 observe,
                 read: Vec::with_capacity(files.len()),
@@ -290,7 +300,14 @@ pub fn load(
             if let Err(e) = conv.run(files, &tx, &back_rx, span, rep) {
                 let _ = tx.send(Err(e));
             }
-            (conv.nulls, conv.kept, conv.read, conv.blank_rows)
+            (
+                conv.nulls,
+                conv.kept,
+                conv.read,
+                conv.blank_rows,
+                conv.placeholders,
+                conv.masked,
+            )
         });
         let mut w = writer::TableWriter::new(conn, table, written)?;
         let mut rows = 0u64;
@@ -321,7 +338,7 @@ pub fn load(
         }
         drop(rx);
         drop(back_tx);
-        let (nulls, kept, read, blank_rows) = producer
+        let (nulls, kept, read, blank_rows, placeholders, masked) = producer
             .join()
             .map_err(|_| Error::InvalidArgument("the reader thread failed".into()))?;
         if let Some(e) = failure {
@@ -333,6 +350,8 @@ pub fn load(
             nulls,
             kept_as_text: kept,
             blank_rows,
+            placeholders,
+            masked,
         })
     })
 }
@@ -341,6 +360,8 @@ struct Converter<'a> {
     plans: &'a [Plan],
     writes: &'a Writes<'a>,
     nulls: Vec<u64>,
+    placeholders: Vec<u64>,
+    masked: Vec<u64>,
     kept: Vec<(u64, u64, String)>,
     observe: Option<&'a mut Observed>,
     read: Vec<(u64, MixedLines)>,
@@ -414,14 +435,24 @@ impl Converter<'_> {
         scratch: &mut String,
     ) {
         for (j, plan) in self.plans.iter().enumerate() {
+            let dropped = self.writes.how.get(j).is_some_and(|w| w.dropped());
+            if !dropped && rec.get(j).is_some_and(super::quirks::is_masked) {
+                self.masked[j] += 1;
+            }
+            if !dropped && rec.get(j).is_some_and(super::quirks::is_placeholder) {
+                // Withheld personal data: missing, and counted.
+                self.placeholders[j] += 1;
+                self.nulls[j] += 1;
+                batch.cells.push(Cell::Null);
+                continue;
+            }
             if let Some(Write::Pii(kind, action)) = self.writes.how.get(j).copied() {
                 if action == PiiAction::Drop {
                     continue;
                 }
-                match rec
-                    .get(j)
-                    .and_then(|raw| decide::transform(kind, action, raw, self.writes.salt))
-                {
+                match rec.get(j).and_then(|raw| {
+                    decide::transform(kind, action, &super::quirks::clean(raw), self.writes.salt)
+                }) {
                     Some(t) => batch.push_text(&t),
                     None => {
                         self.nulls[j] += 1;

@@ -22,6 +22,8 @@ pub struct Preview {
     /// Columns of personal data found in the first rows, with the decision the import would
     /// apply (the user's in `opts.pii`, else the default).
     pub pii: Vec<PiiColumn>,
+    /// The platform preset the import would use, recognised or chosen.
+    pub preset: Option<super::presets::Recognised>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -39,7 +41,9 @@ const PII_PREVIEW_ROWS: usize = 2000;
 pub fn preview(path: &Path, opts: &ImportOptions, max_rows: usize) -> Result<Preview> {
     let f = sniff::sniff(path, opts)?;
     let names = sniff::unique_names(&f.header);
-    let hints = super::column_hints(&names, opts)?;
+    let preset = super::choose_preset(&names, opts, &mut Vec::new())?;
+    let settings = preset.as_ref().map(|(p, _)| p.settings(&names));
+    let hints = super::column_hints(&names, opts, settings.as_ref())?;
     let mut src = f.rows(&Default::default())?;
     let mut rec = csv::StringRecord::new();
     let mut rows = Vec::new();
@@ -50,8 +54,12 @@ pub fn preview(path: &Path, opts: &ImportOptions, max_rows: usize) -> Result<Pre
     while read < max_rows.max(PII_PREVIEW_ROWS) && src.next_record(&mut rec)? {
         read += 1;
         for (vals, v) in values.iter_mut().zip(rec.iter()) {
-            if vals.len() < detect::SAMPLE_VALUES && !v.trim().is_empty() {
-                vals.push(v.to_string());
+            if vals.len() < detect::SAMPLE_VALUES
+                && !v.trim().is_empty()
+                && !super::quirks::is_placeholder(v)
+                && !super::quirks::is_masked(v)
+            {
+                vals.push(super::quirks::clean(v).trim().to_string());
             }
         }
         if rows.len() >= max_rows {
@@ -66,12 +74,16 @@ pub fn preview(path: &Path, opts: &ImportOptions, max_rows: usize) -> Result<Pre
     let plans: Vec<Plan> = names
         .iter()
         .enumerate()
-        .map(
-            |(i, c)| match opts.types.iter().find(|(n, _)| n.eq_ignore_ascii_case(c)) {
-                Some((_, t)) => Plan::forced(*t, &stats[i]),
-                None => stats[i].plan(hints[i]),
-            },
-        )
+        .map(|(i, c)| {
+            match (
+                opts.types.iter().find(|(n, _)| n.eq_ignore_ascii_case(c)),
+                hints[i].preset_type,
+            ) {
+                (Some((_, t)), _) => Plan::forced(*t, &stats[i]),
+                (None, Some(t)) => Plan::preset(t, &stats[i]),
+                (None, None) => stats[i].plan(hints[i]),
+            }
+        })
         .collect();
     let mut warnings = vec![];
     let roles = super::final_roles(&names, &hints, &plans, &stats, opts, &mut warnings)
@@ -100,5 +112,6 @@ pub fn preview(path: &Path, opts: &ImportOptions, max_rows: usize) -> Result<Pre
         rows,
         file_size: f.size,
         pii,
+        preset: preset.map(|(_, r)| r),
     })
 }

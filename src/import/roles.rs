@@ -493,6 +493,22 @@ const EXACT: &[(Role, &[&str])] = &[
             "是否进店",
         ],
     ),
+    (
+        Role::OrderStatus,
+        &[
+            "orderstatus",
+            "status",
+            "financialstatus",
+            "paymentstatus",
+            "tradestatus",
+            "orderstate",
+            "订单状态",
+            "交易状态",
+            "订单状态名称",
+            "支付状态",
+            "状态",
+        ],
+    ),
 ];
 
 /// The role a column's name gives, if any. The rank orders matches: lower is stronger.
@@ -754,6 +770,7 @@ pub fn fits(role: Role, ty: ColumnType) -> bool {
         Role::Opened | Role::Clicked | Role::Conversion | Role::Visit => {
             ty == ColumnType::Boolean || ty == ColumnType::Integer
         }
+        Role::OrderStatus => ty == ColumnType::Text || ty == ColumnType::Integer,
     }
 }
 

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4C6F_7570;
 
 /// The schema version this Loupe writes.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -155,6 +155,24 @@ const MIGRATIONS: &[&str] = &[
         confirmed_at TEXT NOT NULL,
         PRIMARY KEY (from_dataset, from_column, to_dataset, to_column)
     );
+    "#,
+    // 7 -> 8: the platform preset each dataset was imported with, and the identity map that joins
+    // the customer ids of several datasets into one customer_key (derived: rebuilt from the
+    // datasets, see crate::identity; `_loupe_meta.identity_inputs` records what it was built from).
+    r#"
+    CREATE TABLE IF NOT EXISTS _loupe_platforms (
+        dataset_id INTEGER PRIMARY KEY REFERENCES _loupe_datasets(id) ON DELETE CASCADE,
+        preset     TEXT NOT NULL,
+        platform   TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS _loupe_identity (
+        dataset      TEXT NOT NULL,
+        source_id    TEXT NOT NULL,
+        customer_key TEXT NOT NULL,
+        rule         TEXT NOT NULL,
+        PRIMARY KEY (dataset, source_id)
+    );
+    CREATE INDEX IF NOT EXISTS _loupe_identity_key ON _loupe_identity(customer_key);
     "#,
 ];
 

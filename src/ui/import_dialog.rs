@@ -436,6 +436,14 @@ impl ImportDialog {
         let mut set_type = None;
         let mut set_role = None;
         let mut set_pii = None;
+        if let Some(r) = &p.preset {
+            let label = if lang == Lang::ZhCn {
+                &r.label_zh
+            } else {
+                &r.label
+            };
+            ui.label(RichText::new(lang.f(T::PresetRecognised, &[label])).strong());
+        }
         if !p.pii.is_empty() {
             ui.label(
                 RichText::new(lang.f(T::PvImportNote, &[&p.pii.len()]))

@@ -38,6 +38,7 @@ mod kept;
 mod kill_loops;
 mod online_retail;
 mod outputs;
+mod platforms;
 mod privacy;
 mod privacy_cli;
 #[cfg(feature = "gui")]
