@@ -26,6 +26,8 @@ mod explore;
 mod explore_ui;
 mod expr_sql;
 mod faults;
+#[cfg(feature = "gui")]
+mod files_ui;
 mod formats;
 mod fuzz;
 #[cfg(feature = "gui")]

@@ -415,9 +415,8 @@ impl ExplorePage {
                             (T::ExportXlsx, "xlsx"),
                             (T::ExportPng, "png"),
                         ] {
-                            if ui.button(lang.tr(k)).clicked() {
-                                self.export(ws, data, &table, &name, ext);
-                            }
+                            let clicked = ui.button(lang.tr(k)).clicked();
+                            self.export(ui.ctx(), ws, data, &table, &name, ext, clicked);
                         }
                         if let Some(spec) = &spec
                             && self.saving.is_none()
@@ -514,20 +513,25 @@ impl ExplorePage {
         job_status(ui, ws.lang, &self.job);
     }
 
+    /// Asks where to export the chart as `ext` when `ask`; writes it when the answer comes
+    /// (maybe in a later frame).
+    #[allow(clippy::too_many_arguments)]
     fn export(
         &mut self,
+        ctx: &egui::Context,
         ws: &mut Workspace,
         data: &ChartData,
         t: &AggTable,
         name: &str,
         ext: &str,
+        ask: bool,
     ) {
         let lang = ws.lang;
-        let Some(path) = crate::ui::widgets::FileDialog::new()
+        let Some(path) = crate::ui::widgets::FileDialog::new(("explore-export", ext))
             .file_name(format!("{name}-chart.{ext}"))
             .filter(ext.to_uppercase(), &[ext])
             .default_extension(ext)
-            .save_file()
+            .save_file(ctx, ask)
         else {
             return;
         };
