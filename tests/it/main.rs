@@ -20,6 +20,8 @@ mod customers;
 mod customers_ui;
 #[cfg(feature = "gui")]
 mod dashboard_ui;
+#[cfg(feature = "gui")]
+mod data_ui;
 mod distribution;
 mod explore;
 #[cfg(feature = "gui")]
