@@ -518,6 +518,14 @@ strings! {
     RdFailed => "The roles could not be saved", "无法保存角色";
     RdRows => "Rows", "数据行";
     RdRolesTab => "Roles", "角色";
+    // The funnel's steps (Explore).
+    FnJobValues => "Reading the event values of {0}", "正在读取 {0} 的事件值";
+    FnReadingValues => "Reading the event values…", "正在读取事件值…";
+    FnStep => "Step {0}", "第 {0} 步";
+    FnRemoveStep => "Remove this step", "删除此步骤";
+    FnAddStep => "Add a step", "添加步骤";
+    FnUnknownSteps => "No event is called {0}, so the funnel was not computed. The events are: {1}", "没有名为 {0} 的事件，因此未计算漏斗。现有事件：{1}";
+    FnTwoSteps => "A funnel needs at least two steps.", "漏斗至少需要两个步骤。";
     Yes => "Yes", "是";
     No => "No", "否";
     Size => "Size", "大小";
