@@ -23,6 +23,7 @@ use crate::ui::state::{
 };
 use crate::ui::theme::{self, icon};
 use crate::ui::widgets::FileDialog;
+use crate::ui::widgets::file_dialog;
 use egui::{Align, Key, KeyboardShortcut, Layout, Modifiers, RichText, Ui};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -89,6 +90,10 @@ pub struct LoupeApp {
     seen_problems: usize,
     applied_theme: Option<ThemeChoice>,
     title: String,
+    /// File dialogs asked for this frame (by a button or a shortcut): open, new, import.
+    ask_open: bool,
+    ask_new: bool,
+    ask_import: bool,
 }
 
 /// The label of a navigation entry (glyph and title), as drawn and as tests find it.
@@ -124,6 +129,9 @@ impl LoupeApp {
             seen_problems: 0,
             applied_theme: None,
             title: String::new(),
+            ask_open: false,
+            ask_new: false,
+            ask_import: false,
         }
     }
 
@@ -387,46 +395,76 @@ impl LoupeApp {
                 .collect()
         });
         if !dropped.is_empty() {
-            self.open_import(dropped);
+            self.dropped(dropped);
+        }
+    }
+
+    /// Files dropped on the window: a project is opened, data files go to the import dialog.
+    pub fn dropped(&mut self, files: Vec<PathBuf>) {
+        use crate::fsutil::Format;
+        let (projects, rest): (Vec<PathBuf>, Vec<PathBuf>) = files
+            .into_iter()
+            .partition(|f| Format::from_path(f) == Some(Format::Loupe));
+        let (data, other): (Vec<PathBuf>, Vec<PathBuf>) = rest.into_iter().partition(|f| {
+            Format::from_path_through_gzip(f).is_some_and(|x| x != Format::Png) || f.is_dir()
+        });
+        if let Some(p) = other.first() {
+            let name = p.file_name().unwrap_or(p.as_os_str()).to_string_lossy();
+            self.ws.notice = Some(self.ws.lang.f(T::DropNotData, &[&name]));
+        }
+        if let Some(p) = projects.into_iter().next() {
+            self.open_project(&p);
+        } else if !data.is_empty() {
+            if self.ws.project.is_some() {
+                self.open_import(data);
+            } else {
+                self.ws.notice = Some(self.ws.tr(T::NeedProject).to_string());
+            }
         }
     }
 
     fn pick_project(&mut self) {
-        let lang = self.ws.lang;
-        if let Some(p) = FileDialog::new()
-            .title(lang.tr(T::OpenProjectTitle))
-            .filter(lang.tr(T::ProjectFilter), &["loupe"])
-            .pick_file()
-        {
-            self.open_project(&p);
-        }
+        self.ask_open = true;
     }
 
     fn pick_new_project(&mut self) {
+        self.ask_new = true;
+    }
+
+    fn pick_import(&mut self) {
+        self.ask_import = true;
+    }
+
+    /// The file dialogs of the top bar: opened in the frame they were asked for, answered then
+    /// (the system's dialog) or in a later frame (the window's own browser).
+    fn file_dialogs(&mut self, ctx: &egui::Context) {
         let lang = self.ws.lang;
-        if let Some(p) = FileDialog::new()
+        if let Some(p) = FileDialog::new("open-project")
+            .title(lang.tr(T::OpenProjectTitle))
+            .filter(lang.tr(T::ProjectFilter), &["loupe"])
+            .pick_file(ctx, std::mem::take(&mut self.ask_open))
+        {
+            self.open_project(&p);
+        }
+        if let Some(p) = FileDialog::new("new-project")
             .title(lang.tr(T::NewProjectTitle))
             .filter(lang.tr(T::ProjectFilter), &["loupe"])
             .file_name("project.loupe")
             .default_extension("loupe")
-            .save_file()
+            .save_file(ctx, std::mem::take(&mut self.ask_new))
         {
             // Asks whether to encrypt it first.
             self.privacy.new_project(p);
         }
-    }
-
-    fn pick_import(&mut self) {
-        let lang = self.ws.lang;
-        if let Some(files) = FileDialog::new()
+        if let Some(files) = FileDialog::new("import-files")
             .title(lang.tr(T::ImportFilesTitle))
             .filter(
                 lang.tr(T::DataFiles),
                 &[
-                    "csv", "tsv", "txt", "xlsx", "xls", "parquet", "json", "jsonl", "gz",
+                    "csv", "tsv", "txt", "xlsx", "xls", "parquet", "json", "jsonl", "ndjson", "gz",
                 ],
             )
-            .pick_files()
+            .pick_files(ctx, std::mem::take(&mut self.ask_import))
         {
             self.open_import(files);
         }
@@ -457,7 +495,12 @@ impl LoupeApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
         }
-        if self.import.is_none() {
+        file_dialog::configure(
+            &ctx,
+            self.settings.file_dialog,
+            &self.settings.recent_folders,
+        );
+        if self.import.is_none() && !file_dialog::browser_open(&ctx) {
             self.shortcuts(&ctx);
         }
 
@@ -511,6 +554,11 @@ impl LoupeApp {
             }
         }
         self.privacy.show(&ctx, &mut self.ws);
+        self.file_dialogs(&ctx);
+        file_dialog::show(&ctx, self.ws.lang, &mut self.settings.file_dialog);
+        for dir in file_dialog::take_remembered(&ctx) {
+            self.settings.remember_folder(&dir);
+        }
         self.drop_overlay(&ctx);
     }
 

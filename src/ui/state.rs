@@ -49,6 +49,10 @@ pub struct Settings {
     pub theme: ThemeChoice,
     /// Most recent first.
     pub recent: Vec<PathBuf>,
+    /// The system's file dialog or the window's own browser.
+    pub file_dialog: crate::ui::widgets::file_dialog::FileDialogChoice,
+    /// Folders files were chosen in with the window's browser, most recent first.
+    pub recent_folders: Vec<PathBuf>,
 }
 
 impl Settings {
@@ -60,6 +64,13 @@ impl Settings {
         self.recent.retain(|p| p != &path);
         self.recent.insert(0, path);
         self.recent.truncate(Self::MAX_RECENT);
+    }
+
+    /// Remembers a folder the window's file browser chose a file in.
+    pub fn remember_folder(&mut self, dir: &Path) {
+        self.recent_folders.retain(|p| p != dir);
+        self.recent_folders.insert(0, dir.to_path_buf());
+        self.recent_folders.truncate(Self::MAX_RECENT);
     }
 }
 

@@ -124,3 +124,83 @@ fn explore_speaks_chinese() {
     assert_eq!(h.get_all_by_label(lang.tr(T::Retention)).count(), 2);
     h.get_by_label(lang.tr(T::CohortHint));
 }
+
+#[test]
+fn funnel_steps_come_from_the_events_and_unknown_ones_are_refused() {
+    let s = crate::common::Scratch::new();
+    // A behaviour dataset (as UserBehavior): no page_view, add_to_cart or purchase.
+    let mut csv = String::from("customer_id,item_id,event_type,event_time\n");
+    let kinds = [("pv", 6), ("cart", 3), ("fav", 2), ("buy", 1)];
+    for u in 0..5 {
+        let mut minute = 0;
+        for (kind, n) in kinds {
+            for _ in 0..n {
+                minute += 1;
+                csv.push_str(&format!(
+                    "u{u},i{minute},{kind},2024-03-01 10:{minute:02}:00\n"
+                ));
+            }
+        }
+    }
+    let file = s.write("behaviour.csv", csv);
+    let path = {
+        let mut p = s.project();
+        crate::common::import(&mut p, &[&file], crate::common::named("behaviour")).unwrap();
+        p.path().to_path_buf()
+    };
+    let lang = Lang::En;
+    let mut h = app(&path, lang);
+    open_explore(&mut h, lang);
+    h.get_by_label("Funnel").click();
+    wait_until(&mut h, "the funnel", |a| {
+        a.explore.result_tab() == Some(Tab::Funnel)
+    });
+    // The three most frequent events, in the step pickers.
+    assert_eq!(
+        h.state().explore.funnel_steps().unwrap(),
+        ["pv", "cart", "fav"]
+    );
+    h.get_by_role_and_label(Role::ComboBox, &lang.f(T::FnStep, &[&1]));
+    // Steps that match nothing: refused with a message, nothing computed.
+    h.state_mut()
+        .explore
+        .set_funnel_steps("page_view, pv, purchase");
+    h.run_steps(3);
+    assert!(!h.state().busy());
+    h.get_by_label_contains("No event is called page_view, purchase");
+}
+
+#[test]
+fn a_running_job_shows_a_cancel_button_that_stops_it() {
+    use loupe::ui::state::{JobSlot, Workspace};
+    let lang = Lang::ZhCn;
+    let mut ws = Workspace::new(lang, loupe::jobs::no_wake());
+    let mut slot: JobSlot<()> = JobSlot::default();
+    slot.start(&mut ws, T::JobAnalysis, "long", |rep| {
+        loop {
+            rep.check()?;
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    });
+    let mut h = Harness::builder()
+        .with_context_setup(|ctx| loupe::ui::theme::install_fonts(ctx, false))
+        .build_ui_state(
+            |ui, (ws, slot): &mut (Workspace, JobSlot<()>)| {
+                let _ = slot.poll_report(ws);
+                loupe::ui::widgets::job_status(ui, ws.lang, slot);
+            },
+            (ws, slot),
+        );
+    h.run_steps(2);
+    h.get_by_label(lang.tr(T::Cancel)).click();
+    let start = std::time::Instant::now();
+    while h.state().1.is_running() {
+        h.step();
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "the job stops when cancelled"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(h.query_by_label(lang.tr(T::Cancel)).is_none());
+}

@@ -21,12 +21,16 @@ mod customers;
 mod customers_ui;
 #[cfg(feature = "gui")]
 mod dashboard_ui;
+#[cfg(feature = "gui")]
+mod data_ui;
 mod distribution;
 mod explore;
 #[cfg(feature = "gui")]
 mod explore_ui;
 mod expr_sql;
 mod faults;
+#[cfg(feature = "gui")]
+mod files_ui;
 mod formats;
 mod fuzz;
 #[cfg(feature = "gui")]

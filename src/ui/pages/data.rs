@@ -16,6 +16,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod roles;
+
 /// How long typing must pause before the filter runs.
 const FILTER_DEBOUNCE: Duration = Duration::from_millis(250);
 
@@ -45,6 +47,10 @@ pub struct DataPage {
     rows_label: Option<String>,
     /// Personal-data flags per dataset, as of catalog revision `.0`.
     pii: (u64, HashMap<String, Vec<PiiColumn>>),
+    /// The role editor and the dataset actions.
+    roles: roles::Roles,
+    /// The columns and roles are shown in place of the rows.
+    show_roles: bool,
 }
 
 impl DataPage {
@@ -73,6 +79,16 @@ impl DataPage {
     /// The column and direction the rows are sorted by.
     pub fn sort(&self) -> Option<(String, SortDir)> {
         self.view.as_ref().and_then(|v| v.sort.clone())
+    }
+
+    /// Whether the role editor is shown in place of the rows.
+    pub fn showing_roles(&self) -> bool {
+        self.show_roles
+    }
+
+    /// Whether a role change or a deletion is being saved.
+    pub fn saving(&self) -> bool {
+        self.roles.busy()
     }
 
     pub fn profile_column(&self) -> Option<&str> {
@@ -186,6 +202,7 @@ impl DataPage {
             self.profiles
                 .insert((p.dataset.clone(), p.column.clone()), p);
         }
+        self.roles.logic(ws);
     }
 
     /// Follows catalog changes (project opened, dataset imported).
@@ -238,6 +255,7 @@ impl DataPage {
             self.apply_filter(ws);
         }
 
+        self.roles.dialogs(ui.ctx(), ws);
         egui::Panel::left("data-datasets")
             .resizable(true)
             .default_size(250.0)
@@ -287,11 +305,12 @@ impl DataPage {
             return;
         }
         let mut clicked = None;
+        let datasets = ws.datasets.clone();
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 ui.with_layout(Layout::top_down_justified(Align::Min), |ui| {
-                    for d in &ws.datasets {
+                    for d in &datasets {
                         let selected = self.selected.as_deref() == Some(d.name.as_str());
                         let job = dataset_item(ui, ws, d);
                         let r = ui.add(egui::Button::selectable(selected, job));
@@ -311,6 +330,7 @@ impl DataPage {
                         if r.clicked() && !selected {
                             clicked = Some(d.name.clone());
                         }
+                        r.context_menu(|ui| self.roles.actions_menu(ui, ws, d));
                     }
                 });
             });
@@ -354,7 +374,19 @@ impl DataPage {
             if self.rows_job.is_running() {
                 ui.spinner();
             }
+            ui.add_space(12.0);
+            ui.selectable_value(&mut self.show_roles, false, ws.tr(T::RdRows));
+            ui.selectable_value(&mut self.show_roles, true, ws.tr(T::RdRolesTab));
+            ui.menu_button(
+                format!("{} {}", ws.tr(T::RdActions), icon::SORT_DESC),
+                |ui| self.roles.actions_menu(ui, ws, info),
+            );
         });
+        if self.show_roles {
+            ui.add_space(4.0);
+            self.roles.editor_ui(ui, ws, info);
+            return;
+        }
         let flags = self.pii_flags(ws, &info.name);
         let dropped: Vec<&str> = flags
             .iter()

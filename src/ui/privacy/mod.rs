@@ -128,6 +128,7 @@ impl PrivacyUi {
                     .background_color(egui::Color32::from_rgb(0x2e, 0x9d, 0x6b)),
             );
         }
+        let (mut ask_backup_to, mut ask_restore) = (false, false);
         ui.menu_button(lang.tr(T::PvProjectMenu), |ui| {
             if ui
                 .add_enabled(!busy, egui::Button::new(lang.tr(T::PvBackupNow)))
@@ -142,33 +143,14 @@ impl PrivacyUi {
                 .clicked()
             {
                 ui.close();
-                if let Some(dest) = crate::ui::widgets::FileDialog::new()
-                    .title(lang.tr(T::PvBackupTo))
-                    .filter(lang.tr(T::ProjectFilter), &["loupe"])
-                    .file_name(
-                        backup::default_backup_path(&path)
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default(),
-                    )
-                    .save_file()
-                {
-                    self.start_backup(ws, dest);
-                }
+                ask_backup_to = true;
             }
             if ui
                 .add_enabled(!busy, egui::Button::new(lang.tr(T::PvRestore)))
                 .clicked()
             {
                 ui.close();
-                if let Some(from) = crate::ui::widgets::FileDialog::new()
-                    .title(lang.tr(T::PvRestoreTitle))
-                    .directory(backup::backups_dir(&path))
-                    .filter(lang.tr(T::ProjectFilter), &["loupe"])
-                    .pick_file()
-                {
-                    self.restore = Some(from);
-                }
+                ask_restore = true;
             }
             ui.separator();
             let label = if encrypted {
@@ -189,6 +171,28 @@ impl PrivacyUi {
                 ui.close();
             }
         });
+        // Asked from the menu; the window's browser answers in a later frame.
+        if let Some(dest) = crate::ui::widgets::FileDialog::new("backup-to")
+            .title(lang.tr(T::PvBackupTo))
+            .filter(lang.tr(T::ProjectFilter), &["loupe"])
+            .file_name(
+                backup::default_backup_path(&path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            )
+            .save_file(ui.ctx(), ask_backup_to)
+        {
+            self.start_backup(ws, dest);
+        }
+        if let Some(from) = crate::ui::widgets::FileDialog::new("restore-from")
+            .title(lang.tr(T::PvRestoreTitle))
+            .directory(backup::backups_dir(&path))
+            .filter(lang.tr(T::ProjectFilter), &["loupe"])
+            .pick_file(ui.ctx(), ask_restore)
+        {
+            self.restore = Some(from);
+        }
     }
 
     /// Starts a backup of the open project to `dest`.

@@ -82,8 +82,17 @@ impl SubjectWindow {
         });
     }
 
-    fn export(&mut self, ws: &mut Workspace, format: SubjectFormat) {
-        let lang = ws.lang;
+    /// Asks where to export when `ask` is `Some`; exports when an answer comes (maybe later).
+    fn export(&mut self, ctx: &egui::Context, ws: &mut Workspace, ask: Option<SubjectFormat>) {
+        for format in [SubjectFormat::Json, SubjectFormat::Csv] {
+            let dialog = self.export_dialog(ws.lang, format);
+            if let Some(out) = dialog.save_file(ctx, ask == Some(format)) {
+                self.export_to(ws, out, format);
+            }
+        }
+    }
+
+    fn export_dialog(&self, lang: Lang, format: SubjectFormat) -> crate::ui::widgets::FileDialog {
         let (ext, title) = match format {
             SubjectFormat::Json => ("json", T::PvExportJson),
             SubjectFormat::Csv => ("csv", T::PvExportCsv),
@@ -94,15 +103,10 @@ impl SubjectWindow {
             .chars()
             .map(|c| if c.is_alphanumeric() { c } else { '_' })
             .collect();
-        let Some(out) = crate::ui::widgets::FileDialog::new()
+        crate::ui::widgets::FileDialog::new(("subject-export", ext))
             .title(lang.tr(title))
             .filter(ext, &[ext])
             .file_name(format!("customer-{safe}.{ext}"))
-            .save_file()
-        else {
-            return;
-        };
-        self.export_to(ws, out, format);
     }
 
     /// Exports to `out` as a job (the file dialog's answer, or a test's).
@@ -305,9 +309,7 @@ impl SubjectWindow {
                 }
             }
         }
-        if let Some(f) = export {
-            self.export(ws, f);
-        }
+        self.export(ui.ctx(), ws, export);
         if erase {
             self.erase(ws);
         }

@@ -305,19 +305,19 @@ impl LiftView {
         let title_m = lang.f(T::LiftChartMean, &[&outcome]);
         let title_c = lang.tr(T::LiftChartConversion).to_string();
         ui.horizontal_top(|ui| {
-            if super::plots::chart_card(ui, lang, &title_m, half, |ui| {
+            let clicked = super::plots::chart_card(ui, lang, &title_m, half, |ui| {
                 intervals_ui(ui, "campaigns-lift-mean", &mean, amount)
-            }) && let Some(p) = pick_png("lift-mean")
-            {
+            });
+            if let Some(p) = pick_png(ui.ctx(), "lift-mean", clicked) {
                 let (items, title, y) = (mean.clone(), title_m.clone(), outcome.to_string());
                 export_png(ws, p, move |p| {
                     render_intervals(&items, &title, &y, &amount, p, super::plots::PNG_SIZE)
                 });
             }
-            if super::plots::chart_card(ui, lang, &title_c, half, |ui| {
+            let clicked = super::plots::chart_card(ui, lang, &title_c, half, |ui| {
                 intervals_ui(ui, "campaigns-lift-conversion", &conv, points)
-            }) && let Some(p) = pick_png("lift-conversion")
-            {
+            });
+            if let Some(p) = pick_png(ui.ctx(), "lift-conversion", clicked) {
                 let (items, title) = (conv.clone(), title_c.clone());
                 let y = lang.tr(T::LiftConvAbs);
                 export_png(ws, p, move |p| {

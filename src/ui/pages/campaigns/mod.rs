@@ -78,12 +78,10 @@ impl CampaignsPage {
                     }
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         let ready = self.roi.report().is_some();
-                        if ui
+                        let clicked = ui
                             .add_enabled(ready, egui::Button::new(lang.tr(T::CampExportReport)))
-                            .clicked()
-                        {
-                            self.export_report(ws);
-                        }
+                            .clicked();
+                        self.export_report(ui.ctx(), ws, clicked);
                     });
                 });
             });
@@ -93,17 +91,18 @@ impl CampaignsPage {
         }
     }
 
-    /// Writes the ROI report (and the lift, when one is shown) to a workbook the user picks.
-    fn export_report(&mut self, ws: &mut Workspace) {
+    /// Writes the ROI report (and the lift, when one is shown) to a workbook the user picks
+    /// (asked when `ask`; the answer may come in a later frame).
+    fn export_report(&mut self, ctx: &egui::Context, ws: &mut Workspace, ask: bool) {
         let lang = ws.lang;
         let Some(report) = self.roi.report() else {
             return;
         };
-        let Some(path) = crate::ui::widgets::FileDialog::new()
+        let Some(path) = crate::ui::widgets::FileDialog::new("campaign-report")
             .file_name("campaign-report.xlsx")
             .filter("Excel", &["xlsx"])
             .default_extension("xlsx")
-            .save_file()
+            .save_file(ctx, ask)
         else {
             return;
         };

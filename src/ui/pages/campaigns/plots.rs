@@ -45,13 +45,14 @@ pub fn chart_card(
     export
 }
 
-/// Asks where to save a PNG named after `stem`.
-pub fn pick_png(stem: &str) -> Option<PathBuf> {
-    crate::ui::widgets::FileDialog::new()
+/// Asks where to save a PNG named after `stem` when `open`; the answer comes in the frame it is
+/// known (see `ui::widgets::file_dialog`).
+pub fn pick_png(ctx: &egui::Context, stem: &str, open: bool) -> Option<PathBuf> {
+    crate::ui::widgets::FileDialog::new(("png", stem))
         .file_name(format!("{stem}.png"))
         .filter("PNG", &["png"])
         .default_extension("png")
-        .save_file()
+        .save_file(ctx, open)
 }
 
 /// Draws a PNG at `path` as a job (`draw` renders into the path it is given).

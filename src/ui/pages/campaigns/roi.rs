@@ -311,7 +311,7 @@ impl RoiView {
         let title_c = lang.tr(T::CampRatiosCampaign);
         let title_h = lang.tr(T::CampRatiosChannel);
         ui.horizontal_top(|ui| {
-            if chart_card(ui, lang, title_t, half, |ui| {
+            let clicked = chart_card(ui, lang, title_t, half, |ui| {
                 chart_ui(
                     ui,
                     lang,
@@ -320,15 +320,15 @@ impl RoiView {
                     "campaigns-timeline",
                     true,
                 )
-            }) && let Some(p) = pick_png("campaign-spend-revenue")
-            {
+            });
+            if let Some(p) = pick_png(ui.ctx(), "campaign-spend-revenue", clicked) {
                 let (t, title) = (timeline.clone(), title_t.to_string());
                 export_png(ws, p, move |p| {
                     let w = Words::for_lang(lang);
                     render_table(&t, ChartKind::Line, 0, &title, &w, p, PNG_SIZE)
                 });
             }
-            if chart_card(ui, lang, title_c, half, |ui| {
+            let clicked = chart_card(ui, lang, title_c, half, |ui| {
                 chart_ui(
                     ui,
                     lang,
@@ -337,8 +337,8 @@ impl RoiView {
                     "campaigns-ratios",
                     true,
                 )
-            }) && let Some(p) = pick_png("campaign-roi-roas")
-            {
+            });
+            if let Some(p) = pick_png(ui.ctx(), "campaign-roi-roas", clicked) {
                 let (t, title) = (by_campaign.clone(), title_c.to_string());
                 export_png(ws, p, move |p| {
                     let w = Words::for_lang(lang);
@@ -365,7 +365,7 @@ impl RoiView {
         };
         let title_f = lang.f(T::CampFunnel, &[&funnel_name]);
         ui.horizontal_top(|ui| {
-            if chart_card(ui, lang, title_h, half, |ui| {
+            let clicked = chart_card(ui, lang, title_h, half, |ui| {
                 chart_ui(
                     ui,
                     lang,
@@ -374,8 +374,8 @@ impl RoiView {
                     "campaigns-channel-ratios",
                     true,
                 )
-            }) && let Some(p) = pick_png("channel-roi-roas")
-            {
+            });
+            if let Some(p) = pick_png(ui.ctx(), "channel-roi-roas", clicked) {
                 let (t, title) = (by_channel.clone(), title_h.to_string());
                 export_png(ws, p, move |p| {
                     let w = Words::for_lang(lang);
@@ -401,7 +401,7 @@ impl RoiView {
                     super::plots::PLOT_HEIGHT - 30.0,
                 );
             });
-            if export && let Some(p) = pick_png("campaign-funnel") {
+            if let Some(p) = pick_png(ui.ctx(), "campaign-funnel", export) {
                 let (f, title) = (funnel.clone(), title_f.clone());
                 export_png(ws, p, move |p| {
                     let w = Words::for_lang(lang);

@@ -387,15 +387,15 @@ impl CleanPage {
     /// Load, export and borrow recipes.
     fn recipe_files(&mut self, ui: &mut Ui, ws: &mut Workspace, names: &[String]) {
         let lang = ws.lang;
-        if ui
+        let clicked = ui
             .add_enabled(
                 self.history.is_some(),
                 egui::Button::new(lang.tr(T::LoadRecipe)),
             )
-            .clicked()
-            && let Some(path) = crate::ui::widgets::FileDialog::new()
-                .filter(lang.tr(T::RecipeFiles), &["json"])
-                .pick_file()
+            .clicked();
+        if let Some(path) = crate::ui::widgets::FileDialog::new("clean-load-recipe")
+            .filter(lang.tr(T::RecipeFiles), &["json"])
+            .pick_file(ui.ctx(), clicked)
         {
             match Recipe::read(&path) {
                 Ok(r) => self.edit(ws, |cur| *cur = r),
@@ -406,21 +406,19 @@ impl CleanPage {
             }
         }
         let has_steps = self.recipe().is_some_and(|r| !r.steps.is_empty());
-        if ui
+        let clicked = ui
             .add_enabled(has_steps, egui::Button::new(lang.tr(T::ExportRecipe)))
-            .clicked()
+            .clicked();
+        let name = format!("{}-recipe.json", self.dataset.clone().unwrap_or_default());
+        if let Some(path) = crate::ui::widgets::FileDialog::new("clean-export-recipe")
+            .filter(lang.tr(T::RecipeFiles), &["json"])
+            .file_name(name)
+            .save_file(ui.ctx(), clicked)
             && let Some(r) = self.recipe().cloned()
+            && let Err(e) = r.write(&path)
         {
-            let name = format!("{}-recipe.json", self.dataset.clone().unwrap_or_default());
-            if let Some(path) = crate::ui::widgets::FileDialog::new()
-                .filter(lang.tr(T::RecipeFiles), &["json"])
-                .file_name(name)
-                .save_file()
-                && let Err(e) = r.write(&path)
-            {
-                let t = lang.tr(T::ExportRecipe).trim_end_matches('…').to_string();
-                ws.problem(t, &e);
-            }
+            let t = lang.tr(T::ExportRecipe).trim_end_matches('…').to_string();
+            ws.problem(t, &e);
         }
         let mut borrowed = None;
         ui.menu_button(lang.tr(T::UseRecipeOf), |ui| {

@@ -28,6 +28,7 @@ pub(super) fn analysis_controls(
     tab: Tab,
     a: &mut Analyses,
     ws: &Workspace,
+    values: Option<&super::funnel_steps::Values>,
 ) {
     match tab {
         Tab::Trend => {
@@ -56,13 +57,12 @@ pub(super) fn analysis_controls(
             ui.selectable_value(&mut a.cohort_revenue, true, lang.tr(T::RevenuePerCustomer));
         }
         Tab::Funnel => {
-            let label = ui.label(RichText::new(lang.tr(T::FieldSteps)).weak());
-            let mut draft = a.steps.clone();
-            let r = ui
-                .add(egui::TextEdit::singleline(&mut draft).desired_width(280.0))
-                .labelled_by(label.id);
-            if r.changed() {
-                a.steps = draft;
+            match values {
+                Some(v) => super::funnel_steps::steps_ui(ui, lang, &mut a.steps, v),
+                None => {
+                    ui.spinner();
+                    ui.label(RichText::new(lang.tr(T::FnReadingValues)).weak());
+                }
             }
             ui.add(
                 egui::DragValue::new(&mut a.window_days)

@@ -4,6 +4,7 @@
 
 mod analyses;
 mod builder;
+mod funnel_steps;
 
 use crate::dataset::DatasetInfo;
 use crate::explore::aggregate::aggregate;
@@ -152,6 +153,10 @@ pub struct ExplorePage {
     cache: std::sync::Arc<std::sync::Mutex<crate::explore::cache::FrameCache>>,
     /// The title being typed to save the chart shown, while the form is open.
     saving: Option<String>,
+    /// The funnel dataset's event values, for its steps.
+    event_values: funnel_steps::EventValues,
+    /// The events dataset whose most frequent values the steps were defaulted to.
+    steps_for: Option<String>,
 }
 
 impl ExplorePage {
@@ -204,12 +209,26 @@ impl ExplorePage {
         self.result.as_ref().map(|(t, _)| *t)
     }
 
+    /// The steps of the funnel shown, if one is.
+    pub fn funnel_steps(&self) -> Option<&[String]> {
+        match &self.result {
+            Some((_, ExploreResult::Funnel(f))) => Some(&f.steps),
+            _ => None,
+        }
+    }
+
+    /// Sets the funnel's steps as a comma-separated list (as a saved choice or a test would).
+    pub fn set_funnel_steps(&mut self, steps: &str) {
+        self.analyses.steps = steps.to_string();
+    }
+
     pub fn busy(&self) -> bool {
         self.job.is_running()
     }
 
     /// Takes the chart or analysis when its job finishes (once per frame).
     pub fn logic(&mut self, ws: &mut Workspace) {
+        self.event_values.logic(ws);
         match self.job.poll() {
             None => {}
             Some(Ok(r)) => self.result = Some((self.tab_of(&r), r)),
@@ -268,6 +287,8 @@ impl ExplorePage {
         // Data changed: recompute what is shown.
         self.asked = None;
         self.result = None;
+        self.event_values.reset();
+        self.steps_for = None;
         let keep = |name: &Option<String>, ok: &dyn Fn(&DatasetInfo) -> bool| {
             name.as_ref()
                 .and_then(|n| ws.dataset(n))
@@ -415,9 +436,8 @@ impl ExplorePage {
                             (T::ExportXlsx, "xlsx"),
                             (T::ExportPng, "png"),
                         ] {
-                            if ui.button(lang.tr(k)).clicked() {
-                                self.export(ws, data, &table, &name, ext);
-                            }
+                            let clicked = ui.button(lang.tr(k)).clicked();
+                            self.export(ui.ctx(), ws, data, &table, &name, ext, clicked);
                         }
                         if let Some(spec) = &spec
                             && self.saving.is_none()
@@ -514,20 +534,25 @@ impl ExplorePage {
         job_status(ui, ws.lang, &self.job);
     }
 
+    /// Asks where to export the chart as `ext` when `ask`; writes it when the answer comes
+    /// (maybe in a later frame).
+    #[allow(clippy::too_many_arguments)]
     fn export(
         &mut self,
+        ctx: &egui::Context,
         ws: &mut Workspace,
         data: &ChartData,
         t: &AggTable,
         name: &str,
         ext: &str,
+        ask: bool,
     ) {
         let lang = ws.lang;
-        let Some(path) = crate::ui::widgets::FileDialog::new()
+        let Some(path) = crate::ui::widgets::FileDialog::new(("explore-export", ext))
             .file_name(format!("{name}-chart.{ext}"))
             .filter(ext.to_uppercase(), &[ext])
             .default_extension(ext)
-            .save_file()
+            .save_file(ctx, ask)
         else {
             return;
         };
@@ -560,6 +585,21 @@ impl ExplorePage {
             })
             .map(|d| d.name.clone())
             .collect();
+        // The funnel's steps come from the dataset's event values, read first.
+        let values = match self.analyses.events.clone() {
+            Some(d) if events_tab => self.event_values.get(ws, &d).cloned().map(|v| (d, v)),
+            _ => None,
+        };
+        if let Some((d, v)) = &values
+            && self.steps_for.as_ref() != Some(d)
+        {
+            self.steps_for = Some(d.clone());
+            let steps = funnel_steps::parse(&self.analyses.steps);
+            if steps.len() < 2 || !funnel_steps::unknown(&steps, v).is_empty() {
+                self.analyses.steps = funnel_steps::default_steps(v);
+            }
+        }
+        let values = values.map(|(_, v)| v);
         egui::Panel::top("explore-analysis-controls")
             .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(12, 6)))
             .show(ui, |ui| {
@@ -578,7 +618,7 @@ impl ExplorePage {
                             }
                         });
                     ui.separator();
-                    analyses::analysis_controls(ui, lang, tab, a, ws);
+                    analyses::analysis_controls(ui, lang, tab, a, ws, values.as_ref());
                 });
             });
         let a = self.analyses.clone();
@@ -616,15 +656,40 @@ impl ExplorePage {
                 Ok(ExploreResult::Cohorts(cohorts(p, &dataset, None)?))
             }),
             Tab::Funnel => {
+                let steps = funnel_steps::parse(&a.steps);
+                // Refused before computing: steps that match no event, or fewer than two.
+                let refused =
+                    match &values {
+                        None => Some(lang.tr(T::FnReadingValues).to_string()),
+                        Some(v) => {
+                            let unknown = funnel_steps::unknown(&steps, v);
+                            if !unknown.is_empty() {
+                                let known: Vec<&str> =
+                                    v.iter().take(20).map(|(x, _)| x.as_str()).collect();
+                                Some(lang.f(
+                                    T::FnUnknownSteps,
+                                    &[&unknown.join(", "), &known.join(", ")],
+                                ))
+                            } else if steps.len() < 2 {
+                                Some(lang.tr(T::FnTwoSteps).to_string())
+                            } else {
+                                None
+                            }
+                        }
+                    };
+                if let Some(message) = refused {
+                    egui::CentralPanel::default().show(ui, |ui| {
+                        if self.event_values.reading() {
+                            ui.spinner();
+                        }
+                        theme::muted(ui, message);
+                    });
+                    return;
+                }
                 let spec = FunnelSpec {
                     dataset: dataset.clone(),
                     columns: EventColumns::default(),
-                    steps: a
-                        .steps
-                        .split(',')
-                        .map(|s| s.trim().to_string())
-                        .filter(|s| !s.is_empty())
-                        .collect(),
+                    steps,
                     window_seconds: i64::from(a.window_days) * 86_400,
                     by: a.funnel_by.clone(),
                     filter: None,

@@ -235,12 +235,12 @@ impl EvalView {
                     self.chart = v;
                 }
             }
-            if ui.button(lang.tr(T::ExportPng)).clicked()
-                && let Some(p) = crate::ui::widgets::FileDialog::new()
-                    .file_name("evaluation.png")
-                    .filter("PNG", &["png"])
-                    .default_extension("png")
-                    .save_file()
+            let clicked = ui.button(lang.tr(T::ExportPng)).clicked();
+            if let Some(p) = crate::ui::widgets::FileDialog::new("recs-eval-png")
+                .file_name("evaluation.png")
+                .filter("PNG", &["png"])
+                .default_extension("png")
+                .save_file(ui.ctx(), clicked)
             {
                 self.export_png(ws, p);
             }

@@ -132,12 +132,12 @@ impl ExportDialog {
                         ui.label(lang.tr(T::SegFile));
                         ui.horizontal(|ui| {
                             ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(280.0));
-                            if ui.button(lang.tr(T::Browse)).clicked()
-                                && let Some(p) = crate::ui::widgets::FileDialog::new()
-                                    .filter("CSV", &["csv"])
-                                    .filter("Excel", &["xlsx"])
-                                    .file_name("recommendations.csv")
-                                    .save_file()
+                            let clicked = ui.button(lang.tr(T::Browse)).clicked();
+                            if let Some(p) = crate::ui::widgets::FileDialog::new("recs-export")
+                                .filter("CSV", &["csv"])
+                                .filter("Excel", &["xlsx"])
+                                .file_name("recommendations.csv")
+                                .save_file(ui.ctx(), clicked)
                             {
                                 self.path = p.display().to_string();
                             }

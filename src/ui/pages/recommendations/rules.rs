@@ -188,17 +188,17 @@ impl RulesView {
                     &[&int(self.view.len() as u64), &int(rules.len() as u64)],
                 ),
             );
-            if ui
+            let clicked = ui
                 .add_enabled(
                     !self.view.is_empty(),
                     egui::Button::new(lang.tr(T::ExportCsv)),
                 )
-                .clicked()
-                && let Some(p) = crate::ui::widgets::FileDialog::new()
-                    .file_name("rules.csv")
-                    .filter("CSV", &["csv"])
-                    .default_extension("csv")
-                    .save_file()
+                .clicked();
+            if let Some(p) = crate::ui::widgets::FileDialog::new("recs-rules-csv")
+                .file_name("rules.csv")
+                .filter("CSV", &["csv"])
+                .default_extension("csv")
+                .save_file(ui.ctx(), clicked)
             {
                 self.export_to(ws, d, p);
             }

@@ -96,13 +96,13 @@ impl ExportDialog {
                 ui.horizontal(|ui| {
                     ui.label(lang.tr(T::SegFile));
                     ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(300.0));
-                    if ui.button(lang.tr(T::Browse)).clicked()
-                        && let Some(p) = crate::ui::widgets::FileDialog::new()
-                            .filter("CSV", &["csv"])
-                            .filter("Excel", &["xlsx"])
-                            .filter("Parquet", &["parquet"])
-                            .file_name(&self.path)
-                            .save_file()
+                    let clicked = ui.button(lang.tr(T::Browse)).clicked();
+                    if let Some(p) = crate::ui::widgets::FileDialog::new("segment-export")
+                        .filter("CSV", &["csv"])
+                        .filter("Excel", &["xlsx"])
+                        .filter("Parquet", &["parquet"])
+                        .file_name(&self.path)
+                        .save_file(ui.ctx(), clicked)
                     {
                         self.path = p.display().to_string();
                     }

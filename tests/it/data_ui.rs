@@ -1,0 +1,151 @@
+//! The Data page's role editor and dataset actions, driven as a user would.
+
+use crate::common::{Scratch, import, named};
+use crate::ui::wait_until;
+use egui::accesskit::Role as A11y;
+use egui_kittest::{Harness, kittest::Queryable};
+use loupe::dataset::Role;
+use loupe::i18n::{Lang, T};
+use loupe::ui::state::Settings;
+use loupe::ui::{LoupeApp, Startup};
+
+/// A project with one dataset whose column names suggest no role.
+fn project(s: &Scratch) -> std::path::PathBuf {
+    let csv = s.write(
+        "sales.csv",
+        "col_a,col_b,col_c,col_d\nk1,2024-01-02,12.5,view\nk2,2024-01-03,7.25,buy\nk1,2024-02-01,3.0,view\n",
+    );
+    let mut p = s.project();
+    import(&mut p, &[&csv], named("sales")).unwrap();
+    p.path().to_path_buf()
+}
+
+fn app(path: &std::path::Path, lang: Lang) -> Harness<'static, LoupeApp> {
+    let app = LoupeApp::new(
+        Settings {
+            lang,
+            ..Settings::default()
+        },
+        Startup {
+            project: Some(path.to_path_buf()),
+            sample_path: None,
+            reopen_recent: false,
+        },
+    );
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(|ctx| loupe::ui::theme::install_fonts(ctx, false))
+        .build_ui_state(|ui, app: &mut LoupeApp| app.frame(ui), app);
+    wait_until(&mut h, "the dataset", |a| {
+        !a.busy() && a.data.row_count().is_some()
+    });
+    h
+}
+
+fn role_of(a: &LoupeApp, column: &str) -> Option<Role> {
+    a.ws.dataset("sales")
+        .and_then(|d| d.column(column))
+        .and_then(|c| c.role)
+}
+
+/// Picks `role` for `column` in the role editor and waits for it to be saved.
+fn set_role(h: &mut Harness<'static, LoupeApp>, lang: Lang, column: &str, role: Role) {
+    if role_of(h.state(), column) == Some(role) {
+        return;
+    }
+    h.get_by_role_and_label(A11y::ComboBox, column).click();
+    h.run_steps(2);
+    h.get_by_label(lang.role(role)).click();
+    h.run_steps(1);
+    wait_until(h, "the role saved", |a| {
+        !a.data.saving() && role_of(a, column) == Some(role)
+    });
+}
+
+#[test]
+fn roles_set_in_place_say_what_they_make_possible() {
+    let s = Scratch::new();
+    let path = project(&s);
+    let lang = Lang::En;
+    let mut h = app(&path, lang);
+    h.get_by_label(lang.tr(T::RdRolesTab)).click();
+    h.run_steps(2);
+    assert!(h.state().data.showing_roles());
+    let missing = missing_customers(h.state());
+    h.get_by_label(&lang.f(T::RdMissing, &[&lang.tr(T::RdCustomers), &missing]));
+    set_role(&mut h, lang, "col_a", Role::CustomerId);
+    set_role(&mut h, lang, "col_b", Role::Timestamp);
+    set_role(&mut h, lang, "col_d", Role::EventType);
+    // Events and no amount: say what is possible.
+    h.get_by_label(lang.tr(T::RdBehaviourOnly));
+    h.get_by_label_contains(&lang.f(T::RdReady, &[&lang.tr(T::RdFunnels)]));
+    set_role(&mut h, lang, "col_c", Role::Amount);
+    h.get_by_label_contains(&lang.f(T::RdReady, &[&lang.tr(T::RdCustomers)]));
+    assert!(h.query_by_label(lang.tr(T::RdBehaviourOnly)).is_none());
+    let notice = h.state().ws.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains(lang.tr(T::RdCustomers)),
+        "the status bar says Customers can now be built: {notice}"
+    );
+    // Saved in the project, as a user decision.
+    let p = loupe::store::Project::open(&path).unwrap();
+    let info = p.dataset("sales").unwrap();
+    assert_eq!(info.column_with_role(Role::Amount).unwrap().name, "col_c");
+}
+
+/// What the editor says Customers still needs, as it words it for this dataset.
+fn missing_customers(a: &LoupeApp) -> String {
+    let d = a.ws.dataset("sales").unwrap();
+    let lang = Lang::En;
+    let has = |r: Role| d.column_with_role(r).is_some();
+    let mut parts = vec![];
+    if !has(Role::CustomerId) {
+        parts.push(lang.role(Role::CustomerId).to_string());
+    }
+    if !has(Role::Timestamp) {
+        parts.push(lang.role(Role::Timestamp).to_string());
+    }
+    if !(has(Role::Amount) || has(Role::Quantity) && has(Role::UnitPrice)) {
+        parts.push(format!(
+            "{}{}{} + {}",
+            lang.role(Role::Amount),
+            lang.tr(T::RdOr),
+            lang.role(Role::Quantity),
+            lang.role(Role::UnitPrice)
+        ));
+    }
+    parts.join(", ")
+}
+
+#[test]
+fn a_dataset_is_deleted_by_right_click_after_confirmation_in_chinese() {
+    let s = Scratch::new();
+    let path = project(&s);
+    let lang = Lang::ZhCn;
+    let mut h = app(&path, lang);
+    h.get_by_label_contains("sales\n").click_secondary();
+    h.run_steps(2);
+    h.get_by_label(lang.tr(T::RdDelete)).click();
+    h.run_steps(4);
+    h.get_by_label(&lang.f(T::RdDeleteTitle, &[&"sales"]));
+    // Cancel keeps it.
+    h.get_by_label(lang.tr(T::Cancel)).click();
+    h.run_steps(2);
+    assert!(h.state().ws.dataset("sales").is_some());
+    // Through the Dataset menu, confirmed: gone (after a backup).
+    h.get_by_label(&format!(
+        "{} {}",
+        lang.tr(T::RdActions),
+        loupe::ui::theme::icon::SORT_DESC
+    ))
+    .click();
+    h.run_steps(2);
+    h.get_by_label(lang.tr(T::RdDelete)).click();
+    h.run_steps(4);
+    h.get_by_label(lang.tr(T::RdDeleteNow)).click();
+    wait_until(&mut h, "the deletion", |a| {
+        !a.data.saving() && a.ws.dataset("sales").is_none()
+    });
+    let notice = h.state().ws.notice.clone().unwrap_or_default();
+    assert_eq!(notice, lang.f(T::RdDeleted, &[&"sales"]));
+}
