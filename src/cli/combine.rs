@@ -59,6 +59,27 @@ pub struct JoinArgs {
 }
 
 /// Prints the derived dataset's columns after a build.
+/// Builds the derived dataset `name` and prints what was made (with the plan, as JSON).
+fn build(
+    project: &mut Project,
+    name: &str,
+    d: &Derivation,
+    replace: bool,
+    as_json: bool,
+    plan: &impl serde::Serialize,
+) -> Result<()> {
+    let built = with_bar(|rep| loupe::combine::create(project, name, d, replace, rep))?;
+    if as_json {
+        say!(
+            "{}",
+            json(&serde_json::json!({"plan": plan, "built": built}))?
+        );
+    } else {
+        print_built(&built);
+    }
+    Ok(())
+}
+
 fn print_built(b: &Built) {
     say!(
         "{}: {} rows, {} columns ({})",
@@ -121,16 +142,7 @@ pub fn join(a: JoinArgs) -> Result<()> {
         return Ok(());
     }
     let d = Derivation::Join(spec);
-    let built = with_bar(|rep| loupe::combine::create(&mut project, &a.name, &d, a.replace, rep))?;
-    if a.json {
-        say!(
-            "{}",
-            json(&serde_json::json!({"plan": plan, "built": built}))?
-        );
-    } else {
-        print_built(&built);
-    }
-    Ok(())
+    build(&mut project, &a.name, &d, a.replace, a.json, &plan)
 }
 
 #[derive(Args)]
@@ -182,16 +194,7 @@ pub fn append(a: AppendArgs) -> Result<()> {
         }
     }
     let d = Derivation::Append(spec);
-    let built = with_bar(|rep| loupe::combine::create(&mut project, &a.name, &d, a.replace, rep))?;
-    if a.json {
-        say!(
-            "{}",
-            json(&serde_json::json!({"plan": plan, "built": built}))?
-        );
-    } else {
-        print_built(&built);
-    }
-    Ok(())
+    build(&mut project, &a.name, &d, a.replace, a.json, &plan)
 }
 
 #[derive(Args)]

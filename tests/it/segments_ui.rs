@@ -3,7 +3,7 @@
 
 use crate::ui::{app, sample, wait_until};
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use loupe::i18n::{Lang, int};
 use loupe::segments::{Count, members, parse_rule};
 use loupe::ui::pages::segments::Tab;
@@ -104,4 +104,70 @@ fn build_count_save_and_compare_segments() {
     h.run_steps(2);
     h.get_by_label("Shared customers · Jaccard index");
     h.get_by_label("Venn diagram");
+}
+
+/// In Chinese, a condition's field resets its operator and value, and a text field's value is
+/// picked from the data in the window's words but stored as the data has it: the Lost
+/// shown in Chinese are counted, not none.
+#[test]
+fn the_value_picker_stores_values_as_the_data_has_them() {
+    let mut h = app(sample(), Lang::ZhCn);
+    wait_until(&mut h, "the first dataset", |a| !a.busy());
+    h.get_by_label(&nav_label(Lang::ZhCn, Page::Segments))
+        .click();
+    wait_until(&mut h, "the customer base", |a| {
+        !a.busy() && a.segments.base().is_some()
+    });
+    h.state_mut().segments.set_text("orders >= 1");
+    h.run_steps(2);
+    // The field: orders → rfm_group. The number condition does not carry over.
+    h.get_by_value("orders").click();
+    h.run_steps(2);
+    h.get_by_label("rfm_group").click();
+    h.run_steps(2);
+    let text = h.state().segments.text().to_string();
+    assert!(text.starts_with("rfm_group = '"), "{text}");
+    // The picker shows the groups in Chinese; choosing 流失客户 (or whatever Lost reads) stores
+    // Lost.
+    let lost = Lang::ZhCn.tr(loupe::labels::group_label(
+        loupe::customers::rfm::RfmGroup::Lost,
+    ));
+    let stored = text
+        .trim_start_matches("rfm_group = '")
+        .trim_end_matches('\'')
+        .to_string();
+    let picker = h
+        .query_all(egui_kittest::kittest::By::new().role(Role::ComboBox))
+        .last()
+        .and_then(|n| n.accesskit_node().value().map(|v| v.to_string()));
+    assert_eq!(
+        picker,
+        Some(loupe::labels::value_label(Lang::ZhCn, "rfm_group", &stored)),
+        "the value picker shows {stored} in Chinese words"
+    );
+    assert!(picker.is_some_and(|v| !v.is_ascii()));
+    let want = {
+        let base = h.state().segments.base().unwrap();
+        let rule = parse_rule("rfm_group = 'Lost'").unwrap();
+        Count::of(&members(base, &rule, &Default::default()).unwrap())
+    };
+    assert!(!text.contains("'Lost'"), "{text}");
+    // The last combo box of the page: the condition's value (after field and operator).
+    h.query_all(egui_kittest::kittest::By::new().role(Role::ComboBox))
+        .filter(|n| {
+            n.accesskit_node()
+                .value()
+                .is_some_and(|v| v.chars().any(|c| !c.is_ascii()))
+        })
+        .last()
+        .expect("the value picker")
+        .click_accesskit();
+    h.run_steps(2);
+    h.get_by_label(lost).click_accesskit();
+    h.run_steps(2);
+    assert_eq!(h.state().segments.text(), "rfm_group = 'Lost'");
+    wait_until(&mut h, "the preview", |a| {
+        a.segments.preview().is_some_and(|p| p.count == want)
+    });
+    assert!(want.count > 0);
 }

@@ -84,7 +84,7 @@ fn opens_sample_project_and_moves_between_pages() {
             .is_empty()
     );
     // Details read as sentences, not as the log's JSON.
-    h.get_by_label_contains("customers.csv. Personal data: phone (phone): keep");
+    h.get_by_label_contains("customers.csv. Personal data: phone (phone): kept");
     assert!(h.query_by_label_contains("replaced: false").is_none());
 
     h.get_by_label(&nav_label(Lang::En, Page::Campaigns))

@@ -75,13 +75,32 @@ impl Words<'_> {
         let Value::Array(a) = self.m.get("personal_data")? else {
             return None;
         };
+        // What was done, in this language (the log keeps `keep`, `mask`, …).
+        let done = |action: &str| -> String {
+            let key = match action.parse::<crate::privacy::PiiAction>() {
+                Ok(crate::privacy::PiiAction::Keep) => T::PvKept,
+                Ok(crate::privacy::PiiAction::Mask) => T::PvMasked,
+                Ok(crate::privacy::PiiAction::Hash) => T::PvHashed,
+                Ok(crate::privacy::PiiAction::Drop) => T::PvDropped,
+                Err(_) => return action.to_string(),
+            };
+            self.lang.tr(key).to_string()
+        };
         let items: Vec<String> = a
             .iter()
             .map(|x| match x {
-                Value::String(s) => s.clone(),
+                Value::String(s) => match s.rsplit_once(": ") {
+                    Some((what, action)) => format!("{what}: {}", done(action)),
+                    None => s.clone(),
+                },
                 Value::Object(o) => {
                     let get = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or_default();
-                    format!("{} ({}): {}", get("column"), get("kind"), get("action"))
+                    format!(
+                        "{} ({}): {}",
+                        get("column"),
+                        get("kind"),
+                        done(get("action"))
+                    )
                 }
                 other => other.to_string(),
             })
@@ -304,11 +323,11 @@ mod tests {
         );
         assert_eq!(
             sentence(Lang::En, &import),
-            "From /tmp/a.csv. 1 warning. Personal data: phone (phone): keep."
+            "From /tmp/a.csv. 1 warning. Personal data: phone (phone): kept."
         );
         assert_eq!(
             sentence(Lang::ZhCn, &import),
-            "来自 /tmp/a.csv。1 条警告。个人数据：phone (phone): keep。"
+            "来自 /tmp/a.csv。1 条警告。个人数据：phone (phone): 保留。"
         );
         let seg = entry(
             "edit",

@@ -21,6 +21,75 @@ pub struct Choices<'a> {
     pub tags: &'a [String],
     pub segments: &'a [String],
     pub events: &'a [String],
+    /// Per text column, its most frequent values (as stored), for the value picker.
+    pub values: &'a [(String, Vec<String>)],
+}
+
+impl Choices<'_> {
+    fn kind_of(&self, column: &str) -> ColumnKind {
+        self.columns
+            .iter()
+            .find(|x| x.0 == column)
+            .map_or(ColumnKind::Text, |x| x.1)
+    }
+
+    fn values_of(&self, column: &str) -> &[String] {
+        self.values
+            .iter()
+            .find(|(c, _)| c == column)
+            .map_or(&[], |(_, v)| v.as_slice())
+    }
+}
+
+/// The condition a column starts with when the user picks it: `=` its most frequent value for
+/// text, `>= 1` for numbers, on or after a date for dates (an operator and value chosen for
+/// another column would not fit).
+fn fresh_op(kind: ColumnKind, values: &[String]) -> Op {
+    match kind {
+        ColumnKind::Number => Op::Compare {
+            cmp: Cmp::Ge,
+            value: Value::Int(1),
+        },
+        ColumnKind::Text => Op::Compare {
+            cmp: Cmp::Eq,
+            value: Value::Text(values.first().cloned().unwrap_or_default()),
+        },
+        ColumnKind::Date => Op::Compare {
+            cmp: Cmp::Ge,
+            value: Value::Text("2024-01-01".into()),
+        },
+    }
+}
+
+/// Picks a text value from the column's values, shown in the window's words (RFM groups,
+/// lifecycle stages, weekdays) and stored as the data has them.
+fn pick_value(
+    ui: &mut Ui,
+    lang: Lang,
+    id: String,
+    column: &str,
+    value: &mut Value,
+    values: &[String],
+) -> bool {
+    let Value::Text(current) = value else {
+        return false;
+    };
+    let shown = |v: &str| crate::labels::value_label(lang, column, v);
+    let mut pick = current.clone();
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(shown(current))
+        .height(360.0)
+        .show_ui(ui, |ui| {
+            for v in values {
+                ui.selectable_value(&mut pick, v.clone(), shown(v));
+            }
+        });
+    if pick != *current {
+        *current = pick;
+        true
+    } else {
+        false
+    }
 }
 
 /// The operators of a condition row.
@@ -391,12 +460,11 @@ fn row_ui(ui: &mut Ui, lang: Lang, rule: &mut Rule, c: &Choices<'_>, path: &str)
     match rule {
         Rule::Condition(cond) => {
             let names: Vec<String> = c.columns.iter().map(|x| x.0.clone()).collect();
-            changed |= combo_of(ui, format!("seg-col-{path}"), &mut cond.column, &names);
-            let kind = c
-                .columns
-                .iter()
-                .find(|x| x.0 == cond.column)
-                .map_or(ColumnKind::Text, |x| x.1);
+            if combo_of(ui, format!("seg-col-{path}"), &mut cond.column, &names) {
+                cond.op = fresh_op(c.kind_of(&cond.column), c.values_of(&cond.column));
+                changed = true;
+            }
+            let kind = c.kind_of(&cond.column);
             let now = op_kind(&cond.op);
             let mut pick = now;
             egui::ComboBox::from_id_salt(format!("seg-op-{path}"))
@@ -419,7 +487,24 @@ fn row_ui(ui: &mut Ui, lang: Lang, rule: &mut Rule, c: &Choices<'_>, path: &str)
                 _ => ids[3],
             };
             match &mut cond.op {
-                Op::Compare { value, .. } => changed |= value_ui(ui, id("v"), value, kind),
+                Op::Compare { cmp, value } => {
+                    let values = c.values_of(&cond.column);
+                    if kind == ColumnKind::Text
+                        && matches!(cmp, Cmp::Eq | Cmp::Ne)
+                        && !values.is_empty()
+                    {
+                        changed |= pick_value(
+                            ui,
+                            lang,
+                            format!("seg-pick-{path}"),
+                            &cond.column,
+                            value,
+                            values,
+                        );
+                    } else {
+                        changed |= value_ui(ui, id("v"), value, kind);
+                    }
+                }
                 Op::Between { low, high, .. } => {
                     changed |= value_ui(ui, id("lo"), low, kind);
                     ui.label(lang.tr(T::SegAnd));

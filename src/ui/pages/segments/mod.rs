@@ -60,6 +60,33 @@ pub struct SegmentsPage {
     overlap: overlap::OverlapState,
     export: export::ExportDialog,
     notice: Option<String>,
+    /// The text columns' most frequent values, for the builder's value picker, and the base
+    /// they were counted on.
+    values: Option<(usize, Vec<(String, Vec<String>)>)>,
+}
+
+/// How many values the builder's picker offers per column (the most frequent first).
+const PICKER_VALUES: usize = 50;
+
+/// Each text column of the customer table with its most frequent values.
+fn text_values(frame: &polars::prelude::DataFrame) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for col in frame.columns() {
+        let Ok(strings) = col.str() else { continue };
+        let mut counts: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+        for v in strings.iter().flatten() {
+            *counts.entry(v).or_default() += 1;
+        }
+        let mut ranked: Vec<(&str, u64)> = counts.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let values = ranked
+            .into_iter()
+            .take(PICKER_VALUES)
+            .map(|(v, _)| v.to_string())
+            .collect();
+        out.push((col.name().to_string(), values));
+    }
+    out
 }
 
 impl Default for SegmentsPage {
@@ -87,6 +114,7 @@ impl Default for SegmentsPage {
             overlap: overlap::OverlapState::default(),
             export: export::ExportDialog::default(),
             notice: None,
+            values: None,
         }
     }
 }
@@ -417,11 +445,19 @@ impl SegmentsPage {
                     .collect()
             })
             .unwrap_or_default();
+        let key = std::ptr::from_ref(base) as usize;
+        if self.values.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.values = Some((key, text_values(&base.frame)));
+        }
+        // Taken out while the builder draws (it borrows the page), and put back after.
+        let cached = self.values.take();
+        let values = cached.as_ref().map_or(&[][..], |(_, v)| v.as_slice());
         let choices = builder::Choices {
             columns: &columns,
             tags: &tags,
             segments: &segments,
             events: &events,
+            values,
         };
         let avail = ui.available_height();
         ui.columns(2, |cols| {
@@ -452,6 +488,7 @@ impl SegmentsPage {
                     )
                 });
         });
+        self.values = cached;
     }
 
     /// Saves the rule under its name, with a snapshot of its members when the preview is of
