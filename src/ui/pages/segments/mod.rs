@@ -62,14 +62,17 @@ pub struct SegmentsPage {
     notice: Option<String>,
     /// The text columns' most frequent values, for the builder's value picker, and the base
     /// they were counted on.
-    values: Option<(usize, Vec<(String, Vec<String>)>)>,
+    values: Option<(usize, Vec<ColumnValues>)>,
 }
+
+/// A text column and its most frequent values.
+type ColumnValues = (String, Vec<String>);
 
 /// How many values the builder's picker offers per column (the most frequent first).
 const PICKER_VALUES: usize = 50;
 
 /// Each text column of the customer table with its most frequent values.
-fn text_values(frame: &polars::prelude::DataFrame) -> Vec<(String, Vec<String>)> {
+fn text_values(frame: &polars::prelude::DataFrame) -> Vec<ColumnValues> {
     let mut out = Vec::new();
     for col in frame.columns() {
         let Ok(strings) = col.str() else { continue };
