@@ -14,8 +14,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// The views the guide shows.
-const VIEWS: [&str; 15] = [
+const VIEWS: [&str; 16] = [
     "data",
+    "data-relations",
     "import",
     "clean",
     "explore-trend",
@@ -79,6 +80,7 @@ impl Shot {
             "campaigns-roi" => a.campaigns.set_tab(campaigns::Tab::Roi),
             "campaigns-lift" => a.campaigns.set_tab(campaigns::Tab::Lift),
             "clean" => a.clean.select(&mut a.ws, "orders"),
+            "data-relations" => a.data.show_relations(),
             "import" => a.open_import(self.import_file.iter().cloned().collect()),
             _ => {}
         }

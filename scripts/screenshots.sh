@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 VIEWS=("$@")
 if [ ${#VIEWS[@]} -eq 0 ]; then
-  VIEWS=(data import clean explore-trend explore-cohorts dashboard customers-list customers-map
+  VIEWS=(data data-relations import clean explore-trend explore-cohorts dashboard customers-list customers-map
          customers-portrait segments recs-rules campaigns-roi campaigns-lift activity)
 fi
 NUM=${DISPLAY_NUM:-98}

@@ -547,6 +547,23 @@ strings! {
     RdFailed => "The roles could not be saved", "无法保存角色";
     RdRows => "Rows", "数据行";
     RdRolesTab => "Roles", "角色";
+    RdRelationsTab => "Relationships", "关系";
+    RelHint => "How the datasets join: the key columns found by name and by shared values, many side first. Confirm the ones that are right; Customers and joins follow confirmed relationships.", "数据集之间如何关联：按列名和共同取值找到的键列（多的一方在前）。请确认正确的关系；客户和连接会沿已确认的关系进行。";
+    RelNone => "No key columns are shared between the datasets.", "数据集之间没有共同的键列。";
+    RelFrom => "From", "从";
+    RelTo => "To", "到";
+    RelCardinality => "Cardinality", "对应关系";
+    RelMatch => "Keys matched", "键匹配率";
+    RelStatus => "Status", "状态";
+    RelConfirmed => "confirmed", "已确认";
+    RelCandidate => "candidate", "候选";
+    RelConfirm => "Confirm", "确认";
+    RelRemove => "Remove", "移除";
+    RelOneToOne => "one-to-one", "一对一";
+    RelManyToOne => "many-to-one", "多对一";
+    RelManyToMany => "many-to-many", "多对多";
+    JobRelations => "Finding relationships", "正在查找关系";
+    JobRelationChange => "Saving the relationship {0}", "正在保存关系 {0}";
     // The funnel's steps (Explore).
     FnJobValues => "Reading the event values of {0}", "正在读取 {0} 的事件值";
     FnReadingValues => "Reading the event values…", "正在读取事件值…";

@@ -149,3 +149,49 @@ fn a_dataset_is_deleted_by_right_click_after_confirmation_in_chinese() {
     let notice = h.state().ws.notice.clone().unwrap_or_default();
     assert_eq!(notice, lang.f(T::RdDeleted, &[&"sales"]));
 }
+
+/// The model view finds how the sample's datasets join, draws them, and a click confirms one,
+/// which the project then keeps.
+#[test]
+fn the_model_view_finds_and_confirms_relationships() {
+    let s = Scratch::new();
+    let path = crate::common::sample_copy(&s);
+    let mut h = app(&path, Lang::En);
+    wait_until(&mut h, "the project", |a| {
+        !a.busy() && a.ws.project.is_some()
+    });
+    h.get_by_label_contains("orders\n").click();
+    wait_until(&mut h, "the orders", |a| {
+        !a.busy() && a.data.selected() == Some("orders")
+    });
+    h.get_by_label(Lang::En.tr(T::RdRelationsTab)).click();
+    wait_until(&mut h, "the relationships", |a| {
+        !a.busy() && a.data.relationships().is_some()
+    });
+    h.run_steps(2);
+    let found = h.state().data.relationships().unwrap().to_vec();
+    let first = found
+        .iter()
+        .position(|r| {
+            r.link.from_dataset == "orders"
+                && r.link.from_column == "customer_id"
+                && r.link.to_dataset == "customers"
+        })
+        .expect("orders.customer_id → customers.customer_id is found");
+    assert!(!found[first].confirmed);
+    assert!(h.query_all_by_label("orders.customer_id").count() >= 1);
+    assert!(h.query_all_by_label("many-to-one").count() >= 1);
+    h.query_all_by_label(Lang::En.tr(T::RelConfirm))
+        .nth(first)
+        .expect("its Confirm button")
+        .click();
+    wait_until(&mut h, "the confirmation", |a| {
+        !a.busy()
+            && a.data
+                .relationships()
+                .is_some_and(|v| v.iter().any(|r| r.confirmed))
+    });
+    let p = loupe::store::Project::open_read_only(&path).unwrap();
+    let kept = loupe::combine::relationships::confirmed(&p).unwrap();
+    assert_eq!(kept, vec![found[first].link.clone()]);
+}

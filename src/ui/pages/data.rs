@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod relations;
 mod roles;
 
 /// How long typing must pause before the filter runs.
@@ -51,6 +52,10 @@ pub struct DataPage {
     roles: roles::Roles,
     /// The columns and roles are shown in place of the rows.
     show_roles: bool,
+    /// The model view: datasets and the relationships between them.
+    relations: relations::Relations,
+    /// The model view is shown in place of the rows.
+    show_relations: bool,
 }
 
 impl DataPage {
@@ -61,6 +66,16 @@ impl DataPage {
 
     pub fn selected(&self) -> Option<&str> {
         self.selected.as_deref()
+    }
+
+    /// Shows the model view (datasets and relationships) in place of the rows.
+    pub fn show_relations(&mut self) {
+        self.show_relations = true;
+    }
+
+    /// The relationships the model view shows, once found.
+    pub fn relationships(&self) -> Option<&[crate::combine::relationships::Relationship]> {
+        self.relations.found()
     }
 
     /// Rows in the current view, once known.
@@ -83,7 +98,7 @@ impl DataPage {
 
     /// Whether the role editor is shown in place of the rows.
     pub fn showing_roles(&self) -> bool {
-        self.show_roles
+        self.show_roles && !self.show_relations
     }
 
     /// Whether a role change or a deletion is being saved.
@@ -185,6 +200,7 @@ impl DataPage {
 
     /// Takes the row order and the column profile when their jobs finish (once per frame).
     pub fn logic(&mut self, ws: &mut Workspace) {
+        self.relations.logic(ws);
         match self.rows_job.poll() {
             None => {}
             Some(Ok(ids)) => {
@@ -375,13 +391,32 @@ impl DataPage {
                 ui.spinner();
             }
             ui.add_space(12.0);
-            ui.selectable_value(&mut self.show_roles, false, ws.tr(T::RdRows));
-            ui.selectable_value(&mut self.show_roles, true, ws.tr(T::RdRolesTab));
+            let (rows, roles) = (
+                !self.show_roles && !self.show_relations,
+                self.show_roles && !self.show_relations,
+            );
+            if ui.selectable_label(rows, ws.tr(T::RdRows)).clicked() {
+                (self.show_roles, self.show_relations) = (false, false);
+            }
+            if ui.selectable_label(roles, ws.tr(T::RdRolesTab)).clicked() {
+                (self.show_roles, self.show_relations) = (true, false);
+            }
+            if ui
+                .selectable_label(self.show_relations, ws.tr(T::RdRelationsTab))
+                .clicked()
+            {
+                self.show_relations = true;
+            }
             ui.menu_button(
                 format!("{} {}", ws.tr(T::RdActions), icon::SORT_DESC),
                 |ui| self.roles.actions_menu(ui, ws, info),
             );
         });
+        if self.show_relations {
+            ui.add_space(4.0);
+            self.relations.ui(ui, ws);
+            return;
+        }
         if self.show_roles {
             ui.add_space(4.0);
             self.roles.editor_ui(ui, ws, info);
