@@ -57,6 +57,16 @@ pub fn parse_number(s: &str) -> Option<Num> {
     }
     let mut t = s.trim();
     let mut money = false;
+    // A currency sign stands before or after the digits: most values start and end with digits,
+    // and need no look for one (import parses every cell).
+    let tb = t.as_bytes();
+    let plain_start = tb
+        .first()
+        .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.'));
+    let plain_end = tb.last().is_some_and(u8::is_ascii_digit);
+    if plain_start && plain_end {
+        return parse_plain_number(t);
+    }
     for sym in ["¥", "￥", "$", "€", "£", "RMB", "CNY"] {
         if let Some(rest) = t.strip_prefix(sym) {
             t = rest.trim_start();

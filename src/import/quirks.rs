@@ -18,6 +18,12 @@ use std::borrow::Cow;
 /// Whether `raw` is a placeholder for withheld personal data: `##…` or `$$…` (an encrypted
 /// value, without spaces) or only asterisks (`***`).
 pub fn is_placeholder(raw: &str) -> bool {
+    // Most values start with neither `#`, `$` nor `*`: say so without trimming (import checks
+    // every cell).
+    match raw.as_bytes().first() {
+        Some(b'#' | b'$' | b'*' | b' ' | b'\t') => {}
+        _ => return false,
+    }
     let v = raw.trim();
     let b = v.as_bytes();
     if b.len() < 2 {
@@ -32,6 +38,9 @@ pub fn is_placeholder(raw: &str) -> bool {
 /// Whether `raw` is a masked value: without spaces, it hides a run of two or more characters
 /// behind asterisks and shows the rest (`138****1234`, `张**`, `a***@qq.com`).
 pub fn is_masked(raw: &str) -> bool {
+    if memchr::memchr(b'*', raw.as_bytes()).is_none() {
+        return false;
+    }
     let v = raw.trim();
     let b = v.as_bytes();
     b.len() >= 3
@@ -45,6 +54,9 @@ pub fn is_masked(raw: &str) -> bool {
 /// apostrophe before digits (`'13812345678`).
 pub fn is_protected(raw: &str) -> bool {
     let b = raw.as_bytes();
+    if !matches!(b.first(), Some(b'\t' | b' ' | b'=' | b'\'')) {
+        return false;
+    }
     b.first() == Some(&b'\t')
         || excel_text(raw.trim()).is_some()
         || apostrophe(raw.trim()).is_some()
@@ -72,6 +84,10 @@ fn is_full_width_numeric(c: char) -> bool {
 /// quirk is returned as it is (borrowed, untrimmed).
 pub fn clean(raw: &str) -> Cow<'_, str> {
     let b = raw.as_bytes();
+    // The common case, checked without trimming: plain ASCII that starts with no marker.
+    if raw.is_ascii() && !matches!(b.first(), Some(b'\t' | b' ' | b'=' | b'\'')) {
+        return Cow::Borrowed(raw);
+    }
     let tabbed = b.first() == Some(&b'\t');
     let trimmed = raw.trim();
     let excel = excel_text(trimmed).or_else(|| apostrophe(trimmed));
