@@ -97,8 +97,7 @@ impl Relations {
             theme::muted(ui, lang.tr(T::RelNone));
             return;
         }
-        let found = found.clone();
-        diagram(ui, &found);
+        diagram(ui, found);
         ui.add_space(6.0);
         let busy = self.change.is_running();
         let mut act: Option<(Link, bool)> = None;

@@ -37,7 +37,7 @@ pub struct SegmentsPage {
     tab: Tab,
     base: Option<Arc<SegmentBase>>,
     /// Loading the base; its failure is shown in place of the page.
-    base_job: JobSlot<Arc<SegmentBase>>,
+    base_job: JobSlot<(Arc<SegmentBase>, Arc<Vec<ColumnValues>>)>,
     base_rev: Option<u64>,
     saved: Vec<Segment>,
     /// The saved segment being edited, if any.
@@ -60,9 +60,9 @@ pub struct SegmentsPage {
     overlap: overlap::OverlapState,
     export: export::ExportDialog,
     notice: Option<String>,
-    /// The text columns' most frequent values, for the builder's value picker, and the base
-    /// they were counted on.
-    values: Option<(usize, Vec<ColumnValues>)>,
+    /// The text columns' most frequent values, for the builder's value picker (counted with
+    /// the base, in its job).
+    values: Arc<Vec<ColumnValues>>,
 }
 
 /// A text column and its most frequent values.
@@ -117,7 +117,7 @@ impl Default for SegmentsPage {
             overlap: overlap::OverlapState::default(),
             export: export::ExportDialog::default(),
             notice: None,
-            values: None,
+            values: Arc::default(),
         }
     }
 }
@@ -165,8 +165,9 @@ impl SegmentsPage {
 
     /// Takes the results of the page's jobs (once per frame).
     pub fn logic(&mut self, ws: &mut Workspace) {
-        if let Some(b) = self.base_job.poll_keep() {
+        if let Some((b, values)) = self.base_job.poll_keep() {
             self.base = Some(b);
+            self.values = values;
             self.reload_saved(ws);
             self.touch();
             self.overlap.invalidate();
@@ -247,7 +248,9 @@ impl SegmentsPage {
         self.base_job
             .start(ws, T::JobSegmentBase, String::new(), move |_rep| {
                 let project = Project::open_read_only(&path)?;
-                SegmentBase::load(&project, &BaseOptions::default()).map(Arc::new)
+                let base = SegmentBase::load(&project, &BaseOptions::default())?;
+                let values = text_values(&base.frame);
+                Ok((Arc::new(base), Arc::new(values)))
             });
     }
 
@@ -448,19 +451,14 @@ impl SegmentsPage {
                     .collect()
             })
             .unwrap_or_default();
-        let key = std::ptr::from_ref(base) as usize;
-        if self.values.as_ref().is_none_or(|(k, _)| *k != key) {
-            self.values = Some((key, text_values(&base.frame)));
-        }
-        // Taken out while the builder draws (it borrows the page), and put back after.
-        let cached = self.values.take();
-        let values = cached.as_ref().map_or(&[][..], |(_, v)| v.as_slice());
+        // A handle of its own: the builder draws while the page is borrowed.
+        let values = Arc::clone(&self.values);
         let choices = builder::Choices {
             columns: &columns,
             tags: &tags,
             segments: &segments,
             events: &events,
-            values,
+            values: &values,
         };
         let avail = ui.available_height();
         ui.columns(2, |cols| {
@@ -491,7 +489,6 @@ impl SegmentsPage {
                     )
                 });
         });
-        self.values = cached;
     }
 
     /// Saves the rule under its name, with a snapshot of its members when the preview is of
