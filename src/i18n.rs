@@ -641,6 +641,9 @@ strings! {
     FixClipOutliers => "clip or flag outliers", "截断或标记异常值";
     // Customers page (customer table, cards, RFM map, group portraits)
     JobCustomers => "Building the customer table of {0}", "正在生成 {0} 的客户表";
+    JobDashboard => "Reading the saved charts", "正在读取已保存的图表";
+    JobActivity => "Reading the activity log", "正在读取操作记录";
+    JobCatalog => "Reading the datasets and the activity log", "正在读取数据集和操作记录";
     CustSubtitle => "Who your customers are: RFM, lifecycle, lifetime value and portraits", "客户是谁：RFM、生命周期、生命周期价值与画像";
     CustOrders => "Orders", "订单";
     CustAttributes => "Attributes", "属性";
@@ -1041,6 +1044,7 @@ strings! {
     ReplaceChart => "Replace", "替换";
     SavedChart => "Saved “{0}” to the dashboard", "已将“{0}”保存到仪表板";
     RemovedChart => "Removed “{0}” from the dashboard", "已将“{0}”从仪表板移除";
+    RenamedChart => "Renamed “{0}” to “{1}”", "已将“{0}”重命名为“{1}”";
     DashboardEmpty => "No saved charts yet. Build a chart on the Explore page and save it to the dashboard.", "还没有保存的图表。请在探索页构建图表，然后保存到仪表板。";
     DashboardHint => "{0} saved charts, recomputed when their data changes.", "{0} 个已保存的图表，数据变化时自动重新计算。";
     ActCreated => "Project created.", "项目已创建。";

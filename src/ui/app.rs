@@ -60,6 +60,9 @@ struct Opening {
     sample_if_failed: bool,
 }
 
+/// How long a job runs before the status bar lists it.
+const QUIET_JOB: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// The workbench.
 pub struct LoupeApp {
     pub settings: Settings,
@@ -311,6 +314,7 @@ impl LoupeApp {
 
         let ws = &mut self.ws;
         self.data.logic(ws);
+        self.activity.logic(ws);
         self.clean.logic(ws);
         self.customers.logic(ws);
         self.explore.logic(ws);
@@ -726,8 +730,12 @@ impl LoupeApp {
     fn status_bar(&mut self, ui: &mut Ui) {
         let lang = self.ws.lang;
         let mut cancel = None;
+        // A job shows once it has run a moment: quick reads leave the notice in place.
+        let listed: Vec<&RunningJob> = (self.ws.jobs.iter())
+            .filter(|j| j.probe.elapsed() >= QUIET_JOB)
+            .collect();
         ui.horizontal(|ui| {
-            if self.ws.jobs.is_empty() {
+            if listed.is_empty() {
                 let text = self
                     .ws
                     .notice
@@ -737,14 +745,14 @@ impl LoupeApp {
             }
             // The most recent jobs first, a few at most; the rest are counted.
             let shown = 3;
-            for j in self.ws.jobs.iter().rev().take(shown) {
+            for j in listed.iter().rev().take(shown) {
                 if job_ui(ui, lang, j) {
                     cancel = Some(j.probe.id());
                 }
                 ui.separator();
             }
-            if self.ws.jobs.len() > shown {
-                theme::muted(ui, lang.f(T::JobsRunning, &[&self.ws.jobs.len()]));
+            if listed.len() > shown {
+                theme::muted(ui, lang.f(T::JobsRunning, &[&listed.len()]));
             }
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                 if !self.ws.problems.is_empty() {

@@ -305,6 +305,17 @@ pub struct Workspace {
     focused: Option<String>,
     /// Build the sample project here when asked.
     pub sample_path: Option<PathBuf>,
+    /// The catalog and activity log read again after a change, off the UI thread.
+    catalog_job: JobSlot<Catalog>,
+}
+
+/// The catalog and activity log of a project, read by a job.
+struct Catalog {
+    path: PathBuf,
+    datasets: Vec<DatasetInfo>,
+    activity: Vec<ActivityEntry>,
+    /// False when only the activity log was asked for: pages keyed on the catalog stay.
+    datasets_changed: bool,
 }
 
 impl Workspace {
@@ -324,6 +335,7 @@ impl Workspace {
             charts_rev: 0,
             focused: None,
             sample_path: None,
+            catalog_job: JobSlot::default(),
         }
     }
 
@@ -431,6 +443,7 @@ impl Workspace {
         }
         errands.slots.append(&mut self.errands.slots);
         self.errands = errands;
+        self.take_catalog();
         self.jobs.retain(|j| j.probe.is_running());
     }
 
@@ -443,6 +456,7 @@ impl Workspace {
 
     /// Shows a project opened by [`OpenedProject::open`] (in a job), in place of the one open.
     pub fn install(&mut self, opened: OpenedProject) {
+        self.catalog_job.reset();
         self.datasets = opened.datasets;
         self.activity = opened.activity;
         self.project = Some(opened.project);
@@ -450,29 +464,56 @@ impl Workspace {
         self.catalog_rev += 1;
     }
 
-    /// Re-reads the catalog and the activity log after a change.
+    /// Re-reads the catalog and the activity log after a change, as a job; the window shows
+    /// them when it is done (a read started earlier is dropped).
     pub fn refresh_catalog(&mut self) {
-        let Some(p) = &self.project else { return };
-        let r = p.datasets().and_then(|d| Ok((d, p.activity(1000)?)));
-        match r {
-            Ok((d, a)) => {
-                self.datasets = d;
-                self.activity = a;
-                self.catalog_rev += 1;
+        self.read_catalog(true);
+    }
+
+    /// Re-reads the activity log (after a change that leaves the datasets alone), as a job.
+    pub fn refresh_activity(&mut self) {
+        if self.catalog_job.is_running() {
+            // A catalog read already under way reads the log too.
+            return;
+        }
+        self.read_catalog(false);
+    }
+
+    fn read_catalog(&mut self, datasets_changed: bool) {
+        let Some(path) = self.project_path() else {
+            return;
+        };
+        let mut slot = std::mem::take(&mut self.catalog_job);
+        slot.start(self, T::JobCatalog, "", move |_rep| {
+            let p = Project::open_read_only(&path)?;
+            Ok(Catalog {
+                datasets: p.datasets()?,
+                activity: p.activity(1000)?,
+                path,
+                datasets_changed,
+            })
+        });
+        self.catalog_job = slot;
+    }
+
+    /// Shows a catalog read by [`Workspace::refresh_catalog`] when it is for the open project.
+    fn take_catalog(&mut self) {
+        let mut slot = std::mem::take(&mut self.catalog_job);
+        let done = slot.poll();
+        self.catalog_job = slot;
+        match done {
+            Some(Ok(c)) if Some(&c.path) == self.project_path().as_ref() => {
+                if c.datasets_changed || c.datasets != self.datasets {
+                    self.datasets = c.datasets;
+                    self.catalog_rev += 1;
+                }
+                self.activity = c.activity;
             }
-            Err(e) => {
+            Some(Ok(_)) | Some(Err(Error::Cancelled)) | None => {}
+            Some(Err(e)) => {
                 let t = self.tr(T::Datasets);
                 self.problem(t, &e);
             }
-        }
-    }
-
-    /// Re-reads the activity log (after a change that leaves the datasets alone).
-    pub fn refresh_activity(&mut self) {
-        if let Some(p) = &self.project
-            && let Ok(a) = p.activity(1000)
-        {
-            self.activity = a;
         }
     }
 

@@ -273,31 +273,31 @@ fn the_activity_page_filters_the_log() {
         a.ws.project.is_some() && !a.busy()
     });
     h.state_mut().page = Page::Activity;
-    h.run_steps(3);
+    wait_entries(&mut h, 3);
     h.get_by_label("Entries: 3");
     let mut filter = loupe::store::ActivityFilter {
         action: Some("import".into()),
         ..Default::default()
     };
     h.state_mut().activity.set_filter(filter.clone());
-    h.run_steps(2);
+    wait_entries(&mut h, 2);
     h.get_by_label("Entries: 2");
     filter.dataset = Some("events".into());
     h.state_mut().activity.set_filter(filter);
-    h.run_steps(2);
+    wait_entries(&mut h, 1);
     h.get_by_label("Entries: 1");
     h.state_mut().activity.set_filter(Default::default());
     h.get_by_role_and_label(Role::TextInput, "Text").focus();
     h.run_steps(1);
     h.get_by_role_and_label(Role::TextInput, "Text")
         .type_text("auto-delete");
-    h.run_steps(3);
+    wait_entries(&mut h, 1);
     h.get_by_label("Entries: 1");
     h.get_by_role_and_label(Role::TextInput, "From").focus();
     h.run_steps(1);
     h.get_by_role_and_label(Role::TextInput, "From")
         .type_text("2020-13-01");
-    h.run_steps(3);
+    wait_until(&mut h, "the date's check", |a| !a.busy());
     h.get_by_label_contains("is not a date");
     // In Chinese too.
     let mut zh = app(&project, Lang::ZhCn);
@@ -305,7 +305,14 @@ fn the_activity_page_filters_the_log() {
         a.ws.project.is_some() && !a.busy()
     });
     zh.state_mut().page = Page::Activity;
-    zh.run_steps(3);
+    wait_entries(&mut zh, 3);
     zh.get_by_label("记录：3 条");
     assert!(zh.query_all_by_label("文字").next().is_some());
+}
+
+/// Steps until the Activity page shows `n` entries (its list is read by a job).
+fn wait_entries(h: &mut egui_kittest::Harness<'static, loupe::ui::LoupeApp>, n: usize) {
+    wait_until(h, &format!("{n} entries"), |a| {
+        !a.busy() && a.activity.shown().map(<[_]>::len) == Some(n)
+    });
 }

@@ -75,7 +75,9 @@ fn opens_sample_project_and_moves_between_pages() {
     h.get_by_label("Column profile");
 
     h.get_by_label(&nav_label(Lang::En, Page::Activity)).click();
-    h.run_steps(3);
+    wait_until(&mut h, "the activity log", |a| {
+        !a.busy() && a.activity.shown().is_some()
+    });
     assert_eq!(h.state().page, Page::Activity);
     h.get_by_label("Activity log");
     assert!(

@@ -42,6 +42,8 @@ pub struct DataPage {
     fetch_error: Option<String>,
     scroll_to_top: bool,
     seen_rev: u64,
+    /// A dataset asked for before the catalog listed it (just imported).
+    wanted: Option<String>,
     /// Set by Ctrl+F: focus the filter on the next frame.
     focus_filter: bool,
     /// What `rows_where` of the view selects, for the chip above the table.
@@ -137,8 +139,11 @@ impl DataPage {
     pub fn select(&mut self, ws: &mut Workspace, name: &str) {
         self.seen_rev = ws.catalog_rev;
         let Some(info) = ws.dataset(name).cloned() else {
+            // Not in the catalog yet (it is being read again after an import): shown once it is.
+            self.wanted = Some(name.to_string());
             return;
         };
+        self.wanted = None;
         self.selected = Some(info.name.clone());
         ws.focus_dataset(&info.name);
         self.rows_label = None;
@@ -229,7 +234,9 @@ impl DataPage {
         self.seen_rev = ws.catalog_rev;
         self.profiles.clear();
         self.profile_job.reset();
-        let keep = self.selected.clone().filter(|s| ws.dataset(s).is_some());
+        let keep = (self.wanted.take())
+            .or_else(|| self.selected.clone())
+            .filter(|s| ws.dataset(s).is_some());
         match keep.or_else(|| ws.datasets.first().map(|d| d.name.clone())) {
             Some(name) => self.select(ws, &name),
             None => {

@@ -4,23 +4,38 @@
 mod sentence;
 
 use crate::i18n::{T, int};
-use crate::store::{ActivityEntry, ActivityFilter};
-use crate::ui::state::Workspace;
+use crate::store::{ActivityEntry, ActivityFilter, Project};
+use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme;
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
+use std::path::PathBuf;
 
 /// Entries the page shows at most.
 const SHOWN: usize = 1000;
+
+/// What a list was read for: the project, the filters, and the log as the window last read it
+/// (newest entry id, count).
+type ListKey = (PathBuf, ActivityFilter, i64, usize);
+
+/// A list read by a job: the entries that pass, and the actions and datasets to filter by.
+struct Read {
+    key: ListKey,
+    entries: Vec<ActivityEntry>,
+    choices: (Vec<String>, Vec<String>),
+}
 
 #[derive(Default)]
 pub struct ActivityPage {
     /// The filters as the user set them (dates as typed).
     filter: ActivityFilter,
-    /// The entries that pass, for (filter, newest entry id, count) as they were.
-    shown: Option<((ActivityFilter, i64, usize), Vec<ActivityEntry>)>,
+    /// The entries that pass, for the key they were read for.
+    shown: Option<(ListKey, Vec<ActivityEntry>)>,
     error: Option<String>,
     choices: (Vec<String>, Vec<String>),
+    /// The list being read, and what for.
+    job: JobSlot<Read>,
+    asked: Option<ListKey>,
 }
 
 impl ActivityPage {
@@ -34,40 +49,61 @@ impl ActivityPage {
         self.filter = filter;
     }
 
-    /// The entries passing the filter (re-read when the filter or the log changed).
-    pub fn entries(&mut self, ws: &Workspace) -> &[ActivityEntry] {
+    /// The entries shown: those that passed the filters when last read.
+    pub fn shown(&self) -> Option<&[ActivityEntry]> {
+        self.shown.as_ref().map(|(_, v)| v.as_slice())
+    }
+
+    /// Takes a finished read of the list (once per frame).
+    pub fn logic(&mut self, ws: &Workspace) {
+        let Some(done) = self.job.poll() else {
+            return;
+        };
+        match done {
+            Ok(r) => {
+                self.error = None;
+                self.choices = r.choices;
+                self.shown = Some((r.key, r.entries));
+            }
+            Err(crate::Error::Cancelled) => {}
+            // A date being typed: keep the last list, say what is wrong.
+            Err(e) => self.error = Some(crate::ui::explain::explain(ws.lang, &e)),
+        }
+    }
+
+    /// Reads the list again, as a job, when the filters or the log changed (while the page is
+    /// shown).
+    fn read_if_changed(&mut self, ws: &mut Workspace) {
+        let Some(path) = ws.project_path() else {
+            self.shown = None;
+            self.asked = None;
+            return;
+        };
         let key = (
+            path.clone(),
             self.filter.clone(),
             ws.activity.first().map_or(0, |e| e.id),
             ws.activity.len(),
         );
-        if self.shown.as_ref().is_none_or(|(k, _)| *k != key) {
-            let result = match &ws.project {
-                Some(p) => p.activity_filtered(&self.filter, SHOWN),
-                None => Ok(vec![]),
-            };
-            if let Some(p) = &ws.project
-                && let Ok(c) = p.activity_choices()
-            {
-                self.choices = c;
-            }
-            let list = match result {
-                Ok(v) => {
-                    self.error = None;
-                    v
-                }
-                Err(e) => {
-                    // A date being typed: keep the last list, say what is wrong.
-                    self.error = Some(e.to_string());
-                    self.shown.take().map(|(_, v)| v).unwrap_or_default()
-                }
-            };
-            self.shown = Some((key, list));
+        if self.asked.as_ref() == Some(&key) {
+            return;
         }
-        self.shown
-            .as_ref()
-            .map(|(_, v)| v.as_slice())
-            .unwrap_or(&[])
+        self.asked = Some(key.clone());
+        let filter = self.filter.clone();
+        self.job
+            .start(ws, T::JobActivity, String::new(), move |_rep| {
+                let p = Project::open_read_only(&path)?;
+                Ok(Read {
+                    entries: p.activity_filtered(&filter, SHOWN)?,
+                    choices: p.activity_choices()?,
+                    key,
+                })
+            });
+    }
+
+    /// The entries passing the filter, as last read.
+    fn entries(&self) -> &[ActivityEntry] {
+        self.shown().unwrap_or(&[])
     }
 
     fn filters_ui(&mut self, ui: &mut Ui, ws: &Workspace) {
@@ -156,7 +192,8 @@ impl ActivityPage {
                 return;
             }
             self.filters_ui(ui, ws);
-            let entries = self.entries(ws).to_vec();
+            self.read_if_changed(ws);
+            let entries = self.entries();
             ui.horizontal(|ui| {
                 theme::muted(ui, ws.lang.f(T::PvEntries, &[&int(entries.len() as u64)]));
                 if let Some(e) = &self.error {

@@ -52,6 +52,17 @@ pub struct CleanPage {
     key: Vec<String>,
     /// Rules rows must meet (SQL conditions separated by `;`).
     rules: String,
+    /// The dataset's saved recipe being read (when opened).
+    recipe_job: JobSlot<Option<Recipe>>,
+    /// A recipe file being read.
+    load_job: JobSlot<Recipe>,
+    /// The other datasets' saved recipes, to borrow one, and what they were read for
+    /// (the project, the catalog, this page's saves).
+    others: Vec<(String, Recipe)>,
+    others_job: JobSlot<Vec<(String, Recipe)>>,
+    others_for: Option<(std::path::PathBuf, u64, u64)>,
+    /// Recipes this page saved (to read the others' again).
+    saves: u64,
 }
 
 impl CleanPage {
@@ -73,6 +84,21 @@ impl CleanPage {
 
     /// Takes the results of the page's jobs (once per frame).
     pub fn logic(&mut self, ws: &mut Workspace) {
+        match self.recipe_job.poll() {
+            None | Some(Err(crate::Error::Cancelled)) => {}
+            Some(Ok(saved)) => self.history = Some(History::new(saved.unwrap_or_default())),
+            Some(Err(e)) => {
+                let t = ws.tr(T::Recipe);
+                ws.problem(t, &e);
+                self.history = Some(History::new(Recipe::default()));
+            }
+        }
+        if let Some(r) = self.load_job.poll_report(ws) {
+            self.edit(ws, |cur| *cur = r);
+        }
+        if let Some(o) = self.others_job.poll_report(ws) {
+            self.others = o;
+        }
         if let Some(r) = self.report_job.poll_report(ws) {
             self.report = Some(r);
         }
@@ -110,23 +136,16 @@ impl CleanPage {
         self.selected = None;
         self.editor = None;
         self.rebuilt = None;
-        let saved = ws
-            .project
-            .as_ref()
-            .map(|p| saved_recipe(p, dataset))
-            .transpose();
-        let recipe = match saved {
-            Ok(s) => s.flatten().map(|s| s.recipe).unwrap_or_default(),
-            Err(e) => {
-                let t = ws.tr(T::Recipe);
-                ws.problem(t, &e);
-                Recipe::default()
-            }
-        };
-        self.history = Some(History::new(recipe));
+        self.history = None;
         let Some(path) = ws.project_path() else {
             return;
         };
+        let (name, at) = (dataset.to_string(), path.clone());
+        self.recipe_job
+            .start(ws, T::Recipe, dataset.to_string(), move |_rep| {
+                let project = Project::open_read_only(&at)?;
+                Ok(saved_recipe(&project, &name)?.map(|s| s.recipe))
+            });
         let name = dataset.to_string();
         self.raw_job
             .start(ws, T::JobLoadRaw, dataset.to_string(), move |rep| {
@@ -183,12 +202,14 @@ impl CleanPage {
         {
             self.selected = recipe.steps.len().checked_sub(1);
         }
+        // One row, saved at once so that edits are kept in order (the rebuild is a job).
         if let Some(p) = &ws.project
             && let Err(e) = save_recipe(p, &dataset, &recipe)
         {
             let t = ws.tr(T::Recipe);
             ws.problem(t, &e);
         }
+        self.saves += 1;
         self.refresh_preview(ws);
         self.rebuild(ws, dataset, recipe);
     }
@@ -397,13 +418,10 @@ impl CleanPage {
             .filter(lang.tr(T::RecipeFiles), &["json"])
             .pick_file(ui.ctx(), clicked)
         {
-            match Recipe::read(&path) {
-                Ok(r) => self.edit(ws, |cur| *cur = r),
-                Err(e) => {
-                    let t = lang.tr(T::LoadRecipe).trim_end_matches('…').to_string();
-                    ws.problem(t, &e);
-                }
-            }
+            self.load_job
+                .start(ws, T::LoadRecipe, path.display().to_string(), move |_rep| {
+                    Recipe::read(&path)
+                });
         }
         let has_steps = self.recipe().is_some_and(|r| !r.steps.is_empty());
         let clicked = ui
@@ -415,24 +433,20 @@ impl CleanPage {
             .file_name(name)
             .save_file(ui.ctx(), clicked)
             && let Some(r) = self.recipe().cloned()
-            && let Err(e) = r.write(&path)
         {
-            let t = lang.tr(T::ExportRecipe).trim_end_matches('…').to_string();
-            ws.problem(t, &e);
+            ws.spawn_write(T::ExportRecipe, path, move |p| r.write(p));
         }
+        self.read_others(ws, names);
         let mut borrowed = None;
         ui.menu_button(lang.tr(T::UseRecipeOf), |ui| {
-            let Some(p) = &ws.project else { return };
-            for n in names {
-                if Some(n) == self.dataset.as_ref() {
-                    continue;
-                }
-                if let Ok(Some(s)) = saved_recipe(p, n)
-                    && ui
-                        .button(format!("{n} ({})", s.recipe.steps.len()))
-                        .clicked()
+            if self.others_job.is_running() {
+                ui.spinner();
+            }
+            for (n, r) in &self.others {
+                if Some(n) != self.dataset.as_ref()
+                    && ui.button(format!("{n} ({})", r.steps.len())).clicked()
                 {
-                    borrowed = Some(s.recipe);
+                    borrowed = Some(r.clone());
                     ui.close();
                 }
             }
@@ -440,6 +454,31 @@ impl CleanPage {
         if let Some(r) = borrowed {
             self.edit(ws, |cur| *cur = r);
         }
+    }
+
+    /// Reads the other datasets' saved recipes, as a job, when the catalog or a saved recipe
+    /// changed.
+    fn read_others(&mut self, ws: &mut Workspace, names: &[String]) {
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        let key = (path.clone(), ws.catalog_rev, self.saves);
+        if self.others_for.as_ref() == Some(&key) {
+            return;
+        }
+        self.others_for = Some(key);
+        let names = names.to_vec();
+        self.others_job
+            .start(ws, T::UseRecipeOf, String::new(), move |_rep| {
+                let project = Project::open_read_only(&path)?;
+                let mut out = Vec::new();
+                for n in names {
+                    if let Some(s) = saved_recipe(&project, &n)? {
+                        out.push((n, s.recipe));
+                    }
+                }
+                Ok(out)
+            });
     }
 
     fn recipe_ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {

@@ -18,6 +18,7 @@ use crate::ui::command::Command;
 use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme::{self, icon};
 use egui::{Align, Layout, RichText, Ui};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -59,6 +60,51 @@ pub struct DashboardPage {
     /// The tile being renamed, and the title typed so far.
     renaming: Option<(String, String)>,
     list_error: Option<String>,
+    /// The project the tiles are of.
+    tiles_of: Option<PathBuf>,
+    /// The saved charts and their data markers being read.
+    read_job: JobSlot<Listing>,
+    /// A rename or removal being saved.
+    change_job: JobSlot<String>,
+}
+
+/// What a read of the saved charts and their datasets' data markers brought.
+struct Listing {
+    path: PathBuf,
+    /// The saved charts (`None`: only the markers were read).
+    charts: Option<Vec<SavedChart>>,
+    /// Each dataset's data marker (`None` inside: no such dataset).
+    markers: HashMap<String, Option<String>>,
+    /// Read because another connection changed the project.
+    external: bool,
+}
+
+impl Listing {
+    /// Reads the saved charts (`datasets`: `None`) or only the markers of `datasets`.
+    fn read(path: PathBuf, datasets: Option<Vec<String>>, external: bool) -> crate::Result<Self> {
+        let project = Project::open_read_only(&path)?;
+        let charts = match datasets {
+            Some(_) => None,
+            None => Some(saved_charts(&project)?),
+        };
+        let names = match (&charts, datasets) {
+            (Some(c), _) => c.iter().map(|c| c.spec.dataset.clone()).collect(),
+            (None, d) => d.unwrap_or_default(),
+        };
+        let mut markers = HashMap::new();
+        for n in names {
+            if let std::collections::hash_map::Entry::Vacant(e) = markers.entry(n) {
+                let m = project.data_marker(e.key())?;
+                e.insert(m);
+            }
+        }
+        Ok(Listing {
+            path,
+            charts,
+            markers,
+            external,
+        })
+    }
 }
 
 impl DashboardPage {
@@ -69,9 +115,9 @@ impl DashboardPage {
 
     /// Whether every tile shows a result (of the data as it was last checked).
     pub fn settled(&self) -> bool {
-        self.tiles
-            .iter()
-            .all(|t| !t.job.is_running() && t.result.is_some())
+        !self.read_job.is_running()
+            && !self.change_job.is_running()
+            && (self.tiles.iter()).all(|t| !t.job.is_running() && t.result.is_some())
     }
 
     /// The result of a tile, by title.
@@ -82,8 +128,21 @@ impl DashboardPage {
             .and_then(|t| t.result.as_ref())
     }
 
-    /// Takes the tiles' charts as their jobs finish (once per frame).
+    /// Takes the tiles' charts as their jobs finish, and the saved charts and markers as they
+    /// are read (once per frame).
     pub fn logic(&mut self, ws: &mut Workspace) {
+        match self.read_job.poll() {
+            None | Some(Err(crate::Error::Cancelled)) => {}
+            Some(Ok(listing)) => self.apply(ws, listing),
+            Some(Err(e)) => {
+                self.list_error = Some(crate::ui::explain::explain(ws.lang, &e));
+                self.tiles.clear();
+            }
+        }
+        if let Some(notice) = self.change_job.poll_report(ws) {
+            ws.notice = Some(notice);
+            ws.charts_rev += 1;
+        }
         for t in &mut self.tiles {
             match t.job.poll() {
                 None => {}
@@ -101,72 +160,63 @@ impl DashboardPage {
         }
     }
 
-    /// Reads the saved charts again when the project, the saved charts or the catalog changed;
-    /// tiles whose chart did not change keep their result.
-    fn sync_list(&mut self, ws: &mut Workspace) -> bool {
-        let Some(project) = &ws.project else {
+    /// Reads the saved charts again, as a job, when the project, the saved charts or the
+    /// catalog changed; tiles whose chart did not change keep their result.
+    fn sync_list(&mut self, ws: &mut Workspace) {
+        let Some(path) = ws.project_path() else {
             self.tiles.clear();
             self.loaded = None;
-            return false;
+            self.read_job.reset();
+            return;
         };
-        let key = (project.path().to_path_buf(), ws.charts_rev, ws.catalog_rev);
+        let key = (path.clone(), ws.charts_rev, ws.catalog_rev);
         if self.loaded.as_ref() == Some(&key) {
-            return false;
+            return;
         }
-        let same_project = self.loaded.as_ref().is_some_and(|l| l.0 == key.0);
         self.loaded = Some(key);
-        let charts = match saved_charts(project) {
-            Ok(c) => {
-                self.list_error = None;
-                c
-            }
-            Err(e) => {
-                self.list_error = Some(e.to_string());
-                Vec::new()
-            }
-        };
-        let mut old = if same_project {
-            std::mem::take(&mut self.tiles)
-        } else {
-            self.cache = Arc::default();
-            Vec::new()
-        };
-        self.tiles = charts
-            .into_iter()
-            .map(|chart| match old.iter().position(|t| t.chart == chart) {
-                Some(i) => old.swap_remove(i),
-                None => Tile {
-                    chart,
-                    marker: None,
-                    computed_for: None,
-                    job: JobSlot::default(),
-                    job_marker: None,
-                    result: None,
-                },
-            })
-            .collect();
-        // Tiles of removed charts go, and their jobs are cancelled.
-        drop(old);
-        true
+        self.read_job.start(ws, T::JobDashboard, "", move |_rep| {
+            Listing::read(path, None, false)
+        });
     }
 
-    /// Reads every tile's data marker when forced or when another connection committed.
-    fn check_markers(&mut self, ws: &mut Workspace, force: bool) {
-        let due = self.last_check.is_none_or(|t| t.elapsed() >= CHECK_EVERY);
-        if !force && !due {
-            return;
-        }
-        self.last_check = Some(Instant::now());
-        let Some(project) = &ws.project else { return };
-        let version = project.data_version().ok();
-        let external = version != self.data_version;
-        self.data_version = version;
-        if !force && !external {
-            return;
+    /// Shows what a read brought: the list of tiles (keeping the results of unchanged charts)
+    /// and each tile's data marker.
+    fn apply(&mut self, ws: &mut Workspace, listing: Listing) {
+        if let Some(charts) = listing.charts {
+            self.list_error = None;
+            let same_project = self.tiles_of.as_ref() == Some(&listing.path);
+            self.tiles_of = Some(listing.path);
+            let mut old = if same_project {
+                std::mem::take(&mut self.tiles)
+            } else {
+                self.cache = Arc::default();
+                self.tiles.clear();
+                Vec::new()
+            };
+            self.tiles = charts
+                .into_iter()
+                .map(|chart| match old.iter().position(|t| t.chart == chart) {
+                    Some(i) => old.swap_remove(i),
+                    None => Tile {
+                        chart,
+                        marker: None,
+                        computed_for: None,
+                        job: JobSlot::default(),
+                        job_marker: None,
+                        result: None,
+                    },
+                })
+                .collect();
+            // Tiles of removed charts go, and their jobs are cancelled.
+            drop(old);
         }
         let mut changed = false;
         for t in &mut self.tiles {
-            let m = project.data_marker(&t.chart.spec.dataset).unwrap_or(None);
+            let m = listing
+                .markers
+                .get(&t.chart.spec.dataset)
+                .cloned()
+                .flatten();
             if t.marker != m {
                 changed |= t.computed_for.is_some();
                 t.marker = m;
@@ -175,11 +225,35 @@ impl DashboardPage {
         if changed {
             // Columns read before the change may be stale.
             self.cache = Arc::default();
-            if external {
+            if listing.external {
                 // Another connection changed the data: the rest of the window follows.
                 ws.refresh_catalog();
             }
         }
+    }
+
+    /// About once a second, asks SQLite whether another connection committed (one pragma on
+    /// the window's connection); if so, reads the tiles' data markers again as a job.
+    fn check_markers(&mut self, ws: &mut Workspace) {
+        let due = self.last_check.is_none_or(|t| t.elapsed() >= CHECK_EVERY);
+        if !due || self.read_job.is_running() {
+            return;
+        }
+        self.last_check = Some(Instant::now());
+        let Some(project) = &ws.project else { return };
+        let version = project.data_version().ok();
+        let external = version != self.data_version;
+        self.data_version = version;
+        if !external || self.tiles.is_empty() {
+            return;
+        }
+        let path = project.path().to_path_buf();
+        let datasets: Vec<String> = (self.tiles.iter())
+            .map(|t| t.chart.spec.dataset.clone())
+            .collect();
+        self.read_job.start(ws, T::JobDashboard, "", move |_rep| {
+            Listing::read(path, Some(datasets), true)
+        });
     }
 
     /// Starts a job for each tile whose result is missing or was computed for other data.
@@ -187,6 +261,10 @@ impl DashboardPage {
         let Some(path) = ws.project_path() else {
             return;
         };
+        if self.read_job.is_running() {
+            // The markers are being read: compute for them once known.
+            return;
+        }
         for t in &mut self.tiles {
             let fresh = t.computed_for.as_ref() == Some(&t.marker);
             if t.job.is_running() || (fresh && t.result.is_some()) {
@@ -208,8 +286,8 @@ impl DashboardPage {
     }
 
     pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
-        let reloaded = self.sync_list(ws);
-        self.check_markers(ws, reloaded);
+        self.sync_list(ws);
+        self.check_markers(ws);
         self.spawn_stale(ws);
         if !self.tiles.is_empty() {
             // Keep checking for changes made elsewhere while the page is shown.
@@ -290,24 +368,27 @@ impl DashboardPage {
             TileAction::StartRename => self.renaming = Some((title.clone(), title)),
             TileAction::CancelRename => self.renaming = None,
             TileAction::Rename(new_title) => {
-                let Some(project) = &ws.project else { return };
-                match rename_chart(project, &title, &new_title) {
-                    Ok(()) => {
-                        self.renaming = None;
-                        ws.charts_rev += 1;
-                    }
-                    Err(e) => ws.problem(lang.tr(T::RenameChart), &e),
-                }
+                let Some(path) = ws.project_path() else {
+                    return;
+                };
+                self.renaming = None;
+                let notice = lang.f(T::RenamedChart, &[&title, &new_title]);
+                self.change_job
+                    .start(ws, T::RenameChart, title.clone(), move |_rep| {
+                        rename_chart(&Project::open(&path)?, &title, &new_title)?;
+                        Ok(notice)
+                    });
             }
             TileAction::Remove => {
-                let Some(project) = &ws.project else { return };
-                match delete_chart(project, &title) {
-                    Ok(()) => {
-                        ws.notice = Some(lang.f(T::RemovedChart, &[&title]));
-                        ws.charts_rev += 1;
-                    }
-                    Err(e) => ws.problem(lang.tr(T::RemoveChart), &e),
-                }
+                let Some(path) = ws.project_path() else {
+                    return;
+                };
+                let notice = lang.f(T::RemovedChart, &[&title]);
+                self.change_job
+                    .start(ws, T::RemoveChart, title.clone(), move |_rep| {
+                        delete_chart(&Project::open(&path)?, &title)?;
+                        Ok(notice)
+                    });
             }
         }
     }

@@ -147,6 +147,8 @@ enum Change {
         dataset: String,
         /// What was ready before, to say what the change made possible.
         before: Vec<Readiness>,
+        /// And after (the window's catalog is read again in its own job).
+        after: Vec<Readiness>,
     },
     Deleted(String),
 }
@@ -176,8 +178,11 @@ impl Roles {
         ws.refresh_catalog();
         let lang = ws.lang;
         ws.notice = Some(match change {
-            Change::Roles { dataset, before } => {
-                let after = ws.dataset(&dataset).map(readiness).unwrap_or_default();
+            Change::Roles {
+                dataset,
+                before,
+                after,
+            } => {
                 let now: Vec<&str> = after
                     .iter()
                     .filter(|a| a.ready() && before.iter().any(|b| b.what == a.what && !b.ready()))
@@ -221,9 +226,11 @@ impl Roles {
                     }
                     p.set_role(&ds, column, *role)?;
                 }
+                let after = readiness(&p.dataset(&ds)?);
                 Ok(Change::Roles {
                     dataset: ds,
                     before,
+                    after,
                 })
             });
     }

@@ -39,6 +39,8 @@ pub struct SegmentsPage {
     /// Loading the base; its failure is shown in place of the page.
     base_job: JobSlot<(Arc<SegmentBase>, Arc<Vec<ColumnValues>>)>,
     base_rev: Option<u64>,
+    /// The next catalog change is only the customer table a save wrote: keep the base.
+    keep_base: bool,
     saved: Vec<Segment>,
     /// The saved segment being edited, if any.
     selected: Option<String>,
@@ -100,6 +102,7 @@ impl Default for SegmentsPage {
             base: None,
             base_job: JobSlot::default(),
             base_rev: None,
+            keep_base: false,
             saved: Vec::new(),
             selected: None,
             name: String::new(),
@@ -182,12 +185,9 @@ impl SegmentsPage {
             self.saved(ws, name);
         }
         for _table in self.table_jobs.poll_report(ws) {
-            // The new dataset shows in the catalog; the base itself is unchanged.
-            let rev = ws.catalog_rev;
+            // The new dataset shows in the catalog once read; the base itself is unchanged.
+            self.keep_base = self.base_rev == Some(ws.catalog_rev);
             ws.refresh_catalog();
-            if self.base_rev == Some(rev) {
-                self.base_rev = Some(ws.catalog_rev);
-            }
         }
         for r in self.export.logic(ws) {
             ws.refresh_activity();
@@ -269,6 +269,10 @@ impl SegmentsPage {
 
     pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
         let lang = ws.lang;
+        if self.keep_base && self.base_rev != Some(ws.catalog_rev) {
+            self.keep_base = false;
+            self.base_rev = Some(ws.catalog_rev);
+        }
         if ws.project.is_some()
             && self.base_rev != Some(ws.catalog_rev)
             && !self.base_job.is_running()
