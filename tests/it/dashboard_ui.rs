@@ -58,7 +58,9 @@ fn a_saved_histogram_becomes_a_dashboard_tile() {
         .type_text("Order values");
     h.run_steps(1);
     h.get_by_role_and_label(Role::Button, "Save").click();
-    h.run_steps(3);
+    wait_until(&mut h, "the saved chart", |a| {
+        a.ws.notice.as_deref() == Some("Saved “Order values” to the dashboard")
+    });
     h.get_by_label_contains("Saved “Order values” to the dashboard");
     let stored = saved_charts(&Project::open_read_only(&path).expect("project")).expect("charts");
     assert_eq!(stored.len(), 1);

@@ -89,6 +89,10 @@ impl CustomersPage {
             self.list.revealed(i, column);
             ws.refresh_activity();
         }
+        if self.tags.logic(ws) {
+            // A tag rule changed: the table is built again with it.
+            self.build(ws);
+        }
     }
 
     /// Logs, then shows in clear, the personal data the card was asked to reveal.
@@ -169,7 +173,6 @@ impl CustomersPage {
             self.auto_built_rev = Some(ws.catalog_rev);
             self.build(ws);
         }
-        let mut rebuild = false;
         let mut reveal = None;
         egui::CentralPanel::default().show(ui, |ui| {
             theme::page_header(ui, lang.tr(T::NavCustomers), Some(lang.tr(T::CustSubtitle)));
@@ -208,12 +211,9 @@ impl CustomersPage {
                     }
                 }
                 Tab::Portrait => self.portrait.ui(ui, lang, o, &mut self.pick),
-                Tab::Tags => rebuild = self.tags.ui(ui, ws, o),
+                Tab::Tags => self.tags.ui(ui, ws, o),
             }
         });
-        if rebuild {
-            self.build(ws);
-        }
         if let Some((i, column)) = reveal {
             self.reveal(ws, i, column);
         }

@@ -5,7 +5,7 @@ use crate::customers::overview::Overview;
 use crate::customers::tags::{put_rule, remove_rule};
 use crate::customers::write::COLUMNS;
 use crate::i18n::{T, int};
-use crate::ui::state::Workspace;
+use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme;
 use egui::{RichText, Ui};
 
@@ -15,11 +15,30 @@ pub struct TagEditor {
     edits: Vec<String>,
     new_name: String,
     new_rule: String,
+    /// A rule being saved or removed.
+    job: JobSlot<()>,
+}
+
+/// What the user asked of the rules.
+enum Change {
+    Put(String, String),
+    Remove(String),
 }
 
 impl TagEditor {
-    /// Draws the editor; returns true when a rule changed (the table needs rebuilding).
-    pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace, o: &Overview) -> bool {
+    /// Takes a saved change (once per frame); true when a rule changed (the table needs
+    /// rebuilding).
+    pub fn logic(&mut self, ws: &mut Workspace) -> bool {
+        if self.job.poll_report(ws).is_none() {
+            return false;
+        }
+        self.new_name.clear();
+        self.new_rule.clear();
+        true
+    }
+
+    /// Draws the editor.
+    pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace, o: &Overview) {
         let lang = ws.lang;
         let tags = &o.tags;
         if self.edits.len() != tags.rules.len() {
@@ -35,7 +54,7 @@ impl TagEditor {
         );
         ui.add_space(6.0);
         let counts = tags.counts();
-        let mut change: Option<Result<(), crate::Error>> = None;
+        let mut change: Option<Change> = None;
         egui::Grid::new("tag-rules")
             .striped(true)
             .num_columns(4)
@@ -71,18 +90,14 @@ impl TagEditor {
                         }
                     }
                     ui.horizontal(|ui| {
-                        let project = ws.project.as_ref();
                         if ui
                             .add_enabled(*edit != r.rule, egui::Button::new(lang.tr(T::TagSave)))
                             .clicked()
-                            && let Some(p) = project
                         {
-                            change = Some(put_rule(p, &r.name, edit));
+                            change = Some(Change::Put(r.name.clone(), edit.clone()));
                         }
-                        if ui.button(lang.tr(T::TagRemove)).clicked()
-                            && let Some(p) = project
-                        {
-                            change = Some(remove_rule(p, &r.name));
+                        if ui.button(lang.tr(T::TagRemove)).clicked() {
+                            change = Some(Change::Remove(r.name.clone()));
                         }
                     });
                     ui.end_row();
@@ -105,23 +120,23 @@ impl TagEditor {
             if ui
                 .add_enabled(ready, egui::Button::new(lang.tr(T::TagAdd)))
                 .clicked()
-                && let Some(p) = ws.project.as_ref()
             {
-                change = Some(put_rule(p, &self.new_name, &self.new_rule));
+                change = Some(Change::Put(self.new_name.clone(), self.new_rule.clone()));
+            }
+            if self.job.is_running() {
+                ui.spinner();
             }
         });
-        match change {
-            Some(Ok(())) => {
-                self.new_name.clear();
-                self.new_rule.clear();
-                true
-            }
-            Some(Err(e)) => {
-                let t = lang.tr(T::TagSaveFailed);
-                ws.problem(t, &e);
-                false
-            }
-            None => false,
-        }
+        let (Some(change), Some(path)) = (change, ws.project_path()) else {
+            return;
+        };
+        self.job
+            .start(ws, T::TagSaveFailed, String::new(), move |_rep| {
+                let p = crate::store::Project::open(&path)?;
+                match change {
+                    Change::Put(name, rule) => put_rule(&p, &name, &rule),
+                    Change::Remove(name) => remove_rule(&p, &name),
+                }
+            });
     }
 }

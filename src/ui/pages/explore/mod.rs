@@ -18,7 +18,7 @@ use crate::explore::ready::{
 use crate::explore::render::{ChartKind, Words};
 use crate::explore::repeat::{Pareto, RepeatPurchases, pareto, repeat_purchases};
 use crate::explore::rows::EventColumns;
-use crate::explore::saved::{SavedChart, has_chart, save_chart};
+use crate::explore::saved::{SavedChart, save_chart, saved_charts};
 use crate::explore::{Agg, AggTable, ChartSpec, Grain, Order};
 use crate::i18n::{T, int};
 use crate::store::Project;
@@ -153,6 +153,11 @@ pub struct ExplorePage {
     cache: std::sync::Arc<std::sync::Mutex<crate::explore::cache::FrameCache>>,
     /// The title being typed to save the chart shown, while the form is open.
     saving: Option<String>,
+    /// The saved charts' titles (read when the form opens), to say "Replace" for one of them.
+    chart_titles: Vec<String>,
+    titles_job: JobSlot<Vec<String>>,
+    /// The chart being saved (its title, when done).
+    save_job: JobSlot<String>,
     /// The funnel dataset's event values, for its steps.
     event_values: funnel_steps::EventValues,
     /// The events dataset whose most frequent values the steps were defaulted to.
@@ -229,6 +234,14 @@ impl ExplorePage {
     /// Takes the chart or analysis when its job finishes (once per frame).
     pub fn logic(&mut self, ws: &mut Workspace) {
         self.event_values.logic(ws);
+        if let Some(t) = self.titles_job.poll_report(ws) {
+            self.chart_titles = t;
+        }
+        if let Some(title) = self.save_job.poll_report(ws) {
+            ws.notice = Some(ws.lang.f(T::SavedChart, &[&title]));
+            ws.charts_rev += 1;
+            self.saving = None;
+        }
         match self.job.poll() {
             None => {}
             Some(Ok(r)) => self.result = Some((self.tab_of(&r), r)),
@@ -444,6 +457,7 @@ impl ExplorePage {
                             && ui.button(lang.tr(T::SaveChart)).clicked()
                         {
                             self.saving = Some(default_title(spec, kind));
+                            self.read_titles(ws);
                         }
                     });
                     if let Some(spec) = &spec {
@@ -488,10 +502,7 @@ impl ExplorePage {
             if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                 save = true;
             }
-            let exists = ws
-                .project
-                .as_ref()
-                .is_some_and(|p| has_chart(p, title).unwrap_or(false));
+            let exists = self.chart_titles.iter().any(|t| t == title.trim());
             let word = if exists {
                 T::ReplaceChart
             } else {
@@ -519,15 +530,26 @@ impl ExplorePage {
             kind,
             spec: spec.clone(),
         };
-        let Some(project) = &ws.project else { return };
-        match save_chart(project, &chart) {
-            Ok(()) => {
-                ws.notice = Some(lang.f(T::SavedChart, &[&chart.title]));
-                ws.charts_rev += 1;
-                self.saving = None;
-            }
-            Err(e) => ws.problem(lang.tr(T::SaveChart), &e),
-        }
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        self.save_job
+            .start(ws, T::SaveChart, chart.title.clone(), move |_rep| {
+                save_chart(&Project::open(&path)?, &chart)?;
+                Ok(chart.title)
+            });
+    }
+
+    /// Reads the saved charts' titles, as a job.
+    fn read_titles(&mut self, ws: &mut Workspace) {
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        self.titles_job
+            .start(ws, T::SaveChart, String::new(), move |_rep| {
+                let charts = saved_charts(&Project::open_read_only(&path)?)?;
+                Ok(charts.into_iter().map(|c| c.title).collect())
+            });
     }
 
     fn status_ui(&self, ui: &mut Ui, ws: &Workspace) {

@@ -244,7 +244,7 @@ impl RecommendationsPage {
         }
     }
 
-    fn guess(&mut self, ws: &Workspace) {
+    fn guess(&mut self, ws: &mut Workspace) {
         if self.guessed_rev == Some(ws.catalog_rev) {
             return;
         }

@@ -34,6 +34,8 @@ pub struct PicksView {
     who: Who,
     pub(super) segment: Option<String>,
     segments: Vec<String>,
+    /// The saved segments' names being read.
+    segments_job: JobSlot<Vec<String>>,
     /// The chosen segment's members found in the purchases (customer numbers).
     members: Option<(String, Vec<u32>)>,
     /// Finding the members: the data generation, the segment, its members.
@@ -58,6 +60,7 @@ impl Default for PicksView {
             who: Who::Customer,
             segment: None,
             segments: Vec::new(),
+            segments_job: JobSlot::default(),
             members: None,
             members_job: JobSlot::default(),
             search: String::new(),
@@ -85,20 +88,16 @@ impl PicksView {
         self.customer = d.sorted_customers.first().copied();
     }
 
-    pub fn reload_segments(&mut self, ws: &Workspace) {
-        if let Some(p) = &ws.project {
-            self.segments = crate::segments::saved::list(p)
-                .map(|l| l.into_iter().map(|s| s.name).collect())
-                .unwrap_or_default();
-        }
-        if self
-            .segment
-            .as_ref()
-            .is_some_and(|s| !self.segments.contains(s))
-        {
-            self.segment = None;
-            self.members = None;
-        }
+    /// Reads the saved segments' names again, as a job.
+    pub fn reload_segments(&mut self, ws: &mut Workspace) {
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        self.segments_job
+            .start(ws, T::SegSaved, String::new(), move |_rep| {
+                let list = crate::segments::saved::list(&Project::open_read_only(&path)?)?;
+                Ok(list.into_iter().map(|s| s.name).collect())
+            });
     }
 
     /// The fitted model of an algorithm, if any.
@@ -136,6 +135,17 @@ impl PicksView {
     /// Takes fitted models and segment members of the data generation `g` as their jobs
     /// finish (once per frame).
     pub fn logic(&mut self, g: u64) {
+        if let Some(names) = self.segments_job.poll_keep() {
+            self.segments = names;
+            if self
+                .segment
+                .as_ref()
+                .is_some_and(|s| !self.segments.contains(s))
+            {
+                self.segment = None;
+                self.members = None;
+            }
+        }
         if let Some((for_g, models)) = self.fit_job.poll_keep()
             && for_g == g
         {

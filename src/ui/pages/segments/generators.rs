@@ -23,6 +23,8 @@ pub struct GeneratorState {
     choices: Vec<KChoice>,
     clusters: Option<KMeansFit>,
     prefix: String,
+    /// The clusters being saved as segments (how many, when done).
+    save_job: JobSlot<usize>,
     /// Segments were saved: the page re-reads its list.
     pub saved_changed: bool,
 }
@@ -38,6 +40,7 @@ impl Default for GeneratorState {
             choices: Vec::new(),
             clusters: None,
             prefix: "Cluster".into(),
+            save_job: JobSlot::default(),
             saved_changed: false,
         }
     }
@@ -52,12 +55,18 @@ enum Kmeans {
 }
 
 impl GeneratorState {
-    /// Takes the k-means result when its job finishes (once per frame).
-    pub fn logic(&mut self) {
+    /// Takes the k-means result and the saved clusters when their jobs finish (once per
+    /// frame).
+    pub fn logic(&mut self, ws: &mut Workspace) {
         match self.job.poll_keep() {
             None => {}
             Some(Kmeans::Choices(c)) => self.choices = c,
             Some(Kmeans::Clusters(f)) => self.clusters = Some(*f),
+        }
+        if let Some(k) = self.save_job.poll_keep() {
+            ws.notice = Some(ws.lang.f(T::SegSavedClusters, &[&k, &self.prefix]));
+            ws.refresh_activity();
+            self.saved_changed = true;
         }
     }
 
@@ -253,25 +262,35 @@ impl GeneratorState {
             ui.label(lang.tr(T::SegPrefix));
             ui.add(egui::TextEdit::singleline(&mut self.prefix).desired_width(140.0));
             if ui.button(lang.tr(T::SegSaveAll)).clicked()
-                && let Some(p) = &ws.project
+                && let Some(path) = ws.project_path()
             {
                 let k = fit.profiles.len();
-                let result = (0..k).try_for_each(|j| {
-                    let rule = fit.model.rule(j)?;
-                    saved::save(
-                        p,
-                        &format!("{} {}", self.prefix.trim(), j + 1),
-                        &rule,
-                        &format!("k-means cluster {} of {k}", j + 1),
-                    )
-                });
-                if let Err(e) = result {
-                    self.job.set_error(e);
-                } else {
-                    ws.notice = Some(lang.f(T::SegSavedClusters, &[&k, &self.prefix]));
-                    ws.refresh_activity();
-                    self.saved_changed = true;
+                let rules: crate::Result<Vec<Rule>> = (0..k).map(|j| fit.model.rule(j)).collect();
+                let prefix = self.prefix.trim().to_string();
+                match rules {
+                    Err(e) => self.save_job.set_error(e),
+                    Ok(rules) => {
+                        self.save_job
+                            .start(ws, T::SegSaveAll, prefix.clone(), move |_rep| {
+                                let p = crate::store::Project::open(&path)?;
+                                for (j, rule) in rules.iter().enumerate() {
+                                    saved::save(
+                                        &p,
+                                        &format!("{prefix} {}", j + 1),
+                                        rule,
+                                        &format!("k-means cluster {} of {k}", j + 1),
+                                    )?;
+                                }
+                                Ok(k)
+                            });
+                    }
                 }
+            }
+            if self.save_job.is_running() {
+                ui.spinner();
+            }
+            if let Some(e) = self.save_job.error() {
+                ui.colored_label(theme::error_color(ui), crate::ui::explain::explain(lang, e));
             }
         });
         out

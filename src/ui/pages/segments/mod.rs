@@ -42,6 +42,10 @@ pub struct SegmentsPage {
     /// The next catalog change is only the customer table a save wrote: keep the base.
     keep_base: bool,
     saved: Vec<Segment>,
+    /// The saved segments being read.
+    saved_job: JobSlot<Vec<Segment>>,
+    /// A segment being deleted.
+    delete_job: JobSlot<String>,
     /// The saved segment being edited, if any.
     selected: Option<String>,
     name: String,
@@ -104,6 +108,8 @@ impl Default for SegmentsPage {
             base_rev: None,
             keep_base: false,
             saved: Vec::new(),
+            saved_job: JobSlot::default(),
+            delete_job: JobSlot::default(),
             selected: None,
             name: String::new(),
             description: String::new(),
@@ -196,14 +202,28 @@ impl SegmentsPage {
                     .f(T::SegExported, &[&crate::i18n::int(r.rows), &r.path]),
             );
         }
-        self.generators.logic();
+        if let Some(list) = self.saved_job.poll_report(ws) {
+            self.saved = list;
+            self.overlap.invalidate();
+        }
+        if self.delete_job.poll_report(ws).is_some() {
+            self.selected = None;
+            self.reload_saved(ws);
+            ws.refresh_activity();
+        }
+        self.generators.logic(ws);
         self.overlap.logic();
     }
 
-    fn reload_saved(&mut self, ws: &Workspace) {
-        if let Some(p) = &ws.project {
-            self.saved = saved::list(p).unwrap_or_default();
-        }
+    /// Reads the saved segments again, as a job.
+    fn reload_saved(&mut self, ws: &mut Workspace) {
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        self.saved_job
+            .start(ws, T::SegSaved, String::new(), move |_rep| {
+                saved::list(&Project::open_read_only(&path)?)
+            });
     }
 
     fn saved_map(&self) -> Saved {
@@ -548,16 +568,15 @@ impl SegmentsPage {
     }
 
     fn delete(&mut self, ws: &mut Workspace, name: &str) {
-        let Some(p) = &ws.project else { return };
-        match saved::delete(p, name) {
-            Ok(()) => {
-                self.selected = None;
-                self.reload_saved(ws);
-                self.overlap.invalidate();
-                ws.refresh_activity();
-            }
-            Err(e) => ws.problem(ws.lang.tr(T::SegDelete), &e),
-        }
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        let name = name.to_string();
+        self.delete_job
+            .start(ws, T::SegDelete, name.clone(), move |_rep| {
+                saved::delete(&Project::open(&path)?, &name)?;
+                Ok(name)
+            });
     }
 }
 
