@@ -51,7 +51,7 @@ fn main() {
         .build_ui_state(|ui, app: &mut LoupeApp| app.frame(ui), app);
     // The project opens in a job.
     let opening = Instant::now();
-    while h.state().ws.project.is_none() {
+    while h.state().ws().project.is_none() {
         assert!(
             opening.elapsed() < Duration::from_secs(60),
             "the project did not open"
@@ -65,8 +65,8 @@ fn main() {
     let started = Instant::now();
     {
         let app = h.state_mut();
-        assert!(dialog.start_import(&mut app.ws), "import job");
-        app.import = Some(dialog);
+        assert!(dialog.start_import(app.ws_mut()), "import job");
+        app.set_import(Some(dialog));
     }
     let during = pace(&mut h, |app| !app.busy(), Duration::from_secs(120));
     let import_secs = started.elapsed().as_secs_f64();
@@ -76,13 +76,13 @@ fn main() {
     // Scroll the whole table: each frame jumps far enough to need rows never fetched before.
     {
         let app = h.state_mut();
-        app.import = None;
-        app.page = Page::Data;
-        app.data.select(&mut app.ws, "online_retail");
+        app.set_import(None);
+        app.set_page(Page::Data);
+        app.with_ws(|app, ws| app.data_mut().select(ws, "online_retail"));
     }
     pace(
         &mut h,
-        |app| app.data.row_count() == Some(541_909) && !app.busy(),
+        |app| app.data().row_count() == Some(541_909) && !app.busy(),
         Duration::from_secs(60),
     );
     let table_point = egui::pos2(700.0, 450.0);

@@ -16,7 +16,7 @@ struct WithImport {
 impl eframe::App for WithImport {
     fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
         self.app.logic(ctx, frame);
-        if self.app.ws.project.is_some()
+        if self.app.ws().project.is_some()
             && let Some(f) = self.file.take()
         {
             self.app.open_import(vec![f]);

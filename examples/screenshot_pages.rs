@@ -51,7 +51,7 @@ struct Shot {
 impl Shot {
     fn show_view(&mut self) {
         let a = &mut self.app;
-        a.page = match self.view.split('-').next().unwrap_or("") {
+        a.set_page(match self.view.split('-').next().unwrap_or("") {
             "clean" => Page::Clean,
             "explore" => Page::Explore,
             "dashboard" => Page::Dashboard,
@@ -61,26 +61,26 @@ impl Shot {
             "campaigns" => Page::Campaigns,
             "activity" => Page::Activity,
             _ => Page::Data,
-        };
+        });
         match self.view.as_str() {
-            "explore-trend" => a.explore.set_tab(explore::Tab::Trend),
-            "explore-cohorts" => a.explore.set_tab(explore::Tab::Cohorts),
-            "customers-list" => a.customers.set_tab(customers::Tab::List),
-            "customers-map" => a.customers.set_tab(customers::Tab::Map),
-            "customers-portrait" => a.customers.set_tab(customers::Tab::Portrait),
+            "explore-trend" => a.explore_mut().set_tab(explore::Tab::Trend),
+            "explore-cohorts" => a.explore_mut().set_tab(explore::Tab::Cohorts),
+            "customers-list" => a.customers_mut().set_tab(customers::Tab::List),
+            "customers-map" => a.customers_mut().set_tab(customers::Tab::Map),
+            "customers-portrait" => a.customers_mut().set_tab(customers::Tab::Portrait),
             "segments" => {
-                a.segments.set_tab(segments::Tab::Builder);
-                a.segments.set_text(
+                a.segments_mut().set_tab(segments::Tab::Builder);
+                a.segments_mut().set_text(
                     "rfm_group IN ('At risk', 'Can''t lose them') AND revenue >= 500 \
                      AND bought(category = '厨房餐具', min_times = 2)",
                 );
             }
-            "recs-picks" => a.recs.set_tab(recommendations::Tab::Picks),
-            "recs-rules" => a.recs.set_tab(recommendations::Tab::Rules),
-            "campaigns-roi" => a.campaigns.set_tab(campaigns::Tab::Roi),
-            "campaigns-lift" => a.campaigns.set_tab(campaigns::Tab::Lift),
-            "clean" => a.clean.select(&mut a.ws, "orders"),
-            "data-relations" => a.data.show_relations(),
+            "recs-picks" => a.recs_mut().set_tab(recommendations::Tab::Picks),
+            "recs-rules" => a.recs_mut().set_tab(recommendations::Tab::Rules),
+            "campaigns-roi" => a.campaigns_mut().set_tab(campaigns::Tab::Roi),
+            "campaigns-lift" => a.campaigns_mut().set_tab(campaigns::Tab::Lift),
+            "clean" => a.with_ws(|a, ws| a.clean_mut().select(ws, "orders")),
+            "data-relations" => a.data_mut().show_relations(),
             "import" => a.open_import(self.import_file.iter().cloned().collect()),
             _ => {}
         }
@@ -91,7 +91,7 @@ impl eframe::App for Shot {
     fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
         self.app.logic(ctx, frame);
         ctx.request_repaint_after(Duration::from_millis(50));
-        if self.app.ws.project.is_none() || self.done {
+        if self.app.ws().project.is_none() || self.done {
             return;
         }
         let Some(shown) = self.shown else {
@@ -150,9 +150,9 @@ fn main() -> Result<(), eframe::Error> {
         options,
         Box::new(move |cc| {
             let mut app = LoupeApp::from_creation(cc, Some(project));
-            app.settings.theme = ThemeChoice::Light;
+            app.settings_mut().theme = ThemeChoice::Light;
             // Nothing remembered from an earlier session (recent projects, sizes).
-            app.settings.recent.clear();
+            app.settings_mut().recent.clear();
             Ok(Box::new(Shot {
                 app,
                 view,

@@ -45,7 +45,7 @@ fn the_window_asks_for_a_passphrase_in_its_own_dialog_never_in_the_terminal() {
         let mut h = headless_window(p);
         h.run_steps(3);
         h.get_by_label("secret.loupe is encrypted. Enter its passphrase to open it.");
-        assert!(h.state().ws.project.is_none());
+        assert!(h.state().ws().project.is_none());
         shown = true;
         Ok(())
     })

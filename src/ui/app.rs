@@ -65,23 +65,23 @@ const QUIET_JOB: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// The workbench.
 pub struct LoupeApp {
-    pub settings: Settings,
-    pub ws: Workspace,
-    pub page: Page,
-    pub data: DataPage,
-    pub activity: ActivityPage,
-    pub clean: CleanPage,
-    pub customers: CustomersPage,
-    pub explore: ExplorePage,
-    pub segments: SegmentsPage,
-    pub dashboard: DashboardPage,
-    pub campaigns: CampaignsPage,
-    pub recs: RecommendationsPage,
-    pub import: Option<ImportDialog>,
+    settings: Settings,
+    ws: Workspace,
+    page: Page,
+    data: DataPage,
+    activity: ActivityPage,
+    clean: CleanPage,
+    customers: CustomersPage,
+    explore: ExplorePage,
+    segments: SegmentsPage,
+    dashboard: DashboardPage,
+    campaigns: CampaignsPage,
+    recs: RecommendationsPage,
+    import: Option<ImportDialog>,
     /// Backup, restore, passphrases and customer data requests.
-    pub privacy: PrivacyUi,
+    privacy: PrivacyUi,
     /// The Help menu and each page's "?".
-    pub help: crate::ui::help::HelpUi,
+    help: crate::ui::help::HelpUi,
     startup: Option<Startup>,
     sample_job: JobSlot<PathBuf>,
     /// The project being opened (or created), off the UI thread.
@@ -102,6 +102,147 @@ pub struct LoupeApp {
 /// The label of a navigation entry (glyph and title), as drawn and as tests find it.
 pub fn nav_label(lang: Lang, page: Page) -> String {
     format!("{}  {}", page.icon(), lang.tr(page.title()))
+}
+
+/// What tests and tools read and change of the workbench: each page's state behind an accessor.
+impl LoupeApp {
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn settings_mut(&mut self) -> &mut Settings {
+        &mut self.settings
+    }
+
+    pub fn ws(&self) -> &Workspace {
+        &self.ws
+    }
+
+    pub fn ws_mut(&mut self) -> &mut Workspace {
+        &mut self.ws
+    }
+
+    pub fn data(&self) -> &DataPage {
+        &self.data
+    }
+
+    pub fn data_mut(&mut self) -> &mut DataPage {
+        &mut self.data
+    }
+
+    pub fn activity(&self) -> &ActivityPage {
+        &self.activity
+    }
+
+    pub fn activity_mut(&mut self) -> &mut ActivityPage {
+        &mut self.activity
+    }
+
+    pub fn clean(&self) -> &CleanPage {
+        &self.clean
+    }
+
+    pub fn clean_mut(&mut self) -> &mut CleanPage {
+        &mut self.clean
+    }
+
+    pub fn customers(&self) -> &CustomersPage {
+        &self.customers
+    }
+
+    pub fn customers_mut(&mut self) -> &mut CustomersPage {
+        &mut self.customers
+    }
+
+    pub fn explore(&self) -> &ExplorePage {
+        &self.explore
+    }
+
+    pub fn explore_mut(&mut self) -> &mut ExplorePage {
+        &mut self.explore
+    }
+
+    pub fn segments(&self) -> &SegmentsPage {
+        &self.segments
+    }
+
+    pub fn segments_mut(&mut self) -> &mut SegmentsPage {
+        &mut self.segments
+    }
+
+    pub fn dashboard(&self) -> &DashboardPage {
+        &self.dashboard
+    }
+
+    pub fn dashboard_mut(&mut self) -> &mut DashboardPage {
+        &mut self.dashboard
+    }
+
+    pub fn campaigns(&self) -> &CampaignsPage {
+        &self.campaigns
+    }
+
+    pub fn campaigns_mut(&mut self) -> &mut CampaignsPage {
+        &mut self.campaigns
+    }
+
+    pub fn recs(&self) -> &RecommendationsPage {
+        &self.recs
+    }
+
+    pub fn recs_mut(&mut self) -> &mut RecommendationsPage {
+        &mut self.recs
+    }
+
+    pub fn privacy(&self) -> &PrivacyUi {
+        &self.privacy
+    }
+
+    pub fn privacy_mut(&mut self) -> &mut PrivacyUi {
+        &mut self.privacy
+    }
+
+    pub fn help(&self) -> &crate::ui::help::HelpUi {
+        &self.help
+    }
+
+    pub fn help_mut(&mut self) -> &mut crate::ui::help::HelpUi {
+        &mut self.help
+    }
+
+    /// Runs `f` with the workbench and its workspace apart, for page methods that take both
+    /// (inside `f`, the workbench's own workspace is a blank stand-in).
+    pub fn with_ws<R>(&mut self, f: impl FnOnce(&mut LoupeApp, &mut Workspace) -> R) -> R {
+        let blank = Workspace::new(self.ws.lang, crate::jobs::no_wake());
+        let mut ws = std::mem::replace(&mut self.ws, blank);
+        let r = f(self, &mut ws);
+        self.ws = ws;
+        r
+    }
+
+    /// The page shown.
+    pub fn page(&self) -> Page {
+        self.page
+    }
+
+    /// Shows `page`, as the navigation does.
+    pub fn set_page(&mut self, page: Page) {
+        self.page = page;
+    }
+
+    /// The import dialog, while open.
+    pub fn import(&self) -> Option<&ImportDialog> {
+        self.import.as_ref()
+    }
+
+    pub fn import_mut(&mut self) -> Option<&mut ImportDialog> {
+        self.import.as_mut()
+    }
+
+    /// Shows `dialog` as the import dialog (`None`: closes it).
+    pub fn set_import(&mut self, dialog: Option<ImportDialog>) {
+        self.import = dialog;
+    }
 }
 
 impl LoupeApp {

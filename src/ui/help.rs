@@ -17,9 +17,9 @@ use std::path::PathBuf;
 pub struct HelpUi {
     /// A folder holding the built books as `<lang>/index.html`, tried instead of the usual places
     /// (tests; an app that ships the guide elsewhere).
-    pub guide_root: Option<PathBuf>,
+    guide_root: Option<PathBuf>,
     /// The last URL the window asked the system to open.
-    pub last_opened: Option<String>,
+    last_opened: Option<String>,
 }
 
 /// The guide's chapter about a page.
@@ -37,6 +37,20 @@ pub fn chapter_of(page: Page) -> Chapter {
 }
 
 impl HelpUi {
+    /// Looks for the built books in `root` (as `<lang>/index.html`) before the usual places.
+    pub fn set_guide_root(&mut self, root: Option<PathBuf>) {
+        self.guide_root = root;
+    }
+
+    /// The last URL the window asked the system to open.
+    pub fn last_opened(&self) -> Option<&str> {
+        self.last_opened.as_deref()
+    }
+
+    pub fn forget_last_opened(&mut self) {
+        self.last_opened = None;
+    }
+
     /// The Help menu of the top bar.
     pub fn menu(&mut self, ui: &mut Ui, ws: &mut Workspace, page: Page) {
         let lang = ws.lang;

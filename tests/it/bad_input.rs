@@ -602,9 +602,8 @@ fn the_import_dialog_offers_plain_quotes_for_a_stray_quote() {
     let mut h = app(&project, loupe::i18n::Lang::En);
     h.run_steps(3);
     h.state_mut().open_import(vec![f]);
-    let previewed = |a: &loupe::ui::LoupeApp| {
-        a.import.as_ref().is_some_and(|d| d.preview().is_some()) && !a.busy()
-    };
+    let previewed =
+        |a: &loupe::ui::LoupeApp| a.import().is_some_and(|d| d.preview().is_some()) && !a.busy();
     wait_until(&mut h, "the preview", previewed);
     assert!(
         h.query_all_by_label_contains("choose “Treat quotes as plain characters”")
@@ -619,13 +618,12 @@ fn the_import_dialog_offers_plain_quotes_for_a_stray_quote() {
     h.run_steps(2);
     wait_until(&mut h, "the new preview", |a| {
         previewed(a)
-            && a.import
-                .as_ref()
+            && a.import()
                 .is_some_and(|d| matches!(d.preview(), Some(Ok(_))))
     });
     h.get_by_role_and_label(Role::Button, "Import").click();
     wait_until(&mut h, "the import", |a| {
-        a.import.is_none() && a.ws.dataset("stray").is_some() && !a.busy()
+        a.import().is_none() && a.ws().dataset("stray").is_some() && !a.busy()
     });
     let p = Project::open_read_only(&project).unwrap();
     assert_eq!(p.dataset("stray").unwrap().rows, 3000);

@@ -46,9 +46,9 @@ fn roi_and_lift_views_show_the_library_numbers() {
     h.get_by_label(&nav_label(Lang::En, Page::Campaigns))
         .click();
     wait_until(&mut h, "the ROI report", |a| {
-        !a.busy() && a.campaigns.roi().report().is_some()
+        !a.busy() && a.campaigns().roi().report().is_some()
     });
-    assert_eq!(h.state().campaigns.tab(), Tab::Roi);
+    assert_eq!(h.state().campaigns().tab(), Tab::Roi);
     h.get_by_label("ROI and attribution");
     h.get_by_label("Cumulative spend and attributed revenue");
     h.get_by_label("ROI and ROAS per campaign");
@@ -79,10 +79,10 @@ fn roi_and_lift_views_show_the_library_numbers() {
     h.get_by_label("Position based (40/20/40) · ROI");
     h.get_by_label_contains("No order had contacts by more than one campaign");
     // A 30-day window (set as the spin box would), then linear: the job reruns.
-    h.state_mut().campaigns.roi_mut().set_window_days(30);
+    h.state_mut().campaigns_mut().roi_mut().set_window_days(30);
     wait_until(&mut h, "the 30-day report", |a| {
         !a.busy()
-            && a.campaigns
+            && a.campaigns()
                 .roi()
                 .report()
                 .is_some_and(|r| r.attribution.window_days == 30)
@@ -101,12 +101,12 @@ fn roi_and_lift_views_show_the_library_numbers() {
     h.get_by_label("Linear").click_accesskit();
     wait_until(&mut h, "the linear report", |a| {
         !a.busy()
-            && a.campaigns
+            && a.campaigns()
                 .roi()
                 .report()
                 .is_some_and(|r| r.attribution.model == Model::Linear)
     });
-    let shown = h.state().campaigns.roi().report().unwrap().clone();
+    let shown = h.state().campaigns().roi().report().unwrap().clone();
     assert_eq!(shown.computed.campaigns, linear.computed.campaigns);
     let changed = linear
         .computed
@@ -120,7 +120,7 @@ fn roi_and_lift_views_show_the_library_numbers() {
     // The Lift view: the experiment's arms against No E-Mail.
     h.get_by_label("Lift (experiment)").click();
     wait_until(&mut h, "the lift", |a| {
-        !a.busy() && a.campaigns.lift().uplift().is_some()
+        !a.busy() && a.campaigns().lift().uplift().is_some()
     });
     let lift = {
         let p = Project::open_read_only(&path).unwrap();
@@ -128,7 +128,7 @@ fn roi_and_lift_views_show_the_library_numbers() {
             read_experiment(&p, "experiment", "segment", "spend", Some("conversion")).unwrap();
         uplift(&s, "No E-Mail", None).unwrap()
     };
-    assert_eq!(h.state().campaigns.lift().uplift(), Some(&lift));
+    assert_eq!(h.state().campaigns().lift().uplift(), Some(&lift));
     h.get_by_label("No E-Mail (control)");
     h.get_by_label("Mens E-Mail");
     h.get_by_label("Womens E-Mail");
@@ -150,14 +150,14 @@ fn campaigns_page_in_chinese() {
     h.get_by_label(&nav_label(Lang::ZhCn, Page::Campaigns))
         .click();
     wait_until(&mut h, "the ROI report", |a| {
-        !a.busy() && a.campaigns.roi().report().is_some()
+        !a.busy() && a.campaigns().roi().report().is_some()
     });
     h.get_by_label("投资回报与归因");
     h.get_by_label("累计花费与归因销售额");
     h.get_by_label("新春会员短信");
     h.get_by_label("增量实验").click();
     wait_until(&mut h, "the lift", |a| {
-        !a.busy() && a.campaigns.lift().uplift().is_some()
+        !a.busy() && a.campaigns().lift().uplift().is_some()
     });
     h.get_by_label("No E-Mail (对照)");
 }

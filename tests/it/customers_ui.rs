@@ -9,7 +9,7 @@ use loupe::ui::pages::customers::{GroupPick, Tab};
 use loupe::ui::{LoupeApp, Page, nav_label};
 
 fn built(a: &LoupeApp) -> bool {
-    !a.busy() && a.customers.overview().is_some()
+    !a.busy() && a.customers().overview().is_some()
 }
 
 #[test]
@@ -20,7 +20,7 @@ fn customers_page_shows_list_card_heatmap_and_portrait() {
         .click();
     wait_until(&mut h, "the customer table", built);
     let (n, as_of, top) = {
-        let o = h.state().customers.overview().unwrap();
+        let o = h.state().customers().overview().unwrap();
         let t = &o.base.table;
         let top = t
             .customers
@@ -60,11 +60,15 @@ fn customers_page_shows_list_card_heatmap_and_portrait() {
         .expect("the e-mail's reveal")
         .click_accesskit();
     wait_until(&mut h, "the reveal is logged", |a| {
-        !a.busy() && a.ws.activity.first().is_some_and(|e| e.action == "reveal")
+        !a.busy()
+            && a.ws()
+                .activity
+                .first()
+                .is_some_and(|e| e.action == "reveal")
     });
     h.run_steps(2);
     assert!(h.query_all_by_label(&email).count() >= 1, "shown in clear");
-    let logged = h.state().ws.activity[0].detail.to_string();
+    let logged = h.state().ws().activity[0].detail.to_string();
     assert!(logged.contains("\"column\":\"email\""), "{logged}");
     assert!(
         !logged.contains(&top.customer_id),
@@ -88,24 +92,24 @@ fn customers_page_shows_list_card_heatmap_and_portrait() {
     h.get_by_label("RFM map").click();
     h.run_steps(3);
     // Scores no customer takes are explained, with the groups left empty by them.
-    let grid = h.state().customers.overview().unwrap().grid;
+    let grid = h.state().customers().overview().unwrap().grid;
     if (0..5).any(|f| (0..5).all(|r| grid[r][f] == 0)) {
         h.get_by_label_contains("hold nobody: customers with the same number of orders");
     }
     h.get_by_label_contains("The RFM group ranks a customer against the others");
-    let lost = h.state().customers.overview().unwrap().grid[0][1];
+    let lost = h.state().customers().overview().unwrap().grid[0][1];
     h.get_by_label(&format!("{}\nLost", int(lost))).click();
     h.run_steps(3);
-    assert_eq!(h.state().customers.tab(), Tab::Portrait);
+    assert_eq!(h.state().customers().tab(), Tab::Portrait);
     assert_eq!(
-        h.state().customers.pick(),
+        h.state().customers().pick(),
         GroupPick::Rfm(loupe::customers::rfm::RfmGroup::Lost)
     );
     h.get_by_label("TGI");
     h.get_by_label("member_level");
     let in_group = h
         .state()
-        .customers
+        .customers()
         .overview()
         .unwrap()
         .base
@@ -149,7 +153,7 @@ fn tags_tab_edits_rules_in_the_project() {
     h.get_by_label("Tags").click();
     h.run_steps(3);
     let high = {
-        let o = h.state().customers.overview().unwrap();
+        let o = h.state().customers().overview().unwrap();
         let k = o
             .tags
             .rules
@@ -179,13 +183,13 @@ fn tags_tab_edits_rules_in_the_project() {
     h.run_steps(2);
     wait_until(&mut h, "the rebuilt table", |a| {
         built(a)
-            && a.customers
+            && a.customers()
                 .overview()
                 .is_some_and(|o| o.tags.rules.iter().any(|r| r.name == "big basket"))
     });
     let expected = h
         .state()
-        .customers
+        .customers()
         .overview()
         .unwrap()
         .base
@@ -194,7 +198,7 @@ fn tags_tab_edits_rules_in_the_project() {
         .iter()
         .filter(|c| c.items >= 500.0)
         .count();
-    let o = h.state().customers.overview().unwrap();
+    let o = h.state().customers().overview().unwrap();
     let k = o
         .tags
         .rules

@@ -30,18 +30,18 @@ fn a_saved_histogram_becomes_a_dashboard_tile() {
     let path = own_sample(&dir);
     let mut h = app(&path, Lang::En);
     wait_until(&mut h, "the project", |a| {
-        a.ws.project.is_some() && !a.busy()
+        a.ws().project.is_some() && !a.busy()
     });
     h.get_by_label(&nav_label(Lang::En, Page::Explore)).click();
     wait_until(&mut h, "the first chart", |a| {
-        a.explore.chart_table().is_some()
+        a.explore().chart_table().is_some()
     });
 
     h.get_by_role_and_label(Role::ComboBox, "Chart").click();
     h.run_steps(2);
     h.get_by_label("histogram").click_accesskit();
     wait_until(&mut h, "the histogram", |a| {
-        matches!(a.explore.chart_data(), Some(ChartData::Histogram(_)))
+        matches!(a.explore().chart_data(), Some(ChartData::Histogram(_)))
     });
     // The value is the amount (the numeric column with that role), with a note on the bins.
     h.get_by_label("histogram — amount");
@@ -59,7 +59,7 @@ fn a_saved_histogram_becomes_a_dashboard_tile() {
     h.run_steps(1);
     h.get_by_role_and_label(Role::Button, "Save").click();
     wait_until(&mut h, "the saved chart", |a| {
-        a.ws.notice.as_deref() == Some("Saved “Order values” to the dashboard")
+        a.ws().notice.as_deref() == Some("Saved “Order values” to the dashboard")
     });
     h.get_by_label_contains("Saved “Order values” to the dashboard");
     let stored = saved_charts(&Project::open_read_only(&path).expect("project")).expect("charts");
@@ -72,12 +72,12 @@ fn a_saved_histogram_becomes_a_dashboard_tile() {
     h.get_by_label(&nav_label(Lang::En, Page::Dashboard))
         .click();
     wait_until(&mut h, "the tile", |a| {
-        a.dashboard.settled() && a.dashboard.titles() == ["Order values"]
+        a.dashboard().settled() && a.dashboard().titles() == ["Order values"]
     });
     h.get_by_label("Order values");
     h.get_by_label_contains("1 saved chart, recomputed when its data changes");
     assert!(matches!(
-        h.state().dashboard.tile_data("Order values"),
+        h.state().dashboard().tile_data("Order values"),
         Some(Ok(ChartData::Histogram(_)))
     ));
 
@@ -86,8 +86,8 @@ fn a_saved_histogram_becomes_a_dashboard_tile() {
     h.run_steps(2);
     h.get_by_label("Open in builder").click();
     h.run_steps(3);
-    assert_eq!(h.state().page, Page::Explore);
-    assert_eq!(h.state().explore.chart_kind(), ChartKind::Histogram);
+    assert_eq!(h.state().page(), Page::Explore);
+    assert_eq!(h.state().explore().chart_kind(), ChartKind::Histogram);
 
     // And removes it.
     h.get_by_label(&nav_label(Lang::En, Page::Dashboard))
@@ -97,7 +97,7 @@ fn a_saved_histogram_becomes_a_dashboard_tile() {
     h.run_steps(2);
     h.get_by_label("Remove").click();
     wait_until(&mut h, "the removal", |a| {
-        a.dashboard.settled() && a.dashboard.titles().is_empty()
+        a.dashboard().settled() && a.dashboard().titles().is_empty()
     });
     h.get_by_label_contains("No saved charts yet");
     assert!(
@@ -141,16 +141,16 @@ fn a_tile_follows_its_data_in_chinese() {
     let lang = Lang::ZhCn;
     let mut h = app(&path, lang);
     wait_until(&mut h, "the project", |a| {
-        a.ws.project.is_some() && !a.busy()
+        a.ws().project.is_some() && !a.busy()
     });
     h.get_by_label(&nav_label(lang, Page::Dashboard)).click();
-    let input_rows = |a: &loupe::ui::LoupeApp| match a.dashboard.tile_data("各渠道订单金额")
+    let input_rows = |a: &loupe::ui::LoupeApp| match a.dashboard().tile_data("各渠道订单金额")
     {
         Some(Ok(d)) => d.input_rows(),
         _ => 0,
     };
     wait_until(&mut h, "the tile", |a| {
-        a.dashboard.settled() && input_rows(a) == 3
+        a.dashboard().settled() && input_rows(a) == 3
     });
     h.get_by_label("各渠道订单金额");
     h.get_by_label(&lang.f(T::DashboardHint, &[&1]));
@@ -166,10 +166,10 @@ fn a_tile_follows_its_data_in_chinese() {
         import(&mut p, &[&f], opts).unwrap();
     }
     wait_until(&mut h, "the recomputed tile", |a| {
-        a.dashboard.settled() && input_rows(a) == 7
+        a.dashboard().settled() && input_rows(a) == 7
     });
     // The rest of the window follows (the catalog is read again in its own job).
     wait_until(&mut h, "the catalog", |a| {
-        a.ws.dataset("orders").map(|d| d.rows) == Some(7)
+        a.ws().dataset("orders").map(|d| d.rows) == Some(7)
     });
 }

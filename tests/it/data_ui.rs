@@ -37,13 +37,14 @@ fn app(path: &std::path::Path, lang: Lang) -> Harness<'static, LoupeApp> {
         .with_context_setup(|ctx| loupe::ui::theme::install_fonts(ctx, false))
         .build_ui_state(|ui, app: &mut LoupeApp| app.frame(ui), app);
     wait_until(&mut h, "the dataset", |a| {
-        !a.busy() && a.data.row_count().is_some()
+        !a.busy() && a.data().row_count().is_some()
     });
     h
 }
 
 fn role_of(a: &LoupeApp, column: &str) -> Option<Role> {
-    a.ws.dataset("sales")
+    a.ws()
+        .dataset("sales")
         .and_then(|d| d.column(column))
         .and_then(|c| c.role)
 }
@@ -58,7 +59,7 @@ fn set_role(h: &mut Harness<'static, LoupeApp>, lang: Lang, column: &str, role: 
     h.get_by_label(lang.role(role)).click();
     h.run_steps(1);
     wait_until(h, "the role saved", |a| {
-        !a.data.saving() && role_of(a, column) == Some(role)
+        !a.data().saving() && role_of(a, column) == Some(role)
     });
 }
 
@@ -70,7 +71,7 @@ fn roles_set_in_place_say_what_they_make_possible() {
     let mut h = app(&path, lang);
     h.get_by_label(lang.tr(T::RdRolesTab)).click();
     h.run_steps(2);
-    assert!(h.state().data.showing_roles());
+    assert!(h.state().data().showing_roles());
     let missing = missing_customers(h.state());
     h.get_by_label(&lang.f(T::RdMissing, &[&lang.tr(T::RdCustomers), &missing]));
     set_role(&mut h, lang, "col_a", Role::CustomerId);
@@ -82,7 +83,7 @@ fn roles_set_in_place_say_what_they_make_possible() {
     set_role(&mut h, lang, "col_c", Role::Amount);
     h.get_by_label_contains(&lang.f(T::RdReady, &[&lang.tr(T::RdCustomers)]));
     assert!(h.query_by_label(lang.tr(T::RdBehaviourOnly)).is_none());
-    let notice = h.state().ws.notice.clone().unwrap_or_default();
+    let notice = h.state().ws().notice.clone().unwrap_or_default();
     assert!(
         notice.contains(lang.tr(T::RdCustomers)),
         "the status bar says Customers can now be built: {notice}"
@@ -95,7 +96,7 @@ fn roles_set_in_place_say_what_they_make_possible() {
 
 /// What the editor says Customers still needs, as it words it for this dataset.
 fn missing_customers(a: &LoupeApp) -> String {
-    let d = a.ws.dataset("sales").unwrap();
+    let d = a.ws().dataset("sales").unwrap();
     let lang = Lang::En;
     let has = |r: Role| d.column_with_role(r).is_some();
     let mut parts = vec![];
@@ -131,7 +132,7 @@ fn a_dataset_is_deleted_by_right_click_after_confirmation_in_chinese() {
     // Cancel keeps it.
     h.get_by_label(lang.tr(T::Cancel)).click();
     h.run_steps(2);
-    assert!(h.state().ws.dataset("sales").is_some());
+    assert!(h.state().ws().dataset("sales").is_some());
     // Through the Dataset menu, confirmed: gone (after a backup).
     h.get_by_label(&format!(
         "{} {}",
@@ -144,9 +145,9 @@ fn a_dataset_is_deleted_by_right_click_after_confirmation_in_chinese() {
     h.run_steps(4);
     h.get_by_label(lang.tr(T::RdDeleteNow)).click();
     wait_until(&mut h, "the deletion", |a| {
-        !a.data.saving() && a.ws.dataset("sales").is_none()
+        !a.data().saving() && a.ws().dataset("sales").is_none()
     });
-    let notice = h.state().ws.notice.clone().unwrap_or_default();
+    let notice = h.state().ws().notice.clone().unwrap_or_default();
     assert_eq!(notice, lang.f(T::RdDeleted, &[&"sales"]));
 }
 
@@ -158,18 +159,18 @@ fn the_model_view_finds_and_confirms_relationships() {
     let path = crate::common::sample_copy(&s);
     let mut h = app(&path, Lang::En);
     wait_until(&mut h, "the project", |a| {
-        !a.busy() && a.ws.project.is_some()
+        !a.busy() && a.ws().project.is_some()
     });
     h.get_by_label_contains("orders\n").click();
     wait_until(&mut h, "the orders", |a| {
-        !a.busy() && a.data.selected() == Some("orders")
+        !a.busy() && a.data().selected() == Some("orders")
     });
     h.get_by_label(Lang::En.tr(T::RdRelationsTab)).click();
     wait_until(&mut h, "the relationships", |a| {
-        !a.busy() && a.data.relationships().is_some()
+        !a.busy() && a.data().relationships().is_some()
     });
     h.run_steps(2);
-    let found = h.state().data.relationships().unwrap().to_vec();
+    let found = h.state().data().relationships().unwrap().to_vec();
     let first = found
         .iter()
         .position(|r| {
@@ -187,7 +188,7 @@ fn the_model_view_finds_and_confirms_relationships() {
         .click();
     wait_until(&mut h, "the confirmation", |a| {
         !a.busy()
-            && a.data
+            && a.data()
                 .relationships()
                 .is_some_and(|v| v.iter().any(|r| r.confirmed))
     });

@@ -10,7 +10,7 @@ use loupe::ui::pages::explore::Tab;
 use loupe::ui::{LoupeApp, Page, nav_label};
 
 fn open_explore(h: &mut Harness<'static, LoupeApp>, lang: Lang) {
-    wait_until(h, "the project", |a| a.ws.project.is_some() && !a.busy());
+    wait_until(h, "the project", |a| a.ws().project.is_some() && !a.busy());
     h.get_by_label(&nav_label(lang, Page::Explore)).click();
     h.run_steps(2);
 }
@@ -20,9 +20,9 @@ fn the_builder_charts_monthly_revenue_with_its_table() {
     let mut h = app(sample(), Lang::En);
     open_explore(&mut h, Lang::En);
     wait_until(&mut h, "the first chart", |a| {
-        a.explore.chart_table().is_some()
+        a.explore().chart_table().is_some()
     });
-    let t = h.state().explore.chart_table().unwrap().clone();
+    let t = h.state().explore().chart_table().unwrap().clone();
     // Opens on the orders' time by month, summing the amount: 13 months, Dec 2010 – Dec 2011.
     assert_eq!(t.x, "order_time:month");
     assert_eq!(t.measures, vec!["sum(amount)".to_string()]);
@@ -42,9 +42,9 @@ fn the_builder_charts_monthly_revenue_with_its_table() {
     h.run_steps(2);
     h.get_by_label("channel").click_accesskit();
     wait_until(&mut h, "the split chart", |a| {
-        a.explore.chart_table().is_some_and(|t| t.by.is_some())
+        a.explore().chart_table().is_some_and(|t| t.by.is_some())
     });
-    let t = h.state().explore.chart_table().unwrap();
+    let t = h.state().explore().chart_table().unwrap();
     assert_eq!(t.series.len(), 5);
     assert!(t.series.contains(&Key::Text("微信小程序".into())));
     // Switch to stacked bars: drawn from the same table, no new job.
@@ -62,7 +62,7 @@ fn ready_made_analyses_are_one_click_away() {
     open_explore(&mut h, Lang::En);
     h.get_by_label("Cohorts").click();
     wait_until(&mut h, "the cohorts", |a| {
-        a.explore.result_tab() == Some(Tab::Cohorts)
+        a.explore().result_tab() == Some(Tab::Cohorts)
     });
     assert_eq!(
         h.get_all_by_label("Retention").count(),
@@ -76,7 +76,7 @@ fn ready_made_analyses_are_one_click_away() {
 
     h.get_by_label("Funnel").click();
     wait_until(&mut h, "the funnel", |a| {
-        a.explore.result_tab() == Some(Tab::Funnel)
+        a.explore().result_tab() == Some(Tab::Funnel)
     });
     h.get_by_label("page_view");
     h.get_by_label("From previous");
@@ -84,25 +84,25 @@ fn ready_made_analyses_are_one_click_away() {
 
     h.get_by_label("Forecast").click();
     wait_until(&mut h, "the forecast", |a| {
-        a.explore.result_tab() == Some(Tab::Forecast)
+        a.explore().result_tab() == Some(Tab::Forecast)
     });
     h.get_by_label_contains("Holdout check on the last 28 days: MAPE");
 
     h.get_by_label("Pareto").click();
     wait_until(&mut h, "the Pareto", |a| {
-        a.explore.result_tab() == Some(Tab::Pareto)
+        a.explore().result_tab() == Some(Tab::Pareto)
     });
     h.get_by_label_contains("The top 20% of");
 
     h.get_by_label("Repeat purchase").click();
     wait_until(&mut h, "repeat purchases", |a| {
-        a.explore.result_tab() == Some(Tab::Repeat)
+        a.explore().result_tab() == Some(Tab::Repeat)
     });
     h.get_by_label_contains("days between purchases");
 
     h.get_by_label("Sales trend").click();
     wait_until(&mut h, "the trend", |a| {
-        a.explore.result_tab() == Some(Tab::Trend)
+        a.explore().result_tab() == Some(Tab::Trend)
     });
     h.get_by_label("4-period moving average");
 }
@@ -113,13 +113,13 @@ fn explore_speaks_chinese() {
     let mut h = app(sample(), lang);
     open_explore(&mut h, lang);
     wait_until(&mut h, "the first chart", |a| {
-        a.explore.chart_table().is_some()
+        a.explore().chart_table().is_some()
     });
     h.get_by_label(lang.tr(T::TabBuilder));
     h.get_by_label(lang.tr(T::ExportCsv));
     h.get_by_label(lang.tr(T::TabCohorts)).click();
     wait_until(&mut h, "the cohorts", |a| {
-        a.explore.result_tab() == Some(Tab::Cohorts)
+        a.explore().result_tab() == Some(Tab::Cohorts)
     });
     assert_eq!(h.get_all_by_label(lang.tr(T::Retention)).count(), 2);
     h.get_by_label(lang.tr(T::CohortHint));
@@ -153,17 +153,17 @@ fn funnel_steps_come_from_the_events_and_unknown_ones_are_refused() {
     open_explore(&mut h, lang);
     h.get_by_label("Funnel").click();
     wait_until(&mut h, "the funnel", |a| {
-        a.explore.result_tab() == Some(Tab::Funnel)
+        a.explore().result_tab() == Some(Tab::Funnel)
     });
     // The three most frequent events, in the step pickers.
     assert_eq!(
-        h.state().explore.funnel_steps().unwrap(),
+        h.state().explore().funnel_steps().unwrap(),
         ["pv", "cart", "fav"]
     );
     h.get_by_role_and_label(Role::ComboBox, &lang.f(T::FnStep, &[&1]));
     // Steps that match nothing: refused with a message, nothing computed.
     h.state_mut()
-        .explore
+        .explore_mut()
         .set_funnel_steps("page_view, pv, purchase");
     h.run_steps(3);
     assert!(!h.state().busy());

@@ -34,7 +34,7 @@ fn app_with_browser(s: &Scratch, lang: Lang) -> Harness<'static, LoupeApp> {
         .with_context_setup(|ctx| loupe::ui::theme::install_fonts(ctx, false))
         .build_ui_state(|ui, app: &mut LoupeApp| app.frame(ui), app);
     wait_until(&mut h, "the new project", |a| {
-        a.ws.project.is_some() && !a.busy()
+        a.ws().project.is_some() && !a.busy()
     });
     h
 }
@@ -62,15 +62,15 @@ fn import_through_the_windows_browser() {
     h.get_by_label(Lang::En.tr(T::FdOpen)).click();
     h.run_steps(3);
     // The import dialog follows, with its encoding and preview step.
-    let dialog = h.state().import.as_ref().expect("the import dialog");
+    let dialog = h.state().import().expect("the import dialog");
     assert_eq!(dialog.files(), std::slice::from_ref(&csv));
     wait_until(&mut h, "the preview", |a| {
-        a.import.as_ref().is_some_and(|d| d.preview().is_some())
+        a.import().is_some_and(|d| d.preview().is_some())
     });
     h.get_by_label_contains("Preview");
     assert_eq!(
         h.state()
-            .settings
+            .settings()
             .recent_folders
             .first()
             .map(PathBuf::as_path),
@@ -112,7 +112,7 @@ fn the_path_field_goes_to_a_folder_and_chooses_a_file_in_chinese() {
     h.run_steps(1);
     h.get_by_label(lang.tr(T::FdGo)).click();
     h.run_steps(3);
-    let dialog = h.state().import.as_ref().expect("the import dialog");
+    let dialog = h.state().import().expect("the import dialog");
     assert_eq!(dialog.files(), [csv]);
 }
 
@@ -133,7 +133,7 @@ fn cancel_closes_the_browser_without_an_answer() {
     h.get_by_label(Lang::En.tr(T::Cancel)).click();
     h.run_steps(3);
     assert!(h.query_by_label(Lang::En.tr(T::OpenProjectTitle)).is_none());
-    assert!(h.state().import.is_none());
+    assert!(h.state().import().is_none());
 }
 
 /// A file as the window system hands it over when dropped.
@@ -164,15 +164,15 @@ fn dropped_files_import_data_and_open_projects() {
 
     // Not data: said so, nothing opens.
     drop_file(&mut h, &s.path("notes.md"));
-    assert!(h.state().import.is_none());
-    let notice = h.state().ws.notice.clone().unwrap_or_default();
+    assert!(h.state().import().is_none());
+    let notice = h.state().ws().notice.clone().unwrap_or_default();
     assert!(notice.contains("notes.md"), "{notice}");
 
     // A data file: the import dialog.
     drop_file(&mut h, &csv);
-    let dialog = h.state().import.as_ref().expect("the import dialog");
+    let dialog = h.state().import().expect("the import dialog");
     assert_eq!(dialog.files(), [csv]);
-    h.state_mut().import = None;
+    h.state_mut().set_import(None);
     h.run_steps(2);
 
     // A project: opened.
@@ -181,7 +181,7 @@ fn dropped_files_import_data_and_open_projects() {
     drop_file(&mut h, &other);
     wait_until(&mut h, "the dropped project", |a| {
         !a.busy()
-            && a.ws
+            && a.ws()
                 .project_path()
                 .is_some_and(|p| p.file_name() == other.file_name())
     });

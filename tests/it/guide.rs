@@ -175,21 +175,23 @@ fn help_opens_each_pages_chapter_in_the_windows_language() {
     let guide = fake_guide();
     for lang in Lang::ALL {
         let mut h = app(sample(), lang);
-        h.state_mut().help.guide_root = Some(guide.path().to_path_buf());
+        h.state_mut()
+            .help_mut()
+            .set_guide_root(Some(guide.path().to_path_buf()));
         wait_until(&mut h, "the project", |a| {
-            a.ws.project.is_some() && !a.busy()
+            a.ws().project.is_some() && !a.busy()
         });
         for page in Page::ALL {
-            h.state_mut().page = page;
-            h.state_mut().help.last_opened = None;
+            h.state_mut().set_page(page);
+            h.state_mut().help_mut().forget_last_opened();
             h.step();
             h.get_by_label("?").click();
             h.step();
             let url = h
                 .state()
-                .help
-                .last_opened
-                .clone()
+                .help()
+                .last_opened()
+                .map(str::to_string)
                 .expect("a URL was opened");
             let want = format!("/{}/{}", lang.code(), chapter_of(page).html());
             assert!(url.starts_with("file:///"), "{url}");
@@ -199,16 +201,16 @@ fn help_opens_each_pages_chapter_in_the_windows_language() {
             );
         }
         // The Help menu: the guide's first page.
-        h.state_mut().help.last_opened = None;
+        h.state_mut().help_mut().forget_last_opened();
         h.get_by_label(lang.tr(T::HelpMenu)).click();
         h.run_steps(2);
         h.get_by_label(lang.tr(T::HelpGuide)).click();
         h.run_steps(2);
         let url = h
             .state()
-            .help
-            .last_opened
-            .clone()
+            .help()
+            .last_opened()
+            .map(str::to_string)
             .expect("the guide was opened");
         assert!(
             url.ends_with(&format!("/{}/index.html", lang.code())),
@@ -223,17 +225,19 @@ fn help_opens_each_pages_chapter_in_the_windows_language() {
 fn help_says_where_it_looked_when_the_guide_is_not_installed() {
     let empty = tempfile::tempdir().expect("temp dir");
     let mut h = app(sample(), Lang::ZhCn);
-    h.state_mut().help.guide_root = Some(empty.path().to_path_buf());
+    h.state_mut()
+        .help_mut()
+        .set_guide_root(Some(empty.path().to_path_buf()));
     wait_until(&mut h, "the project", |a| {
-        a.ws.project.is_some() && !a.busy()
+        a.ws().project.is_some() && !a.busy()
     });
-    let before = h.state().ws.problems.len();
+    let before = h.state().ws().problems.len();
     h.get_by_label("?").click();
     h.step();
     let app = h.state();
-    assert_eq!(app.help.last_opened, None);
-    let p = app.ws.problems.last().expect("a problem is shown");
-    assert_eq!(app.ws.problems.len(), before + 1);
+    assert_eq!(app.help().last_opened(), None);
+    let p = app.ws().problems.last().expect("a problem is shown");
+    assert_eq!(app.ws().problems.len(), before + 1);
     assert_eq!(p.title, Lang::ZhCn.tr(T::HelpMissingTitle));
     assert!(
         p.message.contains("scripts/build-guide.sh"),

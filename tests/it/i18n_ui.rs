@@ -24,7 +24,7 @@ fn every_page_in_chinese_shows_no_english_label_that_has_a_translation() {
     let mut h = app(sample(), Lang::ZhCn);
     wait_until(&mut h, "the sample project", |a| !a.busy());
     // The data's own names (datasets, columns) are shown as they are.
-    for d in &h.state().ws.datasets {
+    for d in &h.state().ws().datasets {
         english.remove(d.name.as_str());
         for c in &d.columns {
             english.remove(c.name.as_str());

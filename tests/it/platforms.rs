@@ -780,7 +780,7 @@ fn the_import_dialog_names_the_recognised_preset() {
     h.state_mut()
         .open_import(vec![fixture("douyin_orders.csv")]);
     wait_until(&mut h, "the preview", |a| {
-        a.import.as_ref().is_some_and(|d| d.preview().is_some()) && !a.busy()
+        a.import().is_some_and(|d| d.preview().is_some()) && !a.busy()
     });
     h.get_by_label("识别为：抖店订单导出（每行一个子订单）");
 }

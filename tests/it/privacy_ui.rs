@@ -23,21 +23,20 @@ fn the_import_dialog_asks_what_to_do_with_personal_data() {
     h.run_steps(3);
     h.state_mut().open_import(vec![csv]);
     wait_until(&mut h, "the preview", |a| {
-        a.import.as_ref().is_some_and(|d| d.preview().is_some()) && !a.busy()
+        a.import().is_some_and(|d| d.preview().is_some()) && !a.busy()
     });
     h.get_by_label_contains("Personal data found in 2 columns");
     h.get_by_label("phone · 100% of values");
     h.get_by_label("e-mail · 100% of values");
     // Decide: hash the e-mails instead of masking them.
     h.state_mut()
-        .import
-        .as_mut()
+        .import_mut()
         .unwrap()
         .set_pii("email", PiiAction::Hash);
     h.run_steps(2);
     h.get_by_role_and_label(Role::Button, "Import").click();
     wait_until(&mut h, "the import", |a| {
-        a.import.is_none() && a.ws.dataset("people").is_some() && !a.busy()
+        a.import().is_none() && a.ws().dataset("people").is_some() && !a.busy()
     });
     let p = Project::open_read_only(&project).unwrap();
     let flags = p.pii_flags("people").unwrap();
@@ -50,9 +49,9 @@ fn the_import_dialog_asks_what_to_do_with_personal_data() {
         [("phone", PiiAction::Keep), ("email", PiiAction::Hash)]
     );
     // The Data page shows a badge per flagged column.
-    h.state_mut().page = Page::Data;
+    h.state_mut().set_page(Page::Data);
     wait_until(&mut h, "the table", |a| {
-        a.data.row_count().is_some() && !a.busy()
+        a.data().row_count().is_some() && !a.busy()
     });
     h.get_by_label("phone · kept");
     h.get_by_label("e-mail · hashed");
@@ -79,35 +78,35 @@ fn an_encrypted_project_asks_for_its_passphrase() {
     let mut h = app(&project, Lang::En);
     // The project opens in a job; its error brings the dialog.
     wait_until(&mut h, "the passphrase dialog", |a| {
-        a.privacy.unlock().is_some() && !a.opening()
+        a.privacy().unlock().is_some() && !a.opening()
     });
     h.get_by_label("secret.loupe is encrypted. Enter its passphrase to open it.");
-    assert!(h.state().ws.project.is_none());
+    assert!(h.state().ws().project.is_none());
     // A wrong one: asked again, with the reason.
     h.get_by_role_and_label(Role::PasswordInput, "Passphrase")
         .type_text("nope");
     h.run_steps(2);
     h.get_by_role_and_label(Role::Button, "Open").click();
     wait_until(&mut h, "the wrong passphrase's answer", |a| {
-        a.privacy.unlock().is_some_and(|d| d.wrong()) && !a.opening()
+        a.privacy().unlock().is_some_and(|d| d.wrong()) && !a.opening()
     });
     h.get_by_label("Wrong passphrase, or not a Loupe project. Try again.");
     assert!(
-        h.state().ws.problems.is_empty(),
+        h.state().ws().problems.is_empty(),
         "{:?}",
-        h.state().ws.problems
+        h.state().ws().problems
     );
     h.get_by_role_and_label(Role::PasswordInput, "Passphrase")
         .type_text("open sesame");
     h.run_steps(2);
     h.get_by_role_and_label(Role::Button, "Open").click();
     wait_until(&mut h, "the project", |a| {
-        a.ws.project.is_some() && !a.busy()
+        a.ws().project.is_some() && !a.busy()
     });
-    assert!(h.state().ws.project.as_ref().unwrap().is_encrypted());
-    assert!(h.state().ws.dataset("orders").is_some());
+    assert!(h.state().ws().project.as_ref().unwrap().is_encrypted());
+    assert!(h.state().ws().dataset("orders").is_some());
     // Background jobs open it by path and find the key too.
-    wait_until(&mut h, "the table", |a| a.data.row_count() == Some(1));
+    wait_until(&mut h, "the table", |a| a.data().row_count() == Some(1));
 }
 
 #[test]
@@ -118,7 +117,7 @@ fn a_new_project_can_be_encrypted() {
     Project::create(&existing).unwrap();
     let mut h = app(&existing, Lang::En);
     h.run_steps(3);
-    h.state_mut().privacy.new_project(project.clone());
+    h.state_mut().privacy_mut().new_project(project.clone());
     h.run_steps(2);
     h.get_by_label("Encrypt with a passphrase").click();
     h.run_steps(2);
@@ -141,9 +140,9 @@ fn a_new_project_can_be_encrypted() {
     h.run_steps(2);
     h.get_by_role_and_label(Role::Button, "Create").click();
     wait_until(&mut h, "the new project", |a| {
-        a.ws.project.as_ref().is_some_and(|p| p.path() == project)
+        a.ws().project.as_ref().is_some_and(|p| p.path() == project)
     });
-    assert!(h.state().ws.project.as_ref().unwrap().is_encrypted());
+    assert!(h.state().ws().project.as_ref().unwrap().is_encrypted());
     assert_ne!(
         &std::fs::read(&project).unwrap()[..16],
         b"SQLite format 3\0"
@@ -172,7 +171,7 @@ fn backup_restore_and_a_customer_data_request_from_the_window() {
     }
     let mut h = app(&project, Lang::En);
     wait_until(&mut h, "the project", |a| {
-        a.ws.project.is_some() && !a.busy()
+        a.ws().project.is_some() && !a.busy()
     });
     // Backup now, from the Project menu.
     h.get_by_label("Project").click();
@@ -194,23 +193,24 @@ fn backup_restore_and_a_customer_data_request_from_the_window() {
     h.get_by_role_and_label(Role::TextInput, "Customer ID")
         .type_text("C1");
     h.run_steps(2);
-    assert_eq!(h.state().privacy.subject().map(|s| s.id()), Some("C1"));
+    assert_eq!(h.state().privacy().subject().map(|s| s.id()), Some("C1"));
     h.run_steps(1);
     h.get_by_role_and_label(Role::Button, "Find").click();
     wait_until(&mut h, "the search", |a| {
-        a.privacy.subject().is_some_and(|s| s.report().is_some()) && !a.busy()
+        a.privacy().subject().is_some_and(|s| s.report().is_some()) && !a.busy()
     });
     h.get_by_label("2 rows about customer C1");
     h.get_by_label("orders · customer_id");
     let json = dir.path().join("c1.json");
     {
-        let app = h.state_mut();
-        let w = app.privacy.subject_mut().unwrap();
-        w.export_to(
-            &mut app.ws,
-            json.clone(),
-            loupe::privacy::subject::SubjectFormat::Json,
-        );
+        h.state_mut().with_ws(|app, ws| {
+            let w = app.privacy_mut().subject_mut().unwrap();
+            w.export_to(
+                ws,
+                json.clone(),
+                loupe::privacy::subject::SubjectFormat::Json,
+            );
+        });
     }
     wait_until(&mut h, "the export", |a| !a.busy());
     assert!(std::fs::read_to_string(&json).unwrap().contains("\"O3\""));
@@ -219,28 +219,32 @@ fn backup_restore_and_a_customer_data_request_from_the_window() {
     h.get_by_label_contains("Erase everything about customer C1?");
     h.get_by_role_and_label(Role::Button, "Erase").click();
     wait_until(&mut h, "the erasure", |a| {
-        a.privacy.subject().is_some_and(|s| s.erased().is_some()) && !a.busy()
+        a.privacy().subject().is_some_and(|s| s.erased().is_some()) && !a.busy()
     });
     h.get_by_label("Erased customer data: 2 rows deleted, 0 cells cleared");
     h.get_by_label("2 backups of the project still hold this customer's data.");
-    assert_eq!(h.state().ws.dataset("orders").unwrap().rows, 1);
+    assert_eq!(h.state().ws().dataset("orders").unwrap().rows, 1);
     h.get_by_label("Close").click();
     h.run_steps(2);
-    assert!(h.state().privacy.subject().is_none());
+    assert!(h.state().privacy().subject().is_none());
 
     // Restore the manual backup: the erased rows come back, the log keeps the erasure.
-    h.state_mut().privacy.ask_restore(backups[0].path.clone());
+    h.state_mut()
+        .privacy_mut()
+        .ask_restore(backups[0].path.clone());
     h.run_steps(2);
     h.get_by_label_contains("Replace the project shop with the backup");
     h.get_by_role_and_label(Role::Button, "Restore").click();
     wait_until(&mut h, "the restore", |a| {
-        a.ws.project.is_some() && !a.busy() && a.ws.dataset("orders").is_some_and(|d| d.rows == 3)
+        a.ws().project.is_some()
+            && !a.busy()
+            && a.ws().dataset("orders").is_some_and(|d| d.rows == 3)
     });
-    let notice = h.state().ws.notice.clone().unwrap_or_default();
+    let notice = h.state().ws().notice.clone().unwrap_or_default();
     assert!(notice.starts_with("Restored from"), "{notice}");
     let actions: Vec<String> = h
         .state()
-        .ws
+        .ws()
         .activity
         .iter()
         .map(|e| e.action.clone())
@@ -270,23 +274,23 @@ fn the_activity_page_filters_the_log() {
     }
     let mut h = app(&project, Lang::En);
     wait_until(&mut h, "the project", |a| {
-        a.ws.project.is_some() && !a.busy()
+        a.ws().project.is_some() && !a.busy()
     });
-    h.state_mut().page = Page::Activity;
+    h.state_mut().set_page(Page::Activity);
     wait_entries(&mut h, 3);
     h.get_by_label("Entries: 3");
     let mut filter = loupe::store::ActivityFilter {
         action: Some("import".into()),
         ..Default::default()
     };
-    h.state_mut().activity.set_filter(filter.clone());
+    h.state_mut().activity_mut().set_filter(filter.clone());
     wait_entries(&mut h, 2);
     h.get_by_label("Entries: 2");
     filter.dataset = Some("events".into());
-    h.state_mut().activity.set_filter(filter);
+    h.state_mut().activity_mut().set_filter(filter);
     wait_entries(&mut h, 1);
     h.get_by_label("Entries: 1");
-    h.state_mut().activity.set_filter(Default::default());
+    h.state_mut().activity_mut().set_filter(Default::default());
     h.get_by_role_and_label(Role::TextInput, "Text").focus();
     h.run_steps(1);
     h.get_by_role_and_label(Role::TextInput, "Text")
@@ -302,9 +306,9 @@ fn the_activity_page_filters_the_log() {
     // In Chinese too.
     let mut zh = app(&project, Lang::ZhCn);
     wait_until(&mut zh, "the project", |a| {
-        a.ws.project.is_some() && !a.busy()
+        a.ws().project.is_some() && !a.busy()
     });
-    zh.state_mut().page = Page::Activity;
+    zh.state_mut().set_page(Page::Activity);
     wait_entries(&mut zh, 3);
     zh.get_by_label("记录：3 条");
     assert!(zh.query_all_by_label("文字").next().is_some());
@@ -313,6 +317,6 @@ fn the_activity_page_filters_the_log() {
 /// Steps until the Activity page shows `n` entries (its list is read by a job).
 fn wait_entries(h: &mut egui_kittest::Harness<'static, loupe::ui::LoupeApp>, n: usize) {
     wait_until(h, &format!("{n} entries"), |a| {
-        !a.busy() && a.activity.shown().map(<[_]>::len) == Some(n)
+        !a.busy() && a.activity().shown().map(<[_]>::len) == Some(n)
     });
 }

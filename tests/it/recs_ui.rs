@@ -26,7 +26,7 @@ fn copy_of_sample(dir: &Path) -> PathBuf {
 
 fn fitted(a: &LoupeApp) -> bool {
     !a.busy()
-        && a.recs.data().is_some()
+        && a.recs().data().is_some()
         && [
             Algorithm::Popular,
             Algorithm::ItemKnn,
@@ -34,7 +34,7 @@ fn fitted(a: &LoupeApp) -> bool {
             Algorithm::Als,
         ]
         .iter()
-        .all(|&x| a.recs.picks().model(x).is_some())
+        .all(|&x| a.recs().picks().model(x).is_some())
 }
 
 fn open_page(h: &mut Harness<'static, LoupeApp>, lang: Lang) {
@@ -46,7 +46,7 @@ fn open_page(h: &mut Harness<'static, LoupeApp>, lang: Lang) {
 
 /// What the library recommends to one customer (ids as in the data) with the default options.
 fn library(h: &Harness<'static, LoupeApp>, ids: &[String], a: Algorithm) -> Vec<Recommendation> {
-    let d = h.state().recs.data().unwrap();
+    let d = h.state().recs().data().unwrap();
     recommend_for_customers(
         &d.inter,
         ids,
@@ -74,7 +74,7 @@ fn picks_of_a_customer_and_a_segment_agree_with_the_library() {
     }
     let mut h = app(&path, Lang::En);
     open_page(&mut h, Lang::En);
-    assert_eq!(h.state().recs.tab(), Tab::Picks);
+    assert_eq!(h.state().recs().tab(), Tab::Picks);
     for column in [
         "Popular",
         "Item-to-item",
@@ -86,14 +86,14 @@ fn picks_of_a_customer_and_a_segment_agree_with_the_library() {
     assert!(!has_label(&h, "Popular in segment"), "only for a segment");
     // The first customer of the list is shown; each column holds what the library gives them.
     let first = {
-        let d = h.state().recs.data().unwrap();
+        let d = h.state().recs().data().unwrap();
         d.inter.customers[d.sorted_customers[0] as usize].clone()
     };
     h.get_by_label(&format!("Customer {first}"));
     for a in [Algorithm::ItemKnn, Algorithm::Als, Algorithm::Rules] {
         let want = library(&h, std::slice::from_ref(&first), a);
         assert_eq!(want.len(), 10, "{a}");
-        let shown = h.state().recs.picks().shown();
+        let shown = h.state().recs().picks().shown();
         let got = &shown.iter().find(|(x, _)| *x == a).unwrap().1;
         assert_eq!(got, &want, "{a} for {first}");
         assert!(
@@ -107,7 +107,7 @@ fn picks_of_a_customer_and_a_segment_agree_with_the_library() {
     // Item details beside the top item-kNN pick: id, category and buyers from the data.
     let top = &library(&h, std::slice::from_ref(&first), Algorithm::ItemKnn)[0];
     let facts = {
-        let d = h.state().recs.data().unwrap();
+        let d = h.state().recs().data().unwrap();
         let i = d.item_index[&top.item.id] as usize;
         let buyers = d
             .inter
@@ -129,7 +129,7 @@ fn picks_of_a_customer_and_a_segment_agree_with_the_library() {
 
     // Search another customer and pick them: the lists follow at once (no refit).
     let other = {
-        let d = h.state().recs.data().unwrap();
+        let d = h.state().recs().data().unwrap();
         d.inter.customers[d.sorted_customers[5] as usize].clone()
     };
     h.get_by_role_and_label(Role::TextInput, "Search").focus();
@@ -145,7 +145,7 @@ fn picks_of_a_customer_and_a_segment_agree_with_the_library() {
     let want = library(&h, std::slice::from_ref(&other), Algorithm::ItemKnn);
     let reason = want[0].reason.text(Lang::En);
     assert!(has_label(&h, &reason), "{reason}");
-    let shown = h.state().recs.picks().shown();
+    let shown = h.state().recs().picks().shown();
     let got = &shown
         .iter()
         .find(|(x, _)| *x == Algorithm::ItemKnn)
@@ -154,7 +154,7 @@ fn picks_of_a_customer_and_a_segment_agree_with_the_library() {
     assert_eq!(got, &want);
 
     // A segment: its members only, and popularity within it.
-    h.state_mut().recs.picks_mut().clear_search();
+    h.state_mut().recs_mut().picks_mut().clear_search();
     h.get_by_label("Segment").click();
     h.run_steps(2);
     h.get_by_role_and_label(Role::ComboBox, "Saved segment")
@@ -164,16 +164,16 @@ fn picks_of_a_customer_and_a_segment_agree_with_the_library() {
     h.get_by_label("Regulars").click_accesskit();
     wait_until(&mut h, "the segment's members and its popularity", |a| {
         !a.busy()
-            && a.recs.picks().members().is_some()
-            && a.recs.picks().model(Algorithm::GroupPopular).is_some()
+            && a.recs().picks().members().is_some()
+            && a.recs().picks().model(Algorithm::GroupPopular).is_some()
     });
     assert!(has_label(&h, "Popular in segment"));
     let (ids, customer) = {
         let a = h.state();
-        let d = a.recs.data().unwrap();
-        let m = a.recs.picks().members().unwrap();
+        let d = a.recs().data().unwrap();
+        let m = a.recs().picks().members().unwrap();
         assert!(
-            m.contains(&a.recs.picks().customer().unwrap()),
+            m.contains(&a.recs().picks().customer().unwrap()),
             "a member is picked"
         );
         let ids: Vec<String> = m
@@ -182,11 +182,11 @@ fn picks_of_a_customer_and_a_segment_agree_with_the_library() {
             .collect();
         (
             ids,
-            d.inter.customers[a.recs.picks().customer().unwrap() as usize].clone(),
+            d.inter.customers[a.recs().picks().customer().unwrap() as usize].clone(),
         )
     };
     let orders = {
-        let d = h.state().recs.data().unwrap();
+        let d = h.state().recs().data().unwrap();
         ids.iter()
             .map(|id| d.orders[d.customer(id).unwrap() as usize])
             .min()
@@ -212,16 +212,16 @@ fn rules_are_mined_sorted_filtered_and_exported() {
     open_page(&mut h, Lang::En);
     h.get_by_label("Rules").click();
     wait_until(&mut h, "the rules", |a| {
-        !a.busy() && a.recs.rules().rules().is_some()
+        !a.busy() && a.recs().rules().rules().is_some()
     });
-    let opts = h.state().recs.rules().opts();
-    let want = purchase_rules(&h.state().recs.data().unwrap().inter, &opts).unwrap();
+    let opts = h.state().recs().rules().opts();
+    let want = purchase_rules(&h.state().recs().data().unwrap().inter, &opts).unwrap();
     let n = want.len();
     assert!(n > 10, "{n} rules on the sample at 1% support");
     h.get_by_label(&format!("{} of {} rules", int(n as u64), int(n as u64)));
     // Sorted by lift, largest first; then by support (click), then ascending (click again).
     let lifts: Vec<f64> = {
-        let r = h.state().recs.rules();
+        let r = h.state().recs().rules();
         r.view()
             .iter()
             .map(|&k| r.rules().unwrap()[k].lift)
@@ -232,7 +232,7 @@ fn rules_are_mined_sorted_filtered_and_exported() {
     h.run_steps(2);
     h.get_by_label("Support ⏷");
     let supports = |h: &Harness<'static, LoupeApp>| -> Vec<f64> {
-        let r = h.state().recs.rules();
+        let r = h.state().recs().rules();
         r.view()
             .iter()
             .map(|&k| r.rules().unwrap()[k].support)
@@ -254,7 +254,7 @@ fn rules_are_mined_sorted_filtered_and_exported() {
         .type_text("regency");
     h.run_steps(2);
     let (names, expect) = {
-        let d = h.state().recs.data().unwrap();
+        let d = h.state().recs().data().unwrap();
         let names = d.names.clone();
         let expect = want
             .iter()
@@ -273,7 +273,7 @@ fn rules_are_mined_sorted_filtered_and_exported() {
         int(expect as u64),
         int(n as u64)
     ));
-    let ids = h.state().recs.data().unwrap().inter.items.clone();
+    let ids = h.state().recs().data().unwrap().inter.items.clone();
     assert_eq!(
         rule_view(&want, &names, &ids, "regency", RuleColumn::Support, false).len(),
         expect
@@ -283,7 +283,7 @@ fn rules_are_mined_sorted_filtered_and_exported() {
     let out = dir.path().join("rules.csv");
     {
         let a = h.state_mut();
-        a.recs.export_rules(&mut a.ws, out.clone());
+        a.with_ws(|a, ws| a.recs_mut().export_rules(ws, out.clone()));
     }
     wait_until(&mut h, "the rules file", |a| !a.busy());
     let text = std::fs::read_to_string(&out).unwrap();
@@ -303,17 +303,17 @@ fn the_evaluation_matches_the_library_and_draws_its_chart() {
     h.get_by_label("Evaluation").click();
     h.run_steps(2);
     // The default split: three quarters into the sample's dates, at a month's start.
-    assert_eq!(h.state().recs.eval().split(), "2011-09-01");
+    assert_eq!(h.state().recs().eval().split(), "2011-09-01");
     h.get_by_label("Run evaluation").click();
     wait_until(&mut h, "the evaluation", |a| {
-        !a.busy() && a.recs.eval().report().is_some()
+        !a.busy() && a.recs().eval().report().is_some()
     });
     let want = {
-        let d = h.state().recs.data().unwrap();
+        let d = h.state().recs().data().unwrap();
         let day = loupe::frame::parse_stored_date("2011-09-01").unwrap();
         evaluate(&d.inter, &EvalOptions::new(day), &Reporter::silent()).unwrap()
     };
-    let got = h.state().recs.eval().report().cloned().unwrap();
+    let got = h.state().recs().eval().report().cloned().unwrap();
     assert_eq!(got.results.len(), 4);
     for (g, w) in got.results.iter().zip(&want.results) {
         assert_eq!((g.algorithm, g.metrics), (w.algorithm, w.metrics));
@@ -335,12 +335,12 @@ fn the_evaluation_matches_the_library_and_draws_its_chart() {
     // The chart: values, then ratios; and its PNG.
     h.get_by_label("Ratio to popularity").click();
     h.run_steps(2);
-    let t = h.state().recs.eval().chart_table(Lang::En).unwrap();
+    let t = h.state().recs().eval().chart_table(Lang::En).unwrap();
     assert_eq!(t.x_values.len(), 7);
     let png = dir.path().join("evaluation.png");
     {
         let a = h.state_mut();
-        a.recs.export_eval_png(&mut a.ws, png.clone());
+        a.with_ws(|a, ws| a.recs_mut().export_eval_png(ws, png.clone()));
     }
     wait_until(&mut h, "the PNG", |a| !a.busy());
     let bytes = std::fs::read(&png).unwrap();
@@ -358,13 +358,18 @@ fn exports_recommendations_as_the_command_does() {
     let xlsx = dir.path().join("recs.xlsx");
     for out in [&csv, &xlsx] {
         let a = h.state_mut();
-        let page = &mut a.recs;
-        assert!(page.export_recommendations(&mut a.ws, Algorithm::ItemKnn, 5, false, out.clone()));
+        assert!(a.with_ws(|a, ws| a.recs_mut().export_recommendations(
+            ws,
+            Algorithm::ItemKnn,
+            5,
+            false,
+            out.clone()
+        )));
         wait_until(&mut h, "the export", |a| !a.busy());
     }
-    let customers = h.state().recs.data().unwrap().inter.customers.clone();
+    let customers = h.state().recs().data().unwrap().inter.customers.clone();
     let want = {
-        let d = h.state().recs.data().unwrap();
+        let d = h.state().recs().data().unwrap();
         let opts = RecommendOptions {
             k: 5,
             ..RecommendOptions::default()
@@ -409,7 +414,7 @@ fn chinese_window_shows_chinese_reasons() {
     assert!(has_label(&h, "商品协同过滤"));
     assert!(has_label(&h, "矩阵分解"));
     let first = {
-        let d = h.state().recs.data().unwrap();
+        let d = h.state().recs().data().unwrap();
         d.inter.customers[d.sorted_customers[0] as usize].clone()
     };
     let want = library(&h, std::slice::from_ref(&first), Algorithm::ItemKnn);

@@ -18,13 +18,13 @@ fn build_count_save_and_compare_segments() {
     wait_until(&mut h, "the first dataset", |a| !a.busy());
     h.get_by_label(&nav_label(Lang::En, Page::Segments)).click();
     wait_until(&mut h, "the customer base", |a| {
-        !a.busy() && a.segments.base().is_some()
+        !a.busy() && a.segments().base().is_some()
     });
 
     // Type a rule: the preview counts it, and the builder shows it.
     let rule = "orders >= 3 AND recency_days <= 120";
     let want = {
-        let base = h.state().segments.base().unwrap();
+        let base = h.state().segments().base().unwrap();
         let m = members(base, &parse_rule(rule).unwrap(), &Default::default()).unwrap();
         Count::of(&m)
     };
@@ -38,7 +38,7 @@ fn build_count_save_and_compare_segments() {
         .type_text(rule);
     h.run_steps(2);
     wait_until(&mut h, "the preview", |a| {
-        a.segments.preview().is_some_and(|p| p.count == want)
+        a.segments().preview().is_some_and(|p| p.count == want)
     });
     h.run_steps(2);
     h.get_by_label(&format!(
@@ -53,9 +53,9 @@ fn build_count_save_and_compare_segments() {
     h.get_by_label("+ Bought").click();
     h.run_steps(2);
     assert!(
-        h.state().segments.text().ends_with("AND bought()"),
+        h.state().segments().text().ends_with("AND bought()"),
         "{}",
-        h.state().segments.text()
+        h.state().segments().text()
     );
     // Remove it again (the last row's close button).
     let close = loupe::ui::theme::icon::CLOSE;
@@ -63,7 +63,7 @@ fn build_count_save_and_compare_segments() {
     h.query_all_by_label(close).nth(n - 1).unwrap().click();
     h.run_steps(2);
     assert_eq!(
-        h.state().segments.text(),
+        h.state().segments().text(),
         "orders >= 3 AND recency_days <= 120"
     );
 
@@ -76,17 +76,17 @@ fn build_count_save_and_compare_segments() {
     h.get_by_label("Save").click();
     h.run_steps(1);
     wait_until(&mut h, "the save", |a| {
-        !a.busy() && a.segments.selected() == Some("Regulars")
+        !a.busy() && a.segments().selected() == Some("Regulars")
     });
     h.get_by_label("New segment").click();
     h.run_steps(1);
-    h.state_mut().segments.set_name("Big spenders");
-    h.state_mut().segments.set_text("monetary >= 1000");
+    h.state_mut().segments_mut().set_name("Big spenders");
+    h.state_mut().segments_mut().set_text("monetary >= 1000");
     h.run_steps(1);
     h.get_by_label("Save").click();
     h.run_steps(1);
     wait_until(&mut h, "the save", |a| {
-        !a.busy() && a.segments.selected() == Some("Big spenders")
+        !a.busy() && a.segments().selected() == Some("Big spenders")
     });
     {
         let p = loupe::store::Project::open_read_only(&path).unwrap();
@@ -99,7 +99,7 @@ fn build_count_save_and_compare_segments() {
     }
     h.get_by_label("Overlap").click();
     h.run_steps(1);
-    assert_eq!(h.state().segments.tab(), Tab::Overlap);
+    assert_eq!(h.state().segments().tab(), Tab::Overlap);
     wait_until(&mut h, "the overlap", |a| !a.busy());
     h.run_steps(2);
     h.get_by_label("Shared customers · Jaccard index");
@@ -116,16 +116,16 @@ fn the_value_picker_stores_values_as_the_data_has_them() {
     h.get_by_label(&nav_label(Lang::ZhCn, Page::Segments))
         .click();
     wait_until(&mut h, "the customer base", |a| {
-        !a.busy() && a.segments.base().is_some()
+        !a.busy() && a.segments().base().is_some()
     });
-    h.state_mut().segments.set_text("orders >= 1");
+    h.state_mut().segments_mut().set_text("orders >= 1");
     h.run_steps(2);
     // The field: orders → rfm_group. The number condition does not carry over.
     h.get_by_value("orders").click();
     h.run_steps(2);
     h.get_by_label("rfm_group").click();
     h.run_steps(2);
-    let text = h.state().segments.text().to_string();
+    let text = h.state().segments().text().to_string();
     assert!(text.starts_with("rfm_group = '"), "{text}");
     // The picker shows the groups in Chinese; choosing 流失客户 (or whatever Lost reads) stores
     // Lost.
@@ -147,7 +147,7 @@ fn the_value_picker_stores_values_as_the_data_has_them() {
     );
     assert!(picker.is_some_and(|v| !v.is_ascii()));
     let want = {
-        let base = h.state().segments.base().unwrap();
+        let base = h.state().segments().base().unwrap();
         let rule = parse_rule("rfm_group = 'Lost'").unwrap();
         Count::of(&members(base, &rule, &Default::default()).unwrap())
     };
@@ -160,9 +160,9 @@ fn the_value_picker_stores_values_as_the_data_has_them() {
     h.run_steps(2);
     h.get_by_label(lost).click_accesskit();
     h.run_steps(2);
-    assert_eq!(h.state().segments.text(), "rfm_group = 'Lost'");
+    assert_eq!(h.state().segments().text(), "rfm_group = 'Lost'");
     wait_until(&mut h, "the preview", |a| {
-        a.segments.preview().is_some_and(|p| p.count == want)
+        a.segments().preview().is_some_and(|p| p.count == want)
     });
     assert!(want.count > 0);
 }

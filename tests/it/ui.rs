@@ -60,7 +60,7 @@ pub(crate) fn wait_until(
 }
 
 fn idle(app: &LoupeApp) -> bool {
-    !app.busy() && app.data.row_count().is_some()
+    !app.busy() && app.data().row_count().is_some()
 }
 
 #[test]
@@ -76,9 +76,9 @@ fn opens_sample_project_and_moves_between_pages() {
 
     h.get_by_label(&nav_label(Lang::En, Page::Activity)).click();
     wait_until(&mut h, "the activity log", |a| {
-        !a.busy() && a.activity.shown().is_some()
+        !a.busy() && a.activity().shown().is_some()
     });
-    assert_eq!(h.state().page, Page::Activity);
+    assert_eq!(h.state().page(), Page::Activity);
     h.get_by_label("Activity log");
     assert!(
         !h.query_all_by_label("Import")
@@ -96,7 +96,7 @@ fn opens_sample_project_and_moves_between_pages() {
 
     h.get_by_label(&nav_label(Lang::En, Page::Data)).click();
     h.run_steps(3);
-    assert_eq!(h.state().page, Page::Data);
+    assert_eq!(h.state().page(), Page::Data);
 }
 
 #[test]
@@ -106,7 +106,7 @@ fn table_shows_cells_sorts_and_filters() {
     wait_until(&mut h, "the first dataset", idle);
     h.get_by_label_contains("campaigns\n").click();
     wait_until(&mut h, "campaigns rows", |a| {
-        idle(a) && a.data.selected() == Some("campaigns")
+        idle(a) && a.data().selected() == Some("campaigns")
     });
     // First row of sample-data/campaigns.csv, Chinese values included.
     h.get_by_label("CMP01");
@@ -116,14 +116,14 @@ fn table_shows_cells_sorts_and_filters() {
     // Sort by cost, descending (second click), via the header.
     h.get_by_label("cost").click();
     wait_until(&mut h, "sorted ascending", |a| {
-        idle(a) && a.data.sort().is_some()
+        idle(a) && a.data().sort().is_some()
     });
     h.get_by_label("cost ⏶").click();
     wait_until(&mut h, "sorted descending", |a| {
-        idle(a) && a.data.sort().is_some_and(|(_, d)| d == SortDir::Desc)
+        idle(a) && a.data().sort().is_some_and(|(_, d)| d == SortDir::Desc)
     });
     h.get_by_label_contains("cost ⏷");
-    assert_eq!(h.state().data.profile_column(), Some("cost"));
+    assert_eq!(h.state().data().profile_column(), Some("cost"));
     h.get_by_label("Distribution");
 
     // Quick filter over all columns.
@@ -135,7 +135,7 @@ fn table_shows_cells_sorts_and_filters() {
     h.run_steps(1);
     std::thread::sleep(Duration::from_millis(300)); // the filter waits for typing to pause
     wait_until(&mut h, "filter applied", |a| {
-        idle(a) && a.data.applied_filter() == Some("微信")
+        idle(a) && a.data().applied_filter() == Some("微信")
     });
     h.get_by_label("CMP02");
     assert!(
@@ -161,7 +161,7 @@ fn imports_a_file_through_the_dialog() {
     h.get_by_label("No datasets yet. Import a CSV, Excel, Parquet or JSON file to start.");
     h.state_mut().open_import(vec![csv]);
     wait_until(&mut h, "the preview", |a| {
-        a.import.as_ref().is_some_and(|d| d.preview().is_some()) && !a.busy()
+        a.import().is_some_and(|d| d.preview().is_some()) && !a.busy()
     });
     h.get_by_label("Import data");
     h.get_by_label("detected: ;");
@@ -177,21 +177,21 @@ fn imports_a_file_through_the_dialog() {
     h.get_by_role_and_label(Role::TextInput, "Dataset name")
         .type_text("stores");
     h.run_steps(2);
-    assert_eq!(h.state().import.as_ref().map(|d| d.name()), Some("stores"));
+    assert_eq!(h.state().import().map(|d| d.name()), Some("stores"));
     h.get_by_role_and_label(Role::Button, "Import").click();
     wait_until(&mut h, "the import", |a| {
-        a.import.is_none() && a.ws.dataset("stores").is_some() && idle(a)
+        a.import().is_none() && a.ws().dataset("stores").is_some() && idle(a)
     });
-    let info = h.state().ws.dataset("stores").cloned().expect("dataset");
+    let info = h.state().ws().dataset("stores").cloned().expect("dataset");
     assert_eq!(info.rows, 3);
     assert_eq!(info.delimiter.as_deref(), Some(";"));
     h.get_by_label_contains("Imported 3 rows");
     h.get_by_label("北京");
     assert!(h.query_all_by_label("1200.5").next().is_some());
     assert!(
-        h.state().ws.problems.is_empty(),
+        h.state().ws().problems.is_empty(),
         "{:?}",
-        h.state().ws.problems
+        h.state().ws().problems
     );
 }
 
@@ -211,7 +211,7 @@ fn switches_to_chinese_while_running() {
     // Chinese values render too (no missing glyph: the bundled font is in).
     h.get_by_label_contains("customers\n").click();
     wait_until(&mut h, "customers rows", |a| {
-        idle(a) && a.data.selected() == Some("customers")
+        idle(a) && a.data().selected() == Some("customers")
     });
     assert!(h.query_all_by_label("深圳").next().is_some());
     h.get_by_label(&nav_label(Lang::ZhCn, Page::Campaigns))
@@ -234,12 +234,12 @@ fn chinese_headers_from_a_gbk_file_show_in_the_table_and_the_profile() {
     h.run_steps(3);
     h.state_mut().open_import(vec![csv]);
     wait_until(&mut h, "the preview", |a| {
-        a.import.as_ref().is_some_and(|d| d.preview().is_some()) && !a.busy()
+        a.import().is_some_and(|d| d.preview().is_some()) && !a.busy()
     });
     h.get_by_label_contains("gb18030");
     h.get_by_role_and_label(Role::Button, "Import").click();
     wait_until(&mut h, "the import", |a| {
-        a.import.is_none() && a.ws.datasets.len() == 1 && idle(a)
+        a.import().is_none() && a.ws().datasets.len() == 1 && idle(a)
     });
     // Headers and values in the table.
     h.get_by_label("城市");
@@ -248,7 +248,7 @@ fn chinese_headers_from_a_gbk_file_show_in_the_table_and_the_profile() {
     // The profile of the Chinese column: clicking its header selects it.
     h.get_by_label("城市").click();
     wait_until(&mut h, "the profile of 城市", |a| {
-        idle(a) && a.data.profile_column() == Some("城市")
+        idle(a) && a.data().profile_column() == Some("城市")
     });
     h.get_by_value("城市");
     // Each city now stands in the table, as the profile's minimum or maximum, and among its most
@@ -272,9 +272,9 @@ fn the_clean_page_reports_quality_problems() {
     h.get_by_role_and_label(Role::Button, "Check quality")
         .click();
     wait_until(&mut h, "the quality report", |a| {
-        !a.busy() && a.clean.report().is_some()
+        !a.busy() && a.clean().report().is_some()
     });
-    let report = h.state().clean.report().cloned().expect("report");
+    let report = h.state().clean().report().cloned().expect("report");
     assert_eq!(report.dataset, "orders");
     let cancellations = report
         .findings
@@ -296,10 +296,10 @@ fn the_clean_page_reports_quality_problems() {
         .click();
     // The page asks the app to show them (a command executed before the next frame).
     wait_until(&mut h, "the finding's rows", |a| {
-        a.data.rows_label().is_some() && !a.busy() && a.data.row_count().is_some()
+        a.data().rows_label().is_some() && !a.busy() && a.data().row_count().is_some()
     });
     assert_eq!(
-        h.state().data.row_count(),
+        h.state().data().row_count(),
         Some(report.findings[0].count as usize)
     );
     h.get_by_label_contains("Showing the rows of:");
@@ -321,16 +321,16 @@ fn the_clean_page_builds_previews_and_undoes_a_recipe() {
     h.get_by_role_and_label(Role::Button, "Check quality")
         .click();
     wait_until(&mut h, "the quality report", |a| {
-        !a.busy() && a.clean.report().is_some() && a.clean.raw_loaded()
+        !a.busy() && a.clean().report().is_some() && a.clean().raw_loaded()
     });
     h.get_by_label("Add all suggested fixes").click();
     wait_until(&mut h, "the preview and the cleaned table", |a| {
-        !a.busy() && a.clean.preview().is_some()
+        !a.busy() && a.clean().preview().is_some()
     });
-    let steps = h.state().clean.recipe().expect("recipe").steps.len();
+    let steps = h.state().clean().recipe().expect("recipe").steps.len();
     assert!(steps >= 3, "{steps} suggested steps");
     // The first step (drop cancellations) is selected and previewed; the cleaned table exists.
-    let first = h.state().clean.recipe().expect("recipe").steps[0]
+    let first = h.state().clean().recipe().expect("recipe").steps[0]
         .step
         .describe(Lang::En);
     assert_eq!(first, "Drop rows where order_id starts with 'C'");
@@ -340,9 +340,9 @@ fn the_clean_page_builds_previews_and_undoes_a_recipe() {
         .expect("the step in the recipe")
         .click();
     wait_until(&mut h, "the first step's preview", |a| {
-        !a.busy() && a.clean.preview().is_some_and(|p| p.index == 0)
+        !a.busy() && a.clean().preview().is_some_and(|p| p.index == 0)
     });
-    let p = h.state().clean.preview().cloned().expect("preview");
+    let p = h.state().clean().preview().cloned().expect("preview");
     assert!(p.removed > 0);
     h.get_by_label_contains(&format!(
         "Removes {} of",
@@ -361,11 +361,14 @@ fn the_clean_page_builds_previews_and_undoes_a_recipe() {
     // Undo takes the whole batch of suggestions back; redo restores it.
     h.get_by_role_and_label(Role::Button, "Undo").click();
     h.run_steps(3);
-    assert_eq!(h.state().clean.recipe().map(|r| r.steps.len()), Some(0));
+    assert_eq!(h.state().clean().recipe().map(|r| r.steps.len()), Some(0));
     h.get_by_label_contains("The recipe has no steps yet");
     h.get_by_role_and_label(Role::Button, "Redo").click();
     h.run_steps(3);
-    assert_eq!(h.state().clean.recipe().map(|r| r.steps.len()), Some(steps));
+    assert_eq!(
+        h.state().clean().recipe().map(|r| r.steps.len()),
+        Some(steps)
+    );
     wait_until(&mut h, "the rebuild after redo", |a| !a.busy());
 }
 
@@ -375,7 +378,7 @@ fn the_clean_page_opens_on_the_dataset_chosen_on_the_data_page() {
     wait_until(&mut h, "the first dataset", idle);
     h.get_by_label_contains("events\n").click();
     wait_until(&mut h, "the events rows", |a| {
-        idle(a) && a.data.selected() == Some("events")
+        idle(a) && a.data().selected() == Some("events")
     });
     h.get_by_label(&nav_label(Lang::En, Page::Clean)).click();
     h.run_steps(3);
@@ -393,7 +396,7 @@ fn the_clean_page_opens_on_the_dataset_chosen_on_the_data_page() {
     // A new Outliers step starts on a numeric column, not the first (text) one.
     let first_number = h
         .state()
-        .ws
+        .ws()
         .dataset("orders")
         .and_then(|d| d.columns.iter().find(|c| c.ty.is_numeric()))
         .map(|c| c.name.clone())

@@ -56,7 +56,7 @@ fn buttons(ui: &mut Ui, lang: Lang, ok: T, enabled: bool) -> (bool, bool) {
 
 /// Asks for the passphrase of an encrypted project.
 pub struct UnlockDialog {
-    pub path: PathBuf,
+    pub(super) path: PathBuf,
     text: String,
     wrong: bool,
     focused: bool,
@@ -140,8 +140,8 @@ impl NewPassphrase {
 
 /// Creating a project: optionally encrypted.
 pub struct NewProjectDialog {
-    pub path: PathBuf,
-    pub encrypt: bool,
+    pub(super) path: PathBuf,
+    encrypt: bool,
     pass: NewPassphrase,
 }
 
@@ -192,7 +192,7 @@ impl NewProjectDialog {
 /// Setting, changing or removing the passphrase of the open project.
 pub struct ChangeDialog {
     encrypted: bool,
-    pub remove: bool,
+    remove: bool,
     pass: NewPassphrase,
 }
 
