@@ -55,7 +55,7 @@ pub fn parse_number(s: &str) -> Option<Num> {
             return Some(Num::Int(if neg { -v } else { v }));
         }
     }
-    let mut t = s.trim();
+    let mut t = quirks::trim(s);
     let mut money = false;
     // A currency sign stands before or after the digits: most values start and end with digits,
     // and need no look for one (import parses every cell).
@@ -234,7 +234,7 @@ impl Default for ColumnStats {
 impl ColumnStats {
     /// Sees one value; `line` is for notes.
     pub fn observe(&mut self, raw: &str, line: u64) {
-        if raw.trim().is_empty() {
+        if quirks::is_blank(raw) {
             self.nulls += 1;
             return;
         }
@@ -248,7 +248,7 @@ impl ColumnStats {
             self.protected = true;
         }
         let cleaned = quirks::clean(raw);
-        let v = cleaned.trim();
+        let v = quirks::trim(&cleaned);
         if NULL_TOKENS.contains(&v) {
             self.null_tokens += 1;
             return;
@@ -575,16 +575,20 @@ pub fn convert<'a>(
     conv: Conversion,
     scratch: &mut String,
 ) -> Result<Value<'a>, Unreadable> {
-    if raw.trim().is_empty() || quirks::is_placeholder(raw) {
+    if quirks::is_blank(raw) || quirks::is_placeholder(raw) {
         return Ok(Value::Null);
     }
     let cleaned = quirks::clean(raw);
-    let v = cleaned.trim();
+    let v = quirks::trim(&cleaned);
     match conv {
         Conversion::Text | Conversion::IdText => {
             let id = conv == Conversion::IdText;
             Ok(match &cleaned {
-                Cow::Borrowed(c) => Value::Text(if id { strip_zero_fraction(c.trim()) } else { c }),
+                Cow::Borrowed(c) => Value::Text(if id {
+                    strip_zero_fraction(quirks::trim(c))
+                } else {
+                    c
+                }),
                 Cow::Owned(c) => {
                     scratch.clear();
                     scratch.push_str(if id { strip_zero_fraction(v) } else { c });

@@ -15,6 +15,25 @@
 
 use std::borrow::Cow;
 
+/// `s` without surrounding whitespace, as `str::trim`, answering at once for the common value
+/// that starts and ends with a visible ASCII character (import looks at every cell).
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+/// Whether `s` is empty or only whitespace.
+pub fn is_blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => true,
+        Some(f) if f.is_ascii_graphic() => false,
+        Some(_) => s.trim().is_empty(),
+    }
+}
+
 /// Whether `raw` is a placeholder for withheld personal data: `##…` or `$$…` (an encrypted
 /// value, without spaces) or only asterisks (`***`).
 pub fn is_placeholder(raw: &str) -> bool {
@@ -117,6 +136,31 @@ pub fn clean(raw: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quick_trim_agrees_with_str_trim() {
+        for v in [
+            "",
+            " ",
+            "\t",
+            "a",
+            " a",
+            "a ",
+            "\ta\t",
+            "12.5",
+            "\u{3000}订单\u{3000}",
+            "订单",
+            "\u{a0}5",
+            "5\u{a0}",
+            "a b",
+            "\u{3000}",
+            " \u{3000} ",
+            "x\n",
+        ] {
+            assert_eq!(trim(v), v.trim(), "{v:?}");
+            assert_eq!(is_blank(v), v.trim().is_empty(), "{v:?}");
+        }
+    }
 
     #[test]
     fn placeholders() {

@@ -47,7 +47,7 @@ impl RowSource for SkipBlank {
             if !self.inner.next_record(rec)? {
                 return Ok(false);
             }
-            if rec.iter().all(|f| f.trim().is_empty()) {
+            if rec.iter().all(super::quirks::is_blank) {
                 self.skipped += 1;
                 continue;
             }
