@@ -9,6 +9,8 @@
 //! * when it repeats (payments per order), the amount is summed per key, the time is the
 //!   earliest, and the person must be the same on every row of a key (else an error says how
 //!   many keys have several).
+//! * a unit price taken as the amount from a dataset with a quantity (order lines) is multiplied
+//!   by it first: `UnitPrice × Quantity`, summed per order.
 
 use super::relationships::{Link, confirmed};
 use super::{Names, OutColumn, Shape, column, count};
@@ -161,7 +163,17 @@ pub(crate) fn shape(project: &Project, spec: &RolesSpec) -> Result<Shape> {
         let bk = quote_ident(&column(&base, &bk)?.name);
         let okq = quote_ident(&column(&other, &ok)?.name);
         let t = quote_ident(&other.name);
-        let v = quote_ident(&col.name);
+        // A unit price in a dataset with a quantity is an amount once multiplied by it.
+        let quantity = (*role == Role::Amount && col.role == Some(Role::UnitPrice))
+            .then(|| other.column_with_role(Role::Quantity))
+            .flatten();
+        let (v, col_name) = match quantity {
+            Some(q) => (
+                format!("({} * {})", quote_ident(&col.name), quote_ident(&q.name)),
+                format!("{}_x_{}", col.name, q.name),
+            ),
+            None => (quote_ident(&col.name), col.name.clone()),
+        };
         let (distinct, values): (i64, i64) = conn.query_row(
             &format!("SELECT count(DISTINCT {okq}), count({okq}) FROM {t}"),
             [],
@@ -171,7 +183,7 @@ pub(crate) fn shape(project: &Project, spec: &RolesSpec) -> Result<Shape> {
         let (sub, name, ty) = if unique {
             (
                 format!("SELECT {okq} AS k, {v} AS v FROM {t} WHERE {okq} IS NOT NULL"),
-                col.name.clone(),
+                col_name,
                 col.ty,
             )
         } else {
@@ -180,7 +192,7 @@ pub(crate) fn shape(project: &Project, spec: &RolesSpec) -> Result<Shape> {
                     format!(
                         "SELECT {okq} AS k, sum({v}) AS v FROM {t} WHERE {okq} IS NOT NULL GROUP BY {okq}"
                     ),
-                    format!("{}_sum", col.name),
+                    format!("{col_name}_sum"),
                     col.ty,
                 ),
                 Role::Timestamp => (
