@@ -258,3 +258,80 @@ pub fn materialise(project: &mut Project, spec: &RolesSpec, rep: &Reporter) -> R
     super::create(project, &output, &d, true, rep)?;
     Ok(output)
 }
+
+/// The kind of a derived dataset with related roles, as the catalog shows it (its `format`).
+pub const KIND: &str = "related";
+
+/// The columns of the datasets related to `base` by a confirmed relationship (in either
+/// direction, one step) that can take `role`: what the Customers page offers as the person, the
+/// time or the amount from a related dataset. Columns that already have the role (for an
+/// amount, also a unit price) come first; datasets with related roles are not offered.
+pub fn candidates(
+    links: &[Link],
+    datasets: &[crate::dataset::DatasetInfo],
+    base: &str,
+    role: Role,
+) -> Vec<RoleSource> {
+    let mut others: Vec<&str> = vec![];
+    for l in links {
+        let other = if l.from_dataset == base {
+            &l.to_dataset
+        } else if l.to_dataset == base {
+            &l.from_dataset
+        } else {
+            continue;
+        };
+        if other != base && !others.contains(&other.as_str()) {
+            others.push(other);
+        }
+    }
+    let preferred = |c: &crate::dataset::ColumnInfo| {
+        c.role == Some(role) || (role == Role::Amount && c.role == Some(Role::UnitPrice))
+    };
+    let mut first = vec![];
+    let mut rest = vec![];
+    for name in others {
+        let Some(d) = datasets.iter().find(|d| d.name == name && d.format != KIND) else {
+            continue;
+        };
+        for c in d.columns.iter().filter(|c| fits(role, c.ty)) {
+            let s = RoleSource {
+                dataset: d.name.clone(),
+                column: c.name.clone(),
+            };
+            if preferred(c) {
+                first.push(s);
+            } else {
+                rest.push(s);
+            }
+        }
+    }
+    first.extend(rest);
+    first
+}
+
+/// The related roles the project keeps: the definition of each dataset built with related
+/// roles (`<base>_related`), which is the choice last made for its base.
+pub fn remembered(project: &Project) -> Result<Vec<RolesSpec>> {
+    Ok(super::lineages(project)?
+        .into_iter()
+        .filter_map(|l| match l.derivation {
+            super::Derivation::Roles(r) if l.output == r.output() => Some(r),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Forgets the related roles of `base`: deletes `<base>_related` when it is the dataset built
+/// with them (after the automatic backup every deletion makes). False when there was none.
+pub fn forget(project: &mut Project, base: &str) -> Result<bool> {
+    let output = format!("{base}_related");
+    let ours = matches!(
+        super::lineage(project, &output)?,
+        Some(super::Lineage { derivation: super::Derivation::Roles(ref r), .. }) if r.base == base
+    );
+    if ours {
+        project.delete_dataset(&output)?;
+    }
+    Ok(ours)
+}

@@ -1027,7 +1027,7 @@ p3,o5,2024-03-15 08:45:00,25\np2,o6,2024-04-02 20:00:00,40\n",
 
 // ---- a public multi-table export: Chinook (sample-data/public/chinook) --------------------------
 
-fn chinook(name: &str) -> PathBuf {
+pub(crate) fn chinook(name: &str) -> PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("sample-data/public/chinook")
         .join(format!("{name}.csv"))
@@ -1040,9 +1040,9 @@ fn csv_records(name: &str) -> Vec<csv::StringRecord> {
 
 /// Per person (e-mail): orders, revenue in cents, first and last purchase day; computed from the
 /// three files without Loupe.
-type ByHand = std::collections::BTreeMap<String, (u64, i64, String, String)>;
+pub(crate) type ByHand = std::collections::BTreeMap<String, (u64, i64, String, String)>;
 
-fn chinook_by_hand() -> ByHand {
+pub(crate) fn chinook_by_hand() -> ByHand {
     use std::collections::{BTreeMap, BTreeSet, HashMap};
     let email: HashMap<String, String> = csv_records("customers")
         .iter()
