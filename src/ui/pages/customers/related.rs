@@ -47,10 +47,18 @@ pub struct RelatedRoles {
 impl RelatedRoles {
     /// Takes what the project holds when read.
     pub fn logic(&mut self, ws: &mut Workspace) {
-        if let Some(k) = self.job.poll_report(ws) {
-            let at = self.reading.take().unwrap_or_else(|| key(ws));
-            self.known = Some((at, k));
-            self.restore();
+        match self.job.poll() {
+            Some(Ok(k)) => {
+                let at = self.reading.take().unwrap_or_else(|| key(ws));
+                self.known = Some((at, k));
+                self.restore();
+            }
+            // Said in the error panel, and kept so that the same project is not read again.
+            Some(Err(e)) => {
+                self.job.report(ws, &e);
+                self.job.set_error(e);
+            }
+            None => {}
         }
     }
 
@@ -59,7 +67,7 @@ impl RelatedRoles {
         let now = key(ws);
         if self.job.is_running()
             || self.known.as_ref().is_some_and(|(k, _)| *k == now)
-            || self.job.error().is_some() && self.reading == Some(now)
+            || (self.job.error().is_some() && self.reading == Some(now))
         {
             return;
         }
@@ -76,9 +84,12 @@ impl RelatedRoles {
         });
     }
 
-    /// Whether the relationships and kept choices are known for the project as it is now.
+    /// Whether the relationships and kept choices are known for the project as it is now (or
+    /// could not be read: the error panel says why, and the orders' own roles are used).
     pub fn ready(&self, ws: &Workspace) -> bool {
-        self.known.as_ref().is_some_and(|(k, _)| *k == key(ws))
+        let now = key(ws);
+        self.known.as_ref().is_some_and(|(k, _)| *k == now)
+            || (self.job.error().is_some() && self.reading == Some(now))
     }
 
     /// The orders changed: their kept choices replace the ones shown.
