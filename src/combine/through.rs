@@ -265,7 +265,8 @@ pub const KIND: &str = "related";
 /// The columns of the datasets related to `base` by a confirmed relationship (in either
 /// direction, one step) that can take `role`: what the Customers page offers as the person, the
 /// time or the amount from a related dataset. Columns that already have the role (for an
-/// amount, also a unit price) come first; datasets with related roles are not offered.
+/// amount, also a unit price) come first; ids and keys are not offered as amounts, nor datasets
+/// with related roles at all.
 pub fn candidates(
     links: &[Link],
     datasets: &[crate::dataset::DatasetInfo],
@@ -294,7 +295,24 @@ pub fn candidates(
         let Some(d) = datasets.iter().find(|d| d.name == name && d.format != KIND) else {
             continue;
         };
-        for c in d.columns.iter().filter(|c| fits(role, c.ty)) {
+        // Ids and keys are no amounts.
+        let is_key = |c: &crate::dataset::ColumnInfo| {
+            let n = crate::import::roles::normalise(&c.name);
+            matches!(
+                c.role,
+                Some(Role::CustomerId | Role::OrderId | Role::ItemId)
+            ) || (c.ty == crate::dataset::ColumnType::Integer
+                && (n.ends_with("id") || n.ends_with("编号") || n.ends_with("号")))
+                || links.iter().any(|l| {
+                    (l.from_dataset == d.name && l.from_column == c.name)
+                        || (l.to_dataset == d.name && l.to_column == c.name)
+                })
+        };
+        for c in d
+            .columns
+            .iter()
+            .filter(|c| fits(role, c.ty) && !(role == Role::Amount && is_key(c)))
+        {
             let s = RoleSource {
                 dataset: d.name.clone(),
                 column: c.name.clone(),

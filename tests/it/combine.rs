@@ -1235,3 +1235,79 @@ fn chinook_goes_from_import_to_customers_and_a_segment_export() {
     assert!(!expected.is_empty() && expected.len() < 59, "{expected:?}");
     assert_eq!(written, expected);
 }
+
+#[test]
+fn related_roles_are_offered_kept_and_preferred_for_segments() {
+    use loupe::combine::through::{self, candidates};
+    let s = Scratch::new();
+    let mut p = s.project();
+    for name in ["customers", "invoices", "invoice_lines"] {
+        import(&mut p, &[&chinook(name)], named(name)).unwrap();
+    }
+    let datasets = p.datasets().unwrap();
+    // Nothing is offered before a relationship is confirmed.
+    let links = relationships::confirmed(&p).unwrap();
+    assert!(candidates(&links, &datasets, "invoices", Role::Amount).is_empty());
+    for link in [
+        "invoices.CustomerId=customers.CustomerId",
+        "invoice_lines.InvoiceId=invoices.InvoiceId",
+    ] {
+        relationships::confirm(&p, &parse_link(link).unwrap()).unwrap();
+    }
+    let links = relationships::confirmed(&p).unwrap();
+    let offered = |base: &str, role: Role| -> Vec<String> {
+        candidates(&links, &datasets, base, role)
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    };
+    // Of the invoices: amounts from the lines (the unit price first; no ids or keys), persons
+    // from the customers (the customer id first), no time (neither holds one); one step only.
+    let amounts = offered("invoices", Role::Amount);
+    assert_eq!(amounts[0], "invoice_lines.UnitPrice");
+    for key in [
+        "invoice_lines.InvoiceId",
+        "invoice_lines.InvoiceLineId",
+        "customers.CustomerId",
+    ] {
+        assert!(!amounts.contains(&key.to_string()), "{key} in {amounts:?}");
+    }
+    let persons = offered("invoices", Role::CustomerId);
+    assert_eq!(persons[0], "customers.CustomerId");
+    assert!(persons.contains(&"customers.Email".to_string()));
+    assert!(offered("invoices", Role::Timestamp).is_empty());
+    // Of the lines: the invoices' date and customer, not the customers (two steps away).
+    assert_eq!(
+        offered("invoice_lines", Role::Timestamp),
+        ["invoices.InvoiceDate"]
+    );
+    assert!(
+        offered("invoice_lines", Role::CustomerId)
+            .iter()
+            .all(|c| c.starts_with("invoices."))
+    );
+
+    // Kept as the definition of invoices_related, which segments then prefer to its base.
+    let spec = loupe::combine::RolesSpec {
+        base: "invoices".into(),
+        person: Some("customers.Email".parse().unwrap()),
+        time: None,
+        amount: None,
+    };
+    assert!(through::remembered(&p).unwrap().is_empty());
+    through::materialise(&mut p, &spec, &Reporter::silent()).unwrap();
+    assert_eq!(through::remembered(&p).unwrap(), vec![spec]);
+    assert_eq!(
+        loupe::segments::base::find_transactions(&p, None).unwrap(),
+        "invoices_related"
+    );
+    // Forgotten: the dataset goes, and the invoices are the transactions again.
+    assert!(through::forget(&mut p, "invoices").unwrap());
+    assert!(!through::forget(&mut p, "invoices").unwrap());
+    assert!(!p.has_dataset("invoices_related").unwrap());
+    assert!(through::remembered(&p).unwrap().is_empty());
+    assert_eq!(
+        loupe::segments::base::find_transactions(&p, None).unwrap(),
+        "invoices"
+    );
+}
