@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// The views the guide shows.
-const VIEWS: [&str; 16] = [
+const VIEWS: [&str; 19] = [
     "data",
     "data-relations",
     "import",
@@ -31,6 +31,10 @@ const VIEWS: [&str; 16] = [
     "campaigns-roi",
     "campaigns-lift",
     "activity",
+    // On the Chinook project (three related files), with the roles taken through them.
+    "chinook-relations",
+    "chinook-customers",
+    "chinook-export",
 ];
 
 /// Size of the window (and of the virtual screen the script starts).
@@ -45,27 +49,26 @@ struct Shot {
     /// When the view was set up (after the project opened).
     shown: Option<Instant>,
     idle_since: Option<Instant>,
+    /// The export dialog of `chinook-export` is open.
+    dialog_open: bool,
     done: bool,
 }
 
 impl Shot {
     fn show_view(&mut self) {
         let a = &mut self.app;
-        a.set_page(match self.view.split('-').next().unwrap_or("") {
-            "clean" => Page::Clean,
-            "explore" => Page::Explore,
-            "dashboard" => Page::Dashboard,
-            "customers" => Page::Customers,
-            "segments" => Page::Segments,
-            "recs" => Page::Recommendations,
-            "campaigns" => Page::Campaigns,
-            "activity" => Page::Activity,
-            _ => Page::Data,
+        a.set_page(match self.view.as_str() {
+            "chinook-relations" => Page::Data,
+            "chinook-customers" => Page::Customers,
+            "chinook-export" => Page::Segments,
+            v => Self::page_of(v),
         });
         match self.view.as_str() {
             "explore-trend" => a.explore_mut().set_tab(explore::Tab::Trend),
             "explore-cohorts" => a.explore_mut().set_tab(explore::Tab::Cohorts),
-            "customers-list" => a.customers_mut().set_tab(customers::Tab::List),
+            "customers-list" | "chinook-customers" => {
+                a.customers_mut().set_tab(customers::Tab::List)
+            }
             "customers-map" => a.customers_mut().set_tab(customers::Tab::Map),
             "customers-portrait" => a.customers_mut().set_tab(customers::Tab::Portrait),
             "segments" => {
@@ -75,14 +78,33 @@ impl Shot {
                      AND bought(category = '厨房餐具', min_times = 2)",
                 );
             }
+            "chinook-export" => {
+                a.segments_mut().set_tab(segments::Tab::Builder);
+                a.segments_mut().set_name("best-customers");
+                a.segments_mut().set_text("revenue >= 45");
+            }
             "recs-picks" => a.recs_mut().set_tab(recommendations::Tab::Picks),
             "recs-rules" => a.recs_mut().set_tab(recommendations::Tab::Rules),
             "campaigns-roi" => a.campaigns_mut().set_tab(campaigns::Tab::Roi),
             "campaigns-lift" => a.campaigns_mut().set_tab(campaigns::Tab::Lift),
             "clean" => a.with_ws(|a, ws| a.clean_mut().select(ws, "orders")),
-            "data-relations" => a.data_mut().show_relations(),
+            "data-relations" | "chinook-relations" => a.data_mut().show_relations(),
             "import" => a.open_import(self.import_file.iter().cloned().collect()),
             _ => {}
+        }
+    }
+
+    fn page_of(view: &str) -> Page {
+        match view.split('-').next().unwrap_or("") {
+            "clean" => Page::Clean,
+            "explore" => Page::Explore,
+            "dashboard" => Page::Dashboard,
+            "customers" => Page::Customers,
+            "segments" => Page::Segments,
+            "recs" => Page::Recommendations,
+            "campaigns" => Page::Campaigns,
+            "activity" => Page::Activity,
+            _ => Page::Data,
         }
     }
 }
@@ -106,6 +128,12 @@ impl eframe::App for Shot {
         }
         let idle = *self.idle_since.get_or_insert_with(Instant::now);
         if shown.elapsed() > Duration::from_secs(2) && idle.elapsed() > Duration::from_secs(1) {
+            // The export dialog opens over the loaded segment, then the window settles again.
+            if self.view == "chinook-export" && !self.dialog_open {
+                self.dialog_open = self.app.segments_mut().open_export();
+                self.idle_since = None;
+                return;
+            }
             if let Err(e) = std::fs::write(&self.ready_file, self.view.as_bytes()) {
                 eprintln!("cannot write {}: {e}", self.ready_file.display());
                 std::process::exit(1);
@@ -160,6 +188,7 @@ fn main() -> Result<(), eframe::Error> {
                 import_file,
                 shown: None,
                 idle_since: None,
+                dialog_open: false,
                 done: false,
             }))
         }),

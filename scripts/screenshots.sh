@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates the user guide's screenshots: the real workbench window on the sample project, in
 # the light theme at 1280×800 with the bundled fonts, one PNG per view and language, written to
-# docs/<lang>/src/images/<view>.png. Run it after a change to the window.
+# docs/<lang>/src/images/<view>.png. Run it after a change to the window. The chinook-* views
+# show the public Chinook tables (sample-data/public/chinook) instead: imported, their
+# relationships confirmed, and the customer table's person and amount taken through them.
 #
 #   scripts/screenshots.sh [VIEW ...]        (default: every view the guide uses)
 #
@@ -17,7 +19,8 @@ cd "$(dirname "$0")/.."
 VIEWS=("$@")
 if [ ${#VIEWS[@]} -eq 0 ]; then
   VIEWS=(data data-relations import clean explore-trend explore-cohorts dashboard customers-list customers-map
-         customers-portrait segments recs-rules campaigns-roi campaigns-lift activity)
+         customers-portrait segments recs-rules campaigns-roi campaigns-lift activity
+         chinook-relations chinook-customers chinook-export)
 fi
 NUM=${DISPLAY_NUM:-98}
 TIMEOUT=${TIMEOUT:-120}
@@ -58,6 +61,14 @@ trap cleanup EXIT
 # For the import dialog: the sample's customer list with the personal data in the first columns,
 # so the dialog shows its decisions without scrolling.
 awk -F, -v OFS=, '{print $1, $8, $9, $4, $5, $3, $2}' sample-data/customers.csv > "$WORK/members.csv"
+# The public multi-table example, as README.md takes it from import to customers.
+for t in customers invoices invoice_lines; do
+  "$BIN" import "sample-data/public/chinook/$t.csv" --project "$WORK/chinook.loupe" --name "$t" >/dev/null || exit 1
+done
+"$BIN" relationships --project "$WORK/chinook.loupe" --confirm invoices.CustomerId=customers.CustomerId \
+  --confirm invoice_lines.InvoiceId=invoices.InvoiceId >/dev/null || exit 1
+"$BIN" customers --project "$WORK/chinook.loupe" --dataset invoices --person customers.Email \
+  --amount invoice_lines.UnitPrice --out "$WORK/chinook-customers.csv" >/dev/null 2>&1 || exit 1
 
 Xvfb ":$NUM" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 XVFB=$!
@@ -73,8 +84,10 @@ for lang in en zh-CN; do
   mkdir -p "$out"
   for view in "${VIEWS[@]}"; do
     ready="$WORK/ready-$lang-$view"
+    project="$WORK/sample.loupe"
+    case "$view" in chinook-*) project="$WORK/chinook.loupe" ;; esac
     DISPLAY=":$NUM" LOUPE_LANG="$lang" LOUPE_NO_SYSTEM_FONTS=1 LIBGL_ALWAYS_SOFTWARE=1 \
-      "$SHOT" "$WORK/sample.loupe" "$view" "$ready" "$WORK/members.csv" >"$WORK/log-$lang-$view" 2>&1 &
+      "$SHOT" "$project" "$view" "$ready" "$WORK/members.csv" >"$WORK/log-$lang-$view" 2>&1 &
     APP=$!
     waited=0
     while [ ! -e "$ready" ] && kill -0 "$APP" 2>/dev/null && [ "$waited" -lt $((TIMEOUT * 10)) ]; do

@@ -650,6 +650,13 @@ strings! {
     CustProducts => "Products", "商品";
     CustNone => "(none)", "(无)";
     CustBuild => "Build", "生成";
+    CustRelated => "Roles from related datasets:", "从关联数据集取角色：";
+    CustPersonFrom => "Person from", "客户取自";
+    CustTimeFrom => "Time from", "时间取自";
+    CustAmountFrom => "Amount from", "金额取自";
+    CustOwnColumn => "{0} (this dataset)", "{0} (本数据集)";
+    CustRelatedHint => "Followed through the confirmed relationships (Data page, Relationships). An amount from a file with several rows per order is summed per order (a unit price times the quantity); a time is the earliest. The choice is kept in the project as {0}.", "沿已确认的关系 (数据页的关系视图) 取值。每单有多行的文件中的金额按订单求和 (单价乘数量)，时间取最早。所选保存在项目中，即数据集 {0}。";
+    JobRelatedRoles => "Taking the roles of {0} from related datasets", "正在为 {0} 从关联数据集取角色";
     CustNeedDataset => "No dataset has a customer_id and a timestamp with an amount (or a quantity and a unit price). Import orders, or set the roles on the Data page.", "没有同时包含客户 ID、时间和金额 (或数量与单价) 的数据集。请导入订单，或在数据页设置列的角色。";
     CustTabList => "Customer list", "客户列表";
     CustTabMap => "RFM map", "RFM 分布";

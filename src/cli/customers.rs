@@ -51,7 +51,8 @@ pub struct CustomersArgs {
     #[arg(long, value_name = "DATASET.COLUMN")]
     time: Option<RoleSource>,
     /// The amount from a related dataset, e.g. payments.payment_value (summed per key when the
-    /// related dataset repeats the key, as split payments do).
+    /// related dataset repeats the key, as split payments do; a unit price is multiplied by the
+    /// quantity first, as in order lines).
     #[arg(long, value_name = "DATASET.COLUMN")]
     amount: Option<RoleSource>,
     /// Keep the lines whose order status (the order_status role) means cancelled or refunded;

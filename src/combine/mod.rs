@@ -54,7 +54,7 @@ impl Derivation {
         match self {
             Derivation::Join(_) => "joined",
             Derivation::Append(_) => "appended",
-            Derivation::Roles(_) => "related",
+            Derivation::Roles(_) => through::KIND,
         }
     }
 

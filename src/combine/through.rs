@@ -9,6 +9,8 @@
 //! * when it repeats (payments per order), the amount is summed per key, the time is the
 //!   earliest, and the person must be the same on every row of a key (else an error says how
 //!   many keys have several).
+//! * a unit price taken as the amount from a dataset with a quantity (order lines) is multiplied
+//!   by it first: `UnitPrice × Quantity`, summed per order.
 
 use super::relationships::{Link, confirmed};
 use super::{Names, OutColumn, Shape, column, count};
@@ -161,7 +163,17 @@ pub(crate) fn shape(project: &Project, spec: &RolesSpec) -> Result<Shape> {
         let bk = quote_ident(&column(&base, &bk)?.name);
         let okq = quote_ident(&column(&other, &ok)?.name);
         let t = quote_ident(&other.name);
-        let v = quote_ident(&col.name);
+        // A unit price in a dataset with a quantity is an amount once multiplied by it.
+        let quantity = (*role == Role::Amount && col.role == Some(Role::UnitPrice))
+            .then(|| other.column_with_role(Role::Quantity))
+            .flatten();
+        let (v, col_name) = match quantity {
+            Some(q) => (
+                format!("({} * {})", quote_ident(&col.name), quote_ident(&q.name)),
+                format!("{}_x_{}", col.name, q.name),
+            ),
+            None => (quote_ident(&col.name), col.name.clone()),
+        };
         let (distinct, values): (i64, i64) = conn.query_row(
             &format!("SELECT count(DISTINCT {okq}), count({okq}) FROM {t}"),
             [],
@@ -171,7 +183,7 @@ pub(crate) fn shape(project: &Project, spec: &RolesSpec) -> Result<Shape> {
         let (sub, name, ty) = if unique {
             (
                 format!("SELECT {okq} AS k, {v} AS v FROM {t} WHERE {okq} IS NOT NULL"),
-                col.name.clone(),
+                col_name,
                 col.ty,
             )
         } else {
@@ -180,7 +192,7 @@ pub(crate) fn shape(project: &Project, spec: &RolesSpec) -> Result<Shape> {
                     format!(
                         "SELECT {okq} AS k, sum({v}) AS v FROM {t} WHERE {okq} IS NOT NULL GROUP BY {okq}"
                     ),
-                    format!("{}_sum", col.name),
+                    format!("{col_name}_sum"),
                     col.ty,
                 ),
                 Role::Timestamp => (
@@ -245,4 +257,99 @@ pub fn materialise(project: &mut Project, spec: &RolesSpec, rep: &Reporter) -> R
     let d = super::Derivation::Roles(spec.clone());
     super::create(project, &output, &d, true, rep)?;
     Ok(output)
+}
+
+/// The kind of a derived dataset with related roles, as the catalog shows it (its `format`).
+pub const KIND: &str = "related";
+
+/// The columns of the datasets related to `base` by a confirmed relationship (in either
+/// direction, one step) that can take `role`: what the Customers page offers as the person, the
+/// time or the amount from a related dataset. Columns that already have the role (for an
+/// amount, also a unit price) come first; ids and keys are not offered as amounts, nor datasets
+/// with related roles at all.
+pub fn candidates(
+    links: &[Link],
+    datasets: &[crate::dataset::DatasetInfo],
+    base: &str,
+    role: Role,
+) -> Vec<RoleSource> {
+    let mut others: Vec<&str> = vec![];
+    for l in links {
+        let other = if l.from_dataset == base {
+            &l.to_dataset
+        } else if l.to_dataset == base {
+            &l.from_dataset
+        } else {
+            continue;
+        };
+        if other != base && !others.contains(&other.as_str()) {
+            others.push(other);
+        }
+    }
+    let preferred = |c: &crate::dataset::ColumnInfo| {
+        c.role == Some(role) || (role == Role::Amount && c.role == Some(Role::UnitPrice))
+    };
+    let mut first = vec![];
+    let mut rest = vec![];
+    for name in others {
+        let Some(d) = datasets.iter().find(|d| d.name == name && d.format != KIND) else {
+            continue;
+        };
+        // Ids and keys are no amounts.
+        let is_key = |c: &crate::dataset::ColumnInfo| {
+            let n = crate::import::roles::normalise(&c.name);
+            matches!(
+                c.role,
+                Some(Role::CustomerId | Role::OrderId | Role::ItemId)
+            ) || (c.ty == crate::dataset::ColumnType::Integer
+                && (n.ends_with("id") || n.ends_with("编号") || n.ends_with("号")))
+                || links.iter().any(|l| {
+                    (l.from_dataset == d.name && l.from_column == c.name)
+                        || (l.to_dataset == d.name && l.to_column == c.name)
+                })
+        };
+        for c in d
+            .columns
+            .iter()
+            .filter(|c| fits(role, c.ty) && !(role == Role::Amount && is_key(c)))
+        {
+            let s = RoleSource {
+                dataset: d.name.clone(),
+                column: c.name.clone(),
+            };
+            if preferred(c) {
+                first.push(s);
+            } else {
+                rest.push(s);
+            }
+        }
+    }
+    first.extend(rest);
+    first
+}
+
+/// The related roles the project keeps: the definition of each dataset built with related
+/// roles (`<base>_related`), which is the choice last made for its base.
+pub fn remembered(project: &Project) -> Result<Vec<RolesSpec>> {
+    Ok(super::lineages(project)?
+        .into_iter()
+        .filter_map(|l| match l.derivation {
+            super::Derivation::Roles(r) if l.output == r.output() => Some(r),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Forgets the related roles of `base`: deletes `<base>_related` when it is the dataset built
+/// with them (after the automatic backup every deletion makes). False when there was none.
+pub fn forget(project: &mut Project, base: &str) -> Result<bool> {
+    let output = format!("{base}_related");
+    let ours = matches!(
+        super::lineage(project, &output)?,
+        Some(super::Lineage { derivation: super::Derivation::Roles(ref r), .. }) if r.base == base
+    );
+    if ours {
+        project.delete_dataset(&output)?;
+    }
+    Ok(ours)
 }

@@ -145,6 +145,20 @@ pub fn find_transactions(project: &Project, named: Option<&str>) -> Result<Strin
             "no dataset has the roles customer_id, timestamp and an amount (or quantity and unit_price); set them with loupe set-role".into(),
         )),
         many => {
+            // Transactions and the same with roles from related datasets (`loupe customers
+            // --person …`, the Customers page): the related one, the customer table's own.
+            let related: Vec<&&DatasetInfo> = many
+                .iter()
+                .filter(|d| {
+                    d.format == crate::combine::through::KIND
+                        && many
+                            .iter()
+                            .any(|o| d.name == format!("{}_related", o.name))
+                })
+                .collect();
+            if let [one] = related.as_slice() {
+                return Ok(one.name.clone());
+            }
             // A cleaned table and its source: the cleaned one.
             let cleaned: Vec<&&DatasetInfo> = many
                 .iter()

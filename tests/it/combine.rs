@@ -1024,3 +1024,290 @@ p3,o5,2024-03-15 08:45:00,25\np2,o6,2024-04-02 20:00:00,40\n",
         "{written}"
     );
 }
+
+// ---- a public multi-table export: Chinook (sample-data/public/chinook) --------------------------
+
+pub(crate) fn chinook(name: &str) -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-data/public/chinook")
+        .join(format!("{name}.csv"))
+}
+
+fn csv_records(name: &str) -> Vec<csv::StringRecord> {
+    let mut r = csv::Reader::from_path(chinook(name)).unwrap();
+    r.records().map(|x| x.unwrap()).collect()
+}
+
+/// Per person (e-mail): orders, revenue in cents, first and last purchase day; computed from the
+/// three files without Loupe.
+pub(crate) type ByHand = std::collections::BTreeMap<String, (u64, i64, String, String)>;
+
+pub(crate) fn chinook_by_hand() -> ByHand {
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
+    let email: HashMap<String, String> = csv_records("customers")
+        .iter()
+        .map(|r| (r[0].to_string(), r[11].to_string()))
+        .collect();
+    let mut cents: HashMap<String, i64> = HashMap::new();
+    for r in csv_records("invoice_lines") {
+        let price: f64 = r[3].parse().unwrap();
+        let quantity: i64 = r[4].parse().unwrap();
+        *cents.entry(r[1].to_string()).or_default() += (price * 100.0).round() as i64 * quantity;
+    }
+    let mut orders: BTreeMap<String, (BTreeSet<String>, i64, String, String)> = BTreeMap::new();
+    for r in csv_records("invoices") {
+        let person = email[&r[1]].clone();
+        let day = r[2][..10].to_string();
+        let e = orders
+            .entry(person)
+            .or_insert_with(|| (BTreeSet::new(), 0, day.clone(), day.clone()));
+        e.0.insert(r[0].to_string());
+        e.1 += cents.get(&r[0]).copied().unwrap_or(0);
+        if day < e.2 {
+            e.2 = day.clone();
+        }
+        if day > e.3 {
+            e.3 = day;
+        }
+    }
+    orders
+        .into_iter()
+        .map(|(k, (ids, c, first, last))| (k, (ids.len() as u64, c, first, last)))
+        .collect()
+}
+
+#[test]
+fn chinook_goes_from_import_to_customers_and_a_segment_export() {
+    let s = Scratch::new();
+    let project = s.path("chinook.loupe");
+    let project = project.to_str().unwrap();
+    for name in ["customers", "invoices", "invoice_lines"] {
+        let file = chinook(name);
+        let out = run_loupe(&[
+            "import",
+            file.to_str().unwrap(),
+            "--project",
+            project,
+            "--name",
+            name,
+        ]);
+        assert!(out.status.success(), "{out:?}");
+    }
+    // The facts of the source: 412 invoices of 2,240 lines adding up to 2,328.60.
+    let p = Project::open(std::path::Path::new(project)).unwrap();
+    assert_eq!(
+        q(
+            &p,
+            "SELECT count(*), round(sum(\"Total\"), 2) FROM invoices"
+        ),
+        [["412", "2328.6"]]
+    );
+    assert_eq!(q(&p, "SELECT count(*) FROM invoice_lines"), [["2240"]]);
+    drop(p);
+
+    // Both keys are found, many-to-one, every key matched; confirmed as found.
+    let out = run_loupe(&["relationships", "--project", project, "--json"]);
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}.{}={}.{} {} {}",
+                r["from_dataset"].as_str().unwrap(),
+                r["from_column"].as_str().unwrap(),
+                r["to_dataset"].as_str().unwrap(),
+                r["to_column"].as_str().unwrap(),
+                r["cardinality"].as_str().unwrap(),
+                r["match_share"]
+            )
+        })
+        .collect();
+    for expected in [
+        "invoice_lines.InvoiceId=invoices.InvoiceId many_to_one 1.0",
+        "invoices.CustomerId=customers.CustomerId many_to_one 1.0",
+    ] {
+        assert!(
+            found.iter().any(|f| f == expected),
+            "{expected} in {found:?}"
+        );
+    }
+    let out = run_loupe(&[
+        "relationships",
+        "--project",
+        project,
+        "--confirm",
+        "invoice_lines.InvoiceId=invoices.InvoiceId",
+        "--confirm",
+        "invoices.CustomerId=customers.CustomerId",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+
+    // The person from customers, the time from invoices, the amount from the lines.
+    let table = s.path("customers_out.csv");
+    let out = run_loupe(&[
+        "customers",
+        "--project",
+        project,
+        "--dataset",
+        "invoices",
+        "--person",
+        "customers.Email",
+        "--amount",
+        "invoice_lines.UnitPrice",
+        "--as-of",
+        "2012-01-01",
+        "--out",
+        table.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("59 customers as of 2012-01-01"), "{text}");
+    let by_hand = chinook_by_hand();
+    assert_eq!(by_hand.len(), 59);
+    let mut r = csv::Reader::from_path(&table).unwrap();
+    let header = r.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (id, first, last, orders, revenue) = (
+        at("customer_id"),
+        at("first_purchase"),
+        at("last_purchase"),
+        at("orders"),
+        at("revenue"),
+    );
+    let mut loupe = ByHand::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let cents = (rec[revenue].parse::<f64>().unwrap() * 100.0).round() as i64;
+        loupe.insert(
+            rec[id].to_string(),
+            (
+                rec[orders].parse().unwrap(),
+                cents,
+                rec[first].to_string(),
+                rec[last].to_string(),
+            ),
+        );
+    }
+    assert_eq!(loupe, by_hand);
+    // The amount is the lines' UnitPrice × Quantity, summed per invoice.
+    let p = Project::open(std::path::Path::new(project)).unwrap();
+    let amount = p
+        .dataset("invoices_related")
+        .unwrap()
+        .column_with_role(Role::Amount)
+        .map(|c| c.name.clone());
+    assert_eq!(amount.as_deref(), Some("UnitPrice_x_Quantity_sum"));
+    drop(p);
+
+    // A segment of the best customers, exported.
+    let seg = s.path("best.csv");
+    let out = run_loupe(&[
+        "segment",
+        "export",
+        "--project",
+        project,
+        "--dataset",
+        "invoices_related",
+        "--as-of",
+        "2012-01-01",
+        "--rule",
+        "revenue >= 45",
+        "--columns",
+        "customer_id,revenue",
+        "--out",
+        seg.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let mut written: Vec<String> = csv::Reader::from_path(&seg)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap()[0].to_string())
+        .collect();
+    written.sort();
+    let expected: Vec<String> = by_hand
+        .iter()
+        .filter(|(_, v)| v.1 >= 4500)
+        .map(|(k, _)| k.clone())
+        .collect();
+    assert!(!expected.is_empty() && expected.len() < 59, "{expected:?}");
+    assert_eq!(written, expected);
+}
+
+#[test]
+fn related_roles_are_offered_kept_and_preferred_for_segments() {
+    use loupe::combine::through::{self, candidates};
+    let s = Scratch::new();
+    let mut p = s.project();
+    for name in ["customers", "invoices", "invoice_lines"] {
+        import(&mut p, &[&chinook(name)], named(name)).unwrap();
+    }
+    let datasets = p.datasets().unwrap();
+    // Nothing is offered before a relationship is confirmed.
+    let links = relationships::confirmed(&p).unwrap();
+    assert!(candidates(&links, &datasets, "invoices", Role::Amount).is_empty());
+    for link in [
+        "invoices.CustomerId=customers.CustomerId",
+        "invoice_lines.InvoiceId=invoices.InvoiceId",
+    ] {
+        relationships::confirm(&p, &parse_link(link).unwrap()).unwrap();
+    }
+    let links = relationships::confirmed(&p).unwrap();
+    let offered = |base: &str, role: Role| -> Vec<String> {
+        candidates(&links, &datasets, base, role)
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    };
+    // Of the invoices: amounts from the lines (the unit price first; no ids or keys), persons
+    // from the customers (the customer id first), no time (neither holds one); one step only.
+    let amounts = offered("invoices", Role::Amount);
+    assert_eq!(amounts[0], "invoice_lines.UnitPrice");
+    for key in [
+        "invoice_lines.InvoiceId",
+        "invoice_lines.InvoiceLineId",
+        "customers.CustomerId",
+    ] {
+        assert!(!amounts.contains(&key.to_string()), "{key} in {amounts:?}");
+    }
+    let persons = offered("invoices", Role::CustomerId);
+    assert_eq!(persons[0], "customers.CustomerId");
+    assert!(persons.contains(&"customers.Email".to_string()));
+    assert!(offered("invoices", Role::Timestamp).is_empty());
+    // Of the lines: the invoices' date and customer, not the customers (two steps away).
+    assert_eq!(
+        offered("invoice_lines", Role::Timestamp),
+        ["invoices.InvoiceDate"]
+    );
+    assert!(
+        offered("invoice_lines", Role::CustomerId)
+            .iter()
+            .all(|c| c.starts_with("invoices."))
+    );
+
+    // Kept as the definition of invoices_related, which segments then prefer to its base.
+    let spec = loupe::combine::RolesSpec {
+        base: "invoices".into(),
+        person: Some("customers.Email".parse().unwrap()),
+        time: None,
+        amount: None,
+    };
+    assert!(through::remembered(&p).unwrap().is_empty());
+    through::materialise(&mut p, &spec, &Reporter::silent()).unwrap();
+    assert_eq!(through::remembered(&p).unwrap(), vec![spec]);
+    assert_eq!(
+        loupe::segments::base::find_transactions(&p, None).unwrap(),
+        "invoices_related"
+    );
+    // Forgotten: the dataset goes, and the invoices are the transactions again.
+    assert!(through::forget(&mut p, "invoices").unwrap());
+    assert!(!through::forget(&mut p, "invoices").unwrap());
+    assert!(!p.has_dataset("invoices_related").unwrap());
+    assert!(through::remembered(&p).unwrap().is_empty());
+    assert_eq!(
+        loupe::segments::base::find_transactions(&p, None).unwrap(),
+        "invoices"
+    );
+}

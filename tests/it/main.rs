@@ -13,6 +13,8 @@ mod clean;
 mod cli;
 mod clv;
 mod combine;
+#[cfg(feature = "gui")]
+mod combine_ui;
 mod common;
 mod copy;
 mod crash;

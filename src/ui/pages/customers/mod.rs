@@ -1,13 +1,16 @@
 //! The Customers page: the customer list with one customer's card, the R × F heatmap, and group
 //! portraits. The table, lifetime value and portrait attributes are built in one background job
-//! (`customers::overview`); this module only draws them.
+//! (`customers::overview`); this module only draws them. The orders' person, time or amount may
+//! come from related datasets ([`related`]).
 
 mod card;
 mod list;
 mod map;
 pub(in crate::ui::pages) mod portrait;
+mod related;
 mod tags;
 
+use crate::combine::{self, RolesSpec, through};
 use crate::customers::columns::guess_sources;
 use crate::customers::overview::{Overview, overview};
 use crate::customers::rfm::{Lifecycle, RfmGroup, RfmOptions};
@@ -50,7 +53,9 @@ pub struct CustomersPage {
     products: Option<String>,
     /// The catalog revision the dataset choices were guessed for.
     guessed_rev: Option<u64>,
-    job: JobSlot<Box<Overview>>,
+    /// The table, and whether building it changed the catalog (a dataset with related roles
+    /// built or removed).
+    job: JobSlot<(Box<Overview>, bool)>,
     overview: Option<Box<Overview>>,
     /// Logging that a customer's personal data is shown in clear: (customer, column) when done.
     reveal_job: JobSlot<(usize, String)>,
@@ -60,6 +65,7 @@ pub struct CustomersPage {
     pick: GroupPick,
     portrait: portrait::PortraitState,
     tags: tags::TagEditor,
+    related: related::RelatedRoles,
 }
 
 impl CustomersPage {
@@ -82,7 +88,11 @@ impl CustomersPage {
 
     /// Takes the customer table when its job finishes (once per frame).
     pub fn logic(&mut self, ws: &mut Workspace) {
-        if let Some(o) = self.job.poll_report(ws) {
+        self.related.logic(ws);
+        if let Some((o, catalog_changed)) = self.job.poll_report(ws) {
+            if catalog_changed {
+                ws.refresh_catalog();
+            }
             self.on_overview(o);
         }
         if let Some((i, column)) = self.reveal_job.poll_report(ws) {
@@ -125,7 +135,14 @@ impl CustomersPage {
         self.list.select(i);
     }
 
-    /// Starts building the customer table of the chosen datasets.
+    /// The roles chosen from related datasets (person, time, amount), for tests and pictures.
+    pub fn related_roles(&self) -> Option<RolesSpec> {
+        self.related.spec()
+    }
+
+    /// Starts building the customer table of the chosen datasets: on the orders themselves, or
+    /// on the orders with the roles chosen from related datasets (built first when the kept one
+    /// is missing, of another choice, or older than its inputs).
     pub fn build(&mut self, ws: &mut Workspace) {
         let (Some(path), Some(dataset)) = (ws.project_path(), self.transactions.clone()) else {
             return;
@@ -135,11 +152,46 @@ impl CustomersPage {
             products: self.products.clone(),
             ..RfmOptions::default()
         };
-        self.job
-            .start(ws, T::JobCustomers, dataset.clone(), move |rep| {
-                let project = Project::open_read_only(&path)?;
-                overview(&project, &dataset, &opts, rep).map(Box::new)
-            });
+        let spec = self.related.spec();
+        // Every role back to the orders' own columns: the kept choice goes.
+        let forget = spec.is_none() && self.related.kept().is_some();
+        let title = if spec.is_some() {
+            T::JobRelatedRoles
+        } else {
+            T::JobCustomers
+        };
+        self.job.start(ws, title, dataset.clone(), move |rep| {
+            let mut changed = false;
+            let table = match &spec {
+                Some(spec) => {
+                    let fresh = {
+                        let project = Project::open_read_only(&path)?;
+                        combine::lineage(&project, &spec.output())?.is_some_and(|l| {
+                            l.changed.is_empty()
+                                && l.missing.is_empty()
+                                && matches!(&l.derivation, combine::Derivation::Roles(r) if r == spec)
+                        })
+                    };
+                    if fresh {
+                        spec.output()
+                    } else {
+                        let mut project = Project::open(&path)?;
+                        changed = true;
+                        through::materialise(&mut project, spec, rep)?
+                    }
+                }
+                None => {
+                    if forget {
+                        let mut project = Project::open(&path)?;
+                        changed = through::forget(&mut project, &dataset)?;
+                    }
+                    dataset
+                }
+            };
+            let project = Project::open_read_only(&path)?;
+            let o = overview(&project, &table, &opts, rep)?;
+            Ok((Box::new(o), changed))
+        });
     }
 
     fn guess(&mut self, ws: &Workspace) {
@@ -165,9 +217,12 @@ impl CustomersPage {
     pub fn ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
         let lang = ws.lang;
         self.guess(ws);
+        self.related.refresh(ws);
+        self.related.set_base(self.transactions.as_deref());
         if self.overview.is_none()
             && !self.job.is_running()
             && self.transactions.is_some()
+            && self.related.ready(ws)
             && self.auto_built_rev != Some(ws.catalog_rev)
         {
             self.auto_built_rev = Some(ws.catalog_rev);
@@ -222,12 +277,19 @@ impl CustomersPage {
     fn toolbar(&mut self, ui: &mut Ui, ws: &mut Workspace) {
         let lang = ws.lang;
         let names: Vec<String> = ws.datasets.iter().map(|d| d.name.clone()).collect();
-        let tx: Vec<String> = ws
+        // Orders: transactions, and datasets whose roles may come from related ones (not the
+        // datasets built with those roles: their orders stand for them).
+        let mut tx: Vec<String> = ws
             .datasets
             .iter()
-            .filter(|d| crate::customers::columns::is_transactions(d))
+            .filter(|d| crate::customers::columns::is_transactions(d) && d.format != through::KIND)
             .map(|d| d.name.clone())
             .collect();
+        for extra in self.related.extra_bases(&ws.datasets) {
+            if !tx.contains(&extra) {
+                tx.push(extra);
+            }
+        }
         let mut changed = false;
         ui.horizontal(|ui| {
             changed |= choose(
@@ -267,10 +329,13 @@ impl CustomersPage {
             if busy {
                 ui.spinner();
             }
-            if go || changed {
-                self.build(ws);
-            }
+            changed |= go;
         });
+        self.related.set_base(self.transactions.as_deref());
+        changed |= self.related.ui(ui, lang, &ws.datasets);
+        if changed {
+            self.build(ws);
+        }
     }
 }
 

@@ -94,8 +94,9 @@ impl ExportDialog {
             .default_width(480.0)
             .show(ctx, |ui| {
                 ui.horizontal(|ui| {
-                    ui.label(lang.tr(T::SegFile));
-                    ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(300.0));
+                    let label = ui.label(lang.tr(T::SegFile));
+                    ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(300.0))
+                        .labelled_by(label.id);
                     let clicked = ui.button(lang.tr(T::Browse)).clicked();
                     if let Some(p) = crate::ui::widgets::FileDialog::new("segment-export")
                         .filter("CSV", &["csv"])

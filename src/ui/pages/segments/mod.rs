@@ -167,6 +167,16 @@ impl SegmentsPage {
         self.selected.as_deref()
     }
 
+    /// Opens the export dialog (as its button does), once the customer table is loaded; false
+    /// before.
+    pub fn open_export(&mut self) -> bool {
+        let Some(base) = self.base.clone() else {
+            return false;
+        };
+        self.export.open(&base, &self.name);
+        true
+    }
+
     /// The live size, portrait and SQL of the rule, once computed.
     pub fn preview(&self) -> Option<&Preview> {
         self.preview.as_deref()
