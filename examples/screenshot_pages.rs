@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// The views the guide shows.
-const VIEWS: [&str; 16] = [
+const VIEWS: [&str; 18] = [
     "data",
     "data-relations",
     "import",
@@ -25,6 +25,8 @@ const VIEWS: [&str; 16] = [
     "customers-list",
     "customers-map",
     "customers-portrait",
+    "customers-linked",
+    "customers-identity",
     "segments",
     "recs-picks",
     "recs-rules",
@@ -45,10 +47,38 @@ struct Shot {
     /// When the view was set up (after the project opened).
     shown: Option<Instant>,
     idle_since: Option<Instant>,
+    /// `customers-linked`: the customer whose card is shown was picked.
+    picked: bool,
     done: bool,
 }
 
 impl Shot {
+    /// `customers-linked`: once the unified table is built, shows the card of the most valuable
+    /// customer found on more than one platform.
+    fn pick_linked_customer(&mut self) {
+        let c = &mut self.app.customers;
+        let Some(o) = c.overview() else { return };
+        let platforms = |id: &str| {
+            let mut p: Vec<&str> = c.linked(id).iter().map(|l| l.platform.as_str()).collect();
+            p.sort_unstable();
+            p.dedup();
+            p.len()
+        };
+        let best = o
+            .base
+            .table
+            .customers
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| platforms(&x.customer_id) > 1)
+            .max_by(|a, b| a.1.revenue.total_cmp(&b.1.revenue))
+            .map(|(i, _)| i);
+        if let Some(i) = best {
+            c.select(i);
+            self.picked = true;
+        }
+    }
+
     fn show_view(&mut self) {
         let a = &mut self.app;
         a.page = match self.view.split('-').next().unwrap_or("") {
@@ -68,6 +98,14 @@ impl Shot {
             "customers-list" => a.customers.set_tab(customers::Tab::List),
             "customers-map" => a.customers.set_tab(customers::Tab::Map),
             "customers-portrait" => a.customers.set_tab(customers::Tab::Portrait),
+            "customers-linked" => {
+                a.customers.set_unified(true);
+                a.customers.set_tab(customers::Tab::List);
+            }
+            "customers-identity" => {
+                a.customers.set_unified(true);
+                a.customers.set_tab(customers::Tab::Identity);
+            }
             "segments" => {
                 a.segments.set_tab(segments::Tab::Builder);
                 a.segments.set_text(
@@ -99,6 +137,11 @@ impl eframe::App for Shot {
             self.shown = Some(Instant::now());
             return;
         };
+        if self.view == "customers-linked" && !self.picked {
+            self.pick_linked_customer();
+            self.idle_since = None;
+            return;
+        }
         // Done when no job has run for a second (pages start their work when first drawn).
         if self.app.busy() {
             self.idle_since = None;
@@ -160,6 +203,7 @@ fn main() -> Result<(), eframe::Error> {
                 import_file,
                 shown: None,
                 idle_since: None,
+                picked: false,
                 done: false,
             }))
         }),

@@ -3,6 +3,7 @@
 //! (`customers::overview`); this module only draws them.
 
 mod card;
+pub(crate) mod identity;
 mod list;
 mod map;
 pub(in crate::ui::pages) mod portrait;
@@ -25,6 +26,8 @@ pub enum Tab {
     Map,
     Portrait,
     Tags,
+    /// What the identity map found (one customer across platforms).
+    Identity,
 }
 
 /// A set of customers to portray.
@@ -50,8 +53,14 @@ pub struct CustomersPage {
     products: Option<String>,
     /// The catalog revision the dataset choices were guessed for.
     guessed_rev: Option<u64>,
-    job: JobSlot<Box<Overview>>,
+    job: JobSlot<Box<Built>>,
     overview: Option<Box<Overview>>,
+    /// Build on the unified customer (one person across platforms).
+    unified: bool,
+    /// The identity map as the page shows it.
+    identities: identity::Identities,
+    /// Building the identity map.
+    identity_job: JobSlot<identity::Identities>,
     /// Logging that a customer's personal data is shown in clear: (customer, column) when done.
     reveal_job: JobSlot<(usize, String)>,
     /// Built automatically once per catalog revision.
@@ -60,6 +69,14 @@ pub struct CustomersPage {
     pick: GroupPick,
     portrait: portrait::PortraitState,
     tags: tags::TagEditor,
+}
+
+/// What the page's build job makes: the overview and the identity map read for it.
+pub struct Built {
+    overview: Overview,
+    identities: identity::Identities,
+    /// Whether the table was built on the unified customer (a dataset was written).
+    unified: bool,
 }
 
 impl CustomersPage {
@@ -75,6 +92,21 @@ impl CustomersPage {
         self.tab = tab;
     }
 
+    /// Whether the table is built on the unified customer.
+    pub fn unified(&self) -> bool {
+        self.unified
+    }
+
+    /// Builds on the unified customer (or not) from the next build on.
+    pub fn set_unified(&mut self, on: bool) {
+        self.unified = on;
+    }
+
+    /// The identities linked to a customer of the table (empty without an identity map).
+    pub fn linked(&self, customer_id: &str) -> &[crate::identity::view::LinkedId] {
+        self.identities.of_customer(customer_id)
+    }
+
     /// The group the portrait shows.
     pub fn pick(&self) -> GroupPick {
         self.pick
@@ -82,8 +114,22 @@ impl CustomersPage {
 
     /// Takes the customer table when its job finishes (once per frame).
     pub fn logic(&mut self, ws: &mut Workspace) {
-        if let Some(o) = self.job.poll_report(ws) {
-            self.on_overview(o);
+        if let Some(b) = self.job.poll_report(ws) {
+            let b = *b;
+            if b.unified {
+                // The unified lines were written as a dataset.
+                ws.refresh_catalog();
+                ws.refresh_activity();
+            }
+            self.identities = b.identities;
+            self.on_overview(Box::new(b.overview));
+        }
+        if let Some(ids) = self.identity_job.poll_report(ws) {
+            self.identities = ids;
+            ws.refresh_activity();
+            if self.unified {
+                self.build(ws);
+            }
         }
         if let Some((i, column)) = self.reveal_job.poll_report(ws) {
             self.list.revealed(i, column);
@@ -131,10 +177,71 @@ impl CustomersPage {
             products: self.products.clone(),
             ..RfmOptions::default()
         };
-        self.job
-            .start(ws, T::JobCustomers, dataset.clone(), move |rep| {
-                let project = Project::open_read_only(&path)?;
-                overview(&project, &dataset, &opts, rep).map(Box::new)
+        let unified = self.unified && self.can_unify(ws);
+        let title = if unified {
+            T::JobUnified
+        } else {
+            T::JobCustomers
+        };
+        self.job.start(ws, title, dataset.clone(), move |rep| {
+            let used = if unified {
+                let mut project = Project::open(&path)?;
+                let mut datasets = vec![dataset.clone()];
+                datasets.extend(crate::identity::unified::candidates(&project, &dataset)?);
+                crate::identity::unified::materialise(&mut project, &datasets, rep)?.dataset
+            } else {
+                dataset
+            };
+            let project = Project::open_read_only(&path)?;
+            let overview = overview(&project, &used, &opts, rep)?;
+            let identities = identity::Identities::load(&project, &overview, unified)?;
+            Ok(Box::new(Built {
+                overview,
+                identities,
+                unified,
+            }))
+        });
+    }
+
+    /// Whether another transactions dataset can join the chosen one on the unified customer.
+    fn can_unify(&self, ws: &Workspace) -> bool {
+        self.transactions.as_ref().is_some_and(|t| {
+            ws.datasets.iter().any(|d| {
+                &d.name != t
+                    && crate::customers::columns::is_transactions(d)
+                    && !crate::identity::unified::is_unified(d)
+                    && d.format != "customers"
+            })
+        })
+    }
+
+    /// Builds the identity map again (with the options it was built with), then reads it.
+    fn build_identity(&mut self, ws: &mut Workspace) {
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        let Some(o) = self.overview.as_deref() else {
+            return;
+        };
+        // The identities are read for the table shown: its dataset and customer ids.
+        let dataset = o.dataset.clone();
+        let ids: Vec<String> = o
+            .base
+            .table
+            .customers
+            .iter()
+            .map(|c| c.customer_id.clone())
+            .collect();
+        let unified = self.unified
+            && crate::identity::unified::output_name(
+                self.transactions.as_deref().unwrap_or_default(),
+            ) == dataset;
+        self.identity_job
+            .start(ws, T::JobIdentity, String::new(), move |_rep| {
+                let mut project = Project::open(&path)?;
+                let opts = crate::identity::kept_options(&project)?.unwrap_or_default();
+                crate::identity::build(&mut project, &opts)?;
+                identity::Identities::load_for(&project, &dataset, &ids, unified)
             });
     }
 
@@ -170,6 +277,7 @@ impl CustomersPage {
             self.build(ws);
         }
         let mut rebuild = false;
+        let mut build_identity = false;
         let mut reveal = None;
         egui::CentralPanel::default().show(ui, |ui| {
             theme::page_header(ui, lang.tr(T::NavCustomers), Some(lang.tr(T::CustSubtitle)));
@@ -187,6 +295,7 @@ impl CustomersPage {
                     (Tab::Map, T::CustTabMap),
                     (Tab::Portrait, T::CustTabPortrait),
                     (Tab::Tags, T::CustTabTags),
+                    (Tab::Identity, T::CustTabIdentity),
                 ] {
                     if ui.selectable_label(self.tab == tab, lang.tr(key)).clicked() {
                         self.tab = tab;
@@ -196,7 +305,7 @@ impl CustomersPage {
             ui.separator();
             match self.tab {
                 Tab::List => {
-                    self.list.ui(ui, lang, o);
+                    self.list.ui(ui, lang, o, &self.identities);
                     if let Some((i, column)) = self.list.take_reveal() {
                         reveal = Some((i, column));
                     }
@@ -209,10 +318,17 @@ impl CustomersPage {
                 }
                 Tab::Portrait => self.portrait.ui(ui, lang, o, &mut self.pick),
                 Tab::Tags => rebuild = self.tags.ui(ui, ws, o),
+                Tab::Identity => {
+                    build_identity =
+                        identity::ui(ui, lang, &self.identities, self.identity_job.is_running());
+                }
             }
         });
         if rebuild {
             self.build(ws);
+        }
+        if build_identity {
+            self.build_identity(ws);
         }
         if let Some((i, column)) = reveal {
             self.reveal(ws, i, column);
@@ -225,7 +341,10 @@ impl CustomersPage {
         let tx: Vec<String> = ws
             .datasets
             .iter()
-            .filter(|d| crate::customers::columns::is_transactions(d))
+            .filter(|d| {
+                crate::customers::columns::is_transactions(d)
+                    && !crate::identity::unified::is_unified(d)
+            })
             .map(|d| d.name.clone())
             .collect();
         let mut changed = false;
@@ -257,6 +376,13 @@ impl CustomersPage {
                 &names,
                 true,
             );
+            if self.can_unify(ws) {
+                changed |= ui
+                    .checkbox(&mut self.unified, lang.tr(T::CustUnified))
+                    .on_hover_text(lang.tr(T::CustUnifiedHint))
+                    .changed();
+                ui.add_space(6.0);
+            }
             let busy = self.job.is_running();
             let go = ui
                 .add_enabled(
