@@ -14,7 +14,8 @@
 //! (`<dataset>:<order>`, so orders of two platforms never merge), `order_time`, `amount` (the
 //! amount, or quantity × unit price), `quantity`, `item_id`, `item_name`, `category`, `channel`
 //! (the line's channel, else its platform) and `order_status` (as written, so cancelled and
-//! refunded orders are left out as in each dataset).
+//! refunded orders are left out as in each dataset). A column no dataset has a role for is empty
+//! and has no role.
 
 use super::{MapRow, map, platforms, refresh};
 use crate::customers::columns::is_transactions;
@@ -188,6 +189,14 @@ pub fn materialise(
         i.column_with_role(Role::Timestamp)
             .is_some_and(|c| c.ty == ColumnType::Date)
     });
+    // A role no dataset has leaves its column without the role (an empty category column would
+    // hide the products dataset's categories).
+    let some = |r: Role| {
+        infos
+            .iter()
+            .any(|i| i.column_with_role(r).is_some())
+            .then_some(r)
+    };
     let columns: Vec<(&str, ColumnType, Option<Role>)> = vec![
         ("customer_id", ColumnType::Text, Some(Role::CustomerId)),
         ("customer_key", ColumnType::Text, None),
@@ -205,12 +214,12 @@ pub fn materialise(
             Some(Role::Timestamp),
         ),
         ("amount", ColumnType::Float, Some(Role::Amount)),
-        ("quantity", ColumnType::Float, Some(Role::Quantity)),
-        ("item_id", ColumnType::Text, Some(Role::ItemId)),
-        ("item_name", ColumnType::Text, Some(Role::ItemName)),
-        ("category", ColumnType::Text, Some(Role::Category)),
+        ("quantity", ColumnType::Float, some(Role::Quantity)),
+        ("item_id", ColumnType::Text, some(Role::ItemId)),
+        ("item_name", ColumnType::Text, some(Role::ItemName)),
+        ("category", ColumnType::Text, some(Role::Category)),
         ("channel", ColumnType::Text, Some(Role::Channel)),
-        ("order_status", ColumnType::Text, Some(Role::OrderStatus)),
+        ("order_status", ColumnType::Text, some(Role::OrderStatus)),
     ];
     let tx = project.conn_mut().transaction()?;
     tx.execute_batch(

@@ -103,31 +103,40 @@ fn kind_label(kind: IdKind) -> T {
 }
 
 /// A customer's identities, one row per platform and id (the datasets that share it listed
-/// together).
+/// together: two names, then `+n`).
 fn rows(linked: &[LinkedId]) -> Vec<(String, String, IdKind, String, String)> {
-    let mut out: Vec<(String, String, IdKind, String, String)> = Vec::new();
+    let mut out: Vec<(String, Vec<&str>, IdKind, String, String)> = Vec::new();
     for l in linked {
         match out
             .iter_mut()
             .find(|r| r.0 == l.platform && r.3 == l.value && r.2 == l.kind)
         {
             Some(r) => {
-                r.1.push_str(", ");
-                r.1.push_str(&l.dataset);
+                r.1.push(&l.dataset);
                 if r.4 == "self" {
                     r.4 = l.rule.clone();
                 }
             }
             None => out.push((
                 l.platform.clone(),
-                l.dataset.clone(),
+                vec![&l.dataset],
                 l.kind,
                 l.value.clone(),
                 l.rule.clone(),
             )),
         }
     }
-    out
+    out.into_iter()
+        .map(|(p, mut d, k, v, r)| {
+            // The shop's transactions first: the datasets people know the customer by.
+            d.sort_by_key(|n| (!n.contains("order"), n.to_string()));
+            let shown = match d.len() {
+                0..=2 => d.join(", "),
+                n => format!("{}, {} +{}", d[0], d[1], n - 2),
+            };
+            (p, shown, k, v, r)
+        })
+        .collect()
 }
 
 /// The card's section: the customer's identities on every platform (phones and e-mails masked).
