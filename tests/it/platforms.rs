@@ -850,6 +850,41 @@ mod identity {
     }
 
     #[test]
+    fn erasing_a_person_erases_their_linked_ids_on_every_platform() {
+        use loupe::privacy::subject;
+        let s = Scratch::new();
+        let mut p = two_shops(&s);
+        build(&mut p, &IdentityOptions::default()).unwrap();
+        // a1 (shop_a) and b1 (shop_b) share a phone: one person.
+        assert_eq!(
+            subject::linked_ids(&p, "a1").unwrap(),
+            vec!["b1".to_string()]
+        );
+        assert!(subject::linked_ids(&p, "b2").unwrap().is_empty());
+        let e = subject::erase(&mut p, "a1", true).unwrap();
+        assert_eq!(e.linked_ids_erased, 1);
+        // a1's 2 rows and b1's 2 rows (and their rows of the identity map).
+        assert!(e.rows_deleted >= 4, "{}", e.rows_deleted);
+        let left = |p: &Project, sql: &str| texts(p, sql).into_iter().flatten().collect::<Vec<_>>();
+        assert_eq!(
+            left(&p, "SELECT customer_id FROM shop_a"),
+            vec!["a2".to_string()]
+        );
+        assert_eq!(
+            left(&p, "SELECT member_id FROM shop_b"),
+            vec!["b2".to_string()]
+        );
+        // Neither id is left in the identity map; the others are.
+        let ids: Vec<String> = map(&p).unwrap().into_iter().map(|r| r.source_id).collect();
+        assert!(!ids.contains(&"a1".to_string()) && !ids.contains(&"b1".to_string()));
+        assert!(ids.contains(&"b2".to_string()));
+        // A person without links is erased alone, as before.
+        let e = subject::erase(&mut p, "b2", true).unwrap();
+        assert_eq!(e.linked_ids_erased, 0);
+        assert!(left(&p, "SELECT member_id FROM shop_b").is_empty());
+    }
+
+    #[test]
     fn the_sample_links_its_jd_buyers_to_its_customers() {
         let p = Project::open_read_only(crate::common::sample()).unwrap();
         assert_eq!(p.dataset("orders").unwrap().rows, 24_005);
