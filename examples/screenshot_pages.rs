@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// The views the guide shows.
-const VIEWS: [&str; 19] = [
+const VIEWS: [&str; 21] = [
     "data",
     "data-relations",
     "import",
@@ -25,6 +25,8 @@ const VIEWS: [&str; 19] = [
     "customers-list",
     "customers-map",
     "customers-portrait",
+    "customers-linked",
+    "customers-identity",
     "segments",
     "recs-picks",
     "recs-rules",
@@ -51,10 +53,38 @@ struct Shot {
     idle_since: Option<Instant>,
     /// The export dialog of `chinook-export` is open.
     dialog_open: bool,
+    /// `customers-linked`: the customer whose card is shown was picked.
+    picked: bool,
     done: bool,
 }
 
 impl Shot {
+    /// `customers-linked`: once the unified table is built, shows the card of the most valuable
+    /// customer found on more than one platform.
+    fn pick_linked_customer(&mut self) {
+        let c = self.app.customers_mut();
+        let Some(o) = c.overview() else { return };
+        let platforms = |id: &str| {
+            let mut p: Vec<&str> = c.linked(id).iter().map(|l| l.platform.as_str()).collect();
+            p.sort_unstable();
+            p.dedup();
+            p.len()
+        };
+        let best = o
+            .base
+            .table
+            .customers
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| platforms(&x.customer_id) > 1)
+            .max_by(|a, b| a.1.revenue.total_cmp(&b.1.revenue))
+            .map(|(i, _)| i);
+        if let Some(i) = best {
+            c.select(i);
+            self.picked = true;
+        }
+    }
+
     fn show_view(&mut self) {
         let a = &mut self.app;
         a.set_page(match self.view.as_str() {
@@ -71,6 +101,14 @@ impl Shot {
             }
             "customers-map" => a.customers_mut().set_tab(customers::Tab::Map),
             "customers-portrait" => a.customers_mut().set_tab(customers::Tab::Portrait),
+            "customers-linked" => {
+                a.customers_mut().set_unified(true);
+                a.customers_mut().set_tab(customers::Tab::List);
+            }
+            "customers-identity" => {
+                a.customers_mut().set_unified(true);
+                a.customers_mut().set_tab(customers::Tab::Identity);
+            }
             "segments" => {
                 a.segments_mut().set_tab(segments::Tab::Builder);
                 a.segments_mut().set_text(
@@ -121,6 +159,11 @@ impl eframe::App for Shot {
             self.shown = Some(Instant::now());
             return;
         };
+        if self.view == "customers-linked" && !self.picked {
+            self.pick_linked_customer();
+            self.idle_since = None;
+            return;
+        }
         // Done when no job has run for a second (pages start their work when first drawn).
         if self.app.busy() {
             self.idle_since = None;
@@ -189,6 +232,7 @@ fn main() -> Result<(), eframe::Error> {
                 shown: None,
                 idle_since: None,
                 dialog_open: false,
+                picked: false,
                 done: false,
             }))
         }),

@@ -19,8 +19,8 @@ cd "$(dirname "$0")/.."
 VIEWS=("$@")
 if [ ${#VIEWS[@]} -eq 0 ]; then
   VIEWS=(data data-relations import clean explore-trend explore-cohorts dashboard customers-list customers-map
-         customers-portrait segments recs-rules campaigns-roi campaigns-lift activity
-         chinook-relations chinook-customers chinook-export)
+         customers-portrait customers-linked customers-identity segments recs-rules campaigns-roi
+         campaigns-lift activity chinook-relations chinook-customers chinook-export)
 fi
 NUM=${DISPLAY_NUM:-98}
 TIMEOUT=${TIMEOUT:-120}

@@ -1,9 +1,15 @@
 //! The sample project: a small e-commerce business (customers, orders, products, behaviour events,
 //! campaigns with spend and contacts, and a randomised e-mail experiment), built from the files in
 //! `sample-data/`, which are compiled into the binary so the demo works wherever Loupe runs.
+//!
+//! The shop also sells on JD: `orders_jd` is a JD order export (GBK, masked phones, imported with
+//! the `jd-orders` preset) whose buyers overlap the shop's customers by phone. The shop's own
+//! datasets share one customer id space, recorded as one platform ([`SHOP_PLATFORM`]), and the
+//! identity map is built, so the sample shows customers who buy on both platforms.
 
 use crate::error::{Error, Result};
-use crate::import::{self, ImportOptions};
+use crate::identity;
+use crate::import::{self, ImportOptions, PresetChoice};
 use crate::progress::Reporter;
 use crate::store::Project;
 use std::path::{Path, PathBuf};
@@ -26,6 +32,19 @@ pub const SAMPLE_FILES: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// The platform exports of the sample: dataset name, contents and preset.
+pub const PLATFORM_FILES: &[(&str, &[u8], &str)] = &[(
+    "orders_jd",
+    include_bytes!("../sample-data/orders_jd.csv"),
+    "jd-orders",
+)];
+
+/// The platform the shop's own datasets are recorded as (one customer id space).
+pub const SHOP_PLATFORM: &str = "Sample shop";
+
+/// The shop's own datasets that carry its customer ids.
+const SHOP_DATASETS: &[&str] = &["customers", "orders", "events", "contacts", "experiment"];
+
 /// Builds the sample project at `path`, which must not exist yet.
 pub fn build_demo(path: &Path, rep: &Reporter) -> Result<Project> {
     if path.exists() {
@@ -47,6 +66,22 @@ pub fn build_demo(path: &Path, rep: &Reporter) -> Result<Project> {
             };
             import::import_files(&mut project, &[file], &opts, rep)?;
         }
+        for (name, bytes, preset) in PLATFORM_FILES {
+            rep.check()?;
+            let file = dir.join(format!("{name}.csv"));
+            std::fs::write(&file, bytes).map_err(|e| Error::io(&file, e))?;
+            let opts = ImportOptions {
+                name: Some((*name).to_string()),
+                preset: PresetChoice::Named((*preset).to_string()),
+                ..ImportOptions::default()
+            };
+            import::import_files(&mut project, &[file], &opts, rep)?;
+        }
+        for name in SHOP_DATASETS {
+            identity::set_platform(&project, name, SHOP_PLATFORM)?;
+        }
+        rep.check()?;
+        identity::build(&mut project, &identity::IdentityOptions::default())?;
         Ok(project)
     })();
     let _ = std::fs::remove_dir_all(&dir);

@@ -55,6 +55,22 @@ pub struct CustomersArgs {
     /// quantity first, as in order lines).
     #[arg(long, value_name = "DATASET.COLUMN")]
     amount: Option<RoleSource>,
+    /// Build on the unified customer: the lines of --dataset and of the other transactions
+    /// datasets (one per platform, see --identity-datasets) with each line's customer replaced by
+    /// the person the identity map links it to (built or rebuilt first when missing or stale), so
+    /// a person who bought on two platforms is one customer with the orders of both. The lines
+    /// are kept as DATASET_unified.
+    #[arg(long)]
+    identity: bool,
+    /// With --identity: the other transactions datasets to join, comma-separated (default: every
+    /// other transactions dataset in the project).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "DATASETS",
+        requires = "identity"
+    )]
+    identity_datasets: Option<Vec<String>>,
     /// Keep the lines whose order status (the order_status role) means cancelled or refunded;
     /// by default they are left out.
     #[arg(long)]
@@ -76,7 +92,30 @@ pub fn customers(a: CustomersArgs) -> Result<()> {
             })
         })
         .transpose()?;
-    let dataset = if a.person.is_some() || a.time.is_some() || a.amount.is_some() {
+    let dataset = if a.identity {
+        if a.person.is_some() || a.time.is_some() || a.amount.is_some() {
+            return Err(Error::InvalidArgument(
+                "--identity and --person/--time/--amount cannot be combined; build the related dataset first, then the unified customers on it".into(),
+            ));
+        }
+        let mut project = Project::open(&a.project)?;
+        let mut datasets = vec![a.dataset.clone()];
+        match &a.identity_datasets {
+            Some(more) => datasets.extend(more.iter().cloned()),
+            None => datasets.extend(loupe::identity::unified::candidates(&project, &a.dataset)?),
+        }
+        let u = super::progress_bar::with_bar(|rep| {
+            loupe::identity::unified::materialise(&mut project, &datasets, rep)
+        })?;
+        eprintln!(
+            "unified customers of {}: {} customers before linking, {} after; lines kept as '{}'",
+            u.datasets.join(", "),
+            int(u.customers_before),
+            int(u.customers_after),
+            u.dataset
+        );
+        u.dataset
+    } else if a.person.is_some() || a.time.is_some() || a.amount.is_some() {
         let spec = RolesSpec {
             base: a.dataset.clone(),
             person: a.person,

@@ -349,6 +349,14 @@ fn erase(a: EraseArgs) -> Result<()> {
             found.id,
             a.project.display()
         );
+        let linked = subject::linked_ids(&project, &a.id)?;
+        if !linked.is_empty() {
+            eprintln!(
+                "It also erases {} other id(s) of the same person that the identity map links to it: {}.",
+                linked.len(),
+                linked.join(", ")
+            );
+        }
         if !confirm("Type the id again to confirm: ", &found.id)? {
             return Err(Error::InvalidArgument(
                 "not confirmed; nothing was erased".into(),
@@ -380,6 +388,12 @@ fn erase(a: EraseArgs) -> Result<()> {
             e.tables.join(", ")
         }
     );
+    if e.linked_ids_erased > 0 {
+        say!(
+            "Also erased {} other id(s) of the same person, linked by the identity map (their rows are counted above).",
+            e.linked_ids_erased
+        );
+    }
     say!(
         "The activity log records the erasure as subject {}",
         e.subject_hash

@@ -24,11 +24,14 @@ use crate::import::quirks;
 use crate::privacy::{PiiAction, PiiKind, decide, patterns};
 use crate::store::{self, Action, Project, quote_ident};
 use crate::{Error, Result};
-use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+pub mod unified;
+pub mod view;
 
 /// A rule that links records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     Phone,
@@ -86,7 +89,7 @@ impl Default for IdentityOptions {
 }
 
 /// A key shared by too many records: never used to join.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conflict {
     pub rule: Rule,
     /// The key as people may see it: phones masked, e-mails masked, hashes cut short.
@@ -97,7 +100,7 @@ pub struct Conflict {
 }
 
 /// What a build did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IdentityReport {
     /// Records (customer ids of the datasets).
     pub records: u64,
@@ -108,6 +111,10 @@ pub struct IdentityReport {
     /// Joins made by each rule (each join merges two groups).
     pub links_by_rule: BTreeMap<Rule, u64>,
     pub conflicts: Vec<Conflict>,
+    /// Phones and e-mails (and customer ids) refused as keys because they were masked
+    /// (`138****1234`) or encrypted placeholders (`##…`): one per record and value.
+    #[serde(default)]
+    pub refused: u64,
     pub datasets: Vec<String>,
 }
 
@@ -177,7 +184,11 @@ fn datasets_to_use(project: &Project, opts: &IdentityOptions) -> Result<Vec<Data
             .collect::<Result<_>>()?,
         None => all
             .into_iter()
-            .filter(|d| d.column_with_role(Role::CustomerId).is_some() && d.format != "customers")
+            .filter(|d| {
+                d.column_with_role(Role::CustomerId).is_some()
+                    && d.format != "customers"
+                    && d.format != unified::FORMAT
+            })
             .collect(),
     };
     if chosen.is_empty() {
@@ -203,20 +214,75 @@ fn platform_of(project: &Project, dataset: &str) -> Result<String> {
         .unwrap_or_else(|| format!("dataset:{dataset}")))
 }
 
-/// What the map is built from: the rules, the threshold and each dataset's import time and rows.
-fn inputs_signature(datasets: &[DatasetInfo], opts: &IdentityOptions) -> String {
+/// Records `dataset` as coming from `platform`, so that its customer ids link by `member_id` to
+/// the same ids of the platform's other datasets (a shop's own orders, customers and events share
+/// one id space). An import with a preset records the preset's platform; this replaces it.
+pub fn set_platform(project: &Project, dataset: &str, platform: &str) -> Result<()> {
+    let platform = platform.trim();
+    if platform.is_empty() {
+        return Err(Error::InvalidArgument("a platform needs a name".into()));
+    }
+    project.dataset(dataset)?;
+    project.conn().execute(
+        "INSERT INTO _loupe_platforms(dataset_id, preset, platform) \
+         SELECT id, COALESCE((SELECT preset FROM _loupe_platforms p WHERE p.dataset_id = d.id), ''), ?2 \
+         FROM _loupe_datasets d WHERE d.name = ?1 \
+         ON CONFLICT(dataset_id) DO UPDATE SET platform = excluded.platform",
+        rusqlite::params![dataset, platform],
+    )?;
+    Ok(())
+}
+
+/// The platform of each dataset that has one recorded (its preset's, or one set with
+/// [`set_platform`]), by dataset name.
+pub fn platforms(project: &Project) -> Result<BTreeMap<String, String>> {
+    let mut stmt = project.conn().prepare(
+        "SELECT d.name, p.platform FROM _loupe_platforms p JOIN _loupe_datasets d ON d.id = p.dataset_id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// The platform preset each dataset was imported with, by dataset name (datasets imported
+/// without one, or whose platform was set by hand, are left out).
+pub fn presets(project: &Project) -> Result<BTreeMap<String, String>> {
+    let mut stmt = project.conn().prepare(
+        "SELECT d.name, p.preset FROM _loupe_platforms p JOIN _loupe_datasets d ON d.id = p.dataset_id \
+         WHERE p.preset <> ''",
+    )?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// What the map is built from: the rules, the threshold and each dataset's import time, rows and
+/// platform.
+fn inputs_signature(
+    project: &Project,
+    datasets: &[DatasetInfo],
+    opts: &IdentityOptions,
+) -> Result<String> {
+    let platforms = datasets
+        .iter()
+        .map(|d| platform_of(project, &d.name))
+        .collect::<Result<Vec<_>>>()?;
     let mut rules: Vec<&str> = opts.rules.iter().map(|r| r.as_str()).collect();
     rules.sort();
     rules.dedup();
-    serde_json::json!({
+    Ok(serde_json::json!({
         "rules": rules,
         "max_per_key": opts.max_per_key,
+        "chosen": opts.datasets,
         "datasets": datasets
             .iter()
-            .map(|d| serde_json::json!([d.name, d.imported_at, d.rows]))
+            .zip(&platforms)
+            .map(|(d, p)| serde_json::json!([d.name, d.imported_at, d.rows, p]))
             .collect::<Vec<_>>(),
     })
-    .to_string()
+    .to_string())
 }
 
 /// The keys of every record, records numbered in order of first appearance.
@@ -224,6 +290,8 @@ struct Records {
     ids: Vec<(String, String)>,
     index: HashMap<(String, String), usize>,
     keys: HashMap<Key, Vec<usize>>,
+    /// (dataset, id or record, value) refused as a key: masked or a placeholder.
+    refused: HashSet<(String, String, String)>,
 }
 
 impl Records {
@@ -258,6 +326,7 @@ fn read_records(
         ids: Vec::new(),
         index: HashMap::new(),
         keys: HashMap::new(),
+        refused: HashSet::new(),
     };
     for info in datasets {
         let Some(customer) = info.column_with_role(Role::CustomerId) else {
@@ -331,7 +400,12 @@ fn read_records(
                 continue;
             };
             let id = id.trim().to_string();
-            if id.is_empty() || quirks::is_placeholder(&id) || quirks::is_masked(&id) {
+            if id.is_empty() {
+                continue;
+            }
+            if quirks::is_placeholder(&id) || quirks::is_masked(&id) {
+                recs.refused
+                    .insert((info.name.clone(), String::new(), id.clone()));
                 continue;
             }
             let r = recs.record(&info.name, &id);
@@ -369,6 +443,17 @@ fn read_records(
                         }
                     }
                     Source::Pii { kind, hashed } => {
+                        let v_trim = v.trim();
+                        if !v_trim.is_empty()
+                            && (quirks::is_placeholder(v_trim) || quirks::is_masked(v_trim))
+                        {
+                            recs.refused.insert((
+                                info.name.clone(),
+                                id.clone(),
+                                v_trim.to_string(),
+                            ));
+                            continue;
+                        }
                         if hashed {
                             if is_hash(&v) {
                                 let rule = if kind == PiiKind::Phone {
@@ -484,6 +569,7 @@ pub fn build(project: &mut Project, opts: &IdentityOptions) -> Result<IdentityRe
     let datasets = datasets_to_use(project, opts)?;
     let salt = store::pii::salt(project.conn())?;
     let recs = read_records(project, &datasets, opts, &salt)?;
+    let refused = recs.refused.len() as u64;
     let n = recs.ids.len();
     let mut groups = Groups {
         parent: (0..n).collect(),
@@ -541,9 +627,10 @@ pub fn build(project: &mut Project, opts: &IdentityOptions) -> Result<IdentityRe
         customers_after: after,
         links_by_rule: links,
         conflicts,
+        refused,
         datasets: datasets.iter().map(|d| d.name.clone()).collect(),
     };
-    let signature = inputs_signature(&datasets, opts);
+    let signature = inputs_signature(project, &datasets, opts)?;
     let tx = project.conn_mut().transaction()?;
     tx.execute("DELETE FROM _loupe_identity", [])?;
     {
@@ -563,6 +650,10 @@ pub fn build(project: &mut Project, opts: &IdentityOptions) -> Result<IdentityRe
         "INSERT OR REPLACE INTO _loupe_meta(key, value) VALUES ('identity_inputs', ?1)",
         [&signature],
     )?;
+    tx.execute(
+        "INSERT OR REPLACE INTO _loupe_meta(key, value) VALUES ('identity_report', ?1)",
+        [serde_json::to_string(&report).unwrap_or_default()],
+    )?;
     store::append_activity(
         &tx,
         Action::Rebuild,
@@ -579,6 +670,68 @@ pub fn build(project: &mut Project, opts: &IdentityOptions) -> Result<IdentityRe
     )?;
     tx.commit()?;
     Ok(report)
+}
+
+/// What the last build of the kept map found (`None` before the first build).
+pub fn last_report(project: &Project) -> Result<Option<IdentityReport>> {
+    use rusqlite::OptionalExtension;
+    let kept: Option<String> = project
+        .conn()
+        .query_row(
+            "SELECT value FROM _loupe_meta WHERE key = 'identity_report'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(kept.and_then(|k| serde_json::from_str(&k).ok()))
+}
+
+/// The options the kept map was built with (`None` before the first build), to rebuild it the
+/// same way when its datasets change.
+pub fn kept_options(project: &Project) -> Result<Option<IdentityOptions>> {
+    use rusqlite::OptionalExtension;
+    let kept: Option<String> = project
+        .conn()
+        .query_row(
+            "SELECT value FROM _loupe_meta WHERE key = 'identity_inputs'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(v) = kept.and_then(|k| serde_json::from_str::<serde_json::Value>(&k).ok()) else {
+        return Ok(None);
+    };
+    let rules: Vec<Rule> = v["rules"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r.as_str().and_then(|r| r.parse().ok()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let defaults = IdentityOptions::default();
+    Ok(Some(IdentityOptions {
+        datasets: v["chosen"].as_array().map(|a| {
+            a.iter()
+                .filter_map(|d| d.as_str().map(str::to_string))
+                .collect()
+        }),
+        rules: if rules.is_empty() {
+            defaults.rules
+        } else {
+            rules
+        },
+        max_per_key: v["max_per_key"]
+            .as_u64()
+            .map_or(defaults.max_per_key, |m| m as usize),
+    }))
+}
+
+/// Builds the map when it is missing or stale, with the options it was last built with (the
+/// defaults the first time); the report of the build, if one ran.
+pub fn refresh(project: &mut Project) -> Result<Option<IdentityReport>> {
+    let opts = kept_options(project)?.unwrap_or_default();
+    ensure(project, &opts)
 }
 
 /// The identity map kept in the project (empty before the first build).
@@ -637,7 +790,7 @@ pub fn is_stale(project: &Project, opts: &IdentityOptions) -> Result<bool> {
         return Ok(true);
     };
     let datasets = datasets_to_use(project, opts)?;
-    Ok(kept != inputs_signature(&datasets, opts))
+    Ok(kept != inputs_signature(project, &datasets, opts)?)
 }
 
 /// Builds the map when it is stale ([`is_stale`]); the report of the build, if one ran.

@@ -21,6 +21,9 @@
 //!   ([`EraseOptions::redact_text`]), since names change with it. The activity log is otherwise
 //!   append-only, and never records an erasure's id (a salted hash instead).
 //!
+//! - **the same person elsewhere**: the ids the identity map links to the id (a JD account, a
+//!   Douyin phone) are erased the same way, each as an id ([`linked_ids`]).
+//!
 //! Erasure runs after an automatic backup, in one transaction with `secure_delete` on, then
 //! `VACUUM` and a truncating checkpoint so that no copy is left in free pages or the write-ahead
 //! log. The backups in the project's backup folder still hold the data: the caller may purge them.
@@ -597,6 +600,9 @@ pub struct Erasure {
     pub backups_purged: usize,
     /// Backups left in the backup folder, which still hold the data.
     pub backups_left: usize,
+    /// Other ids of the same person (linked by the identity map) erased with it; their rows are
+    /// counted above.
+    pub linked_ids_erased: u64,
 }
 
 /// What an erasure does beyond the data itself.
@@ -622,8 +628,65 @@ pub fn erase(project: &mut Project, id: &str, purge_backups: bool) -> Result<Era
     )
 }
 
-/// Erases customer `id` everywhere, with `options`.
+/// The other ids the identity map links to customer `id` (the same person on other platforms or
+/// in other datasets), in order; empty without a map.
+pub fn linked_ids(project: &Project, id: &str) -> Result<Vec<String>> {
+    let id = check_id(id)?;
+    let mut stmt = project.conn().prepare(
+        "SELECT DISTINCT i.source_id FROM _loupe_identity i \
+         JOIN _loupe_identity me ON me.customer_key = i.customer_key \
+         WHERE me.source_id = ?1 AND i.source_id <> ?1 ORDER BY i.source_id",
+    )?;
+    let ids = stmt
+        .query_map([id], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+/// Erases customer `id` everywhere, with `options`, and the ids the identity map links to it
+/// ([`linked_ids`]: the same person on other platforms), each as the id itself.
 pub fn erase_with(project: &mut Project, id: &str, options: EraseOptions) -> Result<Erasure> {
+    let id = check_id(id)?.to_string();
+    if find(project, &id)?.is_empty() {
+        return Err(Error::InvalidArgument(format!(
+            "nothing in the project is about customer '{id}'; check the id (it must be exactly as the datasets hold it)"
+        )));
+    }
+    // The linked ids first, without purging: the last erasure purges the backups of all.
+    let mut linked = Vec::new();
+    for other in linked_ids(project, &id)? {
+        if find(project, &other)?.is_empty() {
+            continue;
+        }
+        let e = erase_one(
+            project,
+            &other,
+            EraseOptions {
+                purge_backups: false,
+                ..options
+            },
+        )?;
+        linked.push(e);
+    }
+    let mut e = erase_one(project, &id, options)?;
+    for l in &linked {
+        e.rows_deleted += l.rows_deleted;
+        e.cells_cleared += l.cells_cleared;
+        e.snapshots_edited += l.snapshots_edited;
+        e.mentions_redacted += l.mentions_redacted;
+        e.text_redacted += l.text_redacted;
+        for t in &l.tables {
+            if !e.tables.contains(t) {
+                e.tables.push(t.clone());
+            }
+        }
+    }
+    e.linked_ids_erased = linked.len() as u64;
+    Ok(e)
+}
+
+/// Erases customer `id` everywhere, with `options` (one id, links not followed).
+fn erase_one(project: &mut Project, id: &str, options: EraseOptions) -> Result<Erasure> {
     let purge_backups = options.purge_backups;
     let id = check_id(id)?.to_string();
     let report = find(project, &id)?;
@@ -768,6 +831,7 @@ pub fn erase_with(project: &mut Project, id: &str, options: EraseOptions) -> Res
         backup: (!purge_backups).then_some(backup),
         backups_purged,
         backups_left,
+        linked_ids_erased: 0,
     })
 }
 

@@ -128,7 +128,8 @@ fn find_events(project: &Project, named: Option<&str>) -> Result<Option<DatasetI
     })
 }
 
-/// The transactions dataset to use: the one named, or the only one with the roles.
+/// The transactions dataset to use: the one named, or the only one with the roles (of several: a
+/// cleaned table over its source, or the only one not imported with a platform preset).
 pub fn find_transactions(project: &Project, named: Option<&str>) -> Result<String> {
     if let Some(n) = named {
         project.dataset(n)?;
@@ -168,6 +169,16 @@ pub fn find_transactions(project: &Project, named: Option<&str>) -> Result<Strin
                 })
                 .collect();
             if let [one] = cleaned.as_slice() {
+                return Ok(one.name.clone());
+            }
+            // A shop's own orders beside marketplace exports (imported with a platform preset):
+            // the shop's own; the exports join it on the unified customer.
+            let presets = crate::identity::presets(project)?;
+            let own: Vec<&&DatasetInfo> = many
+                .iter()
+                .filter(|d| !presets.contains_key(&d.name))
+                .collect();
+            if let [one] = own.as_slice() {
                 return Ok(one.name.clone());
             }
             let names: Vec<&str> = many.iter().map(|d| d.name.as_str()).collect();

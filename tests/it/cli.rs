@@ -115,7 +115,8 @@ fn demo_builds_the_sample_project() {
             "campaigns",
             "campaign_spend",
             "contacts",
-            "experiment"
+            "experiment",
+            "orders_jd"
         ]
     );
     let orders = p.dataset("orders").unwrap();

@@ -728,6 +728,268 @@ mod identity {
         }
     }
 
+    /// Two shops by hand: a1 (shop_a) and b1 (shop_b) share a phone, written differently; b1 has
+    /// a cancelled order; b2's phone is masked, so b2 stays alone.
+    fn two_shops(s: &Scratch) -> Project {
+        let shop_a = s.write(
+            "shop_a.csv",
+            "customer_id,order_id,order_time,amount,phone\n\
+             a1,o1,2024-01-01 10:00:00,10,13812345678\n\
+             a1,o2,2024-01-05 10:00:00,20,13812345678\n\
+             a2,o3,2024-01-06 10:00:00,5,13900000001\n",
+        );
+        let shop_b = s.write(
+            "shop_b.csv",
+            "member_id,order_no,order_time,quantity,unit_price,status,phone\n\
+             b1,x1,2024-02-01 10:00:00,2,7.5,paid,+86 138 1234 5678\n\
+             b1,x2,2024-02-03 10:00:00,1,100,cancelled,+86 138 1234 5678\n\
+             b2,x3,2024-02-04 10:00:00,3,1,paid,139****0001\n",
+        );
+        let mut p = s.project();
+        import(
+            &mut p,
+            &[&shop_a],
+            ImportOptions {
+                roles: vec![
+                    ("customer_id".into(), Role::CustomerId),
+                    ("order_id".into(), Role::OrderId),
+                    ("order_time".into(), Role::Timestamp),
+                    ("amount".into(), Role::Amount),
+                ],
+                ..named("shop_a")
+            },
+        )
+        .unwrap();
+        import(
+            &mut p,
+            &[&shop_b],
+            ImportOptions {
+                roles: vec![
+                    ("member_id".into(), Role::CustomerId),
+                    ("order_no".into(), Role::OrderId),
+                    ("order_time".into(), Role::Timestamp),
+                    ("quantity".into(), Role::Quantity),
+                    ("unit_price".into(), Role::UnitPrice),
+                    ("status".into(), Role::OrderStatus),
+                ],
+                ..named("shop_b")
+            },
+        )
+        .unwrap();
+        p
+    }
+
+    #[test]
+    fn unified_customers_sum_both_platforms() {
+        use loupe::identity::unified::materialise;
+        let s = Scratch::new();
+        let mut p = two_shops(&s);
+        // The map is built on the way (none yet).
+        let u = materialise(
+            &mut p,
+            &["shop_a".into(), "shop_b".into()],
+            &Reporter::silent(),
+        )
+        .unwrap();
+        assert!(u.identity_rebuilt);
+        assert_eq!(u.dataset, "shop_a_unified");
+        assert_eq!(u.rows, 6);
+        assert_eq!((u.customers_before, u.customers_after), (4, 3));
+        let t = rfm_table(&p, &u.dataset, &RfmOptions::default()).unwrap();
+        let of = |id: &str| {
+            t.customers
+                .iter()
+                .find(|c| c.customer_id == id)
+                .map(|c| (c.orders, c.revenue))
+        };
+        // By hand: a1 = o1 10 + o2 20 (shop_a) + x1 2 × 7.5 (shop_b; x2 is cancelled) = 45 in 3
+        // orders, named by the home dataset's id.
+        assert_eq!(of("a1"), Some((3, 45.0)));
+        assert_eq!(of("a2"), Some((1, 5.0)));
+        // b2's masked phone links nothing: a customer of shop_b only, named with its dataset.
+        assert_eq!(of("shop_b:b2"), Some((1, 3.0)));
+        assert_eq!(t.customers.len(), 3);
+        assert_eq!(t.status_exclusion.as_ref().map(|x| x.rows), Some(1));
+        // The unified table never joins the identity map itself, and building it again replaces it.
+        let r = loupe::identity::build(&mut p, &IdentityOptions::default()).unwrap();
+        assert_eq!(r.datasets, vec!["shop_a".to_string(), "shop_b".to_string()]);
+        assert_eq!(r.refused, 1);
+        let again = materialise(
+            &mut p,
+            &["shop_a".into(), "shop_b".into()],
+            &Reporter::silent(),
+        )
+        .unwrap();
+        assert!(!again.identity_rebuilt);
+        assert_eq!(again.rows, 6);
+        // The command line: --identity.
+        drop(p);
+        let out_csv = s.path("unified.csv");
+        let out = run_loupe(&[
+            "customers",
+            "--project",
+            s.path("test.loupe").to_str().unwrap(),
+            "--dataset",
+            "shop_a",
+            "--identity",
+            "--out",
+            out_csv.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&out_csv).unwrap();
+        let a1 = text
+            .lines()
+            .find(|l| l.starts_with("a1,"))
+            .expect("a1 in the table");
+        assert!(a1.contains(",45"), "{a1}");
+        assert_eq!(text.lines().count(), 4, "{text}");
+    }
+
+    #[test]
+    fn erasing_a_person_erases_their_linked_ids_on_every_platform() {
+        use loupe::privacy::subject;
+        let s = Scratch::new();
+        let mut p = two_shops(&s);
+        build(&mut p, &IdentityOptions::default()).unwrap();
+        // a1 (shop_a) and b1 (shop_b) share a phone: one person.
+        assert_eq!(
+            subject::linked_ids(&p, "a1").unwrap(),
+            vec!["b1".to_string()]
+        );
+        assert!(subject::linked_ids(&p, "b2").unwrap().is_empty());
+        let e = subject::erase(&mut p, "a1", true).unwrap();
+        assert_eq!(e.linked_ids_erased, 1);
+        // a1's 2 rows and b1's 2 rows (and their rows of the identity map).
+        assert!(e.rows_deleted >= 4, "{}", e.rows_deleted);
+        let left = |p: &Project, sql: &str| texts(p, sql).into_iter().flatten().collect::<Vec<_>>();
+        assert_eq!(
+            left(&p, "SELECT customer_id FROM shop_a"),
+            vec!["a2".to_string()]
+        );
+        assert_eq!(
+            left(&p, "SELECT member_id FROM shop_b"),
+            vec!["b2".to_string()]
+        );
+        // Neither id is left in the identity map; the others are.
+        let ids: Vec<String> = map(&p).unwrap().into_iter().map(|r| r.source_id).collect();
+        assert!(!ids.contains(&"a1".to_string()) && !ids.contains(&"b1".to_string()));
+        assert!(ids.contains(&"b2".to_string()));
+        // A person without links is erased alone, as before.
+        let e = subject::erase(&mut p, "b2", true).unwrap();
+        assert_eq!(e.linked_ids_erased, 0);
+        assert!(left(&p, "SELECT member_id FROM shop_b").is_empty());
+    }
+
+    #[test]
+    fn the_sample_links_its_jd_buyers_to_its_customers() {
+        let p = Project::open_read_only(crate::common::sample()).unwrap();
+        assert_eq!(p.dataset("orders").unwrap().rows, 24_005);
+        let jd = p.dataset("orders_jd").unwrap();
+        assert_eq!(
+            jd.column_with_role(Role::CustomerId)
+                .map(|c| c.name.as_str()),
+            Some("下单帐号")
+        );
+        let r = loupe::identity::last_report(&p).unwrap().expect("built");
+        // 120 sample customers found on JD by phone, 8 of them with a second account.
+        assert_eq!(r.links_by_rule.get(&Rule::Phone), Some(&128));
+        // The shop's own number given by 7 accounts: a conflict, never linked.
+        assert_eq!(r.conflicts.len(), 1);
+        assert_eq!(r.conflicts[0].records, 7);
+        assert_eq!(r.conflicts[0].datasets, vec!["orders_jd".to_string()]);
+        assert!(r.refused >= 15, "{}", r.refused);
+        let rows = map(&p).unwrap();
+        // Every JD account whose phone is masked (or the conflict's) stays alone.
+        let alone: Vec<String> = texts(
+            &p,
+            "SELECT DISTINCT \"下单帐号\" FROM orders_jd WHERE \"联系电话\" LIKE '%*%' OR \"联系电话\" = '13800138000'",
+        )
+        .into_iter()
+        .flatten()
+        .collect();
+        assert!(alone.len() >= 22, "{}", alone.len());
+        for a in &alone {
+            let key = key_of(&rows, "orders_jd", a);
+            assert_eq!(
+                rows.iter().filter(|r| r.customer_key == key).count(),
+                1,
+                "{a}"
+            );
+        }
+        // A linked JD buyer is one person with the shop's customer, orders and events.
+        let linked_jd = rows
+            .iter()
+            .find(|r| r.dataset == "orders_jd" && r.rule == "phone")
+            .expect("a linked JD account");
+        let group = linked(&p, "orders_jd", &linked_jd.source_id).unwrap();
+        let sets: Vec<&str> = group.iter().map(|r| r.dataset.as_str()).collect();
+        assert!(
+            sets.contains(&"customers") && sets.contains(&"orders"),
+            "{sets:?}"
+        );
+
+        // The unified customer table: a linked customer's revenue is their shop revenue plus their
+        // JD revenue, each computed on its own dataset.
+        let s = Scratch::new();
+        let mut p = Project::open(crate::common::sample_copy(&s)).unwrap();
+        let u = loupe::identity::unified::materialise(
+            &mut p,
+            &["orders".into(), "orders_jd".into()],
+            &Reporter::silent(),
+        )
+        .unwrap();
+        assert!(!u.identity_rebuilt);
+        let shop = rfm_table(&p, "orders", &RfmOptions::default()).unwrap();
+        let jd = rfm_table(&p, "orders_jd", &RfmOptions::default()).unwrap();
+        let all = rfm_table(&p, &u.dataset, &RfmOptions::default()).unwrap();
+        let rev = |t: &loupe::customers::rfm::RfmTable, id: &str| {
+            t.customers
+                .iter()
+                .find(|c| c.customer_id == id)
+                .map_or(0.0, |c| c.revenue)
+        };
+        let customer = group
+            .iter()
+            .find(|r| r.dataset == "orders")
+            .map(|r| r.source_id.clone())
+            .unwrap();
+        let jd_revenue: f64 = group
+            .iter()
+            .filter(|r| r.dataset == "orders_jd")
+            .map(|r| rev(&jd, &r.source_id))
+            .sum();
+        assert!(jd_revenue > 0.0);
+        let expected = rev(&shop, &customer) + jd_revenue;
+        assert!(
+            (rev(&all, &customer) - expected).abs() < 1e-6,
+            "{} vs {expected}",
+            rev(&all, &customer)
+        );
+        // Customers: the shop's, plus the JD buyers not linked to them (two accounts of one
+        // person are one).
+        let jd_people: std::collections::BTreeSet<&str> = rows
+            .iter()
+            .filter(|r| r.dataset == "orders_jd")
+            .filter(|r| {
+                !rows
+                    .iter()
+                    .any(|o| o.customer_key == r.customer_key && o.dataset == "orders")
+            })
+            .map(|r| r.customer_key.as_str())
+            .collect();
+        let jd_only_buying = all
+            .customers
+            .iter()
+            .filter(|c| c.customer_id.starts_with("orders_jd:"))
+            .count();
+        assert!(jd_only_buying <= jd_people.len());
+        assert_eq!(all.customers.len(), shop.customers.len() + jd_only_buying);
+    }
+
     #[test]
     fn the_command_prints_the_counts_as_json() {
         let s = Scratch::new();
@@ -783,4 +1045,100 @@ fn the_import_dialog_names_the_recognised_preset() {
         a.import().is_some_and(|d| d.preview().is_some()) && !a.busy()
     });
     h.get_by_label("识别为：抖店订单导出（每行一个子订单）");
+}
+
+#[cfg(feature = "gui")]
+#[test]
+fn the_customers_page_joins_customers_across_platforms() {
+    use crate::ui::{app, wait_until};
+    use egui_kittest::kittest::Queryable;
+    use loupe::i18n::{Lang, int};
+    use loupe::ui::{Page, nav_label};
+    // Its own copy of the sample project: the unified lines are written to it.
+    let s = Scratch::new();
+    let path = crate::common::sample_copy(&s);
+    let mut h = app(&path, Lang::En);
+    wait_until(&mut h, "the first dataset", |a| !a.busy());
+    h.get_by_label(&nav_label(Lang::En, Page::Customers))
+        .click();
+    wait_until(&mut h, "the customer table", |a| {
+        !a.busy() && a.customers().overview().is_some()
+    });
+    let shop_only = h
+        .state()
+        .customers()
+        .overview()
+        .unwrap()
+        .base
+        .table
+        .customers
+        .len();
+    h.get_by_label("One customer across platforms").click();
+    wait_until(&mut h, "the unified customer table", |a| {
+        !a.busy()
+            && a.customers()
+                .overview()
+                .is_some_and(|o| o.dataset == "orders_unified")
+    });
+    assert!(h.state().customers().unified());
+    // The JD-only buyers join the shop's customers; those on both platforms are counted once.
+    let (n, pick, jd_accounts) = {
+        let c = &h.state().customers();
+        let t = &c.overview().unwrap().base.table;
+        let (i, jd) = t
+            .customers
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| {
+                let jd: Vec<String> = c
+                    .linked(&x.customer_id)
+                    .iter()
+                    .filter(|l| l.platform == "JD")
+                    .map(|l| l.value.clone())
+                    .collect();
+                (!jd.is_empty() && !x.customer_id.contains(':')).then_some((i, jd))
+            })
+            .expect("a customer on both platforms");
+        (t.customers.len(), i, jd)
+    };
+    assert!(n > shop_only, "{n} vs {shop_only}");
+    h.state_mut().customers_mut().select(pick);
+    h.run_steps(3);
+    // The card lists the person's identities on both platforms.
+    h.get_by_label("Linked identities");
+    h.get_by_label("Sample shop");
+    h.get_by_label("JD");
+    for account in &jd_accounts {
+        h.get_by_label(account);
+    }
+    h.get_by_label("Phone");
+
+    // The Identity view: counts, links by rule, the conflict (masked) and merged customers.
+    h.get_by_label("Identity").click();
+    h.run_steps(3);
+    let r = {
+        let p = Project::open_read_only(&path).unwrap();
+        loupe::identity::last_report(&p).unwrap().unwrap()
+    };
+    h.get_by_label("Customers on more than one platform");
+    h.get_by_label(&int(r.customers_after));
+    h.get_by_label("Conflicts (never linked)");
+    h.get_by_label(&r.conflicts[0].key);
+    assert!(
+        h.query_by_label("13800138000").is_none(),
+        "the shop's number shows in clear"
+    );
+    h.get_by_label("Merged customers (a sample)");
+    // Rebuilding the map is a job of the page; the unified table is built again after it.
+    h.get_by_label("Rebuild").click();
+    wait_until(&mut h, "the map and the table rebuilt", |a| {
+        !a.busy()
+            && a.ws()
+                .activity
+                .iter()
+                .filter(|e| e.action == "rebuild")
+                .count()
+                >= 4
+    });
+    h.get_by_label("Customers on more than one platform");
 }

@@ -37,6 +37,7 @@ pub fn ui(
     i: usize,
     card: &CustomerCard,
     revealed: &[String],
+    linked: &[crate::identity::view::LinkedId],
 ) -> Option<String> {
     let c = o.base.table.customers.get(i)?;
     let mut reveal = None;
@@ -56,6 +57,9 @@ pub fn ui(
                     badge(ui, lang.tag(t), Color32::from_rgb(0xb0, 0x6a, 0x10));
                 }
             });
+            if !linked.is_empty() {
+                super::identity::linked_ui(ui, lang, linked);
+            }
             theme::section(ui, lang.tr(T::SecTimeline));
             timeline(ui, lang, card);
             ui.columns(2, |cols| {

@@ -60,7 +60,7 @@ impl ListState {
         self.revealed.push((i, column));
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, lang: Lang, o: &Overview) {
+    pub fn ui(&mut self, ui: &mut Ui, lang: Lang, o: &Overview, ids: &super::identity::Identities) {
         let n = o.base.table.customers.len();
         if self.filtered_for.as_deref() != Some(self.search.as_str()) {
             let needle = self.search.trim().to_lowercase();
@@ -106,7 +106,13 @@ impl ListState {
                         .filter(|(c, _)| *c == i)
                         .map(|(_, col)| col.clone())
                         .collect();
-                    if let Some(col) = super::card::ui(ui, lang, o, i, card, &shown) {
+                    let linked = o
+                        .base
+                        .table
+                        .customers
+                        .get(i)
+                        .map_or(&[][..], |c| ids.of_customer(&c.customer_id));
+                    if let Some(col) = super::card::ui(ui, lang, o, i, card, &shown, linked) {
                         self.reveal_request = Some((i, col));
                     }
                 }

@@ -4,6 +4,7 @@
 //! come from related datasets ([`related`]).
 
 mod card;
+pub(crate) mod identity;
 mod list;
 mod map;
 pub(in crate::ui::pages) mod portrait;
@@ -28,6 +29,8 @@ pub enum Tab {
     Map,
     Portrait,
     Tags,
+    /// What the identity map found (one customer across platforms).
+    Identity,
 }
 
 /// A set of customers to portray.
@@ -53,10 +56,14 @@ pub struct CustomersPage {
     products: Option<String>,
     /// The catalog revision the dataset choices were guessed for.
     guessed_rev: Option<u64>,
-    /// The table, and whether building it changed the catalog (a dataset with related roles
-    /// built or removed).
-    job: JobSlot<(Box<Overview>, bool)>,
+    job: JobSlot<Box<Built>>,
     overview: Option<Box<Overview>>,
+    /// Build on the unified customer (one person across platforms).
+    unified: bool,
+    /// The identity map as the page shows it.
+    identities: identity::Identities,
+    /// Building the identity map.
+    identity_job: JobSlot<identity::Identities>,
     /// Logging that a customer's personal data is shown in clear: (customer, column) when done.
     reveal_job: JobSlot<(usize, String)>,
     /// Built automatically once per catalog revision.
@@ -66,6 +73,15 @@ pub struct CustomersPage {
     portrait: portrait::PortraitState,
     tags: tags::TagEditor,
     related: related::RelatedRoles,
+}
+
+/// What the page's build job makes: the overview and the identity map read for it.
+pub struct Built {
+    overview: Overview,
+    identities: identity::Identities,
+    /// Whether building it changed the catalog (a dataset written or removed: the unified
+    /// lines, or the lines with related roles).
+    catalog_changed: bool,
 }
 
 impl CustomersPage {
@@ -81,6 +97,21 @@ impl CustomersPage {
         self.tab = tab;
     }
 
+    /// Whether the table is built on the unified customer.
+    pub fn unified(&self) -> bool {
+        self.unified
+    }
+
+    /// Builds on the unified customer (or not) from the next build on.
+    pub fn set_unified(&mut self, on: bool) {
+        self.unified = on;
+    }
+
+    /// The identities linked to a customer of the table (empty without an identity map).
+    pub fn linked(&self, customer_id: &str) -> &[crate::identity::view::LinkedId] {
+        self.identities.of_customer(customer_id)
+    }
+
     /// The group the portrait shows.
     pub fn pick(&self) -> GroupPick {
         self.pick
@@ -89,11 +120,22 @@ impl CustomersPage {
     /// Takes the customer table when its job finishes (once per frame).
     pub fn logic(&mut self, ws: &mut Workspace) {
         self.related.logic(ws);
-        if let Some((o, catalog_changed)) = self.job.poll_report(ws) {
-            if catalog_changed {
+        if let Some(b) = self.job.poll_report(ws) {
+            let b = *b;
+            if b.catalog_changed {
+                // A dataset was written (the unified lines, the lines with related roles) or
+                // removed.
                 ws.refresh_catalog();
             }
-            self.on_overview(o);
+            self.identities = b.identities;
+            self.on_overview(Box::new(b.overview));
+        }
+        if let Some(ids) = self.identity_job.poll_report(ws) {
+            self.identities = ids;
+            ws.refresh_activity();
+            if self.unified {
+                self.build(ws);
+            }
         }
         if let Some((i, column)) = self.reveal_job.poll_report(ws) {
             self.list.revealed(i, column);
@@ -152,10 +194,15 @@ impl CustomersPage {
             products: self.products.clone(),
             ..RfmOptions::default()
         };
-        let spec = self.related.spec();
+        let unified = self.unified && self.can_unify(ws);
+        // On the unified customer, the orders' own roles are used (the identity map joins the
+        // platforms); otherwise, the roles chosen from related datasets, if any.
+        let spec = self.related.spec().filter(|_| !unified);
         // Every role back to the orders' own columns: the kept choice goes.
-        let forget = spec.is_none() && self.related.kept().is_some();
-        let title = if spec.is_some() {
+        let forget = !unified && spec.is_none() && self.related.kept().is_some();
+        let title = if unified {
+            T::JobUnified
+        } else if spec.is_some() {
             T::JobRelatedRoles
         } else {
             T::JobCustomers
@@ -163,6 +210,13 @@ impl CustomersPage {
         self.job.start(ws, title, dataset.clone(), move |rep| {
             let mut changed = false;
             let table = match &spec {
+                _ if unified => {
+                    let mut project = Project::open(&path)?;
+                    let mut datasets = vec![dataset.clone()];
+                    datasets.extend(crate::identity::unified::candidates(&project, &dataset)?);
+                    changed = true;
+                    crate::identity::unified::materialise(&mut project, &datasets, rep)?.dataset
+                }
                 Some(spec) => {
                     let fresh = {
                         let project = Project::open_read_only(&path)?;
@@ -189,9 +243,57 @@ impl CustomersPage {
                 }
             };
             let project = Project::open_read_only(&path)?;
-            let o = overview(&project, &table, &opts, rep)?;
-            Ok((Box::new(o), changed))
+            let overview = overview(&project, &table, &opts, rep)?;
+            let identities = identity::Identities::load(&project, &overview, unified)?;
+            Ok(Box::new(Built {
+                overview,
+                identities,
+                catalog_changed: changed,
+            }))
         });
+    }
+
+    /// Whether another transactions dataset can join the chosen one on the unified customer.
+    fn can_unify(&self, ws: &Workspace) -> bool {
+        self.transactions.as_ref().is_some_and(|t| {
+            ws.datasets.iter().any(|d| {
+                &d.name != t
+                    && crate::customers::columns::is_transactions(d)
+                    && !crate::identity::unified::is_unified(d)
+                    && d.format != "customers"
+                    && d.format != through::KIND
+            })
+        })
+    }
+
+    /// Builds the identity map again (with the options it was built with), then reads it.
+    fn build_identity(&mut self, ws: &mut Workspace) {
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        let Some(o) = self.overview.as_deref() else {
+            return;
+        };
+        // The identities are read for the table shown: its dataset and customer ids.
+        let dataset = o.dataset.clone();
+        let ids: Vec<String> = o
+            .base
+            .table
+            .customers
+            .iter()
+            .map(|c| c.customer_id.clone())
+            .collect();
+        let unified = self.unified
+            && crate::identity::unified::output_name(
+                self.transactions.as_deref().unwrap_or_default(),
+            ) == dataset;
+        self.identity_job
+            .start(ws, T::JobIdentity, String::new(), move |_rep| {
+                let mut project = Project::open(&path)?;
+                let opts = crate::identity::kept_options(&project)?.unwrap_or_default();
+                crate::identity::build(&mut project, &opts)?;
+                identity::Identities::load_for(&project, &dataset, &ids, unified)
+            });
     }
 
     fn guess(&mut self, ws: &Workspace) {
@@ -228,6 +330,7 @@ impl CustomersPage {
             self.auto_built_rev = Some(ws.catalog_rev);
             self.build(ws);
         }
+        let mut build_identity = false;
         let mut reveal = None;
         egui::CentralPanel::default().show(ui, |ui| {
             theme::page_header(ui, lang.tr(T::NavCustomers), Some(lang.tr(T::CustSubtitle)));
@@ -245,6 +348,7 @@ impl CustomersPage {
                     (Tab::Map, T::CustTabMap),
                     (Tab::Portrait, T::CustTabPortrait),
                     (Tab::Tags, T::CustTabTags),
+                    (Tab::Identity, T::CustTabIdentity),
                 ] {
                     if ui.selectable_label(self.tab == tab, lang.tr(key)).clicked() {
                         self.tab = tab;
@@ -254,7 +358,7 @@ impl CustomersPage {
             ui.separator();
             match self.tab {
                 Tab::List => {
-                    self.list.ui(ui, lang, o);
+                    self.list.ui(ui, lang, o, &self.identities);
                     if let Some((i, column)) = self.list.take_reveal() {
                         reveal = Some((i, column));
                     }
@@ -267,8 +371,15 @@ impl CustomersPage {
                 }
                 Tab::Portrait => self.portrait.ui(ui, lang, o, &mut self.pick),
                 Tab::Tags => self.tags.ui(ui, ws, o),
+                Tab::Identity => {
+                    build_identity =
+                        identity::ui(ui, lang, &self.identities, self.identity_job.is_running());
+                }
             }
         });
+        if build_identity {
+            self.build_identity(ws);
+        }
         if let Some((i, column)) = reveal {
             self.reveal(ws, i, column);
         }
@@ -282,7 +393,11 @@ impl CustomersPage {
         let mut tx: Vec<String> = ws
             .datasets
             .iter()
-            .filter(|d| crate::customers::columns::is_transactions(d) && d.format != through::KIND)
+            .filter(|d| {
+                crate::customers::columns::is_transactions(d)
+                    && d.format != through::KIND
+                    && !crate::identity::unified::is_unified(d)
+            })
             .map(|d| d.name.clone())
             .collect();
         for extra in self.related.extra_bases(&ws.datasets) {
@@ -319,6 +434,13 @@ impl CustomersPage {
                 &names,
                 true,
             );
+            if self.can_unify(ws) {
+                changed |= ui
+                    .checkbox(&mut self.unified, lang.tr(T::CustUnified))
+                    .on_hover_text(lang.tr(T::CustUnifiedHint))
+                    .changed();
+                ui.add_space(6.0);
+            }
             let busy = self.job.is_running();
             let go = ui
                 .add_enabled(
