@@ -835,22 +835,24 @@ fn histogram_ui(ui: &mut Ui, lang: crate::i18n::Lang, h: &crate::profile::Histog
                 int(bar.value.max(0.0) as u64)
             )
         }));
-    Plot::new(("histogram", column))
-        .height(150.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .allow_double_click_reset(false)
-        .show_grid([false, true])
-        .y_axis_min_width(28.0)
-        .x_axis_formatter(move |m, _| format_edge(m.value, temporal))
-        .y_axis_formatter(|m, _| {
-            if m.value < 0.0 {
-                String::new()
-            } else {
-                int(m.value as u64)
-            }
-        })
-        .show(ui, |p| p.bar_chart(chart));
+    let plot = Plot::new(("histogram", column));
+    crate::ui::widgets::charts::dense_x_axis(plot, String::new(), move |m, _| {
+        format_edge(m.value, temporal)
+    })
+    .height(150.0)
+    .allow_drag(false)
+    .allow_zoom(false)
+    .allow_scroll(false)
+    .allow_boxed_zoom(false)
+    .allow_double_click_reset(false)
+    .show_grid([false, true])
+    .y_axis_min_width(28.0)
+    .y_axis_formatter(|m, _| {
+        if m.value < 0.0 {
+            String::new()
+        } else {
+            int(m.value as u64)
+        }
+    })
+    .show(ui, |p| p.bar_chart(chart));
 }

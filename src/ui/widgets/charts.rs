@@ -5,7 +5,7 @@ use crate::explore::chart::ChartData;
 use crate::explore::downsample::lttb;
 use crate::explore::render::{ChartKind, PALETTE, Words};
 use crate::explore::{AggTable, Key};
-use crate::format::{column_decimals, compact, fixed, percent};
+use crate::format::{column_decimals, compact, fixed, number, percent};
 use crate::i18n::{Lang, T};
 use crate::ui::theme;
 use egui::{Align, Color32, Layout, RichText, Ui};
@@ -375,10 +375,28 @@ pub fn chart_ui(ui: &mut Ui, lang: Lang, t: &AggTable, kind: ChartKind, id: &str
             .x_axis_formatter(index_labels(labels.clone()))
             .x_axis_label(t.x.clone())
     }
-    .include_y(0.0);
+    .include_y(0.0)
+    .label_formatter(hover_text(labels.clone()));
     if values.len() > 1 {
-        plot = plot.legend(Legend::default().position(Corner::LeftTop));
+        if compact {
+            // A small card has no corner to spare: the legend goes above the plot.
+            let names: Vec<(String, Color32)> =
+                (0..values.len()).map(|i| (name(i), color(i))).collect();
+            legend_row(ui, &names);
+        } else {
+            plot = plot.legend(Legend::default().position(Corner::LeftTop));
+        }
     }
+    let bar_labels = labels.clone();
+    let bar_hover = move |bar: &Bar, chart: &BarChart| {
+        let i = bar.argument.round().max(0.0) as usize;
+        let period = bar_labels.get(i).cloned().unwrap_or_default();
+        format!(
+            "{}\n{period}: {}",
+            egui_plot::PlotItem::name(chart),
+            number(bar.value)
+        )
+    };
     plot.show(ui, |p| {
         let mut stacked: Vec<BarChart> = Vec::new();
         for (si, vals) in values.iter().enumerate() {
@@ -418,7 +436,11 @@ pub fn chart_ui(ui: &mut Ui, lang: Lang, t: &AggTable, kind: ChartKind, id: &str
                                 .name(labels[*x as usize].clone())
                         })
                         .collect();
-                    p.bar_chart(BarChart::new(name(si), bars).color(c));
+                    p.bar_chart(
+                        BarChart::new(name(si), bars)
+                            .color(c)
+                            .element_formatter(Box::new(bar_hover.clone())),
+                    );
                 }
                 ChartKind::StackedBar => {
                     let bars: Vec<Bar> = vals
@@ -427,7 +449,10 @@ pub fn chart_ui(ui: &mut Ui, lang: Lang, t: &AggTable, kind: ChartKind, id: &str
                         .map(|(i, v)| Bar::new(i as f64, v.unwrap_or(0.0)).width(0.8))
                         .collect();
                     let refs: Vec<&BarChart> = stacked.iter().collect();
-                    let chart = BarChart::new(name(si), bars).color(c).stack_on(&refs);
+                    let chart = BarChart::new(name(si), bars)
+                        .color(c)
+                        .element_formatter(Box::new(bar_hover.clone()))
+                        .stack_on(&refs);
                     stacked.push(chart);
                 }
             }
@@ -436,6 +461,55 @@ pub fn chart_ui(ui: &mut Ui, lang: Lang, t: &AggTable, kind: ChartKind, id: &str
             p.bar_chart(c);
         }
     });
+}
+
+/// The hover text of a chart over categories or periods `labels` at x = 0, 1, …: the series,
+/// the period and the value of the point nearest the pointer (nothing elsewhere).
+pub fn hover_text(labels: Vec<String>) -> impl Fn(&egui_plot::HoverPosition<'_>) -> Option<String> {
+    move |h| match h {
+        egui_plot::HoverPosition::NearDataPoint {
+            plot_name,
+            position,
+            ..
+        } => {
+            let i = position.x.round();
+            let period = (i >= 0.0)
+                .then(|| labels.get(i as usize))
+                .flatten()
+                .cloned()
+                .unwrap_or_else(|| number(position.x));
+            Some(format!("{plot_name}\n{period}: {}", number(position.y)))
+        }
+        egui_plot::HoverPosition::Elsewhere { .. } => None,
+    }
+}
+
+/// The series' names with their colours in a row, for a legend that must not cover the data.
+pub fn legend_row(ui: &mut Ui, names: &[(String, Color32)]) {
+    ui.horizontal_wrapped(|ui| {
+        for (n, c) in names {
+            ui.label(RichText::new("●").color(*c));
+            ui.label(RichText::new(n).small());
+            ui.add_space(6.0);
+        }
+    });
+}
+
+/// An x axis of numbers (a histogram's edges) labelled densely: egui_plot labels only marks 60
+/// points apart, which left a narrow histogram with no labels at all. A label still shows only
+/// where it fits.
+pub fn dense_x_axis(
+    plot: Plot<'static>,
+    name: String,
+    fmt: impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String + 'static,
+) -> Plot<'static> {
+    let mut hints = egui_plot::AxisHints::new_x()
+        .formatter(fmt)
+        .label_spacing(egui::Rangef::new(24.0, 30.0));
+    if !name.is_empty() {
+        hints = hints.label(name);
+    }
+    plot.custom_x_axes(vec![hints])
 }
 
 /// A plot for a dashboard tile does not pan or zoom (the page scrolls instead).
@@ -517,6 +591,28 @@ mod tests {
         for line in short.lines() {
             assert!(eight(line) <= 40.0, "{line}");
         }
+    }
+
+    #[test]
+    fn hover_names_series_period_and_value() {
+        let hover = hover_text(vec!["2011-01".into(), "2011-02".into()]);
+        let near = egui_plot::HoverPosition::NearDataPoint {
+            plot_name: "Revenue",
+            position: egui_plot::PlotPoint::new(1.0, 1234.5),
+            index: 1,
+        };
+        assert_eq!(hover(&near).as_deref(), Some("Revenue\n2011-02: 1,234.5"));
+        // A bar of the second series sits beside its category: still that category.
+        let beside = egui_plot::HoverPosition::NearDataPoint {
+            plot_name: "ROAS",
+            position: egui_plot::PlotPoint::new(0.2, 3.0),
+            index: 0,
+        };
+        assert_eq!(hover(&beside).as_deref(), Some("ROAS\n2011-01: 3"));
+        let elsewhere = egui_plot::HoverPosition::Elsewhere {
+            position: egui_plot::PlotPoint::new(0.5, 1.0),
+        };
+        assert_eq!(hover(&elsewhere), None);
     }
 
     #[test]

@@ -209,6 +209,14 @@ fn timeline(ui: &mut Ui, lang: Lang, card: &CustomerCard) {
     };
     let buys = BarChart::new(lang.tr(T::Purchases), bars(false)).color(theme::ACCENT);
     let returns = BarChart::new(lang.tr(T::Returns), bars(true)).color(theme::ERROR);
+    // The legend above the plot: inside, it covered the latest orders.
+    crate::ui::widgets::charts::legend_row(
+        ui,
+        &[
+            (lang.tr(T::Purchases).into(), theme::ACCENT),
+            (lang.tr(T::Returns).into(), theme::ERROR),
+        ],
+    );
     Plot::new("customer-timeline")
         .height(130.0)
         .allow_scroll(false)
@@ -224,7 +232,6 @@ fn timeline(ui: &mut Ui, lang: Lang, card: &CustomerCard) {
             };
             Some(format!("{}\n{}", date_of(p.x), money(p.y)))
         })
-        .legend(egui_plot::Legend::default())
         .show(ui, |p| {
             p.bar_chart(buys);
             p.bar_chart(returns);
