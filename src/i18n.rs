@@ -411,6 +411,8 @@ strings! {
 
     // Column profile.
     ColumnProfile => "Column profile", "列概况";
+    HideProfile => "Fold the column profile away (more room for the table)", "收起列概况（给表格留出空间）";
+    ShowProfile => "Show the column profile", "显示列概况";
     Column => "Column", "列";
     Type => "Type", "类型";
     Role => "Role", "角色";

@@ -19,12 +19,18 @@ use std::time::{Duration, Instant};
 mod relations;
 mod roles;
 
+/// The page width from which the column profile is open unless the user folded it.
+const PROFILE_MIN_PAGE: f32 = 1000.0;
+
 /// How long typing must pause before the filter runs.
 const FILTER_DEBOUNCE: Duration = Duration::from_millis(250);
 
 /// State of the Data page.
 #[derive(Default)]
 pub struct DataPage {
+    /// Whether the column profile is open, once the user chose (else: open where the page is
+    /// wide enough to leave the table room for several columns).
+    profile_open: Option<bool>,
     selected: Option<String>,
     view: Option<View>,
     ids: Option<RowIds>,
@@ -272,11 +278,15 @@ impl DataPage {
         }
 
         self.roles.dialogs(ui.ctx(), ws);
+        // On a narrow window (1000 points: a page of ~830) the side panels take less, and the
+        // column profile folds away, so that the table shows several columns, not two.
+        let page = ui.available_width();
         egui::Panel::left("data-datasets")
             .resizable(true)
-            .default_size(250.0)
-            .size_range(200.0..=420.0)
+            .default_size((page * 0.2).clamp(170.0, 250.0))
+            .size_range(150.0..=420.0)
             .show(ui, |ui| self.datasets_ui(ui, ws));
+        let profile_open = self.profile_open.unwrap_or(page >= PROFILE_MIN_PAGE);
 
         let info = self
             .selected
@@ -284,15 +294,40 @@ impl DataPage {
             .and_then(|s| ws.dataset(s))
             .cloned();
         if let Some(info) = &info {
-            egui::Panel::right("data-profile")
-                .resizable(true)
-                .default_size(300.0)
-                .size_range(240.0..=480.0)
-                .show(ui, |ui| {
-                    egui::ScrollArea::vertical()
-                        .auto_shrink([false, false])
-                        .show(ui, |ui| self.profile_ui(ui, ws, info));
-                });
+            if profile_open {
+                egui::Panel::right("data-profile")
+                    .resizable(true)
+                    .default_size(300.0)
+                    .size_range(220.0..=480.0)
+                    .show(ui, |ui| {
+                        let fold = ui
+                            .with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+                                ui.small_button("»")
+                                    .on_hover_text(ws.tr(T::HideProfile))
+                                    .clicked()
+                            })
+                            .inner;
+                        if fold {
+                            self.profile_open = Some(false);
+                        }
+                        egui::ScrollArea::vertical()
+                            .auto_shrink([false, false])
+                            .show(ui, |ui| self.profile_ui(ui, ws, info));
+                    });
+            } else {
+                egui::Panel::right("data-profile-folded")
+                    .resizable(false)
+                    .exact_size(34.0)
+                    .show(ui, |ui| {
+                        if ui
+                            .small_button("«")
+                            .on_hover_text(ws.tr(T::ShowProfile))
+                            .clicked()
+                        {
+                            self.profile_open = Some(true);
+                        }
+                    });
+            }
         }
 
         egui::CentralPanel::default().show(ui, |ui| match &info {
