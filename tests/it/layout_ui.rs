@@ -61,3 +61,59 @@ fn data_table_shows_several_columns_at_both_sizes() {
         }
     }
 }
+
+#[test]
+fn customer_card_text_does_not_overlap_at_both_sizes() {
+    use loupe::ui::{Page, nav_label};
+    for size in [[1000.0, 700.0], [1920.0, 1080.0]] {
+        let mut h = app_sized(sample(), Lang::En, size);
+        wait_until(&mut h, "the first dataset", |a| !a.busy());
+        h.get_by_label(&nav_label(Lang::En, Page::Customers))
+            .click();
+        wait_until(&mut h, "the customer table", |a| {
+            !a.busy() && a.customers.overview().is_some()
+        });
+        // Every label of the card's metrics and value sections against every other: no two
+        // overlap (at 1000×700 the values ran into the second column's labels).
+        let keys = [
+            "Key metrics",
+            "First purchase",
+            "Last purchase",
+            "Orders",
+            "Lifetime value (BG/NBD)",
+            "Probability still active",
+            "Preferences",
+        ];
+        let mut rects: Vec<(String, egui::Rect)> = Vec::new();
+        for k in keys {
+            for n in h.query_all_by_label(k) {
+                rects.push((k.to_string(), n.rect()));
+            }
+        }
+        // The card shows the top customer by revenue (the list's first row): its first
+        // purchase date sits beside "First purchase".
+        let first = {
+            let c = &h.state().customers.overview().unwrap().base.table.customers;
+            c.iter()
+                .max_by(|a, b| a.revenue.total_cmp(&b.revenue))
+                .unwrap()
+                .first_purchase
+                .to_string()
+        };
+        let card_values: Vec<(String, egui::Rect)> = h
+            .query_all_by_label(&first)
+            .map(|n| (first.clone(), n.rect()))
+            .collect();
+        assert!(!card_values.is_empty(), "no {first} on the card");
+        rects.extend(card_values);
+        assert!(rects.len() >= keys.len(), "{rects:?}");
+        for (i, (a, ra)) in rects.iter().enumerate() {
+            for (b, rb) in &rects[i + 1..] {
+                assert!(
+                    !ra.shrink(1.0).intersects(rb.shrink(1.0)),
+                    "'{a}' {ra:?} overlaps '{b}' {rb:?} at {size:?}"
+                );
+            }
+        }
+    }
+}

@@ -58,12 +58,14 @@ pub fn ui(
             });
             theme::section(ui, lang.tr(T::SecTimeline));
             timeline(ui, lang, card);
-            ui.columns(2, |cols| {
-                theme::section(&mut cols[0], lang.tr(T::SecKeyMetrics));
+            // Two columns where the card is wide enough, else one under the other: on a
+            // 1000-point window the values ran into the next column's labels.
+            let key_metrics = |left: &mut Ui| {
+                theme::section(left, lang.tr(T::SecKeyMetrics));
                 egui::Grid::new("card-metrics")
                     .num_columns(2)
                     .spacing([12.0, 3.0])
-                    .show(&mut cols[0], |ui| {
+                    .show(left, |ui| {
                         let kv = |ui: &mut Ui, k: T, v: String| theme::kv(ui, lang.tr(k), v);
                         kv(ui, T::KeyFirstPurchase, c.first_purchase.to_string());
                         kv(ui, T::KeyLastPurchase, c.last_purchase.to_string());
@@ -94,7 +96,8 @@ pub fn ui(
                             format!("{} / {}", int(c.return_orders), money(c.returned_amount)),
                         );
                     });
-                let right = &mut cols[1];
+            };
+            let mut value_and_more = |right: &mut Ui| {
                 theme::section(right, lang.tr(T::SecLifetimeValue));
                 match &o.value {
                     Ok(v) => {
@@ -176,7 +179,16 @@ pub fn ui(
                             }
                         });
                 }
-            });
+            };
+            if ui.available_width() >= CARD_TWO_COLUMNS {
+                ui.columns(2, |cols| {
+                    key_metrics(&mut cols[0]);
+                    value_and_more(&mut cols[1]);
+                });
+            } else {
+                key_metrics(ui);
+                value_and_more(ui);
+            }
             ui.add_space(6.0);
             ui.columns(2, |cols| {
                 theme::section(&mut cols[0], lang.tr(T::SecCategoryMix));
@@ -187,6 +199,9 @@ pub fn ui(
         });
     reveal
 }
+
+/// The card width from which its metrics and its value sit side by side.
+const CARD_TWO_COLUMNS: f32 = 600.0;
 
 fn badge(ui: &mut Ui, text: &str, color: Color32) {
     egui::Frame::new()
