@@ -5,7 +5,8 @@
 //!     cargo run --example screenshot_pages -- PROJECT.loupe VIEW READY_FILE [FILE]
 //!
 //! VIEW is one of [`VIEWS`]; `import` opens the import dialog on FILE. The language comes from
-//! `LOUPE_LANG` (as for `loupe`).
+//! `LOUPE_LANG` (as for `loupe`); `LOUPE_SHOT_THEME` (`light`, the default, or `dark`) and
+//! `LOUPE_SHOT_SIZE` (`WIDTHxHEIGHT`, default 1280x800) choose the theme and the window size.
 
 use loupe::ui::pages::{campaigns, customers, explore, recommendations, segments};
 use loupe::ui::state::ThemeChoice;
@@ -39,8 +40,20 @@ const VIEWS: [&str; 21] = [
     "chinook-export",
 ];
 
-/// Size of the window (and of the virtual screen the script starts).
+/// Size of the window (and of the virtual screen the script starts), unless `LOUPE_SHOT_SIZE`
+/// says another.
 const SIZE: [f32; 2] = [1280.0, 800.0];
+
+/// The window size `LOUPE_SHOT_SIZE` asks for (`1000x700`), else [`SIZE`].
+fn size() -> [f32; 2] {
+    std::env::var("LOUPE_SHOT_SIZE")
+        .ok()
+        .and_then(|s| {
+            let (w, h) = s.split_once('x')?;
+            Some([w.trim().parse().ok()?, h.trim().parse().ok()?])
+        })
+        .unwrap_or(SIZE)
+}
 
 struct Shot {
     app: LoupeApp,
@@ -210,7 +223,7 @@ fn main() -> Result<(), eframe::Error> {
         viewport: egui::ViewportBuilder::default()
             .with_title("Loupe")
             .with_position([0.0, 0.0])
-            .with_inner_size(SIZE)
+            .with_inner_size(size())
             .with_decorations(false),
         persist_window: false,
         ..Default::default()
@@ -221,7 +234,10 @@ fn main() -> Result<(), eframe::Error> {
         options,
         Box::new(move |cc| {
             let mut app = LoupeApp::from_creation(cc, Some(project));
-            app.settings_mut().theme = ThemeChoice::Light;
+            app.settings_mut().theme = match std::env::var("LOUPE_SHOT_THEME").as_deref() {
+                Ok("dark") => ThemeChoice::Dark,
+                _ => ThemeChoice::Light,
+            };
             // Nothing remembered from an earlier session (recent projects, sizes).
             app.settings_mut().recent.clear();
             Ok(Box::new(Shot {

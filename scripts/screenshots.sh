@@ -12,7 +12,11 @@
 # waits until the example says the view's work is done, and captures the screen.
 # Needs: apt-get install -y xvfb libgl1-mesa-dri imagemagick xdotool (it says so and exits 0 without
 # Xvfb or ImageMagick; xdotool moves the pointer out of the way).
-# Env: DISPLAY_NUM (default 98), TIMEOUT (seconds per view, default 120).
+# Env: DISPLAY_NUM (default 98), TIMEOUT (seconds per view, default 120); for checking the
+# window rather than the guide: THEME (light, the default, or dark), SIZE (WIDTHxHEIGHT, default
+# 1280x800), OUT (a folder: the PNGs go to OUT/<lang>/<view>.png instead of the guide's),
+# LANGS (default "en zh-CN"), e.g.
+#   THEME=dark SIZE=1000x700 OUT=/tmp/shots scripts/screenshots.sh campaigns-roi
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,7 +74,11 @@ done
 "$BIN" customers --project "$WORK/chinook.loupe" --dataset invoices --person customers.Email \
   --amount invoice_lines.UnitPrice --out "$WORK/chinook-customers.csv" >/dev/null 2>&1 || exit 1
 
-Xvfb ":$NUM" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+SIZE=${SIZE:-1280x800}
+THEME=${THEME:-light}
+LANGS=${LANGS:-en zh-CN}
+HEIGHT=${SIZE#*x}
+Xvfb ":$NUM" -screen 0 "${SIZE}x24" -nolisten tcp >/dev/null 2>&1 &
 XVFB=$!
 sleep 1
 if ! kill -0 "$XVFB" 2>/dev/null; then
@@ -79,14 +87,15 @@ if ! kill -0 "$XVFB" 2>/dev/null; then
 fi
 
 failed=0
-for lang in en zh-CN; do
-  out="docs/$lang/src/images"
+for lang in $LANGS; do
+  if [ -n "${OUT:-}" ]; then out="$OUT/$lang"; else out="docs/$lang/src/images"; fi
   mkdir -p "$out"
   for view in "${VIEWS[@]}"; do
     ready="$WORK/ready-$lang-$view"
     project="$WORK/sample.loupe"
     case "$view" in chinook-*) project="$WORK/chinook.loupe" ;; esac
     DISPLAY=":$NUM" LOUPE_LANG="$lang" LOUPE_NO_SYSTEM_FONTS=1 LIBGL_ALWAYS_SOFTWARE=1 \
+      LOUPE_SHOT_THEME="$THEME" LOUPE_SHOT_SIZE="$SIZE" \
       "$SHOT" "$project" "$view" "$ready" "$WORK/members.csv" >"$WORK/log-$lang-$view" 2>&1 &
     APP=$!
     waited=0
@@ -96,7 +105,7 @@ for lang in en zh-CN; do
     done
     if [ -e "$ready" ]; then
       # The pointer rests in the bottom-left corner, away from anything with a tooltip.
-      command -v xdotool >/dev/null 2>&1 && DISPLAY=":$NUM" xdotool mousemove 4 796
+      command -v xdotool >/dev/null 2>&1 && DISPLAY=":$NUM" xdotool mousemove 4 $((HEIGHT - 4))
       sleep 0.7   # a few more frames on screen
       DISPLAY=":$NUM" import -window root "$out/$view.png"
       echo "screenshots: $out/$view.png"

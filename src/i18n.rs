@@ -411,6 +411,8 @@ strings! {
 
     // Column profile.
     ColumnProfile => "Column profile", "列概况";
+    HideProfile => "Fold the column profile away (more room for the table)", "收起列概况（给表格留出空间）";
+    ShowProfile => "Show the column profile", "显示列概况";
     Column => "Column", "列";
     Type => "Type", "类型";
     Role => "Role", "角色";
@@ -1249,6 +1251,8 @@ strings! {
     CampMultiTouch => "{0} orders had contacts by more than one campaign in the window; the models differ only on those.", "有 {0} 个订单在时间窗口内被多个活动触达；各模型只在这些订单上有差别。";
     CampNoMultiTouch => "No order had contacts by more than one campaign in the window, so every model gives the same credit. Widen the window (e.g. 30 days) to see them differ.", "时间窗口内没有订单被多个活动触达，因此各模型的归因相同。放宽时间窗口（如 30 天）即可看到差别。";
     CampCumulative => "Cumulative spend and attributed revenue", "累计花费与归因销售额";
+    CampConversionNote => "The total's and the channels' conversion rates add up their campaigns: converters ÷ reach over the campaigns ({0} ÷ {1}), so they lie between the campaigns' rates. Counted once per customer, {2} of {3} reached customers bought ({4}): a customer reached by several campaigns had several chances.", "合计与各渠道的转化率按其活动累加：各活动转化人数之和 ÷ 触达人数之和（{0} ÷ {1}），因此落在各活动的转化率之间。按客户去重计，触达的 {3} 位客户中有 {2} 位购买（{4}）：被多个活动触达的客户有多次机会。";
+    CampFunnelNote => "Each step counts the customers who also passed every step before it, so the funnel never goes up. In all {0} reached customers bought (the table's converters), with or without the steps before.", "每一步只计入同时完成了前面各步的客户，因此漏斗不会上升。共有 {0} 位触达客户购买（即表中的转化人数），无论是否经过前面各步。";
     CampRatiosCampaign => "ROI and ROAS per campaign", "各活动的 ROI 与 ROAS";
     CampRatiosChannel => "ROI and ROAS per channel", "各渠道的 ROI 与 ROAS";
     CampFunnel => "Funnel: {0}", "漏斗：{0}";

@@ -87,6 +87,55 @@ pub fn value_label(lang: Lang, dimension: &str, value: &str) -> String {
     .unwrap_or_else(|| value.to_string())
 }
 
+/// The stored value of a group or stage given as shown in either language ("冠军客户" or
+/// "Champions" for `rfm_group`): a rule typed with the label the window shows matched no one.
+pub fn stored_value(dimension: &str, shown: &str) -> Option<&'static str> {
+    let t = shown.trim();
+    let is = |key: T| Lang::ALL.iter().any(|l| l.tr(key) == t);
+    match dimension {
+        "rfm_group" => RfmGroup::ALL
+            .iter()
+            .find(|g| g.name() != t && is(group_label(**g)))
+            .map(|g| g.name()),
+        "lifecycle_stage" => Lifecycle::ALL
+            .iter()
+            .find(|s| s.name() != t && is(stage_label(**s)))
+            .map(|s| s.name()),
+        _ => None,
+    }
+}
+
+/// Replaces, in every condition of `rule`, a group or stage written as shown (in either
+/// language) by its stored value; true when something changed.
+pub fn store_shown_values(rule: &mut crate::segments::Rule) -> bool {
+    use crate::segments::Rule;
+    use crate::segments::rule::{Op, Value};
+    let fix = |column: &str, v: &mut Value| match v {
+        Value::Text(t) => match stored_value(column, t) {
+            Some(s) => {
+                *t = s.to_string();
+                true
+            }
+            None => false,
+        },
+        _ => false,
+    };
+    match rule {
+        Rule::All { rules } | Rule::Any { rules } => rules
+            .iter_mut()
+            .fold(false, |c, r| store_shown_values(r) | c),
+        Rule::Not { rule } => store_shown_values(rule),
+        Rule::Condition(c) => match &mut c.op {
+            Op::Compare { value, .. } => fix(&c.column, value),
+            Op::In { values, .. } => values
+                .iter_mut()
+                .fold(false, |ch, v| fix(&c.column, v) | ch),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 pub fn kind_label(k: ChartKind) -> T {
     match k {
         ChartKind::Line => T::KindLine,
@@ -97,5 +146,29 @@ pub fn kind_label(k: ChartKind) -> T {
         ChartKind::Pie => T::KindPie,
         ChartKind::Histogram => T::KindHistogram,
         ChartKind::BoxPlot => T::KindBoxPlot,
+    }
+}
+
+#[cfg(test)]
+mod shown_value_tests {
+    use super::*;
+    use crate::segments::parse_rule;
+
+    #[test]
+    fn a_group_typed_as_shown_matches_its_stored_value() {
+        assert_eq!(stored_value("rfm_group", "冠军客户"), Some("Champions"));
+        assert_eq!(stored_value("rfm_group", "Champions"), None);
+        assert_eq!(stored_value("rfm_group", "nobody"), None);
+        assert_eq!(stored_value("city", "冠军客户"), None);
+        let mut typed = parse_rule("rfm_group = '冠军客户' AND revenue >= 500").unwrap();
+        assert!(store_shown_values(&mut typed));
+        let stored = parse_rule("rfm_group = 'Champions' AND revenue >= 500").unwrap();
+        assert_eq!(typed, stored);
+        let mut list = parse_rule("rfm_group IN ('冠军客户', 'At risk')").unwrap();
+        assert!(store_shown_values(&mut list));
+        assert_eq!(
+            list,
+            parse_rule("rfm_group IN ('Champions', 'At risk')").unwrap()
+        );
     }
 }

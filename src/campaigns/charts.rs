@@ -84,10 +84,10 @@ pub fn timeline_table(r: &RoiReport, w: &ChartWords) -> AggTable {
     }
 }
 
-/// ROI and ROAS per campaign (or channel) as grouped bars; rows without a cost are left out.
-pub fn ratio_table(metrics: &[Metrics], by_channel: bool, w: &ChartWords) -> AggTable {
-    let roi = Key::Text(w.roi.clone());
-    let roas = Key::Text(w.roas.clone());
+/// ROI (as a percentage) or ROAS (a multiple of the cost) per campaign (or channel) as bars,
+/// each on its own axis: ROI of 150% and ROAS of 2.5 on one axis read as the same scale, and
+/// they are not. Rows without a cost are left out.
+pub fn ratio_table(metrics: &[Metrics], by_channel: bool, roas: bool, w: &ChartWords) -> AggTable {
     let mut rows = Vec::new();
     let mut x_values = Vec::new();
     for m in metrics.iter().filter(|m| m.roi.is_some()) {
@@ -97,15 +97,15 @@ pub fn ratio_table(metrics: &[Metrics], by_channel: bool, w: &ChartWords) -> Agg
             m.name.clone()
         };
         let x = Key::Text(label);
+        let value = if roas {
+            m.roas
+        } else {
+            m.roi.map(|r| r * 100.0)
+        };
         rows.push(AggRow {
             x: x.clone(),
-            by: Some(roi.clone()),
-            values: vec![m.roi],
-        });
-        rows.push(AggRow {
-            x: x.clone(),
-            by: Some(roas.clone()),
-            values: vec![m.roas],
+            by: None,
+            values: vec![value],
         });
         x_values.push(x);
     }
@@ -117,13 +117,17 @@ pub fn ratio_table(metrics: &[Metrics], by_channel: bool, w: &ChartWords) -> Agg
         },
         grain: None,
         x_continuous: false,
-        by: Some(String::new()),
-        measures: vec![w.ratio.clone()],
+        by: None,
+        measures: vec![if roas {
+            format!("{} (×)", w.roas)
+        } else {
+            format!("{} (%)", w.roi)
+        }],
         input_rows: x_values.len() as u64,
         span: None,
         rows,
         x_values,
-        series: vec![roi, roas],
+        series: Vec::new(),
     }
 }
 

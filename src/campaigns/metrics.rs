@@ -6,7 +6,11 @@
 //! - **open rate** / **click rate**: contacts marked opened / clicked ÷ contacts (only when the
 //!   contacts table has those columns);
 //! - **converters**: reached customers with an order (total > 0) within the window after one of
-//!   their contacts by the campaign (model-free); **conversion rate** = converters ÷ reach;
+//!   their contacts by the campaign (model-free); **conversion rate** = converters ÷ reach. For
+//!   a channel or the total it is Σ converters ÷ Σ reach over its campaigns (the campaigns'
+//!   rates weighted by their reach), so it always lies between the lowest and the highest
+//!   campaign rate; **customer conversion rate** = distinct converters ÷ distinct reach, higher
+//!   when customers are reached by several campaigns (each one is another chance to count);
 //! - **conversions**: attributed orders, the sum of the campaign's credit over orders (a
 //!   fraction under multi-touch models); **new customers**: the same sum over orders that are
 //!   the customer's first order;
@@ -77,7 +81,13 @@ pub struct Metrics {
     pub open_rate: Option<f64>,
     pub click_rate: Option<f64>,
     pub converters: u64,
+    /// Σ reach and Σ converters over the campaigns (for a campaign, its reach and converters):
+    /// the conversion rate's divisor and dividend.
+    pub campaign_reach: u64,
+    pub campaign_converters: u64,
     pub conversion_rate: Option<f64>,
+    /// Distinct converters ÷ distinct reach (for a campaign, its conversion rate).
+    pub customer_conversion_rate: Option<f64>,
     pub conversions: f64,
     pub new_customers: f64,
     pub revenue: f64,
@@ -100,7 +110,8 @@ impl Metrics {
         let contacts = self.contacts as f64;
         self.open_rate = self.opened.and_then(|o| ratio(o as f64, contacts));
         self.click_rate = self.clicked.and_then(|c| ratio(c as f64, contacts));
-        self.conversion_rate = ratio(self.converters as f64, self.reach as f64);
+        self.conversion_rate = ratio(self.campaign_converters as f64, self.campaign_reach as f64);
+        self.customer_conversion_rate = ratio(self.converters as f64, self.reach as f64);
         self.revenue_per_contact = ratio(self.revenue, contacts);
         let cost = self.cost;
         self.roi = cost.and_then(|c| ratio(self.revenue - c, c));
@@ -111,7 +122,10 @@ impl Metrics {
 }
 
 /// Customers at each step of the funnel: contacted → opened → clicked → visited → converted
-/// (steps without data are `None`). Each step counts reached customers with that signal.
+/// (steps without data are `None`). Each step counts the reached customers with that signal who
+/// also passed every step before it in the same campaign (for the total: in some campaign), so
+/// the counts never go up, and `converted` can be below the campaign's converters (who bought
+/// without, say, a click).
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Funnel {
     pub key: String,
@@ -365,6 +379,8 @@ pub fn compute(inputs: &Inputs, spec: &Attribution) -> Computed {
                 opened: inputs.has_opened.then_some(opened[i]),
                 clicked: inputs.has_clicked.then_some(clicked[i]),
                 converters: converters.campaign[i].len() as u64,
+                campaign_reach: reach.campaign[i].len() as u64,
+                campaign_converters: converters.campaign[i].len() as u64,
                 conversions: a.conversions[i],
                 new_customers: a.new_customers[i],
                 revenue: a.revenue[i],
@@ -423,38 +439,46 @@ pub fn compute(inputs: &Inputs, spec: &Attribution) -> Computed {
     }
     total.finish();
 
-    // Funnels.
-    let funnel = |key: &str, name: &str, reach: u64, o: u64, k: u64, v: u64, conv: u64| Funnel {
-        key: key.to_string(),
-        name: name.to_string(),
-        contacted: reach,
-        opened: inputs.has_opened.then_some(o),
-        clicked: inputs.has_clicked.then_some(k),
-        visited: has_events.then_some(v),
-        converted: conv,
+    // Funnels: each step counts the customers who also passed every step before it in the
+    // same campaign, so the counts never go up (the independent counts did: 327 clicked, then
+    // 523 visited, most of them without a click).
+    let steps_with_data = [inputs.has_opened, inputs.has_clicked, has_events, true];
+    let step_sets = [&openers, &clickers, &visitors, &converters];
+    let depth = |i: usize, customer: &str| -> usize {
+        steps_with_data
+            .iter()
+            .zip(step_sets.iter())
+            .filter(|(has, _)| **has)
+            .take_while(|(_, set)| set.campaign[i].contains(customer))
+            .count()
     };
+    let mut total_depth: HashMap<&str, usize> = HashMap::new();
     let mut funnels: Vec<Funnel> = (0..n)
         .map(|i| {
-            funnel(
+            let mut at = [0u64; 5];
+            for customer in &reach.campaign[i] {
+                let d = depth(i, customer);
+                let best = total_depth.entry(customer).or_default();
+                *best = (*best).max(d);
+                for a in at.iter_mut().take(d + 1) {
+                    *a += 1;
+                }
+            }
+            nested_funnel(
                 &inputs.campaigns[i].id,
                 &inputs.campaigns[i].name,
-                reach.campaign[i].len() as u64,
-                openers.campaign[i].len() as u64,
-                clickers.campaign[i].len() as u64,
-                visitors.campaign[i].len() as u64,
-                converters.campaign[i].len() as u64,
+                &at,
+                steps_with_data,
             )
         })
         .collect();
-    funnels.push(funnel(
-        "total",
-        "Total",
-        reach.total.len() as u64,
-        openers.total.len() as u64,
-        clickers.total.len() as u64,
-        visitors.total.len() as u64,
-        converters.total.len() as u64,
-    ));
+    let mut at = [0u64; 5];
+    for d in total_depth.values() {
+        for a in at.iter_mut().take(d + 1) {
+            *a += 1;
+        }
+    }
+    funnels.push(nested_funnel("total", "Total", &at, steps_with_data));
 
     let timeline = timeline(inputs, &a, &campaigns, &has_spend, &first_contact);
 
@@ -496,8 +520,35 @@ pub fn compute(inputs: &Inputs, spec: &Attribution) -> Computed {
     }
 }
 
+/// A funnel from the customers at each depth (`at[0]` contacted, then one per step with data
+/// in `has`: opened, clicked, visited, converted).
+fn nested_funnel(key: &str, name: &str, at: &[u64; 5], has: [bool; 4]) -> Funnel {
+    let mut k = 0;
+    let mut next = |has: bool| {
+        has.then(|| {
+            k += 1;
+            at[k]
+        })
+    };
+    let opened = next(has[0]);
+    let clicked = next(has[1]);
+    let visited = next(has[2]);
+    let converted = next(true).unwrap_or(0);
+    Funnel {
+        key: key.to_string(),
+        name: name.to_string(),
+        contacted: at[0],
+        opened,
+        clicked,
+        visited,
+        converted,
+    }
+}
+
 fn add_counts(m: &mut Metrics, c: &Metrics) {
     m.contacts += c.contacts;
+    m.campaign_reach += c.campaign_reach;
+    m.campaign_converters += c.campaign_converters;
     m.opened = m.opened.zip(c.opened).map(|(a, b)| a + b);
     m.clicked = m.clicked.zip(c.clicked).map(|(a, b)| a + b);
     m.conversions += c.conversions;
@@ -784,7 +835,88 @@ mod tests {
         assert_eq!(total.key, "total");
         assert_eq!(total.contacted, 3);
         assert_eq!(total.opened, Some(1));
+        // Nobody clicked, so nobody gets further in the funnel, though u1 and u3 bought.
+        assert_eq!(total.clicked, Some(0));
         assert_eq!(total.visited, None);
-        assert_eq!(total.converted, 2);
+        assert_eq!(total.converted, 0);
+        assert_eq!(c.total.converters, 2);
+    }
+
+    #[test]
+    fn funnel_never_goes_up() {
+        // Of four reached customers one opened and clicked, three visited (two without a
+        // click), and two bought: counted step by step, the funnel is 4, 1, 1, 1, 1.
+        let mut i = inputs();
+        i.campaigns.truncate(1);
+        i.contacts = ["u1", "u2", "u3", "u4"]
+            .iter()
+            .map(|u| contact(u, "A", 0, *u == "u1"))
+            .collect();
+        i.contacts[0].clicked = Some(true);
+        i.visits = ["u1", "u2", "u3"]
+            .iter()
+            .map(|u| (u.to_string(), vec![DAY]))
+            .collect();
+        i.orders = vec![
+            order("o1", "u1", 2, 10.0, true),
+            order("o2", "u2", 2, 10.0, true),
+        ];
+        let c = compute(&i, &Attribution::default());
+        for f in &c.funnels {
+            let steps = [
+                Some(f.contacted),
+                f.opened,
+                f.clicked,
+                f.visited,
+                Some(f.converted),
+            ];
+            assert_eq!(steps, [Some(4), Some(1), Some(1), Some(1), Some(1)]);
+        }
+        assert_eq!(c.campaigns[0].converters, 2);
+    }
+
+    #[test]
+    fn total_conversion_rate_lies_between_the_campaigns() {
+        // X reaches u1 and u2 (u1 buys), Y reaches u2 and u3 (u3 buys): each converts 1 of 2.
+        // Counted per campaign the total is (1 + 1) / (2 + 2) = 50%; counted per distinct
+        // customer it is 2 of 3 (u2, reached twice, had two chances), above both campaigns.
+        let mut i = inputs();
+        i.campaigns = vec![
+            campaign("X", "sms", Some(10.0), None),
+            campaign("Y", "email", Some(10.0), None),
+        ];
+        i.contacts = vec![
+            contact("u1", "X", 0, false),
+            contact("u2", "X", 0, false),
+            contact("u2", "Y", 10, false),
+            contact("u3", "Y", 10, false),
+        ];
+        i.orders = vec![
+            order("o1", "u1", 1, 10.0, true),
+            order("o3", "u3", 11, 10.0, true),
+        ];
+        let c = compute(&i, &Attribution::default());
+        let rates: Vec<f64> = c
+            .campaigns
+            .iter()
+            .filter_map(|m| m.conversion_rate)
+            .collect();
+        assert_eq!(rates, [0.5, 0.5]);
+        assert_eq!(
+            (c.total.campaign_converters, c.total.campaign_reach),
+            (2, 4)
+        );
+        assert_eq!(c.total.conversion_rate, Some(0.5));
+        assert_eq!((c.total.converters, c.total.reach), (2, 3));
+        assert_eq!(c.total.customer_conversion_rate, Some(2.0 / 3.0));
+        // The same for each channel (one campaign each) and for the first fixture's channels.
+        for ch in &c.channels {
+            assert_eq!(ch.conversion_rate, Some(0.5));
+        }
+        let c = compute(&inputs(), &Attribution::default());
+        // A 1/2, B 1/1, C 1/1: (1 + 1 + 1) / (2 + 1 + 1).
+        assert_eq!(c.total.conversion_rate, Some(0.75));
+        let sms = c.channels.iter().find(|m| m.key == "sms").unwrap();
+        assert_eq!(sms.conversion_rate, Some(2.0 / 3.0));
     }
 }

@@ -150,6 +150,63 @@ fn sample_roi_agrees_with_an_independent_count() {
     let f = r.computed.funnels.last().unwrap();
     assert!(f.opened.is_some() && f.clicked.is_some() && f.visited.is_some());
     assert!(f.contacted >= f.converted);
+    // No funnel goes up (the sample's had 327 clicked, then 523 visited), and none ends above
+    // its converters.
+    for f in &r.computed.funnels {
+        let steps = [
+            Some(f.contacted),
+            f.opened,
+            f.clicked,
+            f.visited,
+            Some(f.converted),
+        ];
+        let steps: Vec<u64> = steps.into_iter().flatten().collect();
+        assert!(
+            steps.windows(2).all(|w| w[0] >= w[1]),
+            "{}: {steps:?}",
+            f.key
+        );
+        let converters = r
+            .computed
+            .campaigns
+            .iter()
+            .find(|m| m.key == f.key)
+            .unwrap_or(&r.computed.total)
+            .converters;
+        assert!(f.converted <= converters, "{}", f.key);
+    }
+    // The total conversion rate is the campaigns' converters over their reach, so it lies
+    // between the campaigns' rates (it was 29.4% against campaigns of 5-17%).
+    let t = &r.computed.total;
+    let conv: u64 = r.computed.campaigns.iter().map(|m| m.converters).sum();
+    let reach: u64 = r.computed.campaigns.iter().map(|m| m.reach).sum();
+    assert_eq!((t.campaign_converters, t.campaign_reach), (conv, reach));
+    close(
+        t.conversion_rate.unwrap(),
+        conv as f64 / reach as f64,
+        1e-12,
+    );
+    let rates: Vec<f64> = r
+        .computed
+        .campaigns
+        .iter()
+        .filter_map(|m| m.conversion_rate)
+        .collect();
+    let lo = rates.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = rates.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let rate = t.conversion_rate.unwrap();
+    assert!(lo <= rate && rate <= hi, "{lo} <= {rate} <= {hi}");
+    for ch in &r.computed.channels {
+        if let Some(rate) = ch.conversion_rate {
+            assert!(lo <= rate && rate <= hi, "{}: {rate}", ch.key);
+        }
+    }
+    // Per distinct customer it is higher: customers reached several times had several chances.
+    close(
+        t.customer_conversion_rate.unwrap(),
+        t.converters as f64 / t.reach as f64,
+        1e-12,
+    );
 }
 
 #[test]
@@ -550,10 +607,21 @@ fn charts_and_report_export() {
         size,
     )
     .unwrap();
-    let c = ratio_table(&r.computed.campaigns, false, &w);
+    let c = ratio_table(&r.computed.campaigns, false, false, &w);
     assert_eq!(c.x_values.len(), 8);
+    // ROI in percent on its own chart; ROAS (a multiple) on another.
+    assert_eq!(c.measures, ["ROI (%)"]);
+    let first = &r.computed.campaigns[0];
+    close(
+        c.rows[0].values[0].unwrap(),
+        first.roi.unwrap() * 100.0,
+        1e-9,
+    );
+    let roas = ratio_table(&r.computed.campaigns, false, true, &w);
+    assert_eq!(roas.measures, ["ROAS (×)"]);
+    assert_eq!(roas.rows[0].values[0], first.roas);
     render_table(&c, ChartKind::Bar, 0, "ROI", &words, &png("c.png"), size).unwrap();
-    let h = ratio_table(&r.computed.channels, true, &w);
+    let h = ratio_table(&r.computed.channels, true, true, &w);
     assert_eq!(h.x_values.len(), 4);
     render_table(&h, ChartKind::Bar, 0, "ROI", &words, &png("h.png"), size).unwrap();
     let f = funnel_of(r.computed.funnels.last().unwrap(), &w);

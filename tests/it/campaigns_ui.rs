@@ -7,7 +7,7 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use loupe::campaigns::data::{guess_sources, load_inputs, read_experiment};
 use loupe::campaigns::{Attribution, Model, roi_report, uplift};
-use loupe::format::{number, percent};
+use loupe::format::{column_decimals, fixed, number, percent};
 use loupe::i18n::Lang;
 use loupe::progress::Reporter;
 use loupe::store::Project;
@@ -54,11 +54,22 @@ fn roi_and_lift_views_show_the_library_numbers() {
     h.get_by_label("ROI and ROAS per campaign");
     h.get_by_label("ROI and ROAS per channel");
     assert!(h.query_all_by_label("Export PNG").count() >= 4);
-    // The table's rows are the library's: each campaign's name, revenue and ROI.
+    // The table's rows are the library's: each campaign's name, revenue and ROI, the revenue
+    // column with one number of decimals.
+    let revenue = |r: &loupe::campaigns::RoiReport, v: f64| {
+        let all: Vec<f64> = r
+            .computed
+            .campaigns
+            .iter()
+            .chain(std::iter::once(&r.computed.total))
+            .map(|m| m.revenue)
+            .collect();
+        fixed(v, column_decimals(&all))
+    };
     for m in &last.computed.campaigns {
         h.get_by_label(&m.name);
         assert!(
-            h.query_all_by_label(&number(m.revenue)).count() >= 1,
+            h.query_all_by_label(&revenue(&last, m.revenue)).count() >= 1,
             "revenue of {}",
             m.name
         );
@@ -70,6 +81,22 @@ fn roi_and_lift_views_show_the_library_numbers() {
         loupe::i18n::int(last.orders),
         number(last.computed.unattributed_revenue)
     ));
+    // The total conversion rate explained: the campaigns' converters over their reach.
+    let t = &last.computed.total;
+    h.get_by_label_contains(&format!(
+        "converters ÷ reach over the campaigns ({} ÷ {})",
+        loupe::i18n::int(t.campaign_converters),
+        loupe::i18n::int(t.campaign_reach)
+    ));
+    assert!(
+        h.query_all_by_label(&percent(t.conversion_rate.unwrap()))
+            .count()
+            >= 1
+    );
+    // ROI and ROAS each on a chart of its own: a switch on each ratio card.
+    assert_eq!(h.query_all_by_label("ROAS (×)").count(), 2);
+    assert_eq!(h.query_all_by_label("ROI (%)").count(), 2);
+    h.get_by_label_contains("so the funnel never goes up");
 
     // At 7 days no order has touches by two campaigns (the sample's campaigns are weeks apart):
     // every model agrees, and the comparison says so.
@@ -115,7 +142,11 @@ fn roi_and_lift_views_show_the_library_numbers() {
         .zip(&thirty.computed.campaigns)
         .find(|(l, t)| (l.revenue - t.revenue).abs() > 0.01)
         .expect("linear differs from last touch somewhere");
-    assert!(h.query_all_by_label(&number(changed.0.revenue)).count() >= 1);
+    assert!(
+        h.query_all_by_label(&revenue(&linear, changed.0.revenue))
+            .count()
+            >= 1
+    );
 
     // The Lift view: the experiment's arms against No E-Mail.
     h.get_by_label("Lift (experiment)").click();

@@ -42,6 +42,8 @@ mod i18n_ui;
 mod import_errors;
 mod kept;
 mod kill_loops;
+#[cfg(feature = "gui")]
+mod layout_ui;
 mod online_retail;
 mod outputs;
 mod platforms;

@@ -166,3 +166,49 @@ fn the_value_picker_stores_values_as_the_data_has_them() {
     });
     assert!(want.count > 0);
 }
+
+#[test]
+fn a_group_typed_in_chinese_counts_its_customers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("segments-zh.loupe");
+    std::fs::copy(sample(), &path).unwrap();
+    let mut h = app(&path, Lang::ZhCn);
+    wait_until(&mut h, "the first dataset", |a| !a.busy());
+    h.get_by_label(&nav_label(Lang::ZhCn, Page::Segments))
+        .click();
+    wait_until(&mut h, "the customer base", |a| {
+        !a.busy() && a.segments().base().is_some()
+    });
+    // The base is the customer table the Customers page starts from.
+    let datasets = loupe::store::Project::open_read_only(&path)
+        .unwrap()
+        .datasets()
+        .unwrap();
+    let customers_page = loupe::customers::columns::guess_sources(&datasets).transactions;
+    assert_eq!(
+        Some(h.state().segments().base().unwrap().dataset.clone()),
+        customers_page
+    );
+    // The group as the window shows it in Chinese counts the Champions, not no one.
+    let want = {
+        let base = h.state().segments().base().unwrap();
+        let rule = parse_rule("rfm_group = 'Champions'").unwrap();
+        Count::of(&members(base, &rule, &Default::default()).unwrap())
+    };
+    assert!(want.count > 0);
+    let text = h.get_by_role_and_label(Role::MultilineTextInput, "规则");
+    text.focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::MultilineTextInput, "规则")
+        .type_text("rfm_group = '冠军客户'");
+    h.run_steps(2);
+    wait_until(&mut h, "the preview", |a| {
+        a.segments().preview().is_some_and(|p| p.count == want)
+    });
+    assert_eq!(
+        h.state().segments().rule(),
+        &parse_rule("rfm_group = 'Champions'").unwrap()
+    );
+}

@@ -16,7 +16,7 @@ pub(crate) fn app(project: &Path, lang: Lang) -> Harness<'static, LoupeApp> {
     app_sized(project, lang, [1400.0, 900.0])
 }
 
-fn app_sized(project: &Path, lang: Lang, size: [f32; 2]) -> Harness<'static, LoupeApp> {
+pub(crate) fn app_sized(project: &Path, lang: Lang, size: [f32; 2]) -> Harness<'static, LoupeApp> {
     let settings = Settings {
         lang,
         ..Settings::default()

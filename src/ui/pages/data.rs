@@ -19,12 +19,18 @@ use std::time::{Duration, Instant};
 mod relations;
 mod roles;
 
+/// The page width from which the column profile is open unless the user folded it.
+const PROFILE_MIN_PAGE: f32 = 1000.0;
+
 /// How long typing must pause before the filter runs.
 const FILTER_DEBOUNCE: Duration = Duration::from_millis(250);
 
 /// State of the Data page.
 #[derive(Default)]
 pub struct DataPage {
+    /// Whether the column profile is open, once the user chose (else: open where the page is
+    /// wide enough to leave the table room for several columns).
+    profile_open: Option<bool>,
     selected: Option<String>,
     view: Option<View>,
     ids: Option<RowIds>,
@@ -279,11 +285,15 @@ impl DataPage {
         }
 
         self.roles.dialogs(ui.ctx(), ws);
+        // On a narrow window (1000 points: a page of ~830) the side panels take less, and the
+        // column profile folds away, so that the table shows several columns, not two.
+        let page = ui.available_width();
         egui::Panel::left("data-datasets")
             .resizable(true)
-            .default_size(250.0)
-            .size_range(200.0..=420.0)
+            .default_size((page * 0.2).clamp(170.0, 250.0))
+            .size_range(150.0..=420.0)
             .show(ui, |ui| self.datasets_ui(ui, ws));
+        let profile_open = self.profile_open.unwrap_or(page >= PROFILE_MIN_PAGE);
 
         let info = self
             .selected
@@ -291,15 +301,40 @@ impl DataPage {
             .and_then(|s| ws.dataset(s))
             .cloned();
         if let Some(info) = &info {
-            egui::Panel::right("data-profile")
-                .resizable(true)
-                .default_size(300.0)
-                .size_range(240.0..=480.0)
-                .show(ui, |ui| {
-                    egui::ScrollArea::vertical()
-                        .auto_shrink([false, false])
-                        .show(ui, |ui| self.profile_ui(ui, ws, info));
-                });
+            if profile_open {
+                egui::Panel::right("data-profile")
+                    .resizable(true)
+                    .default_size(300.0)
+                    .size_range(220.0..=480.0)
+                    .show(ui, |ui| {
+                        let fold = ui
+                            .with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+                                ui.small_button("»")
+                                    .on_hover_text(ws.tr(T::HideProfile))
+                                    .clicked()
+                            })
+                            .inner;
+                        if fold {
+                            self.profile_open = Some(false);
+                        }
+                        egui::ScrollArea::vertical()
+                            .auto_shrink([false, false])
+                            .show(ui, |ui| self.profile_ui(ui, ws, info));
+                    });
+            } else {
+                egui::Panel::right("data-profile-folded")
+                    .resizable(false)
+                    .exact_size(34.0)
+                    .show(ui, |ui| {
+                        if ui
+                            .small_button("«")
+                            .on_hover_text(ws.tr(T::ShowProfile))
+                            .clicked()
+                        {
+                            self.profile_open = Some(true);
+                        }
+                    });
+            }
         }
 
         egui::CentralPanel::default().show(ui, |ui| match &info {
@@ -842,22 +877,24 @@ fn histogram_ui(ui: &mut Ui, lang: crate::i18n::Lang, h: &crate::profile::Histog
                 int(bar.value.max(0.0) as u64)
             )
         }));
-    Plot::new(("histogram", column))
-        .height(150.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .allow_double_click_reset(false)
-        .show_grid([false, true])
-        .y_axis_min_width(28.0)
-        .x_axis_formatter(move |m, _| format_edge(m.value, temporal))
-        .y_axis_formatter(|m, _| {
-            if m.value < 0.0 {
-                String::new()
-            } else {
-                int(m.value as u64)
-            }
-        })
-        .show(ui, |p| p.bar_chart(chart));
+    let plot = Plot::new(("histogram", column));
+    crate::ui::widgets::charts::dense_x_axis(plot, String::new(), move |m, _| {
+        format_edge(m.value, temporal)
+    })
+    .height(150.0)
+    .allow_drag(false)
+    .allow_zoom(false)
+    .allow_scroll(false)
+    .allow_boxed_zoom(false)
+    .allow_double_click_reset(false)
+    .show_grid([false, true])
+    .y_axis_min_width(28.0)
+    .y_axis_formatter(|m, _| {
+        if m.value < 0.0 {
+            String::new()
+        } else {
+            int(m.value as u64)
+        }
+    })
+    .show(ui, |p| p.bar_chart(chart));
 }

@@ -5,7 +5,7 @@ use crate::explore::chart::ChartData;
 use crate::explore::downsample::lttb;
 use crate::explore::render::{ChartKind, PALETTE, Words};
 use crate::explore::{AggTable, Key};
-use crate::format::{column_decimals, compact, fixed, percent};
+use crate::format::{column_decimals, compact, fixed, number, percent};
 use crate::i18n::{Lang, T};
 use crate::ui::theme;
 use egui::{Align, Color32, Layout, RichText, Ui};
@@ -145,6 +145,129 @@ pub fn index_labels(
     }
 }
 
+/// The least width (points) a category needs on the x axis for [`category_axis`] to label every
+/// one; with less, the axis labels every few as a continuous index does.
+const CATEGORY_MIN_WIDTH: f32 = 24.0;
+
+/// An x axis of categories (bars, funnel steps, buckets) that labels every one of them: each
+/// label is fitted to the width its category has on a plot `width` wide (wrapped onto two lines,
+/// then shortened with "…"; the full name is in the hover text), and the grid has a mark at
+/// every index. egui_plot's own spacing labelled one category of two (a mark per ~96 points)
+/// and hid any label wider than its step. `name` names the axis only where the categories are
+/// too many to label each.
+pub fn category_axis(
+    ui: &Ui,
+    plot: Plot<'static>,
+    labels: &[String],
+    name: String,
+    width: f32,
+) -> Plot<'static> {
+    let n = labels.len().max(1);
+    // The plot area: the width less the y axis and the margins, over the categories and the
+    // half-category margins either side.
+    let per = (width - 56.0).max(40.0) / (n as f32 + 0.3);
+    if per < CATEGORY_MIN_WIDTH {
+        return plot
+            .x_axis_formatter(index_labels(labels.to_vec()))
+            .x_axis_label(name);
+    }
+    let font = egui::TextStyle::Small.resolve(ui.style());
+    let painter = ui.painter();
+    let measure = |s: &str| -> f32 {
+        painter
+            .layout_no_wrap(s.to_string(), font.clone(), Color32::WHITE)
+            .size()
+            .x
+    };
+    let fitted: Vec<String> = labels
+        .iter()
+        .map(|l| fit_label(l, per - 4.0, &measure))
+        .collect();
+    // No axis name under labels of several lines: egui_plot draws it over them (the chart's
+    // heading or card names the categories).
+    let hints = egui_plot::AxisHints::new_x()
+        .formatter(index_labels(fitted))
+        .tick_label_font(font.clone())
+        .label_spacing(egui::Rangef::new(
+            CATEGORY_MIN_WIDTH - 4.0,
+            CATEGORY_MIN_WIDTH,
+        ));
+    plot.custom_x_axes(vec![hints])
+        .x_grid_spacer(category_spacer(n))
+}
+
+/// A grid mark at every one of `n` categories in view (zoomed far out, as [`index_spacer`]).
+pub fn category_spacer(n: usize) -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    move |input| {
+        let (lo, hi) = input.bounds;
+        if hi - lo > 400.0 {
+            return index_spacer(input);
+        }
+        let first = lo.ceil().max(0.0) as i64;
+        let last = hi.floor().min(n as f64 - 1.0) as i64;
+        (first..=last)
+            .map(|i| egui_plot::GridMark {
+                value: i as f64,
+                step_size: 1.0,
+            })
+            .collect()
+    }
+}
+
+/// The most lines a category label wraps onto.
+const LABEL_LINES: usize = 3;
+
+/// `label` fitted to `max` points by `measure`: whole, else wrapped at spaces (and inside words
+/// too long for a line, as Chinese names are) onto at most [`LABEL_LINES`] lines, the last one
+/// shortened with "…" when the text goes on.
+pub fn fit_label(label: &str, max: f32, measure: &dyn Fn(&str) -> f32) -> String {
+    if measure(label) <= max {
+        return label.to_string();
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in label.split_whitespace() {
+        let joined = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if measure(&joined) <= max {
+            line = joined;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        // The word alone, broken where a line is full.
+        for ch in word.chars() {
+            line.push(ch);
+            if measure(&line) > max && line.chars().count() > 1 {
+                line.pop();
+                lines.push(std::mem::take(&mut line));
+                line.push(ch);
+            }
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    if lines.len() > LABEL_LINES {
+        lines.truncate(LABEL_LINES);
+        let last = &mut lines[LABEL_LINES - 1];
+        let mut cs: Vec<char> = last.chars().collect();
+        loop {
+            let s: String = cs.iter().chain(std::iter::once(&'…')).collect();
+            if measure(&s) <= max || cs.is_empty() {
+                *last = s;
+                break;
+            }
+            cs.pop();
+        }
+    }
+    lines.join("\n")
+}
+
 /// The heading of a chart, as shown above it and on its PNG.
 pub fn heading(lang: Lang, data: &ChartData) -> String {
     match data {
@@ -235,13 +358,45 @@ pub fn chart_ui(ui: &mut Ui, lang: Lang, t: &AggTable, kind: ChartKind, id: &str
         return;
     }
     let width = ui.available_width().max(100.0) as usize;
-    let mut plot = still(base_plot(id), compact)
-        .x_axis_formatter(index_labels(labels.clone()))
-        .x_axis_label(t.x.clone())
-        .include_y(0.0);
-    if values.len() > 1 {
-        plot = plot.legend(Legend::default().position(Corner::LeftTop));
+    let bars = matches!(
+        kind,
+        ChartKind::Bar | ChartKind::StackedBar | ChartKind::Histogram | ChartKind::BoxPlot
+    );
+    let mut plot = if bars {
+        category_axis(
+            ui,
+            still(base_plot(id), compact),
+            &labels,
+            t.x.clone(),
+            width as f32,
+        )
+    } else {
+        still(base_plot(id), compact)
+            .x_axis_formatter(index_labels(labels.clone()))
+            .x_axis_label(t.x.clone())
     }
+    .include_y(0.0)
+    .label_formatter(hover_text(labels.clone()));
+    if values.len() > 1 {
+        if compact {
+            // A small card has no corner to spare: the legend goes above the plot.
+            let names: Vec<(String, Color32)> =
+                (0..values.len()).map(|i| (name(i), color(i))).collect();
+            legend_row(ui, &names);
+        } else {
+            plot = plot.legend(Legend::default().position(Corner::LeftTop));
+        }
+    }
+    let bar_labels = labels.clone();
+    let bar_hover = move |bar: &Bar, chart: &BarChart| {
+        let i = bar.argument.round().max(0.0) as usize;
+        let period = bar_labels.get(i).cloned().unwrap_or_default();
+        format!(
+            "{}\n{period}: {}",
+            egui_plot::PlotItem::name(chart),
+            number(bar.value)
+        )
+    };
     plot.show(ui, |p| {
         let mut stacked: Vec<BarChart> = Vec::new();
         for (si, vals) in values.iter().enumerate() {
@@ -281,7 +436,11 @@ pub fn chart_ui(ui: &mut Ui, lang: Lang, t: &AggTable, kind: ChartKind, id: &str
                                 .name(labels[*x as usize].clone())
                         })
                         .collect();
-                    p.bar_chart(BarChart::new(name(si), bars).color(c));
+                    p.bar_chart(
+                        BarChart::new(name(si), bars)
+                            .color(c)
+                            .element_formatter(Box::new(bar_hover.clone())),
+                    );
                 }
                 ChartKind::StackedBar => {
                     let bars: Vec<Bar> = vals
@@ -290,7 +449,10 @@ pub fn chart_ui(ui: &mut Ui, lang: Lang, t: &AggTable, kind: ChartKind, id: &str
                         .map(|(i, v)| Bar::new(i as f64, v.unwrap_or(0.0)).width(0.8))
                         .collect();
                     let refs: Vec<&BarChart> = stacked.iter().collect();
-                    let chart = BarChart::new(name(si), bars).color(c).stack_on(&refs);
+                    let chart = BarChart::new(name(si), bars)
+                        .color(c)
+                        .element_formatter(Box::new(bar_hover.clone()))
+                        .stack_on(&refs);
                     stacked.push(chart);
                 }
             }
@@ -299,6 +461,55 @@ pub fn chart_ui(ui: &mut Ui, lang: Lang, t: &AggTable, kind: ChartKind, id: &str
             p.bar_chart(c);
         }
     });
+}
+
+/// The hover text of a chart over categories or periods `labels` at x = 0, 1, …: the series,
+/// the period and the value of the point nearest the pointer (nothing elsewhere).
+pub fn hover_text(labels: Vec<String>) -> impl Fn(&egui_plot::HoverPosition<'_>) -> Option<String> {
+    move |h| match h {
+        egui_plot::HoverPosition::NearDataPoint {
+            plot_name,
+            position,
+            ..
+        } => {
+            let i = position.x.round();
+            let period = (i >= 0.0)
+                .then(|| labels.get(i as usize))
+                .flatten()
+                .cloned()
+                .unwrap_or_else(|| number(position.x));
+            Some(format!("{plot_name}\n{period}: {}", number(position.y)))
+        }
+        egui_plot::HoverPosition::Elsewhere { .. } => None,
+    }
+}
+
+/// The series' names with their colours in a row, for a legend that must not cover the data.
+pub fn legend_row(ui: &mut Ui, names: &[(String, Color32)]) {
+    ui.horizontal_wrapped(|ui| {
+        for (n, c) in names {
+            ui.label(RichText::new("●").color(*c));
+            ui.label(RichText::new(n).small());
+            ui.add_space(6.0);
+        }
+    });
+}
+
+/// An x axis of numbers (a histogram's edges) labelled densely: egui_plot labels only marks 60
+/// points apart, which left a narrow histogram with no labels at all. A label still shows only
+/// where it fits.
+pub fn dense_x_axis(
+    plot: Plot<'static>,
+    name: String,
+    fmt: impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String + 'static,
+) -> Plot<'static> {
+    let mut hints = egui_plot::AxisHints::new_x()
+        .formatter(fmt)
+        .label_spacing(egui::Rangef::new(24.0, 30.0));
+    if !name.is_empty() {
+        hints = hints.label(name);
+    }
+    plot.custom_x_axes(vec![hints])
 }
 
 /// A plot for a dashboard tile does not pan or zoom (the page scrolls instead).
@@ -354,5 +565,70 @@ fn pie_ui(ui: &mut Ui, labels: &[String], values: &[Option<f64>]) {
             egui::FontId::proportional(14.0),
             ui.visuals().text_color(),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Eight points a character, as a stand-in for a font.
+    fn eight(s: &str) -> f32 {
+        s.chars().count() as f32 * 8.0
+    }
+
+    #[test]
+    fn labels_fit_their_category() {
+        assert_eq!(fit_label("Clicked", 80.0, &eight), "Clicked");
+        // Words wrap at spaces, each line within the width.
+        assert_eq!(fit_label("Spring sale", 60.0, &eight), "Spring\nsale");
+        // No spaces (Chinese, an id): broken where a line is full.
+        assert_eq!(fit_label("新春会员短信", 16.0, &eight), "新春\n会员\n短信");
+        assert_eq!(fit_label("Contacted", 40.0, &eight), "Conta\ncted");
+        // Past three lines the last one is shortened.
+        let short = fit_label("abcdefghijklmnop", 40.0, &eight);
+        assert_eq!(short, "abcde\nfghij\nklmn…");
+        for line in short.lines() {
+            assert!(eight(line) <= 40.0, "{line}");
+        }
+    }
+
+    #[test]
+    fn hover_names_series_period_and_value() {
+        let hover = hover_text(vec!["2011-01".into(), "2011-02".into()]);
+        let near = egui_plot::HoverPosition::NearDataPoint {
+            plot_name: "Revenue",
+            position: egui_plot::PlotPoint::new(1.0, 1234.5),
+            index: 1,
+        };
+        assert_eq!(hover(&near).as_deref(), Some("Revenue\n2011-02: 1,234.5"));
+        // A bar of the second series sits beside its category: still that category.
+        let beside = egui_plot::HoverPosition::NearDataPoint {
+            plot_name: "ROAS",
+            position: egui_plot::PlotPoint::new(0.2, 3.0),
+            index: 0,
+        };
+        assert_eq!(hover(&beside).as_deref(), Some("ROAS\n2011-01: 3"));
+        let elsewhere = egui_plot::HoverPosition::Elsewhere {
+            position: egui_plot::PlotPoint::new(0.5, 1.0),
+        };
+        assert_eq!(hover(&elsewhere), None);
+    }
+
+    #[test]
+    fn every_category_gets_a_mark() {
+        // Five funnel steps on a 420-point plot: the index spacer marked every other one (a
+        // step of 2 at 84 points each), the category spacer marks all five.
+        let input = || egui_plot::GridInput {
+            bounds: (-0.5, 4.5),
+            base_step_size: 5.0 / 420.0 * 8.0,
+        };
+        let step = index_spacer(input())[0].step_size;
+        assert_eq!(step, 2.0);
+        let marks: Vec<f64> = category_spacer(5)(input())
+            .iter()
+            .map(|m| m.value)
+            .collect();
+        assert_eq!(marks, [0.0, 1.0, 2.0, 3.0, 4.0]);
     }
 }

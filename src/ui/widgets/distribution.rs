@@ -1,7 +1,7 @@
 //! Drawing distributions: the histogram (bars over the bins, split values stacked) and the box
 //! plot (a box per split value, outliers as dots), each with a line saying how it was computed.
 
-use super::charts::{base_plot, color, index_labels, index_spacer, still};
+use super::charts::{base_plot, category_axis, color, dense_x_axis, still};
 use crate::explore::boxplot::BoxPlot;
 use crate::explore::histogram::{BinRule, Histogram};
 use crate::explore::render::Words;
@@ -75,22 +75,21 @@ pub fn histogram_ui(ui: &mut Ui, lang: Lang, h: &Histogram, id: &str, compact_ti
     );
     let (below, above) = h.has_tails();
     let (below_label, above_label) = h.tail_labels();
-    let mut plot = still(Plot::new(id.to_string()), compact_tile)
+    let plot = still(Plot::new(id.to_string()), compact_tile)
         .allow_scroll(false)
         .show_grid([false, true])
-        .y_axis_min_width(48.0)
-        // Ticks only under the bins: the tails beside them are labelled on the bars.
-        .x_axis_formatter(move |m, _| {
-            if m.value < first - width * 1e-9 || m.value > last + width * 1e-9 {
-                String::new()
-            } else {
-                compact(m.value)
-            }
-        })
-        .y_axis_formatter(|m, _| compact(m.value))
-        .x_axis_label(h.column.clone())
-        .y_axis_label(lang.tr(T::Rows))
-        .include_y(0.0);
+        .y_axis_min_width(48.0);
+    // Ticks only under the bins (the tails beside them are labelled on the bars), as many as fit.
+    let mut plot = dense_x_axis(plot, h.column.clone(), move |m, _| {
+        if m.value < first - width * 1e-9 || m.value > last + width * 1e-9 {
+            String::new()
+        } else {
+            compact(m.value)
+        }
+    })
+    .y_axis_formatter(|m, _| compact(m.value))
+    .y_axis_label(lang.tr(T::Rows))
+    .include_y(0.0);
     if h.series.len() > 1 {
         plot = plot.legend(Legend::default().position(Corner::RightTop));
     }
@@ -186,11 +185,10 @@ pub fn box_plot_ui(ui: &mut Ui, lang: Lang, b: &BoxPlot, id: &str, compact_tile:
     // counted at its edges.
     let (lo, hi) = b.view;
     let pad = ((hi - lo) * 0.08).max(f64::EPSILON);
-    still(base_plot(id), compact_tile)
+    let width = ui.available_width();
+    let plot = still(base_plot(id), compact_tile);
+    category_axis(ui, plot, &labels, b.by.clone().unwrap_or_default(), width)
         .default_y_bounds(lo - pad, hi + pad)
-        .x_grid_spacer(index_spacer)
-        .x_axis_formatter(index_labels(labels.clone()))
-        .x_axis_label(b.by.clone().unwrap_or_default())
         .y_axis_label(b.column.clone())
         .show(ui, |p| {
             for (i, (x, label)) in b.boxes.iter().zip(&labels).enumerate() {

@@ -3,7 +3,7 @@
 
 use super::table::{Cell, column_label, cost_source_label, grid};
 use crate::campaigns::metrics::Metrics;
-use crate::format::{number, opt_number, opt_percent};
+use crate::format::{column_decimals, fixed, number, opt_percent};
 use crate::i18n::{Lang, T, int};
 use egui::Ui;
 
@@ -78,27 +78,40 @@ impl Column {
         }
     }
 
-    /// The cell of one row; `label` names the row.
-    fn cell(self, lang: Lang, m: &Metrics, label: &str) -> Cell {
+    /// The amount of an amount column (a count with fractions, money, a ratio), whose decimals
+    /// the column shares.
+    fn amount(self, m: &Metrics) -> Option<Option<f64>> {
+        Some(match self {
+            Column::Revenue => Some(m.revenue),
+            Column::Cost => m.cost,
+            Column::Roas => m.roas.map(round2),
+            Column::Conversions => Some(round2(m.conversions)),
+            Column::NewCustomers => Some(round2(m.new_customers)),
+            Column::Cac => m.cac,
+            Column::CostPerConversion => m.cost_per_conversion,
+            Column::RevenuePerContact => m.revenue_per_contact,
+            _ => return None,
+        })
+    }
+
+    /// The cell of one row; `label` names the row; an amount column's numbers have `decimals`.
+    fn cell(self, lang: Lang, m: &Metrics, label: &str, decimals: usize) -> Cell {
+        if let Some(v) = self.amount(m) {
+            return Cell::num(v.map_or_else(|| "—".into(), |v| fixed(v, decimals)));
+        }
         match self {
             Column::Name => Cell::text(label.to_string()),
             Column::Channel => Cell::text(m.channel.clone().unwrap_or_default()),
-            Column::Revenue => Cell::num(number(m.revenue)),
-            Column::Cost => Cell::num(opt_number(m.cost)),
             Column::Roi => Cell::num(opt_percent(m.roi)),
-            Column::Roas => Cell::num(ratio(m.roas)),
-            Column::Conversions => Cell::num(two(m.conversions)),
             Column::ConversionRate => Cell::num(opt_percent(m.conversion_rate)),
             Column::Contacts => Cell::num(int(m.contacts)),
             Column::Reach => Cell::num(int(m.reach)),
             Column::OpenRate => Cell::num(opt_percent(m.open_rate)),
             Column::ClickRate => Cell::num(opt_percent(m.click_rate)),
             Column::Converters => Cell::num(int(m.converters)),
-            Column::NewCustomers => Cell::num(two(m.new_customers)),
-            Column::Cac => Cell::num(opt_number(m.cac)),
-            Column::CostPerConversion => Cell::num(opt_number(m.cost_per_conversion)),
-            Column::RevenuePerContact => Cell::num(opt_number(m.revenue_per_contact)),
             Column::CostSource => Cell::text(lang.tr(cost_source_label(m.cost_source))),
+            // The amount columns are answered above.
+            _ => Cell::num(String::new()),
         }
     }
 }
@@ -123,6 +136,19 @@ pub(super) fn metrics_table(
             c => column_label(lang, c.id(), ""),
         })
         .collect();
+    // Each amount column with one number of decimals ("169.20" over "3,030.00", not "169.2"
+    // over "3,030").
+    let decimals: Vec<usize> = columns
+        .iter()
+        .map(|c| {
+            let values: Vec<f64> = rows
+                .iter()
+                .chain(std::iter::once(total))
+                .filter_map(|m| c.amount(m).flatten())
+                .collect();
+            column_decimals(&values)
+        })
+        .collect();
     let cells = |m: &Metrics, is_total: bool| -> Vec<Cell> {
         let label = if is_total {
             lang.tr(T::Total).to_string()
@@ -131,7 +157,10 @@ pub(super) fn metrics_table(
         } else {
             m.name.clone()
         };
-        let row = columns.iter().map(|c| c.cell(lang, m, &label));
+        let row = columns
+            .iter()
+            .zip(&decimals)
+            .map(|(c, d)| c.cell(lang, m, &label, *d));
         if is_total {
             row.map(Cell::strong).collect()
         } else {
@@ -141,6 +170,10 @@ pub(super) fn metrics_table(
     let mut body: Vec<Vec<Cell>> = rows.iter().map(|m| cells(m, false)).collect();
     body.push(cells(total, true));
     grid(ui, "campaigns-metrics", &headers, &body, 170.0);
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
 }
 
 pub(super) fn two(v: f64) -> String {

@@ -7,7 +7,7 @@ use crate::format::compact;
 use crate::i18n::{Lang, T};
 use crate::ui::state::Workspace;
 use crate::ui::theme;
-use crate::ui::widgets::charts::{base_plot, color, index_labels};
+use crate::ui::widgets::charts::{base_plot, category_axis, color, index_labels};
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Line, PlotPoint, PlotPoints, Points, Text};
 use std::path::{Path, PathBuf};
@@ -124,9 +124,9 @@ pub fn funnel_plot(ui: &mut Ui, id: &str, f: &Funnel, height: f32) {
     let Some(g) = f.groups.first() else { return };
     let labels = f.steps.clone();
     let top = g.steps.iter().map(|s| s.users).max().unwrap_or(1).max(1) as f64;
-    base_plot(id)
+    let width = ui.available_width();
+    category_axis(ui, base_plot(id), &labels, String::new(), width)
         .height(height)
-        .x_axis_formatter(index_labels(labels.clone()))
         .include_y(0.0)
         .include_y(top * 1.15)
         .allow_drag(false)

@@ -14,7 +14,7 @@ use crate::campaigns::{Attribution, Model};
 use crate::explore::render::Words;
 use crate::explore::render::{ChartKind, render_funnel, render_table};
 use crate::format::number;
-use crate::format::{opt_number, opt_percent};
+use crate::format::{column_decimals, fixed, opt_percent};
 use crate::i18n::{Lang, T, int};
 use crate::store::Project;
 use crate::ui::state::{JobSlot, Workspace};
@@ -48,6 +48,9 @@ pub struct RoiView {
     by_channel: bool,
     /// The campaign whose funnel is shown (`None`: all campaigns).
     funnel: Option<String>,
+    /// Whether the campaign and the channel charts show ROAS (else ROI): each on its own axis.
+    campaign_roas: bool,
+    channel_roas: bool,
 }
 
 pub fn chart_words(lang: Lang) -> ChartWords {
@@ -246,10 +249,25 @@ impl RoiView {
     fn report_ui(&mut self, ui: &mut Ui, ws: &mut Workspace, r: &RoiReport) {
         let lang = ws.lang;
         let c = &r.computed;
+        // The revenue and the cost with the decimals of their table columns.
+        let decimals = |f: fn(&Metrics) -> Option<f64>| {
+            let v: Vec<f64> = c
+                .campaigns
+                .iter()
+                .chain(&c.channels)
+                .chain(std::iter::once(&c.total))
+                .filter_map(f)
+                .collect();
+            column_decimals(&v)
+        };
+        let (dr, dc) = (decimals(|m| Some(m.revenue)), decimals(|m| m.cost));
         ui.horizontal_wrapped(|ui| {
             for (k, v) in [
-                (T::CampRevenue, number(c.total.revenue)),
-                (T::ColCost, opt_number(c.total.cost)),
+                (T::CampRevenue, fixed(c.total.revenue, dr)),
+                (
+                    T::ColCost,
+                    c.total.cost.map_or_else(|| "—".into(), |v| fixed(v, dc)),
+                ),
                 (T::ColRoi, opt_percent(c.total.roi)),
                 (T::ColRoas, ratio(c.total.roas)),
                 (T::ColConversions, two(c.total.conversions)),
@@ -281,6 +299,19 @@ impl RoiView {
             c.campaigns.clone()
         };
         metrics_table(ui, lang, &rows, &c.total, self.by_channel);
+        theme::muted(
+            ui,
+            lang.f(
+                T::CampConversionNote,
+                &[
+                    &int(c.total.campaign_converters),
+                    &int(c.total.campaign_reach),
+                    &int(c.total.converters),
+                    &int(c.total.reach),
+                    &opt_percent(c.total.customer_conversion_rate),
+                ],
+            ),
+        );
         if self.compare {
             ui.add_space(8.0);
             theme::section(ui, lang.tr(T::CampCompare));
@@ -305,8 +336,8 @@ impl RoiView {
         let full = ui.available_width();
         let half = ((full - 12.0) / 2.0).max(320.0);
         let timeline = timeline_table(r, &cw);
-        let by_campaign = ratio_table(&r.computed.campaigns, false, &cw);
-        let by_channel = ratio_table(&r.computed.channels, true, &cw);
+        let by_campaign = ratio_table(&r.computed.campaigns, false, self.campaign_roas, &cw);
+        let by_channel = ratio_table(&r.computed.channels, true, self.channel_roas, &cw);
         let title_t = lang.tr(T::CampCumulative);
         let title_c = lang.tr(T::CampRatiosCampaign);
         let title_h = lang.tr(T::CampRatiosChannel);
@@ -328,7 +359,9 @@ impl RoiView {
                     render_table(&t, ChartKind::Line, 0, &title, &w, p, PNG_SIZE)
                 });
             }
+            let pick = &mut self.campaign_roas;
             let clicked = chart_card(ui, lang, title_c, half, |ui| {
+                ratio_pick(ui, lang, pick);
                 chart_ui(
                     ui,
                     lang,
@@ -358,6 +391,13 @@ impl RoiView {
             .cloned()
             .unwrap_or_default();
         let funnel = funnel_of(&steps, &cw);
+        let converters = r
+            .computed
+            .campaigns
+            .iter()
+            .find(|m| m.key == steps.key)
+            .unwrap_or(&r.computed.total)
+            .converters;
         let funnel_name = if steps.key == "total" {
             lang.tr(T::AllCampaigns).to_string()
         } else {
@@ -365,7 +405,9 @@ impl RoiView {
         };
         let title_f = lang.f(T::CampFunnel, &[&funnel_name]);
         ui.horizontal_top(|ui| {
+            let pick = &mut self.channel_roas;
             let clicked = chart_card(ui, lang, title_h, half, |ui| {
+                ratio_pick(ui, lang, pick);
                 chart_ui(
                     ui,
                     lang,
@@ -394,12 +436,8 @@ impl RoiView {
                             }
                         });
                 });
-                funnel_plot(
-                    ui,
-                    "campaigns-funnel",
-                    &funnel,
-                    super::plots::PLOT_HEIGHT - 30.0,
-                );
+                theme::muted(ui, lang.f(T::CampFunnelNote, &[&int(converters)]));
+                funnel_plot(ui, "campaigns-funnel", &funnel, ui.available_height());
             });
             if let Some(p) = pick_png(ui.ctx(), "campaign-funnel", export) {
                 let (f, title) = (funnel.clone(), title_f.clone());
@@ -410,6 +448,15 @@ impl RoiView {
             }
         });
     }
+}
+
+/// ROI or ROAS, the ratio a chart shows.
+fn ratio_pick(ui: &mut Ui, lang: Lang, roas: &mut bool) {
+    ui.horizontal(|ui| {
+        // Named as the charts' measures are (the axis has no room for a unit).
+        ui.selectable_value(roas, false, format!("{} (%)", lang.tr(T::ColRoi)));
+        ui.selectable_value(roas, true, format!("{} (×)", lang.tr(T::ColRoas)));
+    });
 }
 
 fn lang_model(lang: Lang, m: Model) -> String {
@@ -434,13 +481,36 @@ fn comparison_table(ui: &mut Ui, lang: Lang, r: &RoiReport) {
             lang.tr(T::ColRoi)
         ));
     }
+    // Cost and each model's revenue with one number of decimals per column.
+    let amounts: Vec<Vec<Option<f64>>> = r
+        .comparison
+        .iter()
+        .map(|c| {
+            let mut v = vec![c.cost];
+            v.extend(c.models.iter().map(|m| Some(m.revenue)));
+            v
+        })
+        .collect();
+    let width = amounts.iter().map(Vec::len).max().unwrap_or(0);
+    let decimals: Vec<usize> = (0..width)
+        .map(|j| {
+            let col: Vec<f64> = amounts
+                .iter()
+                .filter_map(|r| r.get(j).copied().flatten())
+                .collect();
+            column_decimals(&col)
+        })
+        .collect();
+    let amount = |v: Option<f64>, j: usize| {
+        Cell::num(v.map_or_else(|| "—".into(), |v| fixed(v, decimals[j])))
+    };
     let body: Vec<Vec<Cell>> = r
         .comparison
         .iter()
         .map(|c| {
-            let mut v = vec![Cell::text(c.name.clone()), Cell::num(opt_number(c.cost))];
-            for m in &c.models {
-                v.push(Cell::num(number(m.revenue)));
+            let mut v = vec![Cell::text(c.name.clone()), amount(c.cost, 0)];
+            for (j, m) in c.models.iter().enumerate() {
+                v.push(amount(Some(m.revenue), j + 1));
                 v.push(Cell::num(opt_percent(m.roi)));
             }
             v

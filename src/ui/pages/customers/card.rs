@@ -62,12 +62,14 @@ pub fn ui(
             }
             theme::section(ui, lang.tr(T::SecTimeline));
             timeline(ui, lang, card);
-            ui.columns(2, |cols| {
-                theme::section(&mut cols[0], lang.tr(T::SecKeyMetrics));
+            // Two columns where the card is wide enough, else one under the other: on a
+            // 1000-point window the values ran into the next column's labels.
+            let key_metrics = |left: &mut Ui| {
+                theme::section(left, lang.tr(T::SecKeyMetrics));
                 egui::Grid::new("card-metrics")
                     .num_columns(2)
                     .spacing([12.0, 3.0])
-                    .show(&mut cols[0], |ui| {
+                    .show(left, |ui| {
                         let kv = |ui: &mut Ui, k: T, v: String| theme::kv(ui, lang.tr(k), v);
                         kv(ui, T::KeyFirstPurchase, c.first_purchase.to_string());
                         kv(ui, T::KeyLastPurchase, c.last_purchase.to_string());
@@ -98,7 +100,8 @@ pub fn ui(
                             format!("{} / {}", int(c.return_orders), money(c.returned_amount)),
                         );
                     });
-                let right = &mut cols[1];
+            };
+            let mut value_and_more = |right: &mut Ui| {
                 theme::section(right, lang.tr(T::SecLifetimeValue));
                 match &o.value {
                     Ok(v) => {
@@ -180,7 +183,16 @@ pub fn ui(
                             }
                         });
                 }
-            });
+            };
+            if ui.available_width() >= CARD_TWO_COLUMNS {
+                ui.columns(2, |cols| {
+                    key_metrics(&mut cols[0]);
+                    value_and_more(&mut cols[1]);
+                });
+            } else {
+                key_metrics(ui);
+                value_and_more(ui);
+            }
             ui.add_space(6.0);
             ui.columns(2, |cols| {
                 theme::section(&mut cols[0], lang.tr(T::SecCategoryMix));
@@ -191,6 +203,9 @@ pub fn ui(
         });
     reveal
 }
+
+/// The card width from which its metrics and its value sit side by side.
+const CARD_TWO_COLUMNS: f32 = 600.0;
 
 fn badge(ui: &mut Ui, text: &str, color: Color32) {
     egui::Frame::new()
@@ -213,6 +228,14 @@ fn timeline(ui: &mut Ui, lang: Lang, card: &CustomerCard) {
     };
     let buys = BarChart::new(lang.tr(T::Purchases), bars(false)).color(theme::ACCENT);
     let returns = BarChart::new(lang.tr(T::Returns), bars(true)).color(theme::ERROR);
+    // The legend above the plot: inside, it covered the latest orders.
+    crate::ui::widgets::charts::legend_row(
+        ui,
+        &[
+            (lang.tr(T::Purchases).into(), theme::ACCENT),
+            (lang.tr(T::Returns).into(), theme::ERROR),
+        ],
+    );
     Plot::new("customer-timeline")
         .height(130.0)
         .allow_scroll(false)
@@ -228,7 +251,6 @@ fn timeline(ui: &mut Ui, lang: Lang, card: &CustomerCard) {
             };
             Some(format!("{}\n{}", date_of(p.x), money(p.y)))
         })
-        .legend(egui_plot::Legend::default())
         .show(ui, |p| {
             p.bar_chart(buys);
             p.bar_chart(returns);

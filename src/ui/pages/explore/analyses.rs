@@ -16,7 +16,7 @@ use crate::format::{compact, number, percent};
 use crate::i18n::{Lang, T, int};
 use crate::ui::state::Workspace;
 use crate::ui::theme;
-use crate::ui::widgets::charts::{base_plot, color, index_labels, index_spacer};
+use crate::ui::widgets::charts::{base_plot, category_axis, color, index_labels, index_spacer};
 use crate::ui::widgets::combo;
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Corner, FilledArea, Legend, Line, Plot, PlotPoints};
@@ -371,35 +371,41 @@ fn funnel_ui(ui: &mut Ui, lang: Lang, f: &Funnel) {
     let labels = f.steps.clone();
     let k = groups.len() as f64;
     let bw = 0.8 / k;
-    base_plot("explore-funnel")
-        .height(300.0)
-        .x_axis_formatter(index_labels(labels.clone()))
-        .legend(Legend::default().position(Corner::RightTop))
-        .show(ui, |p| {
-            for (gi, g) in groups.iter().enumerate() {
-                let name = match &g.key {
-                    None => w.all.clone(),
-                    Some(s) if s.is_empty() => w.missing.clone(),
-                    Some(s) => s.clone(),
-                };
-                let bars: Vec<Bar> = g
-                    .steps
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| {
-                        Bar::new(i as f64 - 0.4 + bw * (gi as f64 + 0.5), s.users as f64)
-                            .width(bw * 0.92)
-                            .fill(color(gi))
-                            .name(format!(
-                                "{} · {}",
-                                labels[i],
-                                s.from_first.map(percent).unwrap_or_default()
-                            ))
-                    })
-                    .collect();
-                p.bar_chart(BarChart::new(name, bars).color(color(gi)));
-            }
-        });
+    let width = ui.available_width();
+    category_axis(
+        ui,
+        base_plot("explore-funnel"),
+        &labels,
+        String::new(),
+        width,
+    )
+    .height(300.0)
+    .legend(Legend::default().position(Corner::RightTop))
+    .show(ui, |p| {
+        for (gi, g) in groups.iter().enumerate() {
+            let name = match &g.key {
+                None => w.all.clone(),
+                Some(s) if s.is_empty() => w.missing.clone(),
+                Some(s) => s.clone(),
+            };
+            let bars: Vec<Bar> = g
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    Bar::new(i as f64 - 0.4 + bw * (gi as f64 + 0.5), s.users as f64)
+                        .width(bw * 0.92)
+                        .fill(color(gi))
+                        .name(format!(
+                            "{} · {}",
+                            labels[i],
+                            s.from_first.map(percent).unwrap_or_default()
+                        ))
+                })
+                .collect();
+            p.bar_chart(BarChart::new(name, bars).color(color(gi)));
+        }
+    });
     ui.add_space(8.0);
     egui::Grid::new("funnel-table")
         .striped(true)
@@ -504,12 +510,15 @@ fn repeat_ui(ui: &mut Ui, lang: Lang, r: &RepeatPurchases) {
                     .name(labels[i].clone())
             })
             .collect();
-        Plot::new("explore-gaps")
-            .x_grid_spacer(index_spacer)
+        // Every bucket labelled (every other one was).
+        let width = cols[1].available_width();
+        let plot = Plot::new("explore-gaps")
+            .y_axis_min_width(48.0)
+            .allow_scroll(false);
+        category_axis(&cols[1], plot, &labels, String::new(), width)
             .height(280.0)
             .allow_scroll(false)
             .show_grid([false, true])
-            .x_axis_formatter(index_labels(labels))
             .y_axis_formatter(|m, _| compact(m.value))
             .show(&mut cols[1], |p| {
                 p.bar_chart(BarChart::new(lang.tr(T::DaysBetween), bars).color(color(3)))

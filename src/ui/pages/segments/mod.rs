@@ -245,12 +245,16 @@ impl SegmentsPage {
 
     /// The rule changed: recompute the preview after the debounce.
     fn touch(&mut self) {
+        // A notice ("Exported …", "Saved …") speaks of the rule before this edit.
+        self.notice = None;
         self.edited_at = Some(Instant::now());
         self.generation += 1;
     }
 
     /// Replaces the rule (from the builder or a generator) and rewrites the text.
-    pub fn set_rule(&mut self, rule: Rule) {
+    pub fn set_rule(&mut self, mut rule: Rule) {
+        // Groups and stages typed as the window shows them ("冠军客户") are stored values.
+        crate::labels::store_shown_values(&mut rule);
         self.text = rule.to_string();
         self.rule = rule;
         self.text_error = None;
@@ -261,7 +265,8 @@ impl SegmentsPage {
     pub fn set_text(&mut self, text: &str) {
         self.text = text.to_string();
         match parse_rule(text) {
-            Ok(r) => {
+            Ok(mut r) => {
+                crate::labels::store_shown_values(&mut r);
                 self.rule = r;
                 self.text_error = None;
                 self.touch();
@@ -275,10 +280,29 @@ impl SegmentsPage {
             return;
         };
         self.base_rev = Some(ws.catalog_rev);
+        // The datasets the Customers page starts from, so that a segment (and its SQL table)
+        // is built on the customer table that page shows: the library's own pick preferred a
+        // cleaned copy (orders_clean) where the Customers page shows orders.
+        let g = crate::customers::columns::guess_sources(&ws.datasets);
+        // With roles chosen from related datasets (on the Customers page), the table is built
+        // on the orders with those roles.
+        let related = |t: &String| {
+            let name = format!("{t}_related");
+            ws.dataset(&name)
+                .filter(|d| d.format == crate::combine::through::KIND)
+                .map(|d| d.name.clone())
+        };
+        let dataset = g.transactions.as_ref().and_then(related).or(g.transactions);
+        let opts = BaseOptions {
+            dataset,
+            attributes: g.attributes,
+            products: g.products,
+            ..BaseOptions::default()
+        };
         self.base_job
             .start(ws, T::JobSegmentBase, String::new(), move |_rep| {
                 let project = Project::open_read_only(&path)?;
-                let base = SegmentBase::load(&project, &BaseOptions::default())?;
+                let base = SegmentBase::load(&project, &opts)?;
                 let values = text_values(&base.frame);
                 Ok((Arc::new(base), Arc::new(values)))
             });

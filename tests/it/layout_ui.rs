@@ -1,0 +1,126 @@
+//! The window at the sizes of a small laptop (1000×700) and a full-HD screen (1920×1080): the
+//! Data page's table shows several columns beside the side panels (it showed two at 1000×700),
+//! and the column profile folds away and back.
+
+use crate::ui::{app_sized, sample, wait_until};
+use egui_kittest::kittest::Queryable;
+use loupe::i18n::Lang;
+
+/// The sample's customers columns whose headers are on screen left of `edge`.
+fn headers_in_view(h: &egui_kittest::Harness<'static, loupe::ui::LoupeApp>, edge: f32) -> usize {
+    let columns = [
+        "customer_id",
+        "gender",
+        "age",
+        "city",
+        "member_level",
+        "signup_date",
+        "signup_channel",
+    ];
+    columns
+        .iter()
+        .filter(|c| {
+            h.query_all_by_label(c).any(|n| {
+                let r = n.rect();
+                r.min.x >= 0.0 && r.max.x <= edge
+            })
+        })
+        .count()
+}
+
+#[test]
+fn data_table_shows_several_columns_at_both_sizes() {
+    for (size, least) in [([1000.0, 700.0], 4), ([1920.0, 1080.0], 7)] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("layout.loupe");
+        std::fs::copy(sample(), &path).unwrap();
+        let mut h = app_sized(&path, Lang::En, size);
+        wait_until(&mut h, "the first dataset", |a| {
+            !a.busy() && a.data().row_count().is_some()
+        });
+        let profile = h.query_by_label("Column profile").map(|n| n.rect().min.x);
+        if size[0] < 1200.0 {
+            // Folded on the small window, and it opens again on a click.
+            assert!(profile.is_none(), "the profile is open at {size:?}");
+        } else {
+            assert!(profile.is_some(), "the profile is folded at {size:?}");
+        }
+        let edge = profile.unwrap_or(size[0]);
+        let shown = headers_in_view(&h, edge);
+        assert!(
+            shown >= least,
+            "{shown} columns in view at {size:?}, want {least}"
+        );
+        if profile.is_none() {
+            h.get_by_label("«").click();
+            h.run_steps(3);
+            h.get_by_label("Column profile");
+            h.get_by_label("»").click();
+            h.run_steps(3);
+            assert!(h.query_by_label("Column profile").is_none());
+        }
+    }
+}
+
+#[test]
+fn customer_card_text_does_not_overlap_at_both_sizes() {
+    use loupe::ui::{Page, nav_label};
+    for size in [[1000.0, 700.0], [1920.0, 1080.0]] {
+        let mut h = app_sized(sample(), Lang::En, size);
+        wait_until(&mut h, "the first dataset", |a| !a.busy());
+        h.get_by_label(&nav_label(Lang::En, Page::Customers))
+            .click();
+        wait_until(&mut h, "the customer table", |a| {
+            !a.busy() && a.customers().overview().is_some()
+        });
+        // Every label of the card's metrics and value sections against every other: no two
+        // overlap (at 1000×700 the values ran into the second column's labels).
+        let keys = [
+            "Key metrics",
+            "First purchase",
+            "Last purchase",
+            "Orders",
+            "Lifetime value (BG/NBD)",
+            "Probability still active",
+            "Preferences",
+        ];
+        let mut rects: Vec<(String, egui::Rect)> = Vec::new();
+        for k in keys {
+            for n in h.query_all_by_label(k) {
+                rects.push((k.to_string(), n.rect()));
+            }
+        }
+        // The card shows the top customer by revenue (the list's first row): its first
+        // purchase date sits beside "First purchase".
+        let first = {
+            let c = &h
+                .state()
+                .customers()
+                .overview()
+                .unwrap()
+                .base
+                .table
+                .customers;
+            c.iter()
+                .max_by(|a, b| a.revenue.total_cmp(&b.revenue))
+                .unwrap()
+                .first_purchase
+                .to_string()
+        };
+        let card_values: Vec<(String, egui::Rect)> = h
+            .query_all_by_label(&first)
+            .map(|n| (first.clone(), n.rect()))
+            .collect();
+        assert!(!card_values.is_empty(), "no {first} on the card");
+        rects.extend(card_values);
+        assert!(rects.len() >= keys.len(), "{rects:?}");
+        for (i, (a, ra)) in rects.iter().enumerate() {
+            for (b, rb) in &rects[i + 1..] {
+                assert!(
+                    !ra.shrink(1.0).intersects(rb.shrink(1.0)),
+                    "'{a}' {ra:?} overlaps '{b}' {rb:?} at {size:?}"
+                );
+            }
+        }
+    }
+}
