@@ -674,30 +674,25 @@ pub fn build(project: &mut Project, opts: &IdentityOptions) -> Result<IdentityRe
 
 /// What the last build of the kept map found (`None` before the first build).
 pub fn last_report(project: &Project) -> Result<Option<IdentityReport>> {
-    use rusqlite::OptionalExtension;
-    let kept: Option<String> = project
-        .conn()
-        .query_row(
-            "SELECT value FROM _loupe_meta WHERE key = 'identity_report'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let kept = kept_meta(project, "identity_report")?;
     Ok(kept.and_then(|k| serde_json::from_str(&k).ok()))
+}
+
+/// A value the identity map keeps in the project's meta table.
+fn kept_meta(project: &Project, key: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(project
+        .conn()
+        .query_row("SELECT value FROM _loupe_meta WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
 }
 
 /// The options the kept map was built with (`None` before the first build), to rebuild it the
 /// same way when its datasets change.
 pub fn kept_options(project: &Project) -> Result<Option<IdentityOptions>> {
-    use rusqlite::OptionalExtension;
-    let kept: Option<String> = project
-        .conn()
-        .query_row(
-            "SELECT value FROM _loupe_meta WHERE key = 'identity_inputs'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let kept = kept_meta(project, "identity_inputs")?;
     let Some(v) = kept.and_then(|k| serde_json::from_str::<serde_json::Value>(&k).ok()) else {
         return Ok(None);
     };

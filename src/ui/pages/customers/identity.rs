@@ -152,16 +152,7 @@ pub fn linked_ui(ui: &mut Ui, lang: Lang, linked: &[LinkedId]) {
         .num_columns(5)
         .spacing([12.0, 3.0])
         .show(ui, |ui| {
-            for k in [
-                T::ColPlatform,
-                T::ColDataset,
-                T::ColIdKind,
-                T::ColIdValue,
-                T::ColLinkedBy,
-            ] {
-                ui.label(RichText::new(lang.tr(k)).strong());
-            }
-            ui.end_row();
+            id_header(ui, lang);
             for (platform, datasets, kind, value, rule) in rows {
                 ui.label(platform);
                 ui.label(datasets);
@@ -260,16 +251,7 @@ pub fn ui(ui: &mut Ui, lang: Lang, ids: &Identities, busy: bool) -> bool {
                 .spacing([12.0, 3.0])
                 .show(ui, |ui| {
                     ui.label("");
-                    for k in [
-                        T::ColPlatform,
-                        T::ColDataset,
-                        T::ColIdKind,
-                        T::ColIdValue,
-                        T::ColLinkedBy,
-                    ] {
-                        ui.label(RichText::new(lang.tr(k)).strong());
-                    }
-                    ui.end_row();
+                    id_header(ui, lang);
                     for (g, group) in ids.groups.merged(8).into_iter().enumerate() {
                         for (j, (platform, datasets, kind, value, rule)) in
                             rows(group).into_iter().enumerate()
@@ -290,4 +272,19 @@ pub fn ui(ui: &mut Ui, lang: Lang, ids: &Identities, busy: bool) -> bool {
                 });
         });
     build
+}
+
+/// The header of a table of identities: platform, dataset, kind, value, and the rule that linked
+/// it (then the row ends).
+fn id_header(ui: &mut Ui, lang: Lang) {
+    for k in [
+        T::ColPlatform,
+        T::ColDataset,
+        T::ColIdKind,
+        T::ColIdValue,
+        T::ColLinkedBy,
+    ] {
+        ui.label(RichText::new(lang.tr(k)).strong());
+    }
+    ui.end_row();
 }
