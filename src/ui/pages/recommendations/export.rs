@@ -30,6 +30,8 @@ pub struct ExportDialog {
     pub algorithm: Algorithm,
     pub k: usize,
     pub path: String,
+    /// The path is a bare file name, to be placed beside the project when first drawn.
+    unplaced: bool,
     /// Exports being written.
     jobs: JobSet<String>,
 }
@@ -42,6 +44,7 @@ impl Default for ExportDialog {
             algorithm: Algorithm::ItemKnn,
             k: 10,
             path: String::new(),
+            unplaced: false,
             jobs: JobSet::default(),
         }
     }
@@ -57,11 +60,21 @@ impl ExportDialog {
             Scope::Everyone
         };
         if self.path.is_empty() {
-            self.path = std::env::current_dir()
-                .unwrap_or_default()
-                .join("recommendations.csv")
-                .display()
-                .to_string();
+            // Placed in a folder when first drawn (beside the project).
+            self.unplaced = true;
+            self.path = "recommendations.csv".into();
+        }
+    }
+
+    /// A bare file name goes beside the open project (else in the home folder).
+    fn place(&mut self, ws: &Workspace) {
+        if !std::mem::take(&mut self.unplaced) {
+            return;
+        }
+        let p = std::path::Path::new(self.path.trim());
+        if p.parent().is_some_and(|d| d.as_os_str().is_empty()) {
+            let dir = crate::ui::widgets::file_dialog::default_dir(ws.project_path().as_deref());
+            self.path = dir.join(p).display().to_string();
         }
     }
 
@@ -76,6 +89,7 @@ impl ExportDialog {
         if !self.open {
             return;
         }
+        self.place(ws);
         let lang = ws.lang;
         let members = picks.members();
         if members.is_none() && self.scope == Scope::Segment {

@@ -15,6 +15,8 @@ use std::sync::Arc;
 pub struct ExportDialog {
     open: bool,
     path: String,
+    /// The path is a bare file name, to be placed beside the project when first drawn.
+    unplaced: bool,
     /// (column, exported, masked)
     columns: Vec<(String, bool, bool)>,
     hash_ids: bool,
@@ -49,11 +51,9 @@ impl ExportDialog {
             name.trim().replace(['/', '\\', ':'], "_")
         };
         if self.path.is_empty() {
-            self.path = std::env::current_dir()
-                .unwrap_or_default()
-                .join(format!("{file}.csv"))
-                .display()
-                .to_string();
+            // Placed in a folder when first drawn (beside the project).
+            self.unplaced = true;
+            self.path = format!("{file}.csv");
         }
         let names: Vec<String> = base
             .frame
@@ -73,6 +73,18 @@ impl ExportDialog {
         }
     }
 
+    /// A bare file name goes beside the open project (else in the home folder).
+    fn place(&mut self, ws: &Workspace) {
+        if !std::mem::take(&mut self.unplaced) {
+            return;
+        }
+        let p = std::path::Path::new(self.path.trim());
+        if p.parent().is_some_and(|d| d.as_os_str().is_empty()) {
+            let dir = crate::ui::widgets::file_dialog::default_dir(ws.project_path().as_deref());
+            self.path = dir.join(p).display().to_string();
+        }
+    }
+
     pub fn ui(
         &mut self,
         ctx: &egui::Context,
@@ -85,6 +97,7 @@ impl ExportDialog {
         if !self.open {
             return;
         }
+        self.place(ws);
         let lang = ws.lang;
         let mut open = self.open;
         let mut go = false;

@@ -308,6 +308,23 @@ fn offer_ui(ctx: &egui::Context, lang: crate::i18n::Lang) {
 /// desktop portal and falls back to zenity; with neither (or no display) it returns at once as
 /// if the user had cancelled, so the window uses its own browser instead. Elsewhere the system
 /// always has one.
+/// Where a file the window writes goes unless the user says otherwise: beside the open project,
+/// else in the home folder (not the folder the program was started from, which is `/` when
+/// started from a desktop menu).
+pub fn default_dir(project: Option<&Path>) -> PathBuf {
+    project
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .or_else(|| std::env::var_os("USERPROFILE"))
+                .map(PathBuf::from)
+        })
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default()
+}
+
 pub fn system_dialog_available() -> bool {
     static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *AVAILABLE.get_or_init(|| {
@@ -382,6 +399,22 @@ pub fn read_first<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Option<(usiz
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn files_the_window_writes_go_beside_the_project_by_default() {
+        use std::path::{Path, PathBuf};
+        assert_eq!(
+            super::default_dir(Some(Path::new("/data/shop/shop.loupe"))),
+            PathBuf::from("/data/shop")
+        );
+        // A project named without a folder, or none: the home folder, never an empty path.
+        assert!(
+            !super::default_dir(Some(Path::new("shop.loupe")))
+                .as_os_str()
+                .is_empty()
+        );
+        assert!(!super::default_dir(None).as_os_str().is_empty());
+    }
+
     use super::*;
 
     #[test]
