@@ -218,7 +218,7 @@ fn diagram(ui: &mut Ui, found: &[Relationship]) {
             visuals.weak_text_color().gamma_multiply(0.7)
         };
         let stroke = Stroke::new(if r.confirmed { 2.0 } else { 1.0 }, colour);
-        painter.arrow(start, end - start, stroke);
+        arrow(&painter, start, end, stroke, !r.confirmed);
         // Many candidates would bury each other's labels: the table names them all.
         if !r.confirmed && found.len() > 6 {
             continue;
@@ -257,5 +257,30 @@ fn diagram(ui: &mut Ui, found: &[Relationship]) {
             FontId::proportional(13.0),
             visuals.text_color(),
         );
+    }
+}
+
+/// An arrow from `start` to `end` with a head of a fixed size (egui's own scales the head with
+/// the length); dashed for a candidate.
+fn arrow(
+    painter: &egui::Painter,
+    start: egui::Pos2,
+    end: egui::Pos2,
+    stroke: Stroke,
+    dashed: bool,
+) {
+    const HEAD: f32 = 9.0;
+    if dashed {
+        painter.extend(egui::Shape::dashed_line(&[start, end], stroke, 6.0, 4.0));
+    } else {
+        painter.line_segment([start, end], stroke);
+    }
+    let dir = (end - start).normalized();
+    if !dir.x.is_finite() || !dir.y.is_finite() {
+        return;
+    }
+    let rot = egui::emath::Rot2::from_angle(0.45);
+    for side in [rot, rot.inverse()] {
+        painter.line_segment([end, end - side * dir * HEAD], stroke);
     }
 }
