@@ -124,3 +124,46 @@ fn customer_card_text_does_not_overlap_at_both_sizes() {
         }
     }
 }
+
+/// `rect` lies wholly inside a window of `size`.
+fn on_screen(rect: egui::Rect, size: [f32; 2]) -> bool {
+    rect.min.x >= 0.0 && rect.min.y >= 0.0 && rect.max.x <= size[0] && rect.max.y <= size[1]
+}
+
+#[test]
+fn clean_page_buttons_are_on_screen_at_both_sizes() {
+    use egui::accesskit::Role;
+    use loupe::ui::{Page, nav_label};
+    for size in [[1000.0, 700.0], [1920.0, 1080.0]] {
+        let mut h = app_sized(sample(), Lang::En, size);
+        wait_until(&mut h, "the first dataset", |a| !a.busy());
+        h.get_by_label(&nav_label(Lang::En, Page::Clean)).click();
+        h.run_steps(3);
+        h.get_by_value("customers").click();
+        h.run_steps(2);
+        h.get_by_label("orders").click();
+        h.run_steps(2);
+        let check = h.get_by_role_and_label(Role::Button, "Check quality");
+        assert!(
+            on_screen(check.rect(), size),
+            "Check quality at {:?} in {size:?}",
+            check.rect()
+        );
+        check.click();
+        wait_until(&mut h, "the quality report", |a| {
+            !a.busy() && a.clean().report().is_some_and(|r| r.dataset == "orders")
+        });
+        h.run_steps(2);
+        for label in ["Check quality", "Show rows", "Add fix"] {
+            let rects: Vec<egui::Rect> = h
+                .query_all_by_role_and_label(Role::Button, label)
+                .map(|n| n.rect())
+                .collect();
+            assert!(!rects.is_empty(), "no {label} button at {size:?}");
+            assert!(
+                rects.iter().any(|r| on_screen(*r, size)),
+                "no {label} button on screen at {size:?}: {rects:?}"
+            );
+        }
+    }
+}
