@@ -167,3 +167,52 @@ fn clean_page_buttons_are_on_screen_at_both_sizes() {
         }
     }
 }
+
+#[test]
+fn most_common_values_show_ids_and_dates_whole() {
+    let mut h = app_sized(sample(), Lang::En, [1920.0, 1080.0]);
+    wait_until(&mut h, "the first dataset", |a| !a.busy());
+    h.get_by_label_contains("orders\n").click();
+    wait_until(&mut h, "orders rows", |a| {
+        !a.busy() && a.data().selected() == Some("orders") && a.data().row_count().is_some()
+    });
+    // A 6-digit order id and a date with its time.
+    for column in ["order_id", "order_time"] {
+        h.get_by_label(column).click();
+        wait_until(&mut h, "the column's profile", |a| {
+            !a.busy()
+                && a.data().profile_column() == Some(column)
+                && a.data().shown_profile().is_some()
+        });
+        h.run_steps(3);
+        let panel = h.get_by_label("Column profile").rect().min.x;
+        let values: Vec<String> = h
+            .state()
+            .data()
+            .shown_profile()
+            .unwrap()
+            .top
+            .iter()
+            .map(|(v, _)| v.display())
+            .collect();
+        assert!(!values.is_empty(), "no common values of {column}");
+        let font = egui::TextStyle::Body.resolve(&h.ctx.global_style());
+        for v in values {
+            let whole = h.ctx.fonts_mut(|f| {
+                f.layout_no_wrap(v.clone(), font.clone(), egui::Color32::WHITE)
+                    .size()
+                    .x
+            });
+            let shown = h
+                .query_all_by_label(&v)
+                .map(|n| n.rect())
+                .find(|r| r.min.x >= panel)
+                .unwrap_or_else(|| panic!("{v} is not among the common values of {column}"));
+            assert!(
+                shown.width() + 0.5 >= whole,
+                "{v} of {column} is cut: {} of {whole} points",
+                shown.width()
+            );
+        }
+    }
+}

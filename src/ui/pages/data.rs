@@ -118,6 +118,12 @@ impl DataPage {
         self.profile_column.as_deref()
     }
 
+    /// The profile shown in the side panel, once computed.
+    pub fn shown_profile(&self) -> Option<&ColumnProfile> {
+        let key = (self.selected.clone()?, self.profile_column.clone()?);
+        self.profiles.get(&key).map(|p| &**p)
+    }
+
     /// After the catalog changed (an import): forget cached profiles and show `name`.
     pub fn show_after_change(&mut self, ws: &mut Workspace, name: &str) {
         self.profiles.clear();
@@ -733,13 +739,35 @@ impl DataPage {
         if !p.top.is_empty() {
             theme::section(ui, lang.tr(T::TopValues));
             let max = p.top.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+            // The value column takes the width its widest value needs (ids and dates were cut
+            // to "201…"), leaving room for the bar and its count; only longer text truncates.
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let color = ui.visuals().text_color();
+            let widest = p
+                .top
+                .iter()
+                .map(|(v, _)| {
+                    ui.ctx()
+                        .fonts_mut(|f| f.layout_no_wrap(v.display(), font.clone(), color))
+                        .size()
+                        .x
+                })
+                .fold(0.0_f32, f32::max);
+            let value_width = widest.min((ui.available_width() - 130.0).max(60.0)).ceil();
             egui::Grid::new("profile-top")
                 .num_columns(2)
                 .spacing([12.0, 3.0])
                 .striped(true)
                 .show(ui, |ui| {
                     for (v, n) in &p.top {
-                        ui.add(egui::Label::new(v.display()).truncate());
+                        ui.allocate_ui_with_layout(
+                            egui::vec2(value_width, 0.0),
+                            Layout::left_to_right(Align::Center),
+                            |ui| {
+                                ui.set_min_width(value_width);
+                                ui.add(egui::Label::new(v.display()).truncate());
+                            },
+                        );
                         ui.horizontal(|ui| {
                             let w = 60.0 * (*n as f32 / max as f32);
                             let (rect, _) =
