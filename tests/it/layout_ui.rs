@@ -216,3 +216,50 @@ fn most_common_values_show_ids_and_dates_whole() {
         }
     }
 }
+
+#[test]
+fn row_numbers_stay_in_view_when_the_table_scrolls_sideways() {
+    let size = [1000.0, 700.0];
+    let mut h = app_sized(sample(), Lang::En, size);
+    wait_until(&mut h, "the first dataset", |a| {
+        !a.busy() && a.data().row_count().is_some()
+    });
+    h.run_steps(2);
+    let header = h.get_by_label("customer_id").rect();
+    let row_one = |h: &egui_kittest::Harness<'static, loupe::ui::LoupeApp>| {
+        h.query_all_by_label("1")
+            .map(|n| n.rect())
+            .filter(|r| r.min.x >= 0.0 && r.max.x <= size[0] && r.min.y > header.max.y)
+            .count()
+    };
+    assert!(
+        row_one(&h) > 0,
+        "row number 1 not on screen before scrolling"
+    );
+    // Scroll the table far to the right, over its body.
+    let over = egui::pos2(header.center().x + 40.0, header.max.y + 60.0);
+    for _ in 0..5 {
+        h.hover_at(over);
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(-400.0, 0.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run_steps(2);
+    }
+    let moved = h
+        .query_all_by_label("customer_id")
+        .map(|n| n.rect().min.x)
+        .fold(f32::INFINITY, f32::min);
+    assert!(
+        moved < header.min.x - 100.0,
+        "the table did not scroll sideways: customer_id at {moved}, was {}",
+        header.min.x
+    );
+    assert!(
+        row_one(&h) > 0,
+        "row number 1 left the screen after scrolling sideways"
+    );
+}
