@@ -124,3 +124,142 @@ fn customer_card_text_does_not_overlap_at_both_sizes() {
         }
     }
 }
+
+/// `rect` lies wholly inside a window of `size`.
+fn on_screen(rect: egui::Rect, size: [f32; 2]) -> bool {
+    rect.min.x >= 0.0 && rect.min.y >= 0.0 && rect.max.x <= size[0] && rect.max.y <= size[1]
+}
+
+#[test]
+fn clean_page_buttons_are_on_screen_at_both_sizes() {
+    use egui::accesskit::Role;
+    use loupe::ui::{Page, nav_label};
+    for size in [[1000.0, 700.0], [1920.0, 1080.0]] {
+        let mut h = app_sized(sample(), Lang::En, size);
+        wait_until(&mut h, "the first dataset", |a| !a.busy());
+        h.get_by_label(&nav_label(Lang::En, Page::Clean)).click();
+        h.run_steps(3);
+        h.get_by_value("customers").click();
+        h.run_steps(2);
+        h.get_by_label("orders").click();
+        h.run_steps(2);
+        let check = h.get_by_role_and_label(Role::Button, "Check quality");
+        assert!(
+            on_screen(check.rect(), size),
+            "Check quality at {:?} in {size:?}",
+            check.rect()
+        );
+        check.click();
+        wait_until(&mut h, "the quality report", |a| {
+            !a.busy() && a.clean().report().is_some_and(|r| r.dataset == "orders")
+        });
+        h.run_steps(2);
+        for label in ["Check quality", "Show rows", "Add fix"] {
+            let rects: Vec<egui::Rect> = h
+                .query_all_by_role_and_label(Role::Button, label)
+                .map(|n| n.rect())
+                .collect();
+            assert!(!rects.is_empty(), "no {label} button at {size:?}");
+            assert!(
+                rects.iter().any(|r| on_screen(*r, size)),
+                "no {label} button on screen at {size:?}: {rects:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn most_common_values_show_ids_and_dates_whole() {
+    let mut h = app_sized(sample(), Lang::En, [1920.0, 1080.0]);
+    wait_until(&mut h, "the first dataset", |a| !a.busy());
+    h.get_by_label_contains("orders\n").click();
+    wait_until(&mut h, "orders rows", |a| {
+        !a.busy() && a.data().selected() == Some("orders") && a.data().row_count().is_some()
+    });
+    // A 6-digit order id and a date with its time.
+    for column in ["order_id", "order_time"] {
+        h.get_by_label(column).click();
+        wait_until(&mut h, "the column's profile", |a| {
+            !a.busy()
+                && a.data().profile_column() == Some(column)
+                && a.data().shown_profile().is_some()
+        });
+        h.run_steps(3);
+        let panel = h.get_by_label("Column profile").rect().min.x;
+        let values: Vec<String> = h
+            .state()
+            .data()
+            .shown_profile()
+            .unwrap()
+            .top
+            .iter()
+            .map(|(v, _)| v.display())
+            .collect();
+        assert!(!values.is_empty(), "no common values of {column}");
+        let font = egui::TextStyle::Body.resolve(&h.ctx.global_style());
+        for v in values {
+            let whole = h.ctx.fonts_mut(|f| {
+                f.layout_no_wrap(v.clone(), font.clone(), egui::Color32::WHITE)
+                    .size()
+                    .x
+            });
+            let shown = h
+                .query_all_by_label(&v)
+                .map(|n| n.rect())
+                .find(|r| r.min.x >= panel)
+                .unwrap_or_else(|| panic!("{v} is not among the common values of {column}"));
+            assert!(
+                shown.width() + 0.5 >= whole,
+                "{v} of {column} is cut: {} of {whole} points",
+                shown.width()
+            );
+        }
+    }
+}
+
+#[test]
+fn row_numbers_stay_in_view_when_the_table_scrolls_sideways() {
+    let size = [1000.0, 700.0];
+    let mut h = app_sized(sample(), Lang::En, size);
+    wait_until(&mut h, "the first dataset", |a| {
+        !a.busy() && a.data().row_count().is_some()
+    });
+    h.run_steps(2);
+    let header = h.get_by_label("customer_id").rect();
+    let row_one = |h: &egui_kittest::Harness<'static, loupe::ui::LoupeApp>| {
+        h.query_all_by_label("1")
+            .map(|n| n.rect())
+            .filter(|r| r.min.x >= 0.0 && r.max.x <= size[0] && r.min.y > header.max.y)
+            .count()
+    };
+    assert!(
+        row_one(&h) > 0,
+        "row number 1 not on screen before scrolling"
+    );
+    // Scroll the table far to the right, over its body.
+    let over = egui::pos2(header.center().x + 40.0, header.max.y + 60.0);
+    for _ in 0..5 {
+        h.hover_at(over);
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(-400.0, 0.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run_steps(2);
+    }
+    let moved = h
+        .query_all_by_label("customer_id")
+        .map(|n| n.rect().min.x)
+        .fold(f32::INFINITY, f32::min);
+    assert!(
+        moved < header.min.x - 100.0,
+        "the table did not scroll sideways: customer_id at {moved}, was {}",
+        header.min.x
+    );
+    assert!(
+        row_one(&h) > 0,
+        "row number 1 left the screen after scrolling sideways"
+    );
+}

@@ -118,6 +118,12 @@ impl DataPage {
         self.profile_column.as_deref()
     }
 
+    /// The profile shown in the side panel, once computed.
+    pub fn shown_profile(&self) -> Option<&ColumnProfile> {
+        let key = (self.selected.clone()?, self.profile_column.clone()?);
+        self.profiles.get(&key).map(|p| &**p)
+    }
+
     /// After the catalog changed (an import): forget cached profiles and show `name`.
     pub fn show_after_change(&mut self, ws: &mut Workspace, name: &str) {
         self.profiles.clear();
@@ -577,8 +583,13 @@ impl DataPage {
         let lang = ws.lang;
         let cache = &mut self.cache;
         let scroll_to_top = std::mem::take(&mut self.scroll_to_top);
+        // The row numbers' cells as laid out (row, cell) and the top of the table's body, to
+        // keep them in view sideways.
+        let mut numbers: Vec<(usize, egui::Rect)> = Vec::new();
+        let mut body_top = f32::NEG_INFINITY;
+        let number_width = 12.0 + row_digits * 7.5;
         // Wide datasets scroll sideways; the table scrolls its rows itself.
-        egui::ScrollArea::horizontal()
+        let scrolled = egui::ScrollArea::horizontal()
             .id_salt(("data-table-h", &info.name))
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -602,9 +613,10 @@ impl DataPage {
                 }
                 table
                     .header(theme::HEADER_HEIGHT, |mut header| {
-                        header.col(|ui| {
+                        let (cell, _) = header.col(|ui| {
                             ui.label(RichText::new(lang.tr(T::RowNumber)).weak());
                         });
+                        body_top = cell.bottom();
                         for c in &info.columns {
                             header.col(|ui| {
                                 let arrow = match &sort {
@@ -651,11 +663,12 @@ impl DataPage {
                                     None
                                 }
                             };
-                            row.col(|ui| {
+                            let (cell, _) = row.col(|ui| {
                                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                                     ui.label(RichText::new(int(i as u64 + 1)).weak().small());
                                 });
                             });
+                            numbers.push((i, cell));
                             for (j, c) in info.columns.iter().enumerate() {
                                 let cell = cells.and_then(|r| r.get(j));
                                 row.col(|ui| cell_ui(ui, c.ty, cell));
@@ -663,6 +676,11 @@ impl DataPage {
                         });
                     });
             });
+        if scrolled.state.clamped_offset().x > 0.5 {
+            let mut body = scrolled.inner_rect;
+            body.min.y = body.min.y.max(body_top);
+            sticky_row_numbers(ui, body, number_width, &numbers);
+        }
         if let Some(e) = error {
             self.fetch_error = Some(e);
         }
@@ -733,13 +751,35 @@ impl DataPage {
         if !p.top.is_empty() {
             theme::section(ui, lang.tr(T::TopValues));
             let max = p.top.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+            // The value column takes the width its widest value needs (ids and dates were cut
+            // to "201…"), leaving room for the bar and its count; only longer text truncates.
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let color = ui.visuals().text_color();
+            let widest = p
+                .top
+                .iter()
+                .map(|(v, _)| {
+                    ui.ctx()
+                        .fonts_mut(|f| f.layout_no_wrap(v.display(), font.clone(), color))
+                        .size()
+                        .x
+                })
+                .fold(0.0_f32, f32::max);
+            let value_width = widest.min((ui.available_width() - 130.0).max(60.0)).ceil();
             egui::Grid::new("profile-top")
                 .num_columns(2)
                 .spacing([12.0, 3.0])
                 .striped(true)
                 .show(ui, |ui| {
                     for (v, n) in &p.top {
-                        ui.add(egui::Label::new(v.display()).truncate());
+                        ui.allocate_ui_with_layout(
+                            egui::vec2(value_width, 0.0),
+                            Layout::left_to_right(Align::Center),
+                            |ui| {
+                                ui.set_min_width(value_width);
+                                ui.add(egui::Label::new(v.display()).truncate());
+                            },
+                        );
                         ui.horizontal(|ui| {
                             let w = 60.0 * (*n as f32 / max as f32);
                             let (rect, _) =
@@ -753,6 +793,43 @@ impl DataPage {
                     }
                 });
         }
+    }
+}
+
+/// Draws the row numbers over the left edge of a table scrolled sideways (`view`), so that they
+/// stay in view like a fixed column: each on the table's stripe, clipped to the table's body
+/// (`view` below the header).
+fn sticky_row_numbers(ui: &mut Ui, view: egui::Rect, width: f32, numbers: &[(usize, egui::Rect)]) {
+    let visuals = ui.visuals().clone();
+    let clip = view.intersect(ui.clip_rect());
+    for &(i, cell) in numbers {
+        let rect = egui::Rect::from_min_max(
+            egui::pos2(view.left(), cell.top()),
+            egui::pos2(view.left() + width, cell.bottom()),
+        );
+        if !clip.intersects(rect) {
+            continue;
+        }
+        let mut child = ui.new_child(
+            egui::UiBuilder::new()
+                .max_rect(rect)
+                .layout(Layout::right_to_left(Align::Center)),
+        );
+        child.set_clip_rect(clip);
+        child.painter().rect_filled(rect, 0.0, visuals.panel_fill);
+        if i % 2 == 0 {
+            child
+                .painter()
+                .rect_filled(rect, 0.0, visuals.faint_bg_color);
+        }
+        child.painter().vline(
+            rect.right(),
+            rect.y_range(),
+            visuals.widgets.noninteractive.bg_stroke,
+        );
+        child.add(
+            egui::Label::new(RichText::new(int(i as u64 + 1)).weak().small()).selectable(false),
+        );
     }
 }
 

@@ -716,7 +716,7 @@ impl CleanPage {
             .map(|d| d.columns.iter().map(|c| c.name.clone()).collect())
             .unwrap_or_default();
         let mut again = false;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let key = if self.key.is_empty() {
                 "—".to_string()
             } else {

@@ -58,52 +58,55 @@ pub fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) -> ReportActions {
     if r.findings.is_empty() {
         theme::muted(ui, lang.tr(T::NoFindings));
     } else {
-        egui::Grid::new("clean-findings")
-            .striped(true)
-            .num_columns(7)
-            .spacing([16.0, 6.0])
-            .show(ui, |ui| {
-                for k in [T::Rows, T::Problem, T::Column, T::Fixes] {
-                    ui.label(RichText::new(lang.tr(k)).strong());
+        // One compact block a finding: its count, problem, column and buttons on one wrapping
+        // line, the fixes and the reason in small text below (a grid with the reason as its
+        // last column made rows very tall on a narrow window and pushed the buttons away).
+        for (i, f) in r.findings.iter().enumerate() {
+            if i > 0 {
+                ui.separator();
+            }
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(int(f.count)).monospace().strong());
+                ui.label(lang.tr(kind_label(f.kind)));
+                if let Some(c) = &f.column {
+                    ui.label(RichText::new(c).monospace());
                 }
-                ui.label("");
-                ui.label("");
-                ui.label(RichText::new(lang.tr(T::Why)).strong());
-                ui.end_row();
-                for f in &r.findings {
-                    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                        ui.label(RichText::new(int(f.count)).monospace());
-                    });
-                    ui.label(lang.tr(kind_label(f.kind)));
-                    ui.label(f.column.as_deref().unwrap_or("—"));
-                    let fixes: Vec<&str> = f.fixes.iter().map(|x| lang.tr(fix_label(*x))).collect();
-                    ui.label(fixes.join(" · "));
-                    if ui.button(lang.tr(T::ShowRows)).clicked() {
-                        let what = lang.tr(kind_label(f.kind));
-                        let label = match &f.column {
-                            Some(c) => format!("{what} — {c}"),
-                            None => what.to_string(),
-                        };
-                        out.show = Some((f.rows_where.clone(), label));
-                    }
-                    match &f.suggested {
-                        Some(step) => {
-                            if ui
-                                .button(lang.tr(T::AddFix))
-                                .on_hover_text(step.describe(lang))
-                                .clicked()
-                            {
-                                out.add.push(step.clone());
-                            }
-                        }
-                        None => {
-                            ui.label("");
-                        }
-                    }
-                    ui.add(egui::Label::new(RichText::new(f.why.describe(lang)).small()).wrap());
-                    ui.end_row();
+                if ui.button(lang.tr(T::ShowRows)).clicked() {
+                    let what = lang.tr(kind_label(f.kind));
+                    let label = match &f.column {
+                        Some(c) => format!("{what} — {c}"),
+                        None => what.to_string(),
+                    };
+                    out.show = Some((f.rows_where.clone(), label));
+                }
+                if let Some(step) = &f.suggested
+                    && ui
+                        .button(lang.tr(T::AddFix))
+                        .on_hover_text(step.describe(lang))
+                        .clicked()
+                {
+                    out.add.push(step.clone());
                 }
             });
+            let fixes: Vec<&str> = f.fixes.iter().map(|x| lang.tr(fix_label(*x))).collect();
+            if !fixes.is_empty() {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!("{}: {}", lang.tr(T::Fixes), fixes.join(" · ")))
+                            .small(),
+                    )
+                    .wrap(),
+                );
+            }
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!("{}: {}", lang.tr(T::Why), f.why.describe(lang)))
+                        .small()
+                        .weak(),
+                )
+                .wrap(),
+            );
+        }
     }
     ui.add_space(10.0);
     theme::section(ui, lang.tr(T::ColumnsHeading));
