@@ -264,6 +264,18 @@ pub struct DatasetInfo {
 }
 
 impl DatasetInfo {
+    /// The error for a column this dataset does not have, listing the ones it has.
+    pub fn missing_column(&self, column: &str) -> crate::Error {
+        crate::Error::NoSuchColumn {
+            context: format!("dataset '{}'", self.name),
+            column: column.to_string(),
+            available: (self.columns.iter())
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
     pub fn column_with_role(&self, role: Role) -> Option<&ColumnInfo> {
         self.columns.iter().find(|c| c.role == Some(role))
     }

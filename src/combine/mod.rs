@@ -127,16 +127,7 @@ pub(crate) fn column<'a>(info: &'a DatasetInfo, name: &str) -> Result<&'a Column
                 .iter()
                 .find(|c| c.name.eq_ignore_ascii_case(name))
         })
-        .ok_or_else(|| Error::NoSuchColumn {
-            context: format!("dataset '{}'", info.name),
-            column: name.to_string(),
-            available: info
-                .columns
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        })
+        .ok_or_else(|| info.missing_column(name))
 }
 
 pub(crate) fn count(conn: &rusqlite::Connection, sql: &str) -> Result<u64> {

@@ -1,6 +1,6 @@
 //! Baskets (one per order) of items, read from a dataset by two columns.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::{Project, quote_ident};
 use rusqlite::types::ValueRef;
 use std::collections::HashMap;
@@ -25,16 +25,7 @@ pub fn read_baskets(project: &Project, dataset: &str, basket: &str, item: &str) 
     let info = project.dataset(dataset)?;
     for c in [basket, item] {
         if info.column(c).is_none() {
-            return Err(Error::NoSuchColumn {
-                context: format!("dataset '{dataset}'"),
-                column: c.to_string(),
-                available: info
-                    .columns
-                    .iter()
-                    .map(|c| c.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
+            return Err(info.missing_column(c));
         }
     }
     let sql = format!(
