@@ -8,6 +8,7 @@
 //! `LOUPE_LANG` (as for `loupe`); `LOUPE_SHOT_THEME` (`light`, the default, or `dark`) and
 //! `LOUPE_SHOT_SIZE` (`WIDTHxHEIGHT`, default 1280x800) choose the theme and the window size.
 
+use loupe::dataset::Role;
 use loupe::ui::pages::{campaigns, customers, explore, recommendations, segments};
 use loupe::ui::state::ThemeChoice;
 use loupe::ui::{LoupeApp, Page};
@@ -15,7 +16,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// The views the guide shows.
-const VIEWS: [&str; 21] = [
+const VIEWS: [&str; 25] = [
     "data",
     "data-relations",
     "import",
@@ -38,7 +39,20 @@ const VIEWS: [&str; 21] = [
     "chinook-relations",
     "chinook-customers",
     "chinook-export",
+    // The README's walkthrough: a GBK export of the user's own, from an empty project.
+    "walk-browse",
+    "walk-import",
+    "walk-roles",
+    "walk-customers",
 ];
+
+/// The walkthrough's dataset and the column whose role it sets (the customer id, a header
+/// import does not recognise).
+const WALK_DATASET: &str = "门店订单";
+const WALK_CUSTOMER: &str = "卡号";
+
+/// Frames without a job before the view counts as settled.
+const IDLE_FRAMES: u32 = 20;
 
 /// Size of the window (and of the virtual screen the script starts), unless `LOUPE_SHOT_SIZE`
 /// says another.
@@ -64,9 +78,12 @@ struct Shot {
     /// When the view was set up (after the project opened).
     shown: Option<Instant>,
     idle_since: Option<Instant>,
+    /// Frames drawn since `idle_since`.
+    idle_frames: u32,
     /// The export dialog of `chinook-export` is open.
     dialog_open: bool,
-    /// `customers-linked`: the customer whose card is shown was picked.
+    /// `customers-linked`: the customer whose card is shown was picked; `walk-roles`: the role
+    /// was set.
     picked: bool,
     done: bool,
 }
@@ -140,7 +157,8 @@ impl Shot {
             "campaigns-lift" => a.campaigns_mut().set_tab(campaigns::Tab::Lift),
             "clean" => a.with_ws(|a, ws| a.clean_mut().select(ws, "orders")),
             "data-relations" | "chinook-relations" => a.data_mut().show_relations(),
-            "import" => a.open_import(self.import_file.iter().cloned().collect()),
+            "import" | "walk-import" => a.open_import(self.import_file.iter().cloned().collect()),
+            "walk-browse" => a.pick_import(),
             _ => {}
         }
     }
@@ -155,6 +173,7 @@ impl Shot {
             "recs" => Page::Recommendations,
             "campaigns" => Page::Campaigns,
             "activity" => Page::Activity,
+            "walk" if view == "walk-customers" => Page::Customers,
             _ => Page::Data,
         }
     }
@@ -177,13 +196,38 @@ impl eframe::App for Shot {
             self.idle_since = None;
             return;
         }
+        if self.view == "walk-roles" && !self.picked {
+            // Once the catalog lists the dataset: its columns and roles, and the amount set.
+            self.picked = self.app.with_ws(|a, ws| {
+                let d = a.data_mut();
+                d.select(ws, WALK_DATASET);
+                d.show_roles();
+                d.set_roles(
+                    ws,
+                    WALK_DATASET,
+                    vec![(WALK_CUSTOMER.to_string(), Some(Role::CustomerId))],
+                )
+            });
+            self.idle_since = None;
+            return;
+        }
         // Done when no job has run for a second (pages start their work when first drawn).
         if self.app.busy() {
             self.idle_since = None;
             return;
         }
+        // Frames are counted as well as seconds: on a loaded machine one frame can take longer
+        // than the second, and a page starts its next job in the frame after the last one ended.
+        self.idle_frames = if self.idle_since.is_some() {
+            self.idle_frames + 1
+        } else {
+            0
+        };
         let idle = *self.idle_since.get_or_insert_with(Instant::now);
-        if shown.elapsed() > Duration::from_secs(2) && idle.elapsed() > Duration::from_secs(1) {
+        if shown.elapsed() > Duration::from_secs(2)
+            && idle.elapsed() > Duration::from_secs(1)
+            && self.idle_frames >= IDLE_FRAMES
+        {
             // The export dialog opens over the loaded segment, then the window settles again.
             if self.view == "chinook-export" && !self.dialog_open {
                 self.dialog_open = self.app.segments_mut().open_export();
@@ -247,6 +291,7 @@ fn main() -> Result<(), eframe::Error> {
                 import_file,
                 shown: None,
                 idle_since: None,
+                idle_frames: 0,
                 dialog_open: false,
                 picked: false,
                 done: false,

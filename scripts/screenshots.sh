@@ -3,7 +3,10 @@
 # the light theme at 1280×800 with the bundled fonts, one PNG per view and language, written to
 # docs/<lang>/src/images/<view>.png. Run it after a change to the window. The chinook-* views
 # show the public Chinook tables (sample-data/public/chinook) instead: imported, their
-# relationships confirmed, and the customer table's person and amount taken through them.
+# relationships confirmed, and the customer table's person and amount taken through them. The
+# walk-* views are README.md's walkthrough: a GBK-encoded export with Chinese headers (门店订单.csv,
+# the sample's order lines) found with the window's own file browser from a new, empty project,
+# imported, its customer id role set on the Data page, and the customer table built.
 #
 #   scripts/screenshots.sh [VIEW ...]        (default: every view the guide uses)
 #
@@ -24,7 +27,8 @@ VIEWS=("$@")
 if [ ${#VIEWS[@]} -eq 0 ]; then
   VIEWS=(data data-relations import clean explore-trend explore-cohorts dashboard customers-list customers-map
          customers-portrait customers-linked customers-identity segments recs-rules campaigns-roi
-         campaigns-lift activity chinook-relations chinook-customers chinook-export)
+         campaigns-lift activity chinook-relations chinook-customers chinook-export
+         walk-browse walk-import walk-roles walk-customers)
 fi
 NUM=${DISPLAY_NUM:-98}
 TIMEOUT=${TIMEOUT:-120}
@@ -74,6 +78,17 @@ done
 "$BIN" customers --project "$WORK/chinook.loupe" --dataset invoices --person customers.Email \
   --amount invoice_lines.UnitPrice --out "$WORK/chinook-customers.csv" >/dev/null 2>&1 || exit 1
 
+# The walkthrough: the user's own export, GBK-encoded with Chinese headers (the sample's order
+# lines), in a folder of its own where the browser opens; the same file imported (for the role
+# editor) and with its customer id set (for the customer table).
+mkdir -p "$WORK/walk"
+WALK_FILE="$WORK/walk/门店订单.csv"
+{ echo "单号,成交时间,卡号,商品编码,商品名称,数量,单价,实付金额,渠道"; tail -n +2 sample-data/orders.csv; } \
+  | iconv -f UTF-8 -t GBK > "$WALK_FILE" || { echo "screenshots: iconv could not write GBK"; exit 1; }
+"$BIN" import "$WALK_FILE" --project "$WORK/walk-imported.loupe" >/dev/null || exit 1
+cp "$WORK/walk-imported.loupe" "$WORK/walk-customer.loupe"
+"$BIN" set-role --project "$WORK/walk-customer.loupe" --dataset 门店订单 卡号=customer_id >/dev/null || exit 1
+
 SIZE=${SIZE:-1280x800}
 THEME=${THEME:-light}
 LANGS=${LANGS:-en zh-CN}
@@ -93,10 +108,20 @@ for lang in $LANGS; do
   for view in "${VIEWS[@]}"; do
     ready="$WORK/ready-$lang-$view"
     project="$WORK/sample.loupe"
-    case "$view" in chinook-*) project="$WORK/chinook.loupe" ;; esac
+    file="$WORK/members.csv"
+    home="$HOME"
+    case "$view" in
+      chinook-*) project="$WORK/chinook.loupe" ;;
+      # A new project each time, beside the export; the browser starts in the home folder.
+      walk-browse | walk-import)
+        project="$WORK/walk/shop-$lang.loupe"; rm -f "$project"
+        file="$WALK_FILE"; home="$WORK/walk" ;;
+      walk-roles) project="$WORK/walk-roles-$lang.loupe"; cp "$WORK/walk-imported.loupe" "$project" ;;
+      walk-customers) project="$WORK/walk-customer.loupe" ;;
+    esac
     DISPLAY=":$NUM" LOUPE_LANG="$lang" LOUPE_NO_SYSTEM_FONTS=1 LIBGL_ALWAYS_SOFTWARE=1 \
-      LOUPE_SHOT_THEME="$THEME" LOUPE_SHOT_SIZE="$SIZE" \
-      "$SHOT" "$project" "$view" "$ready" "$WORK/members.csv" >"$WORK/log-$lang-$view" 2>&1 &
+      LOUPE_SHOT_THEME="$THEME" LOUPE_SHOT_SIZE="$SIZE" LOUPE_FILE_DIALOG=window HOME="$home" \
+      "$SHOT" "$project" "$view" "$ready" "$file" >"$WORK/log-$lang-$view" 2>&1 &
     APP=$!
     waited=0
     while [ ! -e "$ready" ] && kill -0 "$APP" 2>/dev/null && [ "$waited" -lt $((TIMEOUT * 10)) ]; do

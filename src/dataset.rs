@@ -263,7 +263,37 @@ pub struct DatasetInfo {
     pub columns: Vec<ColumnInfo>,
 }
 
+impl ColumnInfo {
+    /// A column as a fixture or a derived table describes it: no nulls counted, no note.
+    pub fn new(name: impl Into<String>, ty: ColumnType, role: Option<Role>) -> ColumnInfo {
+        ColumnInfo {
+            name: name.into(),
+            ty,
+            role,
+            role_source: None,
+            nulls: 0,
+            note: None,
+        }
+    }
+}
+
 impl DatasetInfo {
+    /// A dataset of these columns with nothing recorded of its import (no source, no rows
+    /// counted): for fixtures and tables built in memory.
+    pub fn with_columns(name: impl Into<String>, columns: Vec<ColumnInfo>) -> DatasetInfo {
+        DatasetInfo {
+            name: name.into(),
+            format: "csv".into(),
+            encoding: None,
+            delimiter: None,
+            has_header: true,
+            imported_at: String::new(),
+            rows: 0,
+            sources: vec![],
+            columns,
+        }
+    }
+
     /// The error for a column this dataset does not have, listing the ones it has.
     pub fn missing_column(&self, column: &str) -> crate::Error {
         crate::Error::NoSuchColumn {

@@ -529,6 +529,7 @@ strings! {
     RdMissing => "{0}: still needs {1}", "{0}：仍需要 {1}";
     RdNowPossible => "Roles saved. Now possible: {0}", "角色已保存。现在可以：{0}";
     RdSaved => "Roles of {0} saved", "已保存 {0} 的角色";
+    RdRepeatedTotal => "{0} holds the same value on every line of {1} of {2} orders with several lines: it looks like the order's total repeated on each line, and revenue would count it once per line. Give the amount role to a per-line column, or clear it (Loupe then uses quantity × unit price).", "{0} 在 {2} 个多行订单中有 {1} 个每一行的值都相同：看起来是订单总额重复写在了每一行上，按行汇总会把它重复计算。请把“金额”角色设给按行记录的金额列，或清除这个角色（Loupe 会改用数量 × 单价）。";
     RdDeleted => "Deleted {0} (a backup was made first)", "已删除 {0}（删除前已自动备份）";
     RdJobRoles => "Saving the roles of {0}", "正在保存 {0} 的角色";
     RdJobDelete => "Deleting {0}", "正在删除 {0}";

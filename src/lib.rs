@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod kept;
 pub mod labels;
 pub mod numeric;
+pub mod order_totals;
 pub mod parallel;
 pub mod privacy;
 pub mod profile;

@@ -448,6 +448,12 @@ pub fn set_role(a: SetRoleArgs) -> Result<()> {
     };
     let mut project = Project::open(&a.project)?;
     project.set_role(&a.dataset, &col, role)?;
+    if role == Some(Role::Amount) {
+        let info = project.dataset(&a.dataset)?;
+        if let Some(t) = loupe::order_totals::repeated_total(project.conn(), &info, &col)? {
+            eprintln!("warning: {}", t.message(&a.dataset));
+        }
+    }
     Ok(())
 }
 

@@ -611,6 +611,13 @@ fn create_new(path: &Path, key: Option<&Passphrase>) -> Result<bool> {
         remove_tmp();
         return Err(e);
     }
+    // A log left beside a deleted project of this name would be replayed into the new one
+    // (SQLite finds it by name): it belongs to no project now.
+    if !path.exists() {
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
     let linked = match std::fs::hard_link(&tmp, path) {
         // A file system without hard links: a rename, checked first (a narrow race remains).
         Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists && !path.exists() => {

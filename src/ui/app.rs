@@ -576,7 +576,9 @@ impl LoupeApp {
         self.ask_new = true;
     }
 
-    fn pick_import(&mut self) {
+    /// Asks for files to import, as Import… in the top bar does (the system's dialog, or the
+    /// window's browser where there is none).
+    pub fn pick_import(&mut self) {
         self.ask_import = true;
     }
 

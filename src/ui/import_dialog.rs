@@ -398,10 +398,15 @@ impl ImportDialog {
                         theme::muted(ui, lang.tr(T::ReadingPreview));
                     });
                 }
-                self.columns_ui(ui, lang, &p);
+                // The dialog fits the window: the column list and the preview take what the
+                // settings above and the buttons below leave, each scrolling within it.
+                let columns_h = ((ui.available_height() - FOOTER) * 0.45).clamp(72.0, 180.0);
+                self.columns_ui(ui, lang, &p, columns_h);
                 ui.add_space(theme::GAP);
                 theme::section(ui, &lang.f(T::PreviewRows, &[&p.rows.len()]));
-                preview_table(ui, &p);
+                let table_h =
+                    (ui.available_height() - FOOTER - theme::HEADER_HEIGHT).clamp(60.0, 260.0);
+                preview_table(ui, &p, table_h);
             }
         }
 
@@ -431,7 +436,7 @@ impl ImportDialog {
         action
     }
 
-    fn columns_ui(&mut self, ui: &mut Ui, lang: Lang, p: &Preview) {
+    fn columns_ui(&mut self, ui: &mut Ui, lang: Lang, p: &Preview, max_height: f32) {
         theme::section(ui, lang.tr(T::Columns));
         let mut set_type = None;
         let mut set_role = None;
@@ -453,7 +458,7 @@ impl ImportDialog {
         egui::ScrollArea::vertical()
             .id_salt("import-columns")
             .auto_shrink([false, true])
-            .max_height(180.0)
+            .max_height(max_height)
             .show(ui, |ui| {
                 egui::Grid::new("import-columns-grid")
                     .num_columns(4)
@@ -551,7 +556,10 @@ impl ImportDialog {
     }
 }
 
-fn preview_table(ui: &mut Ui, p: &Preview) {
+/// Height the dialog keeps below the preview for its separator and buttons.
+const FOOTER: f32 = 56.0;
+
+fn preview_table(ui: &mut Ui, p: &Preview, max_height: f32) {
     egui::ScrollArea::horizontal()
         .id_salt("import-preview-scroll")
         .show(ui, |ui| {
@@ -559,7 +567,7 @@ fn preview_table(ui: &mut Ui, p: &Preview) {
                 .id_salt(("import-preview", p.columns.len()))
                 .striped(true)
                 .resizable(true)
-                .max_scroll_height(260.0)
+                .max_scroll_height(max_height)
                 .cell_layout(Layout::left_to_right(Align::Center));
             for c in &p.columns {
                 let w = if c.ty.is_numeric() { 90.0 } else { 140.0 };

@@ -45,6 +45,7 @@ mod kill_loops;
 #[cfg(feature = "gui")]
 mod layout_ui;
 mod online_retail;
+mod order_totals;
 mod outputs;
 mod platforms;
 mod privacy;

@@ -26,6 +26,45 @@ fn a_new_project_has_the_catalog_and_an_empty_log() {
 }
 
 #[test]
+fn a_new_project_ignores_the_log_left_by_a_deleted_one_of_the_same_name() {
+    // A user deletes `shop.loupe` while its write-ahead log is still beside it (or copies the
+    // folder without the project), then creates a new `shop.loupe`: SQLite would replay the
+    // old log into the new file by its name.
+    let s = Scratch::new();
+    let old = Project::create(s.path("old.loupe")).unwrap();
+    old.conn()
+        .execute_batch("PRAGMA wal_autocheckpoint = 0; CREATE TABLE leftover(x); INSERT INTO leftover VALUES (1);")
+        .unwrap();
+    let mut copied = 0;
+    for suffix in ["-wal", "-shm"] {
+        let from = s.path(&format!("old.loupe{suffix}"));
+        if from.exists() {
+            std::fs::copy(&from, s.path(&format!("shop.loupe{suffix}"))).unwrap();
+            copied += 1;
+        }
+    }
+    assert!(
+        copied > 0,
+        "the old project keeps a write-ahead log while it is open"
+    );
+    let new = Project::create(s.path("shop.loupe")).unwrap();
+    assert!(new.datasets().unwrap().is_empty());
+    let leftover: i64 = new
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'leftover'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        leftover, 0,
+        "nothing of the deleted project's log reached the new one"
+    );
+    drop(old);
+}
+
+#[test]
 fn files_that_are_not_projects_are_left_untouched() {
     let s = Scratch::new();
     let text = s.write("notes.loupe", "just some text, long enough to be more than a header of a hundred bytes ............................................");

@@ -81,6 +81,26 @@ impl DataPage {
         self.show_relations = true;
     }
 
+    /// Shows the columns and their roles in place of the rows.
+    pub fn show_roles(&mut self) {
+        (self.show_roles, self.show_relations) = (true, false);
+    }
+
+    /// Sets roles of dataset `name` as the role editor does (a job), e.g. `("应付金额",
+    /// Some(Role::Amount))`. Returns false when the catalog does not list the dataset.
+    pub fn set_roles(
+        &mut self,
+        ws: &mut Workspace,
+        name: &str,
+        changes: Vec<(String, Option<crate::dataset::Role>)>,
+    ) -> bool {
+        let Some(info) = ws.dataset(name).cloned() else {
+            return false;
+        };
+        self.roles.set_roles(ws, &info, changes);
+        true
+    }
+
     /// The relationships the model view shows, once found.
     pub fn relationships(&self) -> Option<&[crate::combine::relationships::Relationship]> {
         self.relations.found()

@@ -8,6 +8,9 @@ use crate::ui::theme;
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
+/// Room kept at the right of the last column for the table's floating scroll bar.
+const SCROLLBAR_GUTTER: f32 = 12.0;
+
 #[derive(Default)]
 pub struct ListState {
     search: String,
@@ -172,7 +175,12 @@ impl ListState {
                 ] {
                     h.col(|ui| {
                         let text = RichText::new(lang.tr(k)).strong();
-                        if r {
+                        if k == T::ColRevenue {
+                            ui.with_layout(right, |ui| {
+                                ui.add_space(SCROLLBAR_GUTTER);
+                                ui.label(text)
+                            });
+                        } else if r {
                             ui.with_layout(right, |ui| ui.label(text));
                         } else {
                             crate::ui::help::explain(ui.label(text), lang, k);
@@ -196,7 +204,11 @@ impl ListState {
                         ui.with_layout(right, |ui| cell(ui, int(c.orders)));
                     });
                     row.col(|ui| {
-                        ui.with_layout(right, |ui| cell(ui, money(c.revenue)));
+                        ui.with_layout(right, |ui| {
+                            // The last column runs under the floating scroll bar.
+                            ui.add_space(SCROLLBAR_GUTTER);
+                            cell(ui, money(c.revenue))
+                        });
                     });
                     if row.response().clicked() {
                         clicked = Some(i);

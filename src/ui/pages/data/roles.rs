@@ -3,8 +3,9 @@
 //! confirmation), export and re-detect roles, by buttons and by right-click on a dataset.
 
 use crate::dataset::{DatasetInfo, Role};
-use crate::i18n::{Lang, T};
+use crate::i18n::{Lang, T, int};
 use crate::import::roles::{fits, role_from_name};
+use crate::order_totals::RepeatedTotal;
 use crate::store::Project;
 use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme::{self, icon};
@@ -149,6 +150,8 @@ enum Change {
         before: Vec<Readiness>,
         /// And after (the window's catalog is read again in its own job).
         after: Vec<Readiness>,
+        /// The column now given the amount role holds an order's total on each line.
+        repeated: Option<RepeatedTotal>,
     },
     Deleted(String),
 }
@@ -162,6 +165,9 @@ pub struct Roles {
     /// Export asked for this dataset (the file dialog may answer in a later frame).
     export_of: Option<String>,
     ask_export: bool,
+    /// The last role change gave the amount role to an order total repeated per line
+    /// (dataset, finding): said above the columns until the next change.
+    repeated: Option<(String, RepeatedTotal)>,
 }
 
 impl Roles {
@@ -182,7 +188,9 @@ impl Roles {
                 dataset,
                 before,
                 after,
+                repeated,
             } => {
+                self.repeated = repeated.map(|r| (dataset.clone(), r));
                 let now: Vec<&str> = after
                     .iter()
                     .filter(|a| a.ready() && before.iter().any(|b| b.what == a.what && !b.ready()))
@@ -226,11 +234,21 @@ impl Roles {
                     }
                     p.set_role(&ds, column, *role)?;
                 }
-                let after = readiness(&p.dataset(&ds)?);
+                let info = p.dataset(&ds)?;
+                let after = readiness(&info);
+                let amount = changes
+                    .iter()
+                    .find(|(_, r)| *r == Some(Role::Amount))
+                    .map(|(c, _)| c);
+                let repeated = match amount {
+                    Some(c) => crate::order_totals::repeated_total(p.conn(), &info, c)?,
+                    None => None,
+                };
                 Ok(Change::Roles {
                     dataset: ds,
                     before,
                     after,
+                    repeated,
                 })
             });
     }
@@ -370,6 +388,21 @@ impl Roles {
                     ui.add_space(4.0);
                     ui.label(RichText::new(lang.tr(T::RdBehaviourOnly)).italics());
                 }
+                if let Some((ds, r)) = &self.repeated
+                    && ds == &info.name
+                    && info
+                        .column(&r.column)
+                        .is_some_and(|c| c.role == Some(Role::Amount))
+                {
+                    ui.add_space(4.0);
+                    ui.label(
+                        RichText::new(lang.f(
+                            T::RdRepeatedTotal,
+                            &[&r.column, &int(r.repeating), &int(r.orders)],
+                        ))
+                        .color(ui.visuals().warn_fg_color),
+                    );
+                }
                 ui.add_space(8.0);
                 theme::section(ui, lang.tr(T::RdColumns));
                 egui::Grid::new(("data-roles-grid", &info.name))
@@ -435,27 +468,11 @@ mod tests {
     use crate::dataset::{ColumnInfo, ColumnType};
 
     fn info(cols: &[(&str, ColumnType, Option<Role>)]) -> DatasetInfo {
-        DatasetInfo {
-            name: "d".into(),
-            format: "csv".into(),
-            encoding: None,
-            delimiter: None,
-            has_header: true,
-            imported_at: String::new(),
-            rows: 0,
-            sources: vec![],
-            columns: cols
-                .iter()
-                .map(|(n, ty, role)| ColumnInfo {
-                    name: n.to_string(),
-                    ty: *ty,
-                    role: *role,
-                    role_source: None,
-                    nulls: 0,
-                    note: None,
-                })
-                .collect(),
-        }
+        let columns = cols
+            .iter()
+            .map(|(n, ty, role)| ColumnInfo::new(*n, *ty, *role))
+            .collect();
+        DatasetInfo::with_columns("d", columns)
     }
 
     #[test]
