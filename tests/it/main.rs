@@ -46,6 +46,7 @@ mod kill_loops;
 mod layout_ui;
 mod online_retail;
 mod outputs;
+mod profile_copy;
 mod platforms;
 mod privacy;
 mod privacy_cli;
