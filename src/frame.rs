@@ -164,28 +164,46 @@ pub(crate) fn frame_from_query_checked(
     build(conn, sql, cols, capacity, false)
 }
 
-/// Whether a stored value is exactly of type `ty` in its stored form: an integer (integer and
-/// boolean columns), a number (float), valid UTF-8 text (text), `YYYY-MM-DD` (date) or
-/// `YYYY-MM-DD HH:MM:SS[.f]` (datetime). Missing values are exact.
+/// Whether a stored value is exactly of type `ty` in its stored form, which is then the one
+/// form of its value (two stored values are equal exactly when their typed values are): an
+/// integer (integer columns), 0 or 1 (boolean), a number (float), valid UTF-8 text (text),
+/// `YYYY-MM-DD` (date) or `YYYY-MM-DD HH:MM:SS` with the import's fraction when there is one,
+/// `.mmm` or `.uuuuuu` (datetime; see [`crate::import`]). Missing values are exact.
 pub(crate) fn is_exact(ty: ColumnType, v: ValueRef<'_>) -> bool {
     match (ty, v) {
         (_, ValueRef::Null) => true,
-        (ColumnType::Integer | ColumnType::Boolean, ValueRef::Integer(_)) => true,
+        (ColumnType::Integer, ValueRef::Integer(_)) => true,
+        (ColumnType::Boolean, ValueRef::Integer(i)) => i == 0 || i == 1,
         (ColumnType::Float, ValueRef::Integer(_) | ValueRef::Real(_)) => true,
         (ColumnType::Text, ValueRef::Text(t)) => std::str::from_utf8(t).is_ok(),
         (ColumnType::Date, ValueRef::Text(t)) => t.len() == 10 && fast_days(t).is_some(),
         (ColumnType::Datetime, ValueRef::Text(t)) => {
-            t.len() >= 19
-                && t[10] == b' '
-                && t[11].is_ascii_digit()
-                && t[12].is_ascii_digit()
-                && t[13] == b':'
-                && fast_days(&t[..10]).is_some()
-                && std::str::from_utf8(t)
-                    .ok()
-                    .and_then(parse_stored_datetime)
-                    .is_some()
+            fast_micros(t).is_some() || canonical_fraction(t)
         }
+        _ => false,
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SS` and a fraction as the import writes it: milliseconds as `.mmm`, other
+/// microseconds as `.uuuuuu`, never a fraction of zeros only (nor nanoseconds, which a typed
+/// datetime does not hold).
+fn canonical_fraction(t: &[u8]) -> bool {
+    if t.len() <= 20 || t[19] != b'.' || fast_micros(&t[..19]).is_none() {
+        return false;
+    }
+    let frac = &t[20..];
+    if !frac.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let Some(us) = std::str::from_utf8(frac)
+        .ok()
+        .and_then(|f| f.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    match frac.len() {
+        3 => us != 0,
+        6 => us % 1000 != 0,
         _ => false,
     }
 }
@@ -533,5 +551,32 @@ mod tests {
             parse_stored_datetime("2011-12-09 12:50:00.25"),
             slow_dt("2011-12-09 12:50:00").map(|u| u + 250_000)
         );
+    }
+}
+
+#[cfg(test)]
+mod exactness {
+    use super::*;
+
+    #[test]
+    fn one_stored_form_per_value() {
+        let text = |s: &'static str| ValueRef::Text(s.as_bytes());
+        let dt = ColumnType::Datetime;
+        assert!(is_exact(dt, text("2024-01-01 10:00:00")));
+        assert!(is_exact(dt, text("2024-01-01 10:00:00.500")));
+        assert!(is_exact(dt, text("2024-01-01 10:00:00.000001")));
+        // Other forms of those values, and values a typed datetime cannot hold.
+        assert!(!is_exact(dt, text("2024-01-01 10:00:00.000")));
+        assert!(!is_exact(dt, text("2024-01-01 10:00:00.5")));
+        assert!(!is_exact(dt, text("2024-01-01 10:00:00.500000")));
+        assert!(!is_exact(dt, text("2024-01-01 10:00:00.000000001")));
+        assert!(!is_exact(dt, text("2024-01-01 10:00:00.5x0")));
+        assert!(!is_exact(dt, text("2024-01-01T10:00:00")));
+        let b = ColumnType::Boolean;
+        assert!(is_exact(b, ValueRef::Integer(0)) && is_exact(b, ValueRef::Integer(1)));
+        assert!(!is_exact(b, ValueRef::Integer(2)));
+        assert!(is_exact(ColumnType::Integer, ValueRef::Integer(2)));
+        assert!(is_exact(ColumnType::Date, text("2024-02-29")));
+        assert!(!is_exact(ColumnType::Date, text("2023-02-29")));
     }
 }

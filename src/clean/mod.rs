@@ -5,6 +5,7 @@ pub mod clusters;
 mod rebuild;
 pub mod recipe;
 mod report;
+mod report_pass;
 
 pub use rebuild::{
     RebuildSummary, SavedRecipe, default_output, load_raw, rebuild, rebuild_from, save_recipe,
@@ -13,5 +14,5 @@ pub use rebuild::{
 pub use recipe::{History, Recipe, RecipeStep, Step, StepPreview, preview_step};
 pub use report::{
     ColumnQuality, Finding, FindingKind, Fix, QualityReport, ReportOptions, Why, fingerprint,
-    quality_report, suggested_recipe,
+    quality_report, quality_report_sqlite, suggested_recipe,
 };

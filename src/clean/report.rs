@@ -4,14 +4,80 @@
 //! Computed in SQLite over the imported table, read-only.
 
 use super::recipe::{Fence, Fill, Formula, Keep, Mapping, OutlierAction, Step};
+use super::report_pass::ColumnCounts;
 use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo, Role};
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, T, int};
 use crate::numeric::quantile;
 use crate::progress::{Reporter, Stage, Unit};
 use crate::store::{Project, quote_ident};
+use polars::prelude::PlHashMap;
 use rusqlite::Connection;
 use serde::Serialize;
+
+/// A numeric column's numbers in `f64::total_cmp` order: read one by one from SQLite, or
+/// counted by the pass over the copy (each distinct value with its count).
+enum Numbers {
+    Sorted(Vec<f64>),
+    Counted(Vec<(f64, u64)>),
+}
+
+impl Numbers {
+    fn len(&self) -> usize {
+        match self {
+            Numbers::Sorted(xs) => xs.len(),
+            Numbers::Counted(xs) => xs.iter().map(|(_, n)| *n as usize).sum(),
+        }
+    }
+
+    /// Every number in order, repeated as often as it occurs: sums over it add in the same
+    /// order either way, so they are equal to the last bit.
+    fn iter(&self) -> Box<dyn Iterator<Item = f64> + '_> {
+        match self {
+            Numbers::Sorted(xs) => Box::new(xs.iter().copied()),
+            Numbers::Counted(xs) => Box::new(
+                xs.iter()
+                    .flat_map(|&(x, n)| std::iter::repeat_n(x, n as usize)),
+            ),
+        }
+    }
+
+    fn count(&self, keep: impl Fn(f64) -> bool) -> u64 {
+        match self {
+            Numbers::Sorted(xs) => xs.iter().filter(|&&x| keep(x)).count() as u64,
+            Numbers::Counted(xs) => xs.iter().filter(|(x, _)| keep(*x)).map(|(_, n)| n).sum(),
+        }
+    }
+
+    /// [`quantile`] of the numbers.
+    fn quantile(&self, p: f64) -> Option<f64> {
+        match self {
+            Numbers::Sorted(xs) => quantile(xs, p),
+            Numbers::Counted(xs) => {
+                let n = self.len();
+                if n == 0 {
+                    return None;
+                }
+                // As `quantile` does, with the value at a position found by counting.
+                let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+                let lo = h.floor() as usize;
+                let hi = (lo + 1).min(n - 1);
+                let at = |i: usize| {
+                    let mut seen = 0usize;
+                    for &(x, k) in xs {
+                        seen += k as usize;
+                        if i < seen {
+                            return x;
+                        }
+                    }
+                    f64::NAN
+                };
+                let (a, b) = (at(lo), at(hi));
+                Some(a + (h - lo as f64) * (b - a))
+            }
+        }
+    }
+}
 
 /// What to check beyond the built-in checks.
 #[derive(Debug, Clone, Default)]
@@ -206,15 +272,43 @@ fn count(conn: &Connection, sql: &str) -> Result<u64> {
     Ok(n.max(0) as u64)
 }
 
-/// Builds the quality report of a dataset.
+/// Builds the quality report of a dataset, in one parallel pass over its columnar copy (built
+/// first when it is missing or stale; see [`super::report_pass`]). Columns not exactly of their
+/// type, the rules, and a project where no copy can be kept are read from SQLite.
 pub fn quality_report(
     project: &Project,
     dataset: &str,
     opts: &ReportOptions,
     rep: &Reporter,
 ) -> Result<QualityReport> {
+    report(project, dataset, opts, rep, true)
+}
+
+/// The quality report computed in SQLite only, the way it was before the columnar copy: the
+/// reference [`quality_report`] is checked against.
+pub fn quality_report_sqlite(
+    project: &Project,
+    dataset: &str,
+    opts: &ReportOptions,
+    rep: &Reporter,
+) -> Result<QualityReport> {
+    report(project, dataset, opts, rep, false)
+}
+
+fn report(
+    project: &Project,
+    dataset: &str,
+    opts: &ReportOptions,
+    rep: &Reporter,
+    use_copy: bool,
+) -> Result<QualityReport> {
     let info = project.dataset(dataset)?;
     let conn = project.conn();
+    let pass = if use_copy {
+        super::report_pass::run(project, &info, &opts.key, rep)?
+    } else {
+        None
+    };
     let t = quote_ident(&info.name);
     let all_cols = info
         .columns
@@ -227,10 +321,13 @@ pub fn quality_report(
     let mut findings = Vec::new();
 
     // Exact duplicates: rows beyond the first of each group of equal rows.
-    let distinct_rows = count(
-        conn,
-        &format!("SELECT count(*) FROM (SELECT 1 FROM {t} GROUP BY {all_cols})"),
-    )?;
+    let distinct_rows = match pass.as_ref().and_then(|p| p.distinct_rows) {
+        Some(n) => n,
+        None => count(
+            conn,
+            &format!("SELECT count(*) FROM (SELECT 1 FROM {t} GROUP BY {all_cols})"),
+        )?,
+    };
     let exact_duplicate_rows = info.rows.saturating_sub(distinct_rows);
     if exact_duplicate_rows > 0 {
         findings.push(Finding {
@@ -260,10 +357,13 @@ pub fn quality_report(
             })
             .collect::<Result<Vec<_>>>()?
             .join(", ");
-        let groups = count(
-            conn,
-            &format!("SELECT count(*) FROM (SELECT 1 FROM {t} GROUP BY {key})"),
-        )?;
+        let groups = match pass.as_ref().and_then(|p| p.distinct_keys) {
+            Some(n) => n,
+            None => count(
+                conn,
+                &format!("SELECT count(*) FROM (SELECT 1 FROM {t} GROUP BY {key})"),
+            )?,
+        };
         let dups = info.rows.saturating_sub(groups);
         if dups > 0 {
             findings.push(Finding {
@@ -311,7 +411,18 @@ pub fn quality_report(
     let mut columns = Vec::with_capacity(info.columns.len());
     for (i, c) in info.columns.iter().enumerate() {
         rep.check()?;
-        columns.push(column_quality(conn, &info, c, &today, &mut findings)?);
+        let counts = pass
+            .as_ref()
+            .and_then(|p| p.columns.get(i))
+            .and_then(Option::as_ref);
+        columns.push(column_quality(
+            conn,
+            &info,
+            c,
+            counts,
+            &today,
+            &mut findings,
+        )?);
         rep.report(
             Stage::Profiling,
             i as u64 + 2,
@@ -334,6 +445,7 @@ fn column_quality(
     conn: &Connection,
     info: &DatasetInfo,
     c: &ColumnInfo,
+    counts: Option<&ColumnCounts>,
     today: &str,
     findings: &mut Vec<Finding>,
 ) -> Result<ColumnQuality> {
@@ -370,20 +482,24 @@ fn column_quality(
     };
     let untrimmed_where = (c.ty == ColumnType::Text).then(|| format!("{q} <> trim({q})"));
     // One scan for the counts every column gets.
-    let (missing, distinct, invalid, untrimmed): (i64, i64, i64, i64) = conn
-        .query_row(
-            &format!(
-                "SELECT coalesce(sum({missing_where}), 0), count(DISTINCT {q}), \
-                 coalesce(sum({}), 0), coalesce(sum({}), 0) FROM {t}",
-                invalid_where.as_deref().unwrap_or("0"),
-                untrimmed_where.as_deref().unwrap_or("0"),
-            ),
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .map_err(|e| Error::Query(e.to_string()))?;
-    let [missing, distinct, invalid, untrimmed] =
-        [missing, distinct, invalid, untrimmed].map(|v| v.max(0) as u64);
+    let [missing, distinct, invalid, untrimmed] = match counts {
+        Some(k) => [k.missing(), k.distinct(), 0, k.untrimmed()],
+        None => {
+            let (missing, distinct, invalid, untrimmed): (i64, i64, i64, i64) = conn
+                .query_row(
+                    &format!(
+                        "SELECT coalesce(sum({missing_where}), 0), count(DISTINCT {q}), \
+                         coalesce(sum({}), 0), coalesce(sum({}), 0) FROM {t}",
+                        invalid_where.as_deref().unwrap_or("0"),
+                        untrimmed_where.as_deref().unwrap_or("0"),
+                    ),
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .map_err(|e| Error::Query(e.to_string()))?;
+            [missing, distinct, invalid, untrimmed].map(|v| v.max(0) as u64)
+        }
+    };
     // Rows without a value in a column with a role are unusable for the analyses; other numbers
     // are filled with the median, other text marked unknown.
     let (fill_missing, why_missing) = if let Some(role) = c.role {
@@ -451,7 +567,10 @@ fn column_quality(
     // Identifiers are codes, not spellings: `85123A` and `85123a` may be two products.
     let identifier = c.role.is_some_and(|r| r.is_identifier());
     if c.ty == ColumnType::Text && distinct <= 5000 && !identifier {
-        variants = category_variants(conn, &t, &q)?;
+        variants = match counts.and_then(ColumnCounts::texts) {
+            Some(m) => variant_groups(m.keys().cloned()),
+            None => category_variants(conn, &t, &q)?,
+        };
         if !variants.is_empty() {
             let list = variants
                 .iter()
@@ -459,10 +578,13 @@ fn column_quality(
                 .map(|v| format!("'{}'", v.replace('\'', "''")))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let rows = count(
-                conn,
-                &format!("SELECT count(*) FROM {t} WHERE {q} IN ({list})"),
-            )?;
+            let rows = match counts.and_then(ColumnCounts::texts) {
+                Some(m) => variants.iter().flatten().filter_map(|v| m.get(v)).sum(),
+                None => count(
+                    conn,
+                    &format!("SELECT count(*) FROM {t} WHERE {q} IN ({list})"),
+                )?,
+            };
             let map = variants
                 .iter()
                 .map(|g| Mapping {
@@ -489,18 +611,24 @@ fn column_quality(
     if c.ty.is_numeric() {
         // The numbers, read once and sorted here: quartiles, fences, mean and deviation.
         let numeric = format!("typeof({q}) IN ('integer', 'real')");
-        let mut xs: Vec<f64> = conn
-            .prepare(&format!("SELECT {q} FROM {t} WHERE {numeric}"))?
-            .query_map([], |r| r.get::<_, f64>(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let xs = match counts.and_then(ColumnCounts::numbers) {
+            Some(xs) => Numbers::Counted(xs),
+            None => {
+                let mut xs: Vec<f64> = conn
+                    .prepare(&format!("SELECT {q} FROM {t} WHERE {numeric}"))?
+                    .query_map([], |r| r.get::<_, f64>(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                xs.sort_by(f64::total_cmp);
+                Numbers::Sorted(xs)
+            }
+        };
         if xs.len() >= 4 {
-            xs.sort_by(f64::total_cmp);
             // At least four values: both quartiles exist.
-            let q1 = quantile(&xs, 0.25).unwrap_or(f64::NAN);
-            let q3 = quantile(&xs, 0.75).unwrap_or(f64::NAN);
+            let q1 = xs.quantile(0.25).unwrap_or(f64::NAN);
+            let q3 = xs.quantile(0.75).unwrap_or(f64::NAN);
             let iqr = q3 - q1;
             let (lo, hi) = (q1 - 1.5 * iqr, q3 + 1.5 * iqr);
-            let k = xs.iter().filter(|&&x| x < lo || x > hi).count() as u64;
+            let k = xs.count(|x| x < lo || x > hi);
             outliers_iqr = Some(k);
             let w = format!("{numeric} AND ({q} < {lo:?} OR {q} > {hi:?})");
             push(
@@ -520,7 +648,7 @@ fn column_quality(
             let mean_sq = xs.iter().map(|x| x * x).sum::<f64>() / n;
             let sd = (mean_sq - mean * mean).max(0.0).sqrt();
             outliers_z = Some(if sd > 0.0 {
-                xs.iter().filter(|&&x| (x - mean).abs() > 3.0 * sd).count() as u64
+                xs.count(|x| (x - mean).abs() > 3.0 * sd)
             } else {
                 0
             });
@@ -531,7 +659,10 @@ fn column_quality(
             matches!(c.role, Some(Role::UnitPrice | Role::Amount)) || name.contains("price");
         if is_qty {
             let w = format!("{q} <= 0");
-            let k = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
+            let k = match &xs {
+                Numbers::Counted(_) => xs.count(|x| x <= 0.0),
+                Numbers::Sorted(_) => count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?,
+            };
             push(
                 FindingKind::NonPositiveQuantity,
                 k,
@@ -543,7 +674,10 @@ fn column_quality(
         }
         if is_price {
             let w = format!("{q} <= 0");
-            let k = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
+            let k = match &xs {
+                Numbers::Counted(_) => xs.count(|x| x <= 0.0),
+                Numbers::Sorted(_) => count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?,
+            };
             push(
                 FindingKind::NonPositivePrice,
                 k,
@@ -556,7 +690,10 @@ fn column_quality(
     }
     if c.ty.is_temporal() {
         let w = format!("date({q}) > '{today}'");
-        let k = count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?;
+        let k = match counts {
+            Some(k) => k.after_day(today),
+            None => count(conn, &format!("SELECT count(*) FROM {t} WHERE {w}"))?,
+        };
         push(
             FindingKind::FutureDates,
             k,
@@ -570,7 +707,10 @@ fn column_quality(
     }
     if c.role == Some(Role::OrderId)
         && c.ty == ColumnType::Text
-        && let Some(shape) = cancellation_shape(conn, &t, &q)?
+        && let Some(shape) = match counts.and_then(ColumnCounts::texts) {
+            Some(m) => cancellation_shape_of(m, &q),
+            None => cancellation_shape(conn, &t, &q)?,
+        }
     {
         push(
             FindingKind::Cancellations,
@@ -626,19 +766,55 @@ fn cancellation_shape(conn: &Connection, t: &str, q: &str) -> Result<Option<Canc
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .map_err(|e| Error::Query(e.to_string()))?;
+    let [c_ids, c_digits, others, others_digits] =
+        [c_ids, c_digits, others, others_digits].map(|v| v.max(0) as u64);
+    Ok(shape_of(c_ids, c_digits, others, others_digits, q))
+}
+
+/// [`cancellation_shape`] from a column's distinct values and their counts.
+fn cancellation_shape_of(values: &PlHashMap<String, u64>, q: &str) -> Option<CancellationShape> {
+    // As SQLite reads them: `trim` drops spaces only, GLOB's [0-9] is the ASCII digits.
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (mut c_ids, mut c_digits, mut others, mut others_digits) = (0u64, 0u64, 0u64, 0u64);
+    for (v, &n) in values {
+        if v.bytes().all(|b| b == b' ') {
+            continue;
+        }
+        if let Some(rest) = v.strip_prefix('C') {
+            c_ids += n;
+            if digits(rest) {
+                c_digits += n;
+            }
+        } else {
+            others += n;
+            if digits(v) {
+                others_digits += n;
+            }
+        }
+    }
+    shape_of(c_ids, c_digits, others, others_digits, q)
+}
+
+fn shape_of(
+    c_ids: u64,
+    c_digits: u64,
+    others: u64,
+    others_digits: u64,
+    q: &str,
+) -> Option<CancellationShape> {
     if c_ids == 0 || others == 0 {
-        return Ok(None);
+        return None;
     }
     let numeric_share = others_digits as f64 / others as f64;
     let c_shape = c_digits as f64 / c_ids as f64;
     if numeric_share < CANCELLATION_SHAPE || c_shape < CANCELLATION_SHAPE {
-        return Ok(None);
+        return None;
     }
-    Ok(Some(CancellationShape {
-        cancelled: c_ids as u64,
-        rows_where: is_c,
+    Some(CancellationShape {
+        cancelled: c_ids,
+        rows_where: format!("substr({q}, 1, 1) = 'C'"),
         numeric_share,
-    }))
+    })
 }
 
 /// The spelling a group of variants is mapped to: an already trimmed value, the shortest, then
@@ -685,6 +861,11 @@ fn category_variants(conn: &Connection, t: &str, q: &str) -> Result<Vec<Vec<Stri
     let values: Vec<String> = stmt
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<_>>()?;
+    Ok(variant_groups(values.into_iter()))
+}
+
+/// The groups of two or more values with one fingerprint, each sorted, in fingerprint order.
+fn variant_groups(values: impl Iterator<Item = String>) -> Vec<Vec<String>> {
     let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for v in values {
         let key = fingerprint(&v);
@@ -692,14 +873,14 @@ fn category_variants(conn: &Connection, t: &str, q: &str) -> Result<Vec<Vec<Stri
             groups.entry(key).or_default().push(v);
         }
     }
-    Ok(groups
+    groups
         .into_values()
         .filter(|g| g.len() > 1)
         .map(|mut g| {
             g.sort();
             g
         })
-        .collect())
+        .collect()
 }
 
 /// The key of a category value: case, spacing and punctuation ignored, and the administrative

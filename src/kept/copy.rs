@@ -31,6 +31,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// The kind of kept entry a copy is.
 pub const KIND: &str = "dataset_copy";
 
+/// The version of what [`ColumnMeta::exact`] means ([`crate::frame::is_exact`]): a copy built
+/// under another meaning is stale.
+const EXACTNESS: &str = "exact2";
+
 /// Rows per chunk of a column.
 pub const CHUNK_ROWS: usize = 1 << 18;
 
@@ -76,7 +80,7 @@ fn inputs(project: &Project, info: &DatasetInfo) -> Result<Inputs> {
         key: format!("{}/{KIND}/{}", super::FORMAT, info.name),
         datasets: vec![(
             info.name.clone(),
-            format!("{}|{marker}|{}", info.name, columns.join(",")),
+            format!("{}|{marker}|{}|{EXACTNESS}", info.name, columns.join(",")),
         )],
     })
 }

@@ -47,6 +47,7 @@ mod layout_ui;
 mod online_retail;
 mod order_totals;
 mod outputs;
+mod profile_copy;
 mod platforms;
 mod privacy;
 mod privacy_cli;
