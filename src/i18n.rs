@@ -1490,6 +1490,11 @@ strings! {
         "投资回报率：（归因收入 - 成本）÷ 成本。250% 表示每花 1 元，额外收回 2.5 元。";
     ExplainRoas => "Return on ad spend: attributed revenue ÷ cost. Above 1, the campaign's orders brought in more than it cost.",
         "广告支出回报：归因收入 ÷ 成本。大于 1 表示活动带来的订单收入超过了花费。";
+
+    // Window, issue 20 (branch window): the Clean page's fix preview, the Dashboard's cards.
+    FixPreviewTitle => "Preview of the fix: {0}", "修复预览：{0}";
+    FixPreviewHint => "Nothing changes until you apply it.", "应用之前不会做任何更改。";
+    FixAlreadyInRecipe => "This fix is already in the recipe.", "该修复已在配方中。";
 }
 
 #[cfg(test)]
