@@ -1,7 +1,7 @@
 //! The window at the sizes of a small laptop (1000×700) and a full-HD screen (1920×1080): the
 //! Data page's table shows several columns beside the side panels (it showed two at 1000×700),
 //! and the column profile folds away and back; every page's main controls are on screen and
-//! clear of the navigation; the row numbers stay in view sideways.
+//! clear of the navigation; the row numbers and their "#" header stay in view sideways.
 
 use crate::ui::{app_sized, sample, wait_until};
 use egui_kittest::kittest::Queryable;
@@ -262,6 +262,23 @@ fn row_numbers_stay_in_view_when_the_table_scrolls_sideways() {
     assert!(
         row_one(&h) > 0,
         "row number 1 left the screen after scrolling sideways"
+    );
+    // The column's "#" header stays with them, in the header row at the table's left edge.
+    let numbers = h
+        .query_all_by_label("1")
+        .map(|n| n.rect())
+        .filter(|r| r.min.x >= 0.0 && r.max.x <= size[0] && r.min.y > header.max.y)
+        .map(|r| r.min.x)
+        .fold(f32::INFINITY, f32::min);
+    let hash = h
+        .query_all_by_label("#")
+        .map(|n| n.rect())
+        .filter(|r| r.min.x >= 0.0 && r.max.x <= size[0] && r.min.y < header.max.y)
+        .collect::<Vec<_>>();
+    assert!(
+        hash.iter()
+            .any(|r| r.max.x <= numbers + 40.0 && r.min.y >= header.min.y - 4.0),
+        "the '#' header left the screen after scrolling sideways: {hash:?}, numbers at {numbers}"
     );
 }
 
