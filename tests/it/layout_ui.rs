@@ -314,7 +314,7 @@ fn every_page_keeps_its_main_controls_on_screen_at_both_sizes() {
                 "Export report (XLSX)",
             ],
         ),
-        (Page::Activity, &["Refresh", "Clear filters"]),
+        (Page::Activity, &["Refresh", "Activity log"]),
     ];
     // A saved chart, so the Dashboard shows its cards and their controls.
     let s = crate::common::Scratch::new();
