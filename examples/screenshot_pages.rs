@@ -247,6 +247,36 @@ impl eframe::App for Shot {
     }
 }
 
+/// The dashboard view's cards: the month's revenue as a KPI tile, the monthly chart wide (the
+/// script saves the charts).
+fn dashboard_cards(project: &std::path::Path) {
+    use loupe::explore::cards::{Card, CardSize, set_card};
+    let Ok(p) = loupe::store::Project::open(project) else {
+        return;
+    };
+    let cards = [
+        (
+            "Revenue this month · 本月销售额",
+            Card {
+                size: CardSize::Small,
+                kpi: true,
+            },
+        ),
+        (
+            "Monthly revenue · 月度销售额",
+            Card {
+                size: CardSize::Wide,
+                kpi: false,
+            },
+        ),
+    ];
+    for (title, card) in cards {
+        if let Err(e) = set_card(&p, title, card) {
+            eprintln!("screenshot_pages: the card of {title}: {e}");
+        }
+    }
+}
+
 fn main() -> Result<(), eframe::Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (project, view, ready, import_file) = match args.as_slice() {
@@ -273,6 +303,9 @@ fn main() -> Result<(), eframe::Error> {
         ..Default::default()
     };
     let (project, view, ready_file) = (PathBuf::from(project), view.clone(), PathBuf::from(ready));
+    if view == "dashboard" {
+        dashboard_cards(&project);
+    }
     eframe::run_native(
         "Loupe screenshots",
         options,

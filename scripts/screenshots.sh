@@ -58,9 +58,12 @@ cleanup() {
 trap cleanup EXIT
 
 "$BIN" demo --project "$WORK/sample.loupe" >/dev/null || { echo "screenshots: the sample project failed"; exit 1; }
-# Two saved charts, so the Dashboard shows what it is for.
+# Three saved charts, so the Dashboard shows what it is for (screenshot_pages makes the monthly
+# chart wide and the second a KPI tile).
 "$BIN" chart --project "$WORK/sample.loupe" --dataset orders --x order_time:month --y 'sum(amount)' \
   --type bar --save "Monthly revenue · 月度销售额" >/dev/null || exit 1
+"$BIN" chart --project "$WORK/sample.loupe" --dataset orders --x order_time:month --y 'sum(amount)' \
+  --type bar --save "Revenue this month · 本月销售额" >/dev/null || exit 1
 "$BIN" chart --project "$WORK/sample.loupe" --dataset orders --x channel --y 'sum(amount)' \
   --type pie --save "Revenue by channel · 各渠道销售额" >/dev/null || exit 1
 # The guide's win-back segment, saved (the Segments view edits a narrower rule of it).

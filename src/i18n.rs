@@ -1491,6 +1491,33 @@ strings! {
         "投资回报率：（归因收入 - 成本）÷ 成本。250% 表示每花 1 元，额外收回 2.5 元。";
     ExplainRoas => "Return on ad spend: attributed revenue ÷ cost. Above 1, the campaign's orders brought in more than it cost.",
         "广告支出回报：归因收入 ÷ 成本。大于 1 表示活动带来的订单收入超过了花费。";
+
+    // Window, issue 20 (branch window): the Clean page's fix preview, the Dashboard's cards.
+    FixPreviewTitle => "Preview of the fix: {0}", "修复预览：{0}";
+    FixPreviewHint => "Nothing changes until you apply it.", "应用之前不会做任何更改。";
+    FixAlreadyInRecipe => "This fix is already in the recipe.", "该修复已在配方中。";
+    DashCardSize => "Card size", "卡片大小";
+    DashSizeSmall => "Small", "小";
+    DashSizeWide => "Wide", "宽";
+    DashSizeTall => "Tall", "高";
+    DashShowKpi => "Show as KPI (last period and its change)", "显示为指标卡（最近一期及其变化）";
+    DashMoveLeft => "Move left", "左移";
+    DashMoveRight => "Move right", "右移";
+    DashCardChanged => "Card “{0}”: {1}", "卡片“{0}”：{1}";
+    DashCardMoved => "Moved “{0}”", "已移动“{0}”";
+    DashKpiChange => "{0} vs {1}", "{0}（对比 {1}）";
+    DashKpiNoPrevious => "No earlier period to compare with", "没有可对比的上一期";
+    DashKpiNoData => "No values to show", "没有可显示的值";
+    DashKpiLeftOut => "{0} is left out: the data ends inside it", "{0} 未计入：数据在该期中途结束";
+    DashDates => "Dates", "日期";
+    DashFrom => "From", "从";
+    DashTo => "to", "到";
+    DashApplyRange => "Apply to all cards", "应用到所有卡片";
+    DashAllDates => "All dates", "全部日期";
+    DashRangeHint => "Every card counts only the rows in these dates (by its date column).", "每张卡片只统计这些日期内的行（按其日期列）。";
+    DashRangeSet => "Dashboard dates: {0} to {1}", "仪表板日期：{0} 到 {1}";
+    DashNotADate => "“{0}” is not a date; write it as YYYY-MM-DD", "“{0}”不是日期，请写成 YYYY-MM-DD";
+    DashRangeBackwards => "The range starts after it ends", "开始日期晚于结束日期";
 }
 
 #[cfg(test)]

@@ -138,6 +138,7 @@ pub fn chart(a: ChartArgs) -> Result<()> {
             title: title.trim().to_string(),
             kind: a.kind,
             spec,
+            card: Default::default(),
         };
         save_chart(&project, &chart)?;
         say!(

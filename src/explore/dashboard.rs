@@ -21,7 +21,8 @@ pub struct Rendered {
 
 /// Draws every saved chart as `DIR/<title>.png` (titles made file names by [`file_stem`], made
 /// unique with `-2`, `-3`, …), `size` pixels each, titled with the chart's title. A chart that
-/// fails does not stop the others; its error is in its [`Rendered::result`].
+/// fails does not stop the others; its error is in its [`Rendered::result`]. The dashboard's
+/// date range ([`super::cards::date_range`]) filters every chart, as in the window.
 pub fn render_dashboard(
     project: &Project,
     dir: &Path,
@@ -31,6 +32,7 @@ pub fn render_dashboard(
 ) -> Result<Vec<Rendered>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let charts = saved_charts(project)?;
+    let range = super::cards::date_range(project)?;
     let mut cache = FrameCache::default();
     let mut used: Vec<String> = Vec::new();
     let mut out = Vec::with_capacity(charts.len());
@@ -45,11 +47,15 @@ pub fn render_dashboard(
         }
         used.push(name.clone());
         let path = dir.join(format!("{name}.png"));
-        let result =
-            compute(project, &chart.spec, chart.kind, Some(&mut cache), rep).and_then(|d| {
-                render(&d, chart.kind, &chart.title, words, &path, size)?;
-                Ok(d.input_rows())
-            });
+        let spec = match project.dataset(&chart.spec.dataset) {
+            Ok(info) => super::cards::with_range(&info, &chart.spec, &range),
+            // Computing says what is missing.
+            Err(_) => chart.spec.clone(),
+        };
+        let result = compute(project, &spec, chart.kind, Some(&mut cache), rep).and_then(|d| {
+            render(&d, chart.kind, &chart.title, words, &path, size)?;
+            Ok(d.input_rows())
+        });
         out.push(Rendered {
             chart,
             path,

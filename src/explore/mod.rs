@@ -15,6 +15,7 @@
 pub mod aggregate;
 pub mod boxplot;
 pub mod cache;
+pub mod cards;
 pub mod chart;
 pub mod cohorts;
 pub mod dashboard;

@@ -2,6 +2,7 @@
 //! JSON in the project file (`store::charts`), so the dashboard, `loupe dashboard` and the
 //! builder all compute the same chart from the data as it is now.
 
+use super::cards::Card;
 use super::render::ChartKind;
 use super::spec::ChartSpec;
 use crate::store::{Project, charts as stored};
@@ -15,13 +16,19 @@ pub struct SavedChart {
     pub title: String,
     pub kind: ChartKind,
     pub spec: ChartSpec,
+    /// How it shows on the dashboard.
+    #[serde(default, skip_serializing_if = "Card::is_default")]
+    pub card: Card,
 }
 
-/// What is stored as JSON (the title is the row's key).
+/// What is stored as JSON (the title is the row's key). Charts saved before cards had sizes
+/// read with the default card.
 #[derive(Serialize, Deserialize)]
 struct Body {
     kind: ChartKind,
     spec: ChartSpec,
+    #[serde(default, skip_serializing_if = "Card::is_default")]
+    card: Card,
 }
 
 fn check_title(title: &str) -> Result<&str> {
@@ -52,13 +59,19 @@ fn no_chart(project: &Project, title: &str) -> Error {
 }
 
 /// Saves a chart under its (trimmed) title, replacing a chart of the same title in place.
-/// The dataset must exist; the spec is checked when the chart is computed.
+/// The dataset must exist; the spec is checked when the chart is computed. A chart saved again
+/// with the default card (from the builder or the CLI) keeps the card it had on the dashboard.
 pub fn save_chart(project: &Project, chart: &SavedChart) -> Result<()> {
     let title = check_title(&chart.title)?;
     project.dataset(&chart.spec.dataset)?;
+    let card = match stored::get(project.conn(), title)? {
+        Some(old) if chart.card.is_default() => parse(old).map(|c| c.card).unwrap_or_default(),
+        _ => chart.card,
+    };
     let json = serde_json::to_string(&Body {
         kind: chart.kind,
         spec: chart.spec.clone(),
+        card,
     })
     .map_err(|e| Error::Export(format!("cannot write the chart '{title}': {e}")))?;
     stored::put(project.conn(), title, &json)
@@ -75,6 +88,7 @@ fn parse(c: stored::StoredChart) -> Result<SavedChart> {
         title: c.title,
         kind: body.kind,
         spec: body.spec,
+        card: body.card,
     })
 }
 
@@ -215,6 +229,7 @@ mod tests {
             title: "t".into(),
             kind: ChartKind::Bar,
             spec,
+            card: Card::default(),
         };
         assert_eq!(
             describe(&c),

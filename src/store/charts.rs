@@ -63,3 +63,27 @@ pub fn rename(conn: &Connection, title: &str, new_title: &str) -> Result<bool> {
 pub fn remove(conn: &Connection, title: &str) -> Result<bool> {
     Ok(conn.execute("DELETE FROM _loupe_charts WHERE title = ?1", [title])? > 0)
 }
+
+/// Puts the charts in the order of `titles` (positions 1, 2, …), in one transaction; charts not
+/// named keep their positions after those.
+pub fn reorder(conn: &Connection, titles: &[String]) -> Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    let base: i64 = tx.query_row(
+        "SELECT coalesce(max(position), 0) FROM _loupe_charts",
+        [],
+        |r| r.get(0),
+    )?;
+    {
+        let mut stmt =
+            tx.prepare_cached("UPDATE _loupe_charts SET position = ?2 WHERE title = ?1")?;
+        // Out of the way first, then in order (positions need not be unique, but stay so).
+        for (i, t) in titles.iter().enumerate() {
+            stmt.execute(params![t, base + 1 + i as i64])?;
+        }
+        for (i, t) in titles.iter().enumerate() {
+            stmt.execute(params![t, 1 + i as i64])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}

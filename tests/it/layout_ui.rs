@@ -1,6 +1,7 @@
 //! The window at the sizes of a small laptop (1000×700) and a full-HD screen (1920×1080): the
 //! Data page's table shows several columns beside the side panels (it showed two at 1000×700),
-//! and the column profile folds away and back.
+//! and the column profile folds away and back; every page's main controls are on screen and
+//! clear of the navigation; the row numbers and their "#" header stay in view sideways.
 
 use crate::ui::{app_sized, sample, wait_until};
 use egui_kittest::kittest::Queryable;
@@ -262,4 +263,145 @@ fn row_numbers_stay_in_view_when_the_table_scrolls_sideways() {
         row_one(&h) > 0,
         "row number 1 left the screen after scrolling sideways"
     );
+    // The column's "#" header stays with them, in the header row at the table's left edge.
+    let numbers = h
+        .query_all_by_label("1")
+        .map(|n| n.rect())
+        .filter(|r| r.min.x >= 0.0 && r.max.x <= size[0] && r.min.y > header.max.y)
+        .map(|r| r.min.x)
+        .fold(f32::INFINITY, f32::min);
+    let hash = h
+        .query_all_by_label("#")
+        .map(|n| n.rect())
+        .filter(|r| r.min.x >= 0.0 && r.max.x <= size[0] && r.min.y < header.max.y)
+        .collect::<Vec<_>>();
+    assert!(
+        hash.iter()
+            .any(|r| r.max.x <= numbers + 40.0 && r.min.y >= header.min.y - 4.0),
+        "the '#' header left the screen after scrolling sideways: {hash:?}, numbers at {numbers}"
+    );
+}
+
+/// Every page at 1000×700 and 1920×1080: its main controls are on screen, right of the
+/// navigation panel and above the status bar, and no control of the page lies over the
+/// navigation panel.
+#[test]
+fn every_page_keeps_its_main_controls_on_screen_at_both_sizes() {
+    use egui_kittest::kittest::NodeT;
+    use loupe::ui::{Page, nav_label};
+    let pages: [(Page, &[&str]); 9] = [
+        (Page::Data, &["Datasets", "Filter"]),
+        (
+            Page::Clean,
+            &["Check quality", "Add step", "Undo", "Quality report"],
+        ),
+        (
+            Page::Explore,
+            &["Chart builder", "Sales trend", "Save to dashboard…"],
+        ),
+        (
+            Page::Dashboard,
+            &["Refresh", "Apply to all cards", "Monthly revenue"],
+        ),
+        (Page::Customers, &["Customer list", "RFM map"]),
+        (Page::Segments, &["New segment", "Builder", "Export…"]),
+        (Page::Recommendations, &["Picks", "Rules"]),
+        (
+            Page::Campaigns,
+            &[
+                "ROI and attribution",
+                "Lift (experiment)",
+                "Export report (XLSX)",
+            ],
+        ),
+        (Page::Activity, &["Refresh", "Activity log"]),
+    ];
+    // A saved chart, so the Dashboard shows its cards and their controls.
+    let s = crate::common::Scratch::new();
+    let path = crate::common::sample_copy(&s);
+    {
+        use loupe::explore::saved::{SavedChart, save_chart};
+        use loupe::explore::{ChartSpec, Dimension, Grain, Measure};
+        let p = loupe::store::Project::open(&path).unwrap();
+        let spec = ChartSpec::new(
+            "orders",
+            Dimension::new("order_time", Some(Grain::Month)),
+            vec![Measure::parse("sum(amount)").unwrap()],
+        );
+        let chart = SavedChart {
+            title: "Monthly revenue".into(),
+            kind: loupe::explore::render::ChartKind::Bar,
+            spec,
+            card: Default::default(),
+        };
+        save_chart(&p, &chart).unwrap();
+    }
+    for size in [[1000.0, 700.0], [1920.0, 1080.0]] {
+        let mut h = app_sized(&path, Lang::En, size);
+        wait_until(&mut h, "the first dataset", |a| !a.busy());
+        let nav: Vec<String> = Page::ALL.iter().map(|p| nav_label(Lang::En, *p)).collect();
+        let nav_right = nav
+            .iter()
+            .filter_map(|l| h.query_by_label(l).map(|n| n.rect().max.x))
+            .fold(0.0_f32, f32::max);
+        assert!(nav_right > 0.0 && nav_right < 260.0, "nav at {nav_right}");
+        // Below the top bar (which spans the window above the navigation).
+        let nav_top = nav
+            .iter()
+            .filter_map(|l| h.query_by_label(l).map(|n| n.rect().min.y))
+            .fold(f32::INFINITY, f32::min);
+        for (page, main) in pages {
+            h.get_by_label(&nav_label(Lang::En, page)).click();
+            h.run_steps(3);
+            let start = std::time::Instant::now();
+            while h.state().busy() && start.elapsed().as_secs() < 60 {
+                h.step();
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            h.run_steps(4);
+            let status_top = h
+                .query_all_by_label_contains("✔ ")
+                .map(|n| n.rect().min.y)
+                .fold(size[1], f32::min);
+            let inside = |r: egui::Rect| {
+                r.min.x >= nav_right - 0.5
+                    && r.max.x <= size[0] + 0.5
+                    && r.min.y >= 0.0
+                    && r.max.y <= status_top + 0.5
+            };
+            for label in main {
+                let rects: Vec<egui::Rect> = h
+                    .query_all_by_label_contains(label)
+                    .map(|n| n.rect())
+                    .collect();
+                assert!(
+                    rects.iter().any(|r| inside(*r)),
+                    "{page:?} at {size:?}: '{label}' is not on screen right of the navigation \
+                     ({nav_right}) and above the status bar ({status_top}): {rects:?}"
+                );
+            }
+            // No control of the page reaches into the navigation panel.
+            for role in [
+                egui::accesskit::Role::Button,
+                egui::accesskit::Role::ComboBox,
+                egui::accesskit::Role::TextInput,
+                egui::accesskit::Role::CheckBox,
+            ] {
+                for n in h.query_all(egui_kittest::kittest::By::new().role(role)) {
+                    let label = n.accesskit_node().label().unwrap_or_default();
+                    if nav.iter().any(|l| *l == label) {
+                        continue;
+                    }
+                    let r = n.rect();
+                    if r.min.y < nav_top - 4.0 {
+                        continue;
+                    }
+                    assert!(
+                        !(r.min.x < nav_right - 1.0 && r.max.x > nav_right + 1.0),
+                        "{page:?} at {size:?}: {role:?} '{label}' {r:?} lies over the navigation"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -10,6 +10,8 @@ mod campaigns;
 #[cfg(feature = "gui")]
 mod campaigns_ui;
 mod clean;
+#[cfg(feature = "gui")]
+mod clean_ui;
 mod cli;
 mod clv;
 mod combine;

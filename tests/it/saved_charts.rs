@@ -32,6 +32,7 @@ fn monthly() -> SavedChart {
         title: "Revenue by month".into(),
         kind: ChartKind::Bar,
         spec,
+        card: Default::default(),
     }
 }
 
@@ -43,6 +44,7 @@ fn amounts() -> SavedChart {
         title: "订单金额分布".into(),
         kind: ChartKind::Histogram,
         spec,
+        card: Default::default(),
     }
 }
 
@@ -302,5 +304,138 @@ fn cli_saves_lists_renames_deletes_and_draws_the_dashboard() {
         ok(&["charts", "--project", p]).lines().count(),
         2,
         "nothing saved"
+    );
+}
+
+/// The dashboard's cards: a size and KPI switch kept in the chart's record (a chart saved before
+/// cards existed reads as a small chart card), kept when the chart is saved again from the
+/// builder, the order changed by moves, and one date range that filters every card.
+#[test]
+fn dashboard_cards_sizes_order_and_date_range() {
+    use loupe::explore::cards::{
+        Card, CardSize, DateRange, date_range, kpi_of, move_chart, set_card, set_date_range,
+        with_range,
+    };
+    use loupe::explore::chart::{ChartData, compute};
+    use loupe::explore::{AggRow, Key};
+    use loupe::progress::Reporter;
+    let s = Scratch::new();
+    let p = orders(&s);
+    // Written as an older Loupe did: no card in the JSON.
+    let old = format!(
+        r#"{{"kind":"bar","spec":{}}}"#,
+        serde_json::to_string(&monthly().spec).unwrap()
+    );
+    p.conn()
+        .execute(
+            "INSERT INTO _loupe_charts(title, chart, position, created_at, updated_at) VALUES ('old', ?1, 1, '', '')",
+            [old],
+        )
+        .unwrap();
+    save_chart(&p, &monthly()).unwrap();
+    save_chart(&p, &amounts()).unwrap();
+    let titles = |p: &Project| -> Vec<String> {
+        saved_charts(p)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.title)
+            .collect()
+    };
+    assert_eq!(saved_chart(&p, "old").unwrap().card, Card::default());
+    delete_chart(&p, "old").unwrap();
+    assert_eq!(titles(&p), ["Revenue by month", "订单金额分布"]);
+    let wide = Card {
+        size: CardSize::Wide,
+        kpi: true,
+    };
+    set_card(&p, "Revenue by month", wide).unwrap();
+    assert_eq!(saved_chart(&p, "Revenue by month").unwrap().card, wide);
+    // Saved again from the builder (default card): the card stays, the spec changes.
+    let mut again = monthly();
+    again.kind = ChartKind::Line;
+    save_chart(&p, &again).unwrap();
+    let c = saved_chart(&p, "Revenue by month").unwrap();
+    assert_eq!((c.card, c.kind), (wide, ChartKind::Line));
+    assert!(set_card(&p, "nope", wide).is_err());
+    // Moves: right, then past the end (stays), then left.
+    assert!(move_chart(&p, "Revenue by month", 1).unwrap());
+    assert_eq!(titles(&p), ["订单金额分布", "Revenue by month"]);
+    assert!(!move_chart(&p, "Revenue by month", 1).unwrap());
+    assert!(move_chart(&p, "Revenue by month", -1).unwrap());
+    assert_eq!(titles(&p), ["Revenue by month", "订单金额分布"]);
+    // A chart added later goes to the end.
+    save_chart(
+        &p,
+        &SavedChart {
+            title: "third".into(),
+            ..amounts()
+        },
+    )
+    .unwrap();
+    assert_eq!(titles(&p).last().map(String::as_str), Some("third"));
+    // The date range: kept, and applied to the chart's date column, both ends included.
+    assert_eq!(date_range(&p).unwrap(), DateRange::default());
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let range = DateRange {
+        from: Some(d("2024-01-20")),
+        to: Some(d("2024-02-01")),
+    };
+    set_date_range(&p, &range).unwrap();
+    assert_eq!(date_range(&p).unwrap(), range);
+    assert!(
+        set_date_range(
+            &p,
+            &DateRange {
+                from: range.to,
+                to: range.from
+            }
+        )
+        .is_err()
+    );
+    let info = p.dataset("orders").unwrap();
+    let chart = saved_chart(&p, "Revenue by month").unwrap();
+    let ranged = with_range(&info, &chart.spec, &range);
+    assert_eq!(
+        ranged.filter.as_deref(),
+        Some("(amount > 0) and \"order_time\" >= '2024-01-20' and \"order_time\" < '2024-02-02'")
+    );
+    let rep = Reporter::silent();
+    let Ok(ChartData::Table(t)) = compute(&p, &ranged, chart.kind, None, &rep) else {
+        panic!("the ranged chart");
+    };
+    // The 2024-01-20 (4) and 2024-02-01 (7) lines, not 2024-01-03's.
+    assert_eq!(t.input_rows, 2);
+    // The data ends on 1 February: February is partial and left out of the KPI, January (4)
+    // has no month before it in the range.
+    let k = kpi_of(&t).unwrap();
+    assert_eq!(k.value, 4.0);
+    assert_eq!(k.left_out, Some(Key::Date(d("2024-02-01"))));
+    assert_eq!((k.previous.clone(), k.change()), (None, None));
+    // Whole months: the last against the one before (split series summed).
+    let mut whole = t.clone();
+    whole.span = Some((d("2024-01-01"), d("2024-02-29")));
+    whole.rows.push(AggRow {
+        x: Key::Date(d("2024-02-01")),
+        by: None,
+        values: vec![Some(1.0)],
+    });
+    let k = kpi_of(&whole).unwrap();
+    assert_eq!((k.value, k.left_out.clone()), (8.0, None));
+    assert_eq!(k.previous.clone(), Some((Key::Date(d("2024-01-01")), 4.0)));
+    assert!((k.change().unwrap() - 1.0).abs() < 1e-9);
+    // The histogram's x is a number: the range goes on the dataset's date column.
+    let amounts_spec = with_range(&info, &amounts().spec, &range);
+    assert!(
+        amounts_spec
+            .filter
+            .unwrap()
+            .contains("\"order_time\" >= '2024-01-20'")
+    );
+    // Open again: no filter added, and the stored range is gone.
+    set_date_range(&p, &DateRange::default()).unwrap();
+    assert_eq!(date_range(&p).unwrap(), DateRange::default());
+    assert_eq!(
+        with_range(&info, &chart.spec, &DateRange::default()),
+        chart.spec
     );
 }

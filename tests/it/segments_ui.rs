@@ -212,3 +212,55 @@ fn a_group_typed_in_chinese_counts_its_customers() {
         &parse_rule("rfm_group = 'Champions'").unwrap()
     );
 }
+
+/// In Chinese, an "in list" condition on a group shows the groups in the window's words and
+/// stores them as the data has them (it showed the stored English names).
+#[test]
+fn the_in_list_picker_shows_groups_in_chinese_and_stores_them_as_stored() {
+    use loupe::customers::rfm::RfmGroup;
+    use loupe::labels::group_label;
+    let mut h = app(sample(), Lang::ZhCn);
+    wait_until(&mut h, "the first dataset", |a| !a.busy());
+    h.get_by_label(&nav_label(Lang::ZhCn, Page::Segments))
+        .click();
+    wait_until(&mut h, "the customer base", |a| {
+        !a.busy() && a.segments().base().is_some()
+    });
+    h.state_mut()
+        .segments_mut()
+        .set_text("rfm_group in ('Champions', 'Loyal')");
+    h.run_steps(2);
+    let zh = |g| Lang::ZhCn.tr(group_label(g));
+    let shown = format!("{}, {}", zh(RfmGroup::Champions), zh(RfmGroup::Loyal));
+    // No button or picker of the builder shows a stored English name.
+    for name in ["Champions", "Loyal"] {
+        assert!(
+            h.query_all_by_label_contains(name)
+                .all(|n| !matches!(n.accesskit_node().role(), Role::Button | Role::ComboBox)),
+            "{name} shown in English"
+        );
+    }
+    h.get_by_role_and_label(Role::Button, &shown).click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::CheckBox, zh(RfmGroup::Lost))
+        .click();
+    h.run_steps(2);
+    let want = parse_rule("rfm_group in ('Champions', 'Loyal', 'Lost')").unwrap();
+    // (The builder keeps its rows in a group.)
+    let text = h.state().segments().text().to_string();
+    assert!(
+        text.contains("rfm_group in ('Champions', 'Loyal', 'Lost')"),
+        "{text}"
+    );
+    let count = {
+        let base = h.state().segments().base().unwrap();
+        Count::of(&members(base, &want, &Default::default()).unwrap())
+    };
+    assert!(count.count > 0);
+    wait_until(&mut h, "the preview", |a| {
+        a.segments().preview().is_some_and(|p| p.count == count)
+    });
+    // The button now lists the three, in Chinese.
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, &format!("{shown}, {}", zh(RfmGroup::Lost)));
+}

@@ -607,6 +607,7 @@ impl DataPage {
         // keep them in view sideways.
         let mut numbers: Vec<(usize, egui::Rect)> = Vec::new();
         let mut body_top = f32::NEG_INFINITY;
+        let mut header_cell = egui::Rect::NOTHING;
         let number_width = 12.0 + row_digits * 7.5;
         // Wide datasets scroll sideways; the table scrolls its rows itself.
         let scrolled = egui::ScrollArea::horizontal()
@@ -637,6 +638,7 @@ impl DataPage {
                             ui.label(RichText::new(lang.tr(T::RowNumber)).weak());
                         });
                         body_top = cell.bottom();
+                        header_cell = cell;
                         for c in &info.columns {
                             header.col(|ui| {
                                 let arrow = match &sort {
@@ -700,6 +702,15 @@ impl DataPage {
             let mut body = scrolled.inner_rect;
             body.min.y = body.min.y.max(body_top);
             sticky_row_numbers(ui, body, number_width, &numbers);
+            // The column's "#" header stays above them.
+            let head = egui::Rect::from_min_max(
+                egui::pos2(scrolled.inner_rect.left(), header_cell.top()),
+                egui::pos2(
+                    scrolled.inner_rect.left() + number_width,
+                    header_cell.bottom(),
+                ),
+            );
+            sticky_header(ui, head, scrolled.inner_rect, lang.tr(T::RowNumber));
         }
         if let Some(e) = error {
             self.fetch_error = Some(e);
@@ -851,6 +862,29 @@ fn sticky_row_numbers(ui: &mut Ui, view: egui::Rect, width: f32, numbers: &[(usi
             egui::Label::new(RichText::new(int(i as u64 + 1)).weak().small()).selectable(false),
         );
     }
+}
+
+/// Draws the row numbers' header over the left edge of a table scrolled sideways, like a fixed
+/// column's header (`rect` in the header row, clipped to the table's `view`).
+fn sticky_header(ui: &mut Ui, rect: egui::Rect, view: egui::Rect, text: &str) {
+    let clip = view.intersect(ui.clip_rect());
+    if !clip.intersects(rect) {
+        return;
+    }
+    let visuals = ui.visuals().clone();
+    let mut child = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(rect)
+            .layout(Layout::left_to_right(Align::Center)),
+    );
+    child.set_clip_rect(clip);
+    child.painter().rect_filled(rect, 0.0, visuals.panel_fill);
+    child.painter().vline(
+        rect.right(),
+        rect.y_range(),
+        visuals.widgets.noninteractive.bg_stroke,
+    );
+    child.add(egui::Label::new(RichText::new(text).weak()).selectable(false));
 }
 
 fn dataset_item(ui: &Ui, ws: &Workspace, d: &DatasetInfo) -> egui::text::LayoutJob {

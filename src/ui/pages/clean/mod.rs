@@ -3,6 +3,7 @@
 //! whenever the recipe changes.
 
 mod editor;
+mod pending;
 mod preview;
 mod report;
 
@@ -19,6 +20,7 @@ use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme::{self, icon};
 use editor::{Op, StepEditor};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
+use pending::{Answer, PendingFix};
 use polars::prelude::DataFrame;
 use std::sync::Arc;
 
@@ -63,6 +65,9 @@ pub struct CleanPage {
     others_for: Option<(std::path::PathBuf, u64, u64)>,
     /// Recipes this page saved (to read the others' again).
     saves: u64,
+    /// A fix from the report, previewed before it joins the recipe.
+    pending: Option<PendingFix>,
+    pending_job: JobSlot<Box<StepPreview>>,
 }
 
 impl CleanPage {
@@ -80,6 +85,13 @@ impl CleanPage {
 
     pub fn raw_loaded(&self) -> bool {
         self.raw.is_some()
+    }
+
+    /// The fix waiting to be applied or cancelled, and its preview once computed.
+    pub fn pending_fix(&self) -> Option<(&crate::clean::Step, Option<&StepPreview>)> {
+        self.pending
+            .as_ref()
+            .map(|p| (&p.step, p.preview.as_deref()))
     }
 
     /// Takes the results of the page's jobs (once per frame).
@@ -105,6 +117,12 @@ impl CleanPage {
         if let Some(frame) = self.raw_job.poll_report(ws) {
             self.raw = Some(frame);
             self.refresh_preview(ws);
+            self.preview_pending(ws);
+        }
+        if let Some(p) = self.pending_job.poll_keep()
+            && let Some(fix) = &mut self.pending
+        {
+            fix.preview = Some(p);
         }
         if let Some(p) = self.preview_job.poll_keep()
             && Some(p.index) == self.selected
@@ -137,6 +155,8 @@ impl CleanPage {
         self.editor = None;
         self.rebuilt = None;
         self.history = None;
+        self.pending = None;
+        self.pending_job.reset();
         let Some(path) = ws.project_path() else {
             return;
         };
@@ -211,6 +231,11 @@ impl CleanPage {
         }
         self.saves += 1;
         self.refresh_preview(ws);
+        // A pending fix runs after the recipe's steps: preview it again on the new recipe.
+        if let Some(fix) = &mut self.pending {
+            fix.preview = None;
+        }
+        self.preview_pending(ws);
         self.rebuild(ws, dataset, recipe);
     }
 
@@ -249,7 +274,50 @@ impl CleanPage {
             });
     }
 
+    /// Shows what `step` would do before it joins the recipe (its preview computed as a job).
+    fn propose(&mut self, ws: &mut Workspace, step: crate::clean::Step) {
+        self.pending = Some(PendingFix {
+            step,
+            preview: None,
+        });
+        self.tab = Tab::Preview;
+        self.preview_pending(ws);
+    }
+
+    /// Starts the pending fix's preview: the fix at the end of the current recipe, run on the
+    /// raw frame (once it is loaded).
+    fn preview_pending(&mut self, ws: &mut Workspace) {
+        let (Some(fix), Some(raw), Some(dataset)) =
+            (&self.pending, self.raw.clone(), self.dataset.clone())
+        else {
+            return;
+        };
+        if fix.preview.is_some() {
+            return;
+        }
+        let (recipe, at) = pending::candidate(self.recipe(), &fix.step);
+        self.pending_job
+            .start(ws, T::JobStepPreview, dataset, move |rep| {
+                rep.check()?;
+                preview_step(&raw, &recipe, at, preview::SAMPLE_ROWS).map(Box::new)
+            });
+    }
+
+    fn answer_pending(&mut self, ws: &mut Workspace, answer: Answer) {
+        self.pending_job.reset();
+        let Some(fix) = self.pending.take() else {
+            return;
+        };
+        match answer {
+            Answer::Apply => self.add_steps(ws, vec![fix.step]),
+            Answer::Cancel => self.tab = Tab::Report,
+        }
+    }
+
     fn select_step(&mut self, ws: &mut Workspace, index: usize) {
+        // Choosing a step of the recipe leaves the fix that was waiting for an answer.
+        self.pending = None;
+        self.pending_job.reset();
         self.selected = Some(index);
         self.preview = None;
         self.preview_job.clear_error();
@@ -337,6 +405,7 @@ impl CleanPage {
             ui.separator();
             match self.tab {
                 Tab::Report => self.report_tab(ui, ws),
+                Tab::Preview if self.pending.is_some() => self.pending_tab(ui, ws),
                 Tab::Preview => self.preview_tab(ui, lang),
             }
         });
@@ -775,13 +844,26 @@ impl CleanPage {
                     }
                 }
             });
-        self.add_steps(ws, actions.add);
+        if let Some(step) = actions.fix {
+            self.propose(ws, step);
+        }
         if let (Some((sql, label)), Some(dataset)) = (actions.show, self.dataset.clone()) {
             ws.push(Command::ShowRows {
                 dataset,
                 sql,
                 label,
             });
+        }
+    }
+
+    fn pending_tab(&mut self, ui: &mut Ui, ws: &mut Workspace) {
+        let Some(fix) = &self.pending else { return };
+        let in_recipe = self
+            .recipe()
+            .is_some_and(|r| r.steps.iter().any(|s| s.step == fix.step));
+        let answer = pending::pending_ui(ui, ws.lang, fix, in_recipe, self.pending_job.error());
+        if let Some(a) = answer {
+            self.answer_pending(ws, a);
         }
     }
 

@@ -40,8 +40,8 @@ pub fn fix_label(f: Fix) -> T {
 /// What the user asked for in the report.
 #[derive(Default)]
 pub struct ReportActions {
-    /// Suggested steps to add to the recipe.
-    pub add: Vec<Step>,
+    /// A suggested fix to preview before it joins the recipe.
+    pub fix: Option<Step>,
     /// The rows behind a finding to show: its SQL condition and a label.
     pub show: Option<(String, String)>,
 }
@@ -85,7 +85,7 @@ pub fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) -> ReportActions {
                         .on_hover_text(step.describe(lang))
                         .clicked()
                 {
-                    out.add.push(step.clone());
+                    out.fix = Some(step.clone());
                 }
             });
             let fixes: Vec<&str> = f.fixes.iter().map(|x| lang.tr(fix_label(*x))).collect();
@@ -119,15 +119,26 @@ pub fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) -> ReportActions {
         (T::Untrimmed, true),
         (T::OutliersIqr, true),
     ];
+    // All rows laid out (one a column) in the report's own vertical scroll, and a sideways
+    // scroll of its own on a narrow window: a table scrolling inside the report was cut off at
+    // the bottom of the window and could not be scrolled.
+    egui::ScrollArea::horizontal()
+        .id_salt("clean-columns-scroll")
+        .show(ui, |ui| columns_table(ui, lang, r, &headers));
+    out
+}
+
+fn columns_table(ui: &mut Ui, lang: Lang, r: &QualityReport, headers: &[(T, bool)]) {
     TableBuilder::new(ui)
         .id_salt("clean-columns")
         .striped(true)
-        .auto_shrink([false, true])
+        .vscroll(false)
+        .auto_shrink([true, true])
         .cell_layout(Layout::left_to_right(Align::Center))
         .column(Column::initial(180.0).at_least(100.0).clip(true))
         .columns(Column::initial(90.0).at_least(70.0), headers.len() - 1)
         .header(theme::HEADER_HEIGHT, |mut h| {
-            for (k, right) in headers {
+            for &(k, right) in headers {
                 h.col(|ui| {
                     let layout = if right {
                         Layout::right_to_left(Align::Center)
@@ -163,5 +174,4 @@ pub fn report_ui(ui: &mut Ui, lang: Lang, r: &QualityReport) -> ReportActions {
                 }
             });
         });
-    out
 }

@@ -7,9 +7,11 @@
 //! once a second while the page is shown if SQLite's `data_version` says another connection (a
 //! `loupe import` in a terminal, a background job) committed to the project.
 
+mod range;
 mod tile;
 
 use crate::explore::cache::FrameCache;
+use crate::explore::cards::{Card, DateRange, date_range, move_chart, set_card, set_date_range};
 use crate::explore::chart::{ChartData, compute};
 use crate::explore::saved::{SavedChart, delete_chart, rename_chart, saved_charts};
 use crate::i18n::T;
@@ -46,6 +48,8 @@ enum TileAction {
     Rename(String),
     CancelRename,
     Remove,
+    SetCard(Card),
+    Move(i64),
 }
 
 #[derive(Default)]
@@ -66,6 +70,9 @@ pub struct DashboardPage {
     read_job: JobSlot<Listing>,
     /// A rename or removal being saved.
     change_job: JobSlot<String>,
+    /// The date range every card is filtered by (as last read or applied), and as typed.
+    range: DateRange,
+    range_draft: range::RangeDraft,
 }
 
 /// What a read of the saved charts and their datasets' data markers brought.
@@ -77,15 +84,17 @@ struct Listing {
     markers: HashMap<String, Option<String>>,
     /// Read because another connection changed the project.
     external: bool,
+    /// The dashboard's date range (read with the charts).
+    range: Option<DateRange>,
 }
 
 impl Listing {
     /// Reads the saved charts (`datasets`: `None`) or only the markers of `datasets`.
     fn read(path: PathBuf, datasets: Option<Vec<String>>, external: bool) -> crate::Result<Self> {
         let project = Project::open_read_only(&path)?;
-        let charts = match datasets {
-            Some(_) => None,
-            None => Some(saved_charts(&project)?),
+        let (charts, range) = match datasets {
+            Some(_) => (None, None),
+            None => (Some(saved_charts(&project)?), Some(date_range(&project)?)),
         };
         let names = match (&charts, datasets) {
             (Some(c), _) => c.iter().map(|c| c.spec.dataset.clone()).collect(),
@@ -103,11 +112,25 @@ impl Listing {
             charts,
             markers,
             external,
+            range,
         })
     }
 }
 
 impl DashboardPage {
+    /// The date range the cards are filtered by.
+    pub fn date_range(&self) -> DateRange {
+        self.range
+    }
+
+    /// The card of a tile, by title.
+    pub fn card(&self, title: &str) -> Option<Card> {
+        self.tiles
+            .iter()
+            .find(|t| t.chart.title == title)
+            .map(|t| t.chart.card)
+    }
+
     /// The titles of the tiles, in order.
     pub fn titles(&self) -> Vec<String> {
         self.tiles.iter().map(|t| t.chart.title.clone()).collect()
@@ -182,6 +205,13 @@ impl DashboardPage {
     /// Shows what a read brought: the list of tiles (keeping the results of unchanged charts)
     /// and each tile's data marker.
     fn apply(&mut self, ws: &mut Workspace, listing: Listing) {
+        if let Some(range) = listing.range
+            && range != self.range
+        {
+            self.range = range;
+            self.range_draft = range::RangeDraft::of(&range);
+            self.recompute_all();
+        }
         if let Some(charts) = listing.charts {
             self.list_error = None;
             let same_project = self.tiles_of.as_ref() == Some(&listing.path);
@@ -195,17 +225,24 @@ impl DashboardPage {
             };
             self.tiles = charts
                 .into_iter()
-                .map(|chart| match old.iter().position(|t| t.chart == chart) {
-                    Some(i) => old.swap_remove(i),
-                    None => Tile {
-                        chart,
-                        marker: None,
-                        computed_for: None,
-                        job: JobSlot::default(),
-                        job_marker: None,
-                        result: None,
+                .map(
+                    |chart| match old.iter().position(|t| same_chart(&t.chart, &chart)) {
+                        Some(i) => {
+                            // A new size or place keeps the result.
+                            let mut t = old.swap_remove(i);
+                            t.chart.card = chart.card;
+                            t
+                        }
+                        None => Tile {
+                            chart,
+                            marker: None,
+                            computed_for: None,
+                            job: JobSlot::default(),
+                            job_marker: None,
+                            result: None,
+                        },
                     },
-                })
+                )
                 .collect();
             // Tiles of removed charts go, and their jobs are cancelled.
             drop(old);
@@ -272,8 +309,12 @@ impl DashboardPage {
             }
             let (chart, cache, path) = (t.chart.clone(), self.cache.clone(), path.clone());
             let title = t.chart.title.clone();
+            let range = self.range;
             let started = t.job.start(ws, T::JobTile, title, move |rep| {
                 let project = Project::open_read_only(&path)?;
+                let info = project.dataset(&chart.spec.dataset)?;
+                let mut chart = chart;
+                chart.spec = crate::explore::cards::with_range(&info, &chart.spec, &range);
                 let mut cache = cache.lock().map_err(|_| {
                     crate::Error::InvalidArgument("an earlier chart job failed; try again".into())
                 })?;
@@ -295,6 +336,7 @@ impl DashboardPage {
         }
         let lang = ws.lang;
         let mut refresh = false;
+        let mut new_range = None;
         let mut actions: Vec<(usize, TileAction)> = Vec::new();
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
@@ -321,25 +363,31 @@ impl DashboardPage {
                 ui,
                 lang.count(self.tiles.len(), T::DashboardHintOne, T::DashboardHint, &[]),
             );
+            new_range = range::range_ui(ui, lang, &mut self.range_draft, &self.range);
             ui.add_space(theme::GAP);
             let gap = 12.0;
             let avail = ui.available_width();
             let columns = ((avail + gap) / (460.0 + gap)).floor().max(1.0) as usize;
             let width = (avail - gap * (columns - 1) as f32) / columns as f32;
+            let rows = rows_of(&self.tiles, columns);
+            let n = self.tiles.len();
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
-                    for (row, chunk) in self.tiles.chunks(columns).enumerate() {
+                    for row in rows {
                         ui.horizontal_top(|ui| {
                             ui.spacing_mut().item_spacing.x = gap;
-                            for (j, t) in chunk.iter().enumerate() {
-                                let i = row * columns + j;
+                            for i in row {
+                                let t = &self.tiles[i];
+                                let span = t.chart.card.size.span().min(columns) as f32;
+                                let w = width * span + gap * (span - 1.0);
                                 let renaming = self
                                     .renaming
                                     .as_mut()
                                     .filter(|(title, _)| *title == t.chart.title)
                                     .map(|(_, draft)| draft);
-                                if let Some(a) = tile::tile_ui(ui, lang, t, i, width, renaming) {
+                                let ends = (i == 0, i + 1 == n);
+                                if let Some(a) = tile::tile_ui(ui, lang, t, i, w, renaming, ends) {
                                     actions.push((i, a));
                                 }
                             }
@@ -349,14 +397,45 @@ impl DashboardPage {
                 });
         });
         if refresh {
-            for t in &mut self.tiles {
-                t.computed_for = None;
-            }
+            self.recompute_all();
             self.cache = Arc::default();
+        }
+        if let Some(r) = new_range {
+            self.set_range(ws, r);
         }
         for (i, a) in actions {
             self.act(ws, i, a);
         }
+    }
+
+    /// Every card computed again (for a new range, or on Refresh).
+    fn recompute_all(&mut self) {
+        for t in &mut self.tiles {
+            t.computed_for = None;
+            t.job.reset();
+        }
+    }
+
+    /// Applies a date range to every card and keeps it in the project.
+    fn set_range(&mut self, ws: &mut Workspace, range: DateRange) {
+        let Some(path) = ws.project_path() else {
+            return;
+        };
+        if range != self.range {
+            self.range = range;
+            self.recompute_all();
+        }
+        let notice = if range.is_open() {
+            ws.tr(T::DashAllDates).to_string()
+        } else {
+            let d = |x: Option<chrono::NaiveDate>| x.map(|d| d.to_string()).unwrap_or_default();
+            ws.lang.f(T::DashRangeSet, &[&d(range.from), &d(range.to)])
+        };
+        self.change_job
+            .start(ws, T::DashDates, String::new(), move |_rep| {
+                set_date_range(&Project::open(&path)?, &range)?;
+                Ok(notice)
+            });
     }
 
     fn act(&mut self, ws: &mut Workspace, i: usize, action: TileAction) {
@@ -379,6 +458,31 @@ impl DashboardPage {
                         Ok(notice)
                     });
             }
+            TileAction::SetCard(card) => {
+                let Some(path) = ws.project_path() else {
+                    return;
+                };
+                let notice = lang.f(
+                    T::DashCardChanged,
+                    &[&title, &lang.tr(tile::size_label(card.size))],
+                );
+                self.change_job
+                    .start(ws, T::DashCardSize, title.clone(), move |_rep| {
+                        set_card(&Project::open(&path)?, &title, card)?;
+                        Ok(notice)
+                    });
+            }
+            TileAction::Move(by) => {
+                let Some(path) = ws.project_path() else {
+                    return;
+                };
+                let notice = lang.f(T::DashCardMoved, &[&title]);
+                self.change_job
+                    .start(ws, T::DashCardSize, title.clone(), move |_rep| {
+                        move_chart(&Project::open(&path)?, &title, by)?;
+                        Ok(notice)
+                    });
+            }
             TileAction::Remove => {
                 let Some(path) = ws.project_path() else {
                     return;
@@ -392,4 +496,28 @@ impl DashboardPage {
             }
         }
     }
+}
+
+/// The same chart apart from its card (a resized or moved card keeps its result).
+fn same_chart(a: &SavedChart, b: &SavedChart) -> bool {
+    a.title == b.title && a.kind == b.kind && a.spec == b.spec
+}
+
+/// The tiles in rows of `columns` grid columns, in order: a wide card takes two (one when only
+/// one fits) and starts a new row when the row has no room left.
+fn rows_of(tiles: &[Tile], columns: usize) -> Vec<Vec<usize>> {
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut used = columns;
+    for (i, t) in tiles.iter().enumerate() {
+        let span = t.chart.card.size.span().min(columns);
+        if used + span > columns {
+            rows.push(Vec::new());
+            used = 0;
+        }
+        if let Some(r) = rows.last_mut() {
+            r.push(i);
+        }
+        used += span;
+    }
+    rows
 }

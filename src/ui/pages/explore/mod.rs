@@ -529,6 +529,7 @@ impl ExplorePage {
             title: title.trim().to_string(),
             kind,
             spec: spec.clone(),
+            card: Default::default(),
         };
         let Some(path) = ws.project_path() else {
             return;

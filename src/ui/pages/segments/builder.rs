@@ -92,6 +92,56 @@ fn pick_value(
     }
 }
 
+/// Picks the values of an "in list" condition from the column's values, shown in the window's
+/// words (RFM groups, lifecycle stages, weekdays) and stored as the data has them: the list
+/// showed the stored English names in Chinese. At least one value stays chosen.
+fn pick_list(
+    ui: &mut Ui,
+    lang: Lang,
+    column: &str,
+    values: &mut Vec<Value>,
+    options: &[String],
+) -> bool {
+    let shown = |v: &str| crate::labels::value_label(lang, column, v);
+    let chosen: Vec<String> = values.iter().map(value_text).collect();
+    let text = chosen
+        .iter()
+        .map(|v| shown(v))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // The column's values, then any other chosen (typed in the rule's text).
+    let mut all: Vec<&String> = options.iter().collect();
+    all.extend(chosen.iter().filter(|v| !options.contains(*v)));
+    let mut toggled = None;
+    ui.menu_button(text, |ui| {
+        egui::ScrollArea::vertical()
+            .max_height(360.0)
+            .show(ui, |ui| {
+                for o in all {
+                    let mut on = chosen.contains(o);
+                    let last = on && chosen.len() == 1;
+                    if ui
+                        .add_enabled(!last, egui::Checkbox::new(&mut on, shown(o)))
+                        .changed()
+                    {
+                        toggled = Some((o.clone(), on));
+                    }
+                }
+            });
+    });
+    match toggled {
+        Some((v, true)) => {
+            values.push(Value::Text(v));
+            true
+        }
+        Some((v, false)) => {
+            values.retain(|x| value_text(x) != v);
+            true
+        }
+        None => false,
+    }
+}
+
 /// The operators of a condition row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum OpKind {
@@ -510,7 +560,14 @@ fn row_ui(ui: &mut Ui, lang: Lang, rule: &mut Rule, c: &Choices<'_>, path: &str)
                     ui.label(lang.tr(T::SegAnd));
                     changed |= value_ui(ui, id("hi"), high, kind);
                 }
-                Op::In { values, .. } => changed |= list_ui(ui, id("list"), values, kind),
+                Op::In { values, .. } => {
+                    let options = c.values_of(&cond.column);
+                    if kind == ColumnKind::Text && !options.is_empty() {
+                        changed |= pick_list(ui, lang, &cond.column, values, options);
+                    } else {
+                        changed |= list_ui(ui, id("list"), values, kind);
+                    }
+                }
                 Op::Text { value, .. } => {
                     changed |= ui
                         .add(egui::TextEdit::singleline(value).desired_width(140.0))
