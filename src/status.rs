@@ -214,7 +214,7 @@ pub fn preset_meanings() -> Vec<(String, OrderStatus)> {
 }
 
 /// The lines an analysis leaves out for their status.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StatusExclusion {
     /// The status column.
     pub column: String,

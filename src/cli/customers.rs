@@ -4,9 +4,10 @@ use super::ranges;
 use super::say;
 use clap::Args;
 use loupe::combine::{RoleSource, RolesSpec};
-use loupe::customers::rfm::{LifecycleThresholds, RfmOptions, rfm_table};
-use loupe::customers::tags::{evaluate, rules};
-use loupe::customers::write::write_table_with_tags;
+use loupe::customers::keep::customer_table;
+use loupe::customers::rfm::{LifecycleThresholds, RfmOptions};
+use loupe::customers::tags::{evaluate_frame, rules};
+use loupe::customers::write::write_frame_with_tags;
 use loupe::error::{Error, Result};
 use loupe::i18n::int;
 use loupe::store::Project;
@@ -148,24 +149,30 @@ pub fn customers(a: CustomersArgs) -> Result<()> {
         products: a.products,
         include_cancelled: a.include_cancelled,
     };
-    // The dataset's columnar copy is built first (with progress) when it is missing or stale.
-    let info = project.dataset(&dataset)?;
-    super::progress_bar::with_bar(|rep| loupe::kept::copy::ensure(&project, &info, rep))?;
-    let table = rfm_table(&project, &dataset, &opts)?;
+    // The kept table when its inputs are unchanged; else the dataset's columnar copy is built
+    // first (with progress) when it is missing or stale, then the table, which is kept.
+    let table = match loupe::customers::keep::find(&project, &dataset, &opts)? {
+        Some(t) => t,
+        None => {
+            let info = project.dataset(&dataset)?;
+            super::progress_bar::with_bar(|rep| loupe::kept::copy::ensure(&project, &info, rep))?;
+            customer_table(&project, &dataset, &opts)?
+        }
+    };
     // The project's tag rules add a `tags` column; a rule that fails is named on stderr.
-    let tags = evaluate(&table, &rules(&project)?)?;
+    let tags = evaluate_frame(&table.frame, &rules(&project)?)?;
     for (r, m) in tags.rules.iter().zip(&tags.members) {
         if let Err(e) = m {
             eprintln!("tag '{}' left out: {e}", r.name);
         }
     }
-    write_table_with_tags(&table, Some(&tags), &a.out)?;
+    write_frame_with_tags(&table.frame, Some(&tags), &a.out)?;
     if let Some(x) = &table.status_exclusion {
         say!("{}", super::explain::status_exclusion(x));
     }
     say!(
         "{} customers as of {} written to {}",
-        int(table.customers.len() as u64),
+        int(table.len() as u64),
         table.as_of,
         a.out.display()
     );

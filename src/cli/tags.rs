@@ -3,8 +3,9 @@
 
 use super::say;
 use clap::Args;
-use loupe::customers::rfm::{RfmOptions, rfm_table};
-use loupe::customers::tags::{evaluate, put_rule, remove_rule, rules};
+use loupe::customers::keep::customer_table;
+use loupe::customers::rfm::RfmOptions;
+use loupe::customers::tags::{evaluate_frame, put_rule, remove_rule, rules};
 use loupe::error::{Error, Result};
 use loupe::i18n::int;
 use loupe::store::Project;
@@ -54,7 +55,8 @@ pub fn tags(a: TagsArgs) -> Result<()> {
     let rules = rules(&project)?;
     let counts = match &a.dataset {
         Some(d) => {
-            let table = rfm_table(
+            // The kept customer table when its inputs are unchanged (built and kept otherwise).
+            let table = customer_table(
                 &project,
                 d,
                 &RfmOptions {
@@ -63,8 +65,8 @@ pub fn tags(a: TagsArgs) -> Result<()> {
                     ..RfmOptions::default()
                 },
             )?;
-            let tags = evaluate(&table, &rules)?;
-            let n = table.customers.len();
+            let tags = evaluate_frame(&table.frame, &rules)?;
+            let n = table.len();
             Some((n, tags))
         }
         None => None,

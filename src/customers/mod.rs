@@ -2,14 +2,15 @@
 //!
 //! [`rfm`] builds the customer table with RFM scores, groups and lifecycle stages from one
 //! [`scan`] of the transactions, per-customer [`stats`] and joined [`attributes`]; [`write`] writes
-//! it. [`clv`] holds the probability models (BG/NBD for the number of purchases, Gamma-Gamma for
-//! the spend per purchase) and their maximum-likelihood fits; [`summary`] builds their input from a
-//! dataset by its roles.
+//! it; [`keep`] keeps it in the project, reused until its inputs change. [`clv`] holds the
+//! probability models (BG/NBD for the number of purchases, Gamma-Gamma for the spend per purchase)
+//! and their maximum-likelihood fits; [`summary`] builds their input from a dataset by its roles.
 
 pub mod attributes;
 pub mod card;
 pub mod clv;
 pub mod columns;
+pub mod keep;
 pub mod overview;
 pub mod portrait;
 pub mod rfm;

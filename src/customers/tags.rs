@@ -93,7 +93,11 @@ pub fn table_frame(table: &RfmTable) -> Result<DataFrame> {
 /// Evaluates every rule over the table. A rule that does not parse or names an unknown column
 /// is reported for that tag alone.
 pub fn evaluate(table: &RfmTable, rules: &[TagRule]) -> Result<Tags> {
-    let df = table_frame(table)?;
+    evaluate_frame(&table_frame(table)?, rules)
+}
+
+/// [`evaluate`] over the table as a frame ([`table_frame`], or the kept table's).
+pub fn evaluate_frame(df: &DataFrame, rules: &[TagRule]) -> Result<Tags> {
     let schema = df.schema().clone();
     let members = rules
         .iter()

@@ -163,9 +163,54 @@ pub fn write_table_with_tags(
     tags: Option<&super::tags::Tags>,
     path: &std::path::Path,
 ) -> Result<()> {
-    let mut cols = out_columns(table);
+    write_columns(out_columns(table), table.customers.len(), tags, path)
+}
+
+/// The columns of a customer table frame ([`super::tags::table_frame`], or the kept table's)
+/// as written.
+pub fn frame_columns(df: &polars::prelude::DataFrame) -> Result<Vec<(String, OutColumn)>> {
+    use polars::prelude::*;
+    df.columns()
+        .iter()
+        .map(|c| {
+            let col = match c.dtype() {
+                DataType::String => {
+                    OutColumn::Text(c.str()?.iter().map(|v| v.map(str::to_string)).collect())
+                }
+                DataType::Int64 => OutColumn::Int(c.i64()?.iter().collect()),
+                DataType::Float64 => OutColumn::Real(c.f64()?.iter().collect()),
+                DataType::Date => {
+                    OutColumn::Date(c.cast(&DataType::Int32)?.i32()?.iter().collect())
+                }
+                other => {
+                    return Err(Error::InvalidArgument(format!(
+                        "the customer table's column {} has the unexpected type {other}",
+                        c.name()
+                    )));
+                }
+            };
+            Ok((c.name().to_string(), col))
+        })
+        .collect()
+}
+
+/// [`write_table_with_tags`] of the table as a frame ([`frame_columns`]): the same file.
+pub fn write_frame_with_tags(
+    df: &polars::prelude::DataFrame,
+    tags: Option<&super::tags::Tags>,
+    path: &std::path::Path,
+) -> Result<()> {
+    write_columns(frame_columns(df)?, df.height(), tags, path)
+}
+
+fn write_columns(
+    mut cols: Vec<(String, OutColumn)>,
+    n: usize,
+    tags: Option<&super::tags::Tags>,
+    path: &std::path::Path,
+) -> Result<()> {
     if let Some(t) = tags {
-        let v = (0..table.customers.len())
+        let v = (0..n)
             .map(|i| Some(t.of(i).join("; ")).filter(|s| !s.is_empty()))
             .collect();
         cols.push(("tags".into(), OutColumn::Text(v)));
@@ -175,7 +220,6 @@ pub fn write_table_with_tags(
         &[Format::Csv, Format::Parquet],
         "cannot write the customer table to",
     )?;
-    let n = table.customers.len();
     write_atomic(path, |tmp| match format {
         Format::Parquet => write_parquet(n, cols, tmp),
         _ => write_csv(n, &cols, tmp),

@@ -43,6 +43,7 @@ mod guide;
 mod i18n_ui;
 mod import_errors;
 mod kept;
+mod kept_customers;
 mod kill_loops;
 #[cfg(feature = "gui")]
 mod layout_ui;
