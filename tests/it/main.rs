@@ -50,12 +50,12 @@ mod layout_ui;
 mod online_retail;
 mod order_totals;
 mod outputs;
-mod profile_copy;
 mod platforms;
 mod privacy;
 mod privacy_cli;
 #[cfg(feature = "gui")]
 mod privacy_ui;
+mod profile_copy;
 mod project_file;
 mod recipe;
 mod recs;
