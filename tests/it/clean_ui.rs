@@ -86,8 +86,7 @@ fn the_columns_table_scrolls_into_view_on_a_small_window() {
     let row = h
         .query_all_by_label(last)
         .map(|n| n.rect())
-        .filter(|r| r.min.y > header.max.y)
-        .last()
+        .rfind(|r| r.min.y > header.max.y)
         .unwrap_or_else(|| panic!("no row for {last} under the header"));
     assert!(
         row.max.y <= SMALL[1] - 20.0,

@@ -389,7 +389,7 @@ fn every_page_keeps_its_main_controls_on_screen_at_both_sizes() {
             ] {
                 for n in h.query_all(egui_kittest::kittest::By::new().role(role)) {
                     let label = n.accesskit_node().label().unwrap_or_default();
-                    if nav.iter().any(|l| *l == label) {
+                    if nav.contains(&label) {
                         continue;
                     }
                     let r = n.rect();
