@@ -1,4 +1,4 @@
-//! Commands over data: import, tables, query, export, demo, activity, set-role, delete.
+//! Commands over data: import, tables, query, export, demo, activity, set-role, delete, rename.
 
 use super::progress_bar::with_bar;
 use super::ranges;
@@ -60,6 +60,10 @@ pub struct ImportArgs {
     /// Replace a dataset of the same name.
     #[arg(long)]
     replace: bool,
+    /// Add the files' rows to this dataset (of the same columns): its own files are read again
+    /// with them, with the roles, text columns and personal-data decisions it has.
+    #[arg(long, value_name = "DATASET", conflicts_with_all = ["name", "replace", "preset"])]
+    add_to: Option<String>,
     /// Keep rows whose every field is empty (by default they are skipped and counted: the
     /// padding a spreadsheet leaves, such as `,,,,`).
     #[arg(long)]
@@ -129,7 +133,10 @@ pub fn import(a: ImportArgs) -> Result<()> {
     }
     super::privacy::pii_options(&a.pii, &mut opts)?;
     let (mut project, created) = Project::open_or_create_new(&a.project)?;
-    let result = with_bar(|rep| import_files(&mut project, &a.files, &opts, rep));
+    let result = with_bar(|rep| match &a.add_to {
+        Some(d) => loupe::import::add_files(&mut project, d, &a.files, rep),
+        None => import_files(&mut project, &a.files, &opts, rep),
+    });
     let report = match result {
         Ok(r) => r,
         Err(e) => {
@@ -468,5 +475,24 @@ pub struct DeleteArgs {
 pub fn delete(a: DeleteArgs) -> Result<()> {
     let mut project = Project::open(&a.project)?;
     project.delete_dataset(&a.dataset)?;
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct RenameArgs {
+    #[arg(long)]
+    project: PathBuf,
+    /// The dataset's name now.
+    #[arg(long)]
+    dataset: String,
+    /// Its new name (letters, digits and underscores; Chinese letters too).
+    #[arg(long = "to")]
+    to: String,
+}
+
+pub fn rename(a: RenameArgs) -> Result<()> {
+    let mut project = Project::open(&a.project)?;
+    project.rename_dataset(&a.dataset, &a.to)?;
+    say!("Renamed '{}' to '{}'", a.dataset, a.to);
     Ok(())
 }

@@ -79,6 +79,8 @@ enum Command {
     SetRole(data::SetRoleArgs),
     /// Delete a dataset.
     Delete(data::DeleteArgs),
+    /// Rename a dataset (its recipe, relationships, charts and snapshots follow it).
+    Rename(data::RenameArgs),
     /// Join two datasets on a key into a new dataset (re-run by `loupe rebuild` when an input
     /// changes); --aggregate sums the right side per key first.
     Join(combine::JoinArgs),
@@ -219,6 +221,7 @@ fn run(cmd: Command) -> loupe::Result<()> {
         Command::Presets(a) => presets::presets(a),
         Command::SetRole(a) => data::set_role(a),
         Command::Delete(a) => data::delete(a),
+        Command::Rename(a) => data::rename(a),
         Command::Join(a) => combine::join(a),
         Command::Append(a) => combine::append(a),
         Command::Rebuild(a) => combine::rebuild(a),

@@ -8,6 +8,7 @@
 //! only at the end, scans first). Everything the load writes is in one transaction: an import that
 //! fails or is cancelled leaves the project exactly as it was.
 
+mod add;
 pub mod encoding;
 mod formats;
 pub mod infer;
@@ -22,6 +23,7 @@ pub mod source;
 pub mod temporal;
 pub(crate) mod writer;
 
+pub use add::add_files;
 pub use encoding::{EncodingChoice, TextEncoding};
 pub use preview::{Preview, preview};
 pub use quotes::QuoteMode;

@@ -146,6 +146,30 @@ fn has_tables(conn: &Connection) -> Result<bool> {
         .is_some())
 }
 
+/// Drops every entry built from `dataset` (as the trigger does for a logged import, rebuild,
+/// deletion or erasure), on `conn`, inside the caller's transaction; for a change the log records
+/// otherwise, such as a rename.
+pub fn forget_dataset(conn: &Connection, dataset: &str) -> Result<()> {
+    if !has_tables(conn)? {
+        return Ok(());
+    }
+    conn.execute(
+        "DELETE FROM _loupe_kept_parts WHERE kept_id IN
+            (SELECT kept_id FROM _loupe_kept_inputs WHERE dataset = ?1)",
+        [dataset],
+    )?;
+    conn.execute(
+        "DELETE FROM _loupe_kept WHERE id IN
+            (SELECT kept_id FROM _loupe_kept_inputs WHERE dataset = ?1)",
+        [dataset],
+    )?;
+    conn.execute(
+        "DELETE FROM _loupe_kept_inputs WHERE kept_id NOT IN (SELECT id FROM _loupe_kept)",
+        [],
+    )?;
+    Ok(())
+}
+
 /// A valid entry for `inputs`, read through the project's own connection.
 #[derive(Debug, Clone, Copy)]
 pub struct Entry {

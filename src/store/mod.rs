@@ -16,6 +16,7 @@ pub mod passphrase;
 pub mod pii;
 pub mod recipes;
 pub mod relationships;
+mod rename;
 mod schema;
 pub mod segments;
 pub mod tags;

@@ -3,7 +3,10 @@
 use crate::common::{Scratch, import, named};
 use crate::ui::wait_until;
 use egui::accesskit::Role as A11y;
-use egui_kittest::{Harness, kittest::Queryable};
+use egui_kittest::{
+    Harness,
+    kittest::{NodeT, Queryable},
+};
 use loupe::dataset::Role;
 use loupe::i18n::{Lang, T};
 use loupe::ui::state::Settings;
@@ -195,4 +198,107 @@ fn the_model_view_finds_and_confirms_relationships() {
     let p = loupe::store::Project::open_read_only(&path).unwrap();
     let kept = loupe::combine::relationships::confirmed(&p).unwrap();
     assert_eq!(kept, vec![found[first].link.clone()]);
+}
+
+/// Rename… (right-click) checks the name as it is typed and renames the dataset, which the page
+/// then shows; Add files… (the Dataset menu, through the window's file browser) adds a file's
+/// rows, keeping the role the user gave.
+#[test]
+fn a_dataset_is_renamed_and_files_are_added_in_chinese() {
+    let s = Scratch::new();
+    let path = project(&s);
+    {
+        let mut p = loupe::store::Project::open(&path).unwrap();
+        p.set_role("sales", "col_a", Some(Role::CustomerId))
+            .unwrap();
+    }
+    let more = s.write(
+        "more.csv",
+        "col_a,col_b,col_c,col_d\nk3,2024-03-01,1.5,buy\n",
+    );
+    let lang = Lang::ZhCn;
+    let app = LoupeApp::new(
+        Settings {
+            lang,
+            file_dialog: loupe::ui::widgets::file_dialog::FileDialogChoice::Window,
+            recent_folders: vec![s.dir.path().to_path_buf()],
+            ..Settings::default()
+        },
+        Startup {
+            project: Some(path.clone()),
+            sample_path: None,
+            reopen_recent: false,
+        },
+    );
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(|ctx| loupe::ui::theme::install_fonts(ctx, false))
+        .build_ui_state(|ui, app: &mut LoupeApp| app.frame(ui), app);
+    wait_until(&mut h, "the dataset", |a| {
+        !a.busy() && a.data().row_count().is_some()
+    });
+    h.get_by_label_contains("sales\n").click_secondary();
+    h.run_steps(2);
+    h.get_by_label(lang.tr(T::RdRename)).click();
+    h.run_steps(3);
+    h.get_by_label(&lang.f(T::RdRenameTitle, &[&"sales"]));
+    h.get_by_role_and_label(A11y::TextInput, lang.tr(T::RdNewName))
+        .type_text("-x");
+    h.run_steps(2);
+    // "sales-x" has a character a name cannot have: said at once, and Rename is off.
+    h.get_by_label(lang.tr(T::RdNameRule));
+    assert!(
+        h.get_by_label(lang.tr(T::RdRenameNow))
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.get_by_role_and_label(A11y::TextInput, lang.tr(T::RdNewName))
+        .focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(1);
+    h.get_by_role_and_label(A11y::TextInput, lang.tr(T::RdNewName))
+        .type_text("门店订单");
+    h.run_steps(2);
+    // As a mouse does: over the button first (the field keeps the focus until the press).
+    h.get_by_label(lang.tr(T::RdRenameNow)).hover();
+    h.run_steps(1);
+    h.get_by_label(lang.tr(T::RdRenameNow)).click();
+    wait_until(&mut h, "the rename", |a| {
+        !a.data().saving() && !a.busy() && a.data().selected() == Some("门店订单")
+    });
+    assert!(h.state().ws().dataset("sales").is_none());
+    assert_eq!(
+        h.state().ws().notice.clone().unwrap_or_default(),
+        lang.f(T::RdRenamed, &[&"sales", &"门店订单"])
+    );
+    // Add files… from the Dataset menu, through the window's browser.
+    h.get_by_label(&format!(
+        "{} {}",
+        lang.tr(T::RdActions),
+        loupe::ui::theme::icon::SORT_DESC
+    ))
+    .click();
+    h.run_steps(2);
+    h.get_by_label(lang.tr(T::RdAddFiles)).click();
+    h.run_steps(3);
+    h.get_by_label(&lang.f(T::RdAddFilesTitle, &[&"门店订单"]));
+    h.get_by_label("more.csv").click();
+    h.run_steps(2);
+    h.get_by_label(lang.tr(T::FdOpen)).click();
+    wait_until(&mut h, "the added rows", |a| {
+        !a.data().saving() && !a.busy() && a.ws().dataset("门店订单").is_some_and(|d| d.rows == 4)
+    });
+    let info = h.state().ws().dataset("门店订单").cloned().unwrap();
+    assert_eq!(
+        info.column("col_a").and_then(|c| c.role),
+        Some(Role::CustomerId),
+        "the user's role stays"
+    );
+    assert_eq!(info.sources.len(), 2);
+    assert_eq!(
+        h.state().ws().notice.clone().unwrap_or_default(),
+        lang.f(T::RdAdded, &[&"1", &"门店订单", &"4"])
+    );
+    assert!(more.exists(), "the added file is left as it was");
 }

@@ -27,6 +27,7 @@ mod customers_ui;
 mod dashboard_ui;
 #[cfg(feature = "gui")]
 mod data_ui;
+mod dataset_edits;
 mod distribution;
 mod explore;
 #[cfg(feature = "gui")]

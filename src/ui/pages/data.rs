@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod edits;
 mod relations;
 mod roles;
 
@@ -58,6 +59,7 @@ pub struct DataPage {
     pii: (u64, HashMap<String, Vec<PiiColumn>>),
     /// The role editor and the dataset actions.
     roles: roles::Roles,
+    edits: edits::Edits,
     /// The columns and roles are shown in place of the rows.
     show_roles: bool,
     /// The model view: datasets and the relationships between them.
@@ -129,9 +131,9 @@ impl DataPage {
         self.show_roles && !self.show_relations
     }
 
-    /// Whether a role change or a deletion is being saved.
+    /// Whether a role change, a deletion, a rename or added files are being saved.
     pub fn saving(&self) -> bool {
-        self.roles.busy()
+        self.roles.busy() || self.edits.busy()
     }
 
     pub fn profile_column(&self) -> Option<&str> {
@@ -256,6 +258,10 @@ impl DataPage {
                 .insert((p.dataset.clone(), p.column.clone()), p);
         }
         self.roles.logic(ws);
+        if let Some(show) = self.edits.logic(ws) {
+            // Shown once the catalog read again lists it.
+            self.wanted = Some(show);
+        }
     }
 
     /// Follows catalog changes (project opened, dataset imported).
@@ -311,6 +317,7 @@ impl DataPage {
         }
 
         self.roles.dialogs(ui.ctx(), ws);
+        self.edits.dialogs(ui.ctx(), ws);
         // On a narrow window (1000 points: a page of ~830) the side panels take less, and the
         // column profile folds away, so that the table shows several columns, not two.
         let page = ui.available_width();
@@ -414,7 +421,10 @@ impl DataPage {
                         if r.clicked() && !selected {
                             clicked = Some(d.name.clone());
                         }
-                        r.context_menu(|ui| self.roles.actions_menu(ui, ws, d));
+                        r.context_menu(|ui| {
+                            self.roles.actions_menu(ui, ws, d);
+                            self.edits.menu_items(ui, ws, d);
+                        });
                     }
                 });
             });
@@ -477,7 +487,10 @@ impl DataPage {
             }
             ui.menu_button(
                 format!("{} {}", ws.tr(T::RdActions), icon::SORT_DESC),
-                |ui| self.roles.actions_menu(ui, ws, info),
+                |ui| {
+                    self.roles.actions_menu(ui, ws, info);
+                    self.edits.menu_items(ui, ws, info);
+                },
             );
         });
         if self.show_relations {
