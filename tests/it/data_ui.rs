@@ -302,3 +302,82 @@ fn a_dataset_is_renamed_and_files_are_added_in_chinese() {
     );
     assert!(more.exists(), "the added file is left as it was");
 }
+
+/// Re-detect roles gives back the roles the column names suggest; Export… writes the dataset
+/// through the window's file browser (its default name, in the recent folder).
+#[test]
+fn roles_are_detected_again_and_the_dataset_exported_from_the_menu() {
+    let s = Scratch::new();
+    let csv = s.write(
+        "orders.csv",
+        "customer_id,order_time,amount\nc1,2024-01-02,12.5\nc2,2024-01-03,7.25\n",
+    );
+    let path = {
+        let mut p = s.project();
+        import(&mut p, &[&csv], named("orders")).unwrap();
+        p.set_role("orders", "customer_id", None).unwrap();
+        p.path().to_path_buf()
+    };
+    let lang = Lang::En;
+    let out_dir = s.path("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let app = LoupeApp::new(
+        Settings {
+            lang,
+            file_dialog: loupe::ui::widgets::file_dialog::FileDialogChoice::Window,
+            recent_folders: vec![out_dir.clone()],
+            ..Settings::default()
+        },
+        Startup {
+            project: Some(path.clone()),
+            sample_path: None,
+            reopen_recent: false,
+        },
+    );
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(|ctx| loupe::ui::theme::install_fonts(ctx, false))
+        .build_ui_state(|ui, app: &mut LoupeApp| app.frame(ui), app);
+    wait_until(&mut h, "the dataset", |a| {
+        !a.busy() && a.data().row_count().is_some()
+    });
+    let menu = format!(
+        "{} {}",
+        lang.tr(T::RdActions),
+        loupe::ui::theme::icon::SORT_DESC
+    );
+    h.get_by_label(&menu).click();
+    h.run_steps(2);
+    h.get_by_label(lang.tr(T::RdRedetect)).click();
+    wait_until(&mut h, "the roles", |a| {
+        !a.data().saving()
+            && !a.busy()
+            && a.ws()
+                .dataset("orders")
+                .and_then(|d| d.column("customer_id"))
+                .is_some_and(|c| c.role == Some(Role::CustomerId))
+    });
+    // Again: nothing to change, and it says so.
+    h.get_by_label(&menu).click();
+    h.run_steps(2);
+    h.get_by_label(lang.tr(T::RdRedetect)).click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().ws().notice.clone().unwrap_or_default(),
+        lang.f(T::RdRedetectSame, &[&"orders"])
+    );
+    h.get_by_label(&menu).click();
+    h.run_steps(2);
+    h.get_by_label(lang.tr(T::RdExport)).click();
+    h.run_steps(3);
+    h.get_by_role_and_label(A11y::Button, lang.tr(T::FdSave))
+        .hover();
+    h.run_steps(1);
+    h.get_by_role_and_label(A11y::Button, lang.tr(T::FdSave))
+        .click();
+    let written = out_dir.join("orders.csv");
+    wait_until(&mut h, "the export", |a| !a.busy() && written.exists());
+    let text = std::fs::read_to_string(&written).unwrap();
+    assert!(text.starts_with("customer_id,order_time,amount"), "{text}");
+    assert_eq!(text.lines().count(), 3, "{text}");
+}
