@@ -24,11 +24,35 @@ fn project(s: &Scratch) -> std::path::PathBuf {
 }
 
 fn app(path: &std::path::Path, lang: Lang) -> Harness<'static, LoupeApp> {
-    let app = LoupeApp::new(
+    app_with(
+        path,
         Settings {
             lang,
             ..Settings::default()
         },
+    )
+}
+
+/// The window on `path` with the window's own file browser, `folder` its recent folder.
+fn app_with_browser(
+    path: &std::path::Path,
+    lang: Lang,
+    folder: &std::path::Path,
+) -> Harness<'static, LoupeApp> {
+    app_with(
+        path,
+        Settings {
+            lang,
+            file_dialog: loupe::ui::widgets::file_dialog::FileDialogChoice::Window,
+            recent_folders: vec![folder.to_path_buf()],
+            ..Settings::default()
+        },
+    )
+}
+
+fn app_with(path: &std::path::Path, settings: Settings) -> Harness<'static, LoupeApp> {
+    let app = LoupeApp::new(
+        settings,
         Startup {
             project: Some(path.to_path_buf()),
             sample_path: None,
@@ -217,26 +241,7 @@ fn a_dataset_is_renamed_and_files_are_added_in_chinese() {
         "col_a,col_b,col_c,col_d\nk3,2024-03-01,1.5,buy\n",
     );
     let lang = Lang::ZhCn;
-    let app = LoupeApp::new(
-        Settings {
-            lang,
-            file_dialog: loupe::ui::widgets::file_dialog::FileDialogChoice::Window,
-            recent_folders: vec![s.dir.path().to_path_buf()],
-            ..Settings::default()
-        },
-        Startup {
-            project: Some(path.clone()),
-            sample_path: None,
-            reopen_recent: false,
-        },
-    );
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_context_setup(|ctx| loupe::ui::theme::install_fonts(ctx, false))
-        .build_ui_state(|ui, app: &mut LoupeApp| app.frame(ui), app);
-    wait_until(&mut h, "the dataset", |a| {
-        !a.busy() && a.data().row_count().is_some()
-    });
+    let mut h = app_with_browser(&path, lang, s.dir.path());
     h.get_by_label_contains("sales\n").click_secondary();
     h.run_steps(2);
     h.get_by_label(lang.tr(T::RdRename)).click();
@@ -321,26 +326,7 @@ fn roles_are_detected_again_and_the_dataset_exported_from_the_menu() {
     let lang = Lang::En;
     let out_dir = s.path("out");
     std::fs::create_dir(&out_dir).unwrap();
-    let app = LoupeApp::new(
-        Settings {
-            lang,
-            file_dialog: loupe::ui::widgets::file_dialog::FileDialogChoice::Window,
-            recent_folders: vec![out_dir.clone()],
-            ..Settings::default()
-        },
-        Startup {
-            project: Some(path.clone()),
-            sample_path: None,
-            reopen_recent: false,
-        },
-    );
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_context_setup(|ctx| loupe::ui::theme::install_fonts(ctx, false))
-        .build_ui_state(|ui, app: &mut LoupeApp| app.frame(ui), app);
-    wait_until(&mut h, "the dataset", |a| {
-        !a.busy() && a.data().row_count().is_some()
-    });
+    let mut h = app_with_browser(&path, lang, &out_dir);
     let menu = format!(
         "{} {}",
         lang.tr(T::RdActions),
