@@ -166,6 +166,11 @@ pub struct PlaceholderCount {
 
 const BATCH_ROWS: usize = 4096;
 
+/// The file extensions the import reads, for file dialogs (a gzip of any of them too).
+pub const DATA_EXTENSIONS: &[&str] = &[
+    "csv", "tsv", "txt", "xlsx", "xls", "parquet", "json", "jsonl", "ndjson", "gz",
+];
+
 /// The most columns an SQLite table holds (SQLITE_MAX_COLUMN of the bundled SQLite).
 pub const MAX_COLUMNS: usize = 2000;
 

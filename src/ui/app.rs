@@ -605,12 +605,7 @@ impl LoupeApp {
         }
         if let Some(files) = FileDialog::new("import-files")
             .title(lang.tr(T::ImportFilesTitle))
-            .filter(
-                lang.tr(T::DataFiles),
-                &[
-                    "csv", "tsv", "txt", "xlsx", "xls", "parquet", "json", "jsonl", "ndjson", "gz",
-                ],
-            )
+            .filter(lang.tr(T::DataFiles), crate::import::DATA_EXTENSIONS)
             .pick_files(ctx, std::mem::take(&mut self.ask_import))
         {
             self.open_import(files);

@@ -101,13 +101,7 @@ impl Edits {
         if let Some(name) = self.add_to.clone()
             && let Some(files) = FileDialog::new("data-add-files")
                 .title(lang.f(T::RdAddFilesTitle, &[&name]))
-                .filter(
-                    lang.tr(T::DataFiles),
-                    &[
-                        "csv", "tsv", "txt", "xlsx", "xls", "parquet", "json", "jsonl", "ndjson",
-                        "gz",
-                    ],
-                )
+                .filter(lang.tr(T::DataFiles), crate::import::DATA_EXTENSIONS)
                 .pick_files(ctx, std::mem::take(&mut self.ask_add))
         {
             self.add_to = None;
