@@ -43,6 +43,7 @@ fn main() {
             project: Some(project.clone()),
             sample_path: None,
             reopen_recent: false,
+            import: Vec::new(),
         },
     );
     let mut h = Harness::builder()

@@ -45,7 +45,7 @@ fn main() -> Result<(), eframe::Error> {
         options,
         Box::new(move |cc| {
             Ok(Box::new(WithImport {
-                app: LoupeApp::from_creation(cc, Some(project)),
+                app: LoupeApp::from_creation(cc, Some(project), Vec::new()),
                 file: Some(file),
             }))
         }),

@@ -310,7 +310,7 @@ fn main() -> Result<(), eframe::Error> {
         "Loupe screenshots",
         options,
         Box::new(move |cc| {
-            let mut app = LoupeApp::from_creation(cc, Some(project));
+            let mut app = LoupeApp::from_creation(cc, Some(project), Vec::new());
             app.settings_mut().theme = match std::env::var("LOUPE_SHOT_THEME").as_deref() {
                 Ok("dark") => ThemeChoice::Dark,
                 _ => ThemeChoice::Light,

@@ -9,7 +9,9 @@
 //! 1. `$LOUPE_GUIDE_DIR/<lang>/` — for packagers and tests;
 //! 2. `<folder of the loupe binary>/guide/<lang>/` — what `scripts/build-guide.sh` installs
 //!    beside `target/release/loupe` (and what a zip of the app carries);
-//! 3. `<folder of the binary>/../share/loupe/guide/<lang>/` — a Unix-style install;
+//! 3. `<folder of the binary>/../share/loupe/guide/<lang>/` — a Unix-style install (the .deb,
+//!    the tarball's install.sh), then `<folder of the binary>/../Resources/guide/<lang>/` — the
+//!    macOS bundle;
 //! 4. `docs/<lang>/book/` of the source checkout the binary was built from — `cargo run` after
 //!    `mdbook build docs/<lang>`.
 //!
@@ -108,6 +110,8 @@ pub fn candidates(lang: Lang) -> Vec<PathBuf> {
                 .join("guide")
                 .join(code),
         );
+        // Loupe.app/Contents/MacOS/loupe → Loupe.app/Contents/Resources/guide.
+        dirs.push(bin.join("..").join("Resources").join("guide").join(code));
     }
     dirs.push(
         Path::new(env!("CARGO_MANIFEST_DIR"))

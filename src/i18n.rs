@@ -1475,6 +1475,29 @@ strings! {
     HelpThisPage => "Help for this page", "本页帮助";
     HelpGlossary => "Glossary", "术语表";
     HelpCommands => "Command reference", "命令参考";
+    HelpAbout => "About Loupe", "关于 Loupe";
+
+    // About (src/ui/about.rs) and files opened from the system (src/ui/import_where.rs).
+    AboutTagline => "Local-first marketing analytics: your data stays on this computer.", "本地优先的营销分析：数据始终留在这台电脑上。";
+    AboutVersion => "Version {0}", "版本 {0}";
+    AboutBundled => "Bundled with Loupe", "随 Loupe 附带";
+    AboutFolders => "Loupe's own files", "Loupe 自身的文件";
+    AboutSettingsFolder => "Settings and recent projects", "设置和最近的项目";
+    AboutLogFolder => "Logs", "日志";
+    AboutNoFolder => "(no user folder found)", "（未找到用户文件夹）";
+    AboutPrivate => "The log records what Loupe did and which errors it met, never your data: values, names, paths and numbers are removed before a line is written. Nothing is ever sent anywhere.",
+        "日志只记录 Loupe 做了什么、遇到了哪些错误，从不记录您的数据：写入前会去掉取值、姓名、路径和数字。任何内容都不会被发送出去。";
+    AboutCopyDiagnostics => "Copy diagnostic info", "复制诊断信息";
+    AboutCopied => "Copied: the version, the system, the project's schema version and the last errors. Paste it into your support request.",
+        "已复制：版本、系统、项目的结构版本和最近的错误。请粘贴到您的支持请求中。";
+    AboutOpenLogs => "Open the log folder", "打开日志文件夹";
+    Close => "Close", "关闭";
+    WhereTitle => "Import {0}", "导入 {0}";
+    WhereBody => "Which project should the data go into? Loupe opens it and shows the import preview; nothing is imported before you confirm.",
+        "数据要导入哪个项目？Loupe 会打开该项目并显示导入预览；在您确认之前不会导入任何内容。";
+    WhereRecent => "Recent projects", "最近的项目";
+    WhereOpenOther => "Another project…", "其他项目…";
+    WhereNew => "New project…", "新建项目…";
     HelpPageButton => "Open the guide's chapter on this page ({0})", "打开指南中介绍本页的章节（{0}）";
     HelpOpened => "Opened the user guide in the browser: {0}", "已在浏览器中打开用户指南：{0}";
     HelpMissingTitle => "The user guide is not installed", "未安装用户指南";

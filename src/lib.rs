@@ -2,6 +2,7 @@
 //!
 //! All logic lives in this library; the `loupe` binary's window and command line are thin over it.
 
+pub mod about;
 pub mod assets;
 pub mod browse;
 pub mod campaigns;

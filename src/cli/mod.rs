@@ -36,13 +36,18 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "loupe",
-    version,
+    version = VERSION,
+    args_conflicts_with_subcommands = true,
     about = "Loupe: local-first marketing analytics. Run without a command to open the workbench.",
-    after_help = "Examples:\n  loupe demo --project shop.loupe\n  loupe import orders.csv --project shop.loupe --json\n  loupe query --project shop.loupe \"SELECT count(*) FROM orders\""
+    after_help = "Examples:\n  loupe                       open the workbench\n  loupe shop.loupe            open a project in the workbench\n  loupe orders.csv            open the workbench and import a file (it asks into which project)\n  loupe demo --project shop.loupe\n  loupe import orders.csv --project shop.loupe --json\n  loupe query --project shop.loupe \"SELECT count(*) FROM orders\""
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// A project (.loupe) to open in the workbench, or a data file (CSV, Excel, …) to import:
+    /// the workbench asks which project it goes into. What "Open with Loupe" runs.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
     /// Project to open in the workbench.
     #[arg(long, global = false)]
     project: Option<PathBuf>,
@@ -141,16 +146,76 @@ enum Command {
     Reference(reference::ReferenceArgs),
 }
 
+/// `loupe --version`: the version and the commit it was built from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("LOUPE_COMMIT"),
+    ")"
+);
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match dispatch(cli, privacy::terminal_prompt(), window) {
-        Ok(()) => ExitCode::SUCCESS,
+    loupe::about::log::init(None);
+    let what = cli.command.as_ref().map(command_name).unwrap_or("window");
+    let started = std::time::Instant::now();
+    loupe::about::log::started(what);
+    let result = dispatch(cli, privacy::terminal_prompt(), window);
+    let took = started.elapsed().as_secs_f64();
+    match result {
+        Ok(()) => {
+            loupe::about::log::info(&format!("{what}: done in {took:.2} s"));
+            ExitCode::SUCCESS
+        }
         // The reader of our output went away (`| head`): nothing more to say.
         Err(msg) if msg.contains("Broken pipe") => ExitCode::SUCCESS,
         Err(msg) => {
+            loupe::about::log::error(&format!("{what}: failed after {took:.2} s: {msg}"));
             eprintln!("error: {msg}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The subcommand's name as typed, for the log (never its arguments, which may name files).
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Import(_) => "import",
+        Command::Tables(_) => "tables",
+        Command::Query(_) => "query",
+        Command::Export(_) => "export",
+        Command::Demo(_) => "demo",
+        Command::Activity(_) => "activity",
+        Command::Identity(_) => "identity",
+        Command::Presets(_) => "presets",
+        Command::SetRole(_) => "set-role",
+        Command::Delete(_) => "delete",
+        Command::Rename(_) => "rename",
+        Command::Join(_) => "join",
+        Command::Append(_) => "append",
+        Command::Rebuild(_) => "rebuild",
+        Command::Relationships(_) => "relationships",
+        Command::Clv(_) => "clv",
+        Command::Profile(_) => "profile",
+        Command::Clean(_) => "clean",
+        Command::Rules(_) => "rules",
+        Command::Recommend(_) => "recommend",
+        Command::EvaluateRecs(_) => "evaluate-recs",
+        Command::Customers(_) => "customers",
+        Command::Tags(_) => "tags",
+        Command::Chart(_) => "chart",
+        Command::Charts(_) => "charts",
+        Command::Dashboard(_) => "dashboard",
+        Command::Cohorts(_) => "cohorts",
+        Command::Funnel(_) => "funnel",
+        Command::Segment(_) => "segment",
+        Command::Privacy(_) => "privacy",
+        Command::Backup(_) => "backup",
+        Command::Restore(_) => "restore",
+        Command::Passphrase(_) => "passphrase",
+        Command::Roi(_) => "roi",
+        Command::Uplift(_) => "uplift",
+        Command::Reference(_) => "reference",
     }
 }
 
@@ -160,13 +225,14 @@ pub fn main() -> ExitCode {
 fn dispatch(
     cli: Cli,
     prompt: loupe::store::key::Prompt,
-    window: impl FnOnce(Option<PathBuf>) -> Result<(), String>,
+    window: impl FnOnce(Option<PathBuf>, Vec<PathBuf>) -> Result<(), String>,
 ) -> Result<(), String> {
     let env = cli.passphrase_env.as_deref();
     match cli.command {
         None => {
             privacy::setup_keys(env, cli.encrypt, None).map_err(|e| explain::explain(&e))?;
-            window(cli.project)
+            let (project, import) = opened_file(cli.project, cli.file)?;
+            window(project, import)
         }
         Some(cmd) => {
             privacy::setup_keys(env, cli.encrypt, Some(prompt))
@@ -183,15 +249,50 @@ fn dispatch(
     }
 }
 
+/// `loupe FILE`: a project is opened, a data file is imported (into `--project` when given;
+/// otherwise the window asks where).
+fn opened_file(
+    project: Option<PathBuf>,
+    file: Option<PathBuf>,
+) -> Result<(Option<PathBuf>, Vec<PathBuf>), String> {
+    let Some(file) = file else {
+        return Ok((project, Vec::new()));
+    };
+    let is_project = loupe::fsutil::Format::from_path(&file) == Some(loupe::fsutil::Format::Loupe);
+    if is_project {
+        if project.is_some() {
+            return Err(format!(
+                "{} is a project and --project names another; give one of them",
+                file.display()
+            ));
+        }
+        return Ok((Some(file), Vec::new()));
+    }
+    if !file.exists() {
+        return Err(format!(
+            "{}: no such file; check the path (a project file ends in .loupe)",
+            file.display()
+        ));
+    }
+    if loupe::fsutil::Format::from_path_through_gzip(&file).is_none() && !file.is_dir() {
+        return Err(format!(
+            "{}: not a file Loupe can open or import; it opens projects (.loupe) and imports {}",
+            file.display(),
+            loupe::import::DATA_EXTENSIONS.join(", ")
+        ));
+    }
+    Ok((project, vec![file]))
+}
+
 /// The workbench window, until it is closed.
 #[cfg(feature = "gui")]
-fn window(project: Option<PathBuf>) -> Result<(), String> {
-    loupe::ui::run(project).map_err(|e| e.to_string())
+fn window(project: Option<PathBuf>, import: Vec<PathBuf>) -> Result<(), String> {
+    loupe::ui::run(project, import).map_err(|e| e.to_string())
 }
 
 /// This build has no window (built without the `gui` feature).
 #[cfg(not(feature = "gui"))]
-fn window(_project: Option<PathBuf>) -> Result<(), String> {
+fn window(_project: Option<PathBuf>, _import: Vec<PathBuf>) -> Result<(), String> {
     Err("this loupe was built without the window (cargo feature `gui`); run a command, e.g. `loupe --help`".into())
 }
 

@@ -41,7 +41,7 @@ fn the_window_asks_for_a_passphrase_in_its_own_dialog_never_in_the_terminal() {
     let cli =
         Cli::try_parse_from(["loupe".as_ref(), "--project".as_ref(), project.as_os_str()]).unwrap();
     let mut shown = false;
-    dispatch(cli, terminal, |p| {
+    dispatch(cli, terminal, |p, _| {
         let mut h = headless_window(p);
         h.run_steps(3);
         h.get_by_label("secret.loupe is encrypted. Enter its passphrase to open it.");

@@ -249,6 +249,14 @@ impl Project {
         &self.conn
     }
 
+    /// The schema version of the project file (`PRAGMA user_version`; [`SCHEMA_VERSION`] once
+    /// opened, since opening brings an older file up to date).
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
     pub fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }

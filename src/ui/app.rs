@@ -7,6 +7,7 @@ use crate::import::ImportReport;
 use crate::progress::Unit;
 use crate::ui::command::Command;
 use crate::ui::import_dialog::{DialogAction, ImportDialog};
+use crate::ui::import_where::{ImportWhere, WhereChoice};
 use crate::ui::pages::Page;
 use crate::ui::pages::activity::ActivityPage;
 use crate::ui::pages::campaigns::CampaignsPage;
@@ -37,6 +38,9 @@ pub struct Startup {
     pub sample_path: Option<PathBuf>,
     /// Open the most recent project when no project is given.
     pub reopen_recent: bool,
+    /// Data files given on the command line ("Open with Loupe"): the window asks which project
+    /// they go into.
+    pub import: Vec<PathBuf>,
 }
 
 impl Startup {
@@ -47,6 +51,15 @@ impl Startup {
             project,
             sample_path: Some(state::default_sample_path()),
             reopen_recent: true,
+            import: Vec::new(),
+        }
+    }
+
+    /// The window started on data files: it asks which project to import them into.
+    pub fn import(files: Vec<PathBuf>) -> Startup {
+        Startup {
+            import: files,
+            ..Startup::window(None)
         }
     }
 }
@@ -87,6 +100,10 @@ pub struct LoupeApp {
     /// The project being opened (or created), off the UI thread.
     open_job: JobSlot<OpenedProject>,
     opening: Option<Opening>,
+    /// "Which project should these files go into?", while asked.
+    import_where: Option<ImportWhere>,
+    /// Files to import once the project being opened is open.
+    pending_import: Vec<PathBuf>,
     /// Imports started from the import dialog (which closes once one starts).
     imports: JobSet<ImportReport>,
     show_problems: bool,
@@ -268,6 +285,8 @@ impl LoupeApp {
             sample_job: JobSlot::default(),
             open_job: JobSlot::default(),
             opening: None,
+            import_where: None,
+            pending_import: Vec::new(),
             imports: JobSet::default(),
             show_problems: true,
             seen_problems: 0,
@@ -280,7 +299,11 @@ impl LoupeApp {
     }
 
     /// From eframe: remembered settings, system and bundled fonts.
-    pub fn from_creation(cc: &eframe::CreationContext<'_>, project: Option<PathBuf>) -> LoupeApp {
+    pub fn from_creation(
+        cc: &eframe::CreationContext<'_>,
+        project: Option<PathBuf>,
+        import: Vec<PathBuf>,
+    ) -> LoupeApp {
         let mut settings: Settings = cc
             .storage
             .and_then(|s| eframe::get_value(s, Settings::STORAGE_KEY))
@@ -294,7 +317,15 @@ impl LoupeApp {
         }
         let system_fonts = std::env::var_os("LOUPE_NO_SYSTEM_FONTS").is_none();
         theme::install_fonts(&cc.egui_ctx, system_fonts);
-        LoupeApp::new(settings, Startup::window(project))
+        let startup = if import.is_empty() {
+            Startup::window(project)
+        } else {
+            Startup {
+                project,
+                ..Startup::import(import)
+            }
+        };
+        LoupeApp::new(settings, startup)
     }
 
     pub fn lang(&self) -> Lang {
@@ -317,6 +348,17 @@ impl LoupeApp {
         theme::apply_style(ctx);
         let Some(s) = self.startup.take() else { return };
         self.ws.sample_path = s.sample_path.clone();
+        if !s.import.is_empty() {
+            match s.project {
+                // `loupe --project P orders.csv`: into P.
+                Some(p) => {
+                    self.pending_import = s.import;
+                    self.start_open(p, false, false);
+                }
+                None => self.import_where = Some(ImportWhere::new(s.import)),
+            }
+            return;
+        }
         if let Some(p) = s.project {
             if p.exists() {
                 self.open_project(&p);
@@ -391,6 +433,10 @@ impl LoupeApp {
             Ok(opened) => {
                 self.ws.install(opened);
                 self.settings.remember(&o.path);
+                let files = std::mem::take(&mut self.pending_import);
+                if !files.is_empty() {
+                    self.open_import(files);
+                }
             }
             Err(e) if !o.create && self.privacy.on_open_error(&o.path, &e) => {}
             Err(e) => {
@@ -407,9 +453,40 @@ impl LoupeApp {
                 }
             }
         }
-        if o.sample_if_failed && self.ws.project.is_none() {
+        // The project the files were to go into did not open: ask again.
+        let files = std::mem::take(&mut self.pending_import);
+        if !files.is_empty() && self.ws.project.is_none() {
+            self.import_where = Some(ImportWhere::new(files));
+        } else if o.sample_if_failed && self.ws.project.is_none() {
             self.open_sample();
         }
+    }
+
+    /// "Where should these files go?", while it is open.
+    fn import_where_ui(&mut self, ctx: &egui::Context) {
+        let Some(w) = &self.import_where else { return };
+        match w.show(ctx, self.ws.lang, &self.settings.recent) {
+            WhereChoice::Undecided => return,
+            WhereChoice::Into(p) => {
+                self.pending_import = w.files().to_vec();
+                self.open_project(&p);
+            }
+            WhereChoice::Other => {
+                self.pending_import = w.files().to_vec();
+                self.pick_project();
+            }
+            WhereChoice::New => {
+                self.pending_import = w.files().to_vec();
+                self.pick_new_project();
+            }
+            WhereChoice::Cancel => {}
+        }
+        self.import_where = None;
+    }
+
+    /// The files waiting for the user to choose a project ("Open with Loupe"), if asked.
+    pub fn import_where(&self) -> Option<&[PathBuf]> {
+        self.import_where.as_ref().map(|w| w.files())
     }
 
     /// Opens the import dialog for these files.
@@ -563,7 +640,7 @@ impl LoupeApp {
             if self.ws.project.is_some() {
                 self.open_import(data);
             } else {
-                self.ws.notice = Some(self.ws.tr(T::NeedProject).to_string());
+                self.import_where = Some(ImportWhere::new(data));
             }
         }
     }
@@ -696,6 +773,8 @@ impl LoupeApp {
             }
         }
         self.privacy.show(&ctx, &mut self.ws);
+        self.import_where_ui(&ctx);
+        self.help.about_ui(&ctx, &self.ws);
         self.file_dialogs(&ctx);
         file_dialog::show(&ctx, self.ws.lang, &mut self.settings.file_dialog);
         for dir in file_dialog::take_remembered(&ctx) {

@@ -7,19 +7,22 @@
 
 use crate::guide::{self, Chapter};
 use crate::i18n::{Lang, T};
+use crate::ui::about::AboutDialog;
 use crate::ui::pages::Page;
 use crate::ui::state::Workspace;
 use egui::{Align, Layout, Response, RichText, Ui};
 use std::path::PathBuf;
 
 /// The Help menu's state.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct HelpUi {
     /// A folder holding the built books as `<lang>/index.html`, tried instead of the usual places
     /// (tests; an app that ships the guide elsewhere).
     guide_root: Option<PathBuf>,
     /// The last URL the window asked the system to open.
     last_opened: Option<String>,
+    /// Help ▸ About Loupe, while it is open.
+    about: Option<AboutDialog>,
 }
 
 /// The guide's chapter about a page.
@@ -67,7 +70,26 @@ impl HelpUi {
                     ui.close();
                 }
             }
+            ui.separator();
+            if ui.button(lang.tr(T::HelpAbout)).clicked() {
+                self.about = Some(AboutDialog::default());
+                ui.close();
+            }
         });
+    }
+
+    /// The About dialog, while it is open.
+    pub fn about_ui(&mut self, ctx: &egui::Context, ws: &Workspace) {
+        let Some(about) = &mut self.about else { return };
+        let schema = ws.project.as_ref().and_then(|p| p.schema_version().ok());
+        if !about.show(ctx, ws.lang, schema) {
+            self.about = None;
+        }
+    }
+
+    /// The About dialog, when it is open (tests read what it copied).
+    pub fn about(&self) -> Option<&AboutDialog> {
+        self.about.as_ref()
     }
 
     /// A slim bar above a page: what the page is for, and its "?".

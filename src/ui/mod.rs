@@ -14,11 +14,13 @@
 
 #![warn(clippy::disallowed_methods)]
 
+pub mod about;
 pub mod app;
 pub mod command;
 pub mod explain;
 pub mod help;
 pub mod import_dialog;
+pub mod import_where;
 pub mod pages;
 pub mod privacy;
 pub mod state;
@@ -30,20 +32,25 @@ pub use pages::Page;
 
 use std::path::PathBuf;
 
-/// Opens the workbench window; returns when it is closed.
-pub fn run(project: Option<PathBuf>) -> Result<(), eframe::Error> {
+/// Opens the workbench window on `project` (or the most recent one), asking where to import
+/// `import` when data files are given; returns when the window is closed.
+pub fn run(project: Option<PathBuf>, import: Vec<PathBuf>) -> Result<(), eframe::Error> {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Loupe")
+        .with_app_id("loupe")
+        .with_inner_size([1320.0, 820.0])
+        .with_min_inner_size([900.0, 560.0])
+        .with_drag_and_drop(true);
+    if let Some(icon) = about::window_icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Loupe")
-            .with_app_id("loupe")
-            .with_inner_size([1320.0, 820.0])
-            .with_min_inner_size([900.0, 560.0])
-            .with_drag_and_drop(true),
+        viewport,
         ..Default::default()
     };
     eframe::run_native(
         "Loupe",
         options,
-        Box::new(move |cc| Ok(Box::new(LoupeApp::from_creation(cc, project)))),
+        Box::new(move |cc| Ok(Box::new(LoupeApp::from_creation(cc, project, import)))),
     )
 }

@@ -360,6 +360,8 @@ impl Workspace {
 
     /// Reports a problem in the error panel, a library error explained in the window's words.
     pub fn problem(&mut self, title: impl Into<String>, err: &dyn Explain) {
+        // The log is read by whoever helps the user: in English, redacted by the log.
+        crate::about::log::error(&format!("window: {}", err.explain(Lang::En)));
         self.problems.push(Problem {
             title: title.into(),
             message: err.explain(self.lang),

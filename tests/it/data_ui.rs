@@ -57,6 +57,7 @@ fn app_with(path: &std::path::Path, settings: Settings) -> Harness<'static, Loup
             project: Some(path.to_path_buf()),
             sample_path: None,
             reopen_recent: false,
+            import: Vec::new(),
         },
     );
     let mut h = Harness::builder()

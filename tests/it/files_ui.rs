@@ -27,6 +27,7 @@ fn app_with_browser(s: &Scratch, lang: Lang) -> Harness<'static, LoupeApp> {
             project: Some(s.path("shop.loupe")),
             sample_path: None,
             reopen_recent: false,
+            import: Vec::new(),
         },
     );
     let mut h = Harness::builder()

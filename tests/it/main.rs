@@ -28,6 +28,9 @@ mod dashboard_ui;
 #[cfg(feature = "gui")]
 mod data_ui;
 mod dataset_edits;
+mod desktop;
+#[cfg(feature = "gui")]
+mod desktop_ui;
 mod distribution;
 mod explore;
 #[cfg(feature = "gui")]

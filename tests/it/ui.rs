@@ -27,6 +27,7 @@ pub(crate) fn app_sized(project: &Path, lang: Lang, size: [f32; 2]) -> Harness<'
             project: Some(project.to_path_buf()),
             sample_path: None,
             reopen_recent: false,
+            import: Vec::new(),
         },
     );
     Harness::builder()
