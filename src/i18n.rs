@@ -1481,6 +1481,12 @@ strings! {
     AboutTagline => "Local-first marketing analytics: your data stays on this computer.", "本地优先的营销分析：数据始终留在这台电脑上。";
     AboutVersion => "Version {0}", "版本 {0}";
     AboutBundled => "Bundled with Loupe", "随 Loupe 附带";
+    AboutFontCjk => "Noto Sans SC (subset), © Google LLC: SIL Open Font License 1.1", "Noto Sans SC（子集），© Google LLC：SIL 开源字体许可证 1.1";
+    AboutFontsEgui => "Ubuntu Light, Hack and Noto Emoji (the window library's fonts): Ubuntu Font Licence 1.0; MIT and Bitstream Vera; SIL Open Font License 1.1",
+        "Ubuntu Light、Hack 和 Noto Emoji（窗口库自带字体）：Ubuntu 字体许可证 1.0；MIT 与 Bitstream Vera；SIL 开源字体许可证 1.1";
+    AboutFontIcons => "emoji-icon-font (subset), © John Slegers: MIT", "emoji-icon-font（子集），© John Slegers：MIT";
+    AboutSampleData => "Sample project: orders and products from UCI Online Retail (Chen, Sain & Guo 2012), CC BY 4.0; everything else in it is generated and describes no real people",
+        "示例项目：订单和商品来自 UCI Online Retail 数据集（Chen、Sain 与 Guo，2012），CC BY 4.0；其余内容均为生成数据，不涉及任何真实个人";
     AboutFolders => "Loupe's own files", "Loupe 自身的文件";
     AboutSettingsFolder => "Settings and recent projects", "设置和最近的项目";
     AboutLogFolder => "Logs", "日志";

@@ -2,12 +2,12 @@
 //!
 //! | | settings and recent files | logs |
 //! |---|---|---|
-//! | Windows | `%APPDATA%\Loupe\data` | `%LOCALAPPDATA%\Loupe\logs` |
+//! | Windows | `%APPDATA%\loupe\data` | `%LOCALAPPDATA%\Loupe\logs` |
 //! | Linux | `$XDG_DATA_HOME/loupe` (`~/.local/share/loupe`) | `$XDG_STATE_HOME/loupe/logs` (`~/.local/state/loupe/logs`) |
-//! | macOS | `~/Library/Application Support/Loupe` | `~/Library/Logs/Loupe` |
+//! | macOS | `~/Library/Application Support/loupe` | `~/Library/Logs/Loupe` |
 //!
 //! The settings folder is the one the window's settings store (eframe) uses for the app id
-//! "Loupe", so the About dialog names the folder the settings really are in.
+//! "loupe" (the window's app id), so the About dialog names the folder the settings really are in.
 //! `LOUPE_LOG_DIR` overrides the log folder (tests, portable installs).
 
 use std::ffi::OsString;
@@ -92,11 +92,11 @@ pub(crate) fn settings_dir_for(os: Os, env: Env) -> Option<PathBuf> {
     match os {
         Os::Windows => abs(env, "APPDATA")
             .or_else(|| abs(env, "USERPROFILE").map(|u| join(u, &["AppData", "Roaming"], os)))
-            .map(|d| join(d, &["Loupe", "data"], os)),
+            .map(|d| join(d, &["loupe", "data"], os)),
         Os::Linux => abs(env, "XDG_DATA_HOME")
             .or_else(|| home(env).map(|h| join(h, &[".local", "share"], os)))
             .map(|d| join(d, &["loupe"], os)),
-        Os::MacOs => home(env).map(|h| join(h, &["Library", "Application Support", "Loupe"], os)),
+        Os::MacOs => home(env).map(|h| join(h, &["Library", "Application Support", "loupe"], os)),
     }
 }
 
@@ -133,7 +133,7 @@ mod tests {
         ]);
         assert_eq!(
             settings_dir_for(Os::Windows, &e).unwrap().to_string_lossy(),
-            r"C:\Users\名字\AppData\Roaming\Loupe\data"
+            r"C:\Users\名字\AppData\Roaming\loupe\data"
         );
         assert_eq!(
             log_dir_for(Os::Windows, &e).unwrap().to_string_lossy(),
@@ -143,7 +143,7 @@ mod tests {
         let e = env(&[("USERPROFILE", r"\\fileserver\profiles\名字")]);
         assert_eq!(
             settings_dir_for(Os::Windows, &e).unwrap().to_string_lossy(),
-            r"\\fileserver\profiles\名字\AppData\Roaming\Loupe\data"
+            r"\\fileserver\profiles\名字\AppData\Roaming\loupe\data"
         );
         assert_eq!(
             log_dir_for(Os::Windows, &e).unwrap().to_string_lossy(),

@@ -17,20 +17,3 @@ pub const COMMIT: &str = env!("LOUPE_COMMIT");
 pub fn version_line() -> String {
     format!("{VERSION} (commit {COMMIT})")
 }
-
-/// What the program bundles and under which licence, for the About dialog: (what, licence).
-pub const BUNDLED: &[(&str, &str)] = &[
-    (
-        "Noto Sans SC (subset), © Google LLC",
-        "SIL Open Font License 1.1",
-    ),
-    (
-        "Ubuntu Light, Hack, Noto Emoji (egui's default fonts)",
-        "Ubuntu Font Licence 1.0; MIT and Bitstream Vera; SIL Open Font License 1.1",
-    ),
-    ("emoji-icon-font (subset), © John Slegers", "MIT"),
-    (
-        "Sample data: orders and products from UCI Online Retail (Chen, Sain, Guo 2012); the rest generated",
-        "CC BY 4.0 (Online Retail); the generated files describe no real people",
-    ),
-];

@@ -41,16 +41,14 @@ impl AboutDialog {
             });
             ui.add_space(8.0);
             theme::section(ui, lang.tr(T::AboutBundled));
-            egui::Grid::new("about-licences")
-                .num_columns(2)
-                .spacing([12.0, 4.0])
-                .show(ui, |ui| {
-                    for (what, licence) in about::BUNDLED {
-                        ui.label(*what);
-                        theme::muted(ui, *licence);
-                        ui.end_row();
-                    }
-                });
+            for key in [
+                T::AboutFontCjk,
+                T::AboutFontsEgui,
+                T::AboutFontIcons,
+                T::AboutSampleData,
+            ] {
+                ui.label(lang.tr(key));
+            }
             ui.add_space(8.0);
             theme::section(ui, lang.tr(T::AboutFolders));
             egui::Grid::new("about-folders")
