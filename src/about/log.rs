@@ -65,14 +65,8 @@ pub fn folder_url() -> Option<String> {
 /// The first line of a run: what runs (redacted) and this build's version (not redacted: a
 /// commit hash looks like a number).
 pub fn started(what: &str) {
-    let Some(dir) = dir() else { return };
-    let line = format!(
-        "{} INFO {}: started, Loupe {}\n",
-        chrono::Local::now().format("%Y-%m-%d %H:%M:%S%.3f"),
-        redact(what),
-        super::version_line()
-    );
-    let _ = append(&dir, &line);
+    let body = format!("{}: started, Loupe {}", redact(what), super::version_line());
+    write_line(Level::Info, &body);
 }
 
 pub fn info(message: &str) {
@@ -84,14 +78,27 @@ pub fn error(message: &str) {
 }
 
 fn write(level: Level, message: &str) {
+    write_line(level, &redact(message));
+}
+
+/// Appends "time LEVEL body" to the log; `body` is already redacted.
+fn write_line(level: Level, body: &str) {
     let Some(dir) = dir() else { return };
     let line = format!(
-        "{} {} {}\n",
+        "{} {} {body}\n",
         chrono::Local::now().format("%Y-%m-%d %H:%M:%S%.3f"),
         level.tag(),
-        redact(message)
     );
     let _ = append(&dir, &line);
+}
+
+/// `loupe.log` (0), then the rotated `loupe.1.log` … `loupe.KEEP.log`, oldest last.
+fn log_file(dir: &Path, i: usize) -> PathBuf {
+    if i == 0 {
+        dir.join(FILE_NAME)
+    } else {
+        dir.join(format!("loupe.{i}.log"))
+    }
 }
 
 fn append(dir: &Path, line: &str) -> std::io::Result<()> {
@@ -110,13 +117,7 @@ fn append(dir: &Path, line: &str) -> std::io::Result<()> {
 
 /// `loupe.log` → `loupe.1.log` → … → `loupe.KEEP.log`, the oldest dropped.
 fn rotate(dir: &Path) -> std::io::Result<()> {
-    let name = |i: usize| {
-        if i == 0 {
-            dir.join(FILE_NAME)
-        } else {
-            dir.join(format!("loupe.{i}.log"))
-        }
-    };
+    let name = |i: usize| log_file(dir, i);
     let _ = fs::remove_file(name(KEEP));
     for i in (0..KEEP).rev() {
         if name(i).exists() {
@@ -131,12 +132,7 @@ pub fn last_errors(n: usize) -> Vec<String> {
     let Some(dir) = dir() else { return Vec::new() };
     let mut lines: Vec<String> = Vec::new();
     for i in (0..=KEEP).rev() {
-        let p = if i == 0 {
-            dir.join(FILE_NAME)
-        } else {
-            dir.join(format!("loupe.{i}.log"))
-        };
-        if let Ok(text) = fs::read_to_string(p) {
+        if let Ok(text) = fs::read_to_string(log_file(&dir, i)) {
             lines.extend(
                 text.lines()
                     .filter(|l| l.contains(" ERROR "))
