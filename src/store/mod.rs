@@ -220,13 +220,30 @@ impl Project {
         self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // WAL lets the window read while an import writes; NORMAL is durable at each checkpoint
         // and never corrupts on a crash.
-        self.conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        let mode: String = self
+            .conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if mode.eq_ignore_ascii_case("wal") {
+            self.remove_stale_journal();
+        }
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
         self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         map_pages(&self.conn)?;
         Ok(())
+    }
+
+    /// Deletes a rollback journal left beside a project that is in write-ahead-log mode. A
+    /// file written in one piece (a passphrase change, a restored backup) starts in rollback mode
+    /// and is switched to WAL at its first open; a process killed in that switch leaves an empty
+    /// or unfinished `-journal`. SQLite rolled back a hot one when the mode was read; what is
+    /// left is not hot, and a WAL database never uses it, so it is only clutter beside the
+    /// project.
+    fn remove_stale_journal(&self) {
+        let journal = PathBuf::from(format!("{}-journal", self.path.display()));
+        if journal.exists() {
+            let _ = std::fs::remove_file(&journal);
+        }
     }
 
     pub fn path(&self) -> &Path {

@@ -167,3 +167,83 @@ fn the_catalog_records_sources_and_the_log_is_append_only() {
     let e = p.dataset("orders").unwrap_err().to_string();
     assert!(e.contains("no dataset named 'orders'"), "{e}");
 }
+
+/// A project written in one piece (a passphrase change, a restored backup) is in rollback-journal
+/// mode until its first open switches it to WAL; a process killed in that switch leaves a
+/// `-journal` SQLite does not count as hot. The next open deletes it and the data is whole.
+#[test]
+fn an_open_clears_a_journal_left_by_a_killed_switch_to_wal() {
+    let s = Scratch::new();
+    let f = s.write("orders.csv", "order_id,amount\n1,2\n2,3\n");
+    let path = s.path("test.loupe");
+    {
+        let mut p = s.project();
+        import(&mut p, &[&f], loupe::import::ImportOptions::default()).unwrap();
+    }
+    let journal = s.path("test.loupe-journal");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    std::fs::write(&journal, b"").unwrap();
+    let p = Project::open(&path).unwrap();
+    assert!(
+        !journal.exists(),
+        "the empty journal is still beside the project"
+    );
+    let n: i64 = p
+        .conn()
+        .query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2);
+}
+
+/// A hot journal (a transaction killed after it wrote into the file) is rolled back first, not
+/// deleted: the file is as it was before that transaction.
+#[test]
+fn an_open_rolls_back_a_hot_journal_before_it_clears_anything() {
+    let s = Scratch::new();
+    let path = s.path("test.loupe");
+    {
+        let p = s.project();
+        p.conn()
+            .execute_batch(
+                "CREATE TABLE t(x TEXT);
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+                 INSERT INTO t SELECT printf('%0500d', i) FROM n;",
+            )
+            .unwrap();
+    }
+    let crashed = s.path("crashed.loupe");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 2;
+             BEGIN; DELETE FROM t WHERE rowid % 2 = 0; UPDATE t SET x = 'changed';",
+        )
+        .unwrap();
+        // The file and its journal as a kill at this moment leaves them: the changes spilled
+        // into the file, the journal holds the pages to put back.
+        std::fs::copy(&path, &crashed).unwrap();
+        std::fs::copy(
+            s.path("test.loupe-journal"),
+            s.path("crashed.loupe-journal"),
+        )
+        .unwrap();
+        c.execute_batch("ROLLBACK").unwrap();
+    }
+    let p = Project::open(&crashed).unwrap();
+    assert!(!s.path("crashed.loupe-journal").exists());
+    let (n, changed): (i64, i64) = p
+        .conn()
+        .query_row("SELECT COUNT(*), SUM(x = 'changed') FROM t", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((n, changed), (3000, 0));
+    let ok: String = p
+        .conn()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}
