@@ -1,7 +1,8 @@
 //! Computes a chart's table with polars, lazily: filter, group by x (and the split), aggregate,
 //! fold everything outside the top N into "Other", order.
 //!
-//! Only the columns the chart reads are loaded from the project. Top-N keeps the N values with
+//! Only the columns the chart reads are loaded from the project; over a columnar copy, measures
+//! that combine from parts are computed chunk by chunk ([`super::partial`]). Top-N keeps the N values with
 //! the largest first measure and recomputes the rest as one group, so every measure of "Other"
 //! (a mean, a median, a distinct count) is exact, not a sum of the parts.
 
@@ -53,6 +54,9 @@ pub fn aggregate(project: &Project, spec: &ChartSpec, rep: &Reporter) -> Result<
     let cols = columns_needed(&info, spec)?;
     rep.check()?;
     let names: Vec<&str> = cols.iter().map(String::as_str).collect();
+    if let Some(table) = super::partial::aggregate_chunked(project, &info, spec, &names, rep)? {
+        return Ok(table);
+    }
     let df = crate::kept::copy::load(project, &info, &names, rep)?;
     rep.check()?;
     aggregate_frame(df, spec)
@@ -97,7 +101,7 @@ pub(crate) fn key_expr(d: &Dimension, schema: &Schema) -> Result<pl::Expr> {
 
 /// The polars aggregation of a measure (a share is its sum or count; it is divided by the total
 /// afterwards).
-fn measure_expr(m: &Measure, schema: &Schema) -> Result<pl::Expr> {
+pub(crate) fn measure_expr(m: &Measure, schema: &Schema) -> Result<pl::Expr> {
     let Some(text) = &m.expr else {
         return Ok(pl::len().cast(DataType::Float64));
     };
@@ -130,7 +134,7 @@ fn measure_expr(m: &Measure, schema: &Schema) -> Result<pl::Expr> {
     Ok(e.cast(DataType::Float64))
 }
 
-fn mname(i: usize) -> String {
+pub(crate) fn mname(i: usize) -> String {
     format!("__m{i}")
 }
 
@@ -160,27 +164,71 @@ fn top_n(lf: pl::LazyFrame, key: &str, flag: &str, n: usize, first: &pl::Expr) -
 
 /// Computes the table from a frame that holds the columns the spec reads.
 pub fn aggregate_frame(df: DataFrame, spec: &ChartSpec) -> Result<AggTable> {
-    if spec.measures.is_empty() {
-        return Err(Error::InvalidArgument(
-            "a chart needs at least one measure, e.g. count() or sum(Amount)".into(),
-        ));
-    }
+    need_measures(spec)?;
     let schema: Schema = (**df.schema()).clone();
-    let mut lf = df.lazy();
-    if let Some(f) = spec.filter.as_deref().filter(|f| !f.trim().is_empty()) {
-        lf = lf.filter(expr::compile_condition(&expr::parse(f)?, &schema)?);
-    }
+    let lf = filtered(df.lazy(), spec, &schema)?;
     let mut keys = vec![key_expr(&spec.x, &schema)?.alias("__x")];
     if let Some(b) = &spec.by {
         keys.push(key_expr(b, &schema)?.alias("__by"));
     }
-    lf = lf.with_columns(keys);
     let measures: Vec<pl::Expr> = spec
         .measures
         .iter()
         .enumerate()
         .map(|(i, m)| Ok(measure_expr(m, &schema)?.alias(mname(i))))
         .collect::<Result<_>>()?;
+    let mut extra = vec![pl::len().alias("__n")];
+    if spans(spec, &schema) {
+        let x = pl::col(spec.x.column.as_str());
+        extra.push(x.clone().min().alias("__xmin"));
+        extra.push(x.max().alias("__xmax"));
+    }
+    group_and_fold(lf.with_columns(keys), spec, &schema, measures, extra)
+}
+
+pub(crate) fn need_measures(spec: &ChartSpec) -> Result<()> {
+    if spec.measures.is_empty() {
+        return Err(Error::InvalidArgument(
+            "a chart needs at least one measure, e.g. count() or sum(Amount)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The rows the chart's filter keeps.
+pub(crate) fn filtered(
+    lf: pl::LazyFrame,
+    spec: &ChartSpec,
+    schema: &Schema,
+) -> Result<pl::LazyFrame> {
+    Ok(
+        match spec.filter.as_deref().filter(|f| !f.trim().is_empty()) {
+            Some(f) => lf.filter(expr::compile_condition(&expr::parse(f)?, schema)?),
+            None => lf,
+        },
+    )
+}
+
+/// Whether the table records the first and last day of the data (a dated x with a grain), so
+/// that a first or last period the data covers only in part can be told apart from a fall in
+/// sales.
+pub(crate) fn spans(spec: &ChartSpec, schema: &Schema) -> bool {
+    spec.x.grain.is_some()
+        && schema
+            .get(spec.x.column.as_str())
+            .is_some_and(|dt| dt.is_temporal())
+}
+
+/// Groups rows keyed `__x` (and `__by`) into the table: the top-N folding, the `measures` (named
+/// `__m0`, `__m1`…) and the `extra` aggregates (`__n`, and `__xmin`/`__xmax` when
+/// [`spans`]). The rows are the data's own, or partial aggregates that the expressions combine.
+pub(crate) fn group_and_fold(
+    mut lf: pl::LazyFrame,
+    spec: &ChartSpec,
+    schema: &Schema,
+    measures: Vec<pl::Expr>,
+    extra: Vec<pl::Expr>,
+) -> Result<AggTable> {
     let mut group = vec![pl::col("__x")];
     if let Some(n) = spec.top {
         lf = top_n(lf, "__x", "__xo", n, &measures[0]);
@@ -215,19 +263,9 @@ pub fn aggregate_frame(df: DataFrame, spec: &ChartSpec) -> Result<AggTable> {
         lf = lf.with_columns(fold);
     }
     let mut aggs = measures;
-    aggs.push(pl::len().alias("__n"));
-    // Where the data starts and ends, so that a first or last period the data covers only in
-    // part can be told apart from a fall in sales.
-    let spans = spec.x.grain.is_some()
-        && schema
-            .get(spec.x.column.as_str())
-            .is_some_and(|dt| dt.is_temporal());
-    if spans {
-        aggs.push(pl::col(spec.x.column.as_str()).min().alias("__xmin"));
-        aggs.push(pl::col(spec.x.column.as_str()).max().alias("__xmax"));
-    }
+    aggs.extend(extra);
     let out = lf.group_by(group).agg(aggs).collect()?;
-    build_table(&out, spec, &schema)
+    build_table(&out, spec, schema)
 }
 
 pub(crate) fn key_of(v: AnyValue<'_>) -> Key {

@@ -109,6 +109,12 @@ pub fn compute(
     let cols = columns_for(&info, spec, kind)?;
     rep.check()?;
     let names: Vec<&str> = cols.iter().map(String::as_str).collect();
+    if cache.is_none()
+        && !kind.is_distribution()
+        && let Some(table) = super::partial::aggregate_chunked(project, &info, spec, &names, rep)?
+    {
+        return Ok(ChartData::Table(table));
+    }
     let df = match cache {
         Some(c) => c.frame(project, &info, &names, rep)?,
         None => crate::kept::copy::load(project, &info, &names, rep)?,

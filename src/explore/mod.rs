@@ -4,7 +4,8 @@
 //! - [`table`]: the aggregated table behind a chart, written as CSV, JSON or XLSX;
 //! - [`downsample`]: fewer points with the same shape (LTTB, min/max per pixel column);
 //! - [`forecast`]: Holt-Winters with fitted parameters, prediction intervals and a holdout check;
-//! - [`aggregate`]: computes a spec's table with polars;
+//! - [`aggregate`]: computes a spec's table with polars; [`partial`]: the same chunk by chunk over
+//!   the columnar copy, in bounded memory;
 //! - [`trend`]: complete time series and moving averages;
 //! - [`cohorts`], [`funnel`], [`repeat`] (repeat purchases and Pareto): the ready-made analyses,
 //!   over rows found by their roles ([`rows`]);
@@ -23,6 +24,7 @@ pub mod downsample;
 pub mod forecast;
 pub mod funnel;
 pub mod histogram;
+pub mod partial;
 pub mod ready;
 pub mod render;
 pub mod render_distribution;

@@ -1,0 +1,231 @@
+//! A chart's table computed chunk by chunk over the columnar copy ([`crate::kept::copy`]): each
+//! chunk of rows is filtered, keyed and reduced to partial aggregates on every core, and the
+//! partials are combined into the table ([`super::aggregate::group_and_fold`]).
+//!
+//! - Memory is bounded by one decoded chunk per core and the number of groups, not by the
+//!   dataset: the columns are never stacked into one frame.
+//! - A dated key is grouped by its day first (a cast, no calendar arithmetic per row); the day is
+//!   cut to the grain (week, month, quarter, year) on the small partial table.
+//! - Count, sum, share, mean, minimum and maximum combine exactly from partials. Distinct counts
+//!   and medians do not: a chart with either reads the whole columns
+//!   ([`super::aggregate::aggregate_frame`]), as does a project that keeps no copy.
+
+use super::aggregate::{
+    filtered, group_and_fold, key_expr, measure_expr, mname, need_measures, spans,
+};
+use super::spec::{Agg, ChartSpec, Dimension, Grain};
+use super::table::AggTable;
+use crate::dataset::DatasetInfo;
+use crate::expr::{self, Kind};
+use crate::progress::{Reporter, Stage, Unit};
+use crate::store::Project;
+use crate::{Error, Result};
+use polars::prelude::{self as pl, DataFrame, DataType, IntoLazy, Schema};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Whether every measure of `spec` combines exactly from partial aggregates.
+pub fn combinable(spec: &ChartSpec) -> bool {
+    spec.measures
+        .iter()
+        .all(|m| !matches!(m.agg, Agg::Distinct | Agg::Median))
+}
+
+/// The table of `spec` over `columns` of `info`, chunk by chunk; `None` when it cannot be
+/// computed that way (a measure that does not combine, or no copy kept), for the caller to
+/// read the whole columns instead.
+pub fn aggregate_chunked(
+    project: &Project,
+    info: &DatasetInfo,
+    spec: &ChartSpec,
+    columns: &[&str],
+    rep: &Reporter,
+) -> Result<Option<AggTable>> {
+    need_measures(spec)?;
+    if !combinable(spec) {
+        return Ok(None);
+    }
+    let Some(copy) = crate::kept::copy::ensure(project, info, rep)? else {
+        return Ok(None);
+    };
+    let chunks = copy.chunks(project, columns)?;
+    let empty = chunks.empty()?;
+    let schema: Schema = (**empty.schema()).clone();
+    if chunks.is_empty() {
+        return super::aggregate::aggregate_frame(empty, spec).map(Some);
+    }
+    let plan = Plan::new(spec, &schema)?;
+    let total = chunks.len() as u64;
+    let done = AtomicU64::new(0);
+    let mut parts: Vec<Option<DataFrame>> = vec![None; chunks.len()];
+    crate::parallel::for_each_block(
+        &mut parts,
+        1,
+        1,
+        crate::parallel::threads(0),
+        || (),
+        |_, first, out| {
+            for (k, slot) in out.iter_mut().enumerate() {
+                rep.check()?;
+                *slot = Some(plan.partial(chunks.frame(first + k)?)?);
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                rep.report(Stage::Reading, n, Some(total), Unit::Steps, 0, false);
+            }
+            Ok(())
+        },
+    )?;
+    rep.check()?;
+    let mut parts = parts.into_iter().flatten();
+    let mut all = parts
+        .next()
+        .ok_or_else(|| Error::InvalidArgument("the dataset copy has no chunks".into()))?;
+    for df in parts {
+        all.vstack_mut_owned(df)?;
+    }
+    plan.combine(all, spec, &schema).map(Some)
+}
+
+/// The expressions of both stages.
+struct Plan<'s> {
+    spec: &'s ChartSpec,
+    schema: &'s Schema,
+    /// Stage 1, per chunk: the partial aggregates of each measure, then `__n`, `__xmin`, `__xmax`.
+    partials: Vec<pl::Expr>,
+    /// Stage 2: each measure combined from its partials, named as [`mname`].
+    measures: Vec<pl::Expr>,
+    spans: bool,
+}
+
+impl<'s> Plan<'s> {
+    fn new(spec: &'s ChartSpec, schema: &'s Schema) -> Result<Plan<'s>> {
+        let mut partials = Vec::new();
+        let mut measures = Vec::new();
+        for (i, m) in spec.measures.iter().enumerate() {
+            // The same checks (and errors) as the direct path.
+            let _checked = measure_expr(m, schema)?;
+            let (a, b) = (format!("__p{i}a"), format!("__p{i}b"));
+            let Some(text) = &m.expr else {
+                partials.push(pl::len().alias(a.as_str()));
+                measures.push(
+                    pl::col(a.as_str())
+                        .sum()
+                        .cast(DataType::Float64)
+                        .alias(mname(i)),
+                );
+                continue;
+            };
+            let c = expr::compile(&expr::parse(text)?, schema)?;
+            let numeric = match c.kind {
+                Kind::Bool => c.expr.clone().cast(DataType::Float64),
+                _ => c.expr.clone(),
+            };
+            let combined = match m.agg {
+                Agg::Count => {
+                    partials.push(c.expr.count().alias(a.as_str()));
+                    pl::col(a.as_str()).sum()
+                }
+                Agg::Sum | Agg::Share => {
+                    partials.push(numeric.clone().sum().alias(a.as_str()));
+                    partials.push(numeric.count().alias(b.as_str()));
+                    pl::when(pl::col(b.as_str()).sum().gt(pl::lit(0)))
+                        .then(pl::col(a.as_str()).sum())
+                        .otherwise(pl::lit(pl::NULL))
+                }
+                Agg::Mean => {
+                    partials.push(
+                        numeric
+                            .clone()
+                            .cast(DataType::Float64)
+                            .sum()
+                            .alias(a.as_str()),
+                    );
+                    partials.push(numeric.count().alias(b.as_str()));
+                    pl::col(a.as_str()).sum() / pl::col(b.as_str()).sum().cast(DataType::Float64)
+                }
+                Agg::Min => {
+                    partials.push(numeric.min().alias(a.as_str()));
+                    pl::col(a.as_str()).min()
+                }
+                Agg::Max => {
+                    partials.push(numeric.max().alias(a.as_str()));
+                    pl::col(a.as_str()).max()
+                }
+                Agg::Distinct | Agg::Median => {
+                    return Err(Error::InvalidArgument(format!(
+                        "{} does not combine from parts of the data",
+                        m.agg.name()
+                    )));
+                }
+            };
+            measures.push(combined.cast(DataType::Float64).alias(mname(i)));
+        }
+        partials.push(pl::len().alias("__n"));
+        let spans = spans(spec, schema);
+        if spans {
+            let x = pl::col(spec.x.column.as_str());
+            partials.push(x.clone().min().alias("__xmin"));
+            partials.push(x.max().alias("__xmax"));
+        }
+        Ok(Plan {
+            spec,
+            schema,
+            partials,
+            measures,
+            spans,
+        })
+    }
+
+    /// One chunk's partial aggregates, grouped by x (and the split), dated keys by day.
+    fn partial(&self, chunk: DataFrame) -> Result<DataFrame> {
+        let mut keys = vec![day_key(&self.spec.x, self.schema)?.alias("__x")];
+        let mut group = vec![pl::col("__x")];
+        if let Some(b) = &self.spec.by {
+            keys.push(day_key(b, self.schema)?.alias("__by"));
+            group.push(pl::col("__by"));
+        }
+        Ok(filtered(chunk.lazy(), self.spec, self.schema)?
+            .with_columns(keys)
+            .group_by(group)
+            .agg(self.partials.clone())
+            .collect()?)
+    }
+
+    /// The table from every chunk's partials.
+    fn combine(&self, parts: DataFrame, spec: &ChartSpec, schema: &Schema) -> Result<AggTable> {
+        let mut keys = vec![to_grain(&spec.x, "__x")];
+        if let Some(b) = &spec.by {
+            keys.push(to_grain(b, "__by"));
+        }
+        let mut extra = vec![pl::col("__n").sum().alias("__n")];
+        if self.spans {
+            extra.push(pl::col("__xmin").min().alias("__xmin"));
+            extra.push(pl::col("__xmax").max().alias("__xmax"));
+        }
+        group_and_fold(
+            parts.lazy().with_columns(keys),
+            spec,
+            schema,
+            self.measures.clone(),
+            extra,
+        )
+    }
+}
+
+/// Stage 1's key of a dimension: a dated one with a grain by its day, others as they are.
+fn day_key(d: &Dimension, schema: &Schema) -> Result<pl::Expr> {
+    let c = pl::col(d.column.as_str());
+    Ok(match (d.grain, schema.get(d.column.as_str())) {
+        (Some(_), Some(DataType::Date)) => c,
+        (Some(_), Some(DataType::Datetime(..))) => c.cast(DataType::Date),
+        // No grain, or an error [`key_expr`] words.
+        _ => key_expr(d, schema)?,
+    })
+}
+
+/// Stage 2: the day cut to the dimension's grain (the key of [`key_expr`]).
+fn to_grain(d: &Dimension, name: &str) -> pl::Expr {
+    let c = pl::col(name);
+    match d.grain {
+        None | Some(Grain::Day) => c,
+        Some(g) => c.dt().truncate(pl::lit(g.every())),
+    }
+}
