@@ -48,13 +48,11 @@ fn fast_days(b: &[u8]) -> Option<i64> {
     if d == 0 || d > len {
         return None;
     }
-    // Days from civil (H. Hinnant).
-    let (y, m, d) = (i64::from(y) - i64::from(m <= 2), i64::from(m), i64::from(d));
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
+    Some(crate::calendar::days_from_civil(
+        i64::from(y),
+        i64::from(m),
+        i64::from(d),
+    ))
 }
 
 /// Microseconds of `YYYY-MM-DD HH:MM:SS` read straight from the bytes; `None` otherwise.

@@ -5,6 +5,7 @@
 pub mod about;
 pub mod assets;
 pub mod browse;
+pub mod calendar;
 pub mod campaigns;
 pub mod clean;
 pub mod combine;

@@ -238,22 +238,8 @@ fn histogram(conn: &Connection, t: &str, c: &str, temporal: bool) -> Result<Opti
 pub fn julian_to_date(jd: f64) -> String {
     // Days since 1970-01-01 (Julian day 2440587.5).
     let days = (jd - 2_440_587.5).floor() as i64;
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = crate::calendar::civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Howard Hinnant's algorithm: days since the Unix epoch to a proleptic Gregorian date.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// A bin edge for people: a date for temporal histograms, a short number otherwise.

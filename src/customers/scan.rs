@@ -158,7 +158,7 @@ pub(super) fn day_of(b: &[u8]) -> Option<i32> {
         if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
             return None;
         }
-        Some(days_from_civil(y, m, d) as i32)
+        Some(crate::calendar::days_from_civil(y, m, d) as i32)
     })();
     fast.or_else(|| std::str::from_utf8(b).ok().and_then(parse_stored_date))
 }
@@ -170,17 +170,6 @@ fn days_in_month(y: i64, m: i64) -> i64 {
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     }
-}
-
-/// Howard Hinnant's days_from_civil.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// The hour of `YYYY-MM-DD HH…`, or [`NO_HOUR`].

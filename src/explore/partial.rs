@@ -4,16 +4,17 @@
 //!
 //! - Memory is bounded by one decoded chunk per core and the number of groups, not by the
 //!   dataset: the columns are never stacked into one frame.
-//! - A dated key is grouped by its day first (a cast, no calendar arithmetic per row); the day is
-//!   cut to the grain (week, month, quarter, year) on the small partial table.
-//! - Count, sum, share, mean, minimum and maximum combine exactly from partials. Distinct counts
+//! - A chunk that holds all the rows (fewer than [`crate::kept::copy::CHUNK_ROWS`]) gives the very
+//!   numbers of the whole-column path; over several chunks a floating-point sum may differ in its
+//!   last bits, as the values are added in another order.
+//! - Count, sum, share, mean, minimum and maximum combine from partials. Distinct counts
 //!   and medians do not: a chart with either reads the whole columns
 //!   ([`super::aggregate::aggregate_frame`]), as does a project that keeps no copy.
 
 use super::aggregate::{
     filtered, group_and_fold, key_expr, measure_expr, mname, need_measures, spans,
 };
-use super::spec::{Agg, ChartSpec, Dimension, Grain};
+use super::spec::{Agg, ChartSpec};
 use super::table::AggTable;
 use crate::dataset::DatasetInfo;
 use crate::expr::{self, Kind};
@@ -174,12 +175,12 @@ impl<'s> Plan<'s> {
         })
     }
 
-    /// One chunk's partial aggregates, grouped by x (and the split), dated keys by day.
+    /// One chunk's partial aggregates, grouped by x (and the split).
     fn partial(&self, chunk: DataFrame) -> Result<DataFrame> {
-        let mut keys = vec![day_key(&self.spec.x, self.schema)?.alias("__x")];
+        let mut keys = vec![key_expr(&self.spec.x, self.schema)?.alias("__x")];
         let mut group = vec![pl::col("__x")];
         if let Some(b) = &self.spec.by {
-            keys.push(day_key(b, self.schema)?.alias("__by"));
+            keys.push(key_expr(b, self.schema)?.alias("__by"));
             group.push(pl::col("__by"));
         }
         Ok(filtered(chunk.lazy(), self.spec, self.schema)?
@@ -191,41 +192,11 @@ impl<'s> Plan<'s> {
 
     /// The table from every chunk's partials.
     fn combine(&self, parts: DataFrame, spec: &ChartSpec, schema: &Schema) -> Result<AggTable> {
-        let mut keys = vec![to_grain(&spec.x, "__x")];
-        if let Some(b) = &spec.by {
-            keys.push(to_grain(b, "__by"));
-        }
         let mut extra = vec![pl::col("__n").sum().alias("__n")];
         if self.spans {
             extra.push(pl::col("__xmin").min().alias("__xmin"));
             extra.push(pl::col("__xmax").max().alias("__xmax"));
         }
-        group_and_fold(
-            parts.lazy().with_columns(keys),
-            spec,
-            schema,
-            self.measures.clone(),
-            extra,
-        )
-    }
-}
-
-/// Stage 1's key of a dimension: a dated one with a grain by its day, others as they are.
-fn day_key(d: &Dimension, schema: &Schema) -> Result<pl::Expr> {
-    let c = pl::col(d.column.as_str());
-    Ok(match (d.grain, schema.get(d.column.as_str())) {
-        (Some(_), Some(DataType::Date)) => c,
-        (Some(_), Some(DataType::Datetime(..))) => c.cast(DataType::Date),
-        // No grain, or an error [`key_expr`] words.
-        _ => key_expr(d, schema)?,
-    })
-}
-
-/// Stage 2: the day cut to the dimension's grain (the key of [`key_expr`]).
-fn to_grain(d: &Dimension, name: &str) -> pl::Expr {
-    let c = pl::col(name);
-    match d.grain {
-        None | Some(Grain::Day) => c,
-        Some(g) => c.dt().truncate(pl::lit(g.every())),
+        group_and_fold(parts.lazy(), spec, schema, self.measures.clone(), extra)
     }
 }

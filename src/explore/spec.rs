@@ -41,14 +41,15 @@ impl Grain {
         }
     }
 
-    /// The polars duration string of the grain.
-    pub(crate) fn every(self) -> &'static str {
+    /// The calendar period of the grain.
+    pub(crate) fn period(self) -> crate::calendar::Period {
+        use crate::calendar::Period;
         match self {
-            Grain::Day => "1d",
-            Grain::Week => "1w",
-            Grain::Month => "1mo",
-            Grain::Quarter => "1q",
-            Grain::Year => "1y",
+            Grain::Day => Period::Day,
+            Grain::Week => Period::Week,
+            Grain::Month => Period::Month,
+            Grain::Quarter => Period::Quarter,
+            Grain::Year => Period::Year,
         }
     }
 

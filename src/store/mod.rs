@@ -662,7 +662,7 @@ fn create_new(path: &Path, key: Option<&Passphrase>) -> Result<bool> {
 /// Reads pages through a memory map instead of a system call and a copy per page: whole-table
 /// scans (the customer table, recommendations) read the file once through the OS cache.
 /// Writes still go through the journal as usual.
-fn map_pages(conn: &Connection) -> Result<()> {
+pub(crate) fn map_pages(conn: &Connection) -> Result<()> {
     const MAP_BYTES: i64 = 1 << 30;
     conn.pragma_update(None, "mmap_size", MAP_BYTES)?;
     Ok(())

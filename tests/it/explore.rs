@@ -739,7 +739,8 @@ fn cached_columns_give_the_same_tables_and_follow_reimports() {
     for sp in [&a, &b, &a] {
         let fresh = run(&p, sp);
         let cached = aggregate_cached(&p, sp, &mut cache, &Reporter::silent()).unwrap();
-        assert_tables_agree(&fresh, &cached);
+        // One chunk of rows: the very same numbers.
+        assert_eq!(fresh, cached);
     }
     assert_eq!(cache.len(), 4);
     // A new import under the same name: the cache reads the new data.
