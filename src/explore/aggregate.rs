@@ -147,26 +147,12 @@ fn period_starts(col: &pl::Column, period: Period) -> pl::PolarsResult<pl::Colum
 /// The polars aggregation of a measure (a share is its sum or count; it is divided by the total
 /// afterwards).
 pub(crate) fn measure_expr(m: &Measure, schema: &Schema) -> Result<pl::Expr> {
-    let Some(text) = &m.expr else {
+    let Some((value, numeric)) = measure_inputs(m, schema)? else {
         return Ok(pl::len().cast(DataType::Float64));
     };
-    let parsed = expr::parse(text)?;
-    let c = expr::compile(&parsed, schema)?;
-    let numeric = match c.kind {
-        Kind::Number | Kind::Null => c.expr.clone(),
-        // A condition counts its true rows: sum(Quantity < 0).
-        Kind::Bool => c.expr.clone().cast(DataType::Float64),
-        _ if m.agg.needs_number() => {
-            return Err(Error::InvalidArgument(format!(
-                "{} needs numbers, but {text} is not a number; use count({text}) or distinct({text})",
-                m.agg.name()
-            )));
-        }
-        _ => c.expr.clone(),
-    };
     let e = match m.agg {
-        Agg::Count => c.expr.count(),
-        Agg::Distinct => c.expr.drop_nulls().n_unique(),
+        Agg::Count => value.count(),
+        Agg::Distinct => value.drop_nulls().n_unique(),
         // As in SQL, the sum of no values is missing, not zero.
         Agg::Sum | Agg::Share => pl::when(numeric.clone().count().gt(pl::lit(0)))
             .then(numeric.sum())
@@ -177,6 +163,28 @@ pub(crate) fn measure_expr(m: &Measure, schema: &Schema) -> Result<pl::Expr> {
         Agg::Max => numeric.max(),
     };
     Ok(e.cast(DataType::Float64))
+}
+
+/// What a measure aggregates: its expression's values, and those values as numbers (a condition
+/// as 1 and 0: sum(Quantity < 0) counts its true rows); `None` for `count()` of rows. An
+/// aggregation that needs numbers over text is refused.
+pub(crate) fn measure_inputs(m: &Measure, schema: &Schema) -> Result<Option<(pl::Expr, pl::Expr)>> {
+    let Some(text) = &m.expr else {
+        return Ok(None);
+    };
+    let c = expr::compile(&expr::parse(text)?, schema)?;
+    let numeric = match c.kind {
+        Kind::Number | Kind::Null => c.expr.clone(),
+        Kind::Bool => c.expr.clone().cast(DataType::Float64),
+        _ if m.agg.needs_number() => {
+            return Err(Error::InvalidArgument(format!(
+                "{} needs numbers, but {text} is not a number; use count({text}) or distinct({text})",
+                m.agg.name()
+            )));
+        }
+        _ => c.expr.clone(),
+    };
+    Ok(Some((c.expr, numeric)))
 }
 
 pub(crate) fn mname(i: usize) -> String {

@@ -12,12 +12,11 @@
 //!   ([`super::aggregate::aggregate_frame`]), as does a project that keeps no copy.
 
 use super::aggregate::{
-    filtered, group_and_fold, key_expr, measure_expr, mname, need_measures, spans,
+    filtered, group_and_fold, key_expr, measure_inputs, mname, need_measures, spans,
 };
 use super::spec::{Agg, ChartSpec};
 use super::table::AggTable;
 use crate::dataset::DatasetInfo;
-use crate::expr::{self, Kind};
 use crate::progress::{Reporter, Stage, Unit};
 use crate::store::Project;
 use crate::{Error, Result};
@@ -57,32 +56,15 @@ pub fn aggregate_chunked(
     let plan = Plan::new(spec, &schema)?;
     let total = chunks.len() as u64;
     let done = AtomicU64::new(0);
-    let mut parts: Vec<Option<DataFrame>> = vec![None; chunks.len()];
-    crate::parallel::for_each_block(
-        &mut parts,
-        1,
-        1,
-        crate::parallel::threads(0),
-        || (),
-        |_, first, out| {
-            for (k, slot) in out.iter_mut().enumerate() {
-                rep.check()?;
-                *slot = Some(plan.partial(chunks.frame(first + k)?)?);
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                rep.report(Stage::Reading, n, Some(total), Unit::Steps, 0, false);
-            }
-            Ok(())
-        },
-    )?;
+    let parts = chunks.map_each(|_, chunk| {
+        rep.check()?;
+        let part = plan.partial(chunk)?;
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        rep.report(Stage::Reading, n, Some(total), Unit::Steps, 0, false);
+        Ok(part)
+    })?;
     rep.check()?;
-    let mut parts = parts.into_iter().flatten();
-    let mut all = parts
-        .next()
-        .ok_or_else(|| Error::InvalidArgument("the dataset copy has no chunks".into()))?;
-    for df in parts {
-        all.vstack_mut_owned(df)?;
-    }
-    plan.combine(all, spec, &schema).map(Some)
+    plan.combine(crate::kept::copy::stacked(parts)?).map(Some)
 }
 
 /// The expressions of both stages.
@@ -101,10 +83,8 @@ impl<'s> Plan<'s> {
         let mut partials = Vec::new();
         let mut measures = Vec::new();
         for (i, m) in spec.measures.iter().enumerate() {
-            // The same checks (and errors) as the direct path.
-            let _checked = measure_expr(m, schema)?;
             let (a, b) = (format!("__p{i}a"), format!("__p{i}b"));
-            let Some(text) = &m.expr else {
+            let Some((value, numeric)) = measure_inputs(m, schema)? else {
                 partials.push(pl::len().alias(a.as_str()));
                 measures.push(
                     pl::col(a.as_str())
@@ -114,14 +94,9 @@ impl<'s> Plan<'s> {
                 );
                 continue;
             };
-            let c = expr::compile(&expr::parse(text)?, schema)?;
-            let numeric = match c.kind {
-                Kind::Bool => c.expr.clone().cast(DataType::Float64),
-                _ => c.expr.clone(),
-            };
             let combined = match m.agg {
                 Agg::Count => {
-                    partials.push(c.expr.count().alias(a.as_str()));
+                    partials.push(value.count().alias(a.as_str()));
                     pl::col(a.as_str()).sum()
                 }
                 Agg::Sum | Agg::Share => {
@@ -191,12 +166,18 @@ impl<'s> Plan<'s> {
     }
 
     /// The table from every chunk's partials.
-    fn combine(&self, parts: DataFrame, spec: &ChartSpec, schema: &Schema) -> Result<AggTable> {
+    fn combine(&self, parts: DataFrame) -> Result<AggTable> {
         let mut extra = vec![pl::col("__n").sum().alias("__n")];
         if self.spans {
             extra.push(pl::col("__xmin").min().alias("__xmin"));
             extra.push(pl::col("__xmax").max().alias("__xmax"));
         }
-        group_and_fold(parts.lazy(), spec, schema, self.measures.clone(), extra)
+        group_and_fold(
+            parts.lazy(),
+            self.spec,
+            self.schema,
+            self.measures.clone(),
+            extra,
+        )
     }
 }

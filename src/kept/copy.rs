@@ -367,30 +367,20 @@ impl Copy {
         if chunks.is_empty() {
             return chunks.empty();
         }
-        // Chunks are decoded on every core, then stacked in order.
-        let mut decoded: Vec<Option<DataFrame>> = vec![None; chunks.len()];
-        crate::parallel::for_each_block(
-            &mut decoded,
-            1,
-            1,
-            crate::parallel::threads(0),
-            || (),
-            |_, first, out| {
-                for (k, slot) in out.iter_mut().enumerate() {
-                    *slot = Some(chunks.frame(first + k)?);
-                }
-                Ok(())
-            },
-        )?;
-        let mut frames = decoded.into_iter().flatten();
-        let mut out = frames
-            .next()
-            .ok_or_else(|| Error::InvalidArgument("the dataset copy has no chunks".into()))?;
-        for df in frames {
-            out.vstack_mut_owned(df)?;
-        }
-        Ok(out)
+        stacked(chunks.map_each(|_, df| Ok(df))?)
     }
+}
+
+/// Frames stacked in order into one (its columns in as many chunks).
+pub fn stacked(frames: Vec<DataFrame>) -> Result<DataFrame> {
+    let mut frames = frames.into_iter();
+    let mut out = frames
+        .next()
+        .ok_or_else(|| Error::InvalidArgument("the dataset copy has no chunks".into()))?;
+    for df in frames {
+        out.vstack_mut_owned(df)?;
+    }
+    Ok(out)
 }
 
 /// Some columns' parts, chunk by chunk: a reader that decodes one chunk at a time holds only
@@ -418,6 +408,30 @@ impl Chunks {
             .map(|m| Column::new_empty(m.name.as_str().into(), &dtype(m.ty)))
             .collect();
         Ok(DataFrame::new(0, cols)?)
+    }
+
+    /// `f(k, chunk k decoded)` for every chunk, on every core, one decoded chunk per core at a
+    /// time; the results in chunk order. Stops at the first error.
+    pub fn map_each<T, F>(&self, f: F) -> Result<Vec<T>>
+    where
+        T: Send,
+        F: Fn(usize, DataFrame) -> Result<T> + Sync,
+    {
+        let mut out: Vec<Option<T>> = (0..self.len()).map(|_| None).collect();
+        crate::parallel::for_each_block(
+            &mut out,
+            1,
+            1,
+            crate::parallel::threads(0),
+            || (),
+            |_, first, slots| {
+                for (k, slot) in slots.iter_mut().enumerate() {
+                    *slot = Some(f(first + k, self.frame(first + k)?)?);
+                }
+                Ok(())
+            },
+        )?;
+        Ok(out.into_iter().flatten().collect())
     }
 
     /// Chunk `k` decoded: the columns' rows of that chunk, in rowid order.

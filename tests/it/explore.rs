@@ -435,7 +435,7 @@ fn online_retail_monthly_revenue_and_top_countries_agree_with_sql() {
     assert_eq!((got[0], got[2]), (w[0], w[1]));
 
     // Chunk by chunk (three chunks of the copy, partials combined) as over the whole columns.
-    let chunked = |x: &str, measures: &[&str], by: Option<&str>, top: Option<usize>| {
+    let spec_of = |x: &str, measures: &[&str], by: Option<&str>, top: Option<usize>| {
         let mut sp = ChartSpec::new(
             "online_retail",
             Dimension::parse(x, &info).unwrap(),
@@ -450,7 +450,7 @@ fn online_retail_monthly_revenue_and_top_countries_agree_with_sql() {
         sp
     };
     let specs = [
-        chunked(
+        spec_of(
             "InvoiceDate:week",
             &[
                 "sum(Quantity * UnitPrice)",
@@ -464,13 +464,13 @@ fn online_retail_monthly_revenue_and_top_countries_agree_with_sql() {
             Some("Country"),
             None,
         ),
-        chunked(
+        spec_of(
             "Country",
             &["sum(Quantity)", "mean(Quantity * UnitPrice)"],
             None,
             Some(5),
         ),
-        chunked(
+        spec_of(
             "InvoiceDate:quarter",
             &["sum(Quantity < 0)"],
             Some("InvoiceDate:year"),
