@@ -12,6 +12,7 @@ pub mod clv;
 pub mod columns;
 pub mod keep;
 pub mod overview;
+pub mod passes;
 pub mod portrait;
 pub mod rfm;
 pub mod scan;

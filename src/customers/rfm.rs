@@ -26,7 +26,7 @@
 
 use super::attributes::{Attributes, join_attributes};
 use super::columns::TransactionColumns;
-use super::scan::{ScanOptions, scan};
+use super::scan::{Scan, ScanOptions, scan};
 use super::stats::{WEEKDAYS, customer_stats};
 pub use super::write::{COLUMNS, write_table};
 use crate::store::Project;
@@ -308,8 +308,12 @@ fn date(day: i32) -> NaiveDate {
 /// Rules: see [`super::scan`] (what is a return) and [`super::stats`] (items, favourites,
 /// preferences, returns). Only purchases count towards first/last purchase, orders, revenue and
 /// RFM; a customer with nothing but returns is left out.
+///
+/// A dataset larger than [`super::passes::lines_per_pass`] rows is read in passes, so the
+/// memory needed stays bounded whatever its size.
 pub fn rfm_table(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<RfmTable> {
-    Ok(customer_base(project, dataset, opts)?.table)
+    let budget = super::passes::lines_per_pass();
+    Ok(customer_base_by_passes(project, dataset, opts, budget, &mut |_, _| Ok(()))?.table)
 }
 
 /// The customer table with the scanned lines behind it, for the customer cards.
@@ -323,35 +327,50 @@ pub struct CustomerBase {
 
 /// Builds the customer table and keeps the lines it was built from.
 pub fn customer_base(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<CustomerBase> {
-    opts.lifecycle.validate()?;
-    let info = project.dataset(dataset)?;
-    let cols = TransactionColumns::find(&info)?;
-    if cols.amount.is_none() {
-        return Err(Error::InvalidArgument(format!(
-            "dataset '{dataset}' needs an amount, or a quantity and a unit_price, for monetary value; set the roles with loupe set-role"
-        )));
-    }
-    // Cancelled and refunded orders are not purchases (unless the user keeps them).
-    let status_exclusion = if opts.include_cancelled {
-        None
-    } else {
-        crate::status::StatusExclusion::of(project, &info)?
-    };
-    let filter = match &status_exclusion {
-        Some(x) => Some(x.and_sql(opts.filter.as_deref())),
-        None => opts.filter.clone(),
-    };
-    let scanned = scan(
-        project,
-        &info,
-        &cols,
-        &ScanOptions {
-            before_day: opts.as_of.map(|d| (d - epoch()).num_days() as i32),
-            filter,
-            products: opts.products.clone(),
-            parts: 0,
-        },
-    )?;
+    build_base(project, dataset, opts, None, 0)
+}
+
+/// What a pass hands to its caller: the pass's lines, and for each of its customers in the
+/// table (in the table's order), the index of their lines in the scan.
+pub type EachPass<'a> = &'a mut dyn FnMut(&Scan, &[usize]) -> Result<()>;
+
+/// As [`customer_base`], but in passes over ranges of customer ids when the dataset holds more
+/// than `budget` rows (for memory: [`super::passes::lines_per_pass`]) and its columnar copy can
+/// answer, each pass reading the lines of at most about `budget` rows: `each` sees every pass's lines, in the table's order, before they are dropped.
+/// The table is the one a single pass gives; the base then holds no lines (its scan is empty).
+/// A smaller dataset is read in one pass, which `each` sees, and the base keeps its lines.
+pub fn customer_base_by_passes(
+    project: &Project,
+    dataset: &str,
+    opts: &RfmOptions,
+    budget: u64,
+    each: EachPass<'_>,
+) -> Result<CustomerBase> {
+    build_base(project, dataset, opts, Some(each), budget)
+}
+
+/// One customer's figures, with the names of their favourites read from the pass's texts.
+struct Summary {
+    id: String,
+    stats: super::stats::CustomerStats,
+    favourite_category: Option<String>,
+    favourite_item: Option<String>,
+    preferred_channel: Option<String>,
+}
+
+/// What the passes saw besides the customers.
+#[derive(Default)]
+struct Seen {
+    skipped_rows: u64,
+    return_only: u64,
+    last_day: Option<i32>,
+    has_category: bool,
+    has_channel: bool,
+    has_time: bool,
+}
+
+/// The figures of a pass's customers in id order, and the index of each one's lines.
+fn summarize(scanned: &Scan, seen: &mut Seen) -> Result<(Vec<Summary>, Vec<usize>)> {
     let mut order: Vec<usize> = (0..scanned.customers.len()).collect();
     order.sort_by(|&a, &b| scanned.customers[a].id.cmp(&scanned.customers[b].id));
     // Each customer's figures are independent: blocks of customers go to every core.
@@ -375,54 +394,152 @@ pub fn customer_base(project: &Project, dataset: &str, opts: &RfmOptions) -> Res
             Ok(())
         },
     )?;
-    let mut stats = Vec::with_capacity(order.len());
-    let mut return_only = 0u64;
+    let name = |names: &super::scan::Interner, id: Option<u32>| {
+        id.and_then(|i| names.name(i)).map(str::to_string)
+    };
+    let mut out = Vec::with_capacity(order.len());
+    let mut lines_of = Vec::with_capacity(order.len());
     for (k, figures) in order.into_iter().zip(figures) {
         match figures {
-            Some(s) => stats.push((scanned.customers[k].id.as_str(), s, k)),
-            None => return_only += 1,
+            Some(s) => {
+                out.push(Summary {
+                    id: scanned.customers[k].id.clone(),
+                    favourite_category: name(&scanned.categories, s.favourite_category),
+                    favourite_item: name(&scanned.items, s.favourite_item),
+                    preferred_channel: name(&scanned.channels, s.preferred_channel),
+                    stats: s,
+                });
+                lines_of.push(k);
+            }
+            None => seen.return_only += 1,
         }
     }
+    let last = scanned
+        .customers
+        .iter()
+        .flat_map(|c| c.lines.iter().map(|l| l.day))
+        .max();
+    seen.last_day = seen.last_day.max(last);
+    seen.skipped_rows += scanned.skipped_rows;
+    seen.has_category |= !scanned.categories.is_empty();
+    seen.has_channel |= !scanned.channels.is_empty();
+    seen.has_time |= scanned.has_time;
+    Ok((out, lines_of))
+}
+
+fn build_base(
+    project: &Project,
+    dataset: &str,
+    opts: &RfmOptions,
+    mut each: Option<EachPass<'_>>,
+    budget: u64,
+) -> Result<CustomerBase> {
+    opts.lifecycle.validate()?;
+    let info = project.dataset(dataset)?;
+    let cols = TransactionColumns::find(&info)?;
+    if cols.amount.is_none() {
+        return Err(Error::InvalidArgument(format!(
+            "dataset '{dataset}' needs an amount, or a quantity and a unit_price, for monetary value; set the roles with loupe set-role"
+        )));
+    }
+    // Cancelled and refunded orders are not purchases (unless the user keeps them).
+    let status_exclusion = if opts.include_cancelled {
+        None
+    } else {
+        crate::status::StatusExclusion::of(project, &info)?
+    };
+    let filter = match &status_exclusion {
+        Some(x) => Some(x.and_sql(opts.filter.as_deref())),
+        None => opts.filter.clone(),
+    };
+    let scan_opts = ScanOptions {
+        before_day: opts.as_of.map(|d| (d - epoch()).num_days() as i32),
+        filter,
+        products: opts.products.clone(),
+        parts: 0,
+        ids: None,
+    };
+    let ranges = match each {
+        Some(_) => super::passes::id_ranges(project, &info, &cols, &scan_opts, budget)?,
+        None => Vec::new(),
+    };
+    let mut seen = Seen::default();
+    let (summaries, scanned, lines_of) = if ranges.len() < 2 {
+        let scanned = scan(project, &info, &cols, &scan_opts)?;
+        let (summaries, lines_of) = summarize(&scanned, &mut seen)?;
+        if let Some(each) = each.as_mut() {
+            each(&scanned, &lines_of)?;
+        }
+        (summaries, scanned, lines_of)
+    } else {
+        let mut all = Vec::new();
+        for range in ranges {
+            let pass = ScanOptions {
+                ids: Some(range),
+                ..scan_opts.clone()
+            };
+            let scanned = super::scan::scan_from_copy(project, &info, &cols, &pass)?
+                .ok_or_else(|| {
+                    Error::InvalidArgument(format!(
+                        "the columnar copy of dataset '{dataset}' changed while it was read; run the command again"
+                    ))
+                })?;
+            let (summaries, lines_of) = summarize(&scanned, &mut seen)?;
+            if let Some(each) = each.as_mut() {
+                each(&scanned, &lines_of)?;
+            }
+            all.extend(summaries);
+        }
+        let empty = Scan {
+            skipped_rows: seen.skipped_rows,
+            has_time: seen.has_time,
+            ..Scan::default()
+        };
+        (all, empty, Vec::new())
+    };
     let as_of = match opts.as_of {
         Some(d) => d,
         None => {
-            let last = scanned
-                .customers
-                .iter()
-                .flat_map(|c| c.lines.iter().map(|l| l.day))
-                .max()
-                .ok_or_else(|| {
-                    Error::InvalidArgument(format!(
-                        "dataset '{dataset}' has no rows with a customer and a date"
-                    ))
-                })?;
+            let last = seen.last_day.ok_or_else(|| {
+                Error::InvalidArgument(format!(
+                    "dataset '{dataset}' has no rows with a customer and a date"
+                ))
+            })?;
             date(last + 1)
         }
     };
-    if stats.is_empty() {
+    if summaries.is_empty() {
         return Err(Error::InvalidArgument(format!(
             "no customer of dataset '{dataset}' bought before {as_of}"
         )));
     }
-    let recency: Vec<i64> = stats
+    let recency: Vec<i64> = summaries
         .iter()
-        .map(|(_, c, _)| (as_of - date(c.last_day)).num_days())
+        .map(|c| (as_of - date(c.stats.last_day)).num_days())
         .collect();
     // Recent is good: rank the negated recency.
     let r_scores = quintile_scores(&recency.iter().map(|d| -(*d as f64)).collect::<Vec<_>>());
-    let f_scores = quintile_scores(&stats.iter().map(|c| c.1.orders as f64).collect::<Vec<_>>());
-    let m_scores = quintile_scores(&stats.iter().map(|c| c.1.revenue).collect::<Vec<_>>());
-    let name = |names: &super::scan::Interner, id: Option<u32>| {
-        id.and_then(|i| names.name(i)).map(str::to_string)
-    };
-    let customers: Vec<CustomerRfm> = stats
-        .iter()
+    let f_scores = quintile_scores(
+        &summaries
+            .iter()
+            .map(|c| c.stats.orders as f64)
+            .collect::<Vec<_>>(),
+    );
+    let m_scores = quintile_scores(
+        &summaries
+            .iter()
+            .map(|c| c.stats.revenue)
+            .collect::<Vec<_>>(),
+    );
+    let customers: Vec<CustomerRfm> = summaries
+        .into_iter()
         .enumerate()
-        .map(|(i, (id, c, _))| {
+        .map(|(i, s)| {
+            let c = &s.stats;
             let (first, last) = (date(c.first_day), date(c.last_day));
             let tenure = (last - first).num_days();
             CustomerRfm {
-                customer_id: id.to_string(),
+                customer_id: s.id,
                 first_purchase: first,
                 last_purchase: last,
                 orders: c.orders,
@@ -440,9 +557,9 @@ pub fn customer_base(project: &Project, dataset: &str, opts: &RfmOptions) -> Res
                 rfm_group: RfmGroup::of(r_scores[i], f_scores[i]),
                 lifecycle_stage: opts.lifecycle.stage((as_of - first).num_days(), recency[i]),
                 items: c.items,
-                favourite_category: name(&scanned.categories, c.favourite_category),
-                favourite_item: name(&scanned.items, c.favourite_item),
-                preferred_channel: name(&scanned.channels, c.preferred_channel),
+                favourite_category: s.favourite_category,
+                favourite_item: s.favourite_item,
+                preferred_channel: s.preferred_channel,
                 preferred_hour: c.preferred_hour,
                 preferred_weekday: c.preferred_weekday,
                 return_orders: c.return_orders,
@@ -459,17 +576,16 @@ pub fn customer_base(project: &Project, dataset: &str, opts: &RfmOptions) -> Res
         }
         None => None,
     };
-    let lines_of = stats.iter().map(|s| s.2).collect();
     let table = RfmTable {
         as_of,
         customers,
-        skipped_rows: scanned.skipped_rows,
-        return_only_customers: return_only,
+        skipped_rows: seen.skipped_rows,
+        return_only_customers: seen.return_only,
         attributes,
         status_exclusion,
-        has_category: !scanned.categories.is_empty(),
-        has_channel: !scanned.channels.is_empty(),
-        has_time: scanned.has_time,
+        has_category: seen.has_category,
+        has_channel: seen.has_channel,
+        has_time: seen.has_time,
     };
     Ok(CustomerBase {
         table,

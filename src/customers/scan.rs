@@ -135,6 +135,26 @@ pub struct ScanOptions {
     /// Parts read in parallel: 0 chooses by the size of the dataset and the cores (large
     /// datasets only), 1 reads in one pass, N splits into N parts whatever the size.
     pub parts: usize,
+    /// Only the customers whose id lies in this range (read from the columnar copy only; see
+    /// [`super::passes`]).
+    pub ids: Option<IdRange>,
+}
+
+/// Customer ids from `from` (inclusive) to `to` (exclusive), compared as bytes, which is the
+/// order of the customer table; `None` leaves that end open. Rows without a customer or a
+/// readable date belong to no range: they are counted as skipped only where `count_skipped`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IdRange {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub count_skipped: bool,
+}
+
+impl IdRange {
+    pub fn holds(&self, id: &[u8]) -> bool {
+        self.from.as_ref().is_none_or(|f| id >= f.as_bytes())
+            && self.to.as_ref().is_none_or(|t| id < t.as_bytes())
+    }
 }
 
 /// Days since 1970-01-01 of `YYYY-MM-DD…` without chrono's parser (the scan's hot path), falling
@@ -305,6 +325,11 @@ fn scan_with(
         if from_copy.is_some() || source == Source::Copy {
             return Ok(from_copy);
         }
+    }
+    if opts.ids.is_some() {
+        return Err(Error::InvalidArgument(
+            "a scan by customer range needs the dataset's columnar copy".into(),
+        ));
     }
     super::scan_parts::scan_in_parts(project, &info.name, &query, &start, opts.parts).map(Some)
 }

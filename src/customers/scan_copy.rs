@@ -11,7 +11,7 @@
 //! would give), the numbers are integer or float columns, and the timestamp is a date, datetime
 //! or text column. Otherwise, and without a copy, `None`: the caller scans SQLite.
 
-use super::scan::{Interner, NO_HOUR, Part, PartStart, RawLine, Scan, day_of};
+use super::scan::{IdRange, Interner, NO_HOUR, Part, PartStart, RawLine, Scan, day_of};
 use super::scan_parts::append;
 use crate::Result;
 use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo, Role};
@@ -194,38 +194,48 @@ pub(super) fn scan(
         return Ok(None);
     };
     // Chunk by chunk on every core: each is decoded, filtered and grouped by customer, and
-    // dropped before the next; the parts are joined in row order.
+    // dropped before the next; a few chunks at a time, joined in row order as soon as they are
+    // done, so the lines are held about once (not once in the parts and again in the join).
     let chunks = copy.chunks(project, &plan.columns)?;
-    let mut parts: Vec<Option<Part>> = (0..chunks.len()).map(|_| None).collect();
-    crate::parallel::for_each_block(
-        &mut parts,
-        1,
-        1,
-        crate::parallel::threads(0).min(chunks.len().max(1)),
-        || (),
-        |_, first, out| {
-            for (k, slot) in out.iter_mut().enumerate() {
-                let mut lf = chunks.frame(first + k)?.lazy();
-                if let Some(f) = &plan.filter {
-                    lf = lf.filter(f.clone());
+    let threads = crate::parallel::threads(0).min(chunks.len().max(1));
+    let mut joined: Option<Part> = None;
+    let mut first = 0;
+    while first < chunks.len() {
+        let n = (threads * 2).min(chunks.len() - first);
+        let mut parts: Vec<Option<Part>> = (0..n).map(|_| None).collect();
+        crate::parallel::for_each_block(
+            &mut parts,
+            1,
+            1,
+            threads,
+            || (),
+            |_, at, out| {
+                for (k, slot) in out.iter_mut().enumerate() {
+                    let mut lf = chunks.frame(first + at + k)?.lazy();
+                    if let Some(f) = &plan.filter {
+                        lf = lf.filter(f.clone());
+                    }
+                    let df = lf.select(plan.select.clone()).collect()?;
+                    *slot = Some(scan_slice(&df, plan.time, start, opts.ids.as_ref())?);
                 }
-                let df = lf.select(plan.select.clone()).collect()?;
-                *slot = Some(scan_slice(&df, plan.time, start)?);
+                Ok(())
+            },
+        )?;
+        for part in parts.into_iter().flatten() {
+            match joined.as_mut() {
+                Some(j) => append(j, part),
+                None => joined = Some(part),
             }
-            Ok(())
-        },
-    )?;
-    let mut parts = parts.into_iter().flatten();
-    let mut joined = match parts.next() {
-        Some(first) => first,
+        }
+        first += n;
+    }
+    let joined = match joined {
+        Some(j) => j,
         None => {
             let df = chunks.empty()?.lazy().select(plan.select).collect()?;
-            scan_slice(&df, plan.time, start)?
+            scan_slice(&df, plan.time, start, opts.ids.as_ref())?
         }
     };
-    for part in parts {
-        append(&mut joined, part);
-    }
     Ok(Some(joined.scan))
 }
 
@@ -252,7 +262,14 @@ fn some(v: Option<&str>) -> Option<&[u8]> {
 }
 
 /// The lines of one slice of the selected frame, as [`super::scan::scan_part`] reads rows.
-fn scan_slice(df: &DataFrame, time: Time, start: &PartStart<'_>) -> Result<Part> {
+/// With `range`, only the lines of the customers in that range.
+fn scan_slice(
+    df: &DataFrame,
+    time: Time,
+    start: &PartStart<'_>,
+    range: Option<&IdRange>,
+) -> Result<Part> {
+    let count_skipped = range.is_none_or(|r| r.count_skipped);
     let mut out = Scan {
         has_quantity: start.has_quantity,
         has_time: start.has_time,
@@ -298,11 +315,14 @@ fn scan_slice(df: &DataFrame, time: Time, start: &PartStart<'_>) -> Result<Part>
             channels.next().flatten(),
         );
         let (Some(id), Some((day, hour))) = (some(id), ts) else {
-            out.skipped_rows += 1;
+            out.skipped_rows += u64::from(count_skipped);
             continue;
         };
         if id.iter().all(u8::is_ascii_whitespace) {
-            out.skipped_rows += 1;
+            out.skipped_rows += u64::from(count_skipped);
+            continue;
+        }
+        if range.is_some_and(|r| !r.holds(id)) {
             continue;
         }
         if start.before_day.is_some_and(|l| day >= l) {
@@ -323,4 +343,50 @@ fn scan_slice(df: &DataFrame, time: Time, start: &PartStart<'_>) -> Result<Part>
         scan: out,
         customers,
     })
+}
+
+/// How many rows of the copy each customer id has (every row, before the filter), as the scan
+/// reads the ids; `None` when the copy holds at most `more_than` rows or cannot answer `opts`.
+pub(super) fn rows_per_customer(
+    project: &Project,
+    info: &DatasetInfo,
+    cols: &TransactionColumns,
+    opts: &ScanOptions,
+    more_than: u64,
+) -> Result<Option<Vec<(String, u64)>>> {
+    let rep = Reporter::silent();
+    let Some(copy) = copy::ensure(project, info, &rep)? else {
+        return Ok(None);
+    };
+    if copy.rows() <= more_than || plan(info, cols, opts, &copy).is_none() {
+        return Ok(None);
+    }
+    let Some(customer) = info.column_with_role(Role::CustomerId) else {
+        return Ok(None);
+    };
+    let chunks = copy.chunks(project, &[customer.name.as_str()])?;
+    let counts = std::sync::Mutex::new(PlHashMap::<String, u64>::default());
+    chunks.map_each(|_, df| {
+        let c = df.column(&customer.name)?.cast(&DataType::String)?;
+        let mut local = PlHashMap::<&str, u64>::default();
+        for id in c.str()?.iter().flatten() {
+            *local.entry(id).or_insert(0) += 1;
+        }
+        let mut all = counts
+            .lock()
+            .map_err(|_| crate::Error::InvalidArgument("counting customers failed".into()))?;
+        for (id, n) in local {
+            match all.get_mut(id) {
+                Some(m) => *m += n,
+                None => {
+                    all.insert(id.to_string(), n);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    let counts = counts
+        .into_inner()
+        .map_err(|_| crate::Error::InvalidArgument("counting customers failed".into()))?;
+    Ok(Some(counts.into_iter().collect()))
 }

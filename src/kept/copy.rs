@@ -113,7 +113,8 @@ pub fn ensure(project: &Project, info: &DatasetInfo, rep: &Reporter) -> Result<O
     }
     // The state read before the build: an import committed meanwhile makes it stale at once.
     let inputs = inputs(project, info)?;
-    let parts = build(project, info, rep)?;
+    // Every row is read once: through system calls, so the table is not left mapped.
+    let parts = crate::store::unmapped(project.conn(), || build(project, info, rep))?;
     rep.check()?;
     if super::write(project, &inputs, &parts).is_err() {
         return Ok(None);
@@ -248,7 +249,11 @@ fn build(project: &Project, info: &DatasetInfo, rep: &Reporter) -> Result<Vec<Pa
             .collect();
         let readers: Option<Vec<rusqlite::Connection>> = if reads.len() > 1 {
             (1..reads.len())
-                .map(|_| project.reader())
+                .map(|_| {
+                    let conn = project.reader()?;
+                    conn.pragma_update(None, "mmap_size", 0)?;
+                    Ok(conn)
+                })
                 .collect::<Result<_>>()
                 .ok()
         } else {

@@ -5,7 +5,7 @@ use super::keep::{self, BaseKey, KeptBase};
 use super::need::Need;
 use crate::customers::columns::{Sources, TransactionColumns, guess_sources};
 use crate::customers::rfm::{CustomerBase, RfmOptions, customer_base};
-use crate::customers::scan::{Interner, NONE};
+use crate::customers::scan::{Interner, NONE, Scan};
 use crate::customers::tags::table_frame;
 use crate::customers::value::customer_value;
 use crate::dataset::{DatasetInfo, Role};
@@ -243,9 +243,49 @@ impl SegmentBase {
         if let Ok(Some(k)) = keep::read(project, &inputs, need) {
             return Self::assemble(project, &r, opts, k, need.clone(), true);
         }
-        let base = Self::build(project, &r, opts)?;
-        let _ = keep::write(project, &inputs, &base);
-        Ok(base)
+        // Built in passes and kept, then read back as a kept one (only the lines `need` names);
+        // when it cannot be kept, built whole in memory.
+        if Self::build_and_keep(project, &r, opts, &inputs)?.is_ok()
+            && let Ok(Some(k)) = keep::read(project, &inputs, need)
+        {
+            return Self::assemble(project, &r, opts, k, need.clone(), false);
+        }
+        Self::build(project, &r, opts)
+    }
+
+    /// Builds the base in passes over ranges of customers (see
+    /// [`crate::customers::passes`]), each pass's purchases turned into kept parts before the
+    /// next is read, and keeps it: the lines are never all in memory at once. The inner result
+    /// is the keeping's (a project file that cannot be written).
+    fn build_and_keep(
+        project: &Project,
+        r: &Resolved,
+        opts: &BaseOptions,
+        inputs: &crate::kept::Inputs,
+    ) -> Result<Result<()>> {
+        let mut parts = keep::LineParts::new("purchases");
+        let mut names = Names::default();
+        let mut base = crate::customers::rfm::customer_base_by_passes(
+            project,
+            &r.key.dataset,
+            &r.rfm,
+            crate::customers::passes::lines_per_pass(),
+            &mut |scan, lines_of| parts.add(&pass_purchases(scan, lines_of, &mut names)),
+        )?;
+        // The lines are in the parts now (a single pass leaves them in the base too).
+        base.scan = Scan::default();
+        base.lines_of = Vec::new();
+        let (frame, events) = table_and_events(project, r, opts, &base, &mut names.events)?;
+        let as_of = base.table.as_of;
+        let dimensions = crate::customers::portrait::dimensions(&base.table);
+        let header = keep::Header {
+            as_of,
+            frame: &frame,
+            dimensions: &dimensions,
+            names: &names,
+            events: events.as_ref(),
+        };
+        Ok(keep::write_with(project, inputs, &header, parts))
     }
 
     /// Builds the customer table and reads the behaviour from the transactions, without
@@ -256,28 +296,9 @@ impl SegmentBase {
 
     fn build(project: &Project, r: &Resolved, opts: &BaseOptions) -> Result<SegmentBase> {
         let base = customer_base(project, &r.key.dataset, &r.rfm)?;
-        let mut frame = table_frame(&base.table)?;
-        add_value_columns(&base, &mut frame)?;
-        add_line_attributes(project, &r.info, opts.filter.as_deref(), &mut frame)?;
         let (purchases, mut names) = purchases(&base);
+        let (frame, events) = table_and_events(project, r, opts, &base, &mut names.events)?;
         let as_of = base.table.as_of;
-        let ids: HashMap<&str, usize> = base
-            .table
-            .customers
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.customer_id.as_str(), i))
-            .collect();
-        let events = match &r.events {
-            Some(info) => Some(read_events(
-                project,
-                info,
-                &ids,
-                day_number(as_of),
-                &mut names.events,
-            )?),
-            None => None,
-        };
         let kept = KeptBase {
             as_of,
             frame,
@@ -369,6 +390,40 @@ impl SegmentBase {
     }
 }
 
+/// The customer table as kept (with the value columns and the line attributes), and the events
+/// of its customers before the as-of date, their types numbered in `event_names`.
+fn table_and_events(
+    project: &Project,
+    r: &Resolved,
+    opts: &BaseOptions,
+    base: &CustomerBase,
+    event_names: &mut Interner,
+) -> Result<(DataFrame, Option<Lines>)> {
+    let mut frame = table_frame(&base.table)?;
+    add_value_columns(base, &mut frame)?;
+    add_line_attributes(project, &r.info, opts.filter.as_deref(), &mut frame)?;
+    let events = match &r.events {
+        Some(info) => {
+            let ids: HashMap<&str, usize> = base
+                .table
+                .customers
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.customer_id.as_str(), i))
+                .collect();
+            Some(read_events(
+                project,
+                info,
+                &ids,
+                day_number(base.table.as_of),
+                event_names,
+            )?)
+        }
+        None => None,
+    };
+    Ok((frame, events))
+}
+
 /// Adds `p_alive`, `expected_purchases` (next 12 weeks, BG/NBD) and `clv` (expected revenue
 /// over the next 12 weeks: expected purchases × average order value). They are empty when the
 /// model cannot be fitted (no customer bought on two days).
@@ -414,11 +469,9 @@ fn add_line_attributes(
     let filter = filter.map(|f| format!(" AND ({f})")).unwrap_or_default();
     // Read through system calls, not the memory map: a scan of every line would otherwise map
     // the whole table into the process (600 MiB of a 5-million-line project).
-    let conn = project.conn();
-    conn.pragma_update(None, "mmap_size", 0)?;
-    let added = add_line_attribute_columns(project, info, &cust, &table, &filter, frame);
-    crate::store::map_pages(conn)?;
-    added
+    crate::store::unmapped(project.conn(), || {
+        add_line_attribute_columns(project, info, &cust, &table, &filter, frame)
+    })
 }
 
 fn add_line_attribute_columns(
@@ -513,6 +566,35 @@ fn add_line_attribute_columns(
         frame.with_column(Column::new(c.name.as_str().into(), values))?;
     }
     Ok(())
+}
+
+/// The purchase lines (returns left out) of one pass's customers, in the table's order, their
+/// texts numbered in `names` (in order of first appearance over the passes: for a single pass,
+/// the scan's own numbers).
+fn pass_purchases(scan: &Scan, lines_of: &[usize], names: &mut Names) -> Lines {
+    let renumber = |from: &Interner, to: &mut Interner| -> Vec<u32> {
+        (0..from.len() as u32)
+            .map(|k| from.name(k).map_or(NONE, |n| to.id(n.as_bytes())))
+            .collect()
+    };
+    let item_ids = renumber(&scan.item_ids, &mut names.item_ids);
+    let items = renumber(&scan.items, &mut names.items);
+    let categories = renumber(&scan.categories, &mut names.categories);
+    let at = |map: &[u32], k: u32| map.get(k as usize).copied().unwrap_or(NONE);
+    let mut out = Lines::default();
+    out.start.push(0);
+    for &k in lines_of {
+        for l in scan.customers[k].lines.iter().filter(|l| !l.is_return) {
+            out.day.push(l.day);
+            out.key.push(l.order);
+            out.item_id.push(at(&item_ids, l.item_id));
+            out.item.push(at(&items, l.item));
+            out.category.push(at(&categories, l.category));
+            out.amount.push(l.amount);
+        }
+        out.start.push(out.day.len());
+    }
+    out
 }
 
 /// Each customer's purchase lines (returns left out), in the table's order.

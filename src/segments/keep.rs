@@ -97,52 +97,129 @@ fn one(name: &'static str, data: Vec<u8>) -> Part {
     }
 }
 
-/// The lines in chunks sorted by `sort` (then by position), each a frame of the position and
-/// every column.
-fn line_parts(name: &'static str, lines: &Lines, sort: &[u32]) -> Result<Vec<Part>> {
-    let mut order: Vec<u64> = (0..lines.len() as u64)
-        .map(|i| (u64::from(sort[i as usize]) << 32) | i)
-        .collect();
-    order.sort_unstable();
-    let mut parts = Vec::new();
-    for (seq, chunk) in order.chunks(CHUNK).enumerate() {
-        let pos: Vec<u32> = chunk.iter().map(|&k| k as u32).collect();
-        let at = |v: &[u32]| -> Vec<u32> { pos.iter().map(|&p| v[p as usize]).collect() };
-        let day: Vec<i32> = pos.iter().map(|&p| lines.day[p as usize]).collect();
-        let amount: Vec<f64> = pos.iter().map(|&p| lines.amount[p as usize]).collect();
-        let columns = vec![
-            Column::new("key".into(), at(&lines.key)),
-            Column::new("item_id".into(), at(&lines.item_id)),
-            Column::new("item".into(), at(&lines.item)),
-            Column::new("category".into(), at(&lines.category)),
-            Column::new("day".into(), day),
-            Column::new("amount".into(), amount),
-            Column::new("pos".into(), pos),
-        ];
-        let mut df = DataFrame::new(chunk.len(), columns)?;
-        let lo = chunk.first().map_or(0, |k| k >> 32) as i64;
-        let hi = chunk.last().map_or(0, |k| k >> 32) as i64;
-        parts.push(Part {
+/// Lines turned into parts as they come, customers in the table's order: each batch of
+/// customers' lines in chunks sorted by their sort key (the item id; events: the event type),
+/// then by position, each chunk a frame of the position and every column. A batch is sorted on
+/// its own, so an item's lines may lie in a chunk of each batch; a reader finds them all by the
+/// chunks' key ranges.
+pub struct LineParts {
+    name: &'static str,
+    parts: Vec<Part>,
+    start: Vec<usize>,
+    /// The distinct (item id, item, category) of the lines.
+    triples: Triples,
+}
+
+/// Distinct (item id, item, category) numbers.
+type Triples = HashSet<(u32, u32, u32)>;
+
+impl LineParts {
+    pub fn new(name: &'static str) -> LineParts {
+        LineParts {
             name,
-            seq: seq as i64,
-            range: Some((lo, hi)),
-            data: blob::to_bytes(&mut df)?,
-        });
+            parts: Vec::new(),
+            start: vec![0],
+            triples: HashSet::new(),
+        }
     }
-    let mut start = DataFrame::new(
-        lines.start.len(),
-        vec![Column::new(
-            "start".into(),
-            lines.start.iter().map(|&s| s as u64).collect::<Vec<u64>>(),
-        )],
-    )?;
-    parts.push(Part {
-        name: start_part(name),
-        seq: 0,
-        range: None,
-        data: blob::to_bytes(&mut start)?,
-    });
-    Ok(parts)
+
+    /// Adds the lines of the next customers (`lines.start` counted from their first line).
+    pub fn add(&mut self, lines: &Lines) -> Result<()> {
+        let offset = self.start.last().copied().unwrap_or(0);
+        let total = offset + lines.len();
+        if u32::try_from(total).is_err() {
+            return Err(Error::InvalidArgument(format!(
+                "more than {} {} lines: too many to keep",
+                u32::MAX,
+                self.name
+            )));
+        }
+        let sort = if self.name == "purchases" {
+            &lines.item_id
+        } else {
+            &lines.key
+        };
+        let mut order: Vec<u64> = (0..lines.len() as u64)
+            .map(|i| (u64::from(sort[i as usize]) << 32) | i)
+            .collect();
+        order.sort_unstable();
+        for chunk in order.chunks(CHUNK) {
+            let at_u32 = |v: &[u32]| -> Vec<u32> {
+                chunk
+                    .iter()
+                    .map(|&k| v[(k & 0xffff_ffff) as usize])
+                    .collect()
+            };
+            let day: Vec<i32> = chunk
+                .iter()
+                .map(|&k| lines.day[(k & 0xffff_ffff) as usize])
+                .collect();
+            let amount: Vec<f64> = chunk
+                .iter()
+                .map(|&k| lines.amount[(k & 0xffff_ffff) as usize])
+                .collect();
+            let pos: Vec<u32> = chunk
+                .iter()
+                .map(|&k| (offset + (k & 0xffff_ffff) as usize) as u32)
+                .collect();
+            let columns = vec![
+                Column::new("key".into(), at_u32(&lines.key)),
+                Column::new("item_id".into(), at_u32(&lines.item_id)),
+                Column::new("item".into(), at_u32(&lines.item)),
+                Column::new("category".into(), at_u32(&lines.category)),
+                Column::new("day".into(), day),
+                Column::new("amount".into(), amount),
+                Column::new("pos".into(), pos),
+            ];
+            let mut df = DataFrame::new(chunk.len(), columns)?;
+            let lo = chunk.first().map_or(0, |k| k >> 32) as i64;
+            let hi = chunk.last().map_or(0, |k| k >> 32) as i64;
+            self.parts.push(Part {
+                name: self.name,
+                seq: self.parts.len() as i64,
+                range: Some((lo, hi)),
+                data: blob::to_bytes(&mut df)?,
+            });
+        }
+        if self.name == "purchases" {
+            self.triples.extend(
+                (0..lines.len()).map(|j| (lines.item_id[j], lines.item[j], lines.category[j])),
+            );
+        }
+        self.start
+            .extend(lines.start.iter().skip(1).map(|&s| s + offset));
+        Ok(())
+    }
+
+    /// Customers added so far.
+    pub fn customers(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    /// The chunks and where each customer's lines begin.
+    fn finish(mut self) -> Result<(Vec<Part>, Triples)> {
+        let mut start = DataFrame::new(
+            self.start.len(),
+            vec![Column::new(
+                "start".into(),
+                self.start.iter().map(|&s| s as u64).collect::<Vec<u64>>(),
+            )],
+        )?;
+        self.parts.push(Part {
+            name: start_part(self.name),
+            seq: 0,
+            range: None,
+            data: blob::to_bytes(&mut start)?,
+        });
+        Ok((self.parts, self.triples))
+    }
+}
+
+/// All of `lines` as parts.
+fn line_parts(name: &'static str, lines: &Lines) -> Result<LineParts> {
+    let mut out = LineParts::new(name);
+    out.add(lines)?;
+    Ok(out)
 }
 
 fn start_part(name: &str) -> &'static str {
@@ -155,11 +232,48 @@ fn start_part(name: &str) -> &'static str {
 
 /// Writes `base` as the entry for `inputs`.
 pub fn write(project: &Project, inputs: &Inputs, base: &SegmentBase) -> Result<()> {
+    let header = Header {
+        as_of: base.as_of,
+        frame: &base.frame,
+        dimensions: &base.dimensions,
+        names: &base.names,
+        events: base.events.as_ref(),
+    };
+    write_with(
+        project,
+        inputs,
+        &header,
+        line_parts("purchases", &base.purchases)?,
+    )
+}
+
+/// What an entry holds besides its purchases.
+pub struct Header<'a> {
+    pub as_of: chrono::NaiveDate,
+    pub frame: &'a DataFrame,
+    pub dimensions: &'a [Dimension],
+    pub names: &'a Names,
+    pub events: Option<&'a Lines>,
+}
+
+/// Writes the entry for `inputs` of `header` and the purchases already in parts.
+pub fn write_with(
+    project: &Project,
+    inputs: &Inputs,
+    header: &Header<'_>,
+    purchases: LineParts,
+) -> Result<()> {
+    let customers = header.frame.height();
+    if purchases.customers() != customers {
+        return Err(Error::InvalidArgument(
+            "the purchases and the customer table disagree on the number of customers".into(),
+        ));
+    }
     let meta = Meta {
-        as_of: base.as_of.to_string(),
-        has_events: base.events.is_some(),
-        customers: base.len(),
-        dimensions: base
+        as_of: header.as_of.to_string(),
+        has_events: header.events.is_some(),
+        customers,
+        dimensions: header
             .dimensions
             .iter()
             .map(|d| (d.name.clone(), d.labels.clone()))
@@ -167,8 +281,8 @@ pub fn write(project: &Project, inputs: &Inputs, base: &SegmentBase) -> Result<(
     };
     let meta = serde_json::to_vec(&meta).map_err(|e| Error::InvalidArgument(e.to_string()))?;
     let mut parts = vec![one("meta", meta)];
-    parts.push(one("frame", blob::to_bytes(&mut base.frame.clone())?));
-    let dims: Vec<Column> = base
+    parts.push(one("frame", blob::to_bytes(&mut header.frame.clone())?));
+    let dims: Vec<Column> = header
         .dimensions
         .iter()
         .enumerate()
@@ -176,22 +290,18 @@ pub fn write(project: &Project, inputs: &Inputs, base: &SegmentBase) -> Result<(
         .collect();
     parts.push(one(
         "dimensions",
-        blob::to_bytes(&mut DataFrame::new(base.len(), dims)?)?,
+        blob::to_bytes(&mut DataFrame::new(customers, dims)?)?,
     ));
     for (name, i) in [
-        ("item_ids", &base.names.item_ids),
-        ("items", &base.names.items),
-        ("categories", &base.names.categories),
-        ("event_names", &base.names.events),
+        ("item_ids", &header.names.item_ids),
+        ("items", &header.names.items),
+        ("categories", &header.names.categories),
+        ("event_names", &header.names.events),
     ] {
         parts.push(one(name, blob::to_bytes(&mut names_frame(i)?)?));
     }
-    let p = &base.purchases;
-    let triples: BTreeSet<(u32, u32, u32)> = (0..p.len())
-        .map(|j| (p.item_id[j], p.item[j], p.category[j]))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
+    let (lines, triples) = purchases.finish()?;
+    let triples: BTreeSet<(u32, u32, u32)> = triples.into_iter().collect();
     let mut map = DataFrame::new(
         triples.len(),
         vec![
@@ -210,9 +320,9 @@ pub fn write(project: &Project, inputs: &Inputs, base: &SegmentBase) -> Result<(
         ],
     )?;
     parts.push(one("item_map", blob::to_bytes(&mut map)?));
-    parts.extend(line_parts("purchases", p, &p.item_id)?);
-    if let Some(e) = &base.events {
-        parts.extend(line_parts("events", e, &e.key)?);
+    parts.extend(lines);
+    if let Some(e) = header.events {
+        parts.extend(line_parts("events", e)?.finish()?.0);
     }
     kept::write(project, inputs, &parts)
 }

@@ -668,6 +668,16 @@ pub(crate) fn map_pages(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Runs `f` with `conn` reading through system calls instead of the memory map, then maps again:
+/// a read of every row of a large table would otherwise leave the whole table mapped into the
+/// process (counted in its resident memory until the map is dropped).
+pub(crate) fn unmapped<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    conn.pragma_update(None, "mmap_size", 0)?;
+    let out = f();
+    map_pages(conn)?;
+    out
+}
+
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {

@@ -68,6 +68,7 @@ fn assert_scans_equal(p: &Project, dataset: &str, filters: &[&str], products: Op
                 products: products.map(str::to_string),
                 parts,
                 before_day: None,
+                ids: None,
             });
         }
     }

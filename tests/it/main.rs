@@ -54,6 +54,7 @@ mod layout_ui;
 mod online_retail;
 mod order_totals;
 mod outputs;
+mod passes;
 mod platforms;
 mod privacy;
 mod privacy_cli;
