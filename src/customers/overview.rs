@@ -21,6 +21,21 @@ pub struct Overview {
     pub grid: [[u64; 5]; 5],
     /// The project's tag rules evaluated over the table.
     pub tags: Tags,
+    /// The table's customers in the list's order: the most revenue first, then by id (sorted
+    /// here, off the window's thread: at hundreds of thousands of customers it takes a while).
+    pub by_value: Vec<usize>,
+}
+
+/// The customers of `base` by revenue, largest first, then by id.
+pub fn by_value(base: &CustomerBase) -> Vec<usize> {
+    let c = &base.table.customers;
+    let mut order: Vec<usize> = (0..c.len()).collect();
+    order.sort_by(|&a, &b| {
+        c[b].revenue
+            .total_cmp(&c[a].revenue)
+            .then_with(|| c[a].customer_id.cmp(&c[b].customer_id))
+    });
+    order
 }
 
 /// Customers per cell of the R × F grid: `grid[r − 1][f − 1]`.
@@ -47,6 +62,7 @@ pub fn overview(
     let dims = dimensions(&base.table);
     let grid = rf_grid(&base);
     let tags = evaluate(&base.table, &rules(project)?)?;
+    let by_value = by_value(&base);
     Ok(Overview {
         dataset: dataset.to_string(),
         base,
@@ -54,5 +70,6 @@ pub fn overview(
         dimensions: dims,
         grid,
         tags,
+        by_value,
     })
 }

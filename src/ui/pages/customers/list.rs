@@ -64,21 +64,19 @@ impl ListState {
     }
 
     pub fn ui(&mut self, ui: &mut Ui, lang: Lang, o: &Overview, ids: &super::identity::Identities) {
-        let n = o.base.table.customers.len();
         if self.filtered_for.as_deref() != Some(self.search.as_str()) {
             let needle = self.search.trim().to_lowercase();
-            let mut filtered: Vec<usize> = if needle.is_empty() {
-                (0..n).collect()
+            // In the list's order (the most valuable customers first, then by id), sorted by
+            // the job that built the table.
+            let filtered: Vec<usize> = if needle.is_empty() {
+                o.by_value.clone()
             } else {
-                (0..n).filter(|&i| matches(o, i, &needle)).collect()
+                o.by_value
+                    .iter()
+                    .copied()
+                    .filter(|&i| matches(o, i, &needle))
+                    .collect()
             };
-            // The most valuable customers first (then by id), so the list opens on them.
-            let c = &o.base.table.customers;
-            filtered.sort_by(|&a, &b| {
-                c[b].revenue
-                    .total_cmp(&c[a].revenue)
-                    .then_with(|| c[a].customer_id.cmp(&c[b].customer_id))
-            });
             self.filtered = filtered;
             self.filtered_for = Some(self.search.clone());
             // The card shows the highlighted row: the first one, unless the one chosen is listed.

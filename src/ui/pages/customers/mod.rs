@@ -169,7 +169,11 @@ impl CustomersPage {
         self.list = list::ListState::default();
         self.portrait = portrait::PortraitState::default();
         self.tags = tags::TagEditor::default();
-        self.overview = Some(o);
+        // The table it replaces holds every line of every customer: freed off the window's
+        // thread.
+        if let Some(old) = self.overview.replace(o) {
+            std::thread::spawn(move || drop(old));
+        }
     }
 
     /// Selects the table's customer `i` (as a click in the list does).
