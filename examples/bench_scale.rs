@@ -13,7 +13,8 @@
 //! - DuckDB in-process (Python, `time.perf_counter` around `execute(…).fetchall()`), on a table
 //!   read with `read_csv` (CustomerID as VARCHAR).
 //!
-//! Commands: import; customers (the RFM table of the valid lines; a first run after the import
+//! Commands: import (and, as the floor of any import into SQLite, the `sqlite3` shell's own
+//! `.import` of the file when the shell is installed); customers (the RFM table of the valid lines; a first run after the import
 //! builds the dataset's columnar copy and is reported apart); `segment count` with the two
 //! rules of issue 17 and a three-condition rule with one `bought()`, the first run building the
 //! kept base, the later ones answering from it; chart (monthly revenue); profile. Valid lines:
@@ -191,6 +192,23 @@ fn main() -> Result<(), Error> {
         t.push(s);
         mem = mem.max(m);
     }
+    // The floor of any import into SQLite: the sqlite3 shell's own `.import` of the same file
+    // (no type checks, every value stored as text), when the shell is installed.
+    let mut shell = Vec::new();
+    let scratch = work.join("sqlite3_import.db");
+    for _ in 0..runs {
+        let _ = std::fs::remove_file(&scratch);
+        let t = Instant::now();
+        let done = Command::new("sqlite3")
+            .arg(&scratch)
+            .args([".mode csv", &format!(".import {csv_s} t")])
+            .output();
+        match done {
+            Ok(o) if o.status.success() => shell.push(t.elapsed().as_secs_f64()),
+            _ => break,
+        }
+    }
+    let _ = std::fs::remove_file(&scratch);
     let duck = Command::new("python3")
         .args(["-c", DUCKDB, &csv_s, &runs.to_string()])
         .output()?;
@@ -212,6 +230,13 @@ fn main() -> Result<(), Error> {
         mem,
         duck: d("import"),
     });
+    if !shell.is_empty() {
+        println!(
+            "sqlite3 shell `.import` of the same file (the floor of writing it into SQLite): {} ({:.1}× DuckDB)",
+            range(&shell),
+            median(shell.clone()) / median(d("import"))
+        );
+    }
 
     let mut timed = |what: &str, args: &[&str], duck_key: &str| -> Result<String, Error> {
         let mut t = Vec::new();
