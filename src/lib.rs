@@ -31,6 +31,7 @@ pub mod order_totals;
 pub mod parallel;
 pub mod privacy;
 pub mod profile;
+pub mod profile_copy;
 pub mod progress;
 pub mod query;
 pub mod recommend;

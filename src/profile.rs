@@ -221,17 +221,22 @@ fn histogram(conn: &Connection, t: &str, c: &str, temporal: bool) -> Result<Opti
         }
     }
     Ok(Some(Histogram {
-        bins: counts
-            .into_iter()
-            .enumerate()
-            .map(|(i, count)| Bin {
-                lo: lo + width * i as f64,
-                hi: lo + width * (i + 1) as f64,
-                count,
-            })
-            .collect(),
+        bins: equal_bins(lo, width, counts),
         temporal,
     }))
+}
+
+/// Bins of `width` from `lo`, with their counts in order.
+pub(crate) fn equal_bins(lo: f64, width: f64, counts: Vec<u64>) -> Vec<Bin> {
+    counts
+        .into_iter()
+        .enumerate()
+        .map(|(i, count)| Bin {
+            lo: lo + width * i as f64,
+            hi: lo + width * (i + 1) as f64,
+            count,
+        })
+        .collect()
 }
 
 /// `YYYY-MM-DD` of a Julian day number.

@@ -158,3 +158,55 @@ fn the_report_from_the_copy_equals_sqlite_on_online_retail() {
     let c = copy::find(&p, &info).unwrap().unwrap();
     assert!(c.columns().iter().all(|m| m.exact), "{:?}", c.columns());
 }
+
+/// The Data page's column profile read from the copy equals the SQL profile, for every column
+/// the copy can answer (integers and texts held exactly), on the sample and on Online Retail.
+#[test]
+fn column_profiles_from_the_copy_equal_sql() {
+    let s = Scratch::new();
+    let sample = Project::open(sample_copy(&s)).unwrap();
+    let mut checked = assert_column_profiles_equal(&sample);
+    if let Some(path) = online_retail() {
+        let mut p = s.project();
+        import(&mut p, &[&path], named("retail")).unwrap();
+        checked += assert_column_profiles_equal(&p);
+    }
+    assert!(
+        checked >= 5,
+        "only {checked} columns were answered by the copy"
+    );
+}
+
+fn assert_column_profiles_equal(p: &Project) -> usize {
+    let mut checked = 0;
+    for info in p.datasets().unwrap() {
+        assert!(
+            copy::ensure(p, &info, &Reporter::silent())
+                .unwrap()
+                .is_some()
+        );
+        for c in &info.columns {
+            let rep = Reporter::silent();
+            let Some(got) = loupe::profile_copy::profile_column(p, &info, &c.name, &rep).unwrap()
+            else {
+                assert!(
+                    !matches!(c.ty, ColumnType::Integer | ColumnType::Text)
+                        || !copy::find(p, &info)
+                            .unwrap()
+                            .unwrap()
+                            .column(&c.name)
+                            .unwrap()
+                            .exact,
+                    "{}.{}: the copy could answer",
+                    info.name,
+                    c.name
+                );
+                continue;
+            };
+            let want = loupe::profile::profile_column(p.conn(), &info, &c.name, &rep).unwrap();
+            assert_eq!(got, want, "{}.{}", info.name, c.name);
+            checked += 1;
+        }
+    }
+    checked
+}

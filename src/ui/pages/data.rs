@@ -233,7 +233,13 @@ impl DataPage {
         self.profile_job
             .start(ws, T::JobProfile, col.clone(), move |rep| {
                 let project = Project::open_read_only(&path)?;
-                crate::profile::profile_column(project.conn(), &info, &col, rep).map(Box::new)
+                // From the columnar copy when it can tell (one pass, no temporary tables),
+                // else in SQL.
+                match crate::profile_copy::profile_column(&project, &info, &col, rep)? {
+                    Some(p) => Ok(Box::new(p)),
+                    None => crate::profile::profile_column(project.conn(), &info, &col, rep)
+                        .map(Box::new),
+                }
             });
     }
 
