@@ -4,7 +4,7 @@ use super::ranges;
 use super::say;
 use clap::Args;
 use loupe::combine::{RoleSource, RolesSpec};
-use loupe::customers::keep::customer_table;
+use loupe::customers::keep::customer_table_with;
 use loupe::customers::rfm::{LifecycleThresholds, RfmOptions};
 use loupe::customers::tags::{evaluate_frame, rules};
 use loupe::customers::write::write_frame_with_tags;
@@ -155,8 +155,10 @@ pub fn customers(a: CustomersArgs) -> Result<()> {
         Some(t) => t,
         None => {
             let info = project.dataset(&dataset)?;
-            super::progress_bar::with_bar(|rep| loupe::kept::copy::ensure(&project, &info, rep))?;
-            customer_table(&project, &dataset, &opts)?
+            super::progress_bar::with_bar(|rep| {
+                loupe::kept::copy::ensure(&project, &info, rep)?;
+                customer_table_with(&project, &dataset, &opts, rep)
+            })?
         }
     };
     // The project's tag rules add a `tags` column; a rule that fails is named on stderr.

@@ -262,7 +262,9 @@ fn evaluate(p: &Project, which: &Which, base: &BaseArgs) -> Result<Evaluated> {
     let (name, rule) = resolve(p, which.name.as_deref(), which.rule.as_deref())?;
     let saved = saved::saved(p)?;
     // Only the lines the rule reads: from the kept base, the chunks of the items it names.
-    let b = SegmentBase::load_for(p, &base.options()?, &Need::of(&rule, &saved))?;
+    let opts = base.options()?;
+    let need = Need::of(&rule, &saved);
+    let b = super::progress_bar::with_bar(|rep| SegmentBase::load_for_with(p, &opts, &need, rep))?;
     let m = members(&b, &rule, &saved)?;
     Ok((name, rule, b, m))
 }

@@ -11,6 +11,7 @@ use super::rfm::{RfmOptions, RfmTable, rfm_table};
 use super::tags::table_frame;
 use crate::dataset::Role;
 use crate::kept::{self, Inputs, Part, blob};
+use crate::progress::Reporter;
 use crate::status::StatusExclusion;
 use crate::store::Project;
 use crate::{Error, Result};
@@ -147,11 +148,21 @@ pub fn customer_table(
     dataset: &str,
     opts: &RfmOptions,
 ) -> Result<CustomerTable> {
+    customer_table_with(project, dataset, opts, &Reporter::silent())
+}
+
+/// [`customer_table`], reporting a build's progress to `rep` (cancelled between passes).
+pub fn customer_table_with(
+    project: &Project,
+    dataset: &str,
+    opts: &RfmOptions,
+    rep: &Reporter,
+) -> Result<CustomerTable> {
     let inputs = inputs(project, dataset, opts)?;
     if let Ok(Some(t)) = read(project, &inputs) {
         return Ok(t);
     }
-    let table = CustomerTable::of(&rfm_table(project, dataset, opts)?)?;
+    let table = CustomerTable::of(&super::rfm::rfm_table_with(project, dataset, opts, rep)?)?;
     if project.conn().is_autocommit() && !project.is_unwritable() {
         let _ = write(project, &inputs, &table);
     }

@@ -59,6 +59,7 @@ fn cut(counts: Vec<(String, u64)>, budget: u64) -> Vec<IdRange> {
                 from: from.take(),
                 to: Some(id.clone()),
                 count_skipped: ranges.is_empty(),
+                rows,
             });
             from = Some(id);
             rows = 0;
@@ -69,6 +70,7 @@ fn cut(counts: Vec<(String, u64)>, budget: u64) -> Vec<IdRange> {
         from,
         to: None,
         count_skipped: ranges.is_empty(),
+        rows,
     });
     ranges
 }

@@ -29,6 +29,7 @@ use super::columns::TransactionColumns;
 use super::scan::{Scan, ScanOptions, scan};
 use super::stats::{WEEKDAYS, customer_stats};
 pub use super::write::{COLUMNS, write_table};
+use crate::progress::{Reporter, Stage, Unit};
 use crate::store::Project;
 use crate::{Error, Result};
 use chrono::NaiveDate;
@@ -312,8 +313,19 @@ fn date(day: i32) -> NaiveDate {
 /// A dataset larger than [`super::passes::lines_per_pass`] rows is read in passes, so the
 /// memory needed stays bounded whatever its size.
 pub fn rfm_table(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<RfmTable> {
+    rfm_table_with(project, dataset, opts, &Reporter::silent())
+}
+
+/// [`rfm_table`], reporting the passes' progress to `rep` and stopping between passes when it
+/// is cancelled.
+pub fn rfm_table_with(
+    project: &Project,
+    dataset: &str,
+    opts: &RfmOptions,
+    rep: &Reporter,
+) -> Result<RfmTable> {
     let budget = super::passes::lines_per_pass();
-    Ok(customer_base_by_passes(project, dataset, opts, budget, &mut |_, _| Ok(()))?.table)
+    Ok(customer_base_by_passes(project, dataset, opts, budget, &mut |_, _| Ok(()), rep)?.table)
 }
 
 /// The customer table with the scanned lines behind it, for the customer cards.
@@ -327,7 +339,7 @@ pub struct CustomerBase {
 
 /// Builds the customer table and keeps the lines it was built from.
 pub fn customer_base(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<CustomerBase> {
-    build_base(project, dataset, opts, None, 0)
+    build_base(project, dataset, opts, None, 0, &Reporter::silent())
 }
 
 /// What a pass hands to its caller: the pass's lines, and for each of its customers in the
@@ -345,8 +357,9 @@ pub fn customer_base_by_passes(
     opts: &RfmOptions,
     budget: u64,
     each: EachPass<'_>,
+    rep: &Reporter,
 ) -> Result<CustomerBase> {
-    build_base(project, dataset, opts, Some(each), budget)
+    build_base(project, dataset, opts, Some(each), budget, rep)
 }
 
 /// One customer's figures, with the names of their favourites read from the pass's texts.
@@ -433,6 +446,7 @@ fn build_base(
     opts: &RfmOptions,
     mut each: Option<EachPass<'_>>,
     budget: u64,
+    rep: &Reporter,
 ) -> Result<CustomerBase> {
     opts.lifecycle.validate()?;
     let info = project.dataset(dataset)?;
@@ -473,7 +487,12 @@ fn build_base(
         (summaries, scanned, lines_of)
     } else {
         let mut all = Vec::new();
+        let total: u64 = ranges.iter().map(|r| r.rows).sum();
+        let mut done = 0u64;
+        rep.report(Stage::Scanning, 0, Some(total), Unit::Rows, 0, true);
         for range in ranges {
+            rep.check()?;
+            let rows = range.rows;
             let pass = ScanOptions {
                 ids: Some(range),
                 ..scan_opts.clone()
@@ -489,6 +508,8 @@ fn build_base(
                 each(&scanned, &lines_of)?;
             }
             all.extend(summaries);
+            done += rows;
+            rep.report(Stage::Scanning, done, Some(total), Unit::Rows, done, true);
         }
         let empty = Scan {
             skipped_rows: seen.skipped_rows,

@@ -148,6 +148,8 @@ pub struct IdRange {
     pub from: Option<String>,
     pub to: Option<String>,
     pub count_skipped: bool,
+    /// Rows of the customers in the range (for progress).
+    pub rows: u64,
 }
 
 impl IdRange {

@@ -439,6 +439,44 @@ impl Chunks {
         Ok(out.into_iter().flatten().collect())
     }
 
+    /// `prepare(k, chunk k decoded)` on every core, a few chunks at a time, and `consume` of
+    /// each result on the calling thread in chunk order: for readers that number values in
+    /// order of first appearance. At most `2 × cores` prepared chunks are held at once.
+    pub fn in_order<T, F, G>(&self, prepare: F, mut consume: G) -> Result<()>
+    where
+        T: Send,
+        F: Fn(usize, DataFrame) -> Result<T> + Sync,
+        G: FnMut(usize, T) -> Result<()>,
+    {
+        let threads = crate::parallel::threads(0).min(self.len().max(1));
+        let mut first = 0;
+        while first < self.len() {
+            let n = (threads * 2).min(self.len() - first);
+            let mut out: Vec<Option<T>> = (0..n).map(|_| None).collect();
+            crate::parallel::for_each_block(
+                &mut out,
+                1,
+                1,
+                threads,
+                || (),
+                |_, at, slots| {
+                    for (k, slot) in slots.iter_mut().enumerate() {
+                        let chunk = first + at + k;
+                        *slot = Some(prepare(chunk, self.frame(chunk)?)?);
+                    }
+                    Ok(())
+                },
+            )?;
+            for (k, t) in out.into_iter().enumerate() {
+                if let Some(t) = t {
+                    consume(first + k, t)?;
+                }
+            }
+            first += n;
+        }
+        Ok(())
+    }
+
     /// Chunk `k` decoded: the columns' rows of that chunk, in rowid order.
     pub fn frame(&self, k: usize) -> Result<DataFrame> {
         let mut cols = Vec::with_capacity(self.columns.len());

@@ -18,6 +18,7 @@
 
 pub mod blob;
 pub mod copy;
+pub mod exact;
 pub mod sql_filter;
 
 use crate::store::{Project, now};

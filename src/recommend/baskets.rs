@@ -22,11 +22,29 @@ pub(super) fn text(v: ValueRef<'_>) -> Option<String> {
 /// Reads baskets: rows with the same `basket` value form one basket of their distinct `item`
 /// values. Rows missing either value are skipped.
 pub fn read_baskets(project: &Project, dataset: &str, basket: &str, item: &str) -> Result<Baskets> {
+    read(project, dataset, basket, item, true)
+}
+
+/// [`read_baskets`] from the SQLite rows only, never the columnar copy (the reference the
+/// copy's reading is tested against).
+pub fn read_baskets_sqlite(
+    project: &Project,
+    dataset: &str,
+    basket: &str,
+    item: &str,
+) -> Result<Baskets> {
+    read(project, dataset, basket, item, false)
+}
+
+fn read(project: &Project, dataset: &str, basket: &str, item: &str, copy: bool) -> Result<Baskets> {
     let info = project.dataset(dataset)?;
     for c in [basket, item] {
         if info.column(c).is_none() {
             return Err(info.missing_column(c));
         }
+    }
+    if copy && let Some(found) = super::from_copy::baskets(project, &info, basket, item)? {
+        return Ok(found);
     }
     let sql = format!(
         "SELECT {}, {} FROM {}",

@@ -52,6 +52,27 @@ pub fn read_item_details(
     products: Option<&str>,
     inter: &Interactions,
 ) -> Result<ItemDetails> {
+    details(project, dataset, products, inter, true)
+}
+
+/// [`read_item_details`] from the SQLite rows only, never the columnar copy (the reference the
+/// copy's reading is tested against).
+pub fn read_item_details_sqlite(
+    project: &Project,
+    dataset: &str,
+    products: Option<&str>,
+    inter: &Interactions,
+) -> Result<ItemDetails> {
+    details(project, dataset, products, inter, false)
+}
+
+fn details(
+    project: &Project,
+    dataset: &str,
+    products: Option<&str>,
+    inter: &Interactions,
+    from_copy: bool,
+) -> Result<ItemDetails> {
     let n = inter.items.len();
     let index: HashMap<&str, u32> = inter
         .items
@@ -84,7 +105,17 @@ pub fn read_item_details(
         _ => None,
     };
     let category = quoted(Role::Category);
-    if let Some(item) = item
+    let copied = match (
+        from_copy,
+        item.is_some() && (price.is_some() || category.is_some()),
+    ) {
+        (true, true) => super::from_copy::item_lines(project, &info, &index)?,
+        _ => None,
+    };
+    if let Some((cats, mut prices)) = copied {
+        out.category = most_frequent(cats, n);
+        out.price = prices.iter_mut().map(|p| median(p)).collect();
+    } else if let Some(item) = item
         && (price.is_some() || category.is_some())
     {
         let sql = format!(

@@ -242,6 +242,40 @@ pub fn read_interactions(
 ) -> Result<Interactions> {
     let info = project.dataset(dataset)?;
     let cols = TransactionColumns::find(&info)?;
+    if info.column_with_role(Role::ItemId).is_none()
+        && info.column_with_role(Role::ItemName).is_none()
+    {
+        return Err(crate::customers::columns::missing_role(
+            &info.name,
+            Role::ItemId,
+        ));
+    }
+    if let Some(found) = super::from_copy::interactions(project, &info, opts, rep)? {
+        return Ok(found);
+    }
+    read_sqlite(project, &info, &cols, opts, rep)
+}
+
+/// [`read_interactions`] from the SQLite rows only, never the columnar copy (the reference the
+/// copy's reading is tested against).
+pub fn read_interactions_sqlite(
+    project: &Project,
+    dataset: &str,
+    opts: &ReadOptions,
+    rep: &Reporter,
+) -> Result<Interactions> {
+    let info = project.dataset(dataset)?;
+    let cols = TransactionColumns::find(&info)?;
+    read_sqlite(project, &info, &cols, opts, rep)
+}
+
+fn read_sqlite(
+    project: &Project,
+    info: &crate::dataset::DatasetInfo,
+    cols: &TransactionColumns,
+    opts: &ReadOptions,
+    rep: &Reporter,
+) -> Result<Interactions> {
     let quoted = |role: Role| info.column_with_role(role).map(|c| quote_ident(&c.name));
     let item = quoted(Role::ItemId)
         .or_else(|| quoted(Role::ItemName))

@@ -22,6 +22,7 @@ pub mod details;
 pub mod evaluate;
 pub mod fitted;
 pub mod fpgrowth;
+pub mod from_copy;
 pub mod interactions;
 pub mod itemknn;
 pub mod linalg;
@@ -34,10 +35,12 @@ pub mod reasons;
 pub mod reference;
 pub mod rules;
 
-pub use baskets::{Baskets, read_baskets};
+pub use baskets::{Baskets, read_baskets, read_baskets_sqlite};
+pub use details::{read_item_details, read_item_details_sqlite};
 pub use evaluate::{EvalOptions, EvalReport, Relevant, evaluate};
 pub use interactions::{
     Interactions, InteractionsBuilder, RawLine, ReadOptions, read_interactions,
+    read_interactions_sqlite,
 };
 pub use matrix::Weighting;
 pub use model::{

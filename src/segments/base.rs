@@ -9,6 +9,7 @@ use crate::customers::scan::{Interner, NONE, Scan};
 use crate::customers::tags::table_frame;
 use crate::customers::value::customer_value;
 use crate::dataset::{DatasetInfo, Role};
+use crate::progress::Reporter;
 use crate::store::{Project, quote_ident};
 use crate::{Error, Result};
 use chrono::NaiveDate;
@@ -237,6 +238,16 @@ impl SegmentBase {
     /// built in full and kept. Keeping is best-effort: a project file that cannot be written
     /// (read-only) still answers, from a fresh build.
     pub fn load_for(project: &Project, opts: &BaseOptions, need: &Need) -> Result<SegmentBase> {
+        Self::load_for_with(project, opts, need, &Reporter::silent())
+    }
+
+    /// [`Self::load_for`], reporting a build's progress to `rep` (cancelled between passes).
+    pub fn load_for_with(
+        project: &Project,
+        opts: &BaseOptions,
+        need: &Need,
+        rep: &Reporter,
+    ) -> Result<SegmentBase> {
         let r = resolve(project, opts)?;
         let inputs = r.key.inputs(project)?;
         // A damaged entry is built again (and replaced) like a stale one.
@@ -245,7 +256,7 @@ impl SegmentBase {
         }
         // Built in passes and kept, then read back as a kept one (only the lines `need` names);
         // when it cannot be kept, built whole in memory.
-        if Self::build_and_keep(project, &r, opts, &inputs)?.is_ok()
+        if Self::build_and_keep(project, &r, opts, &inputs, rep)?.is_ok()
             && let Ok(Some(k)) = keep::read(project, &inputs, need)
         {
             return Self::assemble(project, &r, opts, k, need.clone(), false);
@@ -262,6 +273,7 @@ impl SegmentBase {
         r: &Resolved,
         opts: &BaseOptions,
         inputs: &crate::kept::Inputs,
+        rep: &Reporter,
     ) -> Result<Result<()>> {
         let mut parts = keep::LineParts::new("purchases");
         let mut names = Names::default();
@@ -271,6 +283,7 @@ impl SegmentBase {
             &r.rfm,
             crate::customers::passes::lines_per_pass(),
             &mut |scan, lines_of| parts.add(&pass_purchases(scan, lines_of, &mut names)),
+            rep,
         )?;
         // The lines are in the parts now (a single pass leaves them in the base too).
         base.scan = Scan::default();

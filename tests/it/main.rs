@@ -64,6 +64,7 @@ mod profile_copy;
 mod project_file;
 mod recipe;
 mod recs;
+mod recs_copy;
 #[cfg(feature = "gui")]
 mod recs_ui;
 mod rules;

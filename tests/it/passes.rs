@@ -7,6 +7,7 @@ use crate::segments::shop;
 use loupe::customers::passes::LINES_PER_PASS_VAR;
 use loupe::customers::rfm::{RfmOptions, customer_base, customer_base_by_passes};
 use loupe::customers::scan::Scan;
+use loupe::progress::{CancelToken, Progress, Reporter, Stage};
 use loupe::store::Project;
 
 /// One line with its texts as names (numbers differ from pass to pass) and its numbers as bits.
@@ -59,12 +60,35 @@ fn assert_passes_agree(p: &Project, dataset: &str, opts: &RfmOptions, budget: u6
     let one = customer_base(p, dataset, opts).unwrap();
     let want = named_lines(&one.scan, &one.lines_of);
     let (mut got, mut passes) = (Vec::new(), 0);
-    let split = customer_base_by_passes(p, dataset, opts, budget, &mut |scan, lines_of| {
-        passes += 1;
-        got.extend(named_lines(scan, lines_of));
-        Ok(())
-    })
+    let reports = std::sync::Mutex::new(Vec::new());
+    let sink = |p: &Progress| {
+        if p.stage == Stage::Scanning {
+            reports.lock().unwrap().push((p.done, p.total));
+        }
+    };
+    let rep = Reporter::new(CancelToken::new(), &sink);
+    let split = customer_base_by_passes(
+        p,
+        dataset,
+        opts,
+        budget,
+        &mut |scan, lines_of| {
+            passes += 1;
+            got.extend(named_lines(scan, lines_of));
+            Ok(())
+        },
+        &rep,
+    )
     .unwrap();
+    // Passes report their progress: from 0 to every row counted, one step per pass.
+    let reports = reports.into_inner().unwrap();
+    if passes > 1 {
+        assert_eq!(reports.len(), passes + 1, "{reports:?}");
+        let total = reports[0].1.unwrap();
+        assert_eq!(reports.first(), Some(&(0, Some(total))));
+        assert_eq!(reports.last(), Some(&(total, Some(total))));
+        assert!(reports.windows(2).all(|w| w[0].0 < w[1].0), "{reports:?}");
+    }
     let (a, b) = (&split.table, &one.table);
     assert_eq!(a.customers, b.customers, "{dataset} in {passes} passes");
     assert_eq!(a.as_of, b.as_of);
@@ -192,4 +216,29 @@ fn passes_equal_one_pass_on_online_retail_and_through_the_cli() {
         assert_eq!(one, split, "{rule}");
         assert!(one["count"].as_u64().is_some(), "{one}");
     }
+}
+
+/// A cancelled build stops between passes with `Cancelled`, and keeps nothing.
+#[test]
+fn passes_stop_when_cancelled() {
+    let s = Scratch::new();
+    let p = shop(&s);
+    let cancel = CancelToken::new();
+    cancel.cancel();
+    let sink = |_: &Progress| {};
+    let rep = Reporter::new(cancel, &sink);
+    let mut passes = 0;
+    let r = customer_base_by_passes(
+        &p,
+        "orders",
+        &RfmOptions::default(),
+        2,
+        &mut |_, _| {
+            passes += 1;
+            Ok(())
+        },
+        &rep,
+    );
+    assert!(matches!(r, Err(loupe::Error::Cancelled)), "{r:?}");
+    assert_eq!(passes, 0);
 }

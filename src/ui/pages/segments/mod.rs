@@ -300,9 +300,14 @@ impl SegmentsPage {
             ..BaseOptions::default()
         };
         self.base_job
-            .start(ws, T::JobSegmentBase, String::new(), move |_rep| {
+            .start(ws, T::JobSegmentBase, String::new(), move |rep| {
                 let project = Project::open_read_only(&path)?;
-                let base = SegmentBase::load(&project, &opts)?;
+                let base = SegmentBase::load_for_with(
+                    &project,
+                    &opts,
+                    &crate::segments::Need::everything(),
+                    rep,
+                )?;
                 let values = text_values(&base.frame);
                 Ok((Arc::new(base), Arc::new(values)))
             });
