@@ -97,6 +97,10 @@ pub fn compute_frame(df: DataFrame, spec: &ChartSpec, kind: ChartKind) -> Result
     }
 }
 
+/// Datasets of at most this many rows have their columns cached for the next chart; larger ones
+/// are aggregated chunk by chunk each time (when the measures combine from parts).
+pub const CACHE_ROWS: u64 = 2_000_000;
+
 /// Reads the columns the chart needs (through `cache` when given) and computes it.
 pub fn compute(
     project: &Project,
@@ -109,7 +113,9 @@ pub fn compute(
     let cols = columns_for(&info, spec, kind)?;
     rep.check()?;
     let names: Vec<&str> = cols.iter().map(String::as_str).collect();
-    if cache.is_none()
+    // A large dataset is aggregated chunk by chunk (or from its kept rollup) even with a cache:
+    // its whole columns would hold gigabytes in the window.
+    if (cache.is_none() || info.rows > CACHE_ROWS)
         && !kind.is_distribution()
         && let Some(table) = super::partial::aggregate_chunked(project, &info, spec, &names, rep)?
     {

@@ -30,6 +30,7 @@ pub mod render;
 pub mod render_distribution;
 pub mod render_interval;
 pub mod repeat;
+pub mod rollup;
 pub mod rows;
 pub mod saved;
 pub mod spec;

@@ -14,9 +14,10 @@
 use super::aggregate::{
     filtered, group_and_fold, key_expr, measure_inputs, mname, need_measures, spans,
 };
-use super::spec::{Agg, ChartSpec};
+use super::spec::{Agg, ChartSpec, Dimension};
 use super::table::AggTable;
 use crate::dataset::DatasetInfo;
+use crate::kept::copy::Chunks;
 use crate::progress::{Reporter, Stage, Unit};
 use crate::store::Project;
 use crate::{Error, Result};
@@ -47,13 +48,42 @@ pub fn aggregate_chunked(
     let Some(copy) = crate::kept::copy::ensure(project, info, rep)? else {
         return Ok(None);
     };
-    let chunks = copy.chunks(project, columns)?;
-    let empty = chunks.empty()?;
-    let schema: Schema = (**empty.schema()).clone();
-    if chunks.is_empty() {
-        return super::aggregate::aggregate_frame(empty, spec).map(Some);
-    }
+    let schema: Schema = (**copy.empty(columns)?.schema()).clone();
     let plan = Plan::new(spec, &schema)?;
+    // Over several chunks, a time chart combines the kept per-day rollup (built first when
+    // missing): any grain of it answers without decoding the rows again.
+    if copy.rows() > crate::kept::copy::CHUNK_ROWS as u64
+        && let Some((day, grain)) = super::rollup::day_spec(spec, &schema)
+    {
+        let inputs = super::rollup::inputs(project, info, &day)?;
+        let partials = match super::rollup::find(project, &inputs).ok().flatten() {
+            Some(p) => p,
+            None => {
+                let chunks = copy.chunks(project, columns)?;
+                let partials = partials(&chunks, &Plan::new(&day, &schema)?, rep)?;
+                rep.check()?;
+                super::rollup::keep(project, &inputs, &partials);
+                partials
+            }
+        };
+        let x = Dimension::new("__x", Some(grain));
+        let key = key_expr(&x, partials.schema())?.alias("__x");
+        return plan.combine(partials.lazy().with_column(key)).map(Some);
+    }
+    let chunks = copy.chunks(project, columns)?;
+    if chunks.is_empty() {
+        return super::aggregate::aggregate_frame(chunks.empty()?, spec).map(Some);
+    }
+    let partials = partials(&chunks, &plan, rep)?;
+    rep.check()?;
+    plan.combine(partials.lazy()).map(Some)
+}
+
+/// Every chunk's partial aggregates, stacked.
+fn partials(chunks: &Chunks, plan: &Plan<'_>, rep: &Reporter) -> Result<DataFrame> {
+    if chunks.is_empty() {
+        return plan.partial(chunks.empty()?);
+    }
     let total = chunks.len() as u64;
     let done = AtomicU64::new(0);
     let parts = chunks.map_each(|_, chunk| {
@@ -63,8 +93,7 @@ pub fn aggregate_chunked(
         rep.report(Stage::Reading, n, Some(total), Unit::Steps, 0, false);
         Ok(part)
     })?;
-    rep.check()?;
-    plan.combine(crate::kept::copy::stacked(parts)?).map(Some)
+    crate::kept::copy::stacked(parts)
 }
 
 /// The expressions of both stages.
@@ -166,14 +195,14 @@ impl<'s> Plan<'s> {
     }
 
     /// The table from every chunk's partials.
-    fn combine(&self, parts: DataFrame) -> Result<AggTable> {
+    fn combine(&self, parts: pl::LazyFrame) -> Result<AggTable> {
         let mut extra = vec![pl::col("__n").sum().alias("__n")];
         if self.spans {
             extra.push(pl::col("__xmin").min().alias("__xmin"));
             extra.push(pl::col("__xmax").max().alias("__xmax"));
         }
         group_and_fold(
-            parts.lazy(),
+            parts,
             self.spec,
             self.schema,
             self.measures.clone(),

@@ -338,6 +338,18 @@ impl Copy {
         &self.meta.columns
     }
 
+    /// The named columns without rows, typed as their chunks are (no part is read).
+    pub fn empty(&self, columns: &[&str]) -> Result<DataFrame> {
+        let mut cols = Vec::with_capacity(columns.len());
+        for name in columns {
+            let m = self.column(name).ok_or_else(|| {
+                Error::InvalidArgument(format!("the dataset has no column '{name}'"))
+            })?;
+            cols.push(Column::new_empty(m.name.as_str().into(), &dtype(m.ty)));
+        }
+        Ok(DataFrame::new(0, cols)?)
+    }
+
     /// The named columns' parts, read from the project and not decoded yet.
     pub fn chunks(&self, project: &Project, columns: &[&str]) -> Result<Chunks> {
         let mut wanted: Vec<ColumnMeta> = Vec::with_capacity(columns.len());

@@ -30,14 +30,18 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub const FORMAT: u32 = 1;
 
 /// At most this many entries of one kind are kept (the most recently built); a dataset's
-/// columnar copy ([`copy`]) is one entry per dataset and is not counted.
+/// columnar copy ([`copy`]) is one entry per dataset and is not counted, and chart rollups
+/// have a limit of their own.
 const KEEP_PER_KIND: i64 = 4;
 
+/// Per-day chart rollups are small (a row per day and split value): a dashboard's worth is kept.
+const ROLLUPS_KEPT: i64 = 64;
+
 fn keep_per_kind(kind: &str) -> i64 {
-    if kind == copy::KIND {
-        i64::MAX
-    } else {
-        KEEP_PER_KIND
+    match kind {
+        copy::KIND => i64::MAX,
+        crate::explore::rollup::KIND => ROLLUPS_KEPT,
+        _ => KEEP_PER_KIND,
     }
 }
 

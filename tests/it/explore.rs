@@ -499,7 +499,7 @@ fn online_retail_monthly_revenue_and_top_countries_agree_with_sql() {
 }
 
 /// The table computed over the whole columns at once (the path of a frame held in memory).
-fn whole_columns(p: &Project, sp: &ChartSpec) -> AggTable {
+pub(crate) fn whole_columns(p: &Project, sp: &ChartSpec) -> AggTable {
     let info = p.dataset(&sp.dataset).unwrap();
     let cols = loupe::explore::aggregate::columns_needed(&info, sp).unwrap();
     let names: Vec<&str> = cols.iter().map(String::as_str).collect();
@@ -509,7 +509,7 @@ fn whole_columns(p: &Project, sp: &ChartSpec) -> AggTable {
 
 /// Equal tables, but for the last bits of floating-point sums, which depend on the order the
 /// values are added in (chunk by chunk, or all at once): at most 1e-12 apart, relatively.
-fn assert_tables_agree(a: &AggTable, b: &AggTable) {
+pub(crate) fn assert_tables_agree(a: &AggTable, b: &AggTable) {
     assert_eq!(a.x_values, b.x_values);
     assert_eq!(a.series, b.series);
     assert_eq!((a.input_rows, a.span), (b.input_rows, b.span));

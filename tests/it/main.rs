@@ -65,6 +65,7 @@ mod project_file;
 mod recipe;
 mod recs;
 mod recs_copy;
+mod rollup;
 #[cfg(feature = "gui")]
 mod recs_ui;
 mod rules;
