@@ -2,7 +2,7 @@
 //! category mix, from the lines the customer table was built from.
 
 use super::rfm::CustomerBase;
-use super::scan::{NO_HOUR, NONE};
+use super::scan::{CustomerLines, NO_HOUR, NONE, Scan};
 use super::stats::Sum;
 use chrono::NaiveDate;
 
@@ -42,14 +42,18 @@ pub struct CustomerCard {
 
 /// The card of the table's customer `i`.
 pub fn customer_card(base: &CustomerBase, i: usize) -> CustomerCard {
-    let Some(c) = base
+    match base
         .lines_of
         .get(i)
         .and_then(|&k| base.scan.customers.get(k))
-    else {
-        return CustomerCard::default();
-    };
-    let scan = &base.scan;
+    {
+        Some(c) => card_of(&base.scan, c),
+        None => CustomerCard::default(),
+    }
+}
+
+/// The card of a customer from their lines in `scan`.
+pub fn card_of(scan: &Scan, c: &CustomerLines) -> CustomerCard {
     // Orders: group by (order, return) in first-seen order.
     let mut keys: Vec<(u32, bool)> = Vec::new();
     let mut orders: Vec<(CardOrder, Sum)> = Vec::new();

@@ -201,12 +201,6 @@ impl<'s> Plan<'s> {
             extra.push(pl::col("__xmin").min().alias("__xmin"));
             extra.push(pl::col("__xmax").max().alias("__xmax"));
         }
-        group_and_fold(
-            parts,
-            self.spec,
-            self.schema,
-            self.measures.clone(),
-            extra,
-        )
+        group_and_fold(parts, self.spec, self.schema, self.measures.clone(), extra)
     }
 }

@@ -65,9 +65,9 @@ mod project_file;
 mod recipe;
 mod recs;
 mod recs_copy;
-mod rollup;
 #[cfg(feature = "gui")]
 mod recs_ui;
+mod rollup;
 mod rules;
 mod saved_charts;
 mod segments;

@@ -242,3 +242,47 @@ fn passes_stop_when_cancelled() {
     assert!(matches!(r, Err(loupe::Error::Cancelled)), "{r:?}");
     assert_eq!(passes, 0);
 }
+
+/// The Customers page's overview in passes: the same table, and every customer's card (made
+/// while their lines are in memory) equal to the card made from a single pass's lines.
+fn assert_cards_agree(p: &Project, dataset: &str, opts: &RfmOptions, budget: u64) {
+    use loupe::customers::overview::overview_in_passes;
+    let rep = Reporter::silent();
+    let one = overview_in_passes(p, dataset, opts, u64::MAX, &rep).unwrap();
+    assert!(one.cards.is_none(), "one pass keeps its lines");
+    let split = overview_in_passes(p, dataset, opts, budget, &rep).unwrap();
+    assert!(split.cards.is_some(), "{dataset}: passes make the cards");
+    assert!(
+        split.base.scan.customers.is_empty(),
+        "the passes' lines are dropped"
+    );
+    assert_eq!(split.base.table.customers, one.base.table.customers);
+    assert_eq!(split.by_value, one.by_value);
+    assert_eq!(split.grid, one.grid);
+    let n = one.base.table.customers.len();
+    assert!(n > 0);
+    for i in 0..n {
+        assert_eq!(split.card(i), one.card(i), "{dataset}: card {i}");
+    }
+    assert!((0..n).any(|i| !one.card(i).orders.is_empty()));
+}
+
+#[test]
+fn customer_cards_in_passes_equal_one_pass() {
+    let s = Scratch::new();
+    let p = shop(&s);
+    let opts = RfmOptions {
+        attributes: Some("customers".into()),
+        products: Some("products".into()),
+        ..RfmOptions::default()
+    };
+    assert_cards_agree(&p, "orders", &opts, 3);
+    let sample = Project::open(sample_copy(&s)).unwrap();
+    let ds = loupe::segments::base::find_transactions(&sample, None).unwrap();
+    assert_cards_agree(&sample, &ds, &RfmOptions::default(), 2_000);
+    if let Some(path) = online_retail() {
+        let mut p = s.project();
+        import(&mut p, &[&path], named("retail")).unwrap();
+        assert_cards_agree(&p, "retail", &RfmOptions::default(), 100_000);
+    }
+}

@@ -92,9 +92,8 @@ fn time_charts_combine_a_kept_daily_rollup_on_online_retail() {
     loupe::privacy::subject::erase(&mut p, "17850", true).unwrap();
     assert_eq!(rollups(&p), 0);
     let after = aggregate(&p, &sp, &rep).unwrap();
-    let count = |t: &loupe::explore::AggTable| -> f64 {
-        t.rows.iter().map(|r| r.values[1].unwrap()).sum()
-    };
+    let count =
+        |t: &loupe::explore::AggTable| -> f64 { t.rows.iter().map(|r| r.values[1].unwrap()).sum() };
     assert_eq!(count(&before) - count(&after), lines as f64);
     assert_tables_agree(&after, &whole_columns(&p, &sp));
 }

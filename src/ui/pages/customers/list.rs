@@ -1,7 +1,7 @@
 //! The searchable customer list (virtualised) beside the selected customer's card.
 
 use super::{group_label, money, stage_label};
-use crate::customers::card::{CustomerCard, customer_card};
+use crate::customers::card::CustomerCard;
 use crate::customers::overview::Overview;
 use crate::i18n::{Lang, T, int};
 use crate::ui::theme;
@@ -88,7 +88,7 @@ impl ListState {
         if let Some(i) = self.selected
             && self.card.as_ref().is_none_or(|c| c.0 != i)
         {
-            self.card = Some((i, customer_card(&o.base, i)));
+            self.card = Some((i, o.card(i)));
         }
         let avail = ui.available_size();
         let list_width = (avail.x * 0.42).clamp(360.0, 560.0);
