@@ -61,6 +61,10 @@ pub fn rules(a: RulesArgs) -> Result<()> {
         ));
     }
     let project = Project::open_read_only(&a.project)?;
+    // The baskets are read from the dataset's columnar copy: built first, with progress, when
+    // it is missing or stale.
+    let info = project.dataset(&a.dataset)?;
+    with_bar(|rep| loupe::kept::copy::ensure(&project, &info, rep))?;
     let b = read_baskets(&project, &a.dataset, &a.basket, &a.item)?;
     let opts = RuleOptions {
         min_support: a.min_support,

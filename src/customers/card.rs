@@ -55,14 +55,15 @@ pub fn customer_card(base: &CustomerBase, i: usize) -> CustomerCard {
 /// The card of a customer from their lines in `scan`.
 pub fn card_of(scan: &Scan, c: &CustomerLines) -> CustomerCard {
     // Orders: group by (order, return) in first-seen order.
-    let mut keys: Vec<(u32, bool)> = Vec::new();
+    // (order, return) → its place in `orders`: a customer may have thousands of orders.
+    let mut keys: std::collections::HashMap<(u32, bool), usize> = Default::default();
     let mut orders: Vec<(CardOrder, Sum)> = Vec::new();
     for l in &c.lines {
         let key = (l.order, l.is_return);
-        let k = match keys.iter().position(|x| *x == key) {
-            Some(k) => k,
+        let k = match keys.get(&key) {
+            Some(&k) => k,
             None => {
-                keys.push(key);
+                keys.insert(key, orders.len());
                 orders.push((
                     CardOrder {
                         order: scan.orders.name(l.order).unwrap_or_default().to_string(),

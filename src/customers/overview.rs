@@ -77,6 +77,7 @@ pub fn overview_in_passes(
     let mut cards: Vec<CustomerCard> = Vec::new();
     let base = if in_passes {
         let mut each = |scan: &super::scan::Scan, lines_of: &[usize]| -> Result<()> {
+            rep.check()?;
             cards.extend(lines_of.iter().map(|&k| card_of(scan, &scan.customers[k])));
             Ok(())
         };

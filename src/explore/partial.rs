@@ -56,19 +56,24 @@ pub fn aggregate_chunked(
         && let Some((day, grain)) = super::rollup::day_spec(spec, &schema)
     {
         let inputs = super::rollup::inputs(project, info, &day)?;
-        let partials = match super::rollup::find(project, &inputs).ok().flatten() {
-            Some(p) => p,
-            None => {
-                let chunks = copy.chunks(project, columns)?;
-                let partials = partials(&chunks, &Plan::new(&day, &schema)?, rep)?;
-                rep.check()?;
-                super::rollup::keep(project, &inputs, &partials);
-                partials
-            }
+        let by_grain = |partials: DataFrame| -> Result<AggTable> {
+            let x = Dimension::new("__x", Some(grain));
+            let key = key_expr(&x, partials.schema())?.alias("__x");
+            plan.combine(partials.lazy().with_column(key))
         };
-        let x = Dimension::new("__x", Some(grain));
-        let key = key_expr(&x, partials.schema())?.alias("__x");
-        return plan.combine(partials.lazy().with_column(key)).map(Some);
+        // A kept rollup that cannot be read or combined is built again.
+        if let Some(table) = super::rollup::find(project, &inputs)
+            .ok()
+            .flatten()
+            .and_then(|p| by_grain(p).ok())
+        {
+            return Ok(Some(table));
+        }
+        let chunks = copy.chunks(project, columns)?;
+        let partials = partials(&chunks, &Plan::new(&day, &schema)?, rep)?;
+        rep.check()?;
+        super::rollup::keep(project, &inputs, &partials);
+        return by_grain(partials).map(Some);
     }
     let chunks = copy.chunks(project, columns)?;
     if chunks.is_empty() {

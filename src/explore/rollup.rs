@@ -2,9 +2,11 @@
 //! of every measure per day (and split value), from which any grain (day, week, month, quarter,
 //! year) is combined in milliseconds instead of decoding every row again.
 //!
-//! - It is kept for a chart over a date or datetime x with a grain, whose measures combine from
-//!   parts ([`super::partial::combinable`]), on a dataset whose copy holds more than one chunk
-//!   (a smaller one is read in one chunk, which gives the whole-column path's very numbers).
+//! - It is kept for a chart over a date or datetime x with a grain, unsplit or split by another
+//!   date at a grain (a split by a column of many values, customers or items, could make the
+//!   rollup nearly as large as the data), whose measures combine from parts
+//!   ([`super::partial::combinable`]), on a dataset whose copy holds more rows than one chunk
+//!   (262,144; a smaller dataset is aggregated directly, as fast).
 //! - Its key is what the partials depend on: the x column, the split, the filter and the
 //!   measures; not the grain, the order or the top N, which are applied when combining. Like
 //!   every kept entry, it is valid while its dataset's data and columns are unchanged, and is
@@ -21,11 +23,21 @@ use polars::prelude::{DataFrame, Schema};
 
 pub const KIND: &str = "chart_rollup";
 
+/// Bumped when the partials' columns (`__x`, `__p0a`…, `__n`, `__xmin`…) change: a rollup of
+/// another layout is then built again rather than combined.
+const LAYOUT: u32 = 1;
+
 /// The spec whose partials the rollup holds (`spec` at the day grain), when `spec` can be
 /// answered from one: a date or datetime x with a grain.
 pub fn day_spec(spec: &ChartSpec, schema: &Schema) -> Option<(ChartSpec, Grain)> {
     let grain = spec.x.grain?;
-    if !schema.get(spec.x.column.as_str())?.is_temporal() {
+    let temporal = |d: &Dimension| {
+        d.grain.is_some()
+            && schema
+                .get(d.column.as_str())
+                .is_some_and(|t| t.is_temporal())
+    };
+    if !temporal(&spec.x) || spec.by.as_ref().is_some_and(|b| !temporal(b)) {
         return None;
     }
     let mut day = spec.clone();
@@ -36,6 +48,7 @@ pub fn day_spec(spec: &ChartSpec, schema: &Schema) -> Option<(ChartSpec, Grain)>
 /// What the rollup of `day` is built from.
 pub fn inputs(project: &Project, info: &DatasetInfo, day: &ChartSpec) -> Result<Inputs> {
     let what = serde_json::json!({
+        "layout": LAYOUT,
         "x": day.x.column,
         "by": day.by,
         "filter": day.filter,

@@ -1,5 +1,6 @@
 //! Columns of a dataset's columnar copy read exactly as a SQLite reader reads them, for the
-//! readers that give the same result from either ([`crate::recommend`]'s purchases and baskets).
+//! readers that give the same result from either ([`crate::recommend`]'s purchases, baskets and
+//! item details).
 //!
 //! A column qualifies only when the copy marks it exact (every stored value of its type, in
 //! its stored form) and its type makes the two reads agree for certain:
@@ -14,6 +15,23 @@
 use super::copy::Copy;
 use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo};
 use polars::prelude::*;
+
+/// Whether a column of this type can be read as text, a number or a moment (before the copy is
+/// built: whether it holds the column exactly is known only then).
+pub fn text_type(ty: ColumnType) -> bool {
+    matches!(ty, ColumnType::Text | ColumnType::Integer)
+}
+
+pub fn number_type(ty: ColumnType) -> bool {
+    matches!(ty, ColumnType::Integer | ColumnType::Float)
+}
+
+pub fn moment_type(ty: ColumnType) -> bool {
+    matches!(
+        ty,
+        ColumnType::Text | ColumnType::Date | ColumnType::Datetime
+    )
+}
 
 /// What the copy holds for a column, when it holds it exactly.
 fn exact<'a>(copy: &Copy, c: &'a ColumnInfo, types: &[ColumnType]) -> Option<&'a str> {
@@ -51,7 +69,7 @@ pub enum Moment {
     Datetime,
 }
 
-/// Days in a microsecond count.
+/// Microseconds in a day.
 pub const DAY_US: i64 = 86_400_000_000;
 
 impl Moment {

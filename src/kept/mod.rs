@@ -34,7 +34,8 @@ pub const FORMAT: u32 = 1;
 /// have a limit of their own.
 const KEEP_PER_KIND: i64 = 4;
 
-/// Per-day chart rollups are small (a row per day and split value): a dashboard's worth is kept.
+/// Per-day chart rollups are small (a row per day, and per period of a time split): a dashboard's
+/// worth is kept.
 const ROLLUPS_KEPT: i64 = 64;
 
 fn keep_per_kind(kind: &str) -> i64 {

@@ -1,9 +1,9 @@
-//! Purchases and baskets read from the dataset's columnar copy ([`crate::kept::copy`]) instead
-//! of its SQLite rows: only the columns the roles name are decoded, on every core, and the
+//! Purchases, baskets and item details read from the dataset's columnar copy
+//! ([`crate::kept::copy`]) instead of its SQLite rows: only the columns the roles name are decoded, on every core, and the
 //! lines are numbered on one thread in row order, so customers, items and orders get the very
 //! numbers the SQLite readers give. `None` when the copy cannot answer for certain (a column
 //! that is not exact, a float read as text, a `--where` only SQLite can apply): the caller
-//! reads SQLite.
+//! reads SQLite. What the column types already rule out is checked before the copy is built.
 
 use super::baskets::Baskets;
 use super::interactions::{Interactions, InteractionsBuilder, RawLine, ReadOptions};
@@ -111,6 +111,30 @@ fn interactions_plan<'a>(
     ))
 }
 
+/// Whether the column types let the copy answer [`interactions`] (its exactness aside).
+fn interactions_may_answer(info: &DatasetInfo, opts: &ReadOptions) -> bool {
+    let ty = |r: Role| info.column_with_role(r).map(|c| c.ty);
+    let text = |r: Role| ty(r).is_none_or(exact::text_type);
+    let number = |r: Role| ty(r).is_none_or(exact::number_type);
+    let amount = match ty(Role::Amount) {
+        Some(t) => exact::number_type(t),
+        None => number(Role::Quantity) && number(Role::UnitPrice),
+    };
+    let filter = opts
+        .filter
+        .as_deref()
+        .filter(|f| !f.trim().is_empty())
+        .is_none_or(|f| crate::kept::sql_filter::translate(f, info).is_some());
+    ty(Role::CustomerId).is_some_and(exact::text_type)
+        && ty(Role::Timestamp).is_some_and(exact::moment_type)
+        && [Role::ItemId, Role::ItemName, Role::OrderId]
+            .into_iter()
+            .all(text)
+        && number(Role::Quantity)
+        && amount
+        && filter
+}
+
 /// [`super::read_interactions`] from the copy, or `None` when the copy cannot answer.
 pub fn interactions(
     project: &Project,
@@ -118,6 +142,9 @@ pub fn interactions(
     opts: &ReadOptions,
     rep: &Reporter,
 ) -> Result<Option<Interactions>> {
+    if !interactions_may_answer(info, opts) {
+        return Ok(None);
+    }
     let Some(copy) = copy::ensure(project, info, rep)? else {
         return Ok(None);
     };
@@ -131,9 +158,9 @@ pub fn interactions(
     chunks.in_order(
         |_, df| {
             rep.check()?;
-            plan.apply(df)
+            Ok((df.height(), plan.apply(df)?))
         },
-        |_, df| {
+        |_, (rows, df)| {
             rep.check()?;
             let mut customers = texts(&df, "c")?;
             let mut items = texts(&df, "i")?;
@@ -195,7 +222,7 @@ pub fn interactions(
                     quantity: quantity.unwrap_or(1.0),
                 });
             }
-            seen += df.height() as u64;
+            seen += rows as u64;
             rep.report(
                 Stage::Reading,
                 seen,
@@ -217,11 +244,14 @@ pub fn baskets(
     basket: &str,
     item: &str,
 ) -> Result<Option<Baskets>> {
-    let rep = Reporter::silent();
-    let Some(copy) = copy::ensure(project, info, &rep)? else {
+    let (Some(bc), Some(ic)) = (info.column(basket), info.column(item)) else {
         return Ok(None);
     };
-    let (Some(bc), Some(ic)) = (info.column(basket), info.column(item)) else {
+    if !exact::text_type(bc.ty) || !exact::text_type(ic.ty) {
+        return Ok(None);
+    }
+    let rep = Reporter::silent();
+    let Some(copy) = copy::ensure(project, info, &rep)? else {
         return Ok(None);
     };
     let (Some(be), Some(ie)) = (exact::text(&copy, bc, "b"), exact::text(&copy, ic, "i")) else {
@@ -277,22 +307,32 @@ pub fn baskets(
     Ok(Some(out))
 }
 
+/// Per item: how often each category was written, and the unit prices above 0.
+pub(super) type ItemLines = (HashMap<(u32, String), u32>, Vec<Vec<f64>>);
+
 /// Per item of `index`: how often each category was written, and the unit prices above 0 (the
 /// unit price, else amount ÷ quantity), as [`super::details::read_item_details`] reads them
 /// from the transactions; `None` when the copy cannot answer.
-pub(super) type ItemLines = (HashMap<(u32, String), u32>, Vec<Vec<f64>>);
-
 pub(super) fn item_lines(
     project: &Project,
     info: &DatasetInfo,
     index: &HashMap<&str, u32>,
 ) -> Result<Option<ItemLines>> {
-    let rep = Reporter::silent();
-    let Some(copy) = copy::ensure(project, info, &rep)? else {
-        return Ok(None);
-    };
     let by = |r: Role| info.column_with_role(r);
     let Some(item) = by(Role::ItemId).or_else(|| by(Role::ItemName)) else {
+        return Ok(None);
+    };
+    let ty = |r: Role| by(r).map(|c| c.ty);
+    let types = exact::text_type(item.ty)
+        && ty(Role::Category).is_none_or(exact::text_type)
+        && [Role::UnitPrice, Role::Amount, Role::Quantity]
+            .into_iter()
+            .all(|r| ty(r).is_none_or(exact::number_type));
+    if !types {
+        return Ok(None);
+    }
+    let rep = Reporter::silent();
+    let Some(copy) = copy::ensure(project, info, &rep)? else {
         return Ok(None);
     };
     let mut read = Vec::new();

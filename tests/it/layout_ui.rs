@@ -359,6 +359,16 @@ fn every_page_keeps_its_main_controls_on_screen_at_both_sizes() {
                 std::thread::sleep(std::time::Duration::from_millis(10));
             }
             h.run_steps(4);
+            // Under load a page may take a few more frames to lay out what its job brought.
+            let start = std::time::Instant::now();
+            while main
+                .iter()
+                .any(|l| h.query_all_by_label_contains(l).next().is_none())
+                && start.elapsed().as_secs() < 20
+            {
+                h.step();
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
             let status_top = h
                 .query_all_by_label_contains("✔ ")
                 .map(|n| n.rect().min.y)

@@ -1,7 +1,8 @@
 //! A time chart over several chunks of the copy combines a kept per-day rollup: every grain
 //! agrees with the whole columns (to the last bits of float sums), one rollup serves every
-//! grain, order and top N of the same measures, a second run gives the very same table, and an
-//! erasure drops the rollup so the chart follows the data.
+//! grain, order and top N of the same measures, a split by a column of many values keeps none,
+//! a second run gives the very same table, and an erasure drops the rollup so the chart follows
+//! the data.
 
 use crate::common::*;
 use crate::explore::{assert_tables_agree, whole_columns};
@@ -40,8 +41,8 @@ fn spec(grain: Grain, by: bool) -> ChartSpec {
     );
     sp.filter = Some("UnitPrice > 0".into());
     if by {
-        sp.by = Some(Dimension::new("Country", None));
-        sp.top_by = Some(3);
+        sp.by = Some(Dimension::new("InvoiceDate", Some(Grain::Year)));
+        sp.top_by = Some(1);
     }
     sp
 }
@@ -71,6 +72,13 @@ fn time_charts_combine_a_kept_daily_rollup_on_online_retail() {
         assert_tables_agree(&aggregate(&p, &sp, &rep).unwrap(), &whole_columns(&p, &sp));
         assert_eq!(rollups(&p), before + 1, "one rollup for every grain");
     }
+    // A split by a column of many values keeps no rollup (it could be nearly as large as the
+    // data), and agrees all the same.
+    let mut sp = spec(Grain::Month, false);
+    sp.by = Some(Dimension::new("Country", None));
+    sp.top_by = Some(3);
+    assert_tables_agree(&aggregate(&p, &sp, &rep).unwrap(), &whole_columns(&p, &sp));
+    assert_eq!(rollups(&p), 2);
     // Another filter is another rollup.
     let mut sp = spec(Grain::Week, false);
     sp.filter = Some("Quantity > 0".into());
