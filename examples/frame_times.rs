@@ -7,7 +7,7 @@
 //! `retail_x100.loupe` `examples/bench_scale 100` builds: 54 million lines) and times the frames
 //! while the window opens it, scrolls the dataset's table end to end, draws the first chart on
 //! Explore, builds the customer table on Customers, and loads the segment base and counts a rule
-//! on Segments, each as the page does it (a job), and prints the process's peak memory after each.
+//! on the customer table and one with `bought()` on Segments, each as the page does it (a job), and prints the process's peak memory after each.
 //!
 //! The real app (the same `LoupeApp` the window runs) is driven headless by egui_kittest at a
 //! 60 Hz pace: every frame runs the app's logic and layout (polling jobs, fetching the visible rows
@@ -166,6 +166,20 @@ fn large(project: &Path, dataset: &str) {
         .set_text("frequency >= 3 AND recency_days <= 90");
     stage(&mut h, "counting a rule", &|a| {
         a.segments().preview().is_some() && !a.busy()
+    });
+    if let Some(p) = h.state().segments().preview() {
+        println!("  {} of {} customers", p.count.count, p.count.base);
+    }
+    // A rule that reads purchase lines: on a large dataset the page holds only the customer
+    // table, and the preview reads the lines of the item from the kept base.
+    h.state_mut()
+        .segments_mut()
+        .set_text("bought(item_id = '85123A', min_times = 2, within_days = 90)");
+    stage(&mut h, "counting a bought() rule", &|a| {
+        a.segments()
+            .preview()
+            .is_some_and(|p| p.rule.to_string().contains("85123A"))
+            && !a.busy()
     });
     if let Some(p) = h.state().segments().preview() {
         println!("  {} of {} customers", p.count.count, p.count.base);

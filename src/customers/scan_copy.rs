@@ -197,38 +197,24 @@ pub(super) fn scan(
     // dropped before the next; a few chunks at a time, joined in row order as soon as they are
     // done, so the lines are held about once (not once in the parts and again in the join).
     let chunks = copy.chunks(project, &plan.columns)?;
-    let threads = crate::parallel::threads(0).min(chunks.len().max(1));
     let mut joined: Option<Part> = None;
-    let mut first = 0;
-    while first < chunks.len() {
-        let n = (threads * 2).min(chunks.len() - first);
-        let mut parts: Vec<Option<Part>> = (0..n).map(|_| None).collect();
-        crate::parallel::for_each_block(
-            &mut parts,
-            1,
-            1,
-            threads,
-            || (),
-            |_, at, out| {
-                for (k, slot) in out.iter_mut().enumerate() {
-                    let mut lf = chunks.frame(first + at + k)?.lazy();
-                    if let Some(f) = &plan.filter {
-                        lf = lf.filter(f.clone());
-                    }
-                    let df = lf.select(plan.select.clone()).collect()?;
-                    *slot = Some(scan_slice(&df, plan.time, start, opts.ids.as_ref())?);
-                }
-                Ok(())
-            },
-        )?;
-        for part in parts.into_iter().flatten() {
+    chunks.in_order(
+        |_, chunk| {
+            let mut lf = chunk.lazy();
+            if let Some(f) = &plan.filter {
+                lf = lf.filter(f.clone());
+            }
+            let df = lf.select(plan.select.clone()).collect()?;
+            scan_slice(&df, plan.time, start, opts.ids.as_ref())
+        },
+        |_, part| {
             match joined.as_mut() {
                 Some(j) => append(j, part),
                 None => joined = Some(part),
             }
-        }
-        first += n;
-    }
+            Ok(())
+        },
+    )?;
     let joined = match joined {
         Some(j) => j,
         None => {

@@ -240,20 +240,7 @@ pub fn read_interactions(
     opts: &ReadOptions,
     rep: &Reporter,
 ) -> Result<Interactions> {
-    let info = project.dataset(dataset)?;
-    let cols = TransactionColumns::find(&info)?;
-    if info.column_with_role(Role::ItemId).is_none()
-        && info.column_with_role(Role::ItemName).is_none()
-    {
-        return Err(crate::customers::columns::missing_role(
-            &info.name,
-            Role::ItemId,
-        ));
-    }
-    if let Some(found) = super::from_copy::interactions(project, &info, opts, rep)? {
-        return Ok(found);
-    }
-    read_sqlite(project, &info, &cols, opts, rep)
+    read(project, dataset, opts, rep, true)
 }
 
 /// [`read_interactions`] from the SQLite rows only, never the columnar copy (the reference the
@@ -264,8 +251,29 @@ pub fn read_interactions_sqlite(
     opts: &ReadOptions,
     rep: &Reporter,
 ) -> Result<Interactions> {
+    read(project, dataset, opts, rep, false)
+}
+
+fn read(
+    project: &Project,
+    dataset: &str,
+    opts: &ReadOptions,
+    rep: &Reporter,
+    from_copy: bool,
+) -> Result<Interactions> {
     let info = project.dataset(dataset)?;
     let cols = TransactionColumns::find(&info)?;
+    if info.column_with_role(Role::ItemId).is_none()
+        && info.column_with_role(Role::ItemName).is_none()
+    {
+        return Err(crate::customers::columns::missing_role(
+            &info.name,
+            Role::ItemId,
+        ));
+    }
+    if from_copy && let Some(found) = super::from_copy::interactions(project, &info, opts, rep)? {
+        return Ok(found);
+    }
     read_sqlite(project, &info, &cols, opts, rep)
 }
 

@@ -241,6 +241,21 @@ impl SegmentBase {
         Self::load_for_with(project, opts, need, &Reporter::silent())
     }
 
+    /// `base` when it holds the lines `need` names; else the base of `opts` loaded again with
+    /// them (from the kept base: only those lines are read). For a window that keeps only the
+    /// customer table of a large dataset in memory.
+    pub fn with_lines(
+        base: &std::sync::Arc<SegmentBase>,
+        project: &Project,
+        opts: &BaseOptions,
+        need: &Need,
+    ) -> Result<std::sync::Arc<SegmentBase>> {
+        if base.loaded.covers(need) {
+            return Ok(base.clone());
+        }
+        Ok(std::sync::Arc::new(Self::load_for(project, opts, need)?))
+    }
+
     /// [`Self::load_for`], reporting a build's progress to `rep` (cancelled between passes).
     pub fn load_for_with(
         project: &Project,

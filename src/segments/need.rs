@@ -27,6 +27,15 @@ impl<T: Ord + Clone> Lines<T> {
         }
     }
 
+    /// The lines either needs.
+    pub fn union(&self, other: &Lines<T>) -> Lines<T> {
+        match (self, other) {
+            (Lines::All, _) | (_, Lines::All) => Lines::All,
+            (Lines::None, x) | (x, Lines::None) => x.clone(),
+            (Lines::Some(a), Lines::Some(b)) => Lines::Some(a.union(b).cloned().collect()),
+        }
+    }
+
     /// Whether lines loaded as `self` hold every line `other` needs.
     pub fn covers(&self, other: &Lines<T>) -> bool {
         match (self, other) {
@@ -86,6 +95,14 @@ impl Need {
         });
     }
 
+    /// What `self` or `other` needs.
+    pub fn union(&self, other: &Need) -> Need {
+        Need {
+            purchases: self.purchases.union(&other.purchases),
+            events: self.events.union(&other.events),
+        }
+    }
+
     /// Whether a base loaded for `self` can evaluate a rule that needs `other`.
     pub fn covers(&self, other: &Need) -> bool {
         self.purchases.covers(&other.purchases) && self.events.covers(&other.events)
@@ -135,5 +152,13 @@ mod tests {
         assert!(!n.covers(&of("bought(item_id = '22423')")));
         assert!(!n.covers(&of("did(event = 'view')")));
         assert!(Need::default().covers(&of("orders > 1")));
+        // Unions hold what either side needs, and no more.
+        let u = of("bought(item_id = '85123A')").union(&of("did(event = 'view')"));
+        assert!(u.covers(&of("bought(item_id = '85123A') OR did(event = 'view')")));
+        assert!(!u.covers(&of("bought(item_id = '22423')")));
+        let two = of("bought(item_id = 'A')").union(&of("bought(item_id = 'B')"));
+        assert!(two.covers(&of("bought(item_id = 'A') AND bought(item_id = 'B')")));
+        assert_eq!(Need::default().union(&n), n);
+        assert_eq!(n.union(&Need::everything()), Need::everything());
     }
 }

@@ -48,8 +48,9 @@ pub(crate) fn wait_until(
         if done(h.state()) {
             break;
         }
+        // Generous: on a loaded 2-core machine the suite's other tests share the cores.
         assert!(
-            start.elapsed() < Duration::from_secs(60),
+            start.elapsed() < Duration::from_secs(120),
             "timed out waiting for {what}"
         );
         std::thread::sleep(Duration::from_millis(10));

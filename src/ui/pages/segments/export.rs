@@ -9,7 +9,6 @@ use crate::segments::{Rule, Saved, members};
 use crate::store::Project;
 use crate::ui::state::{JobSet, Workspace};
 use crate::ui::theme;
-use std::sync::Arc;
 
 #[derive(Default)]
 pub struct ExportDialog {
@@ -89,7 +88,7 @@ impl ExportDialog {
         &mut self,
         ctx: &egui::Context,
         ws: &mut Workspace,
-        base: Option<Arc<SegmentBase>>,
+        base: Option<super::lines::PageBase>,
         rule: &Rule,
         segment: Option<String>,
         saved: Saved,
@@ -196,6 +195,7 @@ impl ExportDialog {
         let detail = out.display().to_string();
         self.jobs.start(ws, T::JobSegmentExport, detail, move |_| {
             let p = Project::open(&project)?;
+            let base = super::lines::for_rules(&base.base, base.from.as_ref(), [&rule], &saved)?;
             let m = members(&base, &rule, &saved)?;
             export_members(
                 &p,

@@ -6,6 +6,7 @@
 mod builder;
 mod export;
 mod generators;
+mod lines;
 mod overlap;
 mod preview;
 
@@ -19,6 +20,7 @@ use crate::ui::state::{JobSet, JobSlot, Workspace};
 use crate::ui::theme;
 use builder::{ColumnKind, group_ui};
 use egui::{RichText, Ui};
+use lines::{LinesFrom, PageBase};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -37,7 +39,9 @@ pub struct SegmentsPage {
     tab: Tab,
     base: Option<Arc<SegmentBase>>,
     /// Loading the base; its failure is shown in place of the page.
-    base_job: JobSlot<(Arc<SegmentBase>, Arc<Vec<ColumnValues>>)>,
+    base_job: JobSlot<(PageBase, Arc<Vec<ColumnValues>>)>,
+    /// Where the lines a rule reads are loaded from, when the base was loaded without them.
+    lines_from: Option<LinesFrom>,
     base_rev: Option<u64>,
     /// The next catalog change is only the customer table a save wrote: keep the base.
     keep_base: bool,
@@ -105,6 +109,7 @@ impl Default for SegmentsPage {
             tab: Tab::default(),
             base: None,
             base_job: JobSlot::default(),
+            lines_from: None,
             base_rev: None,
             keep_base: false,
             saved: Vec::new(),
@@ -185,7 +190,8 @@ impl SegmentsPage {
     /// Takes the results of the page's jobs (once per frame).
     pub fn logic(&mut self, ws: &mut Workspace) {
         if let Some((b, values)) = self.base_job.poll_keep() {
-            self.base = Some(b);
+            self.base = Some(b.base);
+            self.lines_from = b.from;
             self.values = values;
             self.reload_saved(ws);
             self.touch();
@@ -299,17 +305,29 @@ impl SegmentsPage {
             products: g.products,
             ..BaseOptions::default()
         };
+        // A dataset larger than a pass: only the customer table is held; each rule's lines are
+        // read from the kept base when it is evaluated.
+        let big = opts
+            .dataset
+            .as_deref()
+            .and_then(|d| ws.dataset(d))
+            .is_some_and(|d| LinesFrom::wanted(d.rows));
+        let lines_from = big.then(|| LinesFrom::new(path.clone(), opts.clone()));
+        let need = if big {
+            crate::segments::Need::default()
+        } else {
+            crate::segments::Need::everything()
+        };
         self.base_job
             .start(ws, T::JobSegmentBase, String::new(), move |rep| {
                 let project = Project::open_read_only(&path)?;
-                let base = SegmentBase::load_for_with(
-                    &project,
-                    &opts,
-                    &crate::segments::Need::everything(),
-                    rep,
-                )?;
+                let base = SegmentBase::load_for_with(&project, &opts, &need, rep)?;
                 let values = text_values(&base.frame);
-                Ok((Arc::new(base), Arc::new(values)))
+                let base = PageBase {
+                    base: Arc::new(base),
+                    from: lines_from,
+                };
+                Ok((base, Arc::new(values)))
             });
     }
 
@@ -320,8 +338,10 @@ impl SegmentsPage {
         let rule = self.rule.clone();
         let saved = self.saved_map();
         let generation = self.generation;
+        let from = self.lines_from.clone();
         self.preview_job
             .start(ws, T::JobSegmentPreview, String::new(), move |_rep| {
+                let base = lines::for_rules(&base, from.as_ref(), [&rule], &saved)?;
                 Ok((generation, Box::new(preview(&base, &rule, &saved)?)))
             });
     }
@@ -396,7 +416,8 @@ impl SegmentsPage {
                 }
                 Tab::Overlap => {
                     let saved = self.saved.clone();
-                    self.overlap.ui(ui, ws, &base, &saved);
+                    self.overlap
+                        .ui(ui, ws, &base, self.lines_from.as_ref(), &saved);
                 }
             }
         });
@@ -404,7 +425,10 @@ impl SegmentsPage {
         self.export.ui(
             ui.ctx(),
             ws,
-            self.base.clone(),
+            self.base.clone().map(|base| PageBase {
+                base,
+                from: self.lines_from.clone(),
+            }),
             &self.rule,
             self.selected.clone(),
             saved,

@@ -50,6 +50,7 @@ impl OverlapState {
         ui: &mut Ui,
         ws: &mut Workspace,
         base: &Arc<SegmentBase>,
+        lines_from: Option<&super::lines::LinesFrom>,
         saved: &[Segment],
     ) {
         let lang = ws.lang;
@@ -67,8 +68,15 @@ impl OverlapState {
                 .map(|s| (s.name.clone(), s.rule.clone()))
                 .collect();
             let all = rules.iter().cloned().collect();
+            let from = lines_from.cloned();
             self.job
                 .start(ws, T::JobSegmentOverlap, String::new(), move |_| {
+                    let b = super::lines::for_rules(
+                        &b,
+                        from.as_ref(),
+                        rules.iter().map(|r| &r.1),
+                        &all,
+                    )?;
                     overlap(&b, &rules, &all)
                 });
         }
