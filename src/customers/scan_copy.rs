@@ -16,6 +16,7 @@ use super::scan_parts::append;
 use crate::Result;
 use crate::dataset::{ColumnInfo, ColumnType, DatasetInfo, Role};
 use crate::kept::copy::{self, Copy};
+use crate::kept::exact::{numbers, texts};
 use crate::progress::Reporter;
 use crate::store::{Project, quote_ident};
 use polars::prelude::*;
@@ -223,23 +224,6 @@ pub(super) fn scan(
         }
     };
     Ok(Some(joined.scan))
-}
-
-type Texts<'a> = Box<dyn Iterator<Item = Option<&'a str>> + 'a>;
-type Numbers<'a> = Box<dyn Iterator<Item = Option<f64>> + 'a>;
-
-fn texts<'a>(df: &'a DataFrame, name: &str) -> Result<Texts<'a>> {
-    Ok(match df.column(name).ok() {
-        Some(c) => Box::new(c.str()?.iter()),
-        None => Box::new(std::iter::repeat(None)),
-    })
-}
-
-fn numbers<'a>(df: &'a DataFrame, name: &str) -> Result<Numbers<'a>> {
-    Ok(match df.column(name).ok() {
-        Some(c) => Box::new(c.f64()?.iter()),
-        None => Box::new(std::iter::repeat(None)),
-    })
 }
 
 /// Non-empty text, as the SQLite scan reads it.

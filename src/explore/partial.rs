@@ -70,9 +70,9 @@ pub fn aggregate_chunked(
             return Ok(Some(table));
         }
         let chunks = copy.chunks(project, columns)?;
-        let partials = partials(&chunks, &Plan::new(&day, &schema)?, rep)?;
+        let mut partials = partials(&chunks, &Plan::new(&day, &schema)?, rep)?;
         rep.check()?;
-        super::rollup::keep(project, &inputs, &partials);
+        super::rollup::keep(project, &inputs, &mut partials);
         return by_grain(partials).map(Some);
     }
     let chunks = copy.chunks(project, columns)?;

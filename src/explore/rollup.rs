@@ -71,12 +71,11 @@ pub fn find(project: &Project, inputs: &Inputs) -> Result<Option<DataFrame>> {
 }
 
 /// Keeps the rollup; best-effort (a project that cannot be written answers without it).
-pub fn keep(project: &Project, inputs: &Inputs, partials: &DataFrame) {
+pub fn keep(project: &Project, inputs: &Inputs, partials: &mut DataFrame) {
     if !project.conn().is_autocommit() || project.is_unwritable() {
         return;
     }
-    let mut df = partials.clone();
-    let Ok(data) = blob::to_bytes(&mut df) else {
+    let Ok(data) = blob::to_bytes(partials) else {
         return;
     };
     let parts = [Part {

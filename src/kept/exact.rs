@@ -140,3 +140,22 @@ pub fn reads<'a>(c: &'a ColumnInfo, read: &mut Vec<&'a str>) {
 pub fn trimmed(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|s| !s.is_empty())
 }
+
+/// A text column of a selected frame, value by value; all missing when the frame lacks it.
+pub type Texts<'a> = Box<dyn Iterator<Item = Option<&'a str>> + 'a>;
+/// A `Float64` column of a selected frame, value by value; all missing when the frame lacks it.
+pub type Numbers<'a> = Box<dyn Iterator<Item = Option<f64>> + 'a>;
+
+pub fn texts<'a>(df: &'a DataFrame, name: &str) -> crate::Result<Texts<'a>> {
+    Ok(match df.column(name).ok() {
+        Some(c) => Box::new(c.str()?.iter()),
+        None => Box::new(std::iter::repeat(None)),
+    })
+}
+
+pub fn numbers<'a>(df: &'a DataFrame, name: &str) -> crate::Result<Numbers<'a>> {
+    Ok(match df.column(name).ok() {
+        Some(c) => Box::new(c.f64()?.iter()),
+        None => Box::new(std::iter::repeat(None)),
+    })
+}

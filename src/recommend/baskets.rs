@@ -54,31 +54,54 @@ fn read(project: &Project, dataset: &str, basket: &str, item: &str, copy: bool) 
     );
     let mut stmt = project.conn().prepare(&sql)?;
     let mut rows = stmt.query([])?;
-    let mut basket_ids: HashMap<String, usize> = HashMap::new();
-    let mut item_ids: HashMap<String, u32> = HashMap::new();
-    let mut out = Baskets::default();
+    let mut out = BasketsBuilder::default();
     while let Some(r) = rows.next()? {
-        let (Some(b), Some(i)) = (text(r.get_ref(0)?), text(r.get_ref(1)?)) else {
-            continue;
+        if let (Some(b), Some(i)) = (text(r.get_ref(0)?), text(r.get_ref(1)?)) {
+            out.push(&b, &i);
+        }
+    }
+    Ok(out.finish())
+}
+
+/// Builds [`Baskets`] line by line: baskets and items numbered in order of first appearance.
+#[derive(Debug, Default)]
+pub(super) struct BasketsBuilder {
+    basket_ids: HashMap<String, usize>,
+    item_ids: HashMap<String, u32>,
+    out: Baskets,
+}
+
+impl BasketsBuilder {
+    /// Adds `item` to `basket` (both trimmed and non-empty).
+    pub(super) fn push(&mut self, basket: &str, item: &str) {
+        let out = &mut self.out;
+        let b = match self.basket_ids.get(basket) {
+            Some(&k) => k,
+            None => {
+                out.baskets.push(Vec::new());
+                self.basket_ids
+                    .insert(basket.to_string(), out.baskets.len() - 1);
+                out.baskets.len() - 1
+            }
         };
-        let bi = *basket_ids.entry(b).or_insert_with(|| {
-            out.baskets.push(Vec::new());
-            out.baskets.len() - 1
-        });
-        let ii = match item_ids.get(&i) {
+        let i = match self.item_ids.get(item) {
             Some(&id) => id,
             None => {
                 let id = out.items.len() as u32;
-                out.items.push(i.clone());
-                item_ids.insert(i, id);
+                out.items.push(item.to_string());
+                self.item_ids.insert(item.to_string(), id);
                 id
             }
         };
-        out.baskets[bi].push(ii);
+        out.baskets[b].push(i);
     }
-    for b in &mut out.baskets {
-        b.sort_unstable();
-        b.dedup();
+
+    /// The baskets, each holding its distinct items once, sorted.
+    pub(super) fn finish(mut self) -> Baskets {
+        for b in &mut self.out.baskets {
+            b.sort_unstable();
+            b.dedup();
+        }
+        self.out
     }
-    Ok(out)
 }

@@ -5,12 +5,12 @@
 //! that is not exact, a float read as text, a `--where` only SQLite can apply): the caller
 //! reads SQLite. What the column types already rule out is checked before the copy is built.
 
-use super::baskets::Baskets;
+use super::baskets::{Baskets, BasketsBuilder};
 use super::interactions::{Interactions, InteractionsBuilder, RawLine, ReadOptions};
 use crate::Result;
 use crate::dataset::{DatasetInfo, Role};
 use crate::kept::copy::{self, Copy};
-use crate::kept::exact::{self, Moment, trimmed};
+use crate::kept::exact::{self, Moment, numbers, texts, trimmed};
 use crate::progress::{Reporter, Stage, Unit};
 use crate::store::Project;
 use polars::prelude::*;
@@ -31,26 +31,6 @@ impl Plan<'_> {
         }
         Ok(lf.select(self.select.clone()).collect()?)
     }
-}
-
-fn texts<'a>(
-    df: &'a DataFrame,
-    name: &str,
-) -> Result<Box<dyn Iterator<Item = Option<&'a str>> + 'a>> {
-    Ok(match df.column(name).ok() {
-        Some(c) => Box::new(c.str()?.iter()),
-        None => Box::new(std::iter::repeat(None)),
-    })
-}
-
-fn numbers<'a>(
-    df: &'a DataFrame,
-    name: &str,
-) -> Result<Box<dyn Iterator<Item = Option<f64>> + 'a>> {
-    Ok(match df.column(name).ok() {
-        Some(c) => Box::new(c.f64()?.iter()),
-        None => Box::new(std::iter::repeat(None)),
-    })
 }
 
 /// What [`super::read_interactions`] reads, from the copy.
@@ -266,45 +246,21 @@ pub fn baskets(
         filter: None,
     };
     let chunks = copy.chunks(project, &plan.read)?;
-    let mut basket_ids: HashMap<String, usize> = HashMap::new();
-    let mut item_ids: HashMap<String, u32> = HashMap::new();
-    let mut out = Baskets::default();
+    let mut out = BasketsBuilder::default();
     chunks.in_order(
         |_, df| plan.apply(df),
         |_, df| {
             let (mut bs, mut is) = (texts(&df, "b")?, texts(&df, "i")?);
             for _ in 0..df.height() {
                 let (b, i) = (bs.next().flatten(), is.next().flatten());
-                let (Some(b), Some(i)) = (trimmed(b), trimmed(i)) else {
-                    continue;
-                };
-                let bi = match basket_ids.get(b) {
-                    Some(&k) => k,
-                    None => {
-                        out.baskets.push(Vec::new());
-                        basket_ids.insert(b.to_string(), out.baskets.len() - 1);
-                        out.baskets.len() - 1
-                    }
-                };
-                let ii = match item_ids.get(i) {
-                    Some(&id) => id,
-                    None => {
-                        let id = out.items.len() as u32;
-                        out.items.push(i.to_string());
-                        item_ids.insert(i.to_string(), id);
-                        id
-                    }
-                };
-                out.baskets[bi].push(ii);
+                if let (Some(b), Some(i)) = (trimmed(b), trimmed(i)) {
+                    out.push(b, i);
+                }
             }
             Ok(())
         },
     )?;
-    for b in &mut out.baskets {
-        b.sort_unstable();
-        b.dedup();
-    }
-    Ok(Some(out))
+    Ok(Some(out.finish()))
 }
 
 /// Per item: how often each category was written, and the unit prices above 0.
