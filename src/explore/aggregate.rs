@@ -11,6 +11,7 @@ use super::table::{AggRow, AggTable, Key};
 use crate::calendar::{self, Period};
 use crate::dataset::DatasetInfo;
 use crate::expr::{self, Kind};
+use crate::numeric::ExactSum;
 use crate::progress::Reporter;
 use crate::store::Project;
 use crate::{Error, Result};
@@ -144,25 +145,151 @@ fn period_starts(col: &pl::Column, period: Period) -> pl::PolarsResult<pl::Colum
     Ok(pl::IntoColumn::into_column(days.into_date()))
 }
 
-/// The polars aggregation of a measure (a share is its sum or count; it is divided by the total
-/// afterwards).
-pub(crate) fn measure_expr(m: &Measure, schema: &Schema) -> Result<pl::Expr> {
+/// How a measure's value is made from what its aggregation expressions give.
+pub(crate) enum Finish {
+    /// The expressions give the value itself, named as [`mname`].
+    Ready,
+    /// A sum: column `a` holds the values to add, or the exact partials of parts of them
+    /// ([`ExactSum::parts`]), at any depth of lists; `b` counts the values. As in SQL, the
+    /// sum of no values is missing, not zero.
+    Sum { a: String, b: String },
+    /// A mean: that sum over that count.
+    Mean { a: String, b: String },
+}
+
+/// A measure's aggregation expressions, and how they become its value.
+pub(crate) struct Combine {
+    pub aggs: Vec<pl::Expr>,
+    pub finish: Finish,
+}
+
+impl Combine {
+    fn ready(e: pl::Expr, i: usize) -> Combine {
+        Combine {
+            aggs: vec![e.cast(DataType::Float64).alias(mname(i))],
+            finish: Finish::Ready,
+        }
+    }
+
+    /// Writes measure `i`'s value (named as [`mname`]) into `df`, grouped by these expressions.
+    pub(crate) fn finish(&self, df: &mut DataFrame, i: usize) -> Result<()> {
+        let (a, b, mean) = match &self.finish {
+            Finish::Ready => return Ok(()),
+            Finish::Sum { a, b } => (a, b, false),
+            Finish::Mean { a, b } => (a, b, true),
+        };
+        let sums = exact_sums(df.column(a)?.as_materialized_series())?;
+        let counts = df.column(b)?.cast(&DataType::Float64)?;
+        let values: pl::Float64Chunked = sums
+            .iter()
+            .zip(counts.f64()?.iter())
+            .map(|(s, n)| {
+                let n = n.unwrap_or(0.0);
+                if mean {
+                    Some(s / n)
+                } else {
+                    (n > 0.0).then_some(*s)
+                }
+            })
+            .collect();
+        df.with_column(pl::IntoColumn::into_column(
+            values.with_name(mname(i).into()),
+        ))?;
+        Ok(())
+    }
+}
+
+/// The exact sum of each row's values in a column of lists (of lists…) of numbers.
+fn exact_sums(lists: &pl::Series) -> Result<Vec<f64>> {
+    fn add_all(sum: &mut ExactSum, s: &pl::Series) -> Result<()> {
+        match s.dtype() {
+            DataType::List(_) => {
+                for inner in s.list()?.series_iter().flatten() {
+                    add_all(sum, &inner)?;
+                }
+            }
+            _ => {
+                for v in s.cast(&DataType::Float64)?.f64()?.iter().flatten() {
+                    sum.add(v);
+                }
+            }
+        }
+        Ok(())
+    }
+    lists
+        .list()?
+        .series_iter()
+        .map(|row| {
+            let mut sum = ExactSum::new();
+            if let Some(row) = row {
+                add_all(&mut sum, &row)?;
+            }
+            Ok(sum.value())
+        })
+        .collect()
+}
+
+/// Replaces each row's list of values in column `name` by the exact partials of its sum: what a
+/// part of the data keeps to be combined later, exactly.
+pub(crate) fn exact_parts(df: &mut DataFrame, name: &str) -> Result<()> {
+    let col = df.column(name)?.as_materialized_series().clone();
+    let parts: pl::ListChunked = col
+        .list()?
+        .series_iter()
+        .map(|row| -> Result<Option<pl::Series>> {
+            let values = match row {
+                Some(r) => r.cast(&DataType::Float64)?,
+                None => return Ok(None),
+            };
+            let sum = ExactSum::of(values.f64()?.iter().flatten());
+            Ok(Some(<pl::Series as pl::NamedFrom<_, _>>::new(
+                "".into(),
+                sum.parts(),
+            )))
+        })
+        .collect::<Result<_>>()?;
+    let parts = pl::IntoSeries::into_series(parts)
+        .cast(&DataType::List(Box::new(DataType::Float64)))?
+        .with_name(name.into());
+    df.with_column(pl::IntoColumn::into_column(parts))?;
+    Ok(())
+}
+
+/// How measure `i` is aggregated from the data's own rows. Sums and means add the values
+/// exactly ([`ExactSum`]), so they equal, value for value, the same measure combined from
+/// parts of the rows ([`super::partial`]); a share is its sum or count, divided by the total
+/// afterwards.
+pub(crate) fn measure_combine(m: &Measure, schema: &Schema, i: usize) -> Result<Combine> {
     let Some((value, numeric)) = measure_inputs(m, schema)? else {
-        return Ok(pl::len().cast(DataType::Float64));
+        return Ok(Combine::ready(pl::len(), i));
     };
-    let e = match m.agg {
-        Agg::Count => value.count(),
-        Agg::Distinct => value.drop_nulls().n_unique(),
-        // As in SQL, the sum of no values is missing, not zero.
-        Agg::Sum | Agg::Share => pl::when(numeric.clone().count().gt(pl::lit(0)))
-            .then(numeric.sum())
-            .otherwise(pl::lit(pl::NULL)),
-        Agg::Mean => numeric.mean(),
-        Agg::Median => numeric.median(),
-        Agg::Min => numeric.min(),
-        Agg::Max => numeric.max(),
+    let (a, b) = (format!("__p{i}a"), format!("__p{i}b"));
+    let exact = |mean: bool| Combine {
+        aggs: vec![
+            numeric.clone().cast(DataType::Float64).alias(a.as_str()),
+            numeric.clone().count().alias(b.as_str()),
+        ],
+        finish: if mean {
+            Finish::Mean {
+                a: a.clone(),
+                b: b.clone(),
+            }
+        } else {
+            Finish::Sum {
+                a: a.clone(),
+                b: b.clone(),
+            }
+        },
     };
-    Ok(e.cast(DataType::Float64))
+    Ok(match m.agg {
+        Agg::Sum | Agg::Share => exact(false),
+        Agg::Mean => exact(true),
+        Agg::Count => Combine::ready(value.count(), i),
+        Agg::Distinct => Combine::ready(value.drop_nulls().n_unique(), i),
+        Agg::Median => Combine::ready(numeric.median(), i),
+        Agg::Min => Combine::ready(numeric.min(), i),
+        Agg::Max => Combine::ready(numeric.max(), i),
+    })
 }
 
 /// What a measure aggregates: its expression's values, and those values as numbers (a condition
@@ -192,11 +319,22 @@ pub(crate) fn mname(i: usize) -> String {
 }
 
 /// Marks the values of `key` outside the top `n` by the first measure: `flag` is true for them.
-fn top_n(lf: pl::LazyFrame, key: &str, flag: &str, n: usize, first: &pl::Expr) -> pl::LazyFrame {
-    let ranking = lf
+fn top_n(
+    lf: pl::LazyFrame,
+    key: &str,
+    flag: &str,
+    n: usize,
+    first: &Combine,
+) -> Result<pl::LazyFrame> {
+    let mut ranked = lf
         .clone()
         .group_by([pl::col(key)])
-        .agg([first.clone().alias("__rank")])
+        .agg(first.aggs.clone())
+        .collect()?;
+    first.finish(&mut ranked, 0)?;
+    let ranking = ranked
+        .lazy()
+        .select([pl::col(key), pl::col(mname(0)).alias("__rank")])
         .sort(
             ["__rank", key],
             pl::SortMultipleOptions::default()
@@ -207,12 +345,13 @@ fn top_n(lf: pl::LazyFrame, key: &str, flag: &str, n: usize, first: &pl::Expr) -
         .select([pl::col(key), pl::lit(true).alias("__keep")]);
     let mut args = pl::JoinArgs::new(pl::JoinType::Left);
     args.nulls_equal = true;
-    lf.join(ranking, [pl::col(key)], [pl::col(key)], args)
+    Ok(lf
+        .join(ranking, [pl::col(key)], [pl::col(key)], args)
         .with_columns([pl::col("__keep").is_null().alias(flag)])
         .drop(pl::Selector::ByName {
             names: ["__keep".into()].into(),
             strict: true,
-        })
+        }))
 }
 
 /// Computes the table from a frame that holds the columns the spec reads.
@@ -224,11 +363,11 @@ pub fn aggregate_frame(df: DataFrame, spec: &ChartSpec) -> Result<AggTable> {
     if let Some(b) = &spec.by {
         keys.push(key_expr(b, &schema)?.alias("__by"));
     }
-    let measures: Vec<pl::Expr> = spec
+    let measures: Vec<Combine> = spec
         .measures
         .iter()
         .enumerate()
-        .map(|(i, m)| Ok(measure_expr(m, &schema)?.alias(mname(i))))
+        .map(|(i, m)| measure_combine(m, &schema, i))
         .collect::<Result<_>>()?;
     let mut extra = vec![pl::len().alias("__n")];
     if spans(spec, &schema) {
@@ -236,7 +375,7 @@ pub fn aggregate_frame(df: DataFrame, spec: &ChartSpec) -> Result<AggTable> {
         extra.push(x.clone().min().alias("__xmin"));
         extra.push(x.max().alias("__xmax"));
     }
-    group_and_fold(lf.with_columns(keys), spec, &schema, measures, extra)
+    group_and_fold(lf.with_columns(keys), spec, &schema, &measures, extra)
 }
 
 pub(crate) fn need_measures(spec: &ChartSpec) -> Result<()> {
@@ -279,18 +418,18 @@ pub(crate) fn group_and_fold(
     mut lf: pl::LazyFrame,
     spec: &ChartSpec,
     schema: &Schema,
-    measures: Vec<pl::Expr>,
+    measures: &[Combine],
     extra: Vec<pl::Expr>,
 ) -> Result<AggTable> {
     let mut group = vec![pl::col("__x")];
     if let Some(n) = spec.top {
-        lf = top_n(lf, "__x", "__xo", n, &measures[0]);
+        lf = top_n(lf, "__x", "__xo", n, &measures[0])?;
         group.push(pl::col("__xo"));
     }
     if spec.by.is_some() {
         group.push(pl::col("__by"));
         if let Some(n) = spec.top_by {
-            lf = top_n(lf, "__by", "__byo", n, &measures[0]);
+            lf = top_n(lf, "__by", "__byo", n, &measures[0])?;
             group.push(pl::col("__byo"));
         }
     }
@@ -315,9 +454,12 @@ pub(crate) fn group_and_fold(
     if !fold.is_empty() {
         lf = lf.with_columns(fold);
     }
-    let mut aggs = measures;
+    let mut aggs: Vec<pl::Expr> = measures.iter().flat_map(|m| m.aggs.clone()).collect();
     aggs.extend(extra);
-    let out = lf.group_by(group).agg(aggs).collect()?;
+    let mut out = lf.group_by(group).agg(aggs).collect()?;
+    for (i, m) in measures.iter().enumerate() {
+        m.finish(&mut out, i)?;
+    }
     build_table(&out, spec, schema)
 }
 
@@ -381,7 +523,7 @@ fn build_table(df: &DataFrame, spec: &ChartSpec, schema: &Schema) -> Result<AggT
     let mut values: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(spec.measures.len()); n];
     for (j, m) in spec.measures.iter().enumerate() {
         let col = df.column(&mname(j))?.f64()?.clone();
-        let total: f64 = col.iter().flatten().sum();
+        let total = ExactSum::of(col.iter().flatten()).value();
         for (i, v) in col.iter().enumerate() {
             let v = if m.agg == Agg::Share {
                 v.map(|x| if total != 0.0 { x / total } else { f64::NAN })
@@ -404,28 +546,33 @@ fn build_table(df: &DataFrame, spec: &ChartSpec, schema: &Schema) -> Result<AggT
 
     // The first measure's total per x and per series orders them.
     let first = |r: &AggRow| r.values.first().copied().flatten().unwrap_or(0.0);
-    let mut x_total: Vec<(Key, f64)> = Vec::new();
-    let mut s_total: Vec<(Key, f64)> = Vec::new();
+    // Summed exactly, so that the order does not depend on the order of the groups.
+    let mut x_sum: Vec<(Key, ExactSum)> = Vec::new();
+    let mut s_sum: Vec<(Key, ExactSum)> = Vec::new();
     {
         let mut xi: HashMap<String, usize> = HashMap::new();
         let mut si: HashMap<String, usize> = HashMap::new();
         for r in &rows {
             let id = format!("{:?}", r.x);
             let k = *xi.entry(id).or_insert_with(|| {
-                x_total.push((r.x.clone(), 0.0));
-                x_total.len() - 1
+                x_sum.push((r.x.clone(), ExactSum::new()));
+                x_sum.len() - 1
             });
-            x_total[k].1 += first(r);
+            x_sum[k].1.add(first(r));
             if let Some(b) = &r.by {
                 let id = format!("{b:?}");
                 let k = *si.entry(id).or_insert_with(|| {
-                    s_total.push((b.clone(), 0.0));
-                    s_total.len() - 1
+                    s_sum.push((b.clone(), ExactSum::new()));
+                    s_sum.len() - 1
                 });
-                s_total[k].1 += first(r);
+                s_sum[k].1.add(first(r));
             }
         }
     }
+    let total = |sums: Vec<(Key, ExactSum)>| -> Vec<(Key, f64)> {
+        sums.into_iter().map(|(k, s)| (k, s.value())).collect()
+    };
+    let (mut x_total, mut s_total) = (total(x_sum), total(s_sum));
     let special = |k: &Key| matches!(k, Key::Other | Key::Null);
     x_total.sort_by(|(a, va), (b, vb)| {
         if special(a) || special(b) || spec.order == Order::Natural {

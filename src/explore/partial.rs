@@ -4,15 +4,16 @@
 //!
 //! - Memory is bounded by one decoded chunk per core and the number of groups, not by the
 //!   dataset: the columns are never stacked into one frame.
-//! - A chunk that holds all the rows (fewer than [`crate::kept::copy::CHUNK_ROWS`]) gives the very
-//!   numbers of the whole-column path; over several chunks a floating-point sum may differ in its
-//!   last bits, as the values are added in another order.
+//! - The numbers are the whole-column path's, value for value: counts, minima and maxima combine
+//!   exactly, and each chunk keeps the exact partials of its sums ([`crate::numeric::ExactSum`]),
+//!   which add up to the correctly rounded sum of the whole column in any order.
 //! - Count, sum, share, mean, minimum and maximum combine from partials. Distinct counts
 //!   and medians do not: a chart with either reads the whole columns
 //!   ([`super::aggregate::aggregate_frame`]), as does a project that keeps no copy.
 
 use super::aggregate::{
-    filtered, group_and_fold, key_expr, measure_inputs, mname, need_measures, spans,
+    Combine, Finish, exact_parts, filtered, group_and_fold, key_expr, measure_inputs, mname,
+    need_measures, spans,
 };
 use super::spec::{Agg, ChartSpec, Dimension};
 use super::table::AggTable;
@@ -107,57 +108,66 @@ struct Plan<'s> {
     schema: &'s Schema,
     /// Stage 1, per chunk: the partial aggregates of each measure, then `__n`, `__xmin`, `__xmax`.
     partials: Vec<pl::Expr>,
+    /// The stage 1 columns of values to reduce to exact partial sums ([`exact_parts`]).
+    sums: Vec<String>,
     /// Stage 2: each measure combined from its partials, named as [`mname`].
-    measures: Vec<pl::Expr>,
+    measures: Vec<Combine>,
     spans: bool,
 }
 
 impl<'s> Plan<'s> {
     fn new(spec: &'s ChartSpec, schema: &'s Schema) -> Result<Plan<'s>> {
         let mut partials = Vec::new();
+        let mut sums = Vec::new();
         let mut measures = Vec::new();
         for (i, m) in spec.measures.iter().enumerate() {
             let (a, b) = (format!("__p{i}a"), format!("__p{i}b"));
+            let ready = |e: pl::Expr| Combine {
+                aggs: vec![e.cast(DataType::Float64).alias(mname(i))],
+                finish: Finish::Ready,
+            };
             let Some((value, numeric)) = measure_inputs(m, schema)? else {
                 partials.push(pl::len().alias(a.as_str()));
-                measures.push(
-                    pl::col(a.as_str())
-                        .sum()
-                        .cast(DataType::Float64)
-                        .alias(mname(i)),
-                );
+                measures.push(ready(pl::col(a.as_str()).sum()));
                 continue;
             };
             let combined = match m.agg {
                 Agg::Count => {
                     partials.push(value.count().alias(a.as_str()));
-                    pl::col(a.as_str()).sum()
+                    ready(pl::col(a.as_str()).sum())
                 }
-                Agg::Sum | Agg::Share => {
-                    partials.push(numeric.clone().sum().alias(a.as_str()));
+                // A chunk keeps the exact partials of its sum, and the chunks' partials are
+                // added exactly: the very sum of the whole column.
+                Agg::Sum | Agg::Share | Agg::Mean => {
+                    partials.push(numeric.clone().cast(DataType::Float64).alias(a.as_str()));
                     partials.push(numeric.count().alias(b.as_str()));
-                    pl::when(pl::col(b.as_str()).sum().gt(pl::lit(0)))
-                        .then(pl::col(a.as_str()).sum())
-                        .otherwise(pl::lit(pl::NULL))
-                }
-                Agg::Mean => {
-                    partials.push(
-                        numeric
-                            .clone()
-                            .cast(DataType::Float64)
-                            .sum()
-                            .alias(a.as_str()),
-                    );
-                    partials.push(numeric.count().alias(b.as_str()));
-                    pl::col(a.as_str()).sum() / pl::col(b.as_str()).sum().cast(DataType::Float64)
+                    sums.push(a.clone());
+                    let finish = if m.agg == Agg::Mean {
+                        Finish::Mean {
+                            a: a.clone(),
+                            b: b.clone(),
+                        }
+                    } else {
+                        Finish::Sum {
+                            a: a.clone(),
+                            b: b.clone(),
+                        }
+                    };
+                    Combine {
+                        aggs: vec![
+                            pl::col(a.as_str()),
+                            pl::col(b.as_str()).sum().alias(b.as_str()),
+                        ],
+                        finish,
+                    }
                 }
                 Agg::Min => {
                     partials.push(numeric.min().alias(a.as_str()));
-                    pl::col(a.as_str()).min()
+                    ready(pl::col(a.as_str()).min())
                 }
                 Agg::Max => {
                     partials.push(numeric.max().alias(a.as_str()));
-                    pl::col(a.as_str()).max()
+                    ready(pl::col(a.as_str()).max())
                 }
                 Agg::Distinct | Agg::Median => {
                     return Err(Error::InvalidArgument(format!(
@@ -166,7 +176,7 @@ impl<'s> Plan<'s> {
                     )));
                 }
             };
-            measures.push(combined.cast(DataType::Float64).alias(mname(i)));
+            measures.push(combined);
         }
         partials.push(pl::len().alias("__n"));
         let spans = spans(spec, schema);
@@ -179,6 +189,7 @@ impl<'s> Plan<'s> {
             spec,
             schema,
             partials,
+            sums,
             measures,
             spans,
         })
@@ -192,11 +203,15 @@ impl<'s> Plan<'s> {
             keys.push(key_expr(b, self.schema)?.alias("__by"));
             group.push(pl::col("__by"));
         }
-        Ok(filtered(chunk.lazy(), self.spec, self.schema)?
+        let mut part = filtered(chunk.lazy(), self.spec, self.schema)?
             .with_columns(keys)
             .group_by(group)
             .agg(self.partials.clone())
-            .collect()?)
+            .collect()?;
+        for a in &self.sums {
+            exact_parts(&mut part, a)?;
+        }
+        Ok(part)
     }
 
     /// The table from every chunk's partials.
@@ -206,6 +221,6 @@ impl<'s> Plan<'s> {
             extra.push(pl::col("__xmin").min().alias("__xmin"));
             extra.push(pl::col("__xmax").max().alias("__xmax"));
         }
-        group_and_fold(parts, self.spec, self.schema, self.measures.clone(), extra)
+        group_and_fold(parts, self.spec, self.schema, &self.measures, extra)
     }
 }

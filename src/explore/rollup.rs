@@ -11,8 +11,8 @@
 //!   measures; not the grain, the order or the top N, which are applied when combining. Like
 //!   every kept entry, it is valid while its dataset's data and columns are unchanged, and is
 //!   dropped with them (import, rebuild, deletion, erasure).
-//! - A sum combined from days adds the values in another order than one from the rows: it may
-//!   differ from the whole-column sum in its last bits, as any chunked sum does.
+//! - Each day keeps the exact partials of its sums ([`crate::numeric::ExactSum`]), so a sum
+//!   combined from days equals the whole-column sum, value for value.
 
 use super::spec::{ChartSpec, Dimension, Grain};
 use crate::Result;
@@ -25,7 +25,7 @@ pub const KIND: &str = "chart_rollup";
 
 /// Bumped when the partials' columns (`__x`, `__p0a`…, `__n`, `__xmin`…) change: a rollup of
 /// another layout is then built again rather than combined.
-const LAYOUT: u32 = 1;
+const LAYOUT: u32 = 2;
 
 /// The spec whose partials the rollup holds (`spec` at the day grain), when `spec` can be
 /// answered from one: a date or datetime x with a grain.

@@ -496,6 +496,41 @@ fn online_retail_monthly_revenue_and_top_countries_agree_with_sql() {
         assert_tables_agree(&parts, &whole);
         assert_eq!(parts.input_rows, whole.input_rows);
     }
+
+    // Monthly revenue, chunk by chunk, is the correctly rounded sum of each month's products,
+    // as computed here in integers: every product in Online Retail is a whole number of 2^-70.
+    let mut sp = spec_of(
+        "InvoiceDate:month",
+        &["sum(Quantity * UnitPrice)"],
+        None,
+        None,
+    );
+    sp.filter = Some("UnitPrice > 0".into());
+    let names = loupe::explore::aggregate::columns_needed(&info, &sp).unwrap();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let parts =
+        loupe::explore::partial::aggregate_chunked(&p, &info, &sp, &names, &Reporter::silent())
+            .unwrap()
+            .unwrap();
+    let scale = 2f64.powi(70);
+    let mut want: BTreeMap<String, i128> = BTreeMap::new();
+    let mut st = p
+        .conn()
+        .prepare("SELECT substr(InvoiceDate, 1, 7), Quantity, UnitPrice FROM online_retail WHERE UnitPrice > 0")
+        .unwrap();
+    let mut q = st.query([]).unwrap();
+    while let Some(r) = q.next().unwrap() {
+        let month: String = r.get(0).unwrap();
+        let v = r.get::<_, f64>(1).unwrap() * r.get::<_, f64>(2).unwrap();
+        let scaled = v * scale;
+        assert_eq!(scaled.fract(), 0.0, "{v}");
+        *want.entry(format!("{month}-01")).or_default() += scaled as i128;
+    }
+    assert_eq!(parts.rows.len(), want.len());
+    for r in &parts.rows {
+        let exact = want[&r.x.text()] as f64 / scale;
+        assert_eq!(r.values[0], Some(exact), "{}", r.x.text());
+    }
 }
 
 /// The table computed over the whole columns at once (the path of a frame held in memory).
@@ -507,8 +542,8 @@ pub(crate) fn whole_columns(p: &Project, sp: &ChartSpec) -> AggTable {
     loupe::explore::aggregate::aggregate_frame(df, sp).unwrap()
 }
 
-/// Equal tables, but for the last bits of floating-point sums, which depend on the order the
-/// values are added in (chunk by chunk, or all at once): at most 1e-12 apart, relatively.
+/// Equal tables, value for value: sums are exact ([`loupe::numeric::ExactSum`]), so the
+/// order the values are added in (chunk by chunk, day by day, or all at once) does not matter.
 pub(crate) fn assert_tables_agree(a: &AggTable, b: &AggTable) {
     assert_eq!(a.x_values, b.x_values);
     assert_eq!(a.series, b.series);
@@ -516,17 +551,16 @@ pub(crate) fn assert_tables_agree(a: &AggTable, b: &AggTable) {
     assert_eq!(a.rows.len(), b.rows.len());
     for (ra, rb) in a.rows.iter().zip(&b.rows) {
         assert_eq!((&ra.x, &ra.by), (&rb.x, &rb.by));
-        for (va, vb) in ra.values.iter().zip(&rb.values) {
-            match (va, vb) {
-                (Some(va), Some(vb)) => assert!(
-                    (va - vb).abs() <= 1e-12 * vb.abs().max(1.0),
-                    "{:?} {:?}: {va} vs {vb}",
-                    ra.x,
-                    ra.by
-                ),
-                _ => assert_eq!(va, vb, "{:?} {:?}", ra.x, ra.by),
-            }
-        }
+        let bits = |v: &[Option<f64>]| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
+        assert_eq!(
+            bits(&ra.values),
+            bits(&rb.values),
+            "{:?} {:?}: {:?} vs {:?}",
+            ra.x,
+            ra.by,
+            ra.values,
+            rb.values
+        );
     }
 }
 

@@ -1,5 +1,5 @@
 //! A time chart over several chunks of the copy combines a kept per-day rollup: every grain
-//! agrees with the whole columns (to the last bits of float sums), one rollup serves every
+//! equals the whole columns value for value (sums are exact), one rollup serves every
 //! grain, order and top N of the same measures, a split by a column of many values keeps none,
 //! a second run gives the very same table, and an erasure drops the rollup so the chart follows
 //! the data.
