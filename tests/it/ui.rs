@@ -17,6 +17,19 @@ pub(crate) fn app(project: &Path, lang: Lang) -> Harness<'static, LoupeApp> {
 }
 
 pub(crate) fn app_sized(project: &Path, lang: Lang, size: [f32; 2]) -> Harness<'static, LoupeApp> {
+    // The window opens its project writable (it keeps derived tables and settings there): each
+    // window on the shared sample project gets its own copy, so that concurrent tests never
+    // wait on one another's writes.
+    let own;
+    let project = if project == sample() {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        own = sample().with_file_name(format!("window-{n}.loupe"));
+        std::fs::copy(sample(), &own).expect("copy the sample project");
+        own.as_path()
+    } else {
+        project
+    };
     let settings = Settings {
         lang,
         ..Settings::default()
