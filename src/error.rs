@@ -128,6 +128,11 @@ pub enum Error {
     #[error("{0}")]
     InvalidArgument(String),
 
+    /// A warehouse (a linked dataset's engine) failed or refused; the message names the dataset
+    /// and the table, says what to do, and holds no password.
+    #[error("{0}")]
+    Warehouse(String),
+
     #[error("cannot read the expression `{text}` at character {at}: {message}")]
     Expression {
         text: String,

@@ -41,5 +41,6 @@ pub mod status;
 pub mod store;
 #[cfg(feature = "gui")]
 pub mod ui;
+pub mod warehouse;
 
 pub use error::{Error, Result};

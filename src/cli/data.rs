@@ -215,7 +215,7 @@ pub fn import(a: ImportArgs) -> Result<()> {
     Ok(())
 }
 
-fn print_columns(cols: &[loupe::dataset::ColumnInfo]) {
+pub(super) fn print_columns(cols: &[loupe::dataset::ColumnInfo]) {
     let w = cols
         .iter()
         .map(|c| c.name.chars().count())
@@ -277,17 +277,45 @@ pub fn tables(a: TablesArgs) -> Result<()> {
             }
             out.push(v);
         }
+        for l in loupe::warehouse::link::list(&project)? {
+            let columns = serde_json::to_value(&l.columns)
+                .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+            out.push(serde_json::json!({
+                "name": l.name,
+                "linked": {
+                    "engine": l.engine,
+                    "table": l.table.text(),
+                    "url_env": l.url_env,
+                    "rows_estimate": l.rows_estimate,
+                    "linked_at": l.linked_at,
+                },
+                "columns": columns,
+            }));
+        }
         say!("{}", serde_json::Value::Array(out));
         return Ok(());
     }
     if project.is_encrypted() {
         say!("(encrypted project)");
     }
-    if sets.is_empty() {
+    let links = loupe::warehouse::link::list(&project)?;
+    if sets.is_empty() && links.is_empty() {
         say!(
             "The project has no datasets; import one with: loupe import FILE --project {}",
             a.project.display()
         );
+    }
+    for l in &links {
+        say!(
+            "{}  linked to {} table {} ({}, {} columns; URL from ${})",
+            l.name,
+            l.engine.label(),
+            l.table.text(),
+            super::warehouse::rows_text(l.rows_estimate),
+            l.columns.len(),
+            l.url_env
+        );
+        print_columns(&l.columns);
     }
     for d in sets {
         say!(

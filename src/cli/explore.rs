@@ -92,7 +92,7 @@ pub fn chart(a: ChartArgs) -> Result<()> {
     } else {
         Project::open_read_only(&a.project)?
     };
-    let info = project.dataset(&a.dataset)?;
+    let info = loupe::warehouse::link::dataset_or_link(&project, &a.dataset)?;
     let measures = if a.y.is_empty() {
         vec![Measure::count()]
     } else {

@@ -19,6 +19,7 @@ mod recs;
 mod reference;
 mod segment;
 mod tags;
+mod warehouse;
 
 /// Prints a line to stdout. A closed pipe (`loupe tables … | head`) is not an error: output stops.
 macro_rules! say {
@@ -68,6 +69,11 @@ enum Command {
     Import(data::ImportArgs),
     /// List the datasets of a project with their columns, types and roles.
     Tables(data::TablesArgs),
+    /// Link a table or view in a warehouse (PostgreSQL) as a dataset: its columns, types and
+    /// roles are inferred from its definition and a sample; its rows stay in the warehouse.
+    Link(warehouse::LinkArgs),
+    /// Remove a linked dataset from the project (the warehouse's table is not touched).
+    Unlink(warehouse::UnlinkArgs),
     /// Run a read-only SQL query; each dataset is a table under its own name.
     Query(data::QueryArgs),
     /// Export a dataset to CSV, XLSX or Parquet.
@@ -182,6 +188,8 @@ fn command_name(c: &Command) -> &'static str {
     match c {
         Command::Import(_) => "import",
         Command::Tables(_) => "tables",
+        Command::Link(_) => "link",
+        Command::Unlink(_) => "unlink",
         Command::Query(_) => "query",
         Command::Export(_) => "export",
         Command::Demo(_) => "demo",
@@ -314,6 +322,8 @@ fn run(cmd: Command) -> loupe::Result<()> {
     match cmd {
         Command::Import(a) => data::import(a),
         Command::Tables(a) => data::tables(a),
+        Command::Link(a) => warehouse::link(a),
+        Command::Unlink(a) => warehouse::unlink(a),
         Command::Query(a) => data::query(a),
         Command::Export(a) => data::export(a),
         Command::Demo(a) => data::demo(a),

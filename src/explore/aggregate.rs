@@ -52,6 +52,11 @@ pub fn columns_needed(info: &DatasetInfo, spec: &ChartSpec) -> Result<Vec<String
 
 /// Loads the columns the chart reads and computes its table.
 pub fn aggregate(project: &Project, spec: &ChartSpec, rep: &Reporter) -> Result<AggTable> {
+    if !project.has_dataset(&spec.dataset)?
+        && let Some(link) = crate::warehouse::link::find(project, &spec.dataset)?
+    {
+        return Ok(crate::warehouse::chart::aggregate(&link, spec, rep)?.0);
+    }
     let info = project.dataset(&spec.dataset)?;
     let cols = columns_needed(&info, spec)?;
     rep.check()?;
@@ -164,7 +169,7 @@ pub(crate) struct Combine {
 }
 
 impl Combine {
-    fn ready(e: pl::Expr, i: usize) -> Combine {
+    pub(crate) fn ready(e: pl::Expr, i: usize) -> Combine {
         Combine {
             aggs: vec![e.cast(DataType::Float64).alias(mname(i))],
             finish: Finish::Ready,

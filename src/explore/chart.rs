@@ -109,6 +109,13 @@ pub fn compute(
     cache: Option<&mut FrameCache>,
     rep: &Reporter,
 ) -> Result<ChartData> {
+    if !kind.is_distribution()
+        && !project.has_dataset(&spec.dataset)?
+        && let Some(link) = crate::warehouse::link::find(project, &spec.dataset)?
+    {
+        let (table, _) = crate::warehouse::chart::aggregate(&link, spec, rep)?;
+        return Ok(ChartData::Table(table));
+    }
     let info = project.dataset(&spec.dataset)?;
     let cols = columns_for(&info, spec, kind)?;
     rep.check()?;

@@ -86,6 +86,12 @@ pub fn cohorts_of(txns: &[Txn]) -> Vec<Cohort> {
 /// The cohorts of a transactions dataset (roles customer_id, timestamp, amount or quantity ×
 /// unit_price), of the rows where `filter` holds.
 pub fn cohorts(project: &Project, dataset: &str, filter: Option<&str>) -> Result<Cohorts> {
+    if !project.has_dataset(dataset)?
+        && let Some(link) = crate::warehouse::link::find(project, dataset)?
+    {
+        let rep = crate::progress::Reporter::silent();
+        return Ok(crate::warehouse::cohorts::cohorts(&link, filter, &rep)?.0);
+    }
     let (txns, skipped_rows) = transactions(project, dataset, filter, None)?;
     if txns.is_empty() {
         return Err(Error::InvalidArgument(format!(

@@ -85,6 +85,19 @@ pub fn aggregate_chunked(
     plan.combine(partials.lazy()).map(Some)
 }
 
+/// The table of `spec` from partial aggregates computed elsewhere (a warehouse), in the layout
+/// of one chunk's: `__x` (and `__by`), per measure `__p{i}a` (a sum's or mean's as a list of
+/// exact partials) and `__p{i}b` (the count of values), `__n`, and `__xmin`/`__xmax` for a dated
+/// x with a grain. `schema` is the source columns' types.
+pub(crate) fn combine_partials(
+    spec: &ChartSpec,
+    schema: &Schema,
+    partials: DataFrame,
+) -> Result<AggTable> {
+    need_measures(spec)?;
+    Plan::new(spec, schema)?.combine(partials.lazy())
+}
+
 /// Every chunk's partial aggregates, stacked.
 fn partials(chunks: &Chunks, plan: &Plan<'_>, rep: &Reporter) -> Result<DataFrame> {
     if chunks.is_empty() {

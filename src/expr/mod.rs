@@ -16,3 +16,4 @@ mod sql;
 pub use ast::{BinOp, Expr, Func, Lit, TextOp};
 pub use compile::{Compiled, Kind, compile, compile_condition};
 pub use parse::{MAX_NESTING, parse};
+pub use sql::Dialect;

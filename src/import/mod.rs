@@ -238,6 +238,11 @@ fn import_inner(
     if !opts.replace && project.has_dataset(&name)? {
         return Err(Error::DatasetExists { name });
     }
+    if crate::warehouse::link::find(project, &name)?.is_some() {
+        return Err(Error::InvalidArgument(format!(
+            "'{name}' is the name of a linked dataset; choose another name with --name, or unlink it first (loupe unlink)"
+        )));
+    }
     rep.report(Stage::Reading, 0, None, Unit::Bytes, 0, true);
     let sniffed: Vec<SniffedFile> = files
         .iter()

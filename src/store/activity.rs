@@ -23,6 +23,11 @@ pub enum Action {
     /// Personal data a screen shows masked was shown in clear; the entry holds a salted hash of
     /// the customer's id and the column, not the value.
     Reveal,
+    /// A warehouse table was linked as a dataset (the entry names the table and the
+    /// environment variable, never the URL).
+    Link,
+    /// A linked dataset was removed.
+    Unlink,
 }
 
 impl Action {
@@ -39,6 +44,8 @@ impl Action {
             Action::Erase => "erase",
             Action::Passphrase => "passphrase",
             Action::Reveal => "reveal",
+            Action::Link => "link",
+            Action::Unlink => "unlink",
         }
     }
 }

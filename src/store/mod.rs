@@ -288,6 +288,13 @@ impl Project {
         match catalog::get(&self.conn, name)? {
             Some(d) => Ok(d),
             None => {
+                if let Some(l) = crate::warehouse::link::find(self, name).ok().flatten() {
+                    return Err(Error::InvalidArgument(format!(
+                        "'{name}' is linked to {} table {}; this command does not run in a warehouse yet (loupe chart and loupe cohorts do)",
+                        l.engine.label(),
+                        l.table.text()
+                    )));
+                }
                 let names: Vec<String> = self.datasets()?.into_iter().map(|d| d.name).collect();
                 let hint = if names.is_empty() {
                     "; the project has no datasets yet (import one with loupe import)".to_string()
@@ -410,7 +417,7 @@ impl Project {
     }
 }
 
-pub(crate) use activity::append as append_activity;
+pub use activity::append as append_activity;
 pub(crate) use catalog::insert as insert_dataset;
 pub(crate) use catalog::remove as remove_dataset;
 

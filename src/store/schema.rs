@@ -10,7 +10,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4C6F_7570;
 
 /// The schema version this Loupe writes.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -173,6 +173,14 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (dataset, source_id)
     );
     CREATE INDEX IF NOT EXISTS _loupe_identity_key ON _loupe_identity(customer_key);
+    "#,
+    // 8 -> 9: linked datasets (crate::warehouse): a table in a warehouse, kept as JSON (engine,
+    // the environment variable that holds the URL, the table, the columns); never the URL.
+    r#"
+    CREATE TABLE IF NOT EXISTS _loupe_links (
+        name TEXT PRIMARY KEY,
+        link TEXT NOT NULL
+    );
     "#,
 ];
 

@@ -55,6 +55,7 @@ mod online_retail;
 mod order_totals;
 mod outputs;
 mod passes;
+mod pg;
 mod platforms;
 mod privacy;
 mod privacy_cli;
@@ -75,3 +76,4 @@ mod segments;
 mod segments_ui;
 #[cfg(feature = "gui")]
 mod ui;
+mod warehouse;

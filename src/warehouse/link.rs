@@ -1,0 +1,311 @@
+//! Linking a warehouse table: its columns' types from the catalog, roles from the names and a
+//! sample of the values (as import infers them), and the link kept in the project
+//! (`_loupe_links`): the engine, the environment variable's name, the table and the columns.
+//! The URL itself is never stored.
+
+use super::postgres::{Pg, PgColumn};
+use super::secret::ConnUrl;
+use super::{Engine, TableRef};
+use crate::dataset::{ColumnInfo, ColumnType, Role, RoleSource};
+use crate::import::roles;
+use crate::store::{self, Action, Project};
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// Rows read to infer roles.
+pub const SAMPLE_ROWS: u32 = 1000;
+
+/// A linked dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    pub name: String,
+    pub engine: Engine,
+    /// The environment variable that holds the URL.
+    pub url_env: String,
+    pub table: TableRef,
+    pub columns: Vec<ColumnInfo>,
+    /// The planner's estimate when linked, when it has one.
+    pub rows_estimate: Option<u64>,
+    pub linked_at: String,
+}
+
+impl Link {
+    /// The link as a dataset's description (for what parses dimensions and measures against
+    /// a dataset's columns); its rows are the planner's estimate, or 0.
+    pub fn info(&self) -> crate::dataset::DatasetInfo {
+        crate::dataset::DatasetInfo {
+            name: self.name.clone(),
+            format: self.engine.as_str().to_string(),
+            encoding: None,
+            delimiter: None,
+            has_header: true,
+            imported_at: self.linked_at.clone(),
+            rows: self.rows_estimate.unwrap_or(0),
+            sources: Vec::new(),
+            columns: self.columns.clone(),
+        }
+    }
+}
+
+/// A dataset's description, or a linked dataset's ([`Link::info`]).
+pub fn dataset_or_link(project: &Project, name: &str) -> Result<crate::dataset::DatasetInfo> {
+    if !project.has_dataset(name)?
+        && let Some(l) = find(project, name)?
+    {
+        return Ok(l.info());
+    }
+    project.dataset(name)
+}
+
+/// What `loupe link` asks for.
+#[derive(Debug, Clone, Default)]
+pub struct LinkOptions {
+    pub name: String,
+    pub url_env: String,
+    pub table: String,
+    /// Roles the user gives: (column, role), or no role.
+    pub roles: Vec<(String, Option<Role>)>,
+    /// Types the user gives (the queries then cast the column).
+    pub types: Vec<(String, ColumnType)>,
+    pub replace: bool,
+}
+
+/// The type Loupe reads a PostgreSQL type as, and a note when it is read as text for want of a
+/// better one.
+pub fn column_type(udt: &str) -> (ColumnType, Option<String>) {
+    let t = match udt {
+        "int2" | "int4" | "int8" => ColumnType::Integer,
+        "float4" | "float8" | "numeric" | "money" => ColumnType::Float,
+        "bool" => ColumnType::Boolean,
+        "date" => ColumnType::Date,
+        "timestamp" | "timestamptz" => ColumnType::Datetime,
+        "text" | "varchar" | "bpchar" | "char" | "name" | "uuid" | "citext" => ColumnType::Text,
+        other => {
+            return (
+                ColumnType::Text,
+                Some(format!("{other} in the warehouse, read as text")),
+            );
+        }
+    };
+    (t, None)
+}
+
+/// Infers the columns of a table from its catalog entry and a sample of its rows.
+pub fn infer_columns(
+    columns: &[PgColumn],
+    sample: &[Vec<Option<String>>],
+    opts: &LinkOptions,
+) -> Result<Vec<ColumnInfo>> {
+    let find = |name: &str| {
+        columns
+            .iter()
+            .position(|c| c.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| {
+                Error::InvalidArgument(format!(
+                    "{}: there is no column '{name}'; the columns are: {}",
+                    opts.table,
+                    columns
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })
+    };
+    let mut out: Vec<ColumnInfo> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (ty, note) = column_type(&c.udt);
+            let nulls = sample.iter().filter(|r| r[i].is_none()).count() as u64;
+            ColumnInfo {
+                name: c.name.clone(),
+                ty,
+                role: None,
+                role_source: None,
+                nulls,
+                note,
+            }
+        })
+        .collect();
+    for (col, ty) in &opts.types {
+        let i = find(col)?;
+        out[i].ty = *ty;
+        out[i].note = Some(format!("{} in the warehouse, read as {ty}", columns[i].udt));
+    }
+    let mut fixed = vec![false; out.len()];
+    for (col, role) in &opts.roles {
+        let i = find(col)?;
+        fixed[i] = true;
+        if let Some(r) = role {
+            if !roles::fits(*r, out[i].ty) {
+                return Err(Error::InvalidArgument(format!(
+                    "--role {col}={r}: '{col}' is {}, which cannot be a {r}; give the role to another column, or give its type with --type",
+                    out[i].ty
+                )));
+            }
+            out[i].role = Some(*r);
+            out[i].role_source = Some(RoleSource::User);
+        }
+    }
+    let taken = |out: &[ColumnInfo], r: Role| out.iter().any(|c| c.role == Some(r));
+    // Name roles: each role to its best-named column that fits.
+    let mut best: Vec<(Role, usize, usize)> = Vec::new();
+    for (i, c) in out.iter().enumerate() {
+        if fixed[i] {
+            continue;
+        }
+        if let Some((role, rank)) = roles::role_from_name(&c.name)
+            && roles::fits(role, c.ty)
+            && !taken(&out, role)
+        {
+            match best.iter_mut().find(|b| b.0 == role) {
+                Some(b) if rank < b.2 => *b = (role, i, rank),
+                Some(_) => {}
+                None => best.push((role, i, rank)),
+            }
+        }
+    }
+    for (role, i, _) in best {
+        out[i].role = Some(role);
+        out[i].role_source = Some(RoleSource::Name);
+        fixed[i] = true;
+    }
+    // Content roles, time columns in order of how well their names fit a purchase time.
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by_key(|&i| {
+        if out[i].ty.is_temporal() {
+            roles::time_preference(&out[i].name)
+        } else {
+            1
+        }
+    });
+    for i in order {
+        if fixed[i] {
+            continue;
+        }
+        let values: Vec<String> = sample
+            .iter()
+            .filter_map(|r| r[i].clone())
+            .take(32)
+            .collect();
+        if let Some(role) = roles::role_from_content(out[i].ty, &values, values.len() < 32)
+            && !taken(&out, role)
+        {
+            out[i].role = Some(role);
+            out[i].role_source = Some(RoleSource::Content);
+        }
+    }
+    Ok(out)
+}
+
+/// Links a table: reads its definition and a sample, infers the columns and keeps the link.
+pub fn link(project: &Project, url: &ConnUrl, opts: &LinkOptions) -> Result<Link> {
+    store::validate_dataset_name(&opts.name)?;
+    if project.has_dataset(&opts.name)? {
+        return Err(Error::DatasetExists {
+            name: opts.name.clone(),
+        });
+    }
+    if !opts.replace && find(project, &opts.name)?.is_some() {
+        return Err(Error::InvalidArgument(format!(
+            "a linked dataset named '{}' already exists; choose another name with --name, or pass --replace to link it again",
+            opts.name
+        )));
+    }
+    let engine = url.engine()?;
+    let table = TableRef::parse(&opts.table)?;
+    let context = format!("dataset '{}' ({})", opts.name, table.text());
+    let mut pg = Pg::connect(url, &context)?;
+    let cols = pg.columns(&table)?;
+    let sample = pg.sample(&table, &cols, SAMPLE_ROWS)?;
+    let columns = infer_columns(&cols, &sample, opts)?;
+    let link = Link {
+        name: opts.name.clone(),
+        engine,
+        url_env: url.var().to_string(),
+        table,
+        columns,
+        rows_estimate: pg.rows_estimate(&TableRef::parse(&opts.table)?)?,
+        linked_at: store::now(),
+    };
+    keep(project, &link)?;
+    Ok(link)
+}
+
+/// Keeps `link` (replacing one of its name) and logs it. The log names the table and the
+/// variable, never the URL.
+pub fn keep(project: &Project, link: &Link) -> Result<()> {
+    let json = serde_json::to_string(link).map_err(|e| Error::InvalidArgument(e.to_string()))?;
+    let tx = project.conn().unchecked_transaction()?;
+    tx.execute(
+        "INSERT OR REPLACE INTO _loupe_links(name, link) VALUES (?1, ?2)",
+        (&link.name, &json),
+    )?;
+    store::append_activity(
+        &tx,
+        Action::Link,
+        Some(&link.name),
+        None,
+        &serde_json::json!({
+            "engine": link.engine.as_str(),
+            "table": link.table.text(),
+            "url_env": link.url_env,
+        }),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The linked dataset `name`, when there is one.
+pub fn find(project: &Project, name: &str) -> Result<Option<Link>> {
+    let json: Option<String> = match project.conn().query_row(
+        "SELECT link FROM _loupe_links WHERE name = ?1",
+        [name],
+        |r| r.get(0),
+    ) {
+        Ok(j) => Some(j),
+        Err(rusqlite::Error::QueryReturnedNoRows) => None,
+        Err(e) => return Err(e.into()),
+    };
+    json.map(|j| parse(name, &j)).transpose()
+}
+
+/// Every linked dataset, by name.
+pub fn list(project: &Project) -> Result<Vec<Link>> {
+    let mut st = project
+        .conn()
+        .prepare("SELECT name, link FROM _loupe_links ORDER BY name")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (name, json) = row?;
+        out.push(parse(&name, &json)?);
+    }
+    Ok(out)
+}
+
+/// Removes the link `name`; false when there was none.
+pub fn unlink(project: &Project, name: &str) -> Result<bool> {
+    let tx = project.conn().unchecked_transaction()?;
+    let n = tx.execute("DELETE FROM _loupe_links WHERE name = ?1", [name])?;
+    if n > 0 {
+        store::append_activity(
+            &tx,
+            Action::Unlink,
+            Some(name),
+            None,
+            &serde_json::json!({}),
+        )?;
+    }
+    tx.commit()?;
+    Ok(n > 0)
+}
+
+fn parse(name: &str, json: &str) -> Result<Link> {
+    serde_json::from_str(json).map_err(|e| {
+        Error::InvalidArgument(format!(
+            "the link '{name}' in this project cannot be read ({e}); link the table again with loupe link --replace"
+        ))
+    })
+}

@@ -1,0 +1,172 @@
+//! A warehouse's connection URL, read from an environment variable and never shown whole.
+//!
+//! The project stores the variable's name, not the URL. The URL's password (in its user info, or
+//! a `password=` parameter) is replaced by `***` wherever Loupe shows or records the URL, and
+//! [`ConnUrl::scrub`] takes it out of any message a driver gives back.
+
+use super::Engine;
+use crate::{Error, Result};
+
+/// A connection URL and the variable it came from. `Debug` shows it redacted.
+#[derive(Clone)]
+pub struct ConnUrl {
+    var: String,
+    url: String,
+}
+
+impl std::fmt::Debug for ConnUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ConnUrl({}={})", self.var, self.redacted())
+    }
+}
+
+impl ConnUrl {
+    /// The URL in variable `var`, for `what` (a dataset or a link being made).
+    pub fn from_env(var: &str, what: &str) -> Result<ConnUrl> {
+        if var.is_empty() || var.contains('=') || var.contains('\0') {
+            return Err(Error::InvalidArgument(format!(
+                "--url-env takes the name of an environment variable (e.g. LOUPE_PG), not '{var}'"
+            )));
+        }
+        match std::env::var(var) {
+            Ok(url) if !url.trim().is_empty() => Ok(ConnUrl {
+                var: var.to_string(),
+                url: url.trim().to_string(),
+            }),
+            _ => Err(Error::InvalidArgument(format!(
+                "{what}: the environment variable {var} is not set; set it to the warehouse's URL, e.g. export {var}='postgresql://user:password@host:5432/database'"
+            ))),
+        }
+    }
+
+    /// A URL given directly (tests, the window's connect dialog).
+    pub fn new(var: &str, url: &str) -> ConnUrl {
+        ConnUrl {
+            var: var.to_string(),
+            url: url.trim().to_string(),
+        }
+    }
+
+    pub fn var(&self) -> &str {
+        &self.var
+    }
+
+    /// The URL with its secrets, for the driver only.
+    pub(super) fn secret(&self) -> &str {
+        &self.url
+    }
+
+    /// The engine the URL's scheme names.
+    pub fn engine(&self) -> Result<Engine> {
+        let scheme = self
+            .url
+            .split("://")
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match scheme.as_str() {
+            "postgresql" | "postgres" => Ok(Engine::Postgres),
+            "sc" => Err(Error::InvalidArgument(format!(
+                "{}: Spark Connect (sc://) links are not supported by this version of Loupe yet; link a PostgreSQL table (postgresql://…)",
+                self.var
+            ))),
+            _ => Err(Error::InvalidArgument(format!(
+                "{}: '{}' is not a warehouse URL; give postgresql://user:password@host:port/database",
+                self.var,
+                self.redacted()
+            ))),
+        }
+    }
+
+    /// The password, as written in the URL and percent-decoded, when it has one.
+    fn passwords(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some((_, rest)) = self.url.split_once("://") {
+            let authority = rest.split(['/', '?']).next().unwrap_or("");
+            if let Some((userinfo, _)) = authority.rsplit_once('@')
+                && let Some((_, pw)) = userinfo.split_once(':')
+                && !pw.is_empty()
+            {
+                out.push(pw.to_string());
+            }
+        }
+        if let Some((_, query)) = self.url.split_once('?') {
+            for pair in query.split('&') {
+                if let Some((k, v)) = pair.split_once('=')
+                    && k.eq_ignore_ascii_case("password")
+                    && !v.is_empty()
+                {
+                    out.push(v.to_string());
+                }
+            }
+        }
+        let decoded: Vec<String> = out.iter().map(|p| percent_decode(p)).collect();
+        out.extend(decoded);
+        out.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        out.dedup();
+        out
+    }
+
+    /// The URL with its password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        self.scrub(&self.url)
+    }
+
+    /// `text` with every occurrence of the password replaced by `***`.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for pw in self.passwords() {
+            out = out.replace(&pw, "***");
+        }
+        out
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_show() {
+        let u = ConnUrl::new(
+            "PG",
+            "postgresql://ana:s3cr%40t@db.example.com:5432/shop?sslmode=disable",
+        );
+        assert_eq!(
+            u.redacted(),
+            "postgresql://ana:***@db.example.com:5432/shop?sslmode=disable"
+        );
+        assert_eq!(
+            u.scrub("password for s3cr@t failed"),
+            "password for *** failed"
+        );
+        assert!(!format!("{u:?}").contains("s3cr"));
+        let q = ConnUrl::new("PG", "postgres://h/db?user=a&password=xyz123");
+        assert_eq!(q.redacted(), "postgres://h/db?user=a&password=***");
+        let none = ConnUrl::new("PG", "postgresql://ana@h/db");
+        assert_eq!(none.redacted(), "postgresql://ana@h/db");
+        assert_eq!(none.engine().unwrap(), Engine::Postgres);
+        assert!(ConnUrl::new("S", "sc://h:15002").engine().is_err());
+        assert!(ConnUrl::new("X", "mysql://h").engine().is_err());
+    }
+}
