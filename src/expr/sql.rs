@@ -72,6 +72,11 @@ impl Expr {
                         format!("(CAST({a} AS double precision) / NULLIF({b}, 0))")
                     }
                     BinOp::Div => format!("(CAST({a} AS REAL) / NULLIF({b}, 0))"),
+                    // The remainder takes the divisor's sign, as in polars; PostgreSQL has no
+                    // `%` on floats, so it is written with floor, in numeric.
+                    BinOp::Rem if pg => format!(
+                        "CAST(CAST({a} AS numeric) - CAST({b} AS numeric) * floor(CAST({a} AS numeric) / NULLIF(CAST({b} AS numeric), 0)) AS double precision)"
+                    ),
                     // The remainder takes the divisor's sign, as in polars (SQLite's `%` takes
                     // the dividend's).
                     BinOp::Rem => format!("((({a} % {b}) + {b}) % {b})"),

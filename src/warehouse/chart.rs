@@ -55,6 +55,18 @@ fn sql_type(ty: ColumnType) -> &'static str {
     }
 }
 
+/// A column as the local engine holds it: cast to its Loupe type; text trimmed of white space
+/// (all of it, as import trims), and blank as missing.
+pub(crate) fn cast_sql(name: &str, ty: ColumnType) -> String {
+    let q = quote(name);
+    match ty {
+        ColumnType::Text => {
+            format!("NULLIF(regexp_replace(CAST({q} AS text), '^\\s+|\\s+$', '', 'g'), '') AS {q}")
+        }
+        _ => format!("CAST({q} AS {}) AS {q}", sql_type(ty)),
+    }
+}
+
 /// The link's columns as a polars schema (what local expressions are checked against).
 pub fn schema(link: &Link) -> Schema {
     link.columns
@@ -158,7 +170,7 @@ pub fn to_sql(link: &Link, spec: &ChartSpec) -> Result<String> {
                 .iter()
                 .find(|x| &x.name == c)
                 .map_or(ColumnType::Text, |x| x.ty);
-            format!("CAST({q} AS {}) AS {q}", sql_type(ty), q = quote(c))
+            cast_sql(c, ty)
         })
         .collect();
     let group = if spec.by.is_some() { "1, 2" } else { "1" };
@@ -244,8 +256,23 @@ pub fn aggregate_with(
     let table = if combinable {
         crate::explore::partial::combine_partials(spec, &schema, frame)?
     } else {
-        let measures: Vec<Combine> = (0..spec.measures.len())
-            .map(|i| Combine::ready(pl::col(format!("__p{i}a").as_str()).first(), i))
+        // Final values per group: a mean is its sum over its count.
+        let measures: Vec<Combine> = spec
+            .measures
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let a = pl::col(format!("__p{i}a").as_str()).first();
+                let e = match m.agg {
+                    Agg::Mean => {
+                        a / pl::col(format!("__p{i}b").as_str())
+                            .first()
+                            .cast(DataType::Float64)
+                    }
+                    _ => a,
+                };
+                Combine::ready(e, i)
+            })
             .collect();
         let mut extra = vec![pl::col("__n").sum().alias("__n")];
         if crate::explore::aggregate::spans(spec, &schema) {
@@ -454,7 +481,8 @@ mod tests {
              count((\"qty\" * \"price\")) AS __p0b,\n  count(*) AS __p1a,\n  count(*) AS __n,\n  \
              CAST(min(\"day\") AS date) AS __xmin,\n  CAST(max(\"day\") AS date) AS __xmax\n\
              FROM (SELECT CAST(\"day\" AS timestamp) AS \"day\", CAST(\"qty\" AS bigint) AS \"qty\", \
-             CAST(\"price\" AS double precision) AS \"price\", CAST(\"country\" AS text) AS \"country\" \
+             CAST(\"price\" AS double precision) AS \"price\", \
+             NULLIF(regexp_replace(CAST(\"country\" AS text), '^\\s+|\\s+$', '', 'g'), '') AS \"country\" \
              FROM \"shop\".\"orders\") AS t\n\
              WHERE coalesce(((\"country\" IN ('France')) AND (NOT (\"qty\" < 0))), FALSE)\nGROUP BY 1"
         );

@@ -9,7 +9,7 @@ use super::chart::Transfer;
 use super::link::Link;
 use super::postgres::{Pg, quote};
 use super::secret::ConnUrl;
-use crate::dataset::{ColumnType, Role};
+use crate::dataset::Role;
 use crate::explore::cohorts::{Cohort, Cohorts};
 use crate::expr::{self, Dialect};
 use crate::progress::{Reporter, Stage, Unit};
@@ -63,30 +63,30 @@ pub fn to_sql(link: &Link, filter: Option<&str>) -> Result<String> {
         Some(f) => {
             let parsed = expr::parse(f)?;
             let _checked = expr::compile_condition(&parsed, &schema)?;
+            for c in parsed.columns() {
+                let c = link
+                    .columns
+                    .iter()
+                    .find(|x| x.name == c)
+                    .map(|x| x.name.as_str())
+                    .ok_or_else(|| Error::InvalidArgument(format!("no column '{c}'")))?;
+                used.push(c);
+            }
             parsed.to_sql_condition_in(Dialect::Postgres)
         }
         None => "TRUE".to_string(),
     };
-    let cast: Vec<String> = link
-        .columns
-        .iter()
-        .map(|c| {
-            let ty = match c.ty {
-                ColumnType::Integer => "bigint",
-                ColumnType::Float => "double precision",
-                ColumnType::Boolean => "boolean",
-                ColumnType::Date => "date",
-                ColumnType::Datetime => "timestamp",
-                ColumnType::Text => "text",
-            };
-            format!("CAST({q} AS {ty}) AS {q}", q = quote(&c.name))
-        })
-        .collect();
+    let mut cast: Vec<String> = Vec::new();
+    for c in &link.columns {
+        if used.contains(&c.name.as_str()) {
+            cast.push(super::chart::cast_sql(&c.name, c.ty));
+        }
+    }
     let c = quote(customer);
     let t = quote(time);
     Ok(format!(
         "WITH r AS (
-  SELECT trim(CAST({c} AS text)) AS c, date_trunc('month', CAST({t} AS timestamp)) AS m,
+  SELECT CAST({c} AS text) AS c, date_trunc('month', CAST({t} AS timestamp)) AS m,
          coalesce({amount}, 0) AS a
   FROM (SELECT {cast} FROM {table}) AS s
   WHERE {condition}),
@@ -150,6 +150,7 @@ pub fn cohorts_with(
     let mut skipped = 0;
     for r in &result.rows {
         match r.first().and_then(|k| k.as_deref()) {
+            Some(_) if r.len() != 5 => return Err(bad("not five columns")),
             Some("cell") => {
                 let k = int(&r[2])? as usize;
                 let revenue = match r[4].as_deref() {

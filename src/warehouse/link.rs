@@ -75,7 +75,7 @@ pub struct LinkOptions {
 pub fn column_type(udt: &str) -> (ColumnType, Option<String>) {
     let t = match udt {
         "int2" | "int4" | "int8" => ColumnType::Integer,
-        "float4" | "float8" | "numeric" | "money" => ColumnType::Float,
+        "float4" | "float8" | "numeric" => ColumnType::Float,
         "bool" => ColumnType::Boolean,
         "date" => ColumnType::Date,
         "timestamp" | "timestamptz" => ColumnType::Datetime,

@@ -44,8 +44,11 @@ impl Pg {
                 url.scrub(&e.to_string())
             ))
         })?;
+        // Read-only, bounded, and the settings Loupe's parsing relies on whatever the server's
+        // defaults: UTC, ISO dates, standard string literals, round-trip float digits.
         let options = format!(
-            "-c default_transaction_read_only=on -c statement_timeout={}",
+            "-c default_transaction_read_only=on -c statement_timeout={} -c TimeZone=UTC \
+             -c DateStyle=ISO -c standard_conforming_strings=on -c extra_float_digits=3",
             STATEMENT_TIMEOUT.as_millis()
         );
         config
@@ -75,7 +78,8 @@ impl Pg {
                     .client
                     .query_one("SELECT current_schema()::text", &[])
                     .map_err(|e| self.fail(e))?;
-                Ok(row.get::<_, Option<String>>(0).unwrap_or_default())
+                let schema: Option<String> = row.try_get(0).map_err(|e| self.fail(e))?;
+                Ok(schema.unwrap_or_default())
             }
         }
     }
@@ -98,13 +102,14 @@ impl Pg {
                 self.context, schema, t.table
             )));
         }
-        Ok(rows
-            .iter()
-            .map(|r| PgColumn {
-                name: r.get(0),
-                udt: r.get(1),
+        rows.iter()
+            .map(|r| {
+                Ok(PgColumn {
+                    name: r.try_get(0).map_err(|e| self.fail(e))?,
+                    udt: r.try_get(1).map_err(|e| self.fail(e))?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Up to `n` rows of `columns`, each value as PostgreSQL's text for it (`None` for NULL).
@@ -120,10 +125,13 @@ impl Pg {
             .collect();
         let sql = format!("SELECT {} FROM {} LIMIT {n}", list.join(", "), t.sql());
         let rows = self.client.query(&sql, &[]).map_err(|e| self.fail(e))?;
-        Ok(rows
-            .iter()
-            .map(|r| (0..columns.len()).map(|i| r.get(i)).collect())
-            .collect())
+        rows.iter()
+            .map(|r| {
+                (0..columns.len())
+                    .map(|i| r.try_get(i).map_err(|e| self.fail(e)))
+                    .collect()
+            })
+            .collect()
     }
 
     /// The planner's estimate of the table's rows (no scan); `None` for a view or a table never
@@ -138,8 +146,8 @@ impl Pg {
             )
             .map_err(|e| self.fail(e));
         let Ok(row) = row else { return Ok(None) };
-        let tuples: Option<f64> = row.get(0);
-        let kind: Option<String> = row.get(1);
+        let tuples: Option<f64> = row.try_get(0).ok().flatten();
+        let kind: Option<String> = row.try_get(1).ok().flatten();
         Ok(match (tuples, kind.as_deref()) {
             (Some(n), Some("r" | "p" | "m")) if n >= 0.0 => Some(n as u64),
             _ => None,

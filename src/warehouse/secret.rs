@@ -23,10 +23,16 @@ impl std::fmt::Debug for ConnUrl {
 impl ConnUrl {
     /// The URL in variable `var`, for `what` (a dataset or a link being made).
     pub fn from_env(var: &str, what: &str) -> Result<ConnUrl> {
-        if var.is_empty() || var.contains('=') || var.contains('\0') {
-            return Err(Error::InvalidArgument(format!(
-                "--url-env takes the name of an environment variable (e.g. LOUPE_PG), not '{var}'"
-            )));
+        // Only a variable's name: a URL given here by mistake is never echoed back.
+        let name_like = var
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !name_like {
+            return Err(Error::InvalidArgument(
+                "--url-env takes the name of an environment variable (letters, digits and _, e.g. LOUPE_PG) that holds the URL, not the URL itself".into(),
+            ));
         }
         match std::env::var(var) {
             Ok(url) if !url.trim().is_empty() => Ok(ConnUrl {
@@ -71,9 +77,9 @@ impl ConnUrl {
                 self.var
             ))),
             _ => Err(Error::InvalidArgument(format!(
-                "{}: '{}' is not a warehouse URL; give postgresql://user:password@host:port/database",
+                "{}: the URL does not start with postgresql:// (it starts with '{}'); give postgresql://user:password@host:port/database",
                 self.var,
-                self.redacted()
+                scheme.chars().take(20).collect::<String>()
             ))),
         }
     }
@@ -99,6 +105,22 @@ impl ConnUrl {
                     out.push(v.to_string());
                 }
             }
+        }
+        // The password as the driver reads it, whatever the URL's form (a key=value string, a
+        // percent-encoded key, a slash in the password).
+        if let Ok(config) = self.url.parse::<postgres::Config>()
+            && let Some(pw) = config.get_password()
+            && !pw.is_empty()
+        {
+            out.push(String::from_utf8_lossy(pw).into_owned());
+        }
+        // Everything between the scheme and the last '@' before the host, as the driver splits.
+        if let Some((_, rest)) = self.url.split_once("://")
+            && let Some((userinfo, _)) = rest.split_once('@')
+            && let Some((_, pw)) = userinfo.split_once(':')
+            && !pw.is_empty()
+        {
+            out.push(pw.to_string());
         }
         let decoded: Vec<String> = out.iter().map(|p| percent_decode(p)).collect();
         out.extend(decoded);
@@ -163,6 +185,15 @@ mod tests {
         assert!(!format!("{u:?}").contains("s3cr"));
         let q = ConnUrl::new("PG", "postgres://h/db?user=a&password=xyz123");
         assert_eq!(q.redacted(), "postgres://h/db?user=a&password=***");
+        let slash = ConnUrl::new("PG", "postgresql://u:pa/ss@h/db");
+        assert!(!slash.redacted().contains("pa/ss"), "{}", slash.redacted());
+        let kv = ConnUrl::new("PG", "host=h user=u password=kv-secret-1");
+        assert!(!kv.redacted().contains("kv-secret-1"));
+        assert!(!format!("{:?}", kv.engine()).contains("kv-secret-1"));
+        assert!(
+            ConnUrl::from_env("postgresql://u:pw@h/db", "x")
+                .is_err_and(|e| !e.to_string().contains("pw@"))
+        );
         let none = ConnUrl::new("PG", "postgresql://ana@h/db");
         assert_eq!(none.redacted(), "postgresql://ana@h/db");
         assert_eq!(none.engine().unwrap(), Engine::Postgres);

@@ -429,6 +429,8 @@ fn specs(
                 m(&format!("sum({money})")),
                 m(&format!("distinct({who})")),
                 m(&format!("median({qty})")),
+                m(&format!("mean({money})")),
+                m(&format!("count({who})")),
             ],
         ));
     }
