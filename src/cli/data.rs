@@ -82,7 +82,7 @@ pub struct ImportArgs {
     json: bool,
 }
 
-fn split_pair(s: &str) -> Result<(String, String)> {
+pub(super) fn split_pair(s: &str) -> Result<(String, String)> {
     s.rsplit_once('=')
         .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
         .ok_or_else(|| Error::InvalidArgument(format!("'{s}' should look like COLUMN=VALUE")))

@@ -1,5 +1,6 @@
 //! Commands over linked datasets: link a warehouse table, unlink it.
 
+use super::data::split_pair;
 use super::say;
 use clap::Args;
 use loupe::dataset::{ColumnType, Role};
@@ -46,12 +47,6 @@ pub struct UnlinkArgs {
     /// The linked dataset to remove (the warehouse's table is not touched).
     #[arg(long)]
     name: String,
-}
-
-fn split_pair(s: &str) -> Result<(String, String)> {
-    s.rsplit_once('=')
-        .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
-        .ok_or_else(|| Error::InvalidArgument(format!("'{s}' should look like COLUMN=VALUE")))
 }
 
 pub fn link(a: LinkArgs) -> Result<()> {

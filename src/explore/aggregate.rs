@@ -168,6 +168,18 @@ pub(crate) struct Combine {
     pub finish: Finish,
 }
 
+impl Finish {
+    /// A sum's (or a share's) or a mean's finish over columns `a` and `b`.
+    pub(crate) fn of(agg: Agg, a: &str, b: &str) -> Finish {
+        let (a, b) = (a.to_string(), b.to_string());
+        if agg == Agg::Mean {
+            Finish::Mean { a, b }
+        } else {
+            Finish::Sum { a, b }
+        }
+    }
+}
+
 impl Combine {
     pub(crate) fn ready(e: pl::Expr, i: usize) -> Combine {
         Combine {
@@ -269,26 +281,15 @@ pub(crate) fn measure_combine(m: &Measure, schema: &Schema, i: usize) -> Result<
         return Ok(Combine::ready(pl::len(), i));
     };
     let (a, b) = (format!("__p{i}a"), format!("__p{i}b"));
-    let exact = |mean: bool| Combine {
+    let exact = |agg: Agg| Combine {
         aggs: vec![
             numeric.clone().cast(DataType::Float64).alias(a.as_str()),
             numeric.clone().count().alias(b.as_str()),
         ],
-        finish: if mean {
-            Finish::Mean {
-                a: a.clone(),
-                b: b.clone(),
-            }
-        } else {
-            Finish::Sum {
-                a: a.clone(),
-                b: b.clone(),
-            }
-        },
+        finish: Finish::of(agg, &a, &b),
     };
     Ok(match m.agg {
-        Agg::Sum | Agg::Share => exact(false),
-        Agg::Mean => exact(true),
+        Agg::Sum | Agg::Share | Agg::Mean => exact(m.agg),
         Agg::Count => Combine::ready(value.count(), i),
         Agg::Distinct => Combine::ready(value.drop_nulls().n_unique(), i),
         Agg::Median => Combine::ready(numeric.median(), i),

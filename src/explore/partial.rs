@@ -155,23 +155,12 @@ impl<'s> Plan<'s> {
                     partials.push(numeric.clone().cast(DataType::Float64).alias(a.as_str()));
                     partials.push(numeric.count().alias(b.as_str()));
                     sums.push(a.clone());
-                    let finish = if m.agg == Agg::Mean {
-                        Finish::Mean {
-                            a: a.clone(),
-                            b: b.clone(),
-                        }
-                    } else {
-                        Finish::Sum {
-                            a: a.clone(),
-                            b: b.clone(),
-                        }
-                    };
                     Combine {
                         aggs: vec![
                             pl::col(a.as_str()),
                             pl::col(b.as_str()).sum().alias(b.as_str()),
                         ],
-                        finish,
+                        finish: Finish::of(m.agg, &a, &b),
                     }
                 }
                 Agg::Min => {

@@ -122,7 +122,8 @@ pub fn ensure(project: &Project, info: &DatasetInfo, rep: &Reporter) -> Result<O
     find(project, info)
 }
 
-fn dtype(ty: ColumnType) -> DataType {
+/// The polars type a column of type `ty` has in the copy.
+pub(crate) fn dtype(ty: ColumnType) -> DataType {
     match ty {
         ColumnType::Integer => DataType::Int64,
         ColumnType::Float => DataType::Float64,

@@ -11,17 +11,17 @@
 //!   would need the rows of "Other" again, which is refused with a clear message.
 
 use super::link::Link;
-use super::postgres::{Pg, quote};
+use super::postgres::quote;
 use super::secret::ConnUrl;
 use crate::dataset::ColumnType;
 use crate::explore::aggregate::{Combine, group_and_fold};
 use crate::explore::spec::{Agg, ChartSpec, Dimension, Grain};
 use crate::explore::table::AggTable;
 use crate::expr::{self, Dialect, Kind};
-use crate::progress::{Reporter, Stage, Unit};
+use crate::progress::Reporter;
 use crate::{Error, Result};
 use chrono::{NaiveDate, NaiveDateTime};
-use polars::prelude::{self as pl, DataFrame, DataType, IntoLazy, Schema, TimeUnit};
+use polars::prelude::{self as pl, DataFrame, DataType, IntoLazy, Schema};
 
 /// What a warehouse query cost on the wire.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
@@ -30,18 +30,6 @@ pub struct Transfer {
     pub rows: u64,
     /// Bytes of those rows as sent by the server.
     pub bytes: u64,
-}
-
-/// The polars type a column of type `ty` has in a local dataset's copy.
-fn dtype(ty: ColumnType) -> DataType {
-    match ty {
-        ColumnType::Integer => DataType::Int64,
-        ColumnType::Float => DataType::Float64,
-        ColumnType::Boolean => DataType::Boolean,
-        ColumnType::Date => DataType::Date,
-        ColumnType::Datetime => DataType::Datetime(TimeUnit::Microseconds, None),
-        ColumnType::Text => DataType::String,
-    }
 }
 
 fn sql_type(ty: ColumnType) -> &'static str {
@@ -71,7 +59,7 @@ pub(crate) fn cast_sql(name: &str, ty: ColumnType) -> String {
 pub fn schema(link: &Link) -> Schema {
     link.columns
         .iter()
-        .map(|c| pl::Field::new(c.name.as_str().into(), dtype(c.ty)))
+        .map(|c| pl::Field::new(c.name.as_str().into(), crate::kept::copy::dtype(c.ty)))
         .collect()
 }
 
@@ -228,22 +216,7 @@ pub fn aggregate_with(
         )));
     }
     let sql = to_sql(link, spec)?;
-    let context = format!("dataset '{}' ({})", link.name, link.table.text());
-    rep.report(Stage::Reading, 0, None, Unit::Rows, 0, true);
-    let mut pg = Pg::connect(url, &context)?;
-    let result = pg.query_text(&sql, rep)?;
-    let transfer = Transfer {
-        rows: result.rows.len() as u64,
-        bytes: result.bytes,
-    };
-    rep.report(
-        Stage::Reading,
-        transfer.rows,
-        Some(transfer.rows),
-        Unit::Rows,
-        0,
-        true,
-    );
+    let (result, transfer) = link.run(url, &sql, rep)?;
     let schema = schema(link);
     let frame = frame(
         link,

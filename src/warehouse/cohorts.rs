@@ -7,12 +7,12 @@
 
 use super::chart::Transfer;
 use super::link::Link;
-use super::postgres::{Pg, quote};
+use super::postgres::quote;
 use super::secret::ConnUrl;
 use crate::dataset::Role;
 use crate::explore::cohorts::{Cohort, Cohorts};
 use crate::expr::{self, Dialect};
-use crate::progress::{Reporter, Stage, Unit};
+use crate::progress::Reporter;
 use crate::{Error, Result};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -123,14 +123,8 @@ pub fn cohorts_with(
     rep: &Reporter,
 ) -> Result<(Cohorts, Transfer)> {
     let sql = to_sql(link, filter)?;
-    let context = format!("dataset '{}' ({})", link.name, link.table.text());
-    rep.report(Stage::Reading, 0, None, Unit::Rows, 0, true);
-    let mut pg = Pg::connect(url, &context)?;
-    let result = pg.query_text(&sql, rep)?;
-    let transfer = Transfer {
-        rows: result.rows.len() as u64,
-        bytes: result.bytes,
-    };
+    let context = link.context();
+    let (result, transfer) = link.run(url, &sql, rep)?;
     let bad = |what: &str| {
         Error::Warehouse(format!(
             "{context}: the warehouse returned a cohort row Loupe cannot read ({what})"
@@ -207,14 +201,6 @@ pub fn cohorts_with(
         c.active[k] = n;
         c.revenue[k] = revenue;
     }
-    rep.report(
-        Stage::Reading,
-        transfer.rows,
-        Some(transfer.rows),
-        Unit::Rows,
-        0,
-        true,
-    );
     Ok((
         Cohorts {
             cohorts: out.into_values().collect(),

@@ -47,6 +47,40 @@ impl Link {
     }
 }
 
+impl Link {
+    /// What errors about this link name: `dataset 'orders' (public.orders)`.
+    pub fn context(&self) -> String {
+        format!("dataset '{}' ({})", self.name, self.table.text())
+    }
+
+    /// Runs one query of an analysis in the warehouse, with progress (rows received) and
+    /// cancel, and what it cost on the wire.
+    pub fn run(
+        &self,
+        url: &ConnUrl,
+        sql: &str,
+        rep: &crate::progress::Reporter,
+    ) -> Result<(super::postgres::TextRows, super::chart::Transfer)> {
+        use crate::progress::{Stage, Unit};
+        rep.report(Stage::Reading, 0, None, Unit::Rows, 0, true);
+        let mut pg = Pg::connect(url, &self.context())?;
+        let result = pg.query_text(sql, rep)?;
+        let transfer = super::chart::Transfer {
+            rows: result.rows.len() as u64,
+            bytes: result.bytes,
+        };
+        rep.report(
+            Stage::Reading,
+            transfer.rows,
+            Some(transfer.rows),
+            Unit::Rows,
+            0,
+            true,
+        );
+        Ok((result, transfer))
+    }
+}
+
 /// A dataset's description, or a linked dataset's ([`Link::info`]).
 pub fn dataset_or_link(project: &Project, name: &str) -> Result<crate::dataset::DatasetInfo> {
     if !project.has_dataset(name)?
