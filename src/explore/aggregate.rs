@@ -52,9 +52,7 @@ pub fn columns_needed(info: &DatasetInfo, spec: &ChartSpec) -> Result<Vec<String
 
 /// Loads the columns the chart reads and computes its table.
 pub fn aggregate(project: &Project, spec: &ChartSpec, rep: &Reporter) -> Result<AggTable> {
-    if !project.has_dataset(&spec.dataset)?
-        && let Some(link) = crate::warehouse::link::find(project, &spec.dataset)?
-    {
+    if let Some(link) = crate::warehouse::link::linked(project, &spec.dataset)? {
         return Ok(crate::warehouse::chart::aggregate(&link, spec, rep)?.0);
     }
     let info = project.dataset(&spec.dataset)?;

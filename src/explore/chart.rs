@@ -110,8 +110,7 @@ pub fn compute(
     rep: &Reporter,
 ) -> Result<ChartData> {
     if !kind.is_distribution()
-        && !project.has_dataset(&spec.dataset)?
-        && let Some(link) = crate::warehouse::link::find(project, &spec.dataset)?
+        && let Some(link) = crate::warehouse::link::linked(project, &spec.dataset)?
     {
         let (table, _) = crate::warehouse::chart::aggregate(&link, spec, rep)?;
         return Ok(ChartData::Table(table));

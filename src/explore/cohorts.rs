@@ -86,9 +86,7 @@ pub fn cohorts_of(txns: &[Txn]) -> Vec<Cohort> {
 /// The cohorts of a transactions dataset (roles customer_id, timestamp, amount or quantity ×
 /// unit_price), of the rows where `filter` holds.
 pub fn cohorts(project: &Project, dataset: &str, filter: Option<&str>) -> Result<Cohorts> {
-    if !project.has_dataset(dataset)?
-        && let Some(link) = crate::warehouse::link::find(project, dataset)?
-    {
+    if let Some(link) = crate::warehouse::link::linked(project, dataset)? {
         let rep = crate::progress::Reporter::silent();
         return Ok(crate::warehouse::cohorts::cohorts(&link, filter, &rep)?.0);
     }

@@ -32,7 +32,8 @@ pub struct Transfer {
     pub bytes: u64,
 }
 
-fn sql_type(ty: ColumnType) -> &'static str {
+/// The PostgreSQL type a column of type `ty` is read as.
+pub fn sql_type(ty: ColumnType) -> &'static str {
     match ty {
         ColumnType::Integer => "bigint",
         ColumnType::Float => "double precision",

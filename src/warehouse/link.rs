@@ -81,14 +81,21 @@ impl Link {
     }
 }
 
+/// The link `name` when it names no imported dataset: what an analysis given `--dataset name`
+/// runs in the warehouse.
+pub fn linked(project: &Project, name: &str) -> Result<Option<Link>> {
+    if project.has_dataset(name)? {
+        return Ok(None);
+    }
+    find(project, name)
+}
+
 /// A dataset's description, or a linked dataset's ([`Link::info`]).
 pub fn dataset_or_link(project: &Project, name: &str) -> Result<crate::dataset::DatasetInfo> {
-    if !project.has_dataset(name)?
-        && let Some(l) = find(project, name)?
-    {
-        return Ok(l.info());
+    match linked(project, name)? {
+        Some(l) => Ok(l.info()),
+        None => project.dataset(name),
     }
-    project.dataset(name)
 }
 
 /// What `loupe link` asks for.
@@ -258,9 +265,9 @@ pub fn link(project: &Project, url: &ConnUrl, opts: &LinkOptions) -> Result<Link
         name: opts.name.clone(),
         engine,
         url_env: url.var().to_string(),
-        table,
+        table: table.clone(),
         columns,
-        rows_estimate: pg.rows_estimate(&TableRef::parse(&opts.table)?)?,
+        rows_estimate: pg.rows_estimate(&table)?,
         linked_at: store::now(),
     };
     keep(project, &link)?;

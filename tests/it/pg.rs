@@ -177,14 +177,7 @@ pub fn load_dataset(
         .columns
         .iter()
         .map(|c| {
-            let ty = match c.ty {
-                ColumnType::Integer => "bigint",
-                ColumnType::Float => "double precision",
-                ColumnType::Boolean => "boolean",
-                ColumnType::Date => "date",
-                ColumnType::Datetime => "timestamp",
-                ColumnType::Text => "text",
-            };
+            let ty = loupe::warehouse::chart::sql_type(c.ty);
             format!("{} {ty}", q(&c.name))
         })
         .collect();
