@@ -247,21 +247,35 @@ impl StatusExclusion {
                 Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
             })?
             .collect::<std::result::Result<_, _>>()?;
+        Ok(Self::from_counts(&col.name, rows, &extra))
+    }
+
+    /// The exclusion of a status column from its values and their rows (at most
+    /// [`MAX_VALUES`] + 1 of them: a column with more is not a status), with the meanings of
+    /// `extra` beside the built-in ones.
+    pub fn from_counts(
+        column: &str,
+        rows: Vec<(String, u64)>,
+        extra: &[(String, OrderStatus)],
+    ) -> Option<StatusExclusion> {
         if rows.len() > MAX_VALUES {
-            return Ok(None);
+            return None;
         }
         let mut out = StatusExclusion {
-            column: col.name.clone(),
+            column: column.to_string(),
             ..StatusExclusion::default()
         };
         for (v, n) in rows {
-            if meaning(&v, &extra).is_some_and(OrderStatus::excluded_by_default) {
+            if meaning(&v, extra).is_some_and(OrderStatus::excluded_by_default) {
                 out.values.push(v);
                 out.rows += n;
             }
         }
-        Ok((!out.values.is_empty()).then_some(out))
+        (!out.values.is_empty()).then_some(out)
     }
+
+    /// The most distinct values a status column is read for, plus one.
+    pub const READ_LIMIT: usize = MAX_VALUES + 1;
 
     /// The condition rows that are kept meet: `status is missing or status not in (…)`.
     pub fn keep_condition(&self) -> Expr {

@@ -23,7 +23,8 @@ pub struct CustomersArgs {
     /// The as-of date, YYYY-MM-DD (default: the day after the last transaction).
     #[arg(long)]
     as_of: Option<String>,
-    /// Only rows satisfying this SQL condition, e.g. "Quantity > 0 AND UnitPrice > 0".
+    /// Only rows satisfying this SQL condition, e.g. "Quantity > 0 AND UnitPrice > 0" (on a
+    /// linked dataset, a condition of the expression language, which that example also is).
     #[arg(long = "where")]
     filter: Option<String>,
     /// Lifecycle thresholds in days.
@@ -153,13 +154,14 @@ pub fn customers(a: CustomersArgs) -> Result<()> {
     // first (with progress) when it is missing or stale, then the table, which is kept.
     let table = match loupe::customers::keep::find(&project, &dataset, &opts)? {
         Some(t) => t,
-        None => {
-            let info = project.dataset(&dataset)?;
-            super::progress_bar::with_bar(|rep| {
+        None => super::progress_bar::with_bar(|rep| {
+            // A linked dataset has no copy: its warehouse computes the figures.
+            if loupe::warehouse::link::linked(&project, &dataset)?.is_none() {
+                let info = project.dataset(&dataset)?;
                 loupe::kept::copy::ensure(&project, &info, rep)?;
-                customer_table_with(&project, &dataset, &opts, rep)
-            })?
-        }
+            }
+            customer_table_with(&project, &dataset, &opts, rep)
+        })?,
     };
     // The project's tag rules add a `tags` column; a rule that fails is named on stderr.
     let tags = evaluate_frame(&table.frame, &rules(&project)?)?;
@@ -178,5 +180,8 @@ pub fn customers(a: CustomersArgs) -> Result<()> {
         table.as_of,
         a.out.display()
     );
+    if let Some(t) = table.transfer {
+        say!("{}", super::warehouse::transfer_line(t));
+    }
     Ok(())
 }

@@ -111,7 +111,18 @@ pub fn chart(a: ChartArgs) -> Result<()> {
     spec.order = a.order;
     spec.bins = a.bins;
     // Computed even when only saved: a chart that cannot be computed is not saved.
-    let data = super::progress_bar::with_bar(|rep| compute(&project, &spec, a.kind, None, rep))?;
+    // A linked dataset's table comes from its warehouse, with what it cost on the wire.
+    let link =
+        loupe::warehouse::link::linked(&project, &a.dataset)?.filter(|_| !a.kind.is_distribution());
+    let mut transfer = None;
+    let data = super::progress_bar::with_bar(|rep| match &link {
+        Some(l) => {
+            let (table, t) = loupe::warehouse::chart::aggregate(l, &spec, rep)?;
+            transfer = Some(t);
+            Ok(loupe::explore::chart::ChartData::Table(table))
+        }
+        None => compute(&project, &spec, a.kind, None, rep),
+    })?;
     let words = Words::default();
     if let Some(out) = &a.out {
         let table = data.table(&words);
@@ -132,6 +143,9 @@ pub fn chart(a: ChartArgs) -> Result<()> {
             int(data.input_rows()),
             out.display()
         );
+    }
+    if let Some(t) = transfer {
+        say!("{}", super::warehouse::transfer_line(t));
     }
     if let Some(title) = a.save {
         let chart = SavedChart {
@@ -171,7 +185,15 @@ pub struct CohortsArgs {
 
 pub fn cohorts_cmd(a: CohortsArgs) -> Result<()> {
     let project = Project::open_read_only(&a.project)?;
-    let c = cohorts(&project, &a.dataset, a.filter.as_deref())?;
+    let (c, transfer) = match loupe::warehouse::link::linked(&project, &a.dataset)? {
+        Some(l) => {
+            let (c, t) = super::progress_bar::with_bar(|rep| {
+                loupe::warehouse::cohorts::cohorts(&l, a.filter.as_deref(), rep)
+            })?;
+            (c, Some(t))
+        }
+        None => (cohorts(&project, &a.dataset, a.filter.as_deref())?, None),
+    };
     if is_png(&a.out) {
         let revenue = a.metric == "revenue";
         let title = if revenue {
@@ -198,6 +220,9 @@ pub fn cohorts_cmd(a: CohortsArgs) -> Result<()> {
             String::new()
         }
     );
+    if let Some(t) = transfer {
+        say!("{}", super::warehouse::transfer_line(t));
+    }
     Ok(())
 }
 

@@ -13,6 +13,7 @@ use loupe::segments::sql::{materialize, to_sql};
 use loupe::segments::{BaseOptions, Count, Need, SegmentBase, members, parse_rule, resolve};
 use loupe::segments::{generate, kmeans};
 use loupe::store::{Project, segments as store};
+use loupe::warehouse::segments::WarehouseBase;
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -30,7 +31,8 @@ struct BaseArgs {
     /// The as-of date (YYYY-MM-DD); default: the day after the last transaction.
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
-    /// Only transaction rows satisfying this SQL condition.
+    /// Only transaction rows satisfying this SQL condition (on a linked dataset, a condition
+    /// of the expression language).
     #[arg(long = "where", value_name = "SQL")]
     filter: Option<String>,
     /// A customers dataset joined by customer id (default: found by its roles).
@@ -135,8 +137,8 @@ enum SegmentCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Print the one SQL query that lists the segment's customer ids (the customer table is
-    /// written to the project as <dataset>_customers for it).
+    /// Print the one SQL query that lists the segment's customer ids (for SQLite, the customer
+    /// table is written to the project as <dataset>_customers for it).
     Sql {
         #[arg(long)]
         project: PathBuf,
@@ -144,6 +146,11 @@ enum SegmentCommand {
         which: Which,
         #[command(flatten)]
         base: BaseArgs,
+        /// sqlite: over the customer table written to the project; postgres: one query that
+        /// builds the customer table too, over a linked dataset's table (or over tables named
+        /// as the project's datasets).
+        #[arg(long, default_value = "sqlite", value_parser = ["sqlite", "postgres"])]
+        dialect: String,
     },
     /// Export a segment's customers to CSV, XLSX or Parquet, for a campaign tool.
     Export {
@@ -419,6 +426,28 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
             json,
         } => {
             let p = open(&project, false)?;
+            // A linked dataset's segment is counted by its warehouse.
+            if let Some(wb) = WarehouseBase::resolve(&p, &base.options()?)? {
+                let (_, rule) = resolve(&p, which.name.as_deref(), which.rule.as_deref())?;
+                let saved = saved::saved(&p)?;
+                let (c, transfer) = super::progress_bar::with_bar(|rep| {
+                    loupe::warehouse::segments::count(&wb, &rule, &saved, rep)
+                })?;
+                if json {
+                    let mut v = serde_json::to_value(c).unwrap_or_default();
+                    v["transfer"] = serde_json::to_value(transfer).unwrap_or_default();
+                    json_line(&v);
+                } else {
+                    say!(
+                        "{} of {} customers ({:.1}%)",
+                        int(c.count as u64),
+                        int(c.base as u64),
+                        c.share * 100.0
+                    );
+                    say!("{}", super::warehouse::transfer_line(transfer));
+                }
+                return Ok(());
+            }
             let (_, _, _, m) = evaluate(&p, &which, &base)?;
             let c = Count::of(&m);
             if json {
@@ -436,8 +465,34 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
             project,
             which,
             base,
+            dialect,
         } => {
+            // PostgreSQL: the whole customer table in the query, over a linked dataset's
+            // table, or over tables named as the project's datasets.
+            if dialect == "postgres" {
+                let p = open(&project, false)?;
+                let (_, rule) = resolve(&p, which.name.as_deref(), which.rule.as_deref())?;
+                let opts = base.options()?;
+                let wb = match WarehouseBase::resolve(&p, &opts)? {
+                    Some(wb) => wb,
+                    None => WarehouseBase::of_local(&p, &opts)?,
+                };
+                let sql = loupe::warehouse::segments::to_sql(
+                    &wb,
+                    &rule,
+                    &saved::saved(&p)?,
+                    loupe::warehouse::segments::Select::Ids,
+                )?;
+                say!("{sql};");
+                return Ok(());
+            }
             let mut p = open(&project, true)?;
+            if loupe::warehouse::link::linked(&p, base.dataset.as_deref().unwrap_or(""))?.is_some()
+            {
+                return Err(Error::InvalidArgument(
+                    "a linked dataset's segment is written in its warehouse's dialect: add --dialect postgres".into(),
+                ));
+            }
             let (_, rule) = resolve(&p, which.name.as_deref(), which.rule.as_deref())?;
             let b = base.load(&p)?;
             let sql = to_sql(&b, &rule, &saved::saved(&p)?)?;

@@ -112,3 +112,12 @@ pub fn unlink(a: UnlinkArgs) -> Result<()> {
         )))
     }
 }
+
+/// What a warehouse's answers cost on the wire, for the line after a command's result.
+pub(super) fn transfer_line(t: loupe::warehouse::Transfer) -> String {
+    format!(
+        "Computed in the warehouse: {} result rows, {} received.",
+        loupe::i18n::int(t.rows),
+        loupe::format::bytes(t.bytes)
+    )
+}

@@ -85,6 +85,8 @@ pub struct CustomerTable {
     pub status_exclusion: Option<StatusExclusion>,
     /// Whether it was read from the project's kept copy rather than built.
     pub kept: bool,
+    /// For a linked dataset, what the warehouse's answers cost on the wire.
+    pub transfer: Option<crate::warehouse::Transfer>,
 }
 
 impl CustomerTable {
@@ -96,6 +98,7 @@ impl CustomerTable {
             return_only_customers: table.return_only_customers,
             status_exclusion: table.status_exclusion.clone(),
             kept: false,
+            transfer: None,
         })
     }
 
@@ -112,6 +115,10 @@ impl CustomerTable {
 /// The kept table for these options, when there is a valid one (a damaged entry counts as
 /// none: it is built again and replaced).
 pub fn find(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<Option<CustomerTable>> {
+    // A linked dataset's rows change in the warehouse, unseen: its table is never kept.
+    if crate::warehouse::link::linked(project, dataset)?.is_some() {
+        return Ok(None);
+    }
     let inputs = inputs(project, dataset, opts)?;
     Ok(read(project, &inputs).ok().flatten())
 }
@@ -137,6 +144,7 @@ fn read(project: &Project, inputs: &Inputs) -> Result<Option<CustomerTable>> {
         return_only_customers: meta.return_only_customers,
         status_exclusion: meta.status_exclusion,
         kept: true,
+        transfer: None,
     }))
 }
 
@@ -158,6 +166,14 @@ pub fn customer_table_with(
     opts: &RfmOptions,
     rep: &Reporter,
 ) -> Result<CustomerTable> {
+    if let Some(link) = crate::warehouse::link::linked(project, dataset)? {
+        let (table, transfer) =
+            crate::warehouse::customers::customer_table(project, &link, opts, rep)?;
+        return Ok(CustomerTable {
+            transfer: Some(transfer),
+            ..CustomerTable::of(&table)?
+        });
+    }
     let inputs = inputs(project, dataset, opts)?;
     if let Ok(Some(t)) = read(project, &inputs) {
         return Ok(t);
@@ -171,6 +187,9 @@ pub fn customer_table_with(
 
 /// Builds the table without reading or writing the kept copy.
 pub fn compute(project: &Project, dataset: &str, opts: &RfmOptions) -> Result<CustomerTable> {
+    if crate::warehouse::link::linked(project, dataset)?.is_some() {
+        return customer_table_with(project, dataset, opts, &Reporter::silent());
+    }
     CustomerTable::of(&rfm_table(project, dataset, opts)?)
 }
 

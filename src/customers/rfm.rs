@@ -217,7 +217,8 @@ impl LifecycleThresholds {
 pub struct RfmOptions {
     /// Default: the day after the last transaction.
     pub as_of: Option<NaiveDate>,
-    /// Only rows satisfying this SQL condition (e.g. `Quantity > 0 AND UnitPrice > 0`).
+    /// Only rows satisfying this SQL condition (e.g. `Quantity > 0 AND UnitPrice > 0`); for a
+    /// linked dataset, a condition of the expression language (which that example also is).
     pub filter: Option<String>,
     pub lifecycle: LifecycleThresholds,
     /// A customers dataset whose columns are joined on by customer id.
@@ -324,6 +325,9 @@ pub fn rfm_table_with(
     opts: &RfmOptions,
     rep: &Reporter,
 ) -> Result<RfmTable> {
+    if let Some(link) = crate::warehouse::link::linked(project, dataset)? {
+        return Ok(crate::warehouse::customers::customer_table(project, &link, opts, rep)?.0);
+    }
     let budget = super::passes::lines_per_pass();
     Ok(customer_base_by_passes(project, dataset, opts, budget, &mut |_, _| Ok(()), rep)?.table)
 }
@@ -362,24 +366,29 @@ pub fn customer_base_by_passes(
     build_base(project, dataset, opts, Some(each), budget, rep)
 }
 
-/// One customer's figures, with the names of their favourites read from the pass's texts.
-struct Summary {
-    id: String,
-    stats: super::stats::CustomerStats,
-    favourite_category: Option<String>,
-    favourite_item: Option<String>,
-    preferred_channel: Option<String>,
+/// One customer's figures, with the names of their favourites (read from a pass's texts, or
+/// from a warehouse's answer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub id: String,
+    pub stats: super::stats::CustomerStats,
+    pub favourite_category: Option<String>,
+    pub favourite_item: Option<String>,
+    pub preferred_channel: Option<String>,
 }
 
-/// What the passes saw besides the customers.
-#[derive(Default)]
-struct Seen {
-    skipped_rows: u64,
-    return_only: u64,
-    last_day: Option<i32>,
-    has_category: bool,
-    has_channel: bool,
-    has_time: bool,
+/// What the reading saw besides the customers.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Seen {
+    /// Rows without a customer or a readable date.
+    pub skipped_rows: u64,
+    /// Customers with nothing but returns before the as-of date.
+    pub return_only: u64,
+    /// The last day of a line (purchase or return) before the as-of date.
+    pub last_day: Option<i32>,
+    pub has_category: bool,
+    pub has_channel: bool,
+    pub has_time: bool,
 }
 
 /// The figures of a pass's customers in id order, and the index of each one's lines.
@@ -518,6 +527,25 @@ fn build_base(
         };
         (all, empty, Vec::new())
     };
+    let table = finish_table(project, dataset, opts, summaries, seen, status_exclusion)?;
+    Ok(CustomerBase {
+        table,
+        scan: scanned,
+        lines_of,
+    })
+}
+
+/// The customer table from each customer's figures (in id order, as bytes compare): the
+/// as-of date, recency, the quintile scores, groups and lifecycle stages, and the joined
+/// attributes. Every source of figures (the scans, a warehouse) ends here.
+pub fn finish_table(
+    project: &Project,
+    dataset: &str,
+    opts: &RfmOptions,
+    summaries: Vec<Summary>,
+    seen: Seen,
+    status_exclusion: Option<crate::status::StatusExclusion>,
+) -> Result<RfmTable> {
     let as_of = match opts.as_of {
         Some(d) => d,
         None => {
@@ -608,11 +636,7 @@ fn build_base(
         has_channel: seen.has_channel,
         has_time: seen.has_time,
     };
-    Ok(CustomerBase {
-        table,
-        scan: scanned,
-        lines_of,
-    })
+    Ok(table)
 }
 
 /// Scores 1–5 by quintile of rank; equal values share the score of their average rank.

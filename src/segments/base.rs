@@ -112,7 +112,7 @@ pub fn day_number(d: NaiveDate) -> i32 {
 }
 
 /// The events dataset to use: the one named, or the only one with an event type.
-fn find_events(project: &Project, named: Option<&str>) -> Result<Option<DatasetInfo>> {
+pub(crate) fn find_events(project: &Project, named: Option<&str>) -> Result<Option<DatasetInfo>> {
     if let Some(n) = named {
         return Ok(Some(project.dataset(n)?));
     }

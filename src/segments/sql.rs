@@ -9,6 +9,7 @@ use super::base::SegmentBase;
 use super::eval::{Saved, unknown_segment, window_start};
 use super::rule::{Bought, Did, Op, Rule, Target, Window};
 use crate::dataset::{ColumnInfo, DatasetInfo};
+use crate::expr::Dialect;
 use crate::store::{self, Action, Project, quote_ident};
 use crate::{Error, Result};
 
@@ -16,27 +17,80 @@ fn text(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// Where a rule's windows end: the as-of date, known, or (in a warehouse) the day after the
+/// last line, which the query itself finds (`asof`, a one-row CTE with a date `day`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum AsOf {
+    Date(chrono::NaiveDate),
+    Cte,
+}
+
+impl AsOf {
+    /// The first day of an `n`-day window ending before the as-of date, as SQL.
+    fn start(self, days: u32) -> String {
+        match self {
+            AsOf::Date(d) => text(&window_start(d, days)),
+            AsOf::Cte => format!("((SELECT day FROM asof) - {days})"),
+        }
+    }
+}
+
+/// What a rule compiles against.
+pub(crate) struct Context<'a> {
+    pub dialect: Dialect,
+    pub as_of: AsOf,
+    /// Tag name → rule.
+    pub tags: &'a [(String, String)],
+    /// Whether there is an events dataset (for did()).
+    pub has_events: bool,
+}
+
+/// A rule as SQL: the condition over the customer table `c`, the joins it needs, and what it
+/// reads.
+pub(crate) struct Compiled {
+    pub condition: String,
+    /// `LEFT JOIN (…) AS bN ON …` per behavioural condition.
+    pub joins: Vec<String>,
+    pub uses_lines: bool,
+    pub uses_events: bool,
+    /// The customer table's columns the rule names.
+    pub columns: Vec<String>,
+}
+
 struct Compiler<'a> {
-    base: &'a SegmentBase,
+    ctx: &'a Context<'a>,
     saved: &'a Saved,
     stack: Vec<String>,
-    /// `LEFT JOIN (…) AS bN ON …` per behavioural condition.
-    joins: Vec<String>,
-    uses_lines: bool,
-    uses_events: bool,
+    out: Compiled,
+}
+
+/// Compiles `rule` (saved segments from `saved`) against `ctx`.
+pub(crate) fn compile(ctx: &Context<'_>, rule: &Rule, saved: &Saved) -> Result<Compiled> {
+    let mut c = Compiler {
+        ctx,
+        saved,
+        stack: Vec::new(),
+        out: Compiled {
+            condition: String::new(),
+            joins: Vec::new(),
+            uses_lines: false,
+            uses_events: false,
+            columns: Vec::new(),
+        },
+    };
+    c.out.condition = c.rule(rule)?;
+    Ok(c.out)
 }
 
 /// The SQL query listing the members' customer ids, sorted.
 pub fn to_sql(base: &SegmentBase, rule: &Rule, saved: &Saved) -> Result<String> {
-    let mut c = Compiler {
-        base,
-        saved,
-        stack: Vec::new(),
-        joins: Vec::new(),
-        uses_lines: false,
-        uses_events: false,
+    let ctx = Context {
+        dialect: Dialect::Sqlite,
+        as_of: AsOf::Date(base.as_of),
+        tags: &base.tags,
+        has_events: base.sql.events.is_some(),
     };
-    let cond = c.rule(rule)?;
+    let c = compile(&ctx, rule, saved)?;
     let mut ctes = Vec::new();
     if c.uses_lines {
         ctes.push(format!("loupe_lines AS (\n{}\n)", lines_cte(base)));
@@ -51,8 +105,9 @@ pub fn to_sql(base: &SegmentBase, rule: &Rule, saved: &Saved) -> Result<String> 
     };
     let joins: String = c.joins.iter().map(|j| format!("\n{j}")).collect();
     Ok(format!(
-        "{with}SELECT c.customer_id\nFROM {} AS c{joins}\nWHERE {cond}\nORDER BY c.customer_id",
-        quote_ident(&base.table_name())
+        "{with}SELECT c.customer_id\nFROM {} AS c{joins}\nWHERE {}\nORDER BY c.customer_id",
+        quote_ident(&base.table_name()),
+        c.condition
     ))
 }
 
@@ -116,8 +171,8 @@ fn events_cte(base: &SegmentBase) -> Result<String> {
 impl Compiler<'_> {
     fn rule(&mut self, rule: &Rule) -> Result<String> {
         Ok(match rule {
-            Rule::All { rules } if rules.is_empty() => "1".into(),
-            Rule::Any { rules } if rules.is_empty() => "0".into(),
+            Rule::All { rules } if rules.is_empty() => self.truth(true),
+            Rule::Any { rules } if rules.is_empty() => self.truth(false),
             Rule::All { rules } | Rule::Any { rules } => {
                 let word = if matches!(rule, Rule::All { .. }) {
                     " AND "
@@ -131,19 +186,26 @@ impl Compiler<'_> {
                 format!("({})", parts.join(word))
             }
             Rule::Not { rule } => format!("NOT {}", self.rule(rule)?),
-            Rule::Condition(c) => {
-                let start = match c.op {
-                    Op::WithinDays { days } => Some(window_start(self.base.as_of, days)),
-                    _ => None,
-                };
-                condition(&c.to_expr(start.as_deref()))
-            }
-            Rule::Expr { text } => condition(&crate::expr::parse(text)?),
+            Rule::Condition(c) => match (&c.op, self.ctx.as_of) {
+                (Op::WithinDays { days }, AsOf::Cte) => {
+                    self.uses(&c.column);
+                    format!(
+                        "coalesce({} >= {}, FALSE)",
+                        quote_ident(&c.column),
+                        self.ctx.as_of.start(*days)
+                    )
+                }
+                (Op::WithinDays { days }, AsOf::Date(d)) => {
+                    self.condition(&c.to_expr(Some(&window_start(d, *days))))
+                }
+                _ => self.condition(&c.to_expr(None)),
+            },
+            Rule::Expr { text } => self.condition(&crate::expr::parse(text)?),
             Rule::HasTag { name } => {
-                let Some((_, r)) = self.base.tags.iter().find(|(t, _)| t == name) else {
+                let Some((_, r)) = self.ctx.tags.iter().find(|(t, _)| t == name) else {
                     return Err(Error::InvalidArgument(format!("there is no tag '{name}'")));
                 };
-                condition(&crate::expr::parse(r)?)
+                self.condition(&crate::expr::parse(r)?)
             }
             Rule::InSegment { name } => {
                 let Some(inner) = self.saved.get(name) else {
@@ -164,13 +226,33 @@ impl Compiler<'_> {
         })
     }
 
+    fn truth(&self, b: bool) -> String {
+        match (self.ctx.dialect, b) {
+            (Dialect::Sqlite, true) => "1".into(),
+            (Dialect::Sqlite, false) => "0".into(),
+            (Dialect::Postgres, true) => "TRUE".into(),
+            (Dialect::Postgres, false) => "FALSE".into(),
+        }
+    }
+
+    fn uses(&mut self, column: &str) {
+        if !self.out.columns.iter().any(|c| c == column) {
+            self.out.columns.push(column.to_string());
+        }
+    }
+
+    /// A condition of the expression language; its SQL form counts missing as false.
+    fn condition(&mut self, e: &crate::expr::Expr) -> String {
+        for c in e.columns() {
+            self.uses(c);
+        }
+        e.to_sql_condition_in(self.ctx.dialect)
+    }
+
     fn window(&self, w: &Window) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(n) = w.within_days {
-            out.push(format!(
-                "day >= {}",
-                text(&window_start(self.base.as_of, n))
-            ));
+            out.push(format!("day >= {}", self.ctx.as_of.start(n)));
         }
         if let Some(a) = &w.after {
             out.push(format!("day >= {}", text(a)));
@@ -183,20 +265,20 @@ impl Compiler<'_> {
 
     /// A LEFT JOIN of per-customer aggregates; returns its alias.
     fn join(&mut self, source: &str, aggregates: &str, conds: Vec<String>) -> String {
-        let alias = format!("b{}", self.joins.len() + 1);
+        let alias = format!("b{}", self.out.joins.len() + 1);
         let filter = if conds.is_empty() {
             String::new()
         } else {
             format!(" WHERE {}", conds.join(" AND "))
         };
-        self.joins.push(format!(
+        self.out.joins.push(format!(
             "LEFT JOIN (SELECT customer_id, {aggregates} FROM {source}{filter} GROUP BY customer_id) AS {alias} ON {alias}.customer_id = c.customer_id"
         ));
         alias
     }
 
     fn bought(&mut self, b: &Bought) -> String {
-        self.uses_lines = true;
+        self.out.uses_lines = true;
         let mut conds = self.window(&b.window);
         if let Some(m) = &b.matching {
             let col = match m.target {
@@ -226,12 +308,12 @@ impl Compiler<'_> {
     }
 
     fn did(&mut self, d: &Did) -> Result<String> {
-        if self.base.sql.events.is_none() {
+        if !self.ctx.has_events {
             return Err(Error::InvalidArgument(
                 "did() needs an events dataset with the roles customer_id, timestamp and event_type".into(),
             ));
         }
-        self.uses_events = true;
+        self.out.uses_events = true;
         let mut conds = self.window(&d.window);
         conds.push(format!("event = {}", text(&d.event)));
         let a = self.join("loupe_events", "count(*) AS times", conds);
@@ -241,11 +323,6 @@ impl Compiler<'_> {
         }
         Ok(format!("({})", tests.join(" AND ")))
     }
-}
-
-/// A condition of the expression language; its SQL form already counts missing as false.
-fn condition(e: &crate::expr::Expr) -> String {
-    e.to_sql_condition()
 }
 
 /// Writes the base's customer table to the project as `<dataset>_customers` (kind

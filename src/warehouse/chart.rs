@@ -13,6 +13,7 @@
 use super::link::Link;
 use super::postgres::quote;
 use super::secret::ConnUrl;
+use super::source::Used;
 use crate::dataset::ColumnType;
 use crate::explore::aggregate::{Combine, group_and_fold};
 use crate::explore::spec::{Agg, ChartSpec, Dimension, Grain};
@@ -32,6 +33,14 @@ pub struct Transfer {
     pub bytes: u64,
 }
 
+impl Transfer {
+    /// Adds another query's cost (an analysis that sends several).
+    pub fn add(&mut self, other: Transfer) {
+        self.rows += other.rows;
+        self.bytes += other.bytes;
+    }
+}
+
 /// The PostgreSQL type a column of type `ty` is read as.
 pub fn sql_type(ty: ColumnType) -> &'static str {
     match ty {
@@ -44,13 +53,15 @@ pub fn sql_type(ty: ColumnType) -> &'static str {
     }
 }
 
-/// A column as the local engine holds it: cast to its Loupe type; text trimmed of white space
-/// (all of it, as import trims), and blank as missing.
+/// A column as the local engine holds it: cast to its Loupe type; text as written, and blank
+/// (nothing, or only white space) as missing, as import stores text.
 pub(crate) fn cast_sql(name: &str, ty: ColumnType) -> String {
     let q = quote(name);
     match ty {
         ColumnType::Text => {
-            format!("NULLIF(regexp_replace(CAST({q} AS text), '^\\s+|\\s+$', '', 'g'), '') AS {q}")
+            format!(
+                "CASE WHEN CAST({q} AS text) ~ '^\\s*$' THEN NULL ELSE CAST({q} AS text) END AS {q}"
+            )
         }
         _ => format!("CAST({q} AS {}) AS {q}", sql_type(ty)),
     }
@@ -67,28 +78,10 @@ pub fn schema(link: &Link) -> Schema {
 /// The SQL query for `spec` over `link`, and the columns of its result.
 pub fn to_sql(link: &Link, spec: &ChartSpec) -> Result<String> {
     let schema = schema(link);
-    let mut used: Vec<String> = Vec::new();
-    let mut use_col = |c: &str| -> Result<()> {
-        if link.columns.iter().all(|x| x.name != c) {
-            return Err(Error::NoSuchColumn {
-                context: format!("linked dataset '{}'", link.name),
-                column: c.to_string(),
-                available: link
-                    .columns
-                    .iter()
-                    .map(|x| x.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        }
-        if !used.iter().any(|u| u == c) {
-            used.push(c.to_string());
-        }
-        Ok(())
-    };
-    use_col(&spec.x.column)?;
+    let mut used = Used::new(link);
+    used.col(&spec.x.column)?;
     if let Some(b) = &spec.by {
-        use_col(&b.column)?;
+        used.col(&b.column)?;
     }
     let mut selects = vec![format!("{} AS __x", key_sql(&spec.x, &schema)?)];
     if let Some(b) = &spec.by {
@@ -102,7 +95,7 @@ pub fn to_sql(link: &Link, spec: &ChartSpec) -> Result<String> {
         };
         let parsed = expr::parse(text)?;
         for c in parsed.columns() {
-            use_col(c)?;
+            used.col(c)?;
         }
         let c = expr::compile(&parsed, &schema)?;
         let value = parsed.to_sql_in(Dialect::Postgres);
@@ -141,33 +134,14 @@ pub fn to_sql(link: &Link, spec: &ChartSpec) -> Result<String> {
         selects.push(format!("CAST(max({x}) AS date) AS __xmax"));
     }
     let filter = match spec.filter.as_deref().filter(|f| !f.trim().is_empty()) {
-        Some(f) => {
-            let parsed = expr::parse(f)?;
-            for c in parsed.columns() {
-                use_col(c)?;
-            }
-            let _checked = expr::compile_condition(&parsed, &schema)?;
-            format!("\nWHERE {}", parsed.to_sql_condition_in(Dialect::Postgres))
-        }
+        Some(f) => format!("\nWHERE {}", used.condition(Some(f))?),
         None => String::new(),
     };
-    let cast: Vec<String> = used
-        .iter()
-        .map(|c| {
-            let ty = link
-                .columns
-                .iter()
-                .find(|x| &x.name == c)
-                .map_or(ColumnType::Text, |x| x.ty);
-            cast_sql(c, ty)
-        })
-        .collect();
     let group = if spec.by.is_some() { "1, 2" } else { "1" };
     Ok(format!(
-        "SELECT {}\nFROM (SELECT {} FROM {}) AS t{filter}\nGROUP BY {group}",
+        "SELECT {}\nFROM {}{filter}\nGROUP BY {group}",
         selects.join(",\n  "),
-        cast.join(", "),
-        link.table.sql()
+        used.from("t")
     ))
 }
 
@@ -456,7 +430,7 @@ mod tests {
              CAST(min(\"day\") AS date) AS __xmin,\n  CAST(max(\"day\") AS date) AS __xmax\n\
              FROM (SELECT CAST(\"day\" AS timestamp) AS \"day\", CAST(\"qty\" AS bigint) AS \"qty\", \
              CAST(\"price\" AS double precision) AS \"price\", \
-             NULLIF(regexp_replace(CAST(\"country\" AS text), '^\\s+|\\s+$', '', 'g'), '') AS \"country\" \
+             CASE WHEN CAST(\"country\" AS text) ~ '^\\s*$' THEN NULL ELSE CAST(\"country\" AS text) END AS \"country\" \
              FROM \"shop\".\"orders\") AS t\n\
              WHERE coalesce(((\"country\" IN ('France')) AND (NOT (\"qty\" < 0))), FALSE)\nGROUP BY 1"
         );

@@ -2,16 +2,16 @@
 //! (cohort, months since) cell's active customers and revenue, each cohort's size, the last month
 //! of the data and the rows left out; only those cross the wire. The definitions are
 //! [`crate::explore::cohorts`]'s: a customer's cohort is the month of their first line (the
-//! filter applied), a line without a customer (blank after trimming) or a time is left out and
+//! filter applied), a line without a customer (blank) or a time is left out and
 //! counted, a line's amount is its amount or quantity × unit price (missing: 0).
 
 use super::chart::Transfer;
 use super::link::Link;
 use super::postgres::quote;
 use super::secret::ConnUrl;
+use super::source::Used;
 use crate::dataset::Role;
 use crate::explore::cohorts::{Cohort, Cohorts};
-use crate::expr::{self, Dialect};
 use crate::progress::Reporter;
 use crate::{Error, Result};
 use chrono::NaiveDate;
@@ -54,41 +54,21 @@ pub fn to_sql(link: &Link, filter: Option<&str>) -> Result<String> {
             )));
         }
     };
-    let schema = super::chart::schema(link);
-    let mut used: Vec<&str> = vec![customer, time];
+    let mut used = Used::new(link);
+    for c in [customer, time] {
+        used.col(c)?;
+    }
     for r in [Role::Amount, Role::Quantity, Role::UnitPrice] {
-        used.extend(role(link, r));
+        used.role(r);
     }
-    let condition = match filter.filter(|f| !f.trim().is_empty()) {
-        Some(f) => {
-            let parsed = expr::parse(f)?;
-            let _checked = expr::compile_condition(&parsed, &schema)?;
-            for c in parsed.columns() {
-                let c = link
-                    .columns
-                    .iter()
-                    .find(|x| x.name == c)
-                    .map(|x| x.name.as_str())
-                    .ok_or_else(|| Error::InvalidArgument(format!("no column '{c}'")))?;
-                used.push(c);
-            }
-            parsed.to_sql_condition_in(Dialect::Postgres)
-        }
-        None => "TRUE".to_string(),
-    };
-    let mut cast: Vec<String> = Vec::new();
-    for c in &link.columns {
-        if used.contains(&c.name.as_str()) {
-            cast.push(super::chart::cast_sql(&c.name, c.ty));
-        }
-    }
+    let condition = used.condition(filter)?;
     let c = quote(customer);
     let t = quote(time);
     Ok(format!(
         "WITH r AS (
   SELECT CAST({c} AS text) AS c, date_trunc('month', CAST({t} AS timestamp)) AS m,
          coalesce({amount}, 0) AS a
-  FROM (SELECT {cast} FROM {table}) AS s
+  FROM {from}
   WHERE {condition}),
 v AS (SELECT c, m, a FROM r WHERE c IS NOT NULL AND c <> '' AND m IS NOT NULL),
 f AS (SELECT c, min(m) AS f FROM v GROUP BY c)
@@ -104,8 +84,7 @@ SELECT 'last', CAST(CAST(max(m) AS date) AS text), NULL, NULL, NULL FROM v
 UNION ALL
 SELECT 'skipped', NULL, NULL, count(*), NULL FROM r
   WHERE c IS NULL OR c = '' OR m IS NULL",
-        cast = cast.join(", "),
-        table = link.table.sql(),
+        from = used.from("s"),
     ))
 }
 

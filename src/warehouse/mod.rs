@@ -12,12 +12,19 @@
 //! - [`chart`]: a chart's aggregation as one query, combined locally as the local engine's
 //!   parts are.
 //! - [`cohorts`]: cohort retention as one query.
+//! - [`customers`]: the customer table's per-customer figures as one query.
+//! - [`segments`]: a segment's count or members as one query, the customer table in SQL.
 
 pub mod chart;
 pub mod cohorts;
+pub mod customers;
 pub mod link;
 pub mod postgres;
 pub mod secret;
+pub mod segments;
+mod source;
+
+pub use chart::Transfer;
 
 use serde::{Deserialize, Serialize};
 

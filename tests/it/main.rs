@@ -77,3 +77,4 @@ mod segments_ui;
 #[cfg(feature = "gui")]
 mod ui;
 mod warehouse;
+mod warehouse_segments;

@@ -110,7 +110,7 @@ fn who_sql(base: &SegmentBase, p: &Project, text: &str) -> String {
 }
 
 /// (rule, members) with hand-worked answers.
-const CASES: &[(&str, &str)] = &[
+pub const CASES: &[(&str, &str)] = &[
     // Numbers. Monetary: a 35, b 13, c 100, d 7, e 50, f 10; orders: a 3, others 1.
     ("monetary = 50", "e"),
     ("monetary != 50", "a,b,c,d,f"),

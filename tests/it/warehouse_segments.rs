@@ -1,0 +1,312 @@
+//! The customer table and segments of linked datasets, computed by a throw-away PostgreSQL
+//! cluster ([`crate::pg`]), against the local engine: every operator and behavioural condition
+//! of the segments tests on the hand-built shop (orders, products, customers and events all
+//! linked), and the Online Retail rules; counts exact.
+
+use crate::common::*;
+use crate::pg;
+use loupe::progress::Reporter;
+use loupe::segments::{BaseOptions, SegmentBase, members, parse_rule, saved};
+use loupe::store::Project;
+use loupe::warehouse::link::{self, Link, LinkOptions};
+use loupe::warehouse::secret::ConnUrl;
+use loupe::warehouse::segments::{WarehouseBase, count_with, member_ids_with};
+
+/// Loads `dataset` into the cluster as `loaded.<dataset>` and links it as `wh_<dataset>` with
+/// the local dataset's roles.
+pub fn link_loaded(c: &pg::Cluster, project: &Project, dataset: &str, url: &ConnUrl) -> Link {
+    let mut client = c.client();
+    let table = format!("loaded.{dataset}");
+    pg::load_dataset(&mut client, project, dataset, &table);
+    let roles = project
+        .dataset(dataset)
+        .unwrap()
+        .columns
+        .iter()
+        .map(|c| (c.name.clone(), c.role))
+        .collect();
+    link::link(
+        project,
+        url,
+        &LinkOptions {
+            name: format!("wh_{dataset}"),
+            url_env: url.var().to_string(),
+            table,
+            roles,
+            ..LinkOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+fn local_members(base: &SegmentBase, p: &Project, text: &str) -> Vec<String> {
+    let rule = parse_rule(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    let m = members(base, &rule, &saved::saved(p).unwrap()).unwrap();
+    let mut out: Vec<String> = base
+        .ids()
+        .unwrap()
+        .into_iter()
+        .zip(&m)
+        .filter(|(_, b)| **b)
+        .map(|(i, _)| i)
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_segment_operator_runs_in_postgresql_with_the_local_answers() {
+    let Some(c) = pg::start() else { return };
+    let s = Scratch::new();
+    let p = crate::segments::shop(&s);
+    saved::save(&p, "VIP", &parse_rule("monetary >= 50").unwrap(), "").unwrap();
+    saved::save(
+        &p,
+        "Europe",
+        &parse_rule("country in ('France', 'Germany')").unwrap(),
+        "",
+    )
+    .unwrap();
+    let url = ConnUrl::new("PG", &c.url());
+    for d in ["orders", "products", "customers", "events"] {
+        link_loaded(&c, &p, d, &url);
+    }
+    let base = WarehouseBase::resolve(
+        &p,
+        &BaseOptions {
+            dataset: Some("wh_orders".into()),
+            ..BaseOptions::default()
+        },
+    )
+    .unwrap()
+    .expect("a linked base");
+    // The products, customers and events links are found by their roles.
+    assert_eq!(
+        base.products.as_ref().map(|l| l.name.as_str()),
+        Some("wh_products")
+    );
+    assert_eq!(
+        base.attributes.as_ref().map(|l| l.name.as_str()),
+        Some("wh_customers")
+    );
+    assert_eq!(
+        base.events.as_ref().map(|l| l.name.as_str()),
+        Some("wh_events")
+    );
+    let saved = saved::saved(&p).unwrap();
+    let mut wrong = Vec::new();
+    for (rule, want) in crate::segments::CASES {
+        let r = parse_rule(rule).unwrap();
+        let got = member_ids_with(&base, &r, &saved, &url, &Reporter::silent())
+            .unwrap_or_else(|e| panic!("{rule}: {e}"))
+            .0
+            .join(",");
+        if got != *want {
+            wrong.push(format!("{rule}: got [{got}], want [{want}]"));
+        }
+        let (n, transfer) = count_with(&base, &r, &saved, &url, &Reporter::silent()).unwrap();
+        let want_n = want.split(',').filter(|x| !x.is_empty()).count();
+        if (n.count, n.base) != (want_n, 6) {
+            wrong.push(format!("count of {rule}: got {n:?}, want {want_n} of 6"));
+        }
+        // One row of two numbers crosses the wire.
+        assert_eq!(transfer.rows, 1, "{rule}");
+        assert!(transfer.bytes < 64, "{rule}: {transfer:?}");
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+
+    // The lifetime-value columns are refused with the reason.
+    let err = member_ids_with(
+        &base,
+        &parse_rule("p_alive > 0.5").unwrap(),
+        &saved,
+        &url,
+        &Reporter::silent(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("lifetime-value model"), "{err}");
+    let err = member_ids_with(
+        &base,
+        &parse_rule("no_such_column = 1").unwrap(),
+        &saved,
+        &url,
+        &Reporter::silent(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("no_such_column") && err.contains("monetary"),
+        "{err}"
+    );
+
+    // The command line: a count with what crossed the wire, and the query it sent.
+    let project = s.path("test.loupe");
+    let project = project.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let out = loupe().env("PG", c.url()).args(args).output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "{args:?}: {text}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let rule = "bought(category = 'Home') AND NOT did(event = 'page_view')";
+    let json = run(&[
+        "segment",
+        "count",
+        "--project",
+        project,
+        "--dataset",
+        "wh_orders",
+        "--rule",
+        rule,
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        (v["count"].as_u64(), v["base"].as_u64()),
+        (Some(3), Some(6)),
+        "{json}"
+    );
+    assert_eq!(v["transfer"]["rows"].as_u64(), Some(1), "{json}");
+    assert!(v["transfer"]["bytes"].as_u64().unwrap_or(0) > 0, "{json}");
+    let text = run(&[
+        "segment",
+        "count",
+        "--project",
+        project,
+        "--dataset",
+        "wh_orders",
+        "--rule",
+        rule,
+    ]);
+    assert!(
+        text.contains("3 of 6 customers") && text.contains("Computed in the warehouse"),
+        "{text}"
+    );
+    // The PostgreSQL query of the local datasets, run on the same tables, lists the members.
+    let mut client = c.client();
+    client
+        .batch_execute("SET search_path TO loaded, public")
+        .unwrap();
+    for (rule, want) in [
+        (
+            "bought(category = 'Home') AND NOT did(event = 'page_view')",
+            "a,d,f",
+        ),
+        ("in_segment('VIP') AND NOT in_segment('Europe')", "c"),
+        (
+            "last_purchase within 10 days AND country is not empty",
+            "a,b,e",
+        ),
+    ] {
+        let sql = run(&[
+            "segment",
+            "sql",
+            "--project",
+            project,
+            "--dataset",
+            "orders",
+            "--dialect",
+            "postgres",
+            "--rule",
+            rule,
+        ]);
+        let ids: Vec<String> = client
+            .simple_query(&sql)
+            .unwrap_or_else(|e| panic!("{rule}: {e}\n{sql}"))
+            .into_iter()
+            .filter_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ids.join(","), want, "{rule}");
+    }
+    // SQLite's form is refused for a linked dataset, with what to do.
+    let out = loupe()
+        .args([
+            "segment",
+            "sql",
+            "--project",
+            project,
+            "--dataset",
+            "wh_orders",
+            "--rule",
+            "orders > 1",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--dialect postgres"));
+}
+
+#[test]
+fn online_retail_customers_and_segments_in_postgresql_equal_the_local_engine() {
+    let Some(path) = online_retail() else { return };
+    let Some(c) = pg::start() else { return };
+    let s = Scratch::new();
+    let mut p = s.project();
+    import(&mut p, &[&path], named("retail")).unwrap();
+    let url = ConnUrl::new("PG", &c.url());
+    link_loaded(&c, &p, "retail", &url);
+    let filter = "UnitPrice > 0 AND Quantity > 0";
+    let local = SegmentBase::load(
+        &p,
+        &BaseOptions {
+            dataset: Some("retail".into()),
+            filter: Some(filter.into()),
+            ..BaseOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(local.len(), 4_338);
+    saved::save(
+        &p,
+        "VIP",
+        &parse_rule("rfm_group IN ('Champions', 'Loyal') OR orders >= 10").unwrap(),
+        "",
+    )
+    .unwrap();
+    let base = WarehouseBase::resolve(
+        &p,
+        &BaseOptions {
+            dataset: Some("wh_retail".into()),
+            filter: Some(filter.into()),
+            ..BaseOptions::default()
+        },
+    )
+    .unwrap()
+    .unwrap();
+    let saved = saved::saved(&p).unwrap();
+    let rules = [
+        "revenue >= 500 AND recency_days <= 90 AND NOT (Country = 'United Kingdom')",
+        "rfm_group IN ('Champions', 'Loyal') OR orders >= 10",
+        "bought(item_id = '85123A', min_times = 2, within_days = 90)",
+        "bought(item = 'WHITE HANGING HEART T-LIGHT HOLDER', after = '2011-06-01') AND NOT bought(item_id = '22423')",
+        "in_segment('VIP') AND bought(min_amount = 1000, within_days = 30)",
+        "last_purchase within 30 days AND Country in ('France', 'Germany')",
+        "r_score = 5 AND f_score >= 4 AND m_score >= 3",
+        "m_score = 1 OR f_score = 1",
+        "lifecycle_stage = 'at_risk' OR lifecycle_stage = 'churned'",
+        "rfm_group = 'Can''t lose them'",
+        "favourite_item = 'REGENCY CAKESTAND 3 TIER' OR preferred_weekday = 'Sun'",
+        "preferred_hour >= 15 AND average_order_value > 300",
+        "mean_interval_days < 10 AND tenure_days > 100",
+        "everyone",
+    ];
+    for r in rules {
+        let want = local_members(&local, &p, r);
+        let rule = parse_rule(r).unwrap();
+        let (got, _) = member_ids_with(&base, &rule, &saved, &url, &Reporter::silent())
+            .unwrap_or_else(|e| panic!("{r}: {e}"));
+        assert_eq!(got.len(), want.len(), "{r}");
+        assert!(got == want, "{r}: the members differ");
+        let (n, transfer) = count_with(&base, &rule, &saved, &url, &Reporter::silent()).unwrap();
+        assert_eq!((n.count, n.base), (want.len(), 4_338), "{r}");
+        assert!(transfer.bytes < 64, "{r}: {transfer:?}");
+    }
+}
