@@ -24,7 +24,7 @@
 mod replicate;
 
 #[path = "../tests/it/pg.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod pg;
 
 use loupe::customers::rfm::RfmOptions;
@@ -178,8 +178,17 @@ fn main() -> Result<(), Error> {
         let (ts, _) = timed(runs, || {
             let mut c = Command::new(&loupe);
             c.env("BENCH_PG", &url).env("LOUPE_PROGRESS", "off").args([
-                "segment", "count", "--project", &p, "--dataset", "retail", "--where", FILTER,
-                "--rule", rule, "--json",
+                "segment",
+                "count",
+                "--project",
+                &p,
+                "--dataset",
+                "retail",
+                "--where",
+                FILTER,
+                "--rule",
+                rule,
+                "--json",
             ]);
             c
         })?;
@@ -213,7 +222,14 @@ fn main() -> Result<(), Error> {
     let (ts, _) = timed(runs, || {
         let mut c = Command::new(&loupe);
         c.env("BENCH_PG", &url).env("LOUPE_PROGRESS", "off").args([
-            "customers", "--project", &p, "--dataset", "retail", "--where", FILTER, "--out",
+            "customers",
+            "--project",
+            &p,
+            "--dataset",
+            "retail",
+            "--where",
+            FILTER,
+            "--out",
             &out_s,
         ]);
         c

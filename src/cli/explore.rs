@@ -291,7 +291,15 @@ pub fn funnel_cmd(a: FunnelArgs) -> Result<()> {
         by: a.by,
         filter: a.filter,
     };
-    let f = funnel(&project, &spec)?;
+    let (f, transfer) = match loupe::warehouse::link::linked(&project, &a.dataset)? {
+        Some(l) => {
+            let (f, t) = super::progress_bar::with_bar(|rep| {
+                loupe::warehouse::funnel::funnel(&l, &spec, rep)
+            })?;
+            (f, Some(t))
+        }
+        None => (funnel(&project, &spec)?, None),
+    };
     if is_png(&a.out) {
         render_funnel(
             &f,
@@ -309,6 +317,9 @@ pub fn funnel_cmd(a: FunnelArgs) -> Result<()> {
         .map(|s| format!("{} {}", s.step, int(s.users)))
         .collect();
     say!("{} — written to {}", parts.join(" → "), a.out.display());
+    if let Some(t) = transfer {
+        say!("{}", super::warehouse::transfer_line(t));
+    }
     Ok(())
 }
 

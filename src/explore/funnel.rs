@@ -184,8 +184,18 @@ pub fn funnel_of(
     }
 }
 
-/// The funnel of an events dataset.
+/// The funnel of an events dataset (a linked one is computed by its warehouse).
 pub fn funnel(project: &Project, spec: &FunnelSpec) -> Result<Funnel> {
+    if let Some(link) = crate::warehouse::link::linked(project, &spec.dataset)? {
+        let rep = crate::progress::Reporter::silent();
+        return Ok(crate::warehouse::funnel::funnel(&link, spec, &rep)?.0);
+    }
+    check(spec)?;
+    funnel_of_dataset(project, spec)
+}
+
+/// What every funnel needs: two steps or more, and a window longer than zero.
+pub fn check(spec: &FunnelSpec) -> Result<()> {
     if spec.steps.len() < 2 {
         return Err(Error::InvalidArgument(
             "a funnel needs at least two steps, e.g. page_view, add_to_cart, purchase".into(),
@@ -196,6 +206,11 @@ pub fn funnel(project: &Project, spec: &FunnelSpec) -> Result<Funnel> {
             "the funnel's window must be longer than zero".into(),
         ));
     }
+    Ok(())
+}
+
+/// The funnel of a local events dataset.
+fn funnel_of_dataset(project: &Project, spec: &FunnelSpec) -> Result<Funnel> {
     let (evs, skipped) = events(
         project,
         &spec.dataset,

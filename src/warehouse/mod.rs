@@ -12,12 +12,14 @@
 //! - [`chart`]: a chart's aggregation as one query, combined locally as the local engine's
 //!   parts are.
 //! - [`cohorts`]: cohort retention as one query.
+//! - [`funnel`]: a funnel as one query, chains found with window functions.
 //! - [`customers`]: the customer table's per-customer figures as one query.
 //! - [`segments`]: a segment's count or members as one query, the customer table in SQL.
 
 pub mod chart;
 pub mod cohorts;
 pub mod customers;
+pub mod funnel;
 pub mod link;
 pub mod postgres;
 pub mod secret;
