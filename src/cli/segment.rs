@@ -276,6 +276,27 @@ fn evaluate(p: &Project, which: &Which, base: &BaseArgs) -> Result<Evaluated> {
     Ok((name, rule, b, m))
 }
 
+/// A segment's size, as text or JSON, with what a warehouse's answer cost on the wire.
+fn print_count(c: Count, transfer: Option<loupe::warehouse::Transfer>, json: bool) {
+    if json {
+        let mut v = serde_json::to_value(c).unwrap_or_default();
+        if let Some(t) = transfer {
+            v["transfer"] = serde_json::to_value(t).unwrap_or_default();
+        }
+        json_line(&v);
+    } else {
+        say!(
+            "{} of {} customers ({:.1}%)",
+            int(c.count as u64),
+            int(c.base as u64),
+            c.share * 100.0
+        );
+        if let Some(t) = transfer {
+            say!("{}", super::warehouse::transfer_line(t));
+        }
+    }
+}
+
 fn json_line(v: &serde_json::Value) {
     say!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }
@@ -433,33 +454,11 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
                 let (c, transfer) = super::progress_bar::with_bar(|rep| {
                     loupe::warehouse::segments::count(&wb, &rule, &saved, rep)
                 })?;
-                if json {
-                    let mut v = serde_json::to_value(c).unwrap_or_default();
-                    v["transfer"] = serde_json::to_value(transfer).unwrap_or_default();
-                    json_line(&v);
-                } else {
-                    say!(
-                        "{} of {} customers ({:.1}%)",
-                        int(c.count as u64),
-                        int(c.base as u64),
-                        c.share * 100.0
-                    );
-                    say!("{}", super::warehouse::transfer_line(transfer));
-                }
+                print_count(c, Some(transfer), json);
                 return Ok(());
             }
             let (_, _, _, m) = evaluate(&p, &which, &base)?;
-            let c = Count::of(&m);
-            if json {
-                json_line(&serde_json::to_value(c).unwrap_or_default());
-            } else {
-                say!(
-                    "{} of {} customers ({:.1}%)",
-                    int(c.count as u64),
-                    int(c.base as u64),
-                    c.share * 100.0
-                );
-            }
+            print_count(Count::of(&m), None, json);
         }
         SegmentCommand::Sql {
             project,

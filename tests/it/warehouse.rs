@@ -10,7 +10,7 @@ use loupe::explore::aggregate::aggregate;
 use loupe::explore::{AggTable, ChartSpec, Dimension, Measure};
 use loupe::progress::{CancelToken, Reporter};
 use loupe::store::Project;
-use loupe::warehouse::link::{self, LinkOptions};
+use loupe::warehouse::link;
 use loupe::warehouse::postgres::Pg;
 use loupe::warehouse::secret::ConnUrl;
 use std::path::Path;
@@ -475,30 +475,9 @@ fn specs(
 }
 
 fn charts_agree(c: &pg::Cluster, project: &Project, dataset: &str, specs: Vec<ChartSpec>) {
-    let mut client = c.client();
-    let table = format!("loaded.{dataset}");
-    pg::load_dataset(&mut client, project, dataset, &table);
     let url = ConnUrl::new("PG", &c.url());
-    // The local dataset's roles, so that both engines read the same columns.
-    let roles = project
-        .dataset(dataset)
-        .unwrap()
-        .columns
-        .iter()
-        .map(|c| (c.name.clone(), c.role))
-        .collect();
-    let l = link::link(
-        project,
-        &url,
-        &LinkOptions {
-            name: format!("wh_{dataset}"),
-            url_env: "PG".into(),
-            table: table.clone(),
-            roles,
-            ..LinkOptions::default()
-        },
-    )
-    .unwrap();
+    // Linked with the local dataset's roles, so that both engines read the same columns.
+    let l = crate::warehouse_segments::link_loaded(c, project, dataset, &url);
     // Cohorts: customers and active counts exactly, revenue to the cent.
     for filter in [None, Some("Quantity > 0")] {
         let filter = filter.filter(|_| dataset == "retail");

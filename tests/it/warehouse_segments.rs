@@ -93,6 +93,54 @@ fn every_segment_operator_runs_in_postgresql_with_the_local_answers() {
         base.events.as_ref().map(|l| l.name.as_str()),
         Some("wh_events")
     );
+    // The customer table with categories from the linked products: the local favourites.
+    {
+        use loupe::customers::rfm::{RfmOptions, rfm_table};
+        let local = RfmOptions {
+            products: Some("products".into()),
+            ..RfmOptions::default()
+        };
+        let want = rfm_table(&p, "orders", &local).unwrap();
+        let linked = RfmOptions {
+            products: Some("wh_products".into()),
+            ..RfmOptions::default()
+        };
+        let (got, _) = loupe::warehouse::customers::customer_table_with(
+            &p,
+            &base.link,
+            &linked,
+            &url,
+            &Reporter::silent(),
+        )
+        .unwrap();
+        let favourites = |t: &loupe::customers::rfm::RfmTable| -> Vec<_> {
+            t.customers
+                .iter()
+                .map(|c| {
+                    (
+                        c.customer_id.clone(),
+                        c.favourite_category.clone(),
+                        c.favourite_item.clone(),
+                        c.rfm_group,
+                        c.return_orders,
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(favourites(&got), favourites(&want));
+        assert!(got.has_category && want.has_category);
+        // A products table that is not linked is refused, with what to do.
+        let err = loupe::warehouse::customers::customer_table_with(
+            &p,
+            &base.link,
+            &local,
+            &url,
+            &Reporter::silent(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("linked from the same warehouse"), "{err}");
+    }
     let saved = saved::saved(&p).unwrap();
     let mut wrong = Vec::new();
     for (rule, want) in crate::segments::CASES {
