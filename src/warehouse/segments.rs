@@ -242,11 +242,8 @@ fn lifecycle_case(t: &LifecycleThresholds) -> String {
 type Columns = Vec<(String, ColumnType)>;
 
 /// The SQL of the customer table `c` (and what it is built from), with the line attributes
-/// `line_attributes`; the columns `c` has.
-fn customer_table_ctes(
-    base: &WarehouseBase,
-    line_attributes: &[String],
-) -> Result<(Vec<String>, Columns)> {
+/// `line_attributes`.
+fn customer_table_ctes(base: &WarehouseBase, line_attributes: &[String]) -> Result<Vec<String>> {
     let lines = lines_sql(
         &base.link,
         base.products.as_ref(),
@@ -293,10 +290,6 @@ fn customer_table_ctes(
         score("loupe_f"),
         score("loupe_m")
     );
-    let mut columns: Columns = table_columns()
-        .into_iter()
-        .map(|(c, t)| (c.to_string(), t))
-        .collect();
     let mut selects = vec![
         "k.*".to_string(),
         format!("{} AS rfm_group", group_case()),
@@ -313,14 +306,9 @@ fn customer_table_ctes(
         let mut cols = Vec::new();
         for c in a.columns.iter().filter(|c| c.name != key_name) {
             let q = u.col(&c.name)?;
-            let name = if COLUMNS.contains(&c.name.as_str()) {
-                format!("attr_{}", c.name)
-            } else {
-                c.name.clone()
-            };
+            let name = attribute_name(&c.name);
             cols.push(format!("t.{q} AS {}", quote(&name)));
             selects.push(format!("at.{}", quote(&name)));
-            columns.push((name, c.ty));
         }
         ctes.push(format!(
             "attrs AS (SELECT DISTINCT ON (loupe_id) CAST(t.{key} AS text) AS loupe_id, {} FROM {} WHERE t.{key} IS NOT NULL ORDER BY loupe_id)",
@@ -335,13 +323,44 @@ fn customer_table_ctes(
         ));
         selects.push(format!("x{i}m.v AS {}", quote(name)));
         joins.push_str(&format!(" LEFT JOIN x{i}m ON x{i}m.c = k.customer_id"));
-        columns.push((name.clone(), ColumnType::Text));
     }
     ctes.push(format!(
         "c AS (SELECT {} FROM scored AS k{joins})",
         selects.join(", ")
     ));
-    Ok((ctes, columns))
+    Ok(ctes)
+}
+
+/// An attribute's name in the customer table: `attr_` before a name the table has already.
+fn attribute_name(name: &str) -> String {
+    if COLUMNS.contains(&name) {
+        format!("attr_{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The customer table's columns before line attributes: the figures and scores, then the
+/// linked attributes (every column but the customer id).
+fn known_columns(base: &WarehouseBase) -> Columns {
+    let mut columns: Columns = table_columns()
+        .into_iter()
+        .map(|(c, t)| (c.to_string(), t))
+        .collect();
+    if let Some(a) = &base.attributes {
+        let key = a
+            .columns
+            .iter()
+            .find(|c| c.role == Some(Role::CustomerId))
+            .map(|c| c.name.as_str());
+        columns.extend(
+            a.columns
+                .iter()
+                .filter(|c| Some(c.name.as_str()) != key)
+                .map(|c| (attribute_name(&c.name), c.ty)),
+        );
+    }
+    columns
 }
 
 /// The text columns of the transactions without a role: what a rule may name as a line
@@ -365,7 +384,7 @@ pub fn to_sql(base: &WarehouseBase, rule: &Rule, saved: &Saved, select: Select) 
     };
     let compiled = compile(&ctx, rule, saved)?;
     // The columns the rule names: the table's, the attributes', or line attributes.
-    let (_, known) = customer_table_ctes(base, &[])?;
+    let known = known_columns(base);
     let mut line_attributes = Vec::new();
     for c in &compiled.columns {
         if known.iter().any(|(k, _)| k == c) {
@@ -395,7 +414,7 @@ pub fn to_sql(base: &WarehouseBase, rule: &Rule, saved: &Saved, select: Select) 
             available: available.join(", "),
         });
     }
-    let (mut ctes, _) = customer_table_ctes(base, &line_attributes)?;
+    let mut ctes = customer_table_ctes(base, &line_attributes)?;
     if compiled.uses_lines {
         ctes.push(
             "loupe_lines AS (SELECT c AS customer_id, d AS day, o AS order_key, item_id, item, cat AS category, a AS amount FROM l WHERE NOT ret)"
