@@ -61,11 +61,6 @@ pub fn rules(a: RulesArgs) -> Result<()> {
         ));
     }
     let project = Project::open_read_only(&a.project)?;
-    // The baskets are read from the dataset's columnar copy: built first, with progress, when
-    // it is missing or stale.
-    let info = project.dataset(&a.dataset)?;
-    with_bar(|rep| loupe::kept::copy::ensure(&project, &info, rep))?;
-    let b = read_baskets(&project, &a.dataset, &a.basket, &a.item)?;
     let opts = RuleOptions {
         min_support: a.min_support,
         min_confidence: a.min_confidence,
@@ -73,27 +68,49 @@ pub fn rules(a: RulesArgs) -> Result<()> {
         max_len: a.max_len,
         max_consequent: a.max_consequent,
     };
-    let rules = with_bar(|rep| {
-        rep.check()?;
-        Ok::<_, Error>(association_rules(&b.baskets, &opts))
-    })?;
+    let (rules, items, baskets, distinct, transfer) =
+        match loupe::warehouse::link::linked(&project, &a.dataset)? {
+            // A linked table's itemsets are counted by its warehouse.
+            Some(link) => {
+                let (w, t) = with_bar(|rep| {
+                    loupe::warehouse::rules::rules(&link, &a.basket, &a.item, &opts, rep)
+                })?;
+                (w.rules, w.items, w.baskets, w.distinct_items, Some(t))
+            }
+            None => {
+                // The baskets are read from the dataset's columnar copy: built first, with
+                // progress, when it is missing or stale.
+                let info = project.dataset(&a.dataset)?;
+                with_bar(|rep| loupe::kept::copy::ensure(&project, &info, rep))?;
+                let b = read_baskets(&project, &a.dataset, &a.basket, &a.item)?;
+                let rules = with_bar(|rep| {
+                    rep.check()?;
+                    Ok::<_, Error>(association_rules(&b.baskets, &opts))
+                })?;
+                let (n, distinct) = (b.baskets.len() as u64, b.items.len() as u64);
+                (rules, b.items, n, distinct, None)
+            }
+        };
     say!(
         "{} baskets, {} items: {} rules",
-        int(b.baskets.len() as u64),
-        int(b.items.len() as u64),
+        int(baskets),
+        int(distinct),
         int(rules.len() as u64)
     );
+    if let Some(t) = transfer {
+        say!("{}", super::warehouse::transfer_line(t));
+    }
     match &a.out {
         Some(path) => {
-            write_rules_csv(&rules, &b.items, path)?;
+            write_rules_csv(&rules, &items, path)?;
             say!("wrote {}", path.display());
         }
         None => {
             for r in rules.iter().take(20) {
                 say!(
                     "{} -> {}  support {:.4}  confidence {:.3}  lift {:.2}",
-                    itemset_text(&r.antecedents, &b.items),
-                    itemset_text(&r.consequents, &b.items),
+                    itemset_text(&r.antecedents, &items),
+                    itemset_text(&r.consequents, &items),
                     r.support,
                     r.confidence,
                     r.lift

@@ -49,7 +49,7 @@ pub use model::{
 };
 pub use output::{read_customer_ids, write_recommendations};
 pub use reasons::{ItemLabel, Reason};
-pub use rules::{Rule, RuleOptions, association_rules};
+pub use rules::{Rule, RuleOptions, association_rules, min_count, rules_from_itemsets};
 
 /// An item set as written in rule files: items sorted and joined by `|`.
 pub fn itemset_text(ids: &[u32], items: &[String]) -> String {

@@ -70,8 +70,26 @@ pub fn association_rules(baskets: &[Vec<u32>], opts: &RuleOptions) -> Vec<Rule> 
     if n == 0 {
         return Vec::new();
     }
-    let min_count = ((opts.min_support * n as f64) - 1e-9).ceil().max(1.0) as u64;
-    let sets: Vec<Itemset> = frequent_itemsets(baskets, min_count, opts.max_len.max(2));
+    let sets: Vec<Itemset> = frequent_itemsets(
+        baskets,
+        min_count(n as u64, opts.min_support),
+        opts.max_len.max(2),
+    );
+    rules_from_itemsets(&sets, n as u64, opts)
+}
+
+/// The least number of baskets a frequent itemset is held by: `min_support` of `n`, at least 1.
+pub fn min_count(n: u64, min_support: f64) -> u64 {
+    ((min_support * n as f64) - 1e-9).ceil().max(1.0) as u64
+}
+
+/// The rules of every frequent itemset (with all of their subsets, as frequent itemsets are)
+/// among `n` baskets, strongest first: what [`association_rules`] computes from the itemsets it
+/// mined, and a warehouse's counted itemsets are turned into.
+pub fn rules_from_itemsets(sets: &[Itemset], n: u64, opts: &RuleOptions) -> Vec<Rule> {
+    if n == 0 {
+        return Vec::new();
+    }
     let count: HashMap<&[u32], u64> = sets.iter().map(|s| (s.items.as_slice(), s.count)).collect();
     let nf = n as f64;
     let mut rules = Vec::new();

@@ -12,7 +12,7 @@
 use super::chart::Transfer;
 use super::link::Link;
 use super::secret::ConnUrl;
-use super::source::Used;
+use super::source::{Used, trimmed};
 use crate::dataset::Role;
 use crate::explore::funnel::{Funnel, FunnelGroup, FunnelSpec, StepResult};
 use crate::progress::Reporter;
@@ -24,11 +24,6 @@ type Cell = (u64, Option<f64>);
 
 fn lit(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
-}
-
-/// A text trimmed of white space as the local engine trims it (`str::trim`), blank as missing.
-fn trimmed(e: &str) -> String {
-    format!("NULLIF(regexp_replace(CAST({e} AS text), '^\\s+|\\s+$', '', 'g'), '')")
 }
 
 /// The query behind [`funnel_with`]: rows `known` (a step's event type that occurs), `skipped`

@@ -14,6 +14,7 @@
 //! - [`cohorts`]: cohort retention as one query.
 //! - [`funnel`]: a funnel as one query, chains found with window functions.
 //! - [`customers`]: the customer table's per-customer figures as one query.
+//! - [`rules`]: association rules, their frequent itemsets counted level by level.
 //! - [`segments`]: a segment's count or members as one query, the customer table in SQL.
 
 pub mod chart;
@@ -22,6 +23,7 @@ pub mod customers;
 pub mod funnel;
 pub mod link;
 pub mod postgres;
+pub mod rules;
 pub mod secret;
 pub mod segments;
 mod source;

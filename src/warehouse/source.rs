@@ -92,3 +92,8 @@ impl<'a> Used<'a> {
         format!("(SELECT {cast} FROM {}) AS {alias}", self.link.table.sql())
     }
 }
+
+/// A text trimmed of white space as the local engine trims it (`str::trim`), blank as missing.
+pub(crate) fn trimmed(e: &str) -> String {
+    format!("NULLIF(regexp_replace(CAST({e} AS text), '^\\s+|\\s+$', '', 'g'), '')")
+}

@@ -77,4 +77,5 @@ mod segments_ui;
 #[cfg(feature = "gui")]
 mod ui;
 mod warehouse;
+mod warehouse_rules;
 mod warehouse_segments;
