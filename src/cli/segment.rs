@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use loupe::error::{Error, Result};
 use loupe::i18n::int;
 use loupe::privacy::Masking;
-use loupe::segments::export::{ExportSpec, export_members, member_ids};
+use loupe::segments::export::{ExportSpec, MemberRows, export_members, export_rows, member_ids};
 use loupe::segments::saved::{self, compare};
 use loupe::segments::sql::{materialize, to_sql};
 use loupe::segments::{BaseOptions, Count, Need, SegmentBase, members, parse_rule, resolve};
@@ -359,10 +359,28 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
                     return Err(Error::InvalidArgument("give the rule with --rule".into()));
                 }
             };
-            // Check it runs before saving it.
-            let b = base.load(&p)?;
             let mut all = saved::saved(&p)?;
             all.insert(name.clone(), rule.clone());
+            // On a linked dataset, the warehouse lists the members to check it runs.
+            if let Some(wb) = WarehouseBase::resolve(&p, &base.options()?)? {
+                let (m, transfer) = super::progress_bar::with_bar(|rep| {
+                    loupe::warehouse::segments::members(&wb, &rule, &all, rep)
+                })?;
+                saved::save(&p, &name, &rule, &description)?;
+                store::add_snapshot(
+                    p.conn(),
+                    &name,
+                    &wb.link.name,
+                    &m.as_of.to_string(),
+                    "save",
+                    &m.ids()?,
+                )?;
+                say!("saved segment '{name}': {rule}");
+                print_count(m.count(), Some(transfer), false);
+                return Ok(());
+            }
+            // Check it runs before saving it.
+            let b = base.load(&p)?;
             let m = members(&b, &rule, &all)?;
             saved::save(&p, &name, &rule, &description)?;
             store::add_snapshot(
@@ -510,7 +528,6 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
             bom,
         } => {
             let p = open(&project, true)?;
-            let (name, rule, b, m) = evaluate(&p, &which, &base)?;
             let (mask, mask_as) = parse_masks(&mask)?;
             let spec = ExportSpec {
                 columns,
@@ -523,7 +540,27 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
             if let Some(w) = loupe::segments::export::salt_warning(&spec) {
                 eprintln!("warning: {w}");
             }
-            let r = export_members(&p, &b, name.as_deref(), &rule.to_string(), &m, &out, &spec)?;
+            let r = match WarehouseBase::resolve(&p, &base.options()?)? {
+                // A linked dataset's members' rows come from its warehouse, and only they.
+                Some(wb) => {
+                    let (name, rule) = resolve(&p, which.name.as_deref(), which.rule.as_deref())?;
+                    let saved = saved::saved(&p)?;
+                    let (m, transfer) = super::progress_bar::with_bar(|rep| {
+                        loupe::warehouse::segments::member_rows(&wb, &rule, &saved, rep)
+                    })?;
+                    say!("{}", super::warehouse::transfer_line(transfer));
+                    let rows = MemberRows {
+                        dataset: &wb.link.name,
+                        as_of: &m.as_of.to_string(),
+                        frame: m.frame,
+                    };
+                    export_rows(&p, &rows, name.as_deref(), &rule.to_string(), &out, &spec)?
+                }
+                None => {
+                    let (name, rule, b, m) = evaluate(&p, &which, &base)?;
+                    export_members(&p, &b, name.as_deref(), &rule.to_string(), &m, &out, &spec)?
+                }
+            };
             say!(
                 "wrote {} customers × {} columns to {}",
                 int(r.rows),
@@ -614,6 +651,26 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
         } => {
             let p = open(&project, true)?;
             let s = saved::get(&p, &name)?;
+            if let Some(wb) = WarehouseBase::resolve(&p, &base.options()?)? {
+                let (m, transfer) = super::progress_bar::with_bar(|rep| {
+                    loupe::warehouse::segments::members(&wb, &s.rule, &saved::saved(&p)?, rep)
+                })?;
+                let ids = m.ids()?;
+                let id = store::add_snapshot(
+                    p.conn(),
+                    &name,
+                    &wb.link.name,
+                    &m.as_of.to_string(),
+                    "snapshot",
+                    &ids,
+                )?;
+                say!(
+                    "snapshot {id} of '{name}': {} members",
+                    int(ids.len() as u64)
+                );
+                say!("{}", super::warehouse::transfer_line(transfer));
+                return Ok(());
+            }
             let b = base.load(&p)?;
             let m = members(&b, &s.rule, &saved::saved(&p)?)?;
             let ids = member_ids(&b, &m)?;

@@ -72,9 +72,14 @@ pub fn members_frame(
     spec: &ExportSpec,
     project_salt: &str,
 ) -> Result<DataFrame> {
-    let frame = &base.frame;
     let mask = BooleanChunked::from_slice("m".into(), members);
-    let mut out = frame.filter(&mask)?;
+    shape(base.frame.filter(&mask)?, spec, project_salt)
+}
+
+/// The members' rows `frame` with the chosen columns, masked and hashed as asked.
+fn shape(frame: DataFrame, spec: &ExportSpec, project_salt: &str) -> Result<DataFrame> {
+    let mut out = frame.clone();
+    let frame = &frame;
     if let Some(cols) = &spec.columns {
         for c in cols {
             if frame.column(c).is_err() {
@@ -128,26 +133,61 @@ pub fn export_members(
     out: &Path,
     spec: &ExportSpec,
 ) -> Result<ExportReport> {
+    let mask = BooleanChunked::from_slice("m".into(), members);
+    let rows = MemberRows {
+        dataset: &base.dataset,
+        as_of: &base.as_of.to_string(),
+        frame: base.frame.filter(&mask)?,
+    };
+    export_rows(project, &rows, segment, rule_text, out, spec)
+}
+
+/// A segment's members: their rows of the customer table of `dataset` as of a day.
+pub struct MemberRows<'a> {
+    pub dataset: &'a str,
+    pub as_of: &'a str,
+    pub frame: DataFrame,
+}
+
+/// [`export_members`] of members' rows computed elsewhere (a warehouse's).
+pub fn export_rows(
+    project: &Project,
+    rows: &MemberRows<'_>,
+    segment: Option<&str>,
+    rule_text: &str,
+    out: &Path,
+    spec: &ExportSpec,
+) -> Result<ExportReport> {
     let project_salt = if spec.hash_ids && spec.salt.is_none() {
         project.pii_salt()?
     } else {
         String::new()
     };
-    let df = members_frame(base, members, spec, &project_salt)?;
+    let df = shape(rows.frame.clone(), spec, &project_salt)?;
     let report = write_frame_file(&df, out, spec.bom)?;
     if let Some(name) = segment {
+        let mut ids: Vec<String> = rows
+            .frame
+            .column("customer_id")?
+            .cast(&DataType::String)?
+            .str()?
+            .iter()
+            .flatten()
+            .map(str::to_string)
+            .collect();
+        ids.sort();
         store::add_snapshot(
             project.conn(),
             name,
-            &base.dataset,
-            &base.as_of.to_string(),
+            rows.dataset,
+            rows.as_of,
             "export",
-            &member_ids(base, members)?,
+            &ids,
         )?;
     }
     project.log(
         Action::Export,
-        Some(&base.dataset),
+        Some(rows.dataset),
         Some(report.rows),
         &serde_json::json!({
             "segment": segment,

@@ -183,6 +183,11 @@ pub enum Select {
     Count,
     /// The members' customer ids, sorted as bytes.
     Ids,
+    /// A row `asof` (the as-of day, the customers), then a row `row` per member: the customer
+    /// table's columns ([`known_columns`]) as text.
+    Rows,
+    /// As [`Select::Rows`], with only the customer id (and a blank) per member.
+    Members,
 }
 
 /// The customer table's columns and their types, before attributes.
@@ -453,6 +458,20 @@ pub fn to_sql(base: &WarehouseBase, rule: &Rule, saved: &Saved, select: Select) 
         Select::Ids => format!(
             "WITH {with}\nSELECT c.customer_id\nFROM c{joins}\nWHERE {cond}\nORDER BY c.customer_id COLLATE \"C\""
         ),
+        Select::Rows | Select::Members => {
+            let mut cols: Vec<String> = known
+                .iter()
+                .map(|(k, _)| format!("CAST(c.{} AS text)", quote(k)))
+                .collect();
+            if select == Select::Members {
+                cols = vec![cols[0].clone(), "CAST(NULL AS text)".into()];
+            }
+            let pad = ", CAST(NULL AS text)".repeat(cols.len().saturating_sub(2));
+            format!(
+                "WITH {with}\nSELECT 'asof', CAST((SELECT day FROM asof) AS text), CAST((SELECT count(*) FROM c) AS text){pad}\nUNION ALL\nSELECT 'row', {}\nFROM c{joins}\nWHERE {cond}",
+                cols.join(", ")
+            )
+        }
     })
 }
 
@@ -540,4 +559,197 @@ pub fn member_ids(
     rep: &Reporter,
 ) -> Result<(Vec<String>, Transfer)> {
     member_ids_with(base, rule, saved, &url(base)?, rep)
+}
+
+/// A segment's members with their rows of the customer table, computed by the warehouse.
+pub struct Rows {
+    /// The members' rows (the columns the warehouse computes), sorted by customer id as bytes.
+    pub frame: polars::prelude::DataFrame,
+    pub as_of: NaiveDate,
+    /// The customers the segment was chosen from.
+    pub customers: usize,
+}
+
+impl Rows {
+    /// The members' customer ids, sorted as bytes.
+    pub fn ids(&self) -> Result<Vec<String>> {
+        Ok(self
+            .frame
+            .column("customer_id")?
+            .str()?
+            .iter()
+            .flatten()
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// The members and the customers they were chosen from.
+    pub fn count(&self) -> Count {
+        let count = self.frame.height();
+        Count {
+            count,
+            base: self.customers,
+            share: count as f64 / self.customers.max(1) as f64,
+        }
+    }
+}
+
+/// [`member_rows_with`], with the URL in the link's variable.
+pub fn member_rows(
+    base: &WarehouseBase,
+    rule: &Rule,
+    saved: &Saved,
+    rep: &Reporter,
+) -> Result<(Rows, Transfer)> {
+    member_rows_with(base, rule, saved, &url(base)?, rep)
+}
+
+/// The members' rows of the customer table: only they cross the wire.
+pub fn member_rows_with(
+    base: &WarehouseBase,
+    rule: &Rule,
+    saved: &Saved,
+    url: &ConnUrl,
+    rep: &Reporter,
+) -> Result<(Rows, Transfer)> {
+    member_rows_of(base, rule, saved, url, Select::Rows, rep)
+}
+
+/// The members' ids (sorted as bytes), the as-of day and the customers, computed by the
+/// warehouse: what a snapshot records.
+pub fn members_with(
+    base: &WarehouseBase,
+    rule: &Rule,
+    saved: &Saved,
+    url: &ConnUrl,
+    rep: &Reporter,
+) -> Result<(Rows, Transfer)> {
+    member_rows_of(base, rule, saved, url, Select::Members, rep)
+}
+
+/// [`members_with`], with the URL in the link's variable.
+pub fn members(
+    base: &WarehouseBase,
+    rule: &Rule,
+    saved: &Saved,
+    rep: &Reporter,
+) -> Result<(Rows, Transfer)> {
+    members_with(base, rule, saved, &url(base)?, rep)
+}
+
+fn member_rows_of(
+    base: &WarehouseBase,
+    rule: &Rule,
+    saved: &Saved,
+    url: &ConnUrl,
+    select: Select,
+    rep: &Reporter,
+) -> Result<(Rows, Transfer)> {
+    let (base, mut transfer) = base.clone().with_status(url, rep)?;
+    let sql = to_sql(&base, rule, saved, select)?;
+    let (result, t) = base.link.run(url, &sql, rep)?;
+    transfer.add(t);
+    let context = base.link.context();
+    let bad = |what: &str| {
+        Error::Warehouse(format!(
+            "{context}: the warehouse returned a customer row Loupe cannot read ({what})"
+        ))
+    };
+    let mut columns = known_columns(&base);
+    if select == Select::Members {
+        columns.truncate(1);
+        columns.push(("loupe_blank".into(), ColumnType::Text));
+    }
+    let mut as_of = None;
+    let mut customers = 0;
+    let mut rows: Vec<Vec<Option<String>>> = Vec::new();
+    for mut r in result.rows {
+        if r.len() != columns.len() + 1 {
+            return Err(bad("a row of another width"));
+        }
+        match r[0].as_deref() {
+            Some("asof") => {
+                let day = r[1].as_deref().unwrap_or("");
+                as_of = Some(NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| bad(day))?);
+                let n = r[2].as_deref().unwrap_or("");
+                customers = n.parse().map_err(|_| bad(n))?;
+            }
+            Some("row") => {
+                r.remove(0);
+                rows.push(r);
+            }
+            other => return Err(bad(other.unwrap_or("no kind"))),
+        }
+    }
+    let as_of = as_of.ok_or_else(|| bad("no as-of day"))?;
+    if customers == 0 {
+        return Err(Error::InvalidArgument(format!(
+            "no customer of linked dataset '{}' bought before the as-of date",
+            base.link.name
+        )));
+    }
+    rows.sort_by(|a, b| a[0].cmp(&b[0]));
+    let mut frame = text_frame(&columns, &rows).map_err(|e| bad(&e))?;
+    if select == Select::Members {
+        frame = frame.drop("loupe_blank")?;
+    }
+    Ok((
+        Rows {
+            frame,
+            as_of,
+            customers,
+        },
+        transfer,
+    ))
+}
+
+/// Typed columns from rows of text (PostgreSQL's text forms: shortest round-trip doubles,
+/// ISO dates, t/f); the first value that does not read is the error.
+fn text_frame(
+    columns: &Columns,
+    rows: &[Vec<Option<String>>],
+) -> std::result::Result<polars::prelude::DataFrame, String> {
+    use polars::prelude::*;
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let mut out = Vec::with_capacity(columns.len());
+    for (j, (name, ty)) in columns.iter().enumerate() {
+        let values = rows.iter().map(|r| r[j].as_deref());
+        fn read<'a, T>(
+            values: impl Iterator<Item = Option<&'a str>>,
+            f: impl Fn(&str) -> Option<T>,
+        ) -> std::result::Result<Vec<Option<T>>, String> {
+            values
+                .map(|v| v.map(|v| f(v).ok_or_else(|| v.to_string())).transpose())
+                .collect()
+        }
+        let name = PlSmallStr::from(name.as_str());
+        let col = match ty {
+            ColumnType::Integer => Column::new(name, read(values, |v| v.parse::<i64>().ok())?),
+            ColumnType::Float => Column::new(name, read(values, |v| v.parse::<f64>().ok())?),
+            ColumnType::Boolean => Column::new(
+                name,
+                read(values, |v| match v {
+                    "t" | "true" => Some(true),
+                    "f" | "false" => Some(false),
+                    _ => None,
+                })?,
+            ),
+            ColumnType::Date => Column::new(
+                name,
+                read(values, |v| {
+                    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                        .ok()
+                        .map(|d| (d - epoch).num_days() as i32)
+                })?,
+            )
+            .cast(&DataType::Date)
+            .map_err(|e| e.to_string())?,
+            _ => Column::new(
+                name,
+                values.map(|v| v.map(str::to_string)).collect::<Vec<_>>(),
+            ),
+        };
+        out.push(col);
+    }
+    DataFrame::new_infer_height(out).map_err(|e| e.to_string())
 }

@@ -290,6 +290,82 @@ fn every_segment_operator_runs_in_postgresql_with_the_local_answers() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--dialect postgres"));
+
+    // Export: the members' rows come from the warehouse, and equal the local export's.
+    let columns = "customer_id,orders,recency_days,r_score,f_score,m_score,rfm_group,lifecycle_stage,first_purchase,last_purchase,favourite_item,favourite_category,preferred_weekday,country";
+    let export = |dataset: &str, extra: &[&str]| {
+        let out_file = s.path(&format!("{dataset}-export.csv"));
+        let mut args = vec![
+            "segment",
+            "export",
+            "--project",
+            project,
+            "--dataset",
+            dataset,
+            "--columns",
+            columns,
+            "--mask",
+            "country",
+            "--hash-ids",
+            "--out",
+            out_file.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let said = run(&args);
+        (std::fs::read_to_string(&out_file).unwrap(), said)
+    };
+    let (local, _) = export("orders", &["--rule", rule]);
+    let (linked, said) = export("wh_orders", &["--rule", rule]);
+    assert_eq!(local.lines().count(), 4, "{local}");
+    assert_eq!(linked, local);
+    assert!(said.contains("Computed in the warehouse"), "{said}");
+    // Save and snapshot: the warehouse's members are recorded.
+    let said = run(&[
+        "segment",
+        "save",
+        "--project",
+        project,
+        "--dataset",
+        "wh_orders",
+        "--name",
+        "Home",
+        "--rule",
+        rule,
+    ]);
+    assert!(
+        said.contains("saved segment 'Home'") && said.contains("3 of 6 customers"),
+        "{said}"
+    );
+    let said = run(&[
+        "segment",
+        "snapshot",
+        "--project",
+        project,
+        "--dataset",
+        "wh_orders",
+        "--name",
+        "Home",
+    ]);
+    assert!(said.contains("3 members"), "{said}");
+    let (by_name, _) = export("wh_orders", &["--name", "Home"]);
+    assert_eq!(by_name, local);
+    let show = run(&[
+        "segment",
+        "show",
+        "--project",
+        project,
+        "--name",
+        "Home",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&show).unwrap();
+    let snaps = v["snapshots"].as_array().unwrap();
+    assert_eq!(snaps.len(), 3, "{show}");
+    assert!(snaps.iter().all(|x| x["members"] == 3), "{show}");
+    let members = saved::saved(&p).unwrap();
+    assert!(members.contains_key("Home"));
+    let ids = loupe::store::segments::snapshots(p.conn(), "Home").unwrap();
+    assert!(ids.iter().all(|x| x.ids == ["a", "d", "f"]), "{ids:?}");
 }
 
 #[test]
