@@ -33,13 +33,31 @@ pub fn profile(a: ProfileArgs) -> Result<()> {
         rules: a.rules,
         today: None,
     };
-    let r = with_bar(|rep| quality_report(&project, &a.dataset, &opts, rep))?;
+    // A linked table is profiled by its warehouse: only the counts cross the wire.
+    let (r, transfer) = match loupe::warehouse::link::linked(&project, &a.dataset)? {
+        Some(link) => {
+            let (r, t) =
+                with_bar(|rep| loupe::warehouse::profile::quality_report(&link, &opts, rep))?;
+            (r, Some(t))
+        }
+        None => (
+            with_bar(|rep| quality_report(&project, &a.dataset, &opts, rep))?,
+            None,
+        ),
+    };
     if a.json {
-        say!(
-            "{}",
-            serde_json::to_string(&r).map_err(|e| Error::InvalidArgument(e.to_string()))?
-        );
+        let mut v = serde_json::to_value(&r).map_err(|e| Error::InvalidArgument(e.to_string()))?;
+        if let Some(t) = transfer {
+            v["transfer"] = serde_json::to_value(t).unwrap_or_default();
+            // PostgreSQL has no approximate distinct count built in: every count is exact.
+            v["approximate_distinct"] = serde_json::Value::Bool(false);
+        }
+        say!("{v}");
         return Ok(());
+    }
+    if let Some(t) = transfer {
+        say!("{}", super::warehouse::transfer_line(t));
+        say!("Every count is exact, distinct values too.");
     }
     say!(
         "{}: {} rows, {} exact duplicate rows",
@@ -69,8 +87,10 @@ pub fn profile(a: ProfileArgs) -> Result<()> {
             c.outliers_iqr.map(int).unwrap_or_else(|| "-".into())
         );
     }
-    if !r.findings.is_empty() {
+    if !r.findings.is_empty() && transfer.is_none() {
         say!("Findings (loupe clean --suggested applies every suggested step):");
+    } else if !r.findings.is_empty() {
+        say!("Findings (a linked table is cleaned in its warehouse):");
     }
     for f in &r.findings {
         say!(

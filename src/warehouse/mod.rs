@@ -14,6 +14,7 @@
 //! - [`cohorts`]: cohort retention as one query.
 //! - [`funnel`]: a funnel as one query, chains found with window functions.
 //! - [`customers`]: the customer table's per-customer figures as one query.
+//! - [`profile`]: the quality report's counts as one query.
 //! - [`rules`]: association rules, their frequent itemsets counted level by level.
 //! - [`segments`]: a segment's count or members as one query, the customer table in SQL.
 
@@ -23,6 +24,7 @@ pub mod customers;
 pub mod funnel;
 pub mod link;
 pub mod postgres;
+pub mod profile;
 pub mod rules;
 pub mod secret;
 pub mod segments;

@@ -77,5 +77,6 @@ mod segments_ui;
 #[cfg(feature = "gui")]
 mod ui;
 mod warehouse;
+mod warehouse_profile;
 mod warehouse_rules;
 mod warehouse_segments;
