@@ -57,6 +57,56 @@ pub struct ModelArgs {
     /// Do not fill short lists with popular items.
     #[arg(long)]
     no_fill: bool,
+    /// On a linked dataset the model is fitted on this machine: pull at most this many purchase
+    /// lines (they are counted first), else stop and say how many there are.
+    #[arg(long, default_value_t = 5_000_000, value_parser = ranges::whole::<u64, 1, { u64::MAX }>)]
+    max_pull: u64,
+    /// On a linked dataset: pull the lines of this share of the customers only (0–1, the same
+    /// customers each time).
+    #[arg(long, value_parser = ranges::above_zero::<1>)]
+    sample: Option<f64>,
+}
+
+/// The purchase lines: read from the project, or, for a linked dataset, counted by the
+/// warehouse, said, and pulled when within --max-pull.
+fn interactions(
+    project: &Project,
+    dataset: &str,
+    m: &ModelArgs,
+) -> Result<loupe::recommend::Interactions> {
+    use loupe::warehouse::interactions::{PullOptions, plan, pull};
+    let Some(link) = loupe::warehouse::link::linked(project, dataset)? else {
+        let read = ReadOptions {
+            filter: m.filter.clone(),
+        };
+        return with_bar(|rep| read_interactions(project, dataset, &read, rep));
+    };
+    let opts = PullOptions {
+        filter: m.filter.clone(),
+        sample: m.sample,
+    };
+    let (p, _) = with_bar(|rep| plan(&link, &opts, rep))?;
+    let share = m
+        .sample
+        .filter(|s| *s < 1.0)
+        .map(|s| format!(" of {:.1}% of the customers", s * 100.0))
+        .unwrap_or_default();
+    if p.lines > m.max_pull {
+        return Err(Error::InvalidArgument(format!(
+            "linked dataset '{dataset}' has {} purchase lines{share}; the model is fitted on this machine and --max-pull is {}: give --max-pull {} to pull them all, or --sample SHARE (e.g. --sample {:.2}) to fit on a share of the customers",
+            int(p.lines),
+            int(m.max_pull),
+            p.lines,
+            (m.max_pull as f64 / p.lines as f64 * 0.9).clamp(0.01, 0.99)
+        )));
+    }
+    eprintln!(
+        "The model is fitted on this machine: pulling {} purchase lines{share} of linked dataset '{dataset}'.",
+        int(p.lines)
+    );
+    let (inter, t) = with_bar(|rep| pull(&link, &opts, &p, rep))?;
+    eprintln!("{}", super::warehouse::transfer_line(t));
+    Ok(inter)
 }
 
 impl ModelArgs {
@@ -174,13 +224,9 @@ pub fn recommend(a: RecommendArgs) -> Result<()> {
         fill_with_popular: !a.model.no_fill,
         threads: 0,
     };
-    let read = ReadOptions {
-        filter: a.model.filter.clone(),
-    };
-    let recs = with_bar(|rep| {
-        let inter = read_interactions(&project, &a.dataset, &read, rep)?;
-        recommend_for_customers(&inter, &ids, algorithm, &model, &opts, rep)
-    })?;
+    let inter = interactions(&project, &a.dataset, &a.model)?;
+    let recs =
+        with_bar(|rep| recommend_for_customers(&inter, &ids, algorithm, &model, &opts, rep))?;
     if !recs.unknown.is_empty() {
         let shown: Vec<&str> = recs.unknown.iter().take(10).map(String::as_str).collect();
         eprintln!(
@@ -275,11 +321,8 @@ pub fn evaluate_recs(a: EvaluateArgs) -> Result<()> {
     }
     let project = Project::open_read_only(&a.project)?;
     let model = a.model.options()?;
-    let read = ReadOptions {
-        filter: a.model.filter.clone(),
-    };
+    let inter = interactions(&project, &a.dataset, &a.model)?;
     let report = with_bar(|rep| {
-        let inter = read_interactions(&project, &a.dataset, &read, rep)?;
         let split_day = match split_day {
             Some(d) => d,
             None => loupe::recommend::details::default_split_day(&inter).ok_or_else(|| {

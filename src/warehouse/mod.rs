@@ -13,6 +13,7 @@
 //!   parts are.
 //! - [`cohorts`]: cohort retention as one query.
 //! - [`funnel`]: a funnel as one query, chains found with window functions.
+//! - [`interactions`]: purchase lines pulled for the models fitted here, counted first.
 //! - [`customers`]: the customer table's per-customer figures as one query.
 //! - [`profile`]: the quality report's counts as one query.
 //! - [`rules`]: association rules, their frequent itemsets counted level by level.
@@ -22,6 +23,7 @@ pub mod chart;
 pub mod cohorts;
 pub mod customers;
 pub mod funnel;
+pub mod interactions;
 pub mod link;
 pub mod postgres;
 pub mod profile;

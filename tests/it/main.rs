@@ -78,5 +78,6 @@ mod segments_ui;
 mod ui;
 mod warehouse;
 mod warehouse_profile;
+mod warehouse_recs;
 mod warehouse_rules;
 mod warehouse_segments;
