@@ -20,7 +20,10 @@ use loupe::warehouse::secret::ConnUrl;
 /// on how customers, items and orders are numbered.
 type Lines = Vec<(String, String, i32, String)>;
 
-fn canonical(i: &Interactions) -> (Lines, Vec<Lines>, Vec<(String, Option<String>)>) {
+/// The lines, the orders, and each item's description.
+type Canonical = (Lines, Vec<Lines>, Vec<(String, Option<String>)>);
+
+fn canonical(i: &Interactions) -> Canonical {
     let line = |p: &loupe::recommend::interactions::Purchase| {
         (
             i.customers[p.customer as usize].clone(),
