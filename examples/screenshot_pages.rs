@@ -16,9 +16,12 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// The views the guide shows.
-const VIEWS: [&str; 25] = [
+const VIEWS: [&str; 27] = [
     "data",
     "data-relations",
+    // A table linked from PostgreSQL (the script links it when LOUPE_SHOT_PG_URL is set).
+    "data-warehouse",
+    "data-connect",
     "import",
     "clean",
     "explore-trend",
@@ -45,6 +48,10 @@ const VIEWS: [&str; 25] = [
     "walk-roles",
     "walk-customers",
 ];
+
+/// The linked dataset of `data-warehouse`, and the segment counted on it.
+const WAREHOUSE_LINK: &str = "orders_pg";
+const WAREHOUSE_RULE: &str = "orders >= 3 AND revenue >= 200";
 
 /// The walkthrough's dataset and the column whose role it sets (the customer id, a header
 /// import does not recognise).
@@ -193,6 +200,24 @@ impl eframe::App for Shot {
         };
         if self.view == "customers-linked" && !self.picked {
             self.pick_linked_customer();
+            self.idle_since = None;
+            return;
+        }
+        if self.view == "data-warehouse" && !self.picked {
+            // Once the catalog lists the link: its view, and a segment counted in PostgreSQL.
+            self.picked = self.app.with_ws(|a, ws| {
+                a.data_mut()
+                    .count_on_link(ws, WAREHOUSE_LINK, WAREHOUSE_RULE)
+            });
+            self.idle_since = None;
+            return;
+        }
+        if self.view == "data-connect" && !self.picked {
+            // The dialog on the script's variable, its tables listed and the sample's read.
+            self.picked = self.app.with_ws(|a, ws| {
+                a.data_mut()
+                    .connect_and_show(ws, "LOUPE_SHOT_PG_URL", "public.loupe_sample_orders")
+            });
             self.idle_since = None;
             return;
         }

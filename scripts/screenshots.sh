@@ -15,6 +15,10 @@
 # waits until the example says the view's work is done, and captures the screen.
 # Needs: apt-get install -y xvfb libgl1-mesa-dri imagemagick xdotool (it says so and exits 0 without
 # Xvfb or ImageMagick; xdotool moves the pointer out of the way).
+# The data-warehouse and data-connect views (a table linked from PostgreSQL and a segment counted
+# there; the "Connect a warehouse" dialog on it) are taken only
+# when LOUPE_SHOT_PG_URL holds a PostgreSQL URL whose user may create a table: the script loads
+# the sample's orders into public.loupe_sample_orders with psql and links it.
 # Env: DISPLAY_NUM (default 98), TIMEOUT (seconds per view, default 120); for checking the
 # window rather than the guide: THEME (light, the default, or dark), SIZE (WIDTHxHEIGHT, default
 # 1280x800), OUT (a folder: the PNGs go to OUT/<lang>/<view>.png instead of the guide's),
@@ -25,7 +29,7 @@ cd "$(dirname "$0")/.."
 
 VIEWS=("$@")
 if [ ${#VIEWS[@]} -eq 0 ]; then
-  VIEWS=(data data-relations import clean explore-trend explore-cohorts dashboard customers-list customers-map
+  VIEWS=(data data-relations ${LOUPE_SHOT_PG_URL:+data-warehouse data-connect} import clean explore-trend explore-cohorts dashboard customers-list customers-map
          customers-portrait customers-linked customers-identity segments recs-rules campaigns-roi
          campaigns-lift activity chinook-relations chinook-customers chinook-export
          walk-browse walk-import walk-roles walk-customers)
@@ -92,6 +96,21 @@ WALK_FILE="$WORK/walk/门店订单.csv"
 cp "$WORK/walk-imported.loupe" "$WORK/walk-customer.loupe"
 "$BIN" set-role --project "$WORK/walk-customer.loupe" --dataset 门店订单 卡号=customer_id >/dev/null || exit 1
 
+# A table in PostgreSQL, linked (the URL stays in the environment; the project keeps its name).
+if [[ " ${VIEWS[*]} " == *" data-warehouse "* || " ${VIEWS[*]} " == *" data-connect "* ]]; then
+  if [ -z "${LOUPE_SHOT_PG_URL:-}" ] || ! command -v psql >/dev/null 2>&1; then
+    echo "screenshots: data-warehouse needs LOUPE_SHOT_PG_URL and psql"; exit 1
+  fi
+  psql -q "$LOUPE_SHOT_PG_URL" -v ON_ERROR_STOP=1 \
+    -c "DROP TABLE IF EXISTS public.loupe_sample_orders" \
+    -c "CREATE TABLE public.loupe_sample_orders (order_id text, order_time timestamp, customer_id text, stock_code text, product_name text, quantity integer, unit_price numeric, amount numeric, channel text)" \
+    -c "\copy public.loupe_sample_orders FROM 'sample-data/orders.csv' WITH (FORMAT csv, HEADER true)" \
+    -c "ANALYZE public.loupe_sample_orders" >/dev/null || exit 1
+  cp "$WORK/sample.loupe" "$WORK/warehouse.loupe"
+  LOUPE_SHOT_PG_URL="$LOUPE_SHOT_PG_URL" "$BIN" link --project "$WORK/warehouse.loupe" --name orders_pg \
+    --url-env LOUPE_SHOT_PG_URL --table public.loupe_sample_orders >/dev/null || exit 1
+fi
+
 SIZE=${SIZE:-1280x800}
 THEME=${THEME:-light}
 LANGS=${LANGS:-en zh-CN}
@@ -115,6 +134,7 @@ for lang in $LANGS; do
     home="$HOME"
     case "$view" in
       chinook-*) project="$WORK/chinook.loupe" ;;
+      data-warehouse | data-connect) project="$WORK/warehouse.loupe" ;;
       # A new project each time, beside the export; the browser starts in the home folder.
       walk-browse | walk-import)
         project="$WORK/walk/shop-$lang.loupe"; rm -f "$project"

@@ -409,6 +409,46 @@ strings! {
     SortHint => "Click to sort", "点击排序";
     RowNumber => "#", "#";
 
+    // Warehouses (the Data page).
+    WhConnect => "Connect a warehouse…", "连接数据仓库…";
+    WhConnectTitle => "Connect a warehouse", "连接数据仓库";
+    WhUrlVar => "Environment variable with the URL", "保存连接地址的环境变量";
+    WhUrlVarHint => "Set it to postgresql://user:password@host:port/database before starting Loupe. The project keeps the variable's name, never the URL or its password.",
+        "启动 Loupe 前将其设为 postgresql://用户:密码@主机:端口/数据库。项目只保存变量名，从不保存连接地址或密码。";
+    WhListTables => "List tables", "列出表";
+    WhVarSet => "{0} is set.", "{0} 已设置。";
+    WhSessionUrl => "URL for this session", "本次会话的连接地址";
+    WhSessionUrlHint => "{0} is not set: type the URL here instead. It is kept in memory until Loupe closes, never saved.",
+        "{0} 未设置：可在此输入连接地址。它只保存在内存中，直到 Loupe 关闭，从不写入文件。";
+    WhTables => "Tables and views", "表和视图";
+    WhNoTables => "This user may read no table in this warehouse.", "此用户在该仓库中没有可读的表。";
+    WhListing => "Listing the tables…", "正在列出表…";
+    WhInspecting => "Reading the table's columns and a sample…", "正在读取表的列和样本…";
+    WhName => "Name in the project", "在项目中的名称";
+    WhLink => "Link", "链接";
+    WhLinkedTables => "Linked tables", "已链接的表";
+    WhLinkedNotice => "Linked '{0}': its analyses run in the warehouse.", "已链接“{0}”：它的分析在仓库中运行。";
+    WhSource => "{0} table {1}", "{0} 表 {1}";
+    WhUrlFrom => "URL from ${0}", "连接地址来自 ${0}";
+    WhRowsEstimate => "about {0} rows (the planner's estimate)", "约 {0} 行（查询规划器估计）";
+    WhNoCopy => "Its rows stay in the warehouse: each analysis is sent there and only the results come back.",
+        "数据行留在仓库中：每项分析都发送到仓库计算，只取回结果。";
+    WhCountTitle => "Count a segment in the warehouse", "在仓库中统计分群";
+    WhRule => "Rule", "规则";
+    WhRuleWas => "Rule: {0}", "规则：{0}";
+    WhCount => "Count", "统计";
+    WhCounted => "{0} of {1} customers ({2})", "{1} 位客户中的 {0} 位（{2}）";
+    WhTransfer => "Computed in the warehouse: {0} result rows, {1} received.", "在仓库中计算：{0} 行结果，接收 {1}。";
+    WhCountFailed => "The warehouse could not count the segment", "仓库无法统计该分群";
+    WhListFailed => "The warehouse could not be read", "无法读取该仓库";
+    WhLinkFailed => "The table could not be linked", "无法链接该表";
+    WhUnlink => "Unlink (the warehouse's table stays)", "取消链接（仓库中的表保留）";
+    JobWhTables => "Listing the tables in {0}", "正在列出 {0} 中的表";
+    JobWhInspect => "Reading {0}", "正在读取 {0}";
+    JobWhLink => "Linking {0}", "正在链接 {0}";
+    JobWhCount => "Counting a segment in {0}", "正在 {0} 中统计分群";
+    JobWhUnlink => "Unlinking {0}", "正在取消链接 {0}";
+
     // Column profile.
     ColumnProfile => "Column profile", "列概况";
     HideProfile => "Fold the column profile away (more room for the table)", "收起列概况（给表格留出空间）";

@@ -286,6 +286,8 @@ pub struct Workspace {
     pub lang: Lang,
     pub project: Option<Project>,
     pub datasets: Vec<DatasetInfo>,
+    /// The linked datasets: tables in a warehouse the project points at.
+    pub links: Vec<crate::warehouse::link::Link>,
     pub activity: Vec<ActivityEntry>,
     /// Every running job, for the status bar (results go to the slots that started them).
     pub jobs: Vec<RunningJob>,
@@ -313,6 +315,7 @@ pub struct Workspace {
 struct Catalog {
     path: PathBuf,
     datasets: Vec<DatasetInfo>,
+    links: Vec<crate::warehouse::link::Link>,
     activity: Vec<ActivityEntry>,
     /// False when only the activity log was asked for: pages keyed on the catalog stay.
     datasets_changed: bool,
@@ -324,6 +327,7 @@ impl Workspace {
             lang,
             project: None,
             datasets: Vec::new(),
+            links: Vec::new(),
             activity: Vec::new(),
             jobs: Vec::new(),
             errands: JobSet::default(),
@@ -460,6 +464,7 @@ impl Workspace {
     pub fn install(&mut self, opened: OpenedProject) {
         self.catalog_job.reset();
         self.datasets = opened.datasets;
+        self.links = opened.links;
         self.activity = opened.activity;
         self.project = Some(opened.project);
         self.focused = None;
@@ -490,6 +495,7 @@ impl Workspace {
             let p = Project::open_read_only(&path)?;
             Ok(Catalog {
                 datasets: p.datasets()?,
+                links: crate::warehouse::link::list(&p)?,
                 activity: p.activity(1000)?,
                 path,
                 datasets_changed,
@@ -505,8 +511,9 @@ impl Workspace {
         self.catalog_job = slot;
         match done {
             Some(Ok(c)) if Some(&c.path) == self.project_path().as_ref() => {
-                if c.datasets_changed || c.datasets != self.datasets {
+                if c.datasets_changed || c.datasets != self.datasets || c.links != self.links {
                     self.datasets = c.datasets;
+                    self.links = c.links;
                     self.catalog_rev += 1;
                 }
                 self.activity = c.activity;
@@ -534,12 +541,18 @@ impl Workspace {
     pub fn dataset(&self, name: &str) -> Option<&DatasetInfo> {
         self.datasets.iter().find(|d| d.name == name)
     }
+
+    /// The linked dataset `name`.
+    pub fn link(&self, name: &str) -> Option<&crate::warehouse::link::Link> {
+        self.links.iter().find(|l| l.name == name)
+    }
 }
 
 /// A project opened off the UI thread, with what the window shows of it at once.
 pub struct OpenedProject {
     project: Project,
     datasets: Vec<DatasetInfo>,
+    links: Vec<crate::warehouse::link::Link>,
     activity: Vec<ActivityEntry>,
 }
 
@@ -554,6 +567,7 @@ impl OpenedProject {
         };
         Ok(OpenedProject {
             datasets: project.datasets()?,
+            links: crate::warehouse::link::list(&project)?,
             activity: project.activity(1000)?,
             project,
         })

@@ -242,18 +242,32 @@ pub fn infer_columns(
 
 /// Links a table: reads its definition and a sample, infers the columns and keeps the link.
 pub fn link(project: &Project, url: &ConnUrl, opts: &LinkOptions) -> Result<Link> {
-    store::validate_dataset_name(&opts.name)?;
-    if project.has_dataset(&opts.name)? {
+    check_name(project, &opts.name, opts.replace)?;
+    let link = inspect(url, opts)?;
+    keep(project, &link)?;
+    Ok(link)
+}
+
+/// Whether `name` may be given to a new link: a dataset's name, and (unless `replace`) a
+/// link's, are refused with what to do.
+pub fn check_name(project: &Project, name: &str, replace: bool) -> Result<()> {
+    store::validate_dataset_name(name)?;
+    if project.has_dataset(name)? {
         return Err(Error::DatasetExists {
-            name: opts.name.clone(),
+            name: name.to_string(),
         });
     }
-    if !opts.replace && find(project, &opts.name)?.is_some() {
+    if !replace && find(project, name)?.is_some() {
         return Err(Error::InvalidArgument(format!(
-            "a linked dataset named '{}' already exists; choose another name with --name, or pass --replace to link it again",
-            opts.name
+            "a linked dataset named '{name}' already exists; choose another name with --name, or pass --replace to link it again"
         )));
     }
+    Ok(())
+}
+
+/// The link [`link`] would keep: the table's definition and a sample read, the columns and
+/// roles inferred; nothing is kept (the window shows it before the user links it).
+pub fn inspect(url: &ConnUrl, opts: &LinkOptions) -> Result<Link> {
     let engine = url.engine()?;
     let table = TableRef::parse(&opts.table)?;
     let context = format!("dataset '{}' ({})", opts.name, table.text());
@@ -261,7 +275,7 @@ pub fn link(project: &Project, url: &ConnUrl, opts: &LinkOptions) -> Result<Link
     let cols = pg.columns(&table)?;
     let sample = pg.sample(&table, &cols, SAMPLE_ROWS)?;
     let columns = infer_columns(&cols, &sample, opts)?;
-    let link = Link {
+    Ok(Link {
         name: opts.name.clone(),
         engine,
         url_env: url.var().to_string(),
@@ -269,9 +283,14 @@ pub fn link(project: &Project, url: &ConnUrl, opts: &LinkOptions) -> Result<Link
         columns,
         rows_estimate: pg.rows_estimate(&table)?,
         linked_at: store::now(),
-    };
-    keep(project, &link)?;
-    Ok(link)
+    })
+}
+
+/// The tables and views of the warehouse at `url` that its user may read, by schema and name
+/// (PostgreSQL's own schemas left out).
+pub fn tables(url: &ConnUrl) -> Result<Vec<TableRef>> {
+    let mut pg = Pg::connect(url, &format!("the warehouse in {}", url.var()))?;
+    pg.tables()
 }
 
 /// Keeps `link` (replacing one of its name) and logs it. The log names the table and the

@@ -112,6 +112,28 @@ impl Pg {
             .collect()
     }
 
+    /// The tables and views this user may read, by schema and name, PostgreSQL's own schemas
+    /// left out.
+    pub fn tables(&mut self) -> Result<Vec<TableRef>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT table_schema::text, table_name::text FROM information_schema.tables \
+                 WHERE table_schema NOT IN ('pg_catalog', 'information_schema') \
+                 AND table_schema NOT LIKE 'pg\\_%' ORDER BY 1, 2",
+                &[],
+            )
+            .map_err(|e| self.fail(e))?;
+        rows.iter()
+            .map(|r| {
+                Ok(TableRef {
+                    schema: Some(r.try_get(0).map_err(|e| self.fail(e))?),
+                    table: r.try_get(1).map_err(|e| self.fail(e))?,
+                })
+            })
+            .collect()
+    }
+
     /// Up to `n` rows of `columns`, each value as PostgreSQL's text for it (`None` for NULL).
     pub fn sample(
         &mut self,

@@ -7,6 +7,30 @@
 use super::Engine;
 use crate::{Error, Result};
 
+/// URLs the user typed in the window for this session, by variable name: held in this
+/// process's memory only, never written anywhere, and read before the environment.
+static SESSION_URLS: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+/// Holds `url` as the value of variable `var` for the rest of this session (the window's
+/// connect dialog, for a user who did not set the variable before starting Loupe). The project
+/// keeps only the variable's name, as ever.
+pub fn set_session_url(var: &str, url: &str) {
+    let url = url.trim().to_string();
+    let Ok(mut all) = SESSION_URLS.lock() else {
+        return;
+    };
+    all.retain(|(v, _)| v != var);
+    if !url.is_empty() {
+        all.push((var.to_string(), url));
+    }
+}
+
+/// The URL typed for `var` in this session, if any.
+pub fn session_url(var: &str) -> Option<String> {
+    let all = SESSION_URLS.lock().ok()?;
+    all.iter().find(|(v, _)| v == var).map(|(_, u)| u.clone())
+}
+
 /// A connection URL and the variable it came from. `Debug` shows it redacted.
 #[derive(Clone)]
 pub struct ConnUrl {
@@ -33,6 +57,12 @@ impl ConnUrl {
             return Err(Error::InvalidArgument(
                 "--url-env takes the name of an environment variable (letters, digits and _, e.g. LOUPE_PG) that holds the URL, not the URL itself".into(),
             ));
+        }
+        if let Some(url) = session_url(var) {
+            return Ok(ConnUrl {
+                var: var.to_string(),
+                url,
+            });
         }
         match std::env::var(var) {
             Ok(url) if !url.trim().is_empty() => Ok(ConnUrl {

@@ -81,3 +81,4 @@ mod warehouse_profile;
 mod warehouse_recs;
 mod warehouse_rules;
 mod warehouse_segments;
+mod warehouse_ui;

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 mod edits;
 mod relations;
 mod roles;
+pub mod warehouse;
 
 /// The page width from which the column profile is open unless the user folded it.
 const PROFILE_MIN_PAGE: f32 = 1000.0;
@@ -66,6 +67,12 @@ pub struct DataPage {
     relations: relations::Relations,
     /// The model view is shown in place of the rows.
     show_relations: bool,
+    /// The linked dataset shown (in place of a dataset's rows).
+    selected_link: Option<String>,
+    /// A link just made, shown once the catalog read again lists it.
+    wanted_link: Option<String>,
+    /// "Connect a warehouse…" and the linked dataset's view.
+    warehouse: warehouse::Warehouse,
 }
 
 impl DataPage {
@@ -76,6 +83,45 @@ impl DataPage {
 
     pub fn selected(&self) -> Option<&str> {
         self.selected.as_deref()
+    }
+
+    /// The linked dataset shown, if any.
+    pub fn selected_link(&self) -> Option<&str> {
+        self.selected_link.as_deref()
+    }
+
+    /// Shows a linked dataset.
+    pub fn select_link(&mut self, name: &str) {
+        self.selected_link = Some(name.to_string());
+        self.selected = None;
+        self.view = None;
+        self.ids = None;
+    }
+
+    pub fn warehouse(&self) -> &warehouse::Warehouse {
+        &self.warehouse
+    }
+
+    /// Shows the linked dataset `name` and counts `rule` on it in its warehouse; false while
+    /// the catalog does not list it.
+    pub fn count_on_link(&mut self, ws: &mut Workspace, name: &str, rule: &str) -> bool {
+        let Some(l) = ws.link(name).cloned() else {
+            return false;
+        };
+        self.select_link(name);
+        self.warehouse.count_rule(ws, &l, rule);
+        true
+    }
+
+    /// "Connect a warehouse…" on variable `var`, with `table` read (for the guide's
+    /// screenshot); true once it shows.
+    pub fn connect_and_show(&mut self, ws: &mut Workspace, var: &str, table: &str) -> bool {
+        self.warehouse.show_table(ws, var, table)
+    }
+
+    /// Opens "Connect a warehouse…".
+    pub fn connect_warehouse(&mut self) {
+        self.warehouse.open_dialog();
     }
 
     /// Shows the model view (datasets and relationships) in place of the rows.
@@ -178,6 +224,7 @@ impl DataPage {
             return;
         };
         self.wanted = None;
+        self.selected_link = None;
         self.selected = Some(info.name.clone());
         ws.focus_dataset(&info.name);
         self.rows_label = None;
@@ -264,6 +311,9 @@ impl DataPage {
                 .insert((p.dataset.clone(), p.column.clone()), p);
         }
         self.roles.logic(ws);
+        if let Some(linked) = self.warehouse.logic(ws) {
+            self.wanted_link = Some(linked);
+        }
         if let Some(show) = self.edits.logic(ws) {
             // Shown once the catalog read again lists it.
             self.wanted = Some(show);
@@ -278,9 +328,29 @@ impl DataPage {
         self.seen_rev = ws.catalog_rev;
         self.profiles.clear();
         self.profile_job.reset();
+        if let Some(l) = self.wanted_link.take() {
+            if ws.link(&l).is_some() {
+                self.select_link(&l);
+            } else {
+                self.wanted_link = Some(l);
+            }
+        }
+        if self
+            .selected_link
+            .as_ref()
+            .is_some_and(|l| ws.link(l).is_none())
+        {
+            self.selected_link = None;
+        }
         let keep = (self.wanted.take())
             .or_else(|| self.selected.clone())
             .filter(|s| ws.dataset(s).is_some());
+        if keep.is_none() && self.selected_link.is_some() {
+            self.selected = None;
+            self.view = None;
+            self.ids = None;
+            return;
+        }
         match keep.or_else(|| ws.datasets.first().map(|d| d.name.clone())) {
             Some(name) => self.select(ws, &name),
             None => {
@@ -324,6 +394,7 @@ impl DataPage {
 
         self.roles.dialogs(ui.ctx(), ws);
         self.edits.dialogs(ui.ctx(), ws);
+        self.warehouse.dialog_ui(ui.ctx(), ws);
         // On a narrow window (1000 points: a page of ~830) the side panels take less, and the
         // column profile folds away, so that the table shows several columns, not two.
         let page = ui.available_width();
@@ -376,9 +447,15 @@ impl DataPage {
             }
         }
 
-        egui::CentralPanel::default().show(ui, |ui| match &info {
-            Some(info) => self.table_area_ui(ui, ws, info),
-            None => {
+        let link = self
+            .selected_link
+            .as_deref()
+            .and_then(|l| ws.link(l))
+            .cloned();
+        egui::CentralPanel::default().show(ui, |ui| match (&info, &link) {
+            (Some(info), _) => self.table_area_ui(ui, ws, info),
+            (None, Some(link)) => self.warehouse.linked_ui(ui, ws, link),
+            (None, None) => {
                 ui.add_space(40.0);
                 ui.vertical_centered(|ui| {
                     theme::muted(
@@ -396,13 +473,23 @@ impl DataPage {
 
     fn datasets_ui(&mut self, ui: &mut Ui, ws: &mut Workspace) {
         theme::section(ui, ws.tr(T::Datasets));
+        if ws.project.is_some()
+            && ui
+                .button(format!("{} {}", icon::DATA, ws.tr(T::WhConnect)))
+                .clicked()
+        {
+            self.warehouse.open_dialog();
+        }
         ui.separator();
-        if ws.datasets.is_empty() {
+        if ws.datasets.is_empty() && ws.links.is_empty() {
             theme::muted(ui, "—");
             return;
         }
         let mut clicked = None;
+        let mut clicked_link = None;
+        let mut unlink = None;
         let datasets = ws.datasets.clone();
+        let links = ws.links.clone();
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -432,10 +519,67 @@ impl DataPage {
                             self.edits.menu_items(ui, ws, d);
                         });
                     }
+                    self.links_ui(ui, ws, &links, &mut clicked_link, &mut unlink);
                 });
             });
         if let Some(name) = clicked {
             self.select(ws, &name);
+        }
+        if let Some(name) = clicked_link {
+            self.select_link(&name);
+        }
+        if let Some(name) = unlink {
+            self.warehouse.unlink(ws, &name);
+        }
+    }
+
+    /// The linked datasets, after the datasets: each with its engine and table.
+    fn links_ui(
+        &mut self,
+        ui: &mut Ui,
+        ws: &Workspace,
+        links: &[crate::warehouse::link::Link],
+        clicked: &mut Option<String>,
+        unlink: &mut Option<String>,
+    ) {
+        if links.is_empty() {
+            return;
+        }
+        ui.add_space(8.0);
+        theme::section(ui, ws.tr(T::WhLinkedTables));
+        for l in links {
+            let selected = self.selected_link.as_deref() == Some(l.name.as_str());
+            let mut job = egui::text::LayoutJob::default();
+            let body = egui::TextStyle::Body.resolve(ui.style());
+            let small = egui::TextStyle::Small.resolve(ui.style());
+            job.append(
+                &format!("{} {}\n", icon::DATA, l.name),
+                0.0,
+                egui::TextFormat::simple(body, ui.visuals().text_color()),
+            );
+            job.append(
+                &ws.lang
+                    .f(T::WhSource, &[&l.engine.label(), &l.table.text()]),
+                0.0,
+                egui::TextFormat::simple(small, ui.visuals().weak_text_color()),
+            );
+            let r = ui
+                .add(egui::Button::selectable(selected, job))
+                .on_hover_text(format!(
+                    "{}\n{}: {}",
+                    ws.lang.f(T::WhUrlFrom, &[&l.url_env]),
+                    ws.tr(T::ImportedAt),
+                    l.linked_at
+                ));
+            if r.clicked() && !selected {
+                *clicked = Some(l.name.clone());
+            }
+            r.context_menu(|ui| {
+                if ui.button(ws.tr(T::WhUnlink)).clicked() {
+                    *unlink = Some(l.name.clone());
+                    ui.close();
+                }
+            });
         }
     }
 
