@@ -651,34 +651,31 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
         } => {
             let p = open(&project, true)?;
             let s = saved::get(&p, &name)?;
-            if let Some(wb) = WarehouseBase::resolve(&p, &base.options()?)? {
-                let (m, transfer) = super::progress_bar::with_bar(|rep| {
-                    loupe::warehouse::segments::members(&wb, &s.rule, &saved::saved(&p)?, rep)
-                })?;
-                let ids = m.ids()?;
-                let id = store::add_snapshot(
-                    p.conn(),
-                    &name,
-                    &wb.link.name,
-                    &m.as_of.to_string(),
-                    "snapshot",
-                    &ids,
-                )?;
-                say!(
-                    "snapshot {id} of '{name}': {} members",
-                    int(ids.len() as u64)
-                );
-                say!("{}", super::warehouse::transfer_line(transfer));
-                return Ok(());
-            }
-            let b = base.load(&p)?;
-            let m = members(&b, &s.rule, &saved::saved(&p)?)?;
-            let ids = member_ids(&b, &m)?;
+            // A linked dataset's members are listed by its warehouse.
+            let (dataset, as_of, ids, transfer) =
+                match WarehouseBase::resolve(&p, &base.options()?)? {
+                    Some(wb) => {
+                        let (m, t) = super::progress_bar::with_bar(|rep| {
+                            loupe::warehouse::segments::members(
+                                &wb,
+                                &s.rule,
+                                &saved::saved(&p)?,
+                                rep,
+                            )
+                        })?;
+                        (wb.link.name.clone(), m.as_of, m.ids()?, Some(t))
+                    }
+                    None => {
+                        let b = base.load(&p)?;
+                        let m = members(&b, &s.rule, &saved::saved(&p)?)?;
+                        (b.dataset.clone(), b.as_of, member_ids(&b, &m)?, None)
+                    }
+                };
             let id = store::add_snapshot(
                 p.conn(),
                 &name,
-                &b.dataset,
-                &b.as_of.to_string(),
+                &dataset,
+                &as_of.to_string(),
                 "snapshot",
                 &ids,
             )?;
@@ -686,6 +683,9 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
                 "snapshot {id} of '{name}': {} members",
                 int(ids.len() as u64)
             );
+            if let Some(t) = transfer {
+                say!("{}", super::warehouse::transfer_line(t));
+            }
         }
         SegmentCommand::Compare {
             project,

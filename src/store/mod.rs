@@ -290,7 +290,7 @@ impl Project {
             None => {
                 if let Some(l) = crate::warehouse::link::find(self, name).ok().flatten() {
                     return Err(Error::InvalidArgument(format!(
-                        "'{name}' is linked to {} table {}; this command does not run in a warehouse yet (chart, cohorts, funnel, customers, rules and segment count, sql, save, snapshot and export do)",
+                        "'{name}' is linked to {} table {}; this command does not run in a warehouse yet (chart, cohorts, funnel, customers, profile, rules, recommend, evaluate-recs and segment count, sql, save, snapshot and export do)",
                         l.engine.label(),
                         l.table.text()
                     )));

@@ -222,7 +222,7 @@ fn linking_infers_roles_charts_in_the_warehouse_and_keeps_no_password() {
     assert_eq!(table.lines().count(), 4, "{table}");
 
     // Commands that do not run in a warehouse yet say so.
-    let out = run(&["profile", "--project", p, "--dataset", "orders"]);
+    let out = run(&["clv", "--project", p, "--dataset", "orders"]);
     assert!(!out.status.success());
     assert!(
         text(&out).contains("linked to PostgreSQL table shop.orders"),

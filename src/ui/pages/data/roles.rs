@@ -10,6 +10,7 @@ use crate::store::Project;
 use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme::{self, icon};
 use crate::ui::widgets::FileDialog;
+use crate::ui::widgets::combo::role_picker;
 use egui::{RichText, Ui};
 
 /// An analysis and the roles it reads: every group must be met by one of its alternatives.
@@ -418,27 +419,18 @@ impl Roles {
                             let name = ui.label(&c.name);
                             ui.label(lang.column_type(c.ty))
                                 .on_hover_text(lang.tr(T::RdTypeHint));
-                            let mut role = c.role;
-                            let shown = role.map_or(lang.tr(T::NoRole), |r| lang.role(r));
-                            ui.add_enabled_ui(editable, |ui| {
-                                egui::ComboBox::from_id_salt(("data-role", &info.name, &c.name))
-                                    .selected_text(shown)
-                                    .width(180.0)
-                                    .show_ui(ui, |ui| {
-                                        ui.selectable_value(&mut role, None, lang.tr(T::NoRole));
-                                        for r in Role::ALL {
-                                            if fits(r, c.ty) {
-                                                ui.selectable_value(
-                                                    &mut role,
-                                                    Some(r),
-                                                    lang.role(r),
-                                                );
-                                            }
-                                        }
-                                    })
-                                    .response
-                                    .labelled_by(name.id);
-                            });
+                            let role = ui
+                                .add_enabled_ui(editable, |ui| {
+                                    role_picker(
+                                        ui,
+                                        lang,
+                                        ("data-role", &info.name, &c.name),
+                                        c.ty,
+                                        c.role,
+                                        name.id,
+                                    )
+                                })
+                                .inner;
                             if role != c.role {
                                 change = Some((c.name.clone(), role));
                             }

@@ -7,11 +7,11 @@
 
 use crate::dataset::Role;
 use crate::i18n::{Lang, T, int};
-use crate::import::roles::fits;
 use crate::segments::{BaseOptions, Count, parse_rule, saved};
 use crate::store::Project;
 use crate::ui::state::{JobSlot, Workspace};
 use crate::ui::theme;
+use crate::ui::widgets::combo::role_picker;
 use crate::warehouse::link::{self, Link, LinkOptions};
 use crate::warehouse::secret::ConnUrl;
 use crate::warehouse::segments::{WarehouseBase, count};
@@ -510,21 +510,14 @@ fn roles_grid(ui: &mut Ui, lang: Lang, l: &mut Link) {
                 if let Some(note) = &c.note {
                     ty.on_hover_text(note);
                 }
-                let mut role = c.role;
-                let shown = role.map_or(lang.tr(T::NoRole), |r| lang.role(r));
-                egui::ComboBox::from_id_salt(("wh-role", &l.name, &c.name))
-                    .selected_text(shown)
-                    .width(170.0)
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut role, None, lang.tr(T::NoRole));
-                        for r in Role::ALL {
-                            if fits(r, c.ty) {
-                                ui.selectable_value(&mut role, Some(r), lang.role(r));
-                            }
-                        }
-                    })
-                    .response
-                    .labelled_by(name.id);
+                let role = role_picker(
+                    ui,
+                    lang,
+                    ("wh-role", &l.name, &c.name),
+                    c.ty,
+                    c.role,
+                    name.id,
+                );
                 if role != c.role {
                     change = Some((i, role));
                 }
