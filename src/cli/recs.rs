@@ -59,7 +59,7 @@ pub struct ModelArgs {
     no_fill: bool,
     /// On a linked dataset the model is fitted on this machine: pull at most this many purchase
     /// lines (they are counted first), else stop and say how many there are.
-    #[arg(long, default_value_t = 5_000_000, value_parser = ranges::whole::<u64, 1, { u64::MAX }>)]
+    #[arg(long, default_value_t = 5_000_000, value_parser = ranges::whole::<u64, 1, 1_000_000_000>)]
     max_pull: u64,
     /// On a linked dataset: pull the lines of this share of the customers only (0–1, the same
     /// customers each time).
