@@ -18,6 +18,10 @@ use crate::warehouse::segments::{WarehouseBase, count};
 use crate::warehouse::{TableRef, Transfer};
 use egui::{RichText, Ui};
 
+/// The page width from which a linked dataset's columns and its segment count stand side by
+/// side (the grid of names, types and role boxes takes about 400 points).
+const WIDE: f32 = 820.0;
+
 /// The variable the dialog offers first.
 pub const DEFAULT_URL_VAR: &str = "LOUPE_WAREHOUSE_URL";
 
@@ -358,8 +362,7 @@ impl Warehouse {
         });
         theme::muted(ui, lang.tr(T::WhNoCopy));
         ui.add_space(8.0);
-        ui.columns(2, |cols| {
-            let ui = &mut cols[0];
+        let columns = |ui: &mut Ui| {
             theme::section(ui, lang.tr(T::RdColumns));
             egui::ScrollArea::vertical()
                 .id_salt("wh-linked-columns")
@@ -367,9 +370,18 @@ impl Warehouse {
                     let mut shown = l.clone();
                     ui.add_enabled_ui(false, |ui| roles_grid(ui, lang, &mut shown));
                 });
-            let ui = &mut cols[1];
+        };
+        // Side by side where the columns' grid fits beside the count; else the count first.
+        if ui.available_width() >= WIDE {
+            ui.columns(2, |cols| {
+                columns(&mut cols[0]);
+                self.count_ui(&mut cols[1], ws, l);
+            });
+        } else {
             self.count_ui(ui, ws, l);
-        });
+            ui.add_space(12.0);
+            columns(ui);
+        }
     }
 
     fn count_ui(&mut self, ui: &mut Ui, ws: &mut Workspace, l: &Link) {
