@@ -413,8 +413,8 @@ strings! {
     WhConnect => "Connect a warehouse…", "连接数据仓库…";
     WhConnectTitle => "Connect a warehouse", "连接数据仓库";
     WhUrlVar => "Environment variable with the URL", "保存连接地址的环境变量";
-    WhUrlVarHint => "Set it to postgresql://user:password@host:port/database before starting Loupe. The project keeps the variable's name, never the URL or its password.",
-        "启动 Loupe 前将其设为 postgresql://用户:密码@主机:端口/数据库。项目只保存变量名，从不保存连接地址或密码。";
+    WhUrlVarHint => "Set it to postgresql://user:password@host:port/database (or sc://host:port for Spark Connect) before starting Loupe. The project keeps the variable's name, never the URL or its password.",
+        "启动 Loupe 前将其设为 postgresql://用户:密码@主机:端口/数据库（Spark Connect 则为 sc://主机:端口）。项目只保存变量名，从不保存连接地址或密码。";
     WhListTables => "List tables", "列出表";
     WhVarSet => "{0} is set.", "{0} 已设置。";
     WhSessionUrl => "URL for this session", "本次会话的连接地址";

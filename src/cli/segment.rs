@@ -146,10 +146,10 @@ enum SegmentCommand {
         which: Which,
         #[command(flatten)]
         base: BaseArgs,
-        /// sqlite: over the customer table written to the project; postgres: one query that
-        /// builds the customer table too, over a linked dataset's table (or over tables named
-        /// as the project's datasets).
-        #[arg(long, default_value = "sqlite", value_parser = ["sqlite", "postgres"])]
+        /// sqlite: over the customer table written to the project; postgres, spark: one query
+        /// that builds the customer table too, over a linked dataset's table (or over tables
+        /// named as the project's datasets).
+        #[arg(long, default_value = "sqlite", value_parser = ["sqlite", "postgres", "spark"])]
         dialect: String,
     },
     /// Export a segment's customers to CSV, XLSX or Parquet, for a campaign tool.
@@ -484,16 +484,22 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
             base,
             dialect,
         } => {
-            // PostgreSQL: the whole customer table in the query, over a linked dataset's
-            // table, or over tables named as the project's datasets.
-            if dialect == "postgres" {
+            // PostgreSQL and Spark: the whole customer table in the query, over a linked
+            // dataset's table, or over tables named as the project's datasets.
+            let engine = match dialect.as_str() {
+                "postgres" => Some(loupe::warehouse::Engine::Postgres),
+                "spark" => Some(loupe::warehouse::Engine::Spark),
+                _ => None,
+            };
+            if let Some(engine) = engine {
                 let p = open(&project, false)?;
                 let (_, rule) = resolve(&p, which.name.as_deref(), which.rule.as_deref())?;
                 let opts = base.options()?;
                 let wb = match WarehouseBase::resolve(&p, &opts)? {
                     Some(wb) => wb,
                     None => WarehouseBase::of_local(&p, &opts)?,
-                };
+                }
+                .in_engine(engine);
                 let sql = loupe::warehouse::segments::to_sql(
                     &wb,
                     &rule,
@@ -507,7 +513,7 @@ pub fn segment(a: SegmentArgs) -> Result<()> {
             if loupe::warehouse::link::linked(&p, base.dataset.as_deref().unwrap_or(""))?.is_some()
             {
                 return Err(Error::InvalidArgument(
-                    "a linked dataset's segment is written in its warehouse's dialect: add --dialect postgres".into(),
+                    "a linked dataset's segment is written in its warehouse's dialect: add --dialect postgres or --dialect spark".into(),
                 ));
             }
             let (_, rule) = resolve(&p, which.name.as_deref(), which.rule.as_deref())?;

@@ -191,7 +191,7 @@ impl Compiler<'_> {
                     self.uses(&c.column);
                     format!(
                         "coalesce({} >= {}, FALSE)",
-                        quote_ident(&c.column),
+                        self.ident(&c.column),
                         self.ctx.as_of.start(*days)
                     )
                 }
@@ -230,9 +230,13 @@ impl Compiler<'_> {
         match (self.ctx.dialect, b) {
             (Dialect::Sqlite, true) => "1".into(),
             (Dialect::Sqlite, false) => "0".into(),
-            (Dialect::Postgres, true) => "TRUE".into(),
-            (Dialect::Postgres, false) => "FALSE".into(),
+            (_, true) => "TRUE".into(),
+            (_, false) => "FALSE".into(),
         }
+    }
+
+    fn ident(&self, name: &str) -> String {
+        self.ctx.dialect.quote(name)
     }
 
     fn uses(&mut self, column: &str) {
@@ -286,7 +290,11 @@ impl Compiler<'_> {
                 Target::Item => "item",
                 Target::Category => "category",
             };
-            let list: Vec<String> = m.values.iter().map(|v| text(v)).collect();
+            let list: Vec<String> = m
+                .values
+                .iter()
+                .map(|v| self.ctx.dialect.string(v))
+                .collect();
             conds.push(format!("{col} IN ({})", list.join(", ")));
         }
         let a = self.join(
@@ -315,7 +323,7 @@ impl Compiler<'_> {
         }
         self.out.uses_events = true;
         let mut conds = self.window(&d.window);
-        conds.push(format!("event = {}", text(&d.event)));
+        conds.push(format!("event = {}", self.ctx.dialect.string(&d.event)));
         let a = self.join("loupe_events", "count(*) AS times", conds);
         let mut tests = vec![format!("COALESCE({a}.times, 0) >= {}", d.min_times())];
         if let Some(m) = d.max_times {

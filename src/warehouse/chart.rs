@@ -11,7 +11,6 @@
 //!   would need the rows of "Other" again, which is refused with a clear message.
 
 use super::link::Link;
-use super::postgres::quote;
 use super::secret::ConnUrl;
 use super::source::Used;
 use crate::dataset::ColumnType;
@@ -43,26 +42,34 @@ impl Transfer {
 
 /// The PostgreSQL type a column of type `ty` is read as.
 pub fn sql_type(ty: ColumnType) -> &'static str {
+    sql_type_in(ty, Dialect::Postgres)
+}
+
+/// [`sql_type`] in dialect `d`.
+pub fn sql_type_in(ty: ColumnType, d: Dialect) -> &'static str {
     match ty {
         ColumnType::Integer => "bigint",
-        ColumnType::Float => "double precision",
+        ColumnType::Float => d.double(),
         ColumnType::Boolean => "boolean",
         ColumnType::Date => "date",
         ColumnType::Datetime => "timestamp",
-        ColumnType::Text => "text",
+        ColumnType::Text => d.text(),
     }
 }
 
 /// A column as the local engine holds it: cast to its Loupe type; text as written, and blank
 /// (nothing, or only white space) as missing, as import stores text.
-pub(crate) fn cast_sql(name: &str, ty: ColumnType) -> String {
-    let q = quote(name);
-    match ty {
-        ColumnType::Text => {
-            format!(
-                "CASE WHEN CAST({q} AS text) ~ '^\\s*$' THEN NULL ELSE CAST({q} AS text) END AS {q}"
-            )
-        }
+/// In Spark, a value that cannot be cast is missing (`try_cast`), as the local engine reads it.
+pub(crate) fn cast_sql(name: &str, ty: ColumnType, d: Dialect) -> String {
+    let q = d.quote(name);
+    match (ty, d) {
+        (ColumnType::Text, Dialect::Spark) => format!(
+            "CASE WHEN CAST({q} AS STRING) RLIKE '^\\\\s*$' THEN NULL ELSE CAST({q} AS STRING) END AS {q}"
+        ),
+        (ColumnType::Text, _) => format!(
+            "CASE WHEN CAST({q} AS text) ~ '^\\s*$' THEN NULL ELSE CAST({q} AS text) END AS {q}"
+        ),
+        (_, Dialect::Spark) => format!("try_cast({q} AS {}) AS {q}", sql_type_in(ty, d)),
         _ => format!("CAST({q} AS {}) AS {q}", sql_type(ty)),
     }
 }
@@ -79,13 +86,15 @@ pub fn schema(link: &Link) -> Schema {
 pub fn to_sql(link: &Link, spec: &ChartSpec) -> Result<String> {
     let schema = schema(link);
     let mut used = Used::new(link);
+    let d = used.dialect();
+    let f8 = d.double();
     used.col(&spec.x.column)?;
     if let Some(b) = &spec.by {
         used.col(&b.column)?;
     }
-    let mut selects = vec![format!("{} AS __x", key_sql(&spec.x, &schema)?)];
+    let mut selects = vec![format!("{} AS __x", key_sql(&spec.x, &schema, d)?)];
     if let Some(b) = &spec.by {
-        selects.push(format!("{} AS __by", key_sql(b, &schema)?));
+        selects.push(format!("{} AS __by", key_sql(b, &schema, d)?));
     }
     for (i, m) in spec.measures.iter().enumerate() {
         let (a, b) = (format!("__p{i}a"), format!("__p{i}b"));
@@ -98,7 +107,7 @@ pub fn to_sql(link: &Link, spec: &ChartSpec) -> Result<String> {
             used.col(c)?;
         }
         let c = expr::compile(&parsed, &schema)?;
-        let value = parsed.to_sql_in(Dialect::Postgres);
+        let value = parsed.to_sql_in(d);
         let numeric = match c.kind {
             Kind::Number | Kind::Null => value.clone(),
             Kind::Bool => format!("CAST({value} AS integer)"),
@@ -114,12 +123,13 @@ pub fn to_sql(link: &Link, spec: &ChartSpec) -> Result<String> {
             Agg::Count => selects.push(format!("count({value}) AS {a}")),
             Agg::Sum | Agg::Share | Agg::Mean => {
                 selects.push(format!(
-                    "CAST(sum(CAST({numeric} AS numeric)) AS double precision) AS {a}"
+                    "CAST(sum(CAST({numeric} AS {})) AS {f8}) AS {a}",
+                    d.decimal()
                 ));
                 selects.push(format!("count({numeric}) AS {b}"));
             }
-            Agg::Min => selects.push(format!("CAST(min({numeric}) AS double precision) AS {a}")),
-            Agg::Max => selects.push(format!("CAST(max({numeric}) AS double precision) AS {a}")),
+            Agg::Min => selects.push(format!("CAST(min({numeric}) AS {f8}) AS {a}")),
+            Agg::Max => selects.push(format!("CAST(max({numeric}) AS {f8}) AS {a}")),
             Agg::Distinct => selects.push(format!("count(DISTINCT {value}) AS {a}")),
             Agg::Median => selects.push(format!(
                 "percentile_cont(0.5) WITHIN GROUP (ORDER BY {numeric}) AS {a}"
@@ -129,7 +139,7 @@ pub fn to_sql(link: &Link, spec: &ChartSpec) -> Result<String> {
     selects.push("count(*) AS __n".into());
     let spans = crate::explore::aggregate::spans(spec, &schema);
     if spans {
-        let x = quote(&spec.x.column);
+        let x = d.quote(&spec.x.column);
         selects.push(format!("CAST(min({x}) AS date) AS __xmin"));
         selects.push(format!("CAST(max({x}) AS date) AS __xmax"));
     }
@@ -146,8 +156,8 @@ pub fn to_sql(link: &Link, spec: &ChartSpec) -> Result<String> {
 }
 
 /// The SQL of a dimension's key: the column, or the first day of its period.
-fn key_sql(d: &Dimension, schema: &Schema) -> Result<String> {
-    let c = quote(&d.column);
+fn key_sql(d: &Dimension, schema: &Schema, dialect: Dialect) -> Result<String> {
+    let c = dialect.quote(&d.column);
     let Some(g) = d.grain else { return Ok(c) };
     match schema.get(d.column.as_str()) {
         Some(t) if t.is_temporal() => {}
@@ -161,7 +171,7 @@ fn key_sql(d: &Dimension, schema: &Schema) -> Result<String> {
     }
     let unit = match g {
         Grain::Day => "day",
-        // PostgreSQL's weeks start on Monday, as Loupe's do.
+        // PostgreSQL's and Spark's weeks start on Monday, as Loupe's do.
         Grain::Week => "week",
         Grain::Month => "month",
         Grain::Quarter => "quarter",

@@ -7,7 +7,6 @@
 
 use super::chart::Transfer;
 use super::link::Link;
-use super::postgres::quote;
 use super::secret::ConnUrl;
 use super::source::Used;
 use crate::dataset::Role;
@@ -34,6 +33,9 @@ pub fn to_sql(link: &Link, filter: Option<&str>) -> Result<String> {
             ))
         })
     };
+    let d = link.engine.dialect();
+    let quote = |n: &str| d.quote(n);
+    let (num, f8, tx) = (d.decimal(), d.double(), d.text());
     let customer = need(Role::CustomerId, "cohorts group customers")?;
     let time = need(Role::Timestamp, "cohorts need a purchase time")?;
     let amount = match (
@@ -41,9 +43,9 @@ pub fn to_sql(link: &Link, filter: Option<&str>) -> Result<String> {
         role(link, Role::Quantity),
         role(link, Role::UnitPrice),
     ) {
-        (Some(a), _, _) => format!("CAST({} AS numeric)", quote(a)),
+        (Some(a), _, _) => format!("CAST({} AS {num})", quote(a)),
         (None, Some(q), Some(p)) => format!(
-            "CAST(CAST({} AS double precision) * CAST({} AS double precision) AS numeric)",
+            "CAST(CAST({} AS {f8}) * CAST({} AS {f8}) AS {num})",
             quote(q),
             quote(p)
         ),
@@ -66,21 +68,21 @@ pub fn to_sql(link: &Link, filter: Option<&str>) -> Result<String> {
     let t = quote(time);
     Ok(format!(
         "WITH r AS (
-  SELECT CAST({c} AS text) AS c, date_trunc('month', CAST({t} AS timestamp)) AS m,
+  SELECT CAST({c} AS {tx}) AS c, date_trunc('month', CAST({t} AS timestamp)) AS m,
          coalesce({amount}, 0) AS a
   FROM {from}
   WHERE {condition}),
 v AS (SELECT c, m, a FROM r WHERE c IS NOT NULL AND c <> '' AND m IS NOT NULL),
 f AS (SELECT c, min(m) AS f FROM v GROUP BY c)
-SELECT 'cell' AS kind, CAST(CAST(f.f AS date) AS text) AS cohort,
+SELECT 'cell' AS kind, CAST(CAST(f.f AS date) AS {tx}) AS cohort,
        CAST((extract(year FROM v.m) - extract(year FROM f.f)) * 12
             + extract(month FROM v.m) - extract(month FROM f.f) AS integer) AS k,
-       count(DISTINCT v.c) AS n, CAST(sum(v.a) AS double precision) AS revenue
+       count(DISTINCT v.c) AS n, CAST(sum(v.a) AS {f8}) AS revenue
 FROM v JOIN f USING (c) GROUP BY 2, 3
 UNION ALL
-SELECT 'size', CAST(CAST(f AS date) AS text), NULL, count(*), NULL FROM f GROUP BY 2
+SELECT 'size', CAST(CAST(f AS date) AS {tx}), NULL, count(*), NULL FROM f GROUP BY 2
 UNION ALL
-SELECT 'last', CAST(CAST(max(m) AS date) AS text), NULL, NULL, NULL FROM v
+SELECT 'last', CAST(CAST(max(m) AS date) AS {tx}), NULL, NULL, NULL FROM v
 UNION ALL
 SELECT 'skipped', NULL, NULL, count(*), NULL FROM r
   WHERE c IS NULL OR c = '' OR m IS NULL",

@@ -17,6 +17,7 @@ use super::source::Used;
 use crate::customers::rfm::{RfmOptions, RfmTable, Seen, Summary, finish_table};
 use crate::customers::stats::CustomerStats;
 use crate::dataset::{ColumnType, Role};
+use crate::expr::Dialect;
 use crate::progress::Reporter;
 use crate::status::StatusExclusion;
 use crate::store::Project;
@@ -48,8 +49,8 @@ fn need(link: &Link, r: Role, what: &str) -> Result<String> {
 }
 
 /// A column's value as the text the local engine reads (`CAST(… AS TEXT)`).
-fn text(c: &str) -> String {
-    format!("CAST(t.{c} AS text)")
+fn text(c: &str, d: Dialect) -> String {
+    format!("CAST(t.{c} AS {})", d.text())
 }
 
 /// The lines of `link` (and the categories of `products`, a linked products table, when the
@@ -74,6 +75,8 @@ pub(crate) fn lines_sql(
         "the customer table needs purchase dates",
     )?;
     let mut u = Used::new(link);
+    let d = u.dialect();
+    let f8 = d.double();
     let customer = u.col(&customer_name)?;
     let ts = u.col(&ts_name)?;
     let ts_type = u.ty(&ts_name).unwrap_or(ColumnType::Text);
@@ -88,9 +91,9 @@ pub(crate) fn lines_sql(
     let order = u.role(Role::OrderId);
     let quantity = u.role(Role::Quantity);
     let amount = match (u.role(Role::Amount), &quantity, u.role(Role::UnitPrice)) {
-        (Some(a), _, _) => format!("CAST(t.{a} AS double precision)"),
+        (Some(a), _, _) => format!("CAST(t.{a} AS {f8})"),
         (None, Some(q), Some(p)) => {
-            format!("CAST(t.{q} AS double precision) * CAST(t.{p} AS double precision)")
+            format!("CAST(t.{q} AS {f8}) * CAST(t.{p} AS {f8})")
         }
         _ => {
             return Err(Error::InvalidArgument(format!(
@@ -112,11 +115,11 @@ pub(crate) fn lines_sql(
         u.col(&x.column)?;
         condition = format!(
             "{condition} AND {}",
-            x.keep_condition()
-                .to_sql_condition_in(crate::expr::Dialect::Postgres)
+            x.keep_condition().to_sql_condition_in(d)
         );
     }
-    let or_null = |c: &Option<String>| c.as_deref().map_or("NULL".to_string(), text);
+    let or_null = |c: &Option<String>| c.as_deref().map_or("NULL".to_string(), |c| text(c, d));
+    let tx = d.text();
     // Categories from the products table when the lines have none.
     let (cat, join) = match (products, &category, &item_id) {
         (Some(p), None, Some(iid)) => {
@@ -129,7 +132,8 @@ pub(crate) fn lines_sql(
             (
                 "p.cat".to_string(),
                 format!(
-                    "\n  LEFT JOIN (SELECT CAST(pt.{pid} AS text) AS id, min(CAST(pt.{pcat} AS text) COLLATE \"C\") AS cat FROM {} WHERE pt.{pid} IS NOT NULL AND pt.{pcat} IS NOT NULL GROUP BY 1) AS p ON p.id = CAST(t.{iid} AS text)",
+                    "\n  LEFT JOIN (SELECT CAST(pt.{pid} AS {tx}) AS id, min({}) AS cat FROM {} WHERE pt.{pid} IS NOT NULL AND pt.{pcat} IS NOT NULL GROUP BY 1) AS p ON p.id = CAST(t.{iid} AS {tx})",
+                    d.bytewise(&format!("CAST(pt.{pcat} AS {tx})")),
                     pu.from("pt")
                 ),
             )
@@ -142,12 +146,12 @@ pub(crate) fn lines_sql(
         "CAST(NULL AS integer)".into()
     };
     let order = match &order {
-        Some(o) => format!("coalesce({}, '')", text(o)),
-        None => format!("coalesce({}, '')", text(&ts)),
+        Some(o) => format!("coalesce({}, '')", text(o, d)),
+        None => format!("coalesce({}, '')", text(&ts, d)),
     };
     let quantity = match &quantity {
-        Some(q) => format!("CAST(t.{q} AS double precision)"),
-        None => "CAST(1 AS double precision)".into(),
+        Some(q) => format!("CAST(t.{q} AS {f8})"),
+        None => format!("CAST(1 AS {f8})"),
     };
     let before = before
         .map(|d| format!(" AND d < DATE '{d}'"))
@@ -163,7 +167,7 @@ l AS (
   SELECT c, d, h, o, item, item_id, cat, ch, coalesce(a, 0) AS a, coalesce(q, 0) AS q,
          (coalesce(q < 0, FALSE) OR coalesce(a < 0, FALSE)) AS ret
   FROM r WHERE c IS NOT NULL AND d IS NOT NULL{before})",
-        c = text(&customer),
+        c = text(&customer, d),
         item = or_null(&item),
         item_id = or_null(&item_id),
         ch = or_null(&channel),
@@ -176,10 +180,18 @@ l AS (
 }
 
 /// The value with the highest `score` per customer; ties to the first by `tie`.
-fn top(name: &str, value: &str, score: &str, tie: &str, source: &str) -> String {
-    format!(
-        "{name} AS (SELECT DISTINCT ON (c) c, v FROM (SELECT c, {value} AS v, {score} AS s FROM {source} WHERE {value} IS NOT NULL GROUP BY 1, 2) AS x ORDER BY c, s DESC, {tie})"
-    )
+fn top(d: Dialect, name: &str, value: &str, score: &str, tie: &str, source: &str) -> String {
+    let scored = format!(
+        "SELECT c, {value} AS v, {score} AS s FROM {source} WHERE {value} IS NOT NULL GROUP BY 1, 2"
+    );
+    match d {
+        Dialect::Spark => format!(
+            "{name} AS (SELECT c, v FROM (SELECT c, v, row_number() OVER (PARTITION BY c ORDER BY s DESC, {tie}) AS loupe_rn FROM ({scored}) AS x) AS y WHERE loupe_rn = 1)"
+        ),
+        _ => format!(
+            "{name} AS (SELECT DISTINCT ON (c) c, v FROM ({scored}) AS x ORDER BY c, s DESC, {tie})"
+        ),
+    }
 }
 
 /// The per-customer CTEs over the lines `l` (`pu`: the purchases; `b`: first and last day,
@@ -187,29 +199,33 @@ fn top(name: &str, value: &str, score: &str, tie: &str, source: &str) -> String 
 /// `pc`, `ph`, `pw`: preferred channel, hour and weekday).
 /// Amounts are summed exactly in `numeric`, each read from its shortest round-trip text (a
 /// double's own cast to numeric keeps 15 digits only), so the sums are the local engine's.
-pub(crate) fn figures_ctes() -> String {
-    let by_revenue = "round(sum(CAST(CAST(a AS text) AS numeric)) * 1000000)";
+/// In Spark, the exact type is `DECIMAL(38,18)`, and a double's text is Java's (enough digits
+/// to read back the same double).
+pub(crate) fn figures_ctes(d: Dialect) -> String {
+    let exact = |x: &str| format!("CAST(CAST({x} AS {}) AS {})", d.text(), d.decimal());
+    let by_revenue = format!("round(sum({}) * 1000000)", exact("a"));
     let by_orders = "count(DISTINCT o)";
+    let tie = d.bytewise("v");
     [
         "pu AS (SELECT * FROM l WHERE NOT ret)".to_string(),
-        "b AS (SELECT c, min(d) AS f, max(d) AS la, count(DISTINCT o) AS n, count(DISTINCT d) AS nd,
-          sum(CAST(CAST(a AS text) AS numeric)) AS rev, sum(CAST(CAST(q AS text) AS numeric)) AS it
-          FROM pu GROUP BY c)"
-            .to_string(),
-        "rt AS (SELECT c, count(DISTINCT o) AS n, sum(abs(CAST(CAST(q AS text) AS numeric))) AS it,
-           sum(abs(CAST(CAST(a AS text) AS numeric))) AS am FROM l WHERE ret GROUP BY c)"
-            .to_string(),
-        top("fi", "item", by_revenue, "v COLLATE \"C\"", "pu"),
-        top("fc", "cat", by_revenue, "v COLLATE \"C\"", "pu"),
-        top("pc", "ch", by_orders, "v COLLATE \"C\"", "pu"),
-        top("ph", "h", by_orders, "v", "pu"),
-        top(
-            "pw",
-            "CAST(extract(isodow FROM d) AS integer) - 1",
-            by_orders,
-            "v",
-            "pu",
+        format!(
+            "b AS (SELECT c, min(d) AS f, max(d) AS la, count(DISTINCT o) AS n, count(DISTINCT d) AS nd,
+          sum({}) AS rev, sum({}) AS it
+          FROM pu GROUP BY c)",
+            exact("a"),
+            exact("q")
         ),
+        format!(
+            "rt AS (SELECT c, count(DISTINCT o) AS n, sum(abs({})) AS it,
+           sum(abs({})) AS am FROM l WHERE ret GROUP BY c)",
+            exact("q"),
+            exact("a")
+        ),
+        top(d, "fi", "item", &by_revenue, &tie, "pu"),
+        top(d, "fc", "cat", &by_revenue, &tie, "pu"),
+        top(d, "pc", "ch", by_orders, &tie, "pu"),
+        top(d, "ph", "h", by_orders, "v", "pu"),
+        top(d, "pw", &d.weekday0("d"), by_orders, "v", "pu"),
     ]
     .join(",\n")
 }
@@ -229,7 +245,9 @@ pub fn to_sql(
         opts.as_of,
         &[],
     )?;
-    let f = |x: &str| format!("CAST(CAST({x} AS double precision) AS text)");
+    let d = link.engine.dialect();
+    let tx = d.text();
+    let f = |x: &str| format!("CAST(CAST({x} AS {}) AS {tx})", d.double());
     // With a products table, the lines can have categories (as the local scan says).
     let has_category = if lines.products {
         "TRUE"
@@ -239,20 +257,20 @@ pub fn to_sql(
     Ok(format!(
         "WITH {lines},
 {figures}
-SELECT 'c', b.c, CAST(b.f AS text), CAST(b.la AS text), CAST(b.n AS text), CAST(b.nd AS text),
-       {rev}, {it}, fi.v, fc.v, pc.v, CAST(ph.v AS text), CAST(pw.v AS text),
-       CAST(coalesce(rt.n, 0) AS text), {rit}, {ram}
+SELECT 'c', b.c, CAST(b.f AS {tx}), CAST(b.la AS {tx}), CAST(b.n AS {tx}), CAST(b.nd AS {tx}),
+       {rev}, {it}, fi.v, fc.v, pc.v, CAST(ph.v AS {tx}), CAST(pw.v AS {tx}),
+       CAST(coalesce(rt.n, 0) AS {tx}), {rit}, {ram}
 FROM b LEFT JOIN rt USING (c) LEFT JOIN fi USING (c) LEFT JOIN fc USING (c)
   LEFT JOIN pc USING (c) LEFT JOIN ph USING (c) LEFT JOIN pw USING (c)
 UNION ALL
-SELECT 'facts', NULL, CAST(max(d) AS text), NULL,
-       CAST((SELECT count(*) FROM r WHERE c IS NULL OR d IS NULL) AS text),
-       CAST((SELECT count(*) FROM (SELECT c FROM l GROUP BY c HAVING bool_and(ret)) AS x) AS text),
-       CAST({has_category} AS text), CAST(count(ch) > 0 AS text),
+SELECT 'facts', NULL, CAST(max(d) AS {tx}), NULL,
+       CAST((SELECT count(*) FROM r WHERE c IS NULL OR d IS NULL) AS {tx}),
+       CAST((SELECT count(*) FROM (SELECT c FROM l GROUP BY c HAVING bool_and(ret)) AS x) AS {tx}),
+       CAST({has_category} AS {tx}), CAST(count(ch) > 0 AS {tx}),
        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM l",
         lines = lines.ctes,
-        figures = figures_ctes(),
+        figures = figures_ctes(d),
         rev = f("b.rev"),
         it = f("b.it"),
         rit = f("coalesce(rt.it, 0)"),
@@ -273,7 +291,8 @@ pub fn status_exclusion(
     };
     let col = u.col(name)?;
     let sql = format!(
-        "SELECT CAST(t.{col} AS text), count(*) FROM {} WHERE t.{col} IS NOT NULL GROUP BY 1 LIMIT {}",
+        "SELECT CAST(t.{col} AS {}), count(*) FROM {} WHERE t.{col} IS NOT NULL GROUP BY 1 LIMIT {}",
+        u.dialect().text(),
         u.from("t"),
         StatusExclusion::READ_LIMIT
     );

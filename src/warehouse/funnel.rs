@@ -12,9 +12,10 @@
 use super::chart::Transfer;
 use super::link::Link;
 use super::secret::ConnUrl;
-use super::source::{Used, trimmed};
+use super::source::{Used, trimmed_in};
 use crate::dataset::Role;
 use crate::explore::funnel::{Funnel, FunnelGroup, FunnelSpec, StepResult};
+use crate::expr::Dialect;
 use crate::progress::Reporter;
 use crate::{Error, Result};
 use std::collections::BTreeMap;
@@ -22,8 +23,8 @@ use std::collections::BTreeMap;
 /// One group's step: the users who reached it, the median seconds from the first step.
 type Cell = (u64, Option<f64>);
 
-fn lit(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
+fn lit(s: &str, d: Dialect) -> String {
+    d.string(s)
 }
 
 /// The query behind [`funnel_with`]: rows `known` (a step's event type that occurs), `skipped`
@@ -31,6 +32,8 @@ fn lit(s: &str) -> String {
 /// seconds from the first step).
 pub fn to_sql(link: &Link, spec: &FunnelSpec) -> Result<String> {
     let mut u = Used::new(link);
+    let d = u.dialect();
+    let spark = d == Dialect::Spark;
     let pick = |u: &mut Used<'_>, given: &Option<String>, role: Role| -> Result<String> {
         match given {
             Some(c) => u.col(c),
@@ -52,20 +55,21 @@ pub fn to_sql(link: &Link, spec: &FunnelSpec) -> Result<String> {
         .enumerate()
         .rev()
         .fold("999".to_string(), |acc, (k, s)| {
-            format!("CASE WHEN ev = {} THEN {k} ELSE {acc} END", lit(s))
+            format!("CASE WHEN ev = {} THEN {k} ELSE {acc} END", lit(s, d))
         });
     let nexts: Vec<String> = (1..n)
         .map(|k| {
             format!(
-                "min(i) FILTER (WHERE ev = {}) OVER w AS n{k}",
-                lit(&steps[k])
+                "min(CASE WHEN ev = {} THEN i END) OVER w AS n{k}",
+                lit(&steps[k], d)
             )
         })
         .collect();
-    let window = format!(
-        "{} * interval '1 microsecond'",
-        spec.window_seconds.saturating_mul(1_000_000)
-    );
+    let micros = spec.window_seconds.saturating_mul(1_000_000);
+    let within = |t: &str| match d {
+        Dialect::Spark => format!("timestampadd(MICROSECOND, {micros}, {t})"),
+        _ => format!("{t} + {micros} * interval '1 microsecond'"),
+    };
     let mut chain_cols = vec![
         "e0.u".to_string(),
         "e0.b".into(),
@@ -76,7 +80,8 @@ pub fn to_sql(link: &Link, spec: &FunnelSpec) -> Result<String> {
     for k in 1..n {
         chain_cols.push(format!("e{k}.ts AS t{k}"));
         joins.push_str(&format!(
-            "\n  LEFT JOIN e AS e{k} ON e{k}.u = e0.u AND e{k}.i = e{p}.n{k} AND e{k}.ts <= e0.ts + {window}",
+            "\n  LEFT JOIN e AS e{k} ON e{k}.u = e0.u AND e{k}.i = e{p}.n{k} AND e{k}.ts <= {}",
+            within("e0.ts"),
             p = k - 1
         ));
     }
@@ -84,11 +89,34 @@ pub fn to_sql(link: &Link, spec: &FunnelSpec) -> Result<String> {
         .map(|k| format!(" + (CASE WHEN t{k} IS NULL THEN 0 ELSE 1 END)"))
         .collect();
     let secs: String = (0..n)
-        .map(|k| format!(" WHEN {k} THEN CAST(extract(epoch FROM t{k} - t0) AS double precision)"))
+        .map(|k| match d {
+            Dialect::Spark => {
+                format!(
+                    " WHEN {k} THEN CAST(unix_micros(t{k}) - unix_micros(t0) AS DOUBLE) / 1000000"
+                )
+            }
+            _ => format!(" WHEN {k} THEN CAST(extract(epoch FROM t{k} - t0) AS double precision)"),
+        })
         .collect();
-    let b = by.as_deref().map_or("CAST(NULL AS text)".to_string(), |b| {
-        format!("CAST(t.{b} AS text)")
+    let tx = d.text();
+    let b = by.as_deref().map_or(format!("CAST(NULL AS {tx})"), |b| {
+        format!("CAST(t.{b} AS {tx})")
     });
+    let best = if spark {
+        "best AS (SELECT * FROM (SELECT d.*, row_number() OVER (PARTITION BY u ORDER BY depth DESC, i0) AS loupe_rn FROM (SELECT c.*, 1{depth} AS depth FROM c) AS d) AS z WHERE loupe_rn = 1)"
+    } else {
+        "best AS (SELECT DISTINCT ON (u) * FROM (SELECT c.*, 1{depth} AS depth FROM c) AS d ORDER BY u, depth DESC, i0)"
+    }
+    .replace("{depth}", &depth);
+    let series = if spark {
+        format!("(SELECT CAST(id AS INT) AS k FROM range(0, {n})) AS ks")
+    } else {
+        format!("generate_series(0, {}) AS k", n - 1)
+    };
+    let (u_sql, ev_sql) = (
+        trimmed_in(&format!("t.{user}"), d),
+        trimmed_in(&format!("t.{event}"), d),
+    );
     Ok(format!(
         "WITH x AS (
   SELECT {u} AS u, CAST(t.{time} AS timestamp) AS ts, {ev} AS ev, {b} AS b, ({condition}) AS keep
@@ -100,25 +128,28 @@ e AS (SELECT o.*{nexts} FROM o
 c AS (SELECT {chain_cols}
   FROM e AS e0{joins}
   WHERE e0.ev = {s0}),
-best AS (SELECT DISTINCT ON (u) * FROM (SELECT c.*, 1{depth} AS depth FROM c) AS d ORDER BY u, depth DESC, i0),
+{best},
 s AS (SELECT coalesce(b, '') AS key, k, CASE k{secs} END AS secs
-  FROM best CROSS JOIN generate_series(0, {last}) AS k WHERE depth > k)
-SELECT 'step', CASE WHEN grouping(key) = 1 THEN NULL ELSE key END, CAST(k AS text), CAST(count(*) AS text),
-       CAST(percentile_cont(0.5) WITHIN GROUP (ORDER BY secs) AS text)
+  FROM best CROSS JOIN {series} WHERE depth > k)
+SELECT 'step', CASE WHEN grouping(key) = 1 THEN NULL ELSE key END, CAST(k AS {tx}), CAST(count(*) AS {tx}),
+       CAST(percentile_cont(0.5) WITHIN GROUP (ORDER BY secs) AS {tx})
 FROM s GROUP BY GROUPING SETS ((k), (key, k))
 UNION ALL
 SELECT 'known', ev, NULL, NULL, NULL FROM y WHERE ev IN ({list}) GROUP BY ev
 UNION ALL
-SELECT 'skipped', NULL, NULL, CAST(count(*) AS text), NULL FROM x
+SELECT 'skipped', NULL, NULL, CAST(count(*) AS {tx}), NULL FROM x
   WHERE keep AND (u IS NULL OR ts IS NULL OR ev IS NULL)",
-        u = trimmed(&format!("t.{user}")),
-        ev = trimmed(&format!("t.{event}")),
+        u = u_sql,
+        ev = ev_sql,
         from = u.from("t"),
         nexts = nexts.iter().map(|x| format!(", {x}")).collect::<String>(),
         chain_cols = chain_cols.join(", "),
-        s0 = lit(&steps[0]),
-        last = n - 1,
-        list = steps.iter().map(|s| lit(s)).collect::<Vec<_>>().join(", "),
+        s0 = lit(&steps[0], d),
+        list = steps
+            .iter()
+            .map(|s| lit(s, d))
+            .collect::<Vec<_>>()
+            .join(", "),
     ))
 }
 

@@ -142,6 +142,7 @@ pub fn plan_with(
     url: &ConnUrl,
     rep: &Reporter,
 ) -> Result<(PullPlan, Transfer)> {
+    link.engine.supports("recommend", &link.name)?;
     let (rows, transfer) = link.run(url, &plan_sql(link, opts)?, rep)?;
     let bad = || {
         Error::Warehouse(format!(
@@ -184,6 +185,7 @@ pub fn pull_with(
     url: &ConnUrl,
     rep: &Reporter,
 ) -> Result<(Interactions, Transfer)> {
+    link.engine.supports("recommend", &link.name)?;
     let (rows, transfer) = link.run(url, &pull_sql(link, opts)?, rep)?;
     let bad = |what: &str| {
         Error::Warehouse(format!(

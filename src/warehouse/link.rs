@@ -3,7 +3,8 @@
 //! (`_loupe_links`): the engine, the environment variable's name, the table and the columns.
 //! The URL itself is never stored.
 
-use super::postgres::{Pg, PgColumn};
+use super::conn::Conn;
+use super::postgres::PgColumn;
 use super::secret::ConnUrl;
 use super::{Engine, TableRef};
 use crate::dataset::{ColumnInfo, ColumnType, Role, RoleSource};
@@ -63,8 +64,8 @@ impl Link {
     ) -> Result<(super::postgres::TextRows, super::chart::Transfer)> {
         use crate::progress::{Stage, Unit};
         rep.report(Stage::Reading, 0, None, Unit::Rows, 0, true);
-        let mut pg = Pg::connect(url, &self.context())?;
-        let result = pg.query_text(sql, rep)?;
+        let mut conn = Conn::connect_to(self.engine, url, &self.context())?;
+        let result = conn.query_text(sql, rep)?;
         let transfer = super::chart::Transfer {
             rows: result.rows.len() as u64,
             bytes: result.bytes,
@@ -121,6 +122,14 @@ pub fn column_type(udt: &str) -> (ColumnType, Option<String>) {
         "date" => ColumnType::Date,
         "timestamp" | "timestamptz" => ColumnType::Datetime,
         "text" | "varchar" | "bpchar" | "char" | "name" | "uuid" | "citext" => ColumnType::Text,
+        // Spark's names.
+        "tinyint" | "smallint" | "int" | "bigint" => ColumnType::Integer,
+        "float" | "double" => ColumnType::Float,
+        d if d.starts_with("decimal") => ColumnType::Float,
+        "boolean" => ColumnType::Boolean,
+        "timestamp_ntz" | "timestamp_ltz" => ColumnType::Datetime,
+        "string" => ColumnType::Text,
+        v if v.starts_with("varchar(") || v.starts_with("char(") => ColumnType::Text,
         other => {
             return (
                 ColumnType::Text,
@@ -271,9 +280,14 @@ pub fn inspect(url: &ConnUrl, opts: &LinkOptions) -> Result<Link> {
     let engine = url.engine()?;
     let table = TableRef::parse(&opts.table)?;
     let context = format!("dataset '{}' ({})", opts.name, table.text());
-    let mut pg = Pg::connect(url, &context)?;
-    let cols = pg.columns(&table)?;
-    let sample = pg.sample(&table, &cols, SAMPLE_ROWS)?;
+    let mut conn = Conn::connect(url, &context)?;
+    let cols = conn.columns(&table)?;
+    let sample = conn.sample(
+        &table,
+        &cols,
+        SAMPLE_ROWS,
+        &crate::progress::Reporter::silent(),
+    )?;
     let columns = infer_columns(&cols, &sample, opts)?;
     Ok(Link {
         name: opts.name.clone(),
@@ -281,7 +295,7 @@ pub fn inspect(url: &ConnUrl, opts: &LinkOptions) -> Result<Link> {
         url_env: url.var().to_string(),
         table: table.clone(),
         columns,
-        rows_estimate: pg.rows_estimate(&table)?,
+        rows_estimate: conn.rows_estimate(&table)?,
         linked_at: store::now(),
     })
 }
@@ -289,8 +303,8 @@ pub fn inspect(url: &ConnUrl, opts: &LinkOptions) -> Result<Link> {
 /// The tables and views of the warehouse at `url` that its user may read, by schema and name
 /// (PostgreSQL's own schemas left out).
 pub fn tables(url: &ConnUrl) -> Result<Vec<TableRef>> {
-    let mut pg = Pg::connect(url, &format!("the warehouse in {}", url.var()))?;
-    pg.tables()
+    let mut conn = Conn::connect(url, &format!("the warehouse in {}", url.var()))?;
+    conn.tables(&crate::progress::Reporter::silent())
 }
 
 /// Keeps `link` (replacing one of its name) and logs it. The log names the table and the

@@ -8,6 +8,8 @@
 //!   password.
 //! - [`postgres`]: PostgreSQL and what speaks its wire protocol and dialect; every session is
 //!   read-only and has a statement timeout.
+//! - [`spark`]: Spark through Spark Connect; queries only, each with a timeout and a cancel.
+//! - [`conn`]: a session with either engine.
 //! - [`link`]: inferring a table's columns and roles, and keeping links in the project.
 //! - [`chart`]: a chart's aggregation as one query, combined locally as the local engine's
 //!   parts are.
@@ -21,6 +23,7 @@
 
 pub mod chart;
 pub mod cohorts;
+pub mod conn;
 pub mod customers;
 pub mod funnel;
 pub mod interactions;
@@ -31,6 +34,7 @@ pub mod rules;
 pub mod secret;
 pub mod segments;
 mod source;
+pub mod spark;
 
 pub use chart::Transfer;
 
@@ -41,12 +45,14 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum Engine {
     Postgres,
+    Spark,
 }
 
 impl Engine {
     pub fn as_str(self) -> &'static str {
         match self {
             Engine::Postgres => "postgres",
+            Engine::Spark => "spark",
         }
     }
 
@@ -54,6 +60,26 @@ impl Engine {
     pub fn label(self) -> &'static str {
         match self {
             Engine::Postgres => "PostgreSQL",
+            Engine::Spark => "Spark",
+        }
+    }
+
+    /// The SQL dialect its queries are written in.
+    pub fn dialect(self) -> crate::expr::Dialect {
+        match self {
+            Engine::Postgres => crate::expr::Dialect::Postgres,
+            Engine::Spark => crate::expr::Dialect::Spark,
+        }
+    }
+
+    /// Refuses an analysis that is not yet written in this engine's dialect, saying what to
+    /// do instead.
+    pub fn supports(self, what: &str, link: &str) -> crate::Result<()> {
+        match self {
+            Engine::Postgres => Ok(()),
+            Engine::Spark => Err(crate::Error::InvalidArgument(format!(
+                "{what} on linked dataset '{link}' runs in PostgreSQL only; in Spark, this version of Loupe runs customers, segments, chart, cohorts, funnel and rules. Import the rows to run it here, or link the table from PostgreSQL"
+            ))),
         }
     }
 }
@@ -98,12 +124,16 @@ impl TableRef {
         }
     }
 
-    /// As SQL: each part quoted as an identifier.
+    /// As PostgreSQL's SQL: each part quoted as an identifier.
     pub fn sql(&self) -> String {
-        let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        self.sql_in(crate::expr::Dialect::Postgres)
+    }
+
+    /// As SQL in dialect `d`: each part quoted as an identifier.
+    pub fn sql_in(&self, d: crate::expr::Dialect) -> String {
         match &self.schema {
-            Some(s) => format!("{}.{}", q(s), q(&self.table)),
-            None => q(&self.table),
+            Some(s) => format!("{}.{}", d.quote(s), d.quote(&self.table)),
+            None => d.quote(&self.table),
         }
     }
 }

@@ -228,6 +228,7 @@ pub fn quality_report_with(
         )));
     }
     let (sql, slots, rules, n_first) = to_sql(link, opts, &today)?;
+    link.engine.supports("profile", &link.name)?;
     let (rows, transfer) = link.run(url, &sql, rep)?;
     let context = link.context();
     let bad = |what: &str| {

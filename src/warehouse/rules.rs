@@ -14,7 +14,7 @@
 use super::chart::Transfer;
 use super::link::Link;
 use super::secret::ConnUrl;
-use super::source::{Used, trimmed};
+use super::source::{Used, trimmed_in};
 use crate::progress::Reporter;
 use crate::recommend::fpgrowth::Itemset;
 use crate::recommend::{Rule, RuleOptions, rules_from_itemsets};
@@ -40,22 +40,24 @@ pub const MAX_LEN: usize = 10;
 pub fn to_sql(link: &Link, basket: &str, item: &str, opts: &RuleOptions) -> Result<String> {
     let max_len = opts.max_len.clamp(2, MAX_LEN);
     let mut u = Used::new(link);
+    let d = u.dialect();
     let b = u.col(basket)?;
     let i = u.col(item)?;
     let mut ctes = vec![
         format!(
             "x AS (SELECT {} AS b, {} AS i FROM {})",
-            trimmed(&format!("t.{b}")),
-            trimmed(&format!("t.{i}")),
+            trimmed_in(&format!("t.{b}"), d),
+            trimmed_in(&format!("t.{i}"), d),
             u.from("t")
         ),
         "bi AS (SELECT DISTINCT b, i FROM x WHERE b IS NOT NULL AND i IS NOT NULL)".into(),
         "n AS (SELECT count(DISTINCT b) AS n, count(DISTINCT i) AS items FROM bi)".into(),
         // As `min_count`: in doubles, the same IEEE arithmetic.
         format!(
-            "m AS (SELECT greatest(1, ceil(CAST('{:?}' AS double precision) * n \
-             - CAST('1e-9' AS double precision))) AS mc FROM n)",
-            opts.min_support
+            "m AS (SELECT greatest(1, ceil(CAST('{:?}' AS {f8}) * n \
+             - CAST('1e-9' AS {f8}))) AS mc FROM n)",
+            opts.min_support,
+            f8 = d.double()
         ),
         "s1 AS (SELECT i AS i1, count(*) AS c FROM bi GROUP BY i HAVING count(*) >= (SELECT mc FROM m))"
             .into(),
@@ -66,8 +68,8 @@ pub fn to_sql(link: &Link, basket: &str, item: &str, opts: &RuleOptions) -> Resu
         let mut from = "f AS a1".to_string();
         for j in 2..=k {
             from.push_str(&format!(
-                "\n  JOIN f AS a{j} ON a{j}.b = a1.b AND a{j}.i > a{p}.i COLLATE \"C\"",
-                p = j - 1
+                "\n  JOIN f AS a{j} ON a{j}.b = a1.b AND {}",
+                d.bytewise(&format!("a{j}.i > a{}.i", j - 1)),
             ));
         }
         let tuple = |range: std::ops::RangeInclusive<usize>| -> String {
@@ -99,15 +101,16 @@ pub fn to_sql(link: &Link, basket: &str, item: &str, opts: &RuleOptions) -> Resu
             cols = cols.join(", ")
         ));
     }
-    let none = "CAST(NULL AS text)";
+    let tx = d.text();
+    let none = format!("CAST(NULL AS {tx})");
     let mut parts = vec![format!(
-        "SELECT 'n', CAST(n AS text), CAST(items AS text){} FROM n",
+        "SELECT 'n', CAST(n AS {tx}), CAST(items AS {tx}){} FROM n",
         format!(", {none}").repeat(max_len - 1)
     )];
     for k in 1..=max_len {
         let items: Vec<String> = (1..=k).map(|j| format!("i{j}")).collect();
         parts.push(format!(
-            "SELECT 'set', CAST(c AS text), {}{} FROM s{k}",
+            "SELECT 'set', CAST(c AS {tx}), {}{} FROM s{k}",
             items.join(", "),
             format!(", {none}").repeat(max_len - k)
         ));

@@ -1,7 +1,7 @@
 //! A warehouse's connection URL, read from an environment variable and never shown whole.
 //!
 //! The project stores the variable's name, not the URL. The URL's password (in its user info, or
-//! a `password=` parameter) is replaced by `***` wherever Loupe shows or records the URL, and
+//! a `password=` parameter; a Spark Connect URL's `;token=`) is replaced by `***` wherever Loupe shows or records the URL, and
 //! [`ConnUrl::scrub`] takes it out of any message a driver gives back.
 
 use super::Engine;
@@ -102,12 +102,9 @@ impl ConnUrl {
             .to_ascii_lowercase();
         match scheme.as_str() {
             "postgresql" | "postgres" => Ok(Engine::Postgres),
-            "sc" => Err(Error::InvalidArgument(format!(
-                "{}: Spark Connect (sc://) links are not supported by this version of Loupe yet; link a PostgreSQL table (postgresql://…)",
-                self.var
-            ))),
+            "sc" => Ok(Engine::Spark),
             _ => Err(Error::InvalidArgument(format!(
-                "{}: the URL does not start with postgresql:// (it starts with '{}'); give postgresql://user:password@host:port/database",
+                "{}: the URL does not start with postgresql:// or sc:// (it starts with '{}'); give postgresql://user:password@host:port/database, or sc://host:port for Spark Connect",
                 self.var,
                 scheme.chars().take(20).collect::<String>()
             ))),
@@ -151,6 +148,17 @@ impl ConnUrl {
             && !pw.is_empty()
         {
             out.push(pw.to_string());
+        }
+        // Spark Connect's parameters: `sc://host:port/;token=…;user_id=…`.
+        if self.url.starts_with("sc://") {
+            for param in self.url.split(';').skip(1) {
+                if let Some((k, v)) = param.split_once('=')
+                    && k.eq_ignore_ascii_case("token")
+                    && !v.is_empty()
+                {
+                    out.push(v.split(['?', '#']).next().unwrap_or(v).to_string());
+                }
+            }
         }
         let decoded: Vec<String> = out.iter().map(|p| percent_decode(p)).collect();
         out.extend(decoded);
@@ -227,7 +235,13 @@ mod tests {
         let none = ConnUrl::new("PG", "postgresql://ana@h/db");
         assert_eq!(none.redacted(), "postgresql://ana@h/db");
         assert_eq!(none.engine().unwrap(), Engine::Postgres);
-        assert!(ConnUrl::new("S", "sc://h:15002").engine().is_err());
+        assert_eq!(
+            ConnUrl::new("S", "sc://h:15002").engine().unwrap(),
+            Engine::Spark
+        );
+        let token = ConnUrl::new("S", "sc://h:15002/;user_id=ana;token=s3cr%2Ft;x=1");
+        assert_eq!(token.redacted(), "sc://h:15002/;user_id=ana;token=***;x=1");
+        assert_eq!(token.scrub("bad token s3cr/t"), "bad token ***");
         assert!(ConnUrl::new("X", "mysql://h").engine().is_err());
     }
 }

@@ -1,7 +1,7 @@
 //! Segments of a linked dataset, computed by its warehouse: the customer table (the figures of
 //! [`super::customers`], then the quintile scores, RFM groups and lifecycle stages in SQL, with
 //! the local definitions: [`crate::customers::rfm`]) and the rule ([`crate::segments::sql`]'s
-//! compiler, in PostgreSQL's dialect) in one query; only the count, or the members' ids,
+//! compiler, in the warehouse's dialect) in one query; only the count, or the members' ids,
 //! cross the wire.
 //!
 //! The customer table's columns are those of `loupe customers`, the attributes of a linked
@@ -14,7 +14,6 @@
 use super::chart::Transfer;
 use super::customers::{figures_ctes, lines_sql, products_link};
 use super::link::{Link, linked};
-use super::postgres::quote;
 use super::secret::ConnUrl;
 use super::source::Used;
 use crate::customers::rfm::{LifecycleThresholds, RfmGroup, Score};
@@ -122,6 +121,19 @@ impl WarehouseBase {
         }))
     }
 
+    /// The base written for `engine`: its queries in that engine's dialect, as if its tables
+    /// were there (`loupe segment sql --dialect`).
+    pub fn in_engine(mut self, engine: super::Engine) -> WarehouseBase {
+        self.link.engine = engine;
+        for l in [&mut self.products, &mut self.attributes, &mut self.events]
+            .into_iter()
+            .flatten()
+        {
+            l.engine = engine;
+        }
+        self
+    }
+
     /// The base with its order-status exclusion, read from the warehouse (cancelled and
     /// refunded orders are not purchases, as in the local customer table).
     pub fn with_status(mut self, url: &ConnUrl, rep: &Reporter) -> Result<(Self, Transfer)> {
@@ -217,10 +229,31 @@ fn table_columns() -> Vec<(&'static str, ColumnType)> {
 
 /// A score 1–5 from `x` = rank + (rows up to the value's last peer), as
 /// [`crate::customers::rfm::quintile_scores`] computes it in doubles.
-fn score(x: &str) -> String {
+fn score(x: &str, d: Dialect) -> String {
+    let f8 = d.double();
     format!(
-        "1 + least(4, CAST(floor(CAST(5 AS double precision) * (CAST({x} - 2 AS double precision) / 2 + 1 - 1) / loupe_n) AS integer))"
+        "1 + least(4, CAST(floor(CAST(5 AS {f8}) * (CAST({x} - 2 AS {f8}) / 2 + 1 - 1) / loupe_n) AS integer))"
     )
+}
+
+/// The first row per `key` of `select` by `order`, as a CTE `name` (PostgreSQL's `DISTINCT
+/// ON`, a window elsewhere); `select` has its own `FROM` and the order's columns.
+fn first_per(
+    d: Dialect,
+    name: &str,
+    key: &str,
+    columns: &str,
+    select: &str,
+    order: &str,
+) -> String {
+    match d {
+        Dialect::Spark => format!(
+            "{name} AS (SELECT {columns} FROM (SELECT x.*, row_number() OVER (PARTITION BY {key} ORDER BY {order}) AS loupe_rn FROM ({select}) AS x) AS y WHERE loupe_rn = 1)"
+        ),
+        _ => format!(
+            "{name} AS (SELECT DISTINCT ON ({key}) {columns} FROM ({select}) AS x ORDER BY {key}, {order})"
+        ),
+    }
 }
 
 fn group_case() -> String {
@@ -257,28 +290,38 @@ fn customer_table_ctes(base: &WarehouseBase, line_attributes: &[String]) -> Resu
         base.as_of,
         line_attributes,
     )?;
+    let d = base.link.engine.dialect();
     let asof = match base.as_of {
-        Some(d) => format!("asof AS (SELECT DATE '{d}' AS day)"),
+        Some(day) => format!("asof AS (SELECT DATE '{day}' AS day)"),
         None => "asof AS (SELECT max(d) + 1 AS day FROM l)".to_string(),
     };
-    let f8 = |x: &str| format!("CAST({x} AS double precision)");
+    let f8 = |x: &str| format!("CAST({x} AS {})", d.double());
+    let weekday = match d {
+        Dialect::Spark => {
+            "element_at(array('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'), pw.v + 1)"
+        }
+        _ => "(ARRAY['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'])[pw.v + 1]",
+    };
     let cust = format!(
         "cust AS (
   SELECT b.c AS customer_id, b.f AS first_purchase, b.la AS last_purchase, b.n AS orders,
-         {rev} AS revenue, (SELECT day FROM asof) - b.la AS recency_days, b.n AS frequency,
-         {rev} AS monetary, {rev} / b.n AS average_order_value, b.la - b.f AS tenure_days,
+         {rev} AS revenue, {recency} AS recency_days, b.n AS frequency,
+         {rev} AS monetary, {rev} / b.n AS average_order_value, {tenure_days} AS tenure_days,
          CASE WHEN b.n > 1 THEN {tenure} / (b.n - 1) END AS mean_interval_days,
          {it} AS items, fc.v AS favourite_category, fi.v AS favourite_item,
          pc.v AS preferred_channel, ph.v AS preferred_hour,
-         (ARRAY['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'])[pw.v + 1] AS preferred_weekday,
+         {weekday} AS preferred_weekday,
          coalesce(rt.n, 0) AS return_orders, {rit} AS returned_items, {ram} AS returned_amount,
          {rev} - {ram} AS net_revenue, b.nd AS purchase_days,
-         (SELECT day FROM asof) - b.f AS first_days_ago
+         {first_days_ago} AS first_days_ago
   FROM b LEFT JOIN rt USING (c) LEFT JOIN fi USING (c) LEFT JOIN fc USING (c)
     LEFT JOIN pc USING (c) LEFT JOIN ph USING (c) LEFT JOIN pw USING (c))",
         rev = f8("b.rev"),
         it = f8("b.it"),
-        tenure = f8("b.la - b.f"),
+        tenure = f8(&d.days_between("b.la", "b.f")),
+        tenure_days = d.days_between("b.la", "b.f"),
+        recency = d.days_between("(SELECT day FROM asof)", "b.la"),
+        first_days_ago = d.days_between("(SELECT day FROM asof)", "b.f"),
         rit = f8("coalesce(rt.it, 0)"),
         ram = f8("coalesce(rt.am, 0)"),
     );
@@ -291,9 +334,9 @@ fn customer_table_ctes(base: &WarehouseBase, line_attributes: &[String]) -> Resu
         .to_string();
     let scored = format!(
         "scored AS (SELECT ranked.*, {} AS r_score, {} AS f_score, {} AS m_score FROM ranked)",
-        score("loupe_r"),
-        score("loupe_f"),
-        score("loupe_m")
+        score("loupe_r", d),
+        score("loupe_f", d),
+        score("loupe_m", d)
     );
     let mut selects = vec![
         "k.*".to_string(),
@@ -301,7 +344,7 @@ fn customer_table_ctes(base: &WarehouseBase, line_attributes: &[String]) -> Resu
         format!("{} AS lifecycle_stage", lifecycle_case(&base.lifecycle)),
     ];
     let mut joins = String::new();
-    let mut ctes = vec![lines.ctes, asof, figures_ctes(), cust, ranked, scored];
+    let mut ctes = vec![lines.ctes, asof, figures_ctes(d), cust, ranked, scored];
     if let Some(a) = &base.attributes {
         let mut u = Used::new(a);
         let key_name = u
@@ -312,21 +355,29 @@ fn customer_table_ctes(base: &WarehouseBase, line_attributes: &[String]) -> Resu
         for c in a.columns.iter().filter(|c| c.name != key_name) {
             let q = u.col(&c.name)?;
             let name = attribute_name(&c.name);
-            cols.push(format!("t.{q} AS {}", quote(&name)));
-            selects.push(format!("at.{}", quote(&name)));
+            cols.push(format!("t.{q} AS {}", d.quote(&name)));
+            selects.push(format!("at.{}", d.quote(&name)));
         }
-        ctes.push(format!(
-            "attrs AS (SELECT DISTINCT ON (loupe_id) CAST(t.{key} AS text) AS loupe_id, {} FROM {} WHERE t.{key} IS NOT NULL ORDER BY loupe_id)",
+        let select = format!(
+            "SELECT CAST(t.{key} AS {}) AS loupe_id, {} FROM {} WHERE t.{key} IS NOT NULL",
+            d.text(),
             cols.join(", "),
             u.from("t")
-        ));
+        );
+        // One row per id, which one unspecified (as with PostgreSQL's DISTINCT ON).
+        ctes.push(first_per(d, "attrs", "loupe_id", "*", &select, "loupe_id"));
         joins.push_str(" LEFT JOIN attrs AS at ON at.loupe_id = k.customer_id");
     }
     for (i, name) in line_attributes.iter().enumerate() {
-        ctes.push(format!(
-            "x{i}m AS (SELECT DISTINCT ON (c) c, v FROM (SELECT c, x{i} AS v, count(*) AS n FROM r WHERE c IS NOT NULL AND x{i} IS NOT NULL GROUP BY 1, 2) AS x ORDER BY c, n DESC, v COLLATE \"C\")"
+        ctes.push(first_per(
+            d,
+            &format!("x{i}m"),
+            "c",
+            "c, v",
+            &format!("SELECT c, x{i} AS v, count(*) AS n FROM r WHERE c IS NOT NULL AND x{i} IS NOT NULL GROUP BY 1, 2"),
+            &format!("n DESC, {}", d.bytewise("v")),
         ));
-        selects.push(format!("x{i}m.v AS {}", quote(name)));
+        selects.push(format!("x{i}m.v AS {}", d.quote(name)));
         joins.push_str(&format!(" LEFT JOIN x{i}m ON x{i}m.c = k.customer_id"));
     }
     ctes.push(format!(
@@ -378,8 +429,9 @@ fn line_attribute(link: &Link, name: &str) -> bool {
 
 /// The query of a rule over a linked dataset's customers.
 pub fn to_sql(base: &WarehouseBase, rule: &Rule, saved: &Saved, select: Select) -> Result<String> {
+    let d = base.link.engine.dialect();
     let ctx = Context {
-        dialect: Dialect::Postgres,
+        dialect: d,
         as_of: match base.as_of {
             Some(d) => AsOf::Date(d),
             None => AsOf::Cte,
@@ -444,8 +496,9 @@ pub fn to_sql(base: &WarehouseBase, rule: &Rule, saved: &Saved, select: Select) 
             .role(Role::EventType)
             .ok_or_else(|| missing(Role::EventType))?;
         ctes.push(format!(
-            "loupe_events AS (SELECT CAST(t.{cust} AS text) AS customer_id, CAST(t.{ts} AS date) AS day, CAST(t.{ev} AS text) AS event FROM {} WHERE CAST(t.{ts} AS date) < (SELECT day FROM asof))",
-            u.from("t")
+            "loupe_events AS (SELECT CAST(t.{cust} AS {tx}) AS customer_id, CAST(t.{ts} AS date) AS day, CAST(t.{ev} AS {tx}) AS event FROM {} WHERE CAST(t.{ts} AS date) < (SELECT day FROM asof))",
+            u.from("t"),
+            tx = d.text()
         ));
     }
     let joins: String = compiled.joins.iter().map(|j| format!("\n{j}")).collect();
@@ -456,20 +509,23 @@ pub fn to_sql(base: &WarehouseBase, rule: &Rule, saved: &Saved, select: Select) 
             format!("WITH {with}\nSELECT count(*) FILTER (WHERE {cond}), count(*)\nFROM c{joins}")
         }
         Select::Ids => format!(
-            "WITH {with}\nSELECT c.customer_id\nFROM c{joins}\nWHERE {cond}\nORDER BY c.customer_id COLLATE \"C\""
+            "WITH {with}\nSELECT c.customer_id\nFROM c{joins}\nWHERE {cond}\nORDER BY {}",
+            d.bytewise("c.customer_id")
         ),
         Select::Rows | Select::Members => {
             let mut cols: Vec<String> = known
                 .iter()
-                .map(|(k, _)| format!("CAST(c.{} AS text)", quote(k)))
+                .map(|(k, _)| format!("CAST(c.{} AS {})", d.quote(k), d.text()))
                 .collect();
+            let null = format!("CAST(NULL AS {})", d.text());
             if select == Select::Members {
-                cols = vec![cols[0].clone(), "CAST(NULL AS text)".into()];
+                cols = vec![cols[0].clone(), null.clone()];
             }
-            let pad = ", CAST(NULL AS text)".repeat(cols.len().saturating_sub(2));
+            let pad = format!(", {null}").repeat(cols.len().saturating_sub(2));
             format!(
-                "WITH {with}\nSELECT 'asof', CAST((SELECT day FROM asof) AS text), CAST((SELECT count(*) FROM c) AS text){pad}\nUNION ALL\nSELECT 'row', {}\nFROM c{joins}\nWHERE {cond}",
-                cols.join(", ")
+                "WITH {with}\nSELECT 'asof', CAST((SELECT day FROM asof) AS {tx}), CAST((SELECT count(*) FROM c) AS {tx}){pad}\nUNION ALL\nSELECT 'row', {}\nFROM c{joins}\nWHERE {cond}",
+                cols.join(", "),
+                tx = d.text()
             )
         }
     })

@@ -1,9 +1,8 @@
 //! The columns a warehouse query reads from a linked table, each cast to its Loupe type as the
-//! local engine holds it ([`super::chart::cast_sql`]), and the user's filter in PostgreSQL's
-//! dialect: every analysis's query starts `FROM (SELECT <casts> FROM <table>) AS t`.
+//! local engine holds it ([`super::chart::cast_sql`]), and the user's filter in the
+//! link's engine's dialect: every analysis's query starts `FROM (SELECT <casts> FROM <table>) AS t`.
 
 use super::link::Link;
-use super::postgres::quote;
 use crate::dataset::{ColumnType, Role};
 use crate::expr::{self, Dialect};
 use crate::{Error, Result};
@@ -41,7 +40,12 @@ impl<'a> Used<'a> {
         if !self.names.iter().any(|u| u == c) {
             self.names.push(c.to_string());
         }
-        Ok(quote(c))
+        Ok(self.dialect().quote(c))
+    }
+
+    /// The dialect of the link's engine.
+    pub fn dialect(&self) -> Dialect {
+        self.link.engine.dialect()
     }
 
     /// The column with role `r`, read, when the table has one.
@@ -74,7 +78,7 @@ impl<'a> Used<'a> {
             self.col(c)?;
         }
         let _checked = expr::compile_condition(&parsed, &super::chart::schema(self.link))?;
-        Ok(parsed.to_sql_condition_in(Dialect::Postgres))
+        Ok(parsed.to_sql_condition_in(self.dialect()))
     }
 
     /// `(SELECT <the columns read, cast> FROM <table>) AS <alias>`.
@@ -82,18 +86,34 @@ impl<'a> Used<'a> {
         let cast: Vec<String> = self
             .names
             .iter()
-            .map(|c| super::chart::cast_sql(c, self.ty(c).unwrap_or(ColumnType::Text)))
+            .map(|c| {
+                super::chart::cast_sql(c, self.ty(c).unwrap_or(ColumnType::Text), self.dialect())
+            })
             .collect();
         let cast = if cast.is_empty() {
             "1 AS one".to_string()
         } else {
             cast.join(", ")
         };
-        format!("(SELECT {cast} FROM {}) AS {alias}", self.link.table.sql())
+        format!(
+            "(SELECT {cast} FROM {}) AS {alias}",
+            self.link.table.sql_in(self.dialect())
+        )
     }
 }
 
-/// A text trimmed of white space as the local engine trims it (`str::trim`), blank as missing.
+/// A text trimmed of white space as the local engine trims it (`str::trim`), blank as missing,
+/// in dialect `d` (Spark's string literals take backslash escapes).
+pub(crate) fn trimmed_in(e: &str, d: Dialect) -> String {
+    match d {
+        Dialect::Spark => {
+            format!("NULLIF(regexp_replace(CAST({e} AS STRING), '^\\\\s+|\\\\s+$', ''), '')")
+        }
+        _ => trimmed(e),
+    }
+}
+
+/// [`trimmed_in`] PostgreSQL.
 pub(crate) fn trimmed(e: &str) -> String {
     format!("NULLIF(regexp_replace(CAST({e} AS text), '^\\s+|\\s+$', '', 'g'), '')")
 }

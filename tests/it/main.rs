@@ -74,6 +74,7 @@ mod saved_charts;
 mod segments;
 #[cfg(feature = "gui")]
 mod segments_ui;
+mod spark;
 #[cfg(feature = "gui")]
 mod ui;
 mod warehouse;
@@ -81,4 +82,5 @@ mod warehouse_profile;
 mod warehouse_recs;
 mod warehouse_rules;
 mod warehouse_segments;
+mod warehouse_spark;
 mod warehouse_ui;

@@ -416,7 +416,7 @@ fn assert_same_to_the_cent(got: &AggTable, want: &AggTable, what: &str) {
     }
 }
 
-fn specs(
+pub(crate) fn specs(
     dataset: &str,
     x_time: &str,
     x_text: &str,
@@ -478,12 +478,34 @@ fn charts_agree(c: &pg::Cluster, project: &Project, dataset: &str, specs: Vec<Ch
     let url = ConnUrl::new("PG", &c.url());
     // Linked with the local dataset's roles, so that both engines read the same columns.
     let l = crate::warehouse_segments::link_loaded(c, project, dataset, &url);
-    // Cohorts: customers and active counts exactly, revenue to the cent.
+    cohorts_agree(project, dataset, &l, &url);
+    customers_agree(project, dataset, &l, &url);
+    specs_agree(project, &l, &url, specs);
+}
+
+/// Each chart computed by the warehouse (over `l`) equals the local one to the cent, and only
+/// the table crosses the wire.
+pub(crate) fn specs_agree(project: &Project, l: &link::Link, url: &ConnUrl, specs: Vec<ChartSpec>) {
+    for mut spec in specs {
+        let want = aggregate(project, &spec, &Reporter::silent()).unwrap();
+        spec.dataset = l.name.clone();
+        let (got, transfer) =
+            loupe::warehouse::chart::aggregate_with(l, &spec, url, &Reporter::silent())
+                .unwrap_or_else(|e| panic!("{:?}: {e}", spec.measures));
+        let what = format!("{} {:?}", l.name, spec.measures);
+        assert_same_to_the_cent(&got, &want, &what);
+        assert!(transfer.rows > 0 && transfer.bytes > 0, "{what}");
+    }
+}
+
+/// Cohorts computed by the warehouse equal the local ones: customers and active counts exactly,
+/// revenue to the cent.
+pub(crate) fn cohorts_agree(project: &Project, dataset: &str, l: &link::Link, url: &ConnUrl) {
     for filter in [None, Some("Quantity > 0")] {
         let filter = filter.filter(|_| dataset == "retail");
         let want = loupe::explore::cohorts::cohorts(project, dataset, filter).unwrap();
         let (got, _) =
-            loupe::warehouse::cohorts::cohorts_with(&l, filter, &url, &Reporter::silent()).unwrap();
+            loupe::warehouse::cohorts::cohorts_with(l, filter, url, &Reporter::silent()).unwrap();
         assert_eq!(got.skipped_rows, want.skipped_rows, "{dataset}");
         assert_eq!(got.cohorts.len(), want.cohorts.len(), "{dataset}");
         for (g, w) in got.cohorts.iter().zip(&want.cohorts) {
@@ -497,21 +519,11 @@ fn charts_agree(c: &pg::Cluster, project: &Project, dataset: &str, specs: Vec<Ch
             }
         }
     }
-    customers_agree(project, dataset, &l, &url);
-    for mut spec in specs {
-        let want = aggregate(project, &spec, &Reporter::silent()).unwrap();
-        spec.dataset = l.name.clone();
-        let (got, transfer) =
-            loupe::warehouse::chart::aggregate_with(&l, &spec, &url, &Reporter::silent()).unwrap();
-        let what = format!("{} {:?}", dataset, spec.measures);
-        assert_same_to_the_cent(&got, &want, &what);
-        assert!(transfer.rows > 0 && transfer.bytes > 0);
-    }
 }
 
 /// The customer table computed by the warehouse equals the local one: customers, dates, counts,
 /// scores, groups, stages, favourites and preferences exactly, amounts to the cent.
-fn customers_agree(project: &Project, dataset: &str, l: &link::Link, url: &ConnUrl) {
+pub(crate) fn customers_agree(project: &Project, dataset: &str, l: &link::Link, url: &ConnUrl) {
     use loupe::customers::rfm::{RfmOptions, rfm_table};
     let filters: &[Option<&str>] = if dataset == "retail" {
         &[None, Some("UnitPrice > 0")]

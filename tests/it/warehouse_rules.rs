@@ -42,10 +42,21 @@ fn same(
 ) {
     let url = ConnUrl::new("PG", &c.url());
     let link = link_loaded(c, p, dataset, &url);
+    rules_agree(p, &link, &url, (dataset, basket, item), cases);
+}
+
+/// The rules of `link` (the dataset `dataset` in a warehouse) equal the local engine's.
+pub(crate) fn rules_agree(
+    p: &Project,
+    link: &loupe::warehouse::link::Link,
+    url: &ConnUrl,
+    (dataset, basket, item): (&str, &str, &str),
+    cases: &[RuleOptions],
+) {
     let b = read_baskets(p, dataset, basket, item).unwrap();
     for opts in cases {
         let want = named_rules(&association_rules(&b.baskets, opts), &b.items);
-        let (w, transfer) = rules_with(&link, basket, item, opts, &url, &Reporter::silent())
+        let (w, transfer) = rules_with(link, basket, item, opts, url, &Reporter::silent())
             .unwrap_or_else(|e| panic!("{dataset} {opts:?}: {e}"));
         assert_eq!(w.baskets, b.baskets.len() as u64, "{dataset}");
         assert_eq!(w.distinct_items, b.items.len() as u64, "{dataset}");
@@ -72,7 +83,7 @@ fn same(
     }
 }
 
-fn opts(
+pub(crate) fn opts(
     min_support: f64,
     min_confidence: f64,
     max_len: usize,

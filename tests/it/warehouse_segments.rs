@@ -18,6 +18,11 @@ pub fn link_loaded(c: &pg::Cluster, project: &Project, dataset: &str, url: &Conn
     let mut client = c.client();
     let table = format!("loaded.{dataset}");
     pg::load_dataset(&mut client, project, dataset, &table);
+    link_as_local(project, dataset, &table, url)
+}
+
+/// Links warehouse table `table` as `wh_<dataset>` with the roles of the local `dataset`.
+pub(crate) fn link_as_local(project: &Project, dataset: &str, table: &str, url: &ConnUrl) -> Link {
     let roles = project
         .dataset(dataset)
         .unwrap()
@@ -31,7 +36,7 @@ pub fn link_loaded(c: &pg::Cluster, project: &Project, dataset: &str, url: &Conn
         &LinkOptions {
             name: format!("wh_{dataset}"),
             url_env: url.var().to_string(),
-            table,
+            table: table.to_string(),
             roles,
             ..LinkOptions::default()
         },
@@ -39,7 +44,7 @@ pub fn link_loaded(c: &pg::Cluster, project: &Project, dataset: &str, url: &Conn
     .unwrap()
 }
 
-fn local_members(base: &SegmentBase, p: &Project, text: &str) -> Vec<String> {
+pub(crate) fn local_members(base: &SegmentBase, p: &Project, text: &str) -> Vec<String> {
     let rule = parse_rule(text).unwrap_or_else(|e| panic!("{text}: {e}"));
     let m = members(base, &rule, &saved::saved(p).unwrap()).unwrap();
     let mut out: Vec<String> = base
@@ -377,9 +382,14 @@ fn online_retail_customers_and_segments_in_postgresql_equal_the_local_engine() {
     import(&mut p, &[&path], named("retail")).unwrap();
     let url = ConnUrl::new("PG", &c.url());
     link_loaded(&c, &p, "retail", &url);
+    retail_segments_agree(&p, &url);
+}
+
+/// Online Retail's segments, over `wh_retail` in a warehouse, give the local members and counts.
+pub(crate) fn retail_segments_agree(p: &Project, url: &ConnUrl) {
     let filter = "UnitPrice > 0 AND Quantity > 0";
     let local = SegmentBase::load(
-        &p,
+        p,
         &BaseOptions {
             dataset: Some("retail".into()),
             filter: Some(filter.into()),
@@ -389,14 +399,14 @@ fn online_retail_customers_and_segments_in_postgresql_equal_the_local_engine() {
     .unwrap();
     assert_eq!(local.len(), 4_338);
     saved::save(
-        &p,
+        p,
         "VIP",
         &parse_rule("rfm_group IN ('Champions', 'Loyal') OR orders >= 10").unwrap(),
         "",
     )
     .unwrap();
     let base = WarehouseBase::resolve(
-        &p,
+        p,
         &BaseOptions {
             dataset: Some("wh_retail".into()),
             filter: Some(filter.into()),
@@ -405,7 +415,7 @@ fn online_retail_customers_and_segments_in_postgresql_equal_the_local_engine() {
     )
     .unwrap()
     .unwrap();
-    let saved = saved::saved(&p).unwrap();
+    let saved = saved::saved(p).unwrap();
     let rules = [
         "revenue >= 500 AND recency_days <= 90 AND NOT (Country = 'United Kingdom')",
         "rfm_group IN ('Champions', 'Loyal') OR orders >= 10",
@@ -423,13 +433,13 @@ fn online_retail_customers_and_segments_in_postgresql_equal_the_local_engine() {
         "everyone",
     ];
     for r in rules {
-        let want = local_members(&local, &p, r);
+        let want = local_members(&local, p, r);
         let rule = parse_rule(r).unwrap();
-        let (got, _) = member_ids_with(&base, &rule, &saved, &url, &Reporter::silent())
+        let (got, _) = member_ids_with(&base, &rule, &saved, url, &Reporter::silent())
             .unwrap_or_else(|e| panic!("{r}: {e}"));
         assert_eq!(got.len(), want.len(), "{r}");
         assert!(got == want, "{r}: the members differ");
-        let (n, transfer) = count_with(&base, &rule, &saved, &url, &Reporter::silent()).unwrap();
+        let (n, transfer) = count_with(&base, &rule, &saved, url, &Reporter::silent()).unwrap();
         assert_eq!((n.count, n.base), (want.len(), 4_338), "{r}");
         assert!(transfer.bytes < 64, "{r}: {transfer:?}");
     }
@@ -440,11 +450,18 @@ fn online_retail_customers_and_segments_in_postgresql_equal_the_local_engine() {
 /// in the same order, the same rows left out, and the median times to the microsecond.
 #[test]
 fn funnels_in_postgresql_equal_the_local_engine() {
-    use loupe::explore::funnel::{FunnelSpec, funnel};
-    use loupe::explore::rows::EventColumns;
     let Some(c) = pg::start() else { return };
     let s = Scratch::new();
     let mut p = Project::open(sample_copy(&s)).unwrap();
+    add_tricky(&s, &mut p);
+    let url = ConnUrl::new("PG", &c.url());
+    let events = link_loaded(&c, &p, "events", &url);
+    let tricky = link_loaded(&c, &p, "tricky", &url);
+    funnels_agree(&p, &events, &tricky, &url);
+}
+
+/// Adds the table `tricky` of hand-worked funnel chains to the project.
+pub(crate) fn add_tricky(s: &Scratch, p: &mut Project) {
     // a: two starts; the later one goes deeper (the window closes on the first).
     // b: cart before view does not count; c: view only; a blank user is left out.
     let tricky = s.write(
@@ -460,16 +477,20 @@ fn funnels_in_postgresql_equal_the_local_engine() {
          c,2024-01-02 10:00:00,view,\n\
           ,2024-01-02 10:00:00,view,web\n",
     );
-    import(&mut p, &[&tricky], named("tricky")).unwrap();
+    import(p, &[&tricky], named("tricky")).unwrap();
     let set = |p: &mut Project, c: &str, r: loupe::dataset::Role| {
         p.set_role("tricky", c, Some(r)).unwrap()
     };
-    set(&mut p, "user", loupe::dataset::Role::CustomerId);
-    set(&mut p, "at", loupe::dataset::Role::Timestamp);
-    set(&mut p, "what", loupe::dataset::Role::EventType);
-    let url = ConnUrl::new("PG", &c.url());
-    let events = link_loaded(&c, &p, "events", &url);
-    let tricky = link_loaded(&c, &p, "tricky", &url);
+    set(p, "user", loupe::dataset::Role::CustomerId);
+    set(p, "at", loupe::dataset::Role::Timestamp);
+    set(p, "what", loupe::dataset::Role::EventType);
+}
+
+/// The funnels of the sample project's events (linked as `events`) and of the tricky chains
+/// (linked as `tricky`), computed by the warehouse, equal the local engine's.
+pub(crate) fn funnels_agree(p: &Project, events: &Link, tricky: &Link, url: &ConnUrl) {
+    use loupe::explore::funnel::{FunnelSpec, funnel};
+    use loupe::explore::rows::EventColumns;
     let spec =
         |dataset: &str, steps: &[&str], window: i64, by: Option<&str>, filter: Option<&str>| {
             FunnelSpec {
@@ -528,11 +549,11 @@ fn funnels_in_postgresql_equal_the_local_engine() {
         ),
     ];
     for (l, local) in cases {
-        let want = funnel(&p, &local).unwrap();
+        let want = funnel(p, &local).unwrap();
         let mut remote = local.clone();
         remote.dataset = l.name.clone();
         let (got, transfer) =
-            loupe::warehouse::funnel::funnel_with(l, &remote, &url, &Reporter::silent()).unwrap();
+            loupe::warehouse::funnel::funnel_with(l, &remote, url, &Reporter::silent()).unwrap();
         let what = format!("{:?}", local.steps);
         assert_eq!(got.skipped_rows, want.skipped_rows, "{what}");
         assert_eq!(got.groups.len(), want.groups.len(), "{what}");
@@ -555,7 +576,7 @@ fn funnels_in_postgresql_equal_the_local_engine() {
     }
     // The hand-worked answer: a reaches buy (from its second view), b reaches cart, c views.
     let local = spec("tricky", &["view", "cart", "buy"], 86_400, None, None);
-    let users: Vec<u64> = funnel(&p, &local).unwrap().groups[0]
+    let users: Vec<u64> = funnel(p, &local).unwrap().groups[0]
         .steps
         .iter()
         .map(|s| s.users)
