@@ -12,8 +12,9 @@
 use super::chart::Transfer;
 use super::link::Link;
 use super::secret::ConnUrl;
-use super::source::{Used, trimmed};
+use super::source::{Used, trimmed_in};
 use crate::dataset::{ColumnType, Role};
+use crate::expr::Dialect;
 use crate::progress::{Reporter, Stage, Unit};
 use crate::recommend::{Interactions, InteractionsBuilder, RawLine};
 use crate::{Error, Result};
@@ -41,6 +42,8 @@ pub struct PullOptions {
 /// The CTEs `x` (the rows read) and `y` (each marked skipped or not a purchase).
 fn ctes(link: &Link, opts: &PullOptions) -> Result<String> {
     let mut u = Used::new(link);
+    let d = u.dialect();
+    let (f8, tx) = (d.double(), d.text());
     let missing = |r: Role| crate::customers::columns::missing_role(&link.name, r);
     let customer = u
         .role(Role::CustomerId)
@@ -65,11 +68,11 @@ fn ctes(link: &Link, opts: &PullOptions) -> Result<String> {
     let description = item_id.as_ref().and(item_name.as_ref());
     let order = u.role(Role::OrderId);
     let quantity = u.role(Role::Quantity);
-    let f8 = |c: &str| format!("CAST(t.{c} AS double precision)");
+    let double = |c: &str| format!("CAST(t.{c} AS {f8})");
     let amount = match (u.role(Role::Amount), &quantity, u.role(Role::UnitPrice)) {
-        (Some(a), _, _) => f8(&a),
-        (None, Some(q), Some(p)) => format!("{} * {}", f8(q), f8(&p)),
-        _ => "CAST(NULL AS double precision)".into(),
+        (Some(a), _, _) => double(&a),
+        (None, Some(q), Some(p)) => format!("{} * {}", double(q), double(&p)),
+        _ => format!("CAST(NULL AS {f8})"),
     };
     let condition = u.condition(opts.filter.as_deref())?;
     let sample = match opts.sample {
@@ -78,6 +81,11 @@ fn ctes(link: &Link, opts: &PullOptions) -> Result<String> {
                 "--sample {s} is not a share of the customers; give one above 0 and at most 1, e.g. 0.1"
             )));
         }
+        // Spark's own hash: the same customers each time, not the ones PostgreSQL keeps.
+        Some(s) if s < 1.0 && d == Dialect::Spark => format!(
+            " AND pmod(hash(c), 1000000) < {}",
+            (s * 1_000_000.0).round() as u64
+        ),
         Some(s) if s < 1.0 => format!(
             " AND (hashtext(c) & 2147483647) % 1000000 < {}",
             (s * 1_000_000.0).round() as u64
@@ -85,24 +93,24 @@ fn ctes(link: &Link, opts: &PullOptions) -> Result<String> {
         _ => String::new(),
     };
     let or_null = |c: Option<&String>| {
-        c.map_or("CAST(NULL AS text)".to_string(), |c| {
-            trimmed(&format!("t.{c}"))
+        c.map_or(format!("CAST(NULL AS {tx})"), |c| {
+            trimmed_in(&format!("t.{c}"), d)
         })
     };
     Ok(format!(
-        "x AS (SELECT {c} AS c, CAST(t.{ts} AS text) AS tm, {i} AS i, {d} AS dsc, {o} AS o,
+        "x AS (SELECT {c} AS c, CAST(t.{ts} AS {tx}) AS tm, {i} AS i, {d} AS dsc, {o} AS o,
   {q} AS q, {amount} AS a
   FROM {from} WHERE {condition}),
 y AS (SELECT x.*, (c IS NULL OR tm IS NULL OR i IS NULL) AS skip,
   (coalesce(q <= 0, FALSE) OR coalesce(a <= 0, FALSE)) AS notp
   FROM x WHERE TRUE{sample})",
-        c = trimmed(&format!("t.{customer}")),
-        i = trimmed(&format!("t.{item}")),
+        c = trimmed_in(&format!("t.{customer}"), d),
+        i = trimmed_in(&format!("t.{item}"), d),
         d = or_null(description),
         o = or_null(order.as_ref()),
         q = quantity
             .as_deref()
-            .map_or("CAST(NULL AS double precision)".to_string(), f8),
+            .map_or(format!("CAST(NULL AS {f8})"), double),
         from = u.from("t"),
     ))
 }
@@ -110,19 +118,25 @@ y AS (SELECT x.*, (c IS NULL OR tm IS NULL OR i IS NULL) AS skip,
 /// The query behind [`plan_with`].
 pub fn plan_sql(link: &Link, opts: &PullOptions) -> Result<String> {
     Ok(format!(
-        "WITH {}\nSELECT CAST(count(*) FILTER (WHERE NOT skip AND NOT notp) AS text), \
-         CAST(count(*) FILTER (WHERE skip) AS text), \
-         CAST(count(*) FILTER (WHERE NOT skip AND notp) AS text) FROM y",
-        ctes(link, opts)?
+        "WITH {}\nSELECT CAST(count(*) FILTER (WHERE NOT skip AND NOT notp) AS {tx}), \
+         CAST(count(*) FILTER (WHERE skip) AS {tx}), \
+         CAST(count(*) FILTER (WHERE NOT skip AND notp) AS {tx}) FROM y",
+        ctes(link, opts)?,
+        tx = link.engine.dialect().text()
     ))
 }
 
 /// The query behind [`pull_with`].
 pub fn pull_sql(link: &Link, opts: &PullOptions) -> Result<String> {
+    let d = link.engine.dialect();
     Ok(format!(
-        "WITH {}\nSELECT c, tm, i, dsc, o, CAST(q AS text) FROM y WHERE NOT skip AND NOT notp\n\
-         ORDER BY tm COLLATE \"C\", c COLLATE \"C\", i COLLATE \"C\"",
-        ctes(link, opts)?
+        "WITH {}\nSELECT c, tm, i, dsc, o, CAST(q AS {}) FROM y WHERE NOT skip AND NOT notp\n\
+         ORDER BY {}, {}, {}",
+        ctes(link, opts)?,
+        d.text(),
+        d.bytewise("tm"),
+        d.bytewise("c"),
+        d.bytewise("i")
     ))
 }
 
@@ -142,7 +156,6 @@ pub fn plan_with(
     url: &ConnUrl,
     rep: &Reporter,
 ) -> Result<(PullPlan, Transfer)> {
-    link.engine.supports("recommend", &link.name)?;
     let (rows, transfer) = link.run(url, &plan_sql(link, opts)?, rep)?;
     let bad = || {
         Error::Warehouse(format!(
@@ -185,7 +198,6 @@ pub fn pull_with(
     url: &ConnUrl,
     rep: &Reporter,
 ) -> Result<(Interactions, Transfer)> {
-    link.engine.supports("recommend", &link.name)?;
     let (rows, transfer) = link.run(url, &pull_sql(link, opts)?, rep)?;
     let bad = |what: &str| {
         Error::Warehouse(format!(

@@ -71,17 +71,6 @@ impl Engine {
             Engine::Spark => crate::expr::Dialect::Spark,
         }
     }
-
-    /// Refuses an analysis that is not yet written in this engine's dialect, saying what to
-    /// do instead.
-    pub fn supports(self, what: &str, link: &str) -> crate::Result<()> {
-        match self {
-            Engine::Postgres => Ok(()),
-            Engine::Spark => Err(crate::Error::InvalidArgument(format!(
-                "{what} on linked dataset '{link}' runs in PostgreSQL only; in Spark, this version of Loupe runs customers, segments, chart, cohorts, funnel and rules. Import the rows to run it here, or link the table from PostgreSQL"
-            ))),
-        }
-    }
 }
 
 /// A table or view in a warehouse: `schema.table`, or `table` in the default schema.

@@ -12,7 +12,6 @@
 
 use super::chart::Transfer;
 use super::link::Link;
-use super::postgres::quote;
 use super::secret::ConnUrl;
 use super::source::Used;
 use crate::clean::{ColumnQuality, Finding, FindingKind, Fix, QualityReport, ReportOptions, Why};
@@ -68,6 +67,8 @@ fn to_sql(
     today: &str,
 ) -> Result<(String, Vec<ColumnSlots>, Vec<String>, usize)> {
     let mut u = Used::new(link);
+    let d = u.dialect();
+    let tx = d.text();
     let mut query = Query {
         first: vec!["count(*)".into()],
         second: Vec::new(),
@@ -94,7 +95,7 @@ fn to_sql(
         let untrimmed = (c.ty == ColumnType::Text)
             .then(|| query.first(format!("count(*) FILTER (WHERE {q} <> btrim({q}))")));
         let numbers = c.ty.is_numeric().then(|| {
-            let x = format!("CAST({q} AS double precision)");
+            let x = format!("CAST({q} AS {})", d.double());
             let k = [
                 query.first(format!("count({x})")),
                 query.first(format!("percentile_cont(0.25) WITHIN GROUP (ORDER BY {x})")),
@@ -147,18 +148,18 @@ fn to_sql(
             future,
         });
     }
-    let all: Vec<String> = link.columns.iter().map(|c| quote(&c.name)).collect();
+    let all: Vec<String> = link.columns.iter().map(|c| d.quote(&c.name)).collect();
     let dup_key = |cols: &[String]| -> String {
         format!(
             "(SELECT count(*) FROM (SELECT DISTINCT {} FROM {}) AS d)",
             cols.join(", "),
-            link.table.sql()
+            link.table.sql_in(d)
         )
     };
     let mut key = Vec::new();
     for k in &opts.key {
         u.col(k)?;
-        key.push(quote(k));
+        key.push(d.quote(k));
     }
     let first: Vec<String> = query
         .first
@@ -173,14 +174,14 @@ fn to_sql(
         .map(|(i, e)| format!("{e} AS o{i}"))
         .collect();
     let mut out: Vec<String> = (0..query.first.len())
-        .map(|i| format!("CAST(s.k{i} AS text)"))
+        .map(|i| format!("CAST(s.k{i} AS {tx})"))
         .collect();
-    out.extend((0..query.second.len()).map(|i| format!("CAST(o.o{i} AS text)")));
-    out.push(format!("CAST({} AS text)", dup_key(&all)));
+    out.extend((0..query.second.len()).map(|i| format!("CAST(o.o{i} AS {tx})")));
+    out.push(format!("CAST({} AS {tx})", dup_key(&all)));
     out.push(if key.is_empty() {
-        "CAST(NULL AS text)".into()
+        format!("CAST(NULL AS {tx})")
     } else {
-        format!("CAST({} AS text)", dup_key(&key))
+        format!("CAST({} AS {tx})", dup_key(&key))
     });
     let second_pass = if second.is_empty() {
         "(SELECT 1 AS one) AS o".to_string()
@@ -228,7 +229,6 @@ pub fn quality_report_with(
         )));
     }
     let (sql, slots, rules, n_first) = to_sql(link, opts, &today)?;
-    link.engine.supports("profile", &link.name)?;
     let (rows, transfer) = link.run(url, &sql, rep)?;
     let context = link.context();
     let bad = |what: &str| {
@@ -277,7 +277,9 @@ pub fn quality_report_with(
                 });
             }
         };
-    let all: Vec<String> = link.columns.iter().map(|c| quote(&c.name)).collect();
+    // The conditions shown are in the warehouse's dialect.
+    let d = link.engine.dialect();
+    let all: Vec<String> = link.columns.iter().map(|c| d.quote(&c.name)).collect();
     push(
         FindingKind::ExactDuplicates,
         None,
@@ -309,7 +311,7 @@ pub fn quality_report_with(
     }
     let mut columns = Vec::with_capacity(slots.len());
     for (c, s) in link.columns.iter().zip(&slots) {
-        let q = quote(&c.name);
+        let q = d.quote(&c.name);
         let missing = int_at(s.missing)?;
         let why_missing = match c.role {
             Some(role) => Why::MissingWithRole { role },

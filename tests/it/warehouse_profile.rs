@@ -32,8 +32,19 @@ fn comparable(r: &QualityReport) -> Vec<(FindingKind, Option<String>, u64)> {
 fn same(c: &pg::Cluster, p: &Project, dataset: &str, opts: &ReportOptions) {
     let url = ConnUrl::new("PG", &c.url());
     let link = link_loaded(c, p, dataset, &url);
+    profile_agrees(p, &link, &url, dataset, opts);
+}
+
+/// The quality report of `link` (the dataset `dataset` in a warehouse) equals the local one.
+pub(crate) fn profile_agrees(
+    p: &Project,
+    link: &loupe::warehouse::link::Link,
+    url: &ConnUrl,
+    dataset: &str,
+    opts: &ReportOptions,
+) {
     let want = quality_report(p, dataset, opts, &Reporter::silent()).unwrap();
-    let (got, transfer) = quality_report_with(&link, opts, &url, &Reporter::silent())
+    let (got, transfer) = quality_report_with(link, opts, url, &Reporter::silent())
         .unwrap_or_else(|e| panic!("{dataset}: {e}"));
     assert_eq!(
         (got.rows, got.exact_duplicate_rows),

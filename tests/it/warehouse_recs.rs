@@ -63,7 +63,9 @@ fn same(c: &pg::Cluster, p: &Project, dataset: &str, filters: &[Option<&str>]) -
     first.unwrap()
 }
 
-fn same_lines(
+/// The purchase lines pulled from `link` (the dataset `dataset` in a warehouse) equal the local
+/// reading's, line for line.
+pub(crate) fn same_lines(
     link: &loupe::warehouse::link::Link,
     url: &ConnUrl,
     p: &Project,

@@ -1,7 +1,8 @@
 //! Linked datasets in Spark, through a throw-away local Spark Connect server ([`crate::spark`]):
-//! the customer table and every operator and behavioural condition of the segments tests give
-//! the local engine's answers, on the hand-built shop and on Online Retail; the security and
-//! error cases; cancel. One test, so that the server (slow to start) starts once.
+//! the customer table, every operator and behavioural condition of the segments tests, charts,
+//! cohorts, funnels, rules, the profile and the purchase lines give the local engine's answers,
+//! on the hand-built shop, the sample project and Online Retail; the security and error cases;
+//! cancel. One test, so that the server (slow to start) starts once.
 
 // The Spark client's own error type is large; tests unwrap it at once.
 #![allow(clippy::result_large_err)]
@@ -198,9 +199,57 @@ fn spark_links_customers_and_segments_equal_the_local_engine() {
         assert_eq!(got.join(","), want, "{rule}");
     }
 
-    // What runs in PostgreSQL only is refused, with what to do.
-    let (ok, _, err) = run(&["profile", "--project", project, "--dataset", "wh_orders"]);
-    assert!(!ok && err.contains("PostgreSQL only"), "{err}");
+    // The profile in Spark: every count exact, and said so.
+    let (ok, json, err) = run(&[
+        "profile",
+        "--project",
+        project,
+        "--dataset",
+        "wh_orders",
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["approximate_distinct"], false, "{json}");
+    assert!(v["transfer"]["bytes"].as_u64().unwrap_or(0) > 0, "{json}");
+
+    // A type Loupe has no match for is read as text, and the link says so.
+    session
+        .sql("CREATE TABLE loaded.odd USING parquet AS SELECT 1 AS id, array(1, 2) AS tags, map('a', 1) AS m")
+        .and_then(|d| d.collect())
+        .unwrap();
+    let odd = link::link(
+        &p,
+        &url,
+        &LinkOptions {
+            name: "odd".into(),
+            url_env: "SC".into(),
+            table: "loaded.odd".into(),
+            ..LinkOptions::default()
+        },
+    )
+    .unwrap();
+    let notes: Vec<_> = odd
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.ty, c.note.as_deref()))
+        .collect();
+    assert_eq!(
+        notes,
+        vec![
+            ("id", loupe::dataset::ColumnType::Integer, None),
+            (
+                "tags",
+                loupe::dataset::ColumnType::Text,
+                Some("array<int> in the warehouse, read as text")
+            ),
+            (
+                "m",
+                loupe::dataset::ColumnType::Text,
+                Some("map<string,int> in the warehouse, read as text")
+            ),
+        ]
+    );
 
     // A missing table names the dataset and the table, and says what to do.
     let err = link::link(
@@ -272,6 +321,20 @@ fn spark_links_customers_and_segments_equal_the_local_engine() {
         crate::warehouse_segments::funnels_agree(&project, &events, &tricky, &url);
         crate::warehouse::customers_agree(&project, "orders", &l, &url);
         crate::warehouse::cohorts_agree(&project, "orders", &l, &url);
+        crate::warehouse_profile::profile_agrees(
+            &project,
+            &l,
+            &url,
+            "orders",
+            &loupe::clean::ReportOptions {
+                key: vec!["order_id".into()],
+                rules: vec![],
+                today: Some("2024-03-01".into()),
+            },
+        );
+        for filter in [None, Some("channel = '微信小程序'")] {
+            crate::warehouse_recs::same_lines(&l, &url, &project, "orders", filter);
+        }
         {
             use crate::warehouse_rules::{opts, rules_agree};
             rules_agree(
@@ -311,6 +374,19 @@ fn spark_links_customers_and_segments_equal_the_local_engine() {
     let l = link_loaded(&server, &s, &p, ("loaded", "retail"), &url);
     crate::warehouse::customers_agree(&p, "retail", &l, &url);
     crate::warehouse::cohorts_agree(&p, "retail", &l, &url);
+    crate::warehouse_profile::profile_agrees(
+        &p,
+        &l,
+        &url,
+        "retail",
+        &loupe::clean::ReportOptions {
+            key: vec!["InvoiceNo".into(), "StockCode".into()],
+            rules: vec!["Quantity > 0".into()],
+            today: Some("2011-12-01".into()),
+        },
+    );
+    let pulled = crate::warehouse_recs::same_lines(&l, &url, &p, "retail", None);
+    assert_eq!(pulled.lines.len(), 397_884);
     crate::warehouse_rules::rules_agree(
         &p,
         &l,
