@@ -354,7 +354,9 @@ fn every_page_keeps_its_main_controls_on_screen_at_both_sizes() {
             h.get_by_label(&nav_label(Lang::En, page)).click();
             h.run_steps(3);
             let start = std::time::Instant::now();
-            while h.state().busy() && start.elapsed().as_secs() < 60 {
+            // Bounds only: CI runs the whole suite at once on two cores, where the Customers
+            // page's job once took longer than 80 s.
+            while h.state().busy() && start.elapsed().as_secs() < 240 {
                 h.step();
                 std::thread::sleep(std::time::Duration::from_millis(10));
             }
@@ -364,7 +366,7 @@ fn every_page_keeps_its_main_controls_on_screen_at_both_sizes() {
             while main
                 .iter()
                 .any(|l| h.query_all_by_label_contains(l).next().is_none())
-                && start.elapsed().as_secs() < 20
+                && start.elapsed().as_secs() < 60
             {
                 h.step();
                 std::thread::sleep(std::time::Duration::from_millis(10));

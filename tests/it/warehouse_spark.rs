@@ -35,7 +35,6 @@ fn link_loaded(
 }
 
 #[test]
-#[ignore = "starts a Spark Connect server (slow): CI runs it in a step of its own; cargo test --test it warehouse_spark -- --ignored"]
 fn spark_links_customers_and_segments_equal_the_local_engine() {
     let Some(server) = spark::start() else { return };
     let s = Scratch::new();
